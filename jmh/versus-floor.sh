@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Whole-process comparison of `fsnap scan` with a C reference scan, in one run, on one warm tree.
+#
+#   jmh/versus-floor.sh FLOOR_BINARY TREE [RUNS] [THREADS]
+#
+# FLOOR_BINARY is the reference scan (getdents64 + fstatat on N threads; run as FLOOR TREE THREADS).
+# The commands are alternated RUNS times (default 5) after one warm-up each; the medians of wall
+# time, CPU time (user + system) and peak RSS are printed with fsnap's ratios to the reference.
+# JVM start-up is included: this is what a user waits for.
+set -euo pipefail
+floor=${1:?usage: versus-floor.sh FLOOR_BINARY TREE [RUNS] [THREADS]}
+tree=${2:?usage: versus-floor.sh FLOOR_BINARY TREE [RUNS] [THREADS]}
+runs=${3:-5}
+threads=${4:-2}
+here="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (Debian package: time)" >&2; exit 2; }
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+
+names=(floor fsnap-native fsnap-nio)
+run_one() {
+    case $1 in
+        floor) "$floor" "$tree" "$threads" ;;
+        fsnap-native) "$here/fsnap" scan "$tree" --threads "$threads" --backend native ;;
+        fsnap-nio) "$here/fsnap" scan "$tree" --threads "$threads" --backend nio ;;
+    esac
+}
+for n in "${names[@]}"; do run_one "$n" >/dev/null 2>&1; done # warm the cache, the jar, the archive
+for ((i = 0; i < runs; i++)); do
+    for n in "${names[@]}"; do
+        /usr/bin/time -f "%e %U %S %M" -a -o "$out/$n" bash -c "$(declare -f run_one); floor='$floor' tree='$tree' threads=$threads here='$here'; run_one $n" >/dev/null 2>&1
+    done
+done
+python3 - "$out" "${names[@]}" <<'PY'
+import statistics, sys
+d = sys.argv[1]; names = sys.argv[2:]
+med = {}
+for n in names:
+    rows = [list(map(float, l.split())) for l in open(f"{d}/{n}") if l.strip() and l[0].isdigit()]
+    med[n] = (statistics.median(r[0] for r in rows), statistics.median(r[1] + r[2] for r in rows),
+              statistics.median(r[3] for r in rows) / 1024, len(rows))
+f = med[names[0]]
+print(f"{'command':14} {'wall s':>7} {'cpu s':>7} {'RSS MiB':>8} {'wall x':>7} {'cpu x':>7} runs")
+for n in names:
+    w, c, r, k = med[n]
+    print(f"{n:14} {w:7.2f} {c:7.2f} {r:8.0f} {w / f[0]:7.2f} {c / f[1]:7.2f} {k}")
+PY

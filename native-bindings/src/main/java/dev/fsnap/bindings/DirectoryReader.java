@@ -1,0 +1,400 @@
+package dev.fsnap.bindings;
+
+import jnr.constants.platform.Errno;
+
+import java.util.Arrays;
+
+import static dev.fsnap.bindings.NativeBuffer.IO;
+
+/**
+ * One worker's native directory reader: opens directories relative to a directory descriptor,
+ * lists them with {@code getdents64}, and stats each entry with {@code fstatat} relative to the
+ * open directory. Owns its buffers, allocated once and reused for every call; not thread-safe.
+ *
+ * <p>Calls report failure by their result ({@code -1} or {@code false}) and leave the typed cause
+ * in {@link #lastError()}. Every descriptor is opened close-on-exec.
+ */
+public final class DirectoryReader implements AutoCloseable {
+    /** The smallest listing buffer: {@code getdents64} returns fewer, larger batches with more room. */
+    public static final int MIN_BUFFER_SIZE = 64 * 1024;
+    private static final int PATH_MAX = 4096;
+    /** The longest piece of a relative path handed to one {@code openat} (must stay under PATH_MAX). */
+    private static final int PATH_PIECE = PATH_MAX - 256;
+
+    private final LinuxAbi abi;
+    private final NativeBuffer records;
+    private final byte[] mirror;
+    private final NativeBuffer stat;
+    private final NativeBuffer path;
+    private final NativeBuffer link;
+    private final int directoryFlags;
+    private Errno lastError;
+
+    /**
+     * A reader with a listing buffer of the given size.
+     *
+     * @param bufferSize bytes for {@code getdents64}, at least {@link #MIN_BUFFER_SIZE}
+     * @throws UnsupportedOperationException when the native calls are unavailable
+     * @throws IllegalArgumentException when the buffer is too small
+     */
+    public DirectoryReader(int bufferSize) {
+        if (bufferSize < MIN_BUFFER_SIZE) {
+            throw new IllegalArgumentException("listing buffer of " + bufferSize + " bytes is below the minimum of "
+                    + MIN_BUFFER_SIZE);
+        }
+        this.abi = LinuxLibc.abi();
+        this.directoryFlags = LinuxAbi.O_RDONLY | abi.oDirectory | LinuxAbi.O_CLOEXEC;
+        this.records = new NativeBuffer(bufferSize);
+        this.mirror = new byte[bufferSize];
+        this.stat = new NativeBuffer(256);
+        this.path = new NativeBuffer(PATH_MAX + 1);
+        this.link = new NativeBuffer(PATH_MAX + 1);
+    }
+
+    /**
+     * Why the last failed call failed.
+     *
+     * @return the error of the last call that reported failure
+     */
+    public Errno lastError() {
+        return lastError;
+    }
+
+    private int fail() {
+        lastError = Errno.valueOf(LinuxLibc.errno());
+        return -1;
+    }
+
+    private boolean failed() {
+        fail();
+        return false;
+    }
+
+    // ---------------------------------------------------------------- directories
+
+    /**
+     * Opens a scan root, following a symbolic link the user named.
+     *
+     * @param rootPath the path bytes, absolute or relative to the working directory
+     * @return the descriptor, or -1
+     */
+    public int openRoot(byte[] rootPath) {
+        if (!putPath(rootPath, 0, rootPath.length)) {
+            return -1;
+        }
+        return openWithNoatime(LinuxAbi.AT_FDCWD, directoryFlags);
+    }
+
+    /**
+     * Opens a directory below {@code dirfd} without following a symbolic link in its last component,
+     * with {@code O_NOATIME} where the kernel allows it. Paths longer than {@code PATH_MAX} are opened
+     * piece by piece, holding at most two descriptors at a time.
+     *
+     * @param dirfd the directory the path is relative to
+     * @param relativePath the path bytes, components separated by {@code '/'}
+     * @param length how many bytes of {@code relativePath} to use
+     * @param followLink whether a symbolic link in the last component is followed
+     * @return the descriptor, or -1
+     */
+    public int openDirectory(int dirfd, byte[] relativePath, int length, boolean followLink) {
+        int flags = directoryFlags | (followLink ? 0 : abi.oNofollow);
+        if (length <= PATH_PIECE) {
+            return putPath(relativePath, 0, length) ? openWithNoatime(dirfd, flags) : -1;
+        }
+        int at = dirfd;
+        int start = 0;
+        while (start < length) {
+            int end = pieceEnd(relativePath, start, length);
+            int fd = putPath(relativePath, start, end - start) ? openWithNoatime(at, end == length ? flags
+                    : directoryFlags | abi.oNofollow) : -1;
+            if (at != dirfd) {
+                LinuxLibc.close(at);
+            }
+            if (fd < 0) {
+                return -1;
+            }
+            at = fd;
+            start = end + 1;
+        }
+        return at;
+    }
+
+    private static int pieceEnd(byte[] path, int start, int length) {
+        if (length - start <= PATH_PIECE) {
+            return length;
+        }
+        for (int i = start + PATH_PIECE; i > start; i--) {
+            if (path[i] == '/') {
+                return i;
+            }
+        }
+        return start + PATH_PIECE; // a component longer than NAME_MAX: the kernel says ENAMETOOLONG
+    }
+
+    private int openWithNoatime(int dirfd, int flags) {
+        int fd = LinuxLibc.openat(dirfd, path.address, flags | LinuxAbi.O_NOATIME);
+        if (fd >= 0) {
+            return fd;
+        }
+        int errno = LinuxLibc.errno();
+        if (errno == Errno.EPERM.intValue()) {
+            // O_NOATIME is refused on files the caller does not own: open without it, as the caller asked.
+            fd = LinuxLibc.openat(dirfd, path.address, flags);
+            return fd >= 0 ? fd : fail();
+        }
+        lastError = Errno.valueOf(errno);
+        return -1;
+    }
+
+    private boolean putPath(byte[] bytes, int offset, int length) {
+        if (length > PATH_MAX - 1) {
+            lastError = Errno.ENAMETOOLONG;
+            return false;
+        }
+        for (int i = offset; i < offset + length; i++) {
+            if (bytes[i] == 0) {
+                lastError = Errno.EINVAL;
+                return false;
+            }
+        }
+        IO.putByteArray(path.address, bytes, offset, length);
+        IO.putByte(path.address + length, (byte) 0);
+        return true;
+    }
+
+    /**
+     * Closes a descriptor this reader opened. Errors of {@code close} on a directory are not
+     * actionable and are ignored.
+     *
+     * @param fd the descriptor
+     */
+    public void close(int fd) {
+        if (fd >= 0) {
+            LinuxLibc.close(fd);
+        }
+    }
+
+    // ---------------------------------------------------------------- listing
+
+    /**
+     * Reads the next batch of records of an open directory into this reader's buffer, and mirrors
+     * them on the Java heap so that walking them costs no native call per name.
+     *
+     * @param fd the directory
+     * @return bytes of records in the buffer, 0 at the end, -1 on error
+     */
+    public int read(int fd) {
+        long n = LinuxLibc.getdents64(fd, records.address, records.capacity);
+        if (n < 0) {
+            return fail();
+        }
+        IO.getByteArray(records.address, mirror, 0, (int) n);
+        return (int) n;
+    }
+
+    /**
+     * The offset of the record after the one at {@code position}.
+     *
+     * @param position a record's offset in the buffer
+     * @return the next record's offset
+     */
+    public int next(int position) {
+        int at = position + LinuxAbi.DIRENT_RECLEN;
+        return position + ((mirror[at] & 0xff) | (mirror[at + 1] & 0xff) << 8);
+    }
+
+    /**
+     * Whether the record names {@code .} or {@code ..}.
+     *
+     * @param position a record's offset
+     * @return true for the two self-references
+     */
+    public boolean isSelfOrParent(int position) {
+        int name = position + LinuxAbi.DIRENT_NAME;
+        return mirror[name] == '.' && (mirror[name + 1] == 0 || (mirror[name + 1] == '.' && mirror[name + 2] == 0));
+    }
+
+    /**
+     * The length of the record's name in bytes.
+     *
+     * @param position a record's offset
+     * @return the name length
+     */
+    public int nameLength(int position) {
+        int name = position + LinuxAbi.DIRENT_NAME;
+        // The name is NUL-padded to the record's 8-byte alignment: its end is among the last 8 bytes.
+        int n = Math.max(0, next(position) - name - 8);
+        while (mirror[name + n] != 0) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
+     * Copies the record's name bytes.
+     *
+     * @param position a record's offset
+     * @param length the name length, from {@link #nameLength}
+     * @param destination where to copy
+     * @param offset offset in {@code destination}
+     */
+    public void copyName(int position, int length, byte[] destination, int offset) {
+        System.arraycopy(mirror, position + LinuxAbi.DIRENT_NAME, destination, offset, length);
+    }
+
+    /**
+     * Copies the first {@code length} bytes of records out, so another worker's reader can
+     * {@link #restore} them and stat those entries while this one reads on.
+     *
+     * @param length bytes of records, as {@link #read} returned
+     * @return the saved records
+     */
+    public byte[] save(int length) {
+        return Arrays.copyOf(mirror, length);
+    }
+
+    /**
+     * Puts saved records back into this reader's buffer.
+     *
+     * @param saved records from {@link #save}
+     */
+    public void restore(byte[] saved) {
+        IO.putByteArray(records.address, saved, 0, saved.length);
+        System.arraycopy(saved, 0, mirror, 0, saved.length);
+    }
+
+    // ---------------------------------------------------------------- stat
+
+    /**
+     * Stats the entry named by the record, relative to the open directory it was read from.
+     *
+     * @param dirfd the directory
+     * @param position the record's offset
+     * @param followLink whether to stat the target of a symbolic link
+     * @return true when the stat buffer holds the entry's metadata
+     */
+    public boolean stat(int dirfd, int position, boolean followLink) {
+        long name = records.address + position + LinuxAbi.DIRENT_NAME;
+        int rc = LinuxLibc.fstatat(dirfd, name, stat.address, followLink ? 0 : LinuxAbi.AT_SYMLINK_NOFOLLOW);
+        return rc == 0 || failed();
+    }
+
+    /**
+     * Stats a path relative to a directory (or the working directory for {@link LinuxAbi#AT_FDCWD}).
+     *
+     * @param dirfd the directory
+     * @param pathBytes the path
+     * @param followLink whether to stat the target of a symbolic link
+     * @return true when the stat buffer holds the metadata
+     */
+    public boolean statPath(int dirfd, byte[] pathBytes, boolean followLink) {
+        if (!putPath(pathBytes, 0, pathBytes.length)) {
+            return false;
+        }
+        int rc = LinuxLibc.fstatat(dirfd, path.address, stat.address, followLink ? 0 : LinuxAbi.AT_SYMLINK_NOFOLLOW);
+        return rc == 0 || failed();
+    }
+
+    /** @return {@code st_dev} of the last successful stat */
+    public long device() {
+        return IO.getLong(stat.address + abi.stDev);
+    }
+
+    /** @return {@code st_ino} of the last successful stat */
+    public long inode() {
+        return IO.getLong(stat.address + abi.stIno);
+    }
+
+    /** @return {@code st_nlink} of the last successful stat */
+    public long linkCount() {
+        return abi.stNlinkWidth == 8 ? IO.getLong(stat.address + abi.stNlink)
+                : IO.getInt(stat.address + abi.stNlink) & 0xffffffffL;
+    }
+
+    /** @return {@code st_mode} of the last successful stat */
+    public int mode() {
+        return IO.getInt(stat.address + abi.stMode);
+    }
+
+    /** @return {@code st_uid} of the last successful stat, unsigned */
+    public long uid() {
+        return IO.getInt(stat.address + abi.stUid) & 0xffffffffL;
+    }
+
+    /** @return {@code st_gid} of the last successful stat, unsigned */
+    public long gid() {
+        return IO.getInt(stat.address + abi.stGid) & 0xffffffffL;
+    }
+
+    /** @return {@code st_size} of the last successful stat */
+    public long size() {
+        return IO.getLong(stat.address + abi.stSize);
+    }
+
+    /** @return {@code st_mtim.tv_sec} of the last successful stat */
+    public long mtimeSeconds() {
+        return IO.getLong(stat.address + abi.stMtimeSec);
+    }
+
+    /** @return {@code st_mtim.tv_nsec} of the last successful stat */
+    public int mtimeNanos() {
+        return (int) IO.getLong(stat.address + abi.stMtimeNsec);
+    }
+
+    /** @return {@code st_ctim.tv_sec} of the last successful stat */
+    public long ctimeSeconds() {
+        return IO.getLong(stat.address + abi.stCtimeSec);
+    }
+
+    /** @return {@code st_ctim.tv_nsec} of the last successful stat */
+    public int ctimeNanos() {
+        return (int) IO.getLong(stat.address + abi.stCtimeNsec);
+    }
+
+    // ---------------------------------------------------------------- symbolic links
+
+    /**
+     * Reads the target of the symbolic link named by the record.
+     *
+     * @param dirfd the directory it was read from
+     * @param position the record's offset
+     * @return the target's bytes, or null with {@link #lastError()} set
+     */
+    public byte[] readLink(int dirfd, int position) {
+        long name = records.address + position + LinuxAbi.DIRENT_NAME;
+        return linkTarget(LinuxLibc.readlinkat(dirfd, name, link.address, link.capacity));
+    }
+
+    /**
+     * Reads the target of a symbolic link named by a path relative to a directory.
+     *
+     * @param dirfd the directory
+     * @param pathBytes the link's path
+     * @return the target's bytes, or null with {@link #lastError()} set
+     */
+    public byte[] readLinkPath(int dirfd, byte[] pathBytes) {
+        if (!putPath(pathBytes, 0, pathBytes.length)) {
+            return null;
+        }
+        return linkTarget(LinuxLibc.readlinkat(dirfd, path.address, link.address, link.capacity));
+    }
+
+    private byte[] linkTarget(long n) {
+        if (n < 0) {
+            fail();
+            return null;
+        }
+        byte[] target = new byte[(int) n];
+        IO.getByteArray(link.address, target, 0, target.length);
+        return target;
+    }
+
+    /** Frees the buffers. Harmless to call twice. */
+    @Override
+    public void close() {
+        records.close();
+        stat.close();
+        path.close();
+        link.close();
+    }
+}

@@ -1,0 +1,140 @@
+package dev.fsnap.bindings;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Constants and struct layouts of the Linux kernel ABI, per architecture.
+ *
+ * <p>They are not the same everywhere: {@code O_DIRECTORY} is {@code 0x10000} on x86_64 and
+ * {@code 0x4000} on aarch64, and {@code struct stat} is 144 bytes on x86_64 (nlink before mode,
+ * 64-bit) but 128 bytes in the generic layout aarch64 uses (mode before a 32-bit nlink). Every value
+ * here is checked against the running kernel by the tests of this module.
+ */
+public enum LinuxAbi {
+    /** x86_64: {@code arch/x86/include/uapi/asm/stat.h} and {@code asm/fcntl.h}. */
+    X86_64(0x10000, 0x20000, 144, 0, 8, 16, 8, 24, 28, 32, 48, 88, 96, 104, 112),
+    /** aarch64: the generic layouts of {@code include/uapi/asm-generic/stat.h} and {@code fcntl.h}. */
+    AARCH64(0x4000, 0x8000, 128, 0, 8, 20, 4, 16, 24, 28, 48, 88, 96, 104, 112);
+
+    /** {@code O_RDONLY}: the same on every Linux architecture. */
+    public static final int O_RDONLY = 0;
+    /** {@code O_NOATIME} (01000000): the same on x86_64 and aarch64. */
+    public static final int O_NOATIME = 0x40000;
+    /** {@code O_CLOEXEC} (02000000): the same on x86_64 and aarch64. */
+    public static final int O_CLOEXEC = 0x80000;
+    /** {@code AT_FDCWD}. */
+    public static final int AT_FDCWD = -100;
+    /** {@code AT_SYMLINK_NOFOLLOW}. */
+    public static final int AT_SYMLINK_NOFOLLOW = 0x100;
+
+    /** {@code struct linux_dirent64}: {@code d_ino} at 0, {@code d_off} at 8. */
+    public static final int DIRENT_INO = 0;
+    /** Offset of {@code d_reclen} (unsigned short). */
+    public static final int DIRENT_RECLEN = 16;
+    /** Offset of {@code d_type} (unsigned char). */
+    public static final int DIRENT_TYPE = 18;
+    /** Offset of {@code d_name} (NUL-terminated, padded to 8 bytes). */
+    public static final int DIRENT_NAME = 19;
+
+    /** {@code S_IFMT} and the file types, from {@code sys/stat.h}: the same on every Linux. */
+    public static final int S_IFMT = 0170000;
+    /** Socket. */
+    public static final int S_IFSOCK = 0140000;
+    /** Symbolic link. */
+    public static final int S_IFLNK = 0120000;
+    /** Regular file. */
+    public static final int S_IFREG = 0100000;
+    /** Block device. */
+    public static final int S_IFBLK = 0060000;
+    /** Directory. */
+    public static final int S_IFDIR = 0040000;
+    /** Character device. */
+    public static final int S_IFCHR = 0020000;
+    /** FIFO. */
+    public static final int S_IFIFO = 0010000;
+
+    /** {@code O_DIRECTORY}. */
+    public final int oDirectory;
+    /** {@code O_NOFOLLOW}. */
+    public final int oNofollow;
+    /** {@code sizeof(struct stat)}. */
+    public final int statSize;
+    /** Offset of {@code st_dev} (64-bit). */
+    public final int stDev;
+    /** Offset of {@code st_ino} (64-bit). */
+    public final int stIno;
+    /** Offset of {@code st_nlink}. */
+    public final int stNlink;
+    /** Width of {@code st_nlink} in bytes: 8 on x86_64, 4 in the generic layout. */
+    public final int stNlinkWidth;
+    /** Offset of {@code st_mode} (32-bit). */
+    public final int stMode;
+    /** Offset of {@code st_uid} (32-bit). */
+    public final int stUid;
+    /** Offset of {@code st_gid} (32-bit). */
+    public final int stGid;
+    /** Offset of {@code st_size} (64-bit). */
+    public final int stSize;
+    /** Offset of {@code st_mtim.tv_sec}. */
+    public final int stMtimeSec;
+    /** Offset of {@code st_mtim.tv_nsec}. */
+    public final int stMtimeNsec;
+    /** Offset of {@code st_ctim.tv_sec}. */
+    public final int stCtimeSec;
+    /** Offset of {@code st_ctim.tv_nsec}. */
+    public final int stCtimeNsec;
+
+    LinuxAbi(int oDirectory, int oNofollow, int statSize, int stDev, int stIno, int stNlink, int stNlinkWidth,
+             int stMode, int stUid, int stGid, int stSize, int stMtimeSec, int stMtimeNsec, int stCtimeSec,
+             int stCtimeNsec) {
+        this.oDirectory = oDirectory;
+        this.oNofollow = oNofollow;
+        this.statSize = statSize;
+        this.stDev = stDev;
+        this.stIno = stIno;
+        this.stNlink = stNlink;
+        this.stNlinkWidth = stNlinkWidth;
+        this.stMode = stMode;
+        this.stUid = stUid;
+        this.stGid = stGid;
+        this.stSize = stSize;
+        this.stMtimeSec = stMtimeSec;
+        this.stMtimeNsec = stMtimeNsec;
+        this.stCtimeSec = stCtimeSec;
+        this.stCtimeNsec = stCtimeNsec;
+    }
+
+    /**
+     * The layout for an operating system and architecture, as Java names them in {@code os.name}
+     * and {@code os.arch}.
+     *
+     * @param osName the operating system name, for example {@code Linux}
+     * @param osArch the architecture, for example {@code amd64} or {@code aarch64}
+     * @return the layout, or empty where fsnap has none
+     */
+    public static Optional<LinuxAbi> forPlatform(String osName, String osArch) {
+        if (!osName.toLowerCase(Locale.ROOT).startsWith("linux")) {
+            return Optional.empty();
+        }
+        switch (osArch.toLowerCase(Locale.ROOT)) {
+            case "amd64":
+            case "x86_64":
+                return Optional.of(X86_64);
+            case "aarch64":
+            case "arm64":
+                return Optional.of(AARCH64);
+            default:
+                return Optional.empty();
+        }
+    }
+
+    /**
+     * The layout of the running system.
+     *
+     * @return the layout, or empty where fsnap has none
+     */
+    public static Optional<LinuxAbi> current() {
+        return forPlatform(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+    }
+}

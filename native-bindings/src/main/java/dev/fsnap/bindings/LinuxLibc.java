@@ -1,0 +1,175 @@
+package dev.fsnap.bindings;
+
+import com.kenai.jffi.CallContext;
+import com.kenai.jffi.Function;
+import com.kenai.jffi.Invoker;
+import com.kenai.jffi.LastError;
+import com.kenai.jffi.Library;
+import com.kenai.jffi.Type;
+
+/**
+ * The C library calls fsnap makes on Linux, one static method per call, bound once through jffi.
+ *
+ * <p>Arguments that point at memory are raw addresses of buffers the caller owns (see
+ * {@link NativeBuffer}); results are the C results, with {@code errno} read through
+ * {@link #errno()} right after a failed call on the same thread. Typed errors are made one level up,
+ * in {@link DirectoryReader}.
+ *
+ * <p>jffi is the call layer of the JNR project: jnr-ffi's generated stubs call the same
+ * {@link Invoker}. fsnap calls it directly because jnr-ffi generates those stubs with ASM at every
+ * JVM start (about 150 ms on the reference machine, half the start-up budget of a scan), and the
+ * per-call cost is the same.
+ */
+public final class LinuxLibc {
+    private static final Throwable UNAVAILABILITY_CAUSE;
+    private static final LinuxAbi ABI;
+    private static final Invoker INVOKER;
+    private static final Call OPENAT;
+    private static final Call CLOSE;
+    private static final Call GETDENTS64;
+    private static final Call FSTATAT;
+    private static final Call READLINKAT;
+    private static final Call ISATTY;
+
+    static {
+        Throwable cause = null;
+        LinuxAbi abi = LinuxAbi.current().orElse(null);
+        Invoker invoker = null;
+        Call openat = null, close = null, getdents = null, fstatat = null, readlinkat = null, isatty = null;
+        if (abi == null) {
+            cause = new UnsupportedOperationException("no Linux layout for " + System.getProperty("os.name") + " "
+                    + System.getProperty("os.arch"));
+        } else {
+            try {
+                Library libc = Library.getDefault();
+                invoker = Invoker.getInstance();
+                openat = Call.bind(libc, "openat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT);
+                close = Call.bind(libc, "close", Type.SINT, Type.SINT);
+                getdents = Call.bind(libc, "getdents64", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG);
+                fstatat = Call.bind(libc, "fstatat", Type.SINT, Type.SINT, Type.POINTER, Type.POINTER, Type.SINT);
+                readlinkat = Call.bind(libc, "readlinkat", Type.SLONG, Type.SINT, Type.POINTER, Type.POINTER,
+                        Type.ULONG);
+                isatty = Call.bind(libc, "isatty", Type.SINT, Type.SINT);
+            } catch (Throwable t) {
+                // LinkageError from the jffi stub, or a symbol this C library lacks: recorded, reported by callers.
+                cause = t;
+            }
+        }
+        UNAVAILABILITY_CAUSE = cause;
+        ABI = cause == null ? abi : null;
+        INVOKER = invoker;
+        OPENAT = openat;
+        CLOSE = close;
+        GETDENTS64 = getdents;
+        FSTATAT = fstatat;
+        READLINKAT = readlinkat;
+        ISATTY = isatty;
+    }
+
+    private LinuxLibc() {
+    }
+
+    /** A bound C function: its address and the call context jffi needs. */
+    private static final class Call {
+        final CallContext context;
+        final long address;
+
+        private Call(Function function) {
+            this.context = function.getCallContext();
+            this.address = function.getFunctionAddress();
+        }
+
+        static Call bind(Library library, String symbol, Type result, Type... parameters) {
+            long address = library.getSymbolAddress(symbol);
+            if (address == 0L) {
+                throw new UnsatisfiedLinkError("the C library has no " + symbol + ": " + Library.getLastError());
+            }
+            return new Call(new Function(address, result, parameters));
+        }
+    }
+
+    /**
+     * Whether the calls can be made on this system.
+     *
+     * @return true when the layout is known and every symbol was bound
+     */
+    public static boolean isAvailable() {
+        return UNAVAILABILITY_CAUSE == null;
+    }
+
+    /**
+     * Why the calls cannot be made, or null when they can.
+     *
+     * @return the cause, or null
+     */
+    public static Throwable unavailabilityCause() {
+        return UNAVAILABILITY_CAUSE;
+    }
+
+    /**
+     * Throws when the calls cannot be made.
+     *
+     * @throws UnsupportedOperationException with the cause attached, when unavailable
+     */
+    public static void ensureAvailability() {
+        if (UNAVAILABILITY_CAUSE != null) {
+            throw new UnsupportedOperationException("native Linux calls unavailable: " + UNAVAILABILITY_CAUSE,
+                    UNAVAILABILITY_CAUSE);
+        }
+    }
+
+    /**
+     * The layout of the running system.
+     *
+     * @return the layout
+     * @throws UnsupportedOperationException when unavailable
+     */
+    public static LinuxAbi abi() {
+        ensureAvailability();
+        return ABI;
+    }
+
+    /**
+     * The calling thread's {@code errno} as the last call left it.
+     *
+     * @return the error number
+     */
+    public static int errno() {
+        return LastError.getInstance().get();
+    }
+
+    /** {@code int openat(int dirfd, const char *pathname, int flags)}. */
+    static int openat(int dirfd, long path, int flags) {
+        return (int) INVOKER.invokeL3(OPENAT.context, OPENAT.address, dirfd, path, flags);
+    }
+
+    /** {@code int close(int fd)}. */
+    static int close(int fd) {
+        return (int) INVOKER.invokeL1(CLOSE.context, CLOSE.address, fd);
+    }
+
+    /** {@code ssize_t getdents64(int fd, void *dirp, size_t count)}. */
+    static long getdents64(int fd, long buffer, long count) {
+        return INVOKER.invokeL3(GETDENTS64.context, GETDENTS64.address, fd, buffer, count);
+    }
+
+    /** {@code int fstatat(int dirfd, const char *pathname, struct stat *statbuf, int flags)}. */
+    static int fstatat(int dirfd, long path, long statbuf, int flags) {
+        return (int) INVOKER.invokeL4(FSTATAT.context, FSTATAT.address, dirfd, path, statbuf, flags);
+    }
+
+    /** {@code ssize_t readlinkat(int dirfd, const char *pathname, char *buf, size_t bufsiz)}. */
+    static long readlinkat(int dirfd, long path, long buffer, long size) {
+        return INVOKER.invokeL4(READLINKAT.context, READLINKAT.address, dirfd, path, buffer, size);
+    }
+
+    /**
+     * {@code int isatty(int fd)}: whether a descriptor is a terminal.
+     *
+     * @param fd the descriptor
+     * @return true for a terminal; false otherwise or when the calls are unavailable
+     */
+    public static boolean isatty(int fd) {
+        return UNAVAILABILITY_CAUSE == null && (int) INVOKER.invokeL1(ISATTY.context, ISATTY.address, fd) == 1;
+    }
+}

@@ -1,0 +1,169 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.scan.Entry;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+
+/**
+ * Writes entries as JSON lines, one object per entry. Paths and link targets that are valid UTF-8
+ * are written as strings; any other bytes go base64-encoded in {@code path_b64}/{@code target_b64},
+ * so no name is ever lost or altered.
+ */
+final class JsonLines {
+    private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private final OutputStream out;
+    private final byte[] buffer = new byte[1 << 16];
+    private int length;
+
+    JsonLines(OutputStream out) {
+        this.out = out;
+    }
+
+    void write(Entry e) {
+        byte[] path = e.path();
+        ascii("{");
+        if (path.length == 0) {
+            ascii("\"path\":\".\"");
+        } else {
+            bytesField("path", path);
+        }
+        ascii(",\"type\":\"");
+        ascii(e.type().label());
+        ascii("\",\"size\":");
+        number(e.size());
+        ascii(",\"mtime_ns\":");
+        nanos(e.mtimeSec(), e.mtimeNsec());
+        ascii(",\"ctime_ns\":");
+        nanos(e.ctimeSec(), e.ctimeNsec());
+        ascii(",\"ino\":");
+        unsigned(e.inode());
+        ascii(",\"dev\":");
+        unsigned(e.device());
+        ascii(",\"mode\":");
+        number(e.mode() & 0xffffffffL);
+        ascii(",\"uid\":");
+        number(e.uid());
+        ascii(",\"gid\":");
+        number(e.gid());
+        ascii(",\"nlink\":");
+        number(e.linkCount());
+        byte[] target = e.target();
+        if (target != null) {
+            ascii(",");
+            bytesField("target", target);
+        }
+        ascii("}\n");
+    }
+
+    private void bytesField(String name, byte[] value) {
+        if (Utf8.isValid(value)) {
+            ascii("\"" + name + "\":\"");
+            string(value);
+            ascii("\"");
+        } else {
+            ascii("\"" + name + "_b64\":\"");
+            ascii(Base64.getEncoder().encodeToString(value));
+            ascii("\"");
+        }
+    }
+
+    /** A JSON string body from UTF-8 bytes: control characters, quote and backslash escaped. */
+    private void string(byte[] utf8) {
+        for (byte b : utf8) {
+            int c = b & 0xff;
+            if (c == '"' || c == '\\') {
+                put((byte) '\\');
+                put(b);
+            } else if (c < 0x20) {
+                switch (c) {
+                    case '\n': put((byte) '\\'); put((byte) 'n'); break;
+                    case '\t': put((byte) '\\'); put((byte) 't'); break;
+                    case '\r': put((byte) '\\'); put((byte) 'r'); break;
+                    default:
+                        ascii("\\u00");
+                        put(HEX[c >> 4]);
+                        put(HEX[c & 15]);
+                }
+            } else {
+                put(b);
+            }
+        }
+    }
+
+    private void nanos(long seconds, int nanos) {
+        try {
+            number(Math.addExact(Math.multiplyExact(seconds, 1_000_000_000L), nanos));
+        } catch (ArithmeticException beyondYear2262) {
+            ascii(BigInteger.valueOf(seconds).multiply(BigInteger.valueOf(1_000_000_000L))
+                    .add(BigInteger.valueOf(nanos)).toString());
+        }
+    }
+
+    private void unsigned(long v) {
+        if (v >= 0) {
+            number(v);
+        } else {
+            ascii(Long.toUnsignedString(v));
+        }
+    }
+
+    private void number(long v) {
+        if (length + 20 > buffer.length) {
+            drain();
+        }
+        if (v < 0) {
+            ascii(Long.toString(v));
+            return;
+        }
+        if (v == 0) {
+            buffer[length++] = '0';
+            return;
+        }
+        int digits = 0;
+        for (long t = v; t > 0; t /= 10) {
+            digits++;
+        }
+        int end = length + digits;
+        for (int i = end - 1; i >= length; i--) {
+            buffer[i] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        length = end;
+    }
+
+    private void ascii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            put((byte) s.charAt(i));
+        }
+    }
+
+    private void put(byte b) {
+        if (length == buffer.length) {
+            drain();
+        }
+        buffer[length++] = b;
+    }
+
+    private void drain() {
+        try {
+            out.write(buffer, 0, length);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the output: " + e.getMessage(), e);
+        }
+        length = 0;
+    }
+
+    void flush() {
+        drain();
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the output: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,84 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.bindings.LinuxLibc;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+/** The {@code fsnap} command line. */
+@Command(name = "fsnap", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Reads file metadata at native speed and detects what changed in a filesystem.",
+        subcommands = {ScanCommand.class},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            " 0:everything was read",
+            " 2:bad usage, or the root cannot be scanned",
+            " 3:the scan finished, but some entries could not be read"})
+public final class Main implements Runnable {
+    /** Exit status: everything was read. */
+    static final int OK = 0;
+    /** Exit status: bad usage or an unusable root. */
+    static final int USAGE = 2;
+    /** Exit status: the scan finished but some entries could not be read. */
+    static final int INCOMPLETE = 3;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    /**
+     * Runs the command line and exits with its status.
+     *
+     * @param args the arguments
+     */
+    public static void main(String[] args) {
+        // Loading the native library takes tens of milliseconds; do it on another core while the
+        // command line is parsed, instead of after.
+        Thread preload = new Thread(LinuxLibc::isAvailable, "fsnap-preload");
+        preload.setDaemon(true);
+        preload.start();
+        System.exit(run(args));
+    }
+
+    /**
+     * Runs the command line.
+     *
+     * @param args the arguments
+     * @return the exit status
+     */
+    static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExitCodeExceptionMapper(e -> USAGE);
+        cli.setParameterExceptionHandler((e, a) -> {
+            e.getCommandLine().getErr().println("fsnap: " + e.getMessage());
+            e.getCommandLine().getErr().println("Try 'fsnap " + subcommandName(e.getCommandLine()) + "--help'.");
+            return USAGE;
+        });
+        return cli.execute(args);
+    }
+
+    private static String subcommandName(CommandLine c) {
+        return c.getParent() == null ? "" : c.getCommandName() + " ";
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (scan)");
+    }
+
+    /** Reads the version Maven wrote into the jar. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+                if (in != null) {
+                    p.load(in);
+                }
+            }
+            return new String[] {"fsnap " + p.getProperty("version", "unknown")};
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.fsnap.scan;
+
+import java.util.concurrent.CountedCompleter;
+
+/**
+ * Lists one directory. The first chunk of names is stat'ed at once; every further chunk (a wide
+ * directory) is forked as a {@link ChunkTask} that idle workers steal, so a directory of a million
+ * entries keeps every worker busy while this one goes on reading.
+ */
+final class DirectoryTask extends CountedCompleter<Void> {
+    private static final long serialVersionUID = 1L;
+
+    private final transient ScanRun run;
+    final byte[] path;
+    private final transient Object reference;
+    private final long device;
+    private final long inode;
+    private final DirectoryTask parentDirectory;
+
+    DirectoryTask(CountedCompleter<?> completer, ScanRun run, byte[] path, Object reference, long device, long inode,
+                  DirectoryTask parentDirectory) {
+        super(completer);
+        this.run = run;
+        this.path = path;
+        this.reference = reference;
+        this.device = device;
+        this.inode = inode;
+        this.parentDirectory = parentDirectory;
+    }
+
+    /** Whether a directory with this identity is this one or one of its ancestors: a link loop. */
+    boolean hasAncestor(long dev, long ino) {
+        for (DirectoryTask d = this; d != null; d = d.parentDirectory) {
+            if (d.inode == ino && d.device == dev) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void compute() {
+        run.waiting.decrement();
+        if (run.cancelled()) {
+            tryComplete();
+            return;
+        }
+        if (parentDirectory == null) {
+            run.deliverRoot();
+        }
+        FileSystemAccess.Worker io = ((ScanRun.ScanThread) Thread.currentThread()).worker;
+        io.failure = null;
+        FileSystemAccess.Directory dir = io.open(path, reference, run.followLinks);
+        if (dir == null) {
+            run.error(io.failure.at(path, Operation.OPEN));
+            tryComplete();
+            return;
+        }
+        try {
+            boolean first = true;
+            FileSystemAccess.NameChunk chunk;
+            while (!run.cancelled() && (chunk = io.read(dir)) != null) {
+                if (first) {
+                    first = false;
+                    run.process(this, this, dir, chunk);
+                } else {
+                    dir.retain();
+                    addToPendingCount(1);
+                    new ChunkTask(this, run, this, dir, chunk.detach()).fork();
+                }
+            }
+            if (io.failure != null) {
+                run.error(io.failure.at(path, Operation.LIST));
+            }
+        } finally {
+            dir.release();
+        }
+        tryComplete();
+    }
+}

@@ -1,0 +1,121 @@
+package dev.fsnap.scan;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The entries of one chunk of one directory, as columns: filled by a backend, delivered, then
+ * reused by the same worker for its next chunk, so reading an entry allocates nothing but its name.
+ */
+final class EntryBatch {
+    byte[] parent = new byte[0];
+    int count;
+    byte[] names = new byte[16 * 1024];
+    int namesLength;
+    int[] nameOffset = new int[256];
+    int[] nameLength = new int[256];
+    EntryType[] type = new EntryType[256];
+    int[] mode = new int[256];
+    long[] size = new long[256];
+    long[] mtimeSec = new long[256];
+    int[] mtimeNsec = new int[256];
+    long[] ctimeSec = new long[256];
+    int[] ctimeNsec = new int[256];
+    long[] inode = new long[256];
+    long[] device = new long[256];
+    long[] uid = new long[256];
+    long[] gid = new long[256];
+    long[] linkCount = new long[256];
+    byte[][] target = new byte[256][];
+    /** Whether the scan should list this entry as a directory (a directory, or a followed link to one). */
+    boolean[] descend = new boolean[256];
+    /** A backend's own handle for a directory to descend into (NIO keeps the Path); null otherwise. */
+    Object[] reference = new Object[256];
+    final List<ScanError> errors = new ArrayList<>();
+
+    void reset(byte[] parentPath) {
+        parent = parentPath;
+        count = 0;
+        namesLength = 0;
+        errors.clear();
+    }
+
+    /** Starts an entry: stores its name and returns its index; the backend fills the columns. */
+    int add(byte[] source, int offset, int length) {
+        int i = begin(length);
+        System.arraycopy(source, offset, names, namesLength, length);
+        namesLength += length;
+        return i;
+    }
+
+    /** Starts an entry whose {@code length} name bytes the caller copies to {@code names[nameOffset[i]]}. */
+    int begin(int length) {
+        if (count == type.length) {
+            grow();
+        }
+        if (namesLength + length > names.length) {
+            names = Arrays.copyOf(names, Math.max(names.length * 2, namesLength + length));
+        }
+        int i = count++;
+        nameOffset[i] = namesLength;
+        nameLength[i] = length;
+        target[i] = null;
+        descend[i] = false;
+        reference[i] = null;
+        return i;
+    }
+
+    void commitName(int length) {
+        namesLength += length;
+    }
+
+    /** Drops the last entry begun (its metadata could not be read). */
+    void dropLast() {
+        count--;
+        namesLength = nameOffset[count];
+    }
+
+    /** The entry's path relative to the root: parent, '/', name (just the name below the root). */
+    byte[] path(int i) {
+        return path(names, nameOffset[i], nameLength[i]);
+    }
+
+    /** The path relative to the root of a name in this batch's directory. */
+    byte[] path(byte[] source, int offset, int length) {
+        if (parent.length == 0) {
+            return Arrays.copyOfRange(source, offset, offset + length);
+        }
+        byte[] p = new byte[parent.length + 1 + length];
+        System.arraycopy(parent, 0, p, 0, parent.length);
+        p[parent.length] = '/';
+        System.arraycopy(source, offset, p, parent.length + 1, length);
+        return p;
+    }
+
+    Entry entry(int i) {
+        return new Entry(path(i), type[i], size[i], mtimeSec[i], mtimeNsec[i], ctimeSec[i], ctimeNsec[i], inode[i],
+                device[i], mode[i], uid[i], gid[i], linkCount[i], target[i]);
+    }
+
+    private void grow() {
+        int n = type.length * 2;
+        nameOffset = Arrays.copyOf(nameOffset, n);
+        nameLength = Arrays.copyOf(nameLength, n);
+        type = Arrays.copyOf(type, n);
+        mode = Arrays.copyOf(mode, n);
+        size = Arrays.copyOf(size, n);
+        mtimeSec = Arrays.copyOf(mtimeSec, n);
+        mtimeNsec = Arrays.copyOf(mtimeNsec, n);
+        ctimeSec = Arrays.copyOf(ctimeSec, n);
+        ctimeNsec = Arrays.copyOf(ctimeNsec, n);
+        inode = Arrays.copyOf(inode, n);
+        device = Arrays.copyOf(device, n);
+        uid = Arrays.copyOf(uid, n);
+        gid = Arrays.copyOf(gid, n);
+        linkCount = Arrays.copyOf(linkCount, n);
+        target = Arrays.copyOf(target, n);
+        descend = Arrays.copyOf(descend, n);
+        reference = Arrays.copyOf(reference, n);
+    }
+}

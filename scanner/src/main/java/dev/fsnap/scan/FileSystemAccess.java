@@ -1,0 +1,69 @@
+package dev.fsnap.scan;
+
+import java.io.IOException;
+
+/**
+ * How one scan reads the filesystem: the seam between the scan core and a backend. One instance per
+ * scan holds the root; each worker thread gets its own {@link Worker} with its own buffers.
+ */
+abstract class FileSystemAccess implements AutoCloseable {
+    /** @return which backend this is */
+    abstract Backend backend();
+
+    /**
+     * Opens the root and reads its own metadata into the batch, as the entry with the empty path.
+     *
+     * @throws IOException naming the root, when it is missing, not a directory, or unreadable
+     */
+    abstract void openRoot(EntryBatch batch) throws IOException;
+
+    /** @return a new worker's access, used by that worker thread only */
+    abstract Worker newWorker();
+
+    /** Releases what {@link #openRoot} holds. */
+    @Override
+    public abstract void close();
+
+    /** One worker's reader. A call that fails returns null and leaves the reason in {@link #failure}. */
+    abstract static class Worker implements AutoCloseable {
+        Failure failure;
+
+        /** Opens a directory below the root by its relative path (empty for the root). */
+        abstract Directory open(byte[] path, Object reference, boolean followLink);
+
+        /** Reads the next chunk of names; null at the end, or on failure with {@link #failure} set. */
+        abstract NameChunk read(Directory directory);
+
+        /** Reads the metadata of every name of the chunk, relative to the open directory. */
+        abstract void stat(Directory directory, NameChunk chunk, EntryBatch batch, boolean followLinks);
+
+        @Override
+        public abstract void close();
+    }
+
+    /**
+     * An open directory, shared by the chunks of a wide directory: closed when the last holder
+     * releases it, by whichever worker that is.
+     */
+    abstract static class Directory {
+        private final java.util.concurrent.atomic.AtomicInteger holders = new java.util.concurrent.atomic.AtomicInteger(1);
+
+        void retain() {
+            holders.incrementAndGet();
+        }
+
+        void release() {
+            if (holders.decrementAndGet() == 0) {
+                closeNow();
+            }
+        }
+
+        abstract void closeNow();
+    }
+
+    /** Names read from a directory, not yet stat'ed. */
+    abstract static class NameChunk {
+        /** @return a copy that does not depend on the reading worker's buffers */
+        abstract NameChunk detach();
+    }
+}

@@ -1,0 +1,211 @@
+package dev.fsnap.scan;
+
+import dev.fsnap.bindings.DirectoryReader;
+import dev.fsnap.bindings.LinuxAbi;
+import jnr.constants.platform.Errno;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+
+/**
+ * The native Linux backend: the root stays open for the whole scan; every directory is opened
+ * relative to it with {@code openat}, listed with {@code getdents64}, and every entry stat'ed with
+ * {@code fstatat} relative to its open directory.
+ */
+final class NativeAccess extends FileSystemAccess {
+    private final Path root;
+    private final int bufferSize;
+    private final DirectoryReader rootReader;
+    private int rootFd = -1;
+
+    NativeAccess(Path root, int bufferSize) {
+        this.root = root;
+        this.bufferSize = bufferSize;
+        this.rootReader = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE);
+    }
+
+    @Override
+    Backend backend() {
+        return Backend.NATIVE;
+    }
+
+    @Override
+    void openRoot(EntryBatch batch) throws IOException {
+        byte[] path = root.toString().getBytes(jnuCharset());
+        if (!rootReader.statPath(LinuxAbi.AT_FDCWD, path, true)) {
+            throw rootException(rootReader.lastError(), "");
+        }
+        int i = batch.begin(0);
+        fill(rootReader, batch, i);
+        if (batch.type[i] != EntryType.DIRECTORY) {
+            throw new NotDirectoryException(root.toString());
+        }
+        rootFd = rootReader.openRoot(path);
+        if (rootFd < 0) {
+            throw rootException(rootReader.lastError(), "cannot open: ");
+        }
+    }
+
+    private IOException rootException(Errno errno, String what) {
+        String r = root.toString();
+        if (errno == Errno.ENOENT) {
+            return new NoSuchFileException(r);
+        }
+        if (errno == Errno.EACCES || errno == Errno.EPERM) {
+            return new AccessDeniedException(r);
+        }
+        if (errno == Errno.ENOTDIR) {
+            return new NotDirectoryException(r);
+        }
+        return new FileSystemException(r, null, what + Failure.of(errno).message());
+    }
+
+    static java.nio.charset.Charset jnuCharset() {
+        String name = System.getProperty("sun.jnu.encoding");
+        try {
+            return name == null ? java.nio.charset.Charset.defaultCharset() : java.nio.charset.Charset.forName(name);
+        } catch (RuntimeException e) {
+            return java.nio.charset.Charset.defaultCharset();
+        }
+    }
+
+    static void fill(DirectoryReader r, EntryBatch b, int i) {
+        int mode = r.mode();
+        b.type[i] = EntryType.ofMode(mode);
+        b.mode[i] = mode;
+        b.size[i] = r.size();
+        b.mtimeSec[i] = r.mtimeSeconds();
+        b.mtimeNsec[i] = r.mtimeNanos();
+        b.ctimeSec[i] = r.ctimeSeconds();
+        b.ctimeNsec[i] = r.ctimeNanos();
+        b.inode[i] = r.inode();
+        b.device[i] = r.device();
+        b.uid[i] = r.uid();
+        b.gid[i] = r.gid();
+        b.linkCount[i] = r.linkCount();
+    }
+
+    @Override
+    Worker newWorker() {
+        return new NativeWorker(new DirectoryReader(bufferSize), rootFd);
+    }
+
+    @Override
+    public void close() {
+        if (rootFd >= 0) {
+            rootReader.close(rootFd);
+            rootFd = -1;
+        }
+        rootReader.close();
+    }
+
+    private static final byte[] DOT = {'.'};
+
+    private static final class NativeWorker extends Worker {
+        private final DirectoryReader reader;
+        private final int rootFd;
+
+        NativeWorker(DirectoryReader reader, int rootFd) {
+            this.reader = reader;
+            this.rootFd = rootFd;
+        }
+
+        @Override
+        Directory open(byte[] path, Object reference, boolean followLink) {
+            byte[] p = path.length == 0 ? DOT : path;
+            int fd = reader.openDirectory(rootFd, p, p.length, followLink);
+            if (fd < 0) {
+                failure = Failure.of(reader.lastError());
+                return null;
+            }
+            return new NativeDirectory(reader, fd);
+        }
+
+        @Override
+        NameChunk read(Directory directory) {
+            int n = reader.read(((NativeDirectory) directory).fd);
+            if (n <= 0) {
+                failure = n < 0 ? Failure.of(reader.lastError()) : null;
+                return null;
+            }
+            return new Records(reader, n, null);
+        }
+
+        @Override
+        void stat(Directory directory, NameChunk chunk, EntryBatch b, boolean followLinks) {
+            Records records = (Records) chunk;
+            if (records.owner != reader) {
+                reader.restore(records.saved);
+            }
+            int fd = ((NativeDirectory) directory).fd;
+            for (int pos = 0; pos < records.length; pos = reader.next(pos)) {
+                if (reader.isSelfOrParent(pos)) {
+                    continue;
+                }
+                int len = reader.nameLength(pos);
+                int i = b.begin(len);
+                reader.copyName(pos, len, b.names, b.nameOffset[i]);
+                b.commitName(len);
+                boolean ok = reader.stat(fd, pos, followLinks);
+                if (!ok && followLinks && reader.lastError() == Errno.ENOENT) {
+                    ok = reader.stat(fd, pos, false); // a dangling link is reported as the link itself
+                }
+                if (!ok) {
+                    b.errors.add(Failure.of(reader.lastError()).at(b.path(i), Operation.STAT));
+                    b.dropLast();
+                    continue;
+                }
+                fill(reader, b, i);
+                if (b.type[i] == EntryType.SYMLINK) {
+                    byte[] target = reader.readLink(fd, pos);
+                    if (target == null) {
+                        b.errors.add(Failure.of(reader.lastError()).at(b.path(i), Operation.READLINK));
+                    }
+                    b.target[i] = target;
+                }
+            }
+        }
+
+        @Override
+        public void close() {
+            reader.close();
+        }
+    }
+
+    private static final class NativeDirectory extends Directory {
+        private final DirectoryReader opener;
+        final int fd;
+
+        NativeDirectory(DirectoryReader opener, int fd) {
+            this.opener = opener;
+            this.fd = fd;
+        }
+
+        @Override
+        void closeNow() {
+            opener.close(fd);
+        }
+    }
+
+    /** Raw directory records: still in the reading worker's buffer, or saved for another worker. */
+    private static final class Records extends NameChunk {
+        final DirectoryReader owner;
+        final int length;
+        final byte[] saved;
+
+        Records(DirectoryReader owner, int length, byte[] saved) {
+            this.owner = owner;
+            this.length = length;
+            this.saved = saved;
+        }
+
+        @Override
+        NameChunk detach() {
+            return new Records(null, length, owner.save(length));
+        }
+    }
+}

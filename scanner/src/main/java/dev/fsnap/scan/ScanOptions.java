@@ -1,0 +1,173 @@
+package dev.fsnap.scan;
+
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * What to scan and how: immutable, made by {@link #builder(Path)}.
+ */
+public final class ScanOptions {
+    /** The default listing buffer: 64 KiB, as the kernel's own readdir uses at most 32 KiB per call. */
+    public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
+    /** The largest thread count accepted. */
+    public static final int MAX_THREADS = 1024;
+
+    private final Path root;
+    private final int threads;
+    private final Backend backend;
+    private final boolean followSymlinks;
+    private final boolean oneFileSystem;
+    private final int bufferSize;
+
+    private ScanOptions(Builder b) {
+        this.root = b.root;
+        this.threads = b.threads;
+        this.backend = b.backend;
+        this.followSymlinks = b.followSymlinks;
+        this.oneFileSystem = b.oneFileSystem;
+        this.bufferSize = b.bufferSize;
+    }
+
+    /**
+     * Starts options for a root.
+     *
+     * @param root the directory to scan
+     * @return a builder with the defaults: automatic threads and backend, links not followed,
+     *         mount points crossed
+     * @throws NullPointerException when root is null
+     */
+    public static Builder builder(Path root) {
+        return new Builder(Objects.requireNonNull(root, "root"));
+    }
+
+    /** @return the directory to scan */
+    public Path root() {
+        return root;
+    }
+
+    /** @return worker threads, or 0 for the automatic choice */
+    public int threads() {
+        return threads;
+    }
+
+    /** @return the requested backend */
+    public Backend backend() {
+        return backend;
+    }
+
+    /** @return whether symbolic links to directories are followed (loops are detected) */
+    public boolean followSymlinks() {
+        return followSymlinks;
+    }
+
+    /** @return whether the scan stays on the root's device */
+    public boolean oneFileSystem() {
+        return oneFileSystem;
+    }
+
+    /** @return the native listing buffer size in bytes */
+    public int bufferSize() {
+        return bufferSize;
+    }
+
+    /**
+     * The thread count a scan with these options uses.
+     *
+     * @return {@link #threads()}, or the number of processors when automatic
+     */
+    public int effectiveThreads() {
+        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    }
+
+    @Override
+    public String toString() {
+        return "ScanOptions[root=" + root + ", threads=" + (threads == 0 ? "auto" : threads) + ", backend=" + backend
+                + ", followSymlinks=" + followSymlinks + ", oneFileSystem=" + oneFileSystem + ", bufferSize="
+                + bufferSize + "]";
+    }
+
+    /** Builds {@link ScanOptions}; every setter validates its argument at once. */
+    public static final class Builder {
+        private final Path root;
+        private int threads;
+        private Backend backend = Backend.AUTO;
+        private boolean followSymlinks;
+        private boolean oneFileSystem;
+        private int bufferSize = DEFAULT_BUFFER_SIZE;
+
+        private Builder(Path root) {
+            this.root = root;
+        }
+
+        /**
+         * Sets the worker thread count.
+         *
+         * @param threads 1 to {@value #MAX_THREADS}, or 0 for automatic
+         * @return this builder
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder threads(int threads) {
+            if (threads < 0 || threads > MAX_THREADS) {
+                throw new IllegalArgumentException("threads must be between 1 and " + MAX_THREADS
+                        + " (or 0 for automatic), not " + threads);
+            }
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Sets the backend.
+         *
+         * @param backend the backend
+         * @return this builder
+         * @throws NullPointerException when null
+         */
+        public Builder backend(Backend backend) {
+            this.backend = Objects.requireNonNull(backend, "backend");
+            return this;
+        }
+
+        /**
+         * Sets whether symbolic links to directories are followed.
+         *
+         * @param follow true to follow
+         * @return this builder
+         */
+        public Builder followSymlinks(boolean follow) {
+            this.followSymlinks = follow;
+            return this;
+        }
+
+        /**
+         * Sets whether the scan stays on the root's device.
+         *
+         * @param oneFileSystem true to stay
+         * @return this builder
+         */
+        public Builder oneFileSystem(boolean oneFileSystem) {
+            this.oneFileSystem = oneFileSystem;
+            return this;
+        }
+
+        /**
+         * Sets the native listing buffer size.
+         *
+         * @param bytes at least 64 KiB, at most 16 MiB
+         * @return this builder
+         * @throws IllegalArgumentException when out of range
+         */
+        public Builder bufferSize(int bytes) {
+            if (bytes < DEFAULT_BUFFER_SIZE || bytes > 16 << 20) {
+                throw new IllegalArgumentException("buffer size must be between 65536 and 16777216 bytes, not "
+                        + bytes);
+            }
+            this.bufferSize = bytes;
+            return this;
+        }
+
+        /** @return the options */
+        public ScanOptions build() {
+            return new ScanOptions(this);
+        }
+    }
+}

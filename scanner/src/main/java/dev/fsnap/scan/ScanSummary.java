@@ -1,0 +1,31 @@
+package dev.fsnap.scan;
+
+import java.time.Duration;
+
+/**
+ * What a finished scan did.
+ *
+ * @param entries entries read, the root included
+ * @param directories directories among them
+ * @param errors entries or directories that could not be read
+ * @param bytes the sum of the sizes of regular files
+ * @param elapsed wall time of the scan
+ * @param backend the backend that read the filesystem ({@link Backend#NATIVE} or {@link Backend#NIO})
+ * @param backendReason why that backend: chosen by the user, or why the native one was unavailable
+ * @param threads worker threads
+ * @param cancelled whether the scan was cancelled before it finished
+ */
+public record ScanSummary(long entries, long directories, long errors, long bytes, Duration elapsed,
+                          Backend backend, String backendReason, int threads, boolean cancelled) {
+
+    /** @return entries per second of wall time */
+    public double entriesPerSecond() {
+        double seconds = elapsed.toNanos() / 1e9;
+        return seconds > 0 ? entries / seconds : 0;
+    }
+
+    /** @return true when every entry was read and the scan was not cancelled */
+    public boolean complete() {
+        return errors == 0 && !cancelled;
+    }
+}

@@ -1,0 +1,94 @@
+package dev.fsnap.scan;
+
+import dev.fsnap.bindings.LinuxLibc;
+
+import java.io.IOException;
+import java.util.Objects;
+
+/**
+ * Scans a directory tree in parallel and delivers every entry's metadata.
+ *
+ * <pre>{@code
+ * ScanSummary summary = Scanner.of(ScanOptions.builder(Path.of("/srv/data")).build())
+ *         .scan(entry -> System.out.println(entry.displayPath()));
+ * }</pre>
+ */
+public final class Scanner {
+    private final ScanOptions options;
+
+    private Scanner(ScanOptions options) {
+        this.options = options;
+    }
+
+    /**
+     * A scanner for the given options.
+     *
+     * @param options what to scan and how
+     * @return the scanner
+     * @throws NullPointerException when options is null
+     */
+    public static Scanner of(ScanOptions options) {
+        return new Scanner(Objects.requireNonNull(options, "options"));
+    }
+
+    /** @return the options */
+    public ScanOptions options() {
+        return options;
+    }
+
+    /**
+     * Whether the native backend can run here, and why not when it cannot.
+     *
+     * @return null when it can, otherwise the reason
+     */
+    public static String nativeUnavailableReason() {
+        return LinuxLibc.isAvailable() ? null : String.valueOf(LinuxLibc.unavailabilityCause());
+    }
+
+    /**
+     * Starts a scan in the background.
+     *
+     * @param listener hears of errors, one call at a time, and of every entry when it is an
+     *                 {@link EntryVisitor}; null to only count them
+     * @return the running scan
+     * @throws java.nio.file.NoSuchFileException when the root does not exist
+     * @throws java.nio.file.NotDirectoryException when the root is not a directory
+     * @throws java.nio.file.AccessDeniedException when the root cannot be read
+     * @throws IOException for any other reason the root cannot be opened, naming it
+     * @throws UnsupportedOperationException when the native backend was requested and is unavailable
+     */
+    public Scan start(ScanListener listener) throws IOException {
+        FileSystemAccess access;
+        String reason;
+        Backend requested = options.backend();
+        String unavailable = nativeUnavailableReason();
+        if (requested == Backend.NIO) {
+            access = new NioAccess(options.root());
+            reason = "requested";
+        } else if (unavailable == null) {
+            access = new NativeAccess(options.root(), options.bufferSize());
+            reason = requested == Backend.NATIVE ? "requested" : "automatic";
+        } else if (requested == Backend.NATIVE) {
+            throw new UnsupportedOperationException("the native backend is unavailable: " + unavailable);
+        } else {
+            access = new NioAccess(options.root());
+            reason = "native unavailable: " + unavailable;
+        }
+        ScanRun run = new ScanRun(options, access, reason, listener);
+        run.start();
+        return run;
+    }
+
+    /**
+     * Scans and waits.
+     *
+     * @param listener hears of errors, and of every entry when it is an {@link EntryVisitor};
+     *                 null to only count them
+     * @return the summary
+     * @throws IOException when the root cannot be opened (see {@link #start})
+     * @throws InterruptedException when interrupted while waiting (the scan is cancelled)
+     */
+    public ScanSummary scan(ScanListener listener) throws IOException, InterruptedException {
+        return start(listener).await();
+    }
+}

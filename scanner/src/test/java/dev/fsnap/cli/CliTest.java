@@ -1,0 +1,163 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.testdata.TreeBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The command line as a user runs it: a separate JVM, its exit status, stdout and stderr. */
+class CliTest {
+    @TempDir
+    Path dir;
+
+    record Run(int status, String out, byte[] rawOut, String err) {
+    }
+
+    static Run fsnap(String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(Arrays.asList(args));
+        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .start();
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "fsnap did not finish");
+        byte[] o = out.join();
+        return new Run(p.exitValue(), new String(o, StandardCharsets.UTF_8), o,
+                new String(err.join(), StandardCharsets.UTF_8));
+    }
+
+    private static byte[] readAll(InputStream in) {
+        try (in; ByteArrayOutputStream b = new ByteArrayOutputStream()) {
+            in.transferTo(b);
+            return b.toByteArray();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void aCompleteScanExitsZeroWithAOneLineSummary() throws Exception {
+        Path root = TreeBuilder.at(dir.resolve("t")).file("a/b", 10).file("c", 0).root();
+        Run r = fsnap("scan", root.toString(), "--threads", "2");
+        assertEquals(0, r.status(), r.err());
+        assertEquals("", r.out());
+        String[] lines = r.err().strip().split("\n");
+        assertEquals(1, lines.length, r.err());
+        assertTrue(lines[0].startsWith("fsnap: 4 entries, 2 directories, 0 errors, "), lines[0]);
+        assertTrue(lines[0].contains("entries/s, backend native (automatic), 2 threads"), lines[0]);
+        assertFalse(r.err().contains("\r"), "no progress line when stderr is not a terminal");
+    }
+
+    @Test
+    void theNioBackendIsNamedInTheSummary() throws Exception {
+        Path root = TreeBuilder.at(dir.resolve("t")).file("x", 1).root();
+        Run r = fsnap("scan", root.toString(), "--backend", "nio");
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("backend nio (requested)"), r.err());
+    }
+
+    @Test
+    void jsonHasOneObjectPerEntryAndKeepsNonUtf8NamesExact() throws Exception {
+        Path root = TreeBuilder.at(dir.resolve("t")).file("plain.txt", 3).symlink("link", "plain.txt")
+                .file("quote\"and\\slash", 1).root();
+        // A name that is not UTF-8: bytes 0xff 0xfe. Java cannot make it; the shell can.
+        Process touch = new ProcessBuilder("bash", "-c", "cd \"$1\" && touch $'bad\\xff\\xfename'", "_",
+                root.toString()).start();
+        assertEquals(0, touch.waitFor());
+        Run r = fsnap("scan", root.toString(), "--json");
+        assertEquals(0, r.status(), r.err());
+        List<String> lines = r.out().lines().toList();
+        assertEquals(5, lines.size(), r.out());
+        assertTrue(lines.stream().anyMatch(l -> l.startsWith("{\"path\":\".\",\"type\":\"dir\",")), r.out());
+        String link = lines.stream().filter(l -> l.contains("\"path\":\"link\"")).findFirst().orElseThrow();
+        assertTrue(link.contains("\"type\":\"symlink\"") && link.endsWith(",\"target\":\"plain.txt\"}"), link);
+        assertTrue(lines.stream().anyMatch(l -> l.contains("\"path\":\"quote\\\"and\\\\slash\"")), r.out());
+        String bad = lines.stream().filter(l -> l.contains("path_b64")).findFirst().orElseThrow();
+        String b64 = bad.substring(bad.indexOf("\"path_b64\":\"") + 12, bad.indexOf('"', bad.indexOf("\"path_b64\":\"") + 12));
+        assertArrayEquals(new byte[] {'b', 'a', 'd', (byte) 0xff, (byte) 0xfe, 'n', 'a', 'm', 'e'},
+                Base64.getDecoder().decode(b64));
+        String plain = lines.stream().filter(l -> l.contains("\"path\":\"plain.txt\"")).findFirst().orElseThrow();
+        for (String field : List.of("\"type\":\"file\"", "\"size\":3", "\"mtime_ns\":", "\"ctime_ns\":", "\"ino\":",
+                "\"dev\":", "\"mode\":33188", "\"uid\":", "\"gid\":", "\"nlink\":1")) {
+            assertTrue(plain.contains(field), field + " in " + plain);
+        }
+    }
+
+    @Test
+    void unreadableEntriesGoToStderrAndExitThree() throws Exception {
+        Path root = TreeBuilder.at(dir.resolve("t")).dir("real").symlink("real/up", "..").root();
+        Run r = fsnap("scan", root.toString(), "--follow");
+        assertEquals(3, r.status(), r.err());
+        assertTrue(r.err().contains("fsnap: " + root + "/real/up: Filesystem loop"), r.err());
+        assertTrue(r.err().contains(" 1 errors,"), r.err());
+    }
+
+    @Test
+    void unusableRootsExitTwoWithAMessageNamingThem() throws Exception {
+        Path missing = dir.resolve("missing");
+        Run r = fsnap("scan", missing.toString());
+        assertEquals(2, r.status());
+        assertEquals("fsnap: " + missing + ": no such file or directory\n", r.err());
+
+        Path file = Files.write(dir.resolve("file"), new byte[1]);
+        r = fsnap("scan", file.toString());
+        assertEquals(2, r.status());
+        assertEquals("fsnap: " + file + ": not a directory\n", r.err());
+
+        r = fsnap("scan", "");
+        assertEquals(2, r.status());
+        assertEquals("fsnap: ROOT is empty: name a directory to scan\n", r.err());
+    }
+
+    @Test
+    void badUsageExitsTwo() throws Exception {
+        Run r = fsnap("scan", dir.toString(), "--threads", "0");
+        assertEquals(2, r.status());
+        assertEquals("fsnap: --threads must be at least 1, not 0\n", r.err());
+
+        r = fsnap("scan", dir.toString(), "--backend", "fast");
+        assertEquals(2, r.status());
+        assertEquals("fsnap: --backend must be native, nio or auto, not 'fast'\n", r.err());
+
+        r = fsnap("scan", dir.toString(), "--no-such-option");
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("fsnap: Unknown option: '--no-such-option'"), r.err());
+
+        r = fsnap("scan");
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("fsnap: Missing required parameter: 'ROOT'"), r.err());
+
+        r = fsnap();
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("fsnap: a command is required"), r.err());
+    }
+
+    @Test
+    void helpAndVersionExitZero() throws Exception {
+        Run r = fsnap("--version");
+        assertEquals(0, r.status());
+        assertTrue(r.out().startsWith("fsnap 0."), r.out());
+        r = fsnap("scan", "--help");
+        assertEquals(0, r.status());
+        assertTrue(r.out().contains("--threads=N") && r.out().contains("Exit status:"), r.out());
+    }
+}
