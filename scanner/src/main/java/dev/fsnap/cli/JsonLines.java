@@ -1,6 +1,8 @@
 package dev.fsnap.cli;
 
 import dev.fsnap.scan.Entry;
+import dev.fsnap.snapshot.Change;
+import dev.fsnap.snapshot.Field;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -25,13 +27,73 @@ final class JsonLines {
     }
 
     void write(Entry e) {
-        byte[] path = e.path();
         ascii("{");
-        if (path.length == 0) {
-            ascii("\"path\":\".\"");
-        } else {
-            bytesField("path", path);
+        entryFields(e);
+        ascii("}\n");
+    }
+
+    /**
+     * One change of a comparison: {@code op}, {@code path}, and as they apply {@code from},
+     * {@code fields}, {@code error}/{@code message}/{@code operation}/{@code side}, {@code old},
+     * {@code new} (each an entry object), {@code racy}.
+     */
+    void write(Change c) {
+        ascii("{\"op\":\"");
+        ascii(c.kind().label());
+        ascii("\",");
+        pathField("path", c.path());
+        if (c.from() != null) {
+            ascii(",");
+            pathField("from", c.from());
         }
+        if (c.kind() == Change.Kind.MODIFIED || c.kind() == Change.Kind.MOVED) {
+            ascii(",\"fields\":[");
+            boolean first = true;
+            for (Field f : c.fields()) {
+                ascii(first ? "\"" : ",\"");
+                ascii(f.label());
+                ascii("\"");
+                first = false;
+            }
+            ascii("]");
+        }
+        if (c.error() != null) {
+            ascii(",\"error\":\"");
+            string(c.error().code().getBytes(StandardCharsets.UTF_8));
+            ascii("\",\"message\":\"");
+            string(c.error().message().getBytes(StandardCharsets.UTF_8));
+            ascii("\",\"operation\":\"");
+            ascii(c.error().operation().name().toLowerCase(java.util.Locale.ROOT));
+            ascii("\",\"side\":\"");
+            ascii(c.side());
+            ascii("\"");
+        }
+        if (c.before() != null) {
+            ascii(",\"old\":{");
+            entryFields(c.before());
+            ascii("}");
+        }
+        if (c.after() != null) {
+            ascii(",\"new\":{");
+            entryFields(c.after());
+            ascii("}");
+        }
+        if (c.racy()) {
+            ascii(",\"racy\":true");
+        }
+        ascii("}\n");
+    }
+
+    private void pathField(String name, byte[] path) {
+        if (path.length == 0) {
+            ascii("\"" + name + "\":\".\"");
+        } else {
+            bytesField(name, path);
+        }
+    }
+
+    private void entryFields(Entry e) {
+        pathField("path", e.path());
         ascii(",\"type\":\"");
         ascii(e.type().label());
         ascii("\",\"size\":");
@@ -57,7 +119,6 @@ final class JsonLines {
             ascii(",");
             bytesField("target", target);
         }
-        ascii("}\n");
     }
 
     private void bytesField(String name, byte[] value) {

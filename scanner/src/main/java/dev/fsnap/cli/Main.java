@@ -11,12 +11,13 @@ import java.util.Properties;
 /** The {@code fsnap} command line. */
 @Command(name = "fsnap", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Reads file metadata at native speed and detects what changed in a filesystem.",
-        subcommands = {ScanCommand.class},
+        subcommands = {ScanCommand.class, LsCommand.class, DiffCommand.class, CheckCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
-            " 0:everything was read",
-            " 2:bad usage, or the root cannot be scanned",
-            " 3:the scan finished, but some entries could not be read"})
+            " 0:scan, ls: everything was read; diff, check: no differences",
+            " 1:diff, check: differences",
+            " 2:bad usage, an unusable root, or a missing or damaged snapshot",
+            " 3:scan: the scan finished, but some entries could not be read"})
 public final class Main implements Runnable {
     /** Exit status: everything was read. */
     static final int OK = 0;
@@ -65,7 +66,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (scan)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (scan, ls, diff, check)");
     }
 
     /** Reads the version Maven wrote into the jar. */

@@ -16,9 +16,13 @@ final class DirectoryTask extends CountedCompleter<Void> {
     private final long device;
     private final long inode;
     private final DirectoryTask parentDirectory;
+    /** This directory's entries for a {@link DirectoryVisitor}; null when the scan has none. */
+    transient DirectoryListing listing;
+    /** The slot of this directory's own entry in its parent's listing. */
+    private final int slot;
 
     DirectoryTask(CountedCompleter<?> completer, ScanRun run, byte[] path, Object reference, long device, long inode,
-                  DirectoryTask parentDirectory) {
+                  DirectoryTask parentDirectory, int slot) {
         super(completer);
         this.run = run;
         this.path = path;
@@ -26,6 +30,8 @@ final class DirectoryTask extends CountedCompleter<Void> {
         this.device = device;
         this.inode = inode;
         this.parentDirectory = parentDirectory;
+        this.slot = slot;
+        this.listing = run.listsDirectories() ? new DirectoryListing(path) : null;
     }
 
     /** Whether a directory with this identity is this one or one of its ancestors: a link loop. */
@@ -52,7 +58,12 @@ final class DirectoryTask extends CountedCompleter<Void> {
         io.failure = null;
         FileSystemAccess.Directory dir = io.open(path, reference, run.followLinks);
         if (dir == null) {
-            run.error(io.failure.at(path, Operation.OPEN));
+            ScanError e = io.failure.at(path, Operation.OPEN);
+            listing = null;
+            if (parentDirectory != null && parentDirectory.listing != null) {
+                parentDirectory.listing.childFailed(slot, e);
+            }
+            run.error(e);
             tryComplete();
             return;
         }
@@ -70,11 +81,29 @@ final class DirectoryTask extends CountedCompleter<Void> {
                 }
             }
             if (io.failure != null) {
-                run.error(io.failure.at(path, Operation.LIST));
+                ScanError e = io.failure.at(path, Operation.LIST);
+                if (listing != null) {
+                    listing.listFailed(e);
+                }
+                run.error(e);
             }
         } finally {
             dir.release();
         }
         tryComplete();
+    }
+
+    /** Every chunk and every subdirectory below is done: hand the whole directory to the visitor. */
+    @Override
+    public void onCompletion(CountedCompleter<?> caller) {
+        DirectoryListing l = listing;
+        listing = null;
+        if (l == null || run.cancelled()) {
+            return;
+        }
+        Object result = run.visitDirectory(l);
+        if (parentDirectory != null && parentDirectory.listing != null) {
+            parentDirectory.listing.childListed(slot, result);
+        }
     }
 }

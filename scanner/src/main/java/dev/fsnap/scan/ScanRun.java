@@ -18,6 +18,8 @@ final class ScanRun implements Scan {
     private final ScanListener listener;
     /** The listener when it wants entries too; null when entries are only counted. */
     private final EntryVisitor visitor;
+    /** The listener when it wants whole directories in post-order; null otherwise. */
+    private final DirectoryVisitor directoryVisitor;
     private final String backendReason;
     private final int threads;
     final boolean followLinks;
@@ -44,6 +46,7 @@ final class ScanRun implements Scan {
         this.access = access;
         this.listener = listener;
         this.visitor = listener instanceof EntryVisitor v ? v : null;
+        this.directoryVisitor = listener instanceof DirectoryVisitor v ? v : null;
         this.backendReason = backendReason;
         this.threads = options.effectiveThreads();
         this.followLinks = options.followSymlinks();
@@ -65,7 +68,7 @@ final class ScanRun implements Scan {
         rootDevice = rootBatch.device[0];
         this.rootBatch = rootBatch;
         rootTask = new DirectoryTask(null, this, new byte[0], rootBatch.reference[0], rootBatch.device[0],
-                rootBatch.inode[0], null);
+                rootBatch.inode[0], null, -1);
         waiting.increment();
         pool.execute(rootTask);
     }
@@ -86,10 +89,28 @@ final class ScanRun implements Scan {
         return cancelled;
     }
 
+    boolean listsDirectories() {
+        return directoryVisitor != null;
+    }
+
+    Object visitDirectory(DirectoryListing listing) {
+        listing.sort();
+        try {
+            return directoryVisitor.directory(listing);
+        } catch (RuntimeException e) {
+            listenerFailed(e);
+            return null;
+        }
+    }
+
     @Override
     public ScanSummary await() throws InterruptedException {
         try {
             rootTask.get();
+            RuntimeException thrown = listenerFailure.get();
+            if (thrown != null) {
+                throw thrown;
+            }
         } catch (InterruptedException e) {
             cancel();
             throw e;
@@ -140,17 +161,26 @@ final class ScanRun implements Scan {
             }
             b.descend[i] = true;
         }
+        int base = directory.listing == null ? 0 : directory.listing.add(b, oneFileSystem, rootDevice);
         deliver(b);
         for (int i = 0; i < b.count; i++) {
             if (b.descend[i]) {
                 current.addToPendingCount(1);
                 waiting.increment();
-                new DirectoryTask(current, this, b.path(i), b.reference[i], b.device[i], b.inode[i], directory).fork();
+                new DirectoryTask(current, this, b.path(i), b.reference[i], b.device[i], b.inode[i], directory,
+                        base + i).fork();
             }
         }
     }
 
     void deliverRoot() {
+        if (directoryVisitor != null) {
+            try {
+                directoryVisitor.root(rootBatch.entry(0));
+            } catch (RuntimeException e) {
+                throw listenerFailed(e);
+            }
+        }
         deliver(rootBatch);
         rootBatch = null;
     }

@@ -160,4 +160,91 @@ class CliTest {
         assertEquals(0, r.status());
         assertTrue(r.out().contains("--threads=N") && r.out().contains("Exit status:"), r.out());
     }
+
+    @Test
+    void aSnapshotListsAsTheScanSawIt() throws Exception {
+        Path root = TreeBuilder.at(dir.resolve("t")).file("a/b", 10).symlink("l", "a/b").file("c", 0).root();
+        Path snap = dir.resolve("s");
+        Run scan = fsnap("scan", root.toString(), "--json", "-o", snap.toString());
+        assertEquals(0, scan.status(), scan.err());
+        Run ls = fsnap("ls", snap.toString(), "--json");
+        assertEquals(0, ls.status(), ls.err());
+        assertEquals(scan.out().lines().sorted().toList(), ls.out().lines().toList(), "ls is in path order");
+        assertTrue(ls.err().startsWith("fsnap: snapshot of " + root + " taken "), ls.err());
+        Run human = fsnap("ls", snap.toString());
+        assertEquals(0, human.status(), human.err());
+        assertTrue(human.out().contains(" l -> a/b\n"), human.out());
+    }
+
+    @Test
+    void diffFollowsTheDiffConvention() throws Exception {
+        Path root = TreeBuilder.at(dir.resolve("t")).file("keep", 1).file("gone", 1).root();
+        Path s1 = dir.resolve("s1");
+        Path s2 = dir.resolve("s2");
+        assertEquals(0, fsnap("scan", root.toString(), "-o", s1.toString()).status());
+        Run same = fsnap("diff", s1.toString(), s1.toString());
+        assertEquals(0, same.status(), same.err());
+        assertTrue(same.out().lines().allMatch(l -> l.startsWith("? ")), "at most racy entries: " + same.out());
+        assertTrue(same.err().startsWith("fsnap: 0 added, 0 removed, 0 modified, 0 moved, 0 unreadable, "),
+                same.err());
+
+        Files.delete(root.resolve("gone"));
+        Files.write(root.resolve("new\nline"), new byte[1]);
+        assertEquals(0, fsnap("scan", root.toString(), "-o", s2.toString()).status());
+        Run d = fsnap("diff", s1.toString(), s2.toString());
+        assertEquals(1, d.status(), d.err());
+        assertTrue(d.out().lines().anyMatch(l -> l.equals("- gone")), d.out());
+        assertTrue(d.out().contains("+ new\\nline"), "a newline in a name is escaped, not a new line: " + d.out());
+        Run j = fsnap("diff", s1.toString(), s2.toString(), "--json");
+        assertEquals(1, j.status());
+        assertTrue(j.out().contains("{\"op\":\"removed\",\"path\":\"gone\",\"old\":{\"path\":\"gone\",\"type\":\"file\","),
+                j.out());
+        assertTrue(j.out().contains("{\"op\":\"added\",\"path\":\"new\\nline\""), j.out());
+
+        byte[] b = Files.readAllBytes(s2);
+        b[b.length / 2] ^= 1;
+        Path bad = Files.write(dir.resolve("bad"), b);
+        Run corrupt = fsnap("diff", s1.toString(), bad.toString());
+        assertEquals(2, corrupt.status());
+        assertTrue(corrupt.err().startsWith("fsnap: " + bad + ": corrupt snapshot at byte offset "), corrupt.err());
+
+        Run missing = fsnap("diff", s1.toString(), dir.resolve("nope").toString());
+        assertEquals(2, missing.status());
+        assertEquals("fsnap: " + dir.resolve("nope") + ": no such file or directory\n", missing.err());
+        Run text = fsnap("diff", s1.toString(), Files.writeString(dir.resolve("txt"), "hello").toString());
+        assertEquals(2, text.status());
+        assertTrue(text.err().contains("not an fsnap snapshot"), text.err());
+    }
+
+    @Test
+    void checkScansAndComparesInOneRun() throws Exception {
+        Path root = TreeBuilder.at(dir.resolve("t")).file("a", 1).root();
+        Path night1 = dir.resolve("n1");
+        assertEquals(0, fsnap("scan", root.toString(), "-o", night1.toString()).status());
+        Files.write(root.resolve("b"), new byte[1]);
+        Path night2 = dir.resolve("n2");
+        Run c = fsnap("check", root.toString(), "--against", night1.toString(), "-o", night2.toString());
+        assertEquals(1, c.status(), c.err());
+        assertTrue(c.out().lines().anyMatch(l -> l.equals("+ b") || l.startsWith("+ b  ")), c.out());
+        assertTrue(Files.exists(night2));
+        Run again = fsnap("check", root.toString(), "--against", night2.toString(), "-o", night2.toString());
+        assertEquals(0, again.status(), again.err());
+        assertTrue(again.out().lines().allMatch(l -> l.startsWith("? ")), "at most racy entries: " + again.out());
+
+        Path damaged = Files.writeString(dir.resolve("damaged"), "not a snapshot");
+        Path never = dir.resolve("never");
+        Run bad = fsnap("check", root.toString(), "--against", damaged.toString(), "-o", never.toString());
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().contains(damaged + ": corrupt snapshot"), bad.err());
+        assertFalse(Files.exists(never), "a damaged OLD stops the job before it scans");
+    }
+
+    @Test
+    void aSnapshotThatCannotBeWrittenExitsTwo() throws Exception {
+        Path root = TreeBuilder.at(dir.resolve("t")).file("a", 1).root();
+        Path nowhere = dir.resolve("no/such/dir/snap");
+        Run r = fsnap("scan", root.toString(), "-o", nowhere.toString());
+        assertEquals(2, r.status());
+        assertTrue(r.err().startsWith("fsnap: " + nowhere + ": cannot write a snapshot there: "), r.err());
+    }
 }

@@ -1,0 +1,67 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.scan.ScanOptions;
+import dev.fsnap.snapshot.Snapshot;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code fsnap check ROOT --against OLD -o NEW}: the nightly job, a scan and a diff in one run. */
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Scans ROOT into the snapshot NEW, then reports what changed since OLD, as diff does.",
+            "OLD is checked before the scan starts; NEW may be the same file as OLD (it is replaced atomically)."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            " 0:no differences",
+            " 1:differences (including subtrees that could not be read)",
+            " 2:bad usage, an unusable ROOT, a damaged OLD, or NEW cannot be written"})
+final class CheckCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "ROOT", description = "The directory to scan.")
+    String root;
+
+    @Option(names = "--against", paramLabel = "OLD", required = true, description = "The previous snapshot.")
+    Path old;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "NEW", required = true, description = "The snapshot to write.")
+    Path output;
+
+    @Option(names = "--json", description = "Write one JSON object per change to stdout.")
+    boolean json;
+
+    @Mixin
+    ScanArguments scan;
+
+    private final PrintStream err = System.err;
+
+    @Override
+    public Integer call() throws IOException, InterruptedException {
+        ScanOptions options;
+        try {
+            options = scan.options(root);
+        } catch (IllegalArgumentException e) {
+            err.println("fsnap: " + e.getMessage());
+            return Main.USAGE;
+        }
+        try (Snapshot before = SnapshotFiles.open(old, err)) {
+            if (before == null) {
+                return Main.USAGE;
+            }
+            ScanJob.Result scanned = ScanJob.run(options, false, output, err);
+            if (scanned.exit() == Main.USAGE) {
+                return Main.USAGE;
+            }
+            try (Snapshot after = SnapshotFiles.open(output, err)) {
+                if (after == null) {
+                    return Main.USAGE;
+                }
+                return SnapshotFiles.diff(before, after, json, err);
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.snapshot.Snapshot;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code fsnap diff OLD NEW}: what changed between two snapshots. */
+@Command(name = "diff", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Reports what changed between two snapshots: one line per change, with a marker",
+            "(+ added, - removed, M modified, > moved, ! unreadable, ? racy), and a summary on stderr.",
+            "With --json, one JSON object per change."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            " 0:no differences (racy entries alone do not count: they are unchanged as far as",
+            "   anyone can tell, and reported so that they are not hidden)",
+            " 1:differences: added, removed, modified, moved or unreadable",
+            " 2:a snapshot is missing, damaged, truncated, or of another format version"})
+final class DiffCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "OLD", description = "The earlier snapshot.")
+    Path old;
+
+    @Parameters(index = "1", paramLabel = "NEW", description = "The later snapshot.")
+    Path now;
+
+    @Option(names = "--json", description = "Write one JSON object per change to stdout.")
+    boolean json;
+
+    private final PrintStream err = System.err;
+
+    @Override
+    public Integer call() throws IOException {
+        try (Snapshot a = SnapshotFiles.open(old, err)) {
+            if (a == null) {
+                return Main.USAGE;
+            }
+            try (Snapshot b = SnapshotFiles.open(now, err)) {
+                if (b == null) {
+                    return Main.USAGE;
+                }
+                return SnapshotFiles.diff(a, b, json, err);
+            }
+        }
+    }
+}

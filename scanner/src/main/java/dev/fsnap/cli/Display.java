@@ -1,0 +1,53 @@
+package dev.fsnap.cli;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Paths for human-readable lines: UTF-8 shown as is, except that backslash, control characters
+ * (a newline in a name would forge a line) and bytes that are not UTF-8 are escaped as {@code \n},
+ * {@code \t}, {@code \\}, {@code \xNN}. JSON output carries the exact bytes instead.
+ */
+final class Display {
+    private Display() {
+    }
+
+    static String path(byte[] p) {
+        if (p.length == 0) {
+            return ".";
+        }
+        boolean plain = Utf8.isValid(p);
+        for (byte b : p) {
+            if ((b & 0xff) < 0x20 || b == '\\' || b == 0x7f) {
+                plain = false;
+                break;
+            }
+        }
+        if (plain) {
+            return new String(p, StandardCharsets.UTF_8);
+        }
+        StringBuilder s = new StringBuilder(p.length + 16);
+        int i = 0;
+        while (i < p.length) {
+            int c = p[i] & 0xff;
+            int len = c < 0x80 ? 1 : c >= 0xc2 && c <= 0xdf ? 2 : c >= 0xe0 && c <= 0xef ? 3 : c >= 0xf0 && c <= 0xf4 ? 4 : 0;
+            if (len > 1 && i + len <= p.length && Utf8.isValid(java.util.Arrays.copyOfRange(p, i, i + len))) {
+                s.append(new String(p, i, len, StandardCharsets.UTF_8));
+                i += len;
+                continue;
+            }
+            if (c == '\\') {
+                s.append("\\\\");
+            } else if (c == '\n') {
+                s.append("\\n");
+            } else if (c == '\t') {
+                s.append("\\t");
+            } else if (c < 0x20 || c >= 0x7f) {
+                s.append(String.format("\\x%02x", c));
+            } else {
+                s.append((char) c);
+            }
+            i++;
+        }
+        return s.toString();
+    }
+}

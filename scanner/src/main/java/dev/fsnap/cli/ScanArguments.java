@@ -1,0 +1,78 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.scan.Backend;
+import dev.fsnap.scan.ScanOptions;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** The options of a scan, shared by {@code scan} and {@code check}. */
+final class ScanArguments {
+    @Option(names = "--threads", paramLabel = "N",
+            description = "Worker threads (default: the number of processors).")
+    Integer threads;
+
+    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
+            description = "native, nio or auto (default: native where available, else nio; the summary says which).")
+    String backend;
+
+    @Option(names = "--follow", description = "Follow symbolic links to directories (loops are detected).")
+    boolean follow;
+
+    @Option(names = {"-x", "--one-file-system"}, description = "Stay on the root's filesystem.")
+    boolean oneFileSystem;
+
+    /**
+     * @throws IllegalArgumentException with a message for the user when an option is wrong
+     */
+    ScanOptions options(String root) {
+        if (root.isEmpty()) {
+            throw new IllegalArgumentException("ROOT is empty: name a directory to scan");
+        }
+        Path path;
+        try {
+            path = Path.of(root);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException(root + ": not a valid path: " + e.getReason());
+        }
+        Backend b;
+        try {
+            b = Backend.valueOf(backend.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--backend must be native, nio or auto, not '" + backend + "'");
+        }
+        ScanOptions.Builder builder = ScanOptions.builder(path).backend(b).followSymlinks(follow)
+                .oneFileSystem(oneFileSystem);
+        if (threads != null) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("--threads must be at least 1, not " + threads);
+            }
+            builder.threads(threads);
+        }
+        return builder.build();
+    }
+
+    /** An I/O failure on a named file, as one line: the path and the system's reason. */
+    static String describe(IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return e.getMessage() + ": no such file or directory";
+        }
+        if (e instanceof NotDirectoryException) {
+            return e.getMessage() + ": not a directory";
+        }
+        if (e instanceof AccessDeniedException) {
+            return e.getMessage() + ": permission denied";
+        }
+        if (e instanceof FileSystemException fse) {
+            return fse.getFile() + (fse.getReason() == null ? "" : ": " + fse.getReason());
+        }
+        return String.valueOf(e.getMessage());
+    }
+}

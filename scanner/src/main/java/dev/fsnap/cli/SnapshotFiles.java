@@ -1,0 +1,114 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.snapshot.Change;
+import dev.fsnap.snapshot.CorruptSnapshotException;
+import dev.fsnap.snapshot.IncompatibleSnapshotException;
+import dev.fsnap.snapshot.DiffSummary;
+import dev.fsnap.snapshot.Differ;
+import dev.fsnap.snapshot.Field;
+import dev.fsnap.snapshot.Snapshot;
+
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.StringJoiner;
+import java.util.function.Consumer;
+
+/** Opening snapshots and reporting comparisons, for {@code ls}, {@code diff} and {@code check}. */
+final class SnapshotFiles {
+    /** diff(1)'s convention: no differences. */
+    static final int SAME = 0;
+    /** diff(1)'s convention: differences. */
+    static final int DIFFERENT = 1;
+
+    private SnapshotFiles() {
+    }
+
+    /** Opens a snapshot; on failure prints the file and the reason and returns null. */
+    static Snapshot open(Path file, PrintStream err) {
+        try {
+            return Snapshot.open(file);
+        } catch (IOException e) {
+            boolean named = e instanceof CorruptSnapshotException || e instanceof IncompatibleSnapshotException;
+            err.println("fsnap: " + (named ? e.getMessage() : ScanArguments.describe(e)));
+            return null;
+        }
+    }
+
+    /**
+     * Compares and reports; returns 0 (same: nothing but racy entries, if any), 1 (differences) or 2
+     * (a snapshot is damaged).
+     */
+    static int diff(Snapshot old, Snapshot now, boolean json, PrintStream err) {
+        long start = System.nanoTime();
+        FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
+        JsonLines jsonOut = json ? new JsonLines(stdout) : null;
+        BufferedWriter text = json ? null
+                : new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16);
+        Consumer<Change> sink = json ? jsonOut::write : c -> line(text, c);
+        if (!old.root().equals(now.root())) {
+            err.println("fsnap: note: comparing snapshots of different roots: " + old.root() + " and " + now.root());
+        }
+        DiffSummary s;
+        try {
+            s = Differ.compare(old, now, sink);
+        } catch (IOException e) {
+            err.println("fsnap: " + e.getMessage());
+            return Main.USAGE;
+        } finally {
+            try {
+                if (json) {
+                    jsonOut.flush();
+                } else {
+                    text.flush();
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write the output: " + e.getMessage(), e);
+            }
+        }
+        err.println(String.format(Locale.ROOT,
+                "fsnap: %d added, %d removed, %d modified, %d moved, %d unreadable, %d racy; "
+                        + "%d directory blocks read, %d identical subtrees skipped, %.3f s",
+                s.added(), s.removed(), s.modified(), s.moved(), s.unreadable(), s.racy(), s.directoriesRead(),
+                s.subtreesSkipped(), (System.nanoTime() - start) / 1e9));
+        return s.differences() == 0 ? SAME : DIFFERENT;
+    }
+
+    private static void line(BufferedWriter out, Change c) {
+        StringBuilder b = new StringBuilder(96);
+        b.append(c.kind().marker()).append(' ');
+        if (c.kind() == Change.Kind.MOVED) {
+            b.append(Display.path(c.from())).append(" -> ");
+        }
+        b.append(Display.path(c.path()));
+        if (!c.fields().isEmpty()) {
+            StringJoiner j = new StringJoiner(",", "  (", ")");
+            for (Field f : c.fields()) {
+                j.add(f.label());
+            }
+            b.append(j);
+        }
+        if (c.kind() == Change.Kind.UNREADABLE) {
+            b.append("  unreadable in ").append(c.side()).append(": ").append(c.error().message())
+                    .append(" (").append(c.error().code()).append(')');
+        } else if (c.kind() == Change.Kind.RACY) {
+            b.append("  racy: read inside the old scan's time window; a change in the same tick would not show");
+        }
+        if (c.racy()) {
+            b.append("  [racy in new]");
+        }
+        b.append('\n');
+        try {
+            out.write(b.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the output: " + e.getMessage(), e);
+        }
+    }
+}

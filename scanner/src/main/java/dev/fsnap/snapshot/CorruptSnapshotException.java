@@ -1,0 +1,31 @@
+package dev.fsnap.snapshot;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * A snapshot file that is damaged, truncated, or not a snapshot at all: reading stops at the first
+ * block that fails its check, and nothing read from it is passed on as an answer.
+ */
+public final class CorruptSnapshotException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final transient Path file;
+    private final long offset;
+
+    CorruptSnapshotException(Path file, long offset, String reason) {
+        super(file + ": corrupt snapshot at byte offset " + offset + ": " + reason);
+        this.file = file;
+        this.offset = offset;
+    }
+
+    /** @return the snapshot file */
+    public Path file() {
+        return file;
+    }
+
+    /** @return the byte offset of the damaged block */
+    public long offset() {
+        return offset;
+    }
+}

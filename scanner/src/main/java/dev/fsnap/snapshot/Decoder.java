@@ -1,0 +1,82 @@
+package dev.fsnap.snapshot;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Reads what {@link Encoder} wrote, from one checked block. Every read is bounds-checked: a length
+ * or varint that runs past the block is reported as corruption with its file offset.
+ */
+final class Decoder {
+    private final Path file;
+    private final byte[] buf;
+    private final long base;
+    int pos;
+    private final int limit;
+
+    Decoder(Path file, byte[] buf, int pos, int limit, long base) {
+        this.file = file;
+        this.buf = buf;
+        this.pos = pos;
+        this.limit = limit;
+        this.base = base;
+    }
+
+    CorruptSnapshotException corrupt(String reason) {
+        return new CorruptSnapshotException(file, base + pos, reason);
+    }
+
+    boolean atEnd() {
+        return pos == limit;
+    }
+
+    int u8() throws CorruptSnapshotException {
+        if (pos >= limit) {
+            throw corrupt("block ends early");
+        }
+        return buf[pos++] & 0xFF;
+    }
+
+    long varint() throws CorruptSnapshotException {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            int b = u8();
+            v |= (long) (b & 0x7F) << shift;
+            if ((b & 0x80) == 0) {
+                return v;
+            }
+        }
+        throw corrupt("varint longer than 10 bytes");
+    }
+
+    /** A varint that must fit a non-negative int no larger than {@code max}. */
+    int count(int max, String what) throws CorruptSnapshotException {
+        long v = varint();
+        if (v < 0 || v > max) {
+            throw corrupt(what + " out of range: " + v);
+        }
+        return (int) v;
+    }
+
+    long zigzag() throws CorruptSnapshotException {
+        long v = varint();
+        return (v >>> 1) ^ -(v & 1);
+    }
+
+    byte[] bytes(int n) throws CorruptSnapshotException {
+        if (n < 0 || n > limit - pos) {
+            throw corrupt("length " + n + " runs past the block");
+        }
+        byte[] b = Arrays.copyOfRange(buf, pos, pos + n);
+        pos += n;
+        return b;
+    }
+
+    byte[] string() throws CorruptSnapshotException {
+        return bytes(count(limit - pos, "string length"));
+    }
+
+    String text() throws CorruptSnapshotException {
+        return new String(string(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+}

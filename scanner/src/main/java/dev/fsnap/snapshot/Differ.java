@@ -1,0 +1,415 @@
+package dev.fsnap.snapshot;
+
+import dev.fsnap.scan.EntryType;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+
+/**
+ * Compares two snapshots of the same root. Both trees are walked together, directory block by
+ * directory block, in name order; a subdirectory whose hash is equal on both sides is skipped
+ * without being read, so two identical snapshots compare in constant time and a few changes in a
+ * large tree cost a few blocks per change.
+ *
+ * <p>Modifications, unreadable subtrees and racy entries are reported as the walk meets them.
+ * Entries found on one side only are held until the walk ends (memory grows with the changes,
+ * not with the tree), then paired as moves by device and inode, and the rest reported as added
+ * or removed, in path order. A new or removed directory is opened a level at a time while
+ * pairing, so a file moved into a new directory is found as a move; past
+ * {@link #EXPANSION_LIMIT} held entries, the rest is reported without looking for moves.
+ */
+public final class Differ {
+    /** The most entries held for pairing moves at once. */
+    public static final int EXPANSION_LIMIT = 1_000_000;
+
+    private final Snapshot old;
+    private final Snapshot now;
+    private final Consumer<Change> out;
+    private List<Pending> removed = new ArrayList<>();
+    private List<Pending> added = new ArrayList<>();
+    private long held;
+    private long nAdded;
+    private long nRemoved;
+    private long nModified;
+    private long nMoved;
+    private long nUnreadable;
+    private long nRacy;
+    private long directoriesRead;
+    private long skipped;
+
+    private Differ(Snapshot old, Snapshot now, Consumer<Change> out) {
+        this.old = old;
+        this.now = now;
+        this.out = out;
+    }
+
+    /**
+     * Reports every difference between two snapshots.
+     *
+     * @param old the earlier snapshot
+     * @param now the later snapshot
+     * @param changes receives each change
+     * @return the counts
+     * @throws IOException when a block of either file is damaged (nothing more is reported)
+     */
+    public static DiffSummary compare(Snapshot old, Snapshot now, Consumer<Change> changes) throws IOException {
+        Differ d = new Differ(old, now, changes);
+        d.run();
+        return new DiffSummary(d.nAdded, d.nRemoved, d.nModified, d.nMoved, d.nUnreadable, d.nRacy,
+                d.directoriesRead, d.skipped);
+    }
+
+    private void run() throws IOException {
+        Fields a = new Fields();
+        a.from(old.rootEntry(), new byte[0]);
+        Fields b = new Fields();
+        b.from(now.rootEntry(), new byte[0]);
+        byte[] root = new byte[0];
+        compareFields(a, b, root);
+        boolean oldListed = old.rootFailure() == null;
+        boolean newListed = now.rootFailure() == null;
+        if (!oldListed || !newListed) {
+            unreadable(root, !oldListed ? Fields.Failure.of(old.rootFailure()) : Fields.Failure.of(now.rootFailure()),
+                    side(!oldListed, !newListed));
+        } else if (!skippable(old.rootHash(), old.rootFlags(), now.rootHash(), now.rootFlags())) {
+            directoriesRead += 2;
+            diffDirectory(old.rootDirectory(), now.rootDirectory(), root);
+        } else {
+            skipped++;
+        }
+        resolve();
+    }
+
+    private DirectoryRecord read(Snapshot s, long offset) throws IOException {
+        directoriesRead++;
+        return s.readDirectory(offset);
+    }
+
+    private static boolean skippable(byte[] oldHash, int oldFlags, byte[] newHash, int newFlags) {
+        return Arrays.equals(oldHash, newHash)
+                && (oldFlags & (Format.SUBTREE_RACY | Format.SUBTREE_UNREADABLE)) == 0
+                && (newFlags & Format.SUBTREE_UNREADABLE) == 0;
+    }
+
+    private void diffDirectory(DirectoryRecord x, DirectoryRecord y, byte[] prefix) throws IOException {
+        boolean incomplete = x.listFailure != null || y.listFailure != null;
+        if (incomplete) {
+            unreadable(prefix, x.listFailure != null ? x.listFailure : y.listFailure,
+                    side(x.listFailure != null, y.listFailure != null));
+        }
+        int i = 0;
+        int j = 0;
+        int nx = x.entries.length;
+        int ny = y.entries.length;
+        while (i < nx || j < ny) {
+            int c = i >= nx ? 1 : j >= ny ? -1 : Arrays.compareUnsigned(x.entries[i].name, y.entries[j].name);
+            if (c < 0) {
+                if (!incomplete) {
+                    onlyIn(old, x, i, prefix, removed);
+                }
+                i++;
+            } else if (c > 0) {
+                if (!incomplete) {
+                    onlyIn(now, y, j, prefix, added);
+                }
+                j++;
+            } else {
+                inBoth(x, i, y, j, prefix);
+                i++;
+                j++;
+            }
+        }
+    }
+
+    private void onlyIn(Snapshot s, DirectoryRecord d, int i, byte[] prefix, List<Pending> into) {
+        Fields e = d.entries[i];
+        byte[] path = Snapshot.child(prefix, e);
+        if (e.failure != null) {
+            unreadable(path, e.failure, s == old ? "old" : "new");
+            return;
+        }
+        into.add(new Pending(path, e, s, d, i, null));
+        held++;
+    }
+
+    private void inBoth(DirectoryRecord x, int i, DirectoryRecord y, int j, byte[] prefix) throws IOException {
+        Fields a = x.entries[i];
+        Fields b = y.entries[j];
+        byte[] path = Snapshot.child(prefix, a);
+        if (a.failure != null || b.failure != null) {
+            unreadable(path, a.failure != null ? a.failure : b.failure, side(a.failure != null, b.failure != null));
+            return;
+        }
+        compareFields(a, b, path);
+        boolean dirA = a.type == EntryType.DIRECTORY;
+        boolean dirB = b.type == EntryType.DIRECTORY;
+        if (dirA && dirB) {
+            compareSubtrees(x, i, y, j, path);
+        } else if (dirA) {
+            contentsOnlyIn(old, x, i, path, removed);
+        } else if (dirB) {
+            contentsOnlyIn(now, y, j, path, added);
+        }
+    }
+
+    /** A directory replaced by something else (or the reverse): its contents are on one side only. */
+    private void contentsOnlyIn(Snapshot s, DirectoryRecord d, int i, byte[] path, List<Pending> into)
+            throws IOException {
+        if (d.ref[i] == Format.REF_UNREADABLE) {
+            unreadable(path, d.refFailure[i], s == old ? "old" : "new");
+        } else if (d.ref[i] == Format.REF_LISTED) {
+            DirectoryRecord sub = read(s, d.childOffset[i]);
+            for (int k = 0; k < sub.entries.length; k++) {
+                onlyIn(s, sub, k, path, into);
+            }
+        }
+    }
+
+    private void compareFields(Fields a, Fields b, byte[] path) {
+        Set<Field> fields = Field.between(a, b);
+        if (a.targetFailure != null || b.targetFailure != null) {
+            fields.remove(Field.TARGET);
+            unreadable(path, a.targetFailure != null ? a.targetFailure : b.targetFailure,
+                    side(a.targetFailure != null, b.targetFailure != null));
+        }
+        if (!fields.isEmpty()) {
+            nModified++;
+            out.accept(new Change(Change.Kind.MODIFIED, path, null, fields, a.toEntry(path), b.toEntry(path), null,
+                    null, now.isRacy(b)));
+        } else if (old.isRacy(a)) {
+            nRacy++;
+            out.accept(new Change(Change.Kind.RACY, path, null, Set.of(), a.toEntry(path), b.toEntry(path), null,
+                    null, now.isRacy(b)));
+        }
+    }
+
+    private void compareSubtrees(DirectoryRecord x, int i, DirectoryRecord y, int j, byte[] path)
+            throws IOException {
+        int ra = x.ref[i];
+        int rb = y.ref[j];
+        if (ra == Format.REF_UNREADABLE || rb == Format.REF_UNREADABLE) {
+            unreadable(path, ra == Format.REF_UNREADABLE ? x.refFailure[i] : y.refFailure[j],
+                    side(ra == Format.REF_UNREADABLE, rb == Format.REF_UNREADABLE));
+            return;
+        }
+        if (ra != Format.REF_LISTED || rb != Format.REF_LISTED) {
+            return; // not entered in one scan (another filesystem): nothing to compare
+        }
+        if (skippable(x.hash[i], x.subtreeFlags[i], y.hash[j], y.subtreeFlags[j])) {
+            skipped++;
+            return;
+        }
+        diffDirectory(read(old, x.childOffset[i]), read(now, y.childOffset[j]), path);
+    }
+
+    private void unreadable(byte[] path, Fields.Failure failure, String side) {
+        nUnreadable++;
+        out.accept(new Change(Change.Kind.UNREADABLE, path, null, Set.of(), null, null, failure.at(path), side,
+                false));
+    }
+
+    private static String side(boolean inOld, boolean inNew) {
+        return inOld && inNew ? "both" : inOld ? "old" : "new";
+    }
+
+    // ---- entries on one side only: moves, then additions and removals ----
+
+    /** An entry found on one side only, waiting to be paired as a move or reported. */
+    private static final class Pending {
+        final byte[] path;
+        final Fields entry;
+        final Snapshot side;
+        final DirectoryRecord dir;
+        final int index;
+        /** The held directory this entry was found in while pairing, or null. */
+        final Pending parent;
+        boolean expanded;
+        boolean done;
+
+        Pending(byte[] path, Fields entry, Snapshot side, DirectoryRecord dir, int index, Pending parent) {
+            this.path = path;
+            this.entry = entry;
+            this.side = side;
+            this.dir = dir;
+            this.index = index;
+            this.parent = parent;
+        }
+
+        boolean listedDirectory() {
+            return entry.type == EntryType.DIRECTORY && dir.ref[index] == Format.REF_LISTED;
+        }
+
+        boolean isUnder(Pending p) {
+            for (Pending q = parent; q != null; q = q.parent) {
+                if (q == p) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        Key key() {
+            return new Key(entry.device, entry.inode);
+        }
+    }
+
+    private record Key(long device, long inode) {
+    }
+
+    private void resolve() throws IOException {
+        while (true) {
+            boolean paired = pairMoves();
+            boolean opened = false;
+            for (List<Pending> side : List.of(new ArrayList<>(removed), new ArrayList<>(added))) {
+                for (Pending p : side) {
+                    if (!p.done && !p.expanded && p.listedDirectory() && held < EXPANSION_LIMIT) {
+                        expand(p, p.side == old ? removed : added);
+                        opened = true;
+                    }
+                }
+            }
+            if (!paired && !opened) {
+                break;
+            }
+        }
+        report(removed, Change.Kind.REMOVED);
+        report(added, Change.Kind.ADDED);
+    }
+
+    private void expand(Pending p, List<Pending> into) throws IOException {
+        p.expanded = true;
+        DirectoryRecord sub = read(p.side, p.dir.childOffset[p.index]);
+        for (int k = 0; k < sub.entries.length; k++) {
+            Fields e = sub.entries[k];
+            byte[] path = Snapshot.child(p.path, e);
+            if (e.failure != null) {
+                unreadable(path, e.failure, p.side == old ? "old" : "new");
+                continue;
+            }
+            into.add(new Pending(path, e, p.side, sub, k, p));
+            held++;
+        }
+    }
+
+    /** Pairs entries removed here and added there with the same device and inode, size and mtime. */
+    private boolean pairMoves() throws IOException {
+        Map<Key, List<Pending>> gone = new HashMap<>();
+        for (Pending p : removed) {
+            if (!p.done) {
+                gone.computeIfAbsent(p.key(), k -> new ArrayList<>(1)).add(p);
+            }
+        }
+        Map<Key, Integer> arrived = new HashMap<>();
+        for (Pending p : added) {
+            if (!p.done) {
+                arrived.merge(p.key(), 1, Integer::sum);
+            }
+        }
+        List<Pending[]> pairs = new ArrayList<>();
+        for (Pending a : added) {
+            if (a.done) {
+                continue;
+            }
+            List<Pending> candidates = gone.get(a.key());
+            if (candidates == null || candidates.size() != 1 || arrived.get(a.key()) != 1) {
+                continue; // hard links: several paths share the inode, no single move to report
+            }
+            Pending r = candidates.get(0);
+            Fields x = r.entry;
+            Fields y = a.entry;
+            if (x.type == y.type && x.size == y.size && x.mtimeSec == y.mtimeSec && x.mtimeNsec == y.mtimeNsec) {
+                pairs.add(new Pending[] {r, a});
+            }
+        }
+        for (Pending[] pair : pairs) {
+            Pending r = pair[0];
+            Pending a = pair[1];
+            if (r.done || a.done) {
+                continue;
+            }
+            r.done = true;
+            a.done = true;
+            withdrawBelow(r, removed);
+            withdrawBelow(a, added);
+            nMoved++;
+            out.accept(new Change(Change.Kind.MOVED, a.path, r.path, Field.between(r.entry, a.entry),
+                    r.entry.toEntry(r.path), a.entry.toEntry(a.path), null, null, now.isRacy(a.entry)));
+            if (r.listedDirectory() && a.listedDirectory()) {
+                compareSubtrees(r.dir, r.index, a.dir, a.index, a.path);
+            }
+        }
+        removed.removeIf(p -> p.done);
+        added.removeIf(p -> p.done);
+        return !pairs.isEmpty();
+    }
+
+    /** Entries held from inside a directory that turned out to be moved are compared with it instead. */
+    private void withdrawBelow(Pending dir, List<Pending> side) {
+        if (!dir.expanded) {
+            return;
+        }
+        for (Pending p : side) {
+            if (!p.done && p.isUnder(dir)) {
+                p.done = true;
+                held--;
+            }
+        }
+    }
+
+    private void report(List<Pending> side, Change.Kind kind) throws IOException {
+        side.sort(Comparator.comparing(p -> p.path, Arrays::compareUnsigned));
+        for (Pending p : side) {
+            if (p.done) {
+                continue;
+            }
+            one(kind, p.path, p.entry, p.side);
+            if (p.entry.type != EntryType.DIRECTORY || p.expanded) {
+                continue;
+            }
+            if (p.dir.ref[p.index] == Format.REF_UNREADABLE) {
+                unreadable(p.path, p.dir.refFailure[p.index], p.side == old ? "old" : "new");
+            } else if (p.dir.ref[p.index] == Format.REF_LISTED) {
+                reportSubtree(kind, p.side, read(p.side, p.dir.childOffset[p.index]), p.path);
+            }
+        }
+    }
+
+    private void one(Change.Kind kind, byte[] path, Fields e, Snapshot side) {
+        if (kind == Change.Kind.ADDED) {
+            nAdded++;
+            out.accept(new Change(kind, path, null, EnumSet.noneOf(Field.class), null, e.toEntry(path), null, null,
+                    now.isRacy(e)));
+        } else {
+            nRemoved++;
+            out.accept(new Change(kind, path, null, EnumSet.noneOf(Field.class), e.toEntry(path), null, null, null,
+                    false));
+        }
+    }
+
+    /** Past the pairing limit: a whole subtree on one side, reported entry by entry, depth first. */
+    private void reportSubtree(Change.Kind kind, Snapshot s, DirectoryRecord d, byte[] prefix) throws IOException {
+        String side = s == old ? "old" : "new";
+        for (int k = 0; k < d.entries.length; k++) {
+            Fields e = d.entries[k];
+            byte[] path = Snapshot.child(prefix, e);
+            if (e.failure != null) {
+                unreadable(path, e.failure, side);
+                continue;
+            }
+            one(kind, path, e, s);
+            if (d.ref[k] == Format.REF_UNREADABLE) {
+                unreadable(path, d.refFailure[k], side);
+            } else if (d.ref[k] == Format.REF_LISTED) {
+                reportSubtree(kind, s, read(s, d.childOffset[k]), path);
+            }
+        }
+    }
+}

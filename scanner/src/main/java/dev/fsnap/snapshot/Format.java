@@ -1,0 +1,67 @@
+package dev.fsnap.snapshot;
+
+import dev.fsnap.scan.EntryType;
+
+/** The constants of the snapshot format; {@code docs/snapshot-format.md} is their prose. */
+final class Format {
+    private Format() {
+    }
+
+    /** The first eight bytes: not text, so that a text file or a mangled transfer is told at once. */
+    static final byte[] MAGIC = {(byte) 0x89, 'F', 'S', 'N', 'A', 'P', '\r', '\n'};
+    /** The last four bytes. */
+    static final byte[] END_MAGIC = {'F', 'S', 'N', 'E'};
+    static final int VERSION = 1;
+    /** The fixed trailer: footer offset (8), footer length (4), end magic (4). */
+    static final int TRAILER = 16;
+
+    /** Block kinds. Every block is: kind (1), body length (varint), body, CRC-32C of all before (4). */
+    static final int HEADER = 'H';
+    static final int DIRECTORY = 'D';
+    static final int UNREADABLE = 'U';
+    static final int FOOTER = 'F';
+
+    /** Largest block accepted when reading: a bigger length is damage, not data. */
+    static final int MAX_BLOCK = 1 << 30;
+    /** Bytes of the truncated SHA-256 each directory is identified by. */
+    static final int HASH = 16;
+
+    // Entry head byte.
+    static final int TYPE_MASK = 0x07;
+    static final int ENTRY_UNREADABLE = 0x08;
+    static final int SAME_ATTRS = 0x10;
+    static final int CTIME_IS_MTIME = 0x20;
+    static final int WIDE_TIME = 0x40;
+    static final int TARGET_UNREADABLE = 0x80;
+
+    // Directory block flags.
+    static final int LIST_INCOMPLETE = 0x01;
+
+    // Subdirectory reference state (low bits) and subtree flags.
+    static final int REF_NOT_SCANNED = 0;
+    static final int REF_LISTED = 1;
+    static final int REF_UNREADABLE = 2;
+    static final int REF_STATE_MASK = 0x0F;
+    static final int SUBTREE_RACY = 0x10;
+    static final int SUBTREE_UNREADABLE = 0x20;
+
+    private static final EntryType[] TYPES = {EntryType.UNKNOWN, EntryType.FILE, EntryType.DIRECTORY,
+        EntryType.SYMLINK, EntryType.FIFO, EntryType.SOCKET, EntryType.CHAR_DEVICE, EntryType.BLOCK_DEVICE};
+
+    static int typeCode(EntryType t) {
+        switch (t) {
+            case FILE: return 1;
+            case DIRECTORY: return 2;
+            case SYMLINK: return 3;
+            case FIFO: return 4;
+            case SOCKET: return 5;
+            case CHAR_DEVICE: return 6;
+            case BLOCK_DEVICE: return 7;
+            default: return 0;
+        }
+    }
+
+    static EntryType type(int code) {
+        return TYPES[code & TYPE_MASK];
+    }
+}

@@ -1,0 +1,534 @@
+package dev.fsnap.snapshot;
+
+import dev.fsnap.scan.Entry;
+import dev.fsnap.scan.EntryType;
+import dev.fsnap.scan.Operation;
+import dev.fsnap.scan.ScanError;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * A snapshot file, open for reading. Opening checks the header, footer and trailer; each directory
+ * block is read and checked when it is needed, so a lookup reads one block per path component and
+ * a walk holds one block per level of depth, never the whole file.
+ */
+public final class Snapshot implements Closeable {
+    private final Path file;
+    private final FileChannel channel;
+    private final long size;
+    private long dataEnd;
+
+    private String root;
+    private Instant started;
+    private Duration racyWindow;
+    private int requestedThreads;
+    private String requestedBackend;
+    private boolean followSymlinks;
+    private boolean oneFileSystem;
+
+    private Instant finished;
+    private String backend;
+    private String backendReason;
+    private int threads;
+    private long entries;
+    private long directories;
+    private long errors;
+    private long bytes;
+    private Entry rootEntry;
+    private int rootState;
+    private byte[] rootHash;
+    private int rootFlags;
+    private long rootOffset;
+    private Fields.Failure rootFailure;
+    private long lastUnreadableBlock;
+    private long unreadableCount;
+    private long racyFromSec;
+    private int racyFromNsec;
+
+    private Snapshot(Path file, FileChannel channel) throws IOException {
+        this.file = file;
+        this.channel = channel;
+        this.size = channel.size();
+    }
+
+    /**
+     * Opens a snapshot and checks its header, footer and trailer.
+     *
+     * @param file the snapshot file
+     * @return the open snapshot
+     * @throws CorruptSnapshotException when the file is not a snapshot, is truncated or damaged
+     * @throws IncompatibleSnapshotException when it was written in a format version not read here
+     * @throws IOException when it cannot be read
+     */
+    public static Snapshot open(Path file) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        try {
+            Snapshot s = new Snapshot(file, ch);
+            s.readEnds();
+            return s;
+        } catch (IOException | RuntimeException e) {
+            ch.close();
+            throw e;
+        }
+    }
+
+    private void readEnds() throws IOException {
+        if (size < Format.MAGIC.length) {
+            throw new CorruptSnapshotException(file, 0, "not an fsnap snapshot: only " + size + " bytes");
+        }
+        if (!Arrays.equals(read(0, Format.MAGIC.length), Format.MAGIC)) {
+            throw new CorruptSnapshotException(file, 0, "not an fsnap snapshot (its first bytes are not fsnap's)");
+        }
+        dataEnd = size;
+        Decoder h = readBlock(Format.MAGIC.length, Format.HEADER);
+        int version = (int) Math.min(Integer.MAX_VALUE, h.varint());
+        if (version != Format.VERSION) {
+            throw new IncompatibleSnapshotException(file, version);
+        }
+        root = h.text();
+        started = Instant.ofEpochSecond(h.zigzag(), nanos(h));
+        racyWindow = Duration.ofNanos(h.varint());
+        requestedThreads = h.count(Integer.MAX_VALUE, "threads");
+        requestedBackend = h.text();
+        int flags = h.u8();
+        followSymlinks = (flags & 1) != 0;
+        oneFileSystem = (flags & 2) != 0;
+        Instant racyFrom = started.minus(racyWindow);
+        racyFromSec = racyFrom.getEpochSecond();
+        racyFromNsec = racyFrom.getNano();
+
+        if (size < Format.MAGIC.length + Format.TRAILER) {
+            throw new CorruptSnapshotException(file, size, "truncated: no trailer");
+        }
+        long trailerAt = size - Format.TRAILER;
+        ByteBuffer t = ByteBuffer.wrap(read(trailerAt, Format.TRAILER)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        long footerOffset = t.getLong();
+        int footerLength = t.getInt();
+        byte[] end = new byte[4];
+        t.get(end);
+        if (!Arrays.equals(end, Format.END_MAGIC)) {
+            throw new CorruptSnapshotException(file, trailerAt,
+                    "no trailer: the file is truncated, or its writer did not finish");
+        }
+        if (footerOffset < Format.MAGIC.length || footerLength <= 0 || footerOffset + footerLength != trailerAt) {
+            throw new CorruptSnapshotException(file, trailerAt, "the trailer points outside the file");
+        }
+        dataEnd = trailerAt;
+        Decoder f = readBlock(footerOffset, Format.FOOTER);
+        dataEnd = footerOffset;
+        finished = Instant.ofEpochSecond(f.zigzag(), nanos(f));
+        backend = f.text();
+        backendReason = f.text();
+        threads = f.count(Integer.MAX_VALUE, "threads");
+        entries = f.varint();
+        directories = f.varint();
+        errors = f.varint();
+        bytes = f.varint();
+        Fields r = new Fields();
+        new EntryCodec().decode(f, r);
+        if (r.failure != null || r.nameLength != 0) {
+            throw f.corrupt("the root entry is malformed");
+        }
+        rootEntry = r.toEntry(new byte[0]);
+        rootState = f.u8();
+        if (rootState == Format.REF_LISTED) {
+            rootHash = f.bytes(Format.HASH);
+            rootFlags = f.u8();
+            rootOffset = f.varint();
+            if (rootOffset < Format.MAGIC.length || rootOffset >= footerOffset) {
+                throw f.corrupt("the root directory's offset is outside the file");
+            }
+        } else if (rootState == Format.REF_UNREADABLE) {
+            rootFailure = EntryCodec.decodeFailure(f);
+            rootFlags = Format.SUBTREE_UNREADABLE;
+        } else {
+            throw f.corrupt("unknown root state " + rootState);
+        }
+        lastUnreadableBlock = f.varint() - 1;
+        unreadableCount = f.varint();
+        if (lastUnreadableBlock >= footerOffset) {
+            throw f.corrupt("the unreadable list's offset is outside the file");
+        }
+        if (!f.atEnd()) {
+            throw f.corrupt("unexpected bytes at the end of the footer");
+        }
+    }
+
+    private static int nanos(Decoder d) throws CorruptSnapshotException {
+        long n = d.varint();
+        if (n < 0 || n > 999_999_999) {
+            throw d.corrupt("nanoseconds out of range: " + n);
+        }
+        return (int) n;
+    }
+
+    private byte[] read(long offset, int length) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(length);
+        while (b.hasRemaining()) {
+            int n = channel.read(b, offset + b.position());
+            if (n < 0) {
+                throw new CorruptSnapshotException(file, offset + b.position(), "the file ends early");
+            }
+        }
+        return b.array();
+    }
+
+    /** Reads one block, checks its bounds and CRC, and returns a decoder over its body. */
+    Decoder readBlock(long offset, int kind) throws IOException {
+        if (offset < Format.MAGIC.length || offset >= dataEnd) {
+            throw new CorruptSnapshotException(file, offset, "block offset outside the file's data");
+        }
+        int head = (int) Math.min(11, dataEnd - offset);
+        byte[] start = read(offset, head);
+        Decoder d = new Decoder(file, start, 0, head, offset);
+        int found = d.u8();
+        if (found != kind) {
+            throw new CorruptSnapshotException(file, offset,
+                    "expected a '" + (char) kind + "' block, found byte " + found);
+        }
+        long length = d.varint();
+        long frame = d.pos + length + 4;
+        if (length < 0 || length > Format.MAX_BLOCK || offset + frame > dataEnd) {
+            throw new CorruptSnapshotException(file, offset, "block length " + length + " runs past the data");
+        }
+        byte[] block = read(offset, (int) frame);
+        CRC32C crc = new CRC32C();
+        crc.update(block, 0, (int) frame - 4);
+        int stored = ByteBuffer.wrap(block, (int) frame - 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        if ((int) crc.getValue() != stored) {
+            throw new CorruptSnapshotException(file, offset, "checksum mismatch in a '" + (char) kind + "' block");
+        }
+        return new Decoder(file, block, d.pos, (int) frame - 4, offset);
+    }
+
+    DirectoryRecord readDirectory(long offset) throws IOException {
+        return DirectoryRecord.decode(readBlock(offset, Format.DIRECTORY), offset);
+    }
+
+    /** The root directory's block, or null when the root could not be listed. */
+    DirectoryRecord rootDirectory() throws IOException {
+        return rootState == Format.REF_LISTED ? readDirectory(rootOffset) : null;
+    }
+
+    byte[] rootHash() {
+        return rootHash;
+    }
+
+    int rootFlags() {
+        return rootFlags;
+    }
+
+    ScanError rootFailure() {
+        return rootFailure == null ? null : rootFailure.at(new byte[0]);
+    }
+
+    /** @return the file */
+    public Path file() {
+        return file;
+    }
+
+    /** @return the scanned root, as an absolute path */
+    public String root() {
+        return root;
+    }
+
+    /** @return when the scan started */
+    public Instant started() {
+        return started;
+    }
+
+    /** @return when the scan ended */
+    public Instant finished() {
+        return finished;
+    }
+
+    /** @return the racy window: timestamps this long before {@link #started()} or later are racy */
+    public Duration racyWindow() {
+        return racyWindow;
+    }
+
+    /** @return the backend that read the tree ({@code NATIVE} or {@code NIO}) and why, as the summary said */
+    public String backend() {
+        return backend + " (" + backendReason + ")";
+    }
+
+    /** @return the options of the scan: threads asked for, backend asked for, links, filesystems */
+    public String options() {
+        return "threads=" + (requestedThreads == 0 ? "auto" : requestedThreads) + " backend="
+                + requestedBackend.toLowerCase(java.util.Locale.ROOT) + " follow=" + followSymlinks
+                + " one-file-system=" + oneFileSystem;
+    }
+
+    /** @return worker threads the scan used */
+    public int threads() {
+        return threads;
+    }
+
+    /** @return entries read, the root included */
+    public long entries() {
+        return entries;
+    }
+
+    /** @return directories among them */
+    public long directories() {
+        return directories;
+    }
+
+    /** @return entries or directories that could not be read */
+    public long errors() {
+        return errors;
+    }
+
+    /** @return the sum of the sizes of regular files */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** @return the root's own entry (empty path) */
+    public Entry rootEntry() {
+        return rootEntry;
+    }
+
+    /**
+     * Whether an entry of this snapshot is racy: its mtime or ctime falls inside the scan's time
+     * window (or within {@link #racyWindow()} before it), so a later change in the same timestamp
+     * tick would not show in a comparison.
+     *
+     * @param e an entry of this snapshot
+     * @return true when racy
+     */
+    public boolean isRacy(Entry e) {
+        return racy(e.mtimeSec(), e.mtimeNsec()) || racy(e.ctimeSec(), e.ctimeNsec());
+    }
+
+    boolean isRacy(Fields f) {
+        return f.failure == null && (racy(f.mtimeSec, f.mtimeNsec) || racy(f.ctimeSec, f.ctimeNsec));
+    }
+
+    private boolean racy(long sec, int nsec) {
+        return sec > racyFromSec || (sec == racyFromSec && nsec >= racyFromNsec);
+    }
+
+    /** What a snapshot knows of one path. */
+    public enum Status {
+        /** The path was read: {@link Lookup#entry()} is its metadata. */
+        FOUND,
+        /** The path did not exist when the snapshot was taken. */
+        ABSENT,
+        /** The path, or a directory above it, could not be read: the snapshot does not know. */
+        UNREADABLE,
+        /** The path is below a directory the scan did not enter (another filesystem). */
+        NOT_SCANNED
+    }
+
+    /**
+     * The answer to {@link #lookup}.
+     *
+     * @param status what the snapshot knows
+     * @param entry the entry when {@link Status#FOUND}, else null
+     * @param error why not, when {@link Status#UNREADABLE}, else null
+     */
+    public record Lookup(Status status, Entry entry, ScanError error) {
+    }
+
+    /**
+     * Finds one path, reading one directory block per component.
+     *
+     * @param path relative to the root, components separated by {@code '/'}; empty for the root
+     * @return what the snapshot knows of it
+     * @throws IllegalArgumentException when the path has an empty component or a leading {@code '/'}
+     * @throws IOException when a block on the way is damaged
+     */
+    public Lookup lookup(byte[] path) throws IOException {
+        if (path.length == 0) {
+            return new Lookup(Status.FOUND, rootEntry, null);
+        }
+        List<byte[]> components = split(path);
+        if (rootState != Format.REF_LISTED) {
+            return new Lookup(Status.UNREADABLE, null, rootFailure());
+        }
+        DirectoryRecord dir = readDirectory(rootOffset);
+        int consumed = 0;
+        for (int k = 0; k < components.size(); k++) {
+            byte[] name = components.get(k);
+            byte[] dirPath = Arrays.copyOf(path, Math.max(0, consumed - 1));
+            int i = dir.find(name);
+            if (i < 0) {
+                return dir.listFailure != null ? new Lookup(Status.UNREADABLE, null, dir.listFailure.at(dirPath))
+                        : new Lookup(Status.ABSENT, null, null);
+            }
+            consumed += name.length + 1;
+            byte[] here = Arrays.copyOf(path, consumed - 1);
+            Fields e = dir.entries[i];
+            if (e.failure != null) {
+                return new Lookup(Status.UNREADABLE, null, e.failure.at(here));
+            }
+            if (k == components.size() - 1) {
+                return new Lookup(Status.FOUND, e.toEntry(here), null);
+            }
+            if (e.type != EntryType.DIRECTORY) {
+                return new Lookup(Status.ABSENT, null, null);
+            }
+            switch (dir.ref[i]) {
+                case Format.REF_LISTED -> dir = readDirectory(dir.childOffset[i]);
+                case Format.REF_UNREADABLE -> {
+                    return new Lookup(Status.UNREADABLE, null, dir.refFailure[i].at(here));
+                }
+                default -> {
+                    return new Lookup(Status.NOT_SCANNED, null, null);
+                }
+            }
+        }
+        throw new AssertionError("unreachable");
+    }
+
+    private static List<byte[]> split(byte[] path) {
+        List<byte[]> parts = new ArrayList<>();
+        int start = 0;
+        for (int i = 0; i <= path.length; i++) {
+            if (i == path.length || path[i] == '/') {
+                if (i == start) {
+                    throw new IllegalArgumentException("empty path component in " + new String(path,
+                            java.nio.charset.StandardCharsets.UTF_8));
+                }
+                parts.add(Arrays.copyOfRange(path, start, i));
+                start = i + 1;
+            }
+        }
+        return parts;
+    }
+
+    /** Receives a snapshot's entries, in path order (depth first, names in byte order). */
+    public interface Visitor {
+        /**
+         * One entry.
+         *
+         * @param entry the entry, its path relative to the root
+         */
+        void entry(Entry entry);
+
+        /**
+         * Something the scan could not read: an entry's metadata ({@code STAT}), a link's target
+         * ({@code READLINK}), or a directory's contents ({@code OPEN}, {@code LIST}).
+         *
+         * @param error what, and why
+         */
+        default void unreadable(ScanError error) {
+        }
+    }
+
+    /**
+     * Walks every entry, depth first in name order, holding one block per level of depth.
+     *
+     * @param visitor receives the entries
+     * @throws IOException when a block is damaged
+     */
+    public void walk(Visitor visitor) throws IOException {
+        visitor.entry(rootEntry);
+        if (rootState != Format.REF_LISTED) {
+            visitor.unreadable(rootFailure());
+            return;
+        }
+        record Level(DirectoryRecord dir, byte[] path, int[] next) {
+        }
+        Deque<Level> stack = new ArrayDeque<>();
+        DirectoryRecord top = readDirectory(rootOffset);
+        if (top.listFailure != null) {
+            visitor.unreadable(top.listFailure.at(new byte[0]));
+        }
+        stack.push(new Level(top, new byte[0], new int[1]));
+        while (!stack.isEmpty()) {
+            Level level = stack.peek();
+            DirectoryRecord dir = level.dir();
+            int i = level.next()[0]++;
+            if (i >= dir.entries.length) {
+                stack.pop();
+                continue;
+            }
+            Fields e = dir.entries[i];
+            byte[] path = child(level.path(), e);
+            if (e.failure != null) {
+                visitor.unreadable(e.failure.at(path));
+                continue;
+            }
+            visitor.entry(e.toEntry(path));
+            if (e.targetFailure != null) {
+                visitor.unreadable(e.targetFailure.at(path));
+            }
+            if (dir.ref[i] == Format.REF_UNREADABLE) {
+                visitor.unreadable(dir.refFailure[i].at(path));
+            } else if (dir.ref[i] == Format.REF_LISTED) {
+                DirectoryRecord sub = readDirectory(dir.childOffset[i]);
+                if (sub.listFailure != null) {
+                    visitor.unreadable(sub.listFailure.at(path));
+                }
+                stack.push(new Level(sub, path, new int[1]));
+            }
+        }
+    }
+
+    static byte[] child(byte[] parent, Fields e) {
+        if (parent.length == 0) {
+            return Arrays.copyOf(e.name, e.nameLength);
+        }
+        byte[] p = new byte[parent.length + 1 + e.nameLength];
+        System.arraycopy(parent, 0, p, 0, parent.length);
+        p[parent.length] = '/';
+        System.arraycopy(e.name, 0, p, parent.length + 1, e.nameLength);
+        return p;
+    }
+
+    /**
+     * Everything the scan reported it could not read, in the order it was reported.
+     *
+     * @return the errors (as many as {@link #errors()})
+     * @throws IOException when a block is damaged
+     */
+    public List<ScanError> unreadable() throws IOException {
+        List<List<ScanError>> blocks = new ArrayList<>();
+        long at = lastUnreadableBlock;
+        while (at >= 0) {
+            Decoder d = readBlock(at, Format.UNREADABLE);
+            long previous = d.varint() - 1;
+            if (previous >= at) {
+                throw d.corrupt("the unreadable list does not run backwards");
+            }
+            int n = d.count(Format.MAX_BLOCK, "error count");
+            List<ScanError> block = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                byte[] p = d.string();
+                block.add(EntryCodec.decodeFailure(d).at(p));
+            }
+            blocks.add(block);
+            at = previous;
+        }
+        Collections.reverse(blocks);
+        List<ScanError> all = new ArrayList<>();
+        blocks.forEach(all::addAll);
+        return all;
+    }
+
+    @Override
+    public void close() throws IOException {
+        channel.close();
+    }
+
+    /** @return whether this operation stands for a whole directory's contents */
+    static boolean isSubtree(Operation op) {
+        return op == Operation.OPEN || op == Operation.LIST;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.fsnap.snapshot;
+
+import dev.fsnap.scan.ScanOptions;
+import dev.fsnap.testdata.TreeBuilder;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** Damage of every kind is reported with the file and the offset, never read as an answer. */
+class CorruptionTest {
+    @TempDir
+    Path dir;
+
+    private Path good;
+    private byte[] bytes;
+
+    @BeforeEach
+    void snapshotWithEveryKindOfBlock() throws Exception {
+        Path root = TreeBuilder.at(dir.resolve("t")).file("a/b/c", 3).file("a/d", 1).symlink("l", "a")
+                .file("real/f", 1).symlink("real/up", "..").root();
+        good = dir.resolve("good");
+        // following links gives an unreadable subtree (a loop), so the file has an unreadable-list block too
+        Snapshots.take(ScanOptions.builder(root).threads(2).followSymlinks(true).build(), good, Duration.ZERO);
+        bytes = Files.readAllBytes(good);
+    }
+
+    /** Reads everything a snapshot holds; returns normally only when every block checked out. */
+    private static void readAll(Path file) throws IOException {
+        try (Snapshot s = Snapshot.open(file)) {
+            s.walk(e -> { });
+            s.unreadable();
+        }
+    }
+
+    @Test
+    void everySingleBitFlipIsDetected() throws Exception {
+        readAll(good);
+        Path bad = dir.resolve("bad");
+        for (int bit = 0; bit < bytes.length * 8; bit++) {
+            byte[] b = bytes.clone();
+            b[bit / 8] ^= (byte) (1 << (bit % 8));
+            Files.write(bad, b);
+            try {
+                readAll(bad);
+                fail("bit " + bit + " (byte " + bit / 8 + " of " + bytes.length + ") flipped and not detected");
+            } catch (CorruptSnapshotException e) {
+                assertTrue(e.getMessage().startsWith(bad + ": corrupt snapshot at byte offset "), e.getMessage());
+                assertTrue(e.offset() >= 0 && e.offset() <= bytes.length, e.getMessage());
+            } catch (IOException | RuntimeException e) {
+                throw new AssertionError("bit " + bit + ": " + e, e);
+            }
+        }
+    }
+
+    @Test
+    void truncationAtEveryLengthIsDetected() throws Exception {
+        Path cut = dir.resolve("cut");
+        for (int length = 0; length < bytes.length; length++) {
+            Files.write(cut, Arrays.copyOf(bytes, length));
+            int n = length;
+            CorruptSnapshotException e = assertThrows(CorruptSnapshotException.class, () -> readAll(cut),
+                    "truncated to " + n + " bytes");
+            assertTrue(e.getMessage().contains(cut.toString()), e.getMessage());
+        }
+    }
+
+    @Test
+    void foreignFilesAreNotSnapshots() throws Exception {
+        List<byte[]> foreign = new ArrayList<>();
+        foreign.add(new byte[0]);
+        foreign.add("just some text\nand more\n".getBytes(StandardCharsets.UTF_8));
+        foreign.add(Arrays.copyOf(Files.readAllBytes(Path.of("/bin/sh")), 4096));
+        byte[] random = new byte[1000];
+        new java.util.Random(42).nextBytes(random);
+        foreign.add(random);
+        Path f = dir.resolve("foreign");
+        for (byte[] content : foreign) {
+            Files.write(f, content);
+            CorruptSnapshotException e = assertThrows(CorruptSnapshotException.class, () -> readAll(f));
+            assertTrue(e.getMessage().contains("not an fsnap snapshot"), e.getMessage());
+        }
+    }
+
+    @Test
+    void appendedOrConcatenatedFilesAreDetected() throws Exception {
+        Path f = dir.resolve("appended");
+        byte[] more = Arrays.copyOf(bytes, bytes.length + 7);
+        Files.write(f, more);
+        assertThrows(CorruptSnapshotException.class, () -> readAll(f));
+        byte[] twice = Arrays.copyOf(bytes, bytes.length * 2);
+        System.arraycopy(bytes, 0, twice, bytes.length, bytes.length);
+        Files.write(f, twice);
+        assertThrows(CorruptSnapshotException.class, () -> readAll(f));
+    }
+
+    @Test
+    void anotherFormatVersionIsIncompatibleNotCorrupt() throws Exception {
+        // Rewrite the header block with version 2 and a valid checksum.
+        int at = Format.MAGIC.length;
+        assertEquals(Format.HEADER, bytes[at]);
+        int bodyLength = bytes[at + 1]; // the header is shorter than 128 bytes: a one-byte length
+        assertTrue(bodyLength > 0);
+        byte[] b = bytes.clone();
+        assertEquals(Format.VERSION, b[at + 2]);
+        b[at + 2] = 2;
+        CRC32C crc = new CRC32C();
+        crc.update(b, at, 2 + bodyLength);
+        int c = (int) crc.getValue();
+        int end = at + 2 + bodyLength;
+        b[end] = (byte) c;
+        b[end + 1] = (byte) (c >>> 8);
+        b[end + 2] = (byte) (c >>> 16);
+        b[end + 3] = (byte) (c >>> 24);
+        Path f = dir.resolve("v2");
+        Files.write(f, b);
+        IncompatibleSnapshotException e = assertThrows(IncompatibleSnapshotException.class, () -> readAll(f));
+        assertTrue(e.getMessage().contains("version 2 is not supported"), e.getMessage());
+    }
+
+    @Test
+    void theDifferStopsAtADamagedBlock() throws Exception {
+        Path other = dir.resolve("other");
+        Files.write(other, bytes);
+        // Damage a directory block: the first one after the header.
+        byte[] b = bytes.clone();
+        int header = Format.MAGIC.length + 2 + b[Format.MAGIC.length + 1] + 4;
+        assertEquals(Format.DIRECTORY, b[header]);
+        b[header + 3] ^= 0x10;
+        Path bad = dir.resolve("bad");
+        Files.write(bad, b);
+        // Compare against a snapshot whose root differs, so the differ must descend.
+        Path root2 = TreeBuilder.at(dir.resolve("t2")).file("a/b/c", 4).root();
+        Path fresh = dir.resolve("fresh");
+        Snapshots.take(root2, fresh, Duration.ZERO);
+        assertThrows(CorruptSnapshotException.class, () -> Snapshots.diff(bad, fresh));
+    }
+}

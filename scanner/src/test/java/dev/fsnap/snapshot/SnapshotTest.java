@@ -1,0 +1,182 @@
+package dev.fsnap.snapshot;
+
+import dev.fsnap.scan.Entry;
+import dev.fsnap.scan.ScanError;
+import dev.fsnap.scan.ScanOptions;
+import dev.fsnap.scan.ScanSummary;
+import dev.fsnap.testdata.TreeBuilder;
+import dev.fsnap.testdata.TreeGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A snapshot holds exactly what the scan saw, and answers lookups without reading the whole file. */
+class SnapshotTest {
+    @TempDir
+    Path dir;
+
+    static Path oddTree(Path root) throws Exception {
+        TreeBuilder.at(root).file("a/one", 1).file("a/zero", 0).sparseFile("a/big", 5L << 30)
+                .dir("empty").symlink("a/link", "one").symlink("dangling", "nowhere/at/all")
+                .hardLink("a/one-again", "a/one").fifo("pipe").file("name with\nnewline", 2)
+                .file("-leading-dash", 3).file("back\\slash", 4).file("x".repeat(255), 5);
+        Process p = new ProcessBuilder("bash", "-c", "cd \"$1\" && mkdir $'d\\xff' && touch $'d\\xff/n\\xfe'", "_",
+                root.toString()).start();
+        assertEquals(0, p.waitFor());
+        return root;
+    }
+
+    @Test
+    void everyFieldOfEveryEntryRoundTripsByteExact() throws Exception {
+        Path root = oddTree(dir.resolve("t"));
+        ScanOptions options = Snapshots.options(root);
+        Map<String, Entry> live = Snapshots.scan(options);
+        Path file = dir.resolve("snap");
+        ScanSummary summary = Snapshots.take(options, file, Duration.ZERO);
+        List<ScanError> unreadable = new ArrayList<>();
+        Map<String, Entry> stored = Snapshots.read(file, unreadable);
+        assertEquals(live, stored);
+        assertTrue(unreadable.isEmpty(), unreadable.toString());
+        assertEquals(summary.entries(), stored.size());
+        try (Snapshot s = Snapshot.open(file)) {
+            assertEquals(root.toAbsolutePath().toString(), s.root());
+            assertEquals(summary.entries(), s.entries());
+            assertEquals(summary.directories(), s.directories());
+            assertEquals(summary.bytes(), s.bytes());
+            assertEquals(0, s.errors());
+            assertTrue(s.backend().startsWith(summary.backend().name()), s.backend());
+            assertTrue(s.options().contains("threads=2"), s.options());
+            assertFalse(s.finished().isBefore(s.started()));
+            assertEquals(live.get(""), s.rootEntry());
+        }
+    }
+
+    @Test
+    void theFileIsPrivateAndNoTemporaryIsLeft() throws Exception {
+        Path root = TreeBuilder.at(dir.resolve("t")).file("f", 1).root();
+        Path file = dir.resolve("out/snap");
+        Files.createDirectories(file.getParent());
+        Snapshots.take(root, file, Duration.ZERO);
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
+        try (var s = Files.list(file.getParent())) {
+            assertEquals(List.of(file), s.toList());
+        }
+    }
+
+    @Test
+    void lookupFindsOnePathAndSaysWhatItDoesNotKnow() throws Exception {
+        Path root = oddTree(dir.resolve("t"));
+        ScanOptions options = Snapshots.options(root);
+        Map<String, Entry> live = Snapshots.scan(options);
+        Path file = dir.resolve("snap");
+        Snapshots.take(options, file, Duration.ZERO);
+        try (Snapshot s = Snapshot.open(file)) {
+            for (Entry e : live.values()) {
+                Snapshot.Lookup l = s.lookup(e.path());
+                assertEquals(Snapshot.Status.FOUND, l.status(), e.displayPath());
+                assertEquals(e, l.entry());
+            }
+            assertEquals(Snapshot.Status.ABSENT, s.lookup(bytes("a/missing")).status());
+            assertEquals(Snapshot.Status.ABSENT, s.lookup(bytes("a/one/below-a-file")).status());
+            assertEquals(Snapshot.Status.ABSENT, s.lookup(bytes("nothing/here")).status());
+            assertThrows(IllegalArgumentException.class, () -> s.lookup(bytes("a//one")));
+            assertThrows(IllegalArgumentException.class, () -> s.lookup(bytes("/a")));
+        }
+    }
+
+    @Test
+    void anUnreadableSubtreeIsRecordedAsUnreadableNeverAsEmpty() throws Exception {
+        // A link loop under --follow is a directory the scan cannot enter, as root or not.
+        Path root = TreeBuilder.at(dir.resolve("t")).file("real/f", 1).symlink("real/up", "..").root();
+        ScanOptions options = ScanOptions.builder(root).threads(2).followSymlinks(true).build();
+        Path file = dir.resolve("snap");
+        ScanSummary summary = Snapshots.take(options, file, Duration.ZERO);
+        assertEquals(1, summary.errors());
+        List<ScanError> unreadable = new ArrayList<>();
+        Snapshots.read(file, unreadable);
+        assertEquals(1, unreadable.size(), unreadable.toString());
+        assertEquals("real/up", unreadable.get(0).displayPath());
+        assertEquals("ELOOP", unreadable.get(0).code());
+        try (Snapshot s = Snapshot.open(file)) {
+            assertEquals(1, s.errors());
+            assertEquals(List.of(unreadable.get(0).displayPath()),
+                    s.unreadable().stream().map(ScanError::displayPath).toList());
+            Snapshot.Lookup below = s.lookup(bytes("real/up/f"));
+            assertEquals(Snapshot.Status.UNREADABLE, below.status());
+            assertEquals("ELOOP", below.error().code());
+            assertNull(below.entry());
+        }
+    }
+
+    @Test
+    void aLargeTreeTakesFewBytesPerEntry() throws Exception {
+        TreeGenerator.Shape shape = TreeGenerator.generate(dir.resolve("t"), 3_000);
+        Path file = dir.resolve("snap");
+        ScanSummary s = Snapshots.take(dir.resolve("t"), file, Duration.ZERO);
+        assertEquals(shape.files() + shape.directories(), s.entries());
+        double perEntry = (double) Files.size(file) / s.entries();
+        assertTrue(perEntry <= 24, perEntry + " bytes per entry");
+        List<ScanError> unreadable = new ArrayList<>();
+        assertEquals(s.entries(), Snapshots.read(file, unreadable).size());
+    }
+
+    @Test
+    void aCancelledScanIsNotCommittedAndTheOldSnapshotStays() throws Exception {
+        Path root = TreeBuilder.at(dir.resolve("t")).file("f", 1).root();
+        Path file = dir.resolve("snap");
+        Snapshots.take(root, file, Duration.ZERO);
+        byte[] before = Files.readAllBytes(file);
+        ScanOptions options = Snapshots.options(root);
+        try (SnapshotWriter w = SnapshotWriter.create(file, options)) {
+            dev.fsnap.scan.Scan[] scan = new dev.fsnap.scan.Scan[1];
+            java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+            scan[0] = dev.fsnap.scan.Scanner.of(options).start(new dev.fsnap.scan.DirectoryVisitor() {
+                @Override
+                public void root(Entry e) {
+                    awaitQuietly(started);
+                    scan[0].cancel(); // as Ctrl-C would, before any directory is written
+                    w.root(e);
+                }
+
+                @Override
+                public Object directory(dev.fsnap.scan.DirectoryListing l) {
+                    return w.directory(l);
+                }
+            });
+            started.countDown();
+            ScanSummary s = scan[0].await();
+            assertTrue(s.cancelled());
+            assertThrows(IllegalStateException.class, () -> w.commit(s));
+        }
+        assertNotNull(before);
+        assertEquals(List.of(file), Files.list(dir).filter(p -> !p.equals(root)).toList());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(file)));
+    }
+
+    private static void awaitQuietly(java.util.concurrent.CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
