@@ -7,6 +7,9 @@
 # The commands are alternated RUNS times (default 5) after one warm-up each; the medians of wall
 # time, CPU time (user + system) and peak RSS are printed with fsnap's ratios to the reference.
 # JVM start-up is included: this is what a user waits for.
+#
+# With AGAINST=SNAPSHOT in the environment, a fourth command is timed: `fsnap check TREE --against
+# SNAPSHOT -o NEW` (scan, snapshot written, comparison reported), the nightly job.
 set -euo pipefail
 floor=${1:?usage: versus-floor.sh FLOOR_BINARY TREE [RUNS] [THREADS]}
 tree=${2:?usage: versus-floor.sh FLOOR_BINARY TREE [RUNS] [THREADS]}
@@ -18,17 +21,19 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 names=(floor fsnap-native fsnap-nio)
+if [ -n "${AGAINST:-}" ]; then names+=(fsnap-check); fi
 run_one() {
     case $1 in
         floor) "$floor" "$tree" "$threads" ;;
         fsnap-native) "$here/fsnap" scan "$tree" --threads "$threads" --backend native ;;
         fsnap-nio) "$here/fsnap" scan "$tree" --threads "$threads" --backend nio ;;
+        fsnap-check) "$here/fsnap" check "$tree" --threads "$threads" --against "$AGAINST" -o "$out/new.snap" ;;
     esac
 }
-for n in "${names[@]}"; do run_one "$n" >/dev/null 2>&1; done # warm the cache, the jar, the archive
+for n in "${names[@]}"; do run_one "$n" >/dev/null 2>&1 || true; done # warm the cache, the jar, the archive
 for ((i = 0; i < runs; i++)); do
     for n in "${names[@]}"; do
-        /usr/bin/time -f "%e %U %S %M" -a -o "$out/$n" bash -c "$(declare -f run_one); floor='$floor' tree='$tree' threads=$threads here='$here'; run_one $n" >/dev/null 2>&1
+        /usr/bin/time -f "%e %U %S %M" -a -o "$out/$n" bash -c "$(declare -f run_one); floor='$floor' tree='$tree' threads=$threads here='$here' out='$out' AGAINST='${AGAINST:-}'; run_one $n" >/dev/null 2>&1 || true
     done
 done
 python3 - "$out" "${names[@]}" <<'PY'

@@ -14,7 +14,8 @@ import java.util.concurrent.Callable;
 
 /** {@code fsnap check ROOT --against OLD -o NEW}: the nightly job, a scan and a diff in one run. */
 @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Scans ROOT into the snapshot NEW, then reports what changed since OLD, as diff does.",
+        description = {"Scans ROOT into a new snapshot and reports what changed since the old one.",
+            "The report is as diff writes it.",
             "OLD is checked before the scan starts; NEW may be the same file as OLD (it is replaced atomically)."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {

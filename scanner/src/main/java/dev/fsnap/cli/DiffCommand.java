@@ -12,9 +12,9 @@ import java.util.concurrent.Callable;
 
 /** {@code fsnap diff OLD NEW}: what changed between two snapshots. */
 @Command(name = "diff", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Reports what changed between two snapshots: one line per change, with a marker",
-            "(+ added, - removed, M modified, > moved, ! unreadable, ? racy), and a summary on stderr.",
-            "With --json, one JSON object per change."},
+        description = {"Reports what changed between two snapshots.",
+            "One line per change, with a marker (+ added, - removed, M modified, > moved, ! unreadable,",
+            "? racy) and the path; a summary on stderr. With --json, one JSON object per change."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             " 0:no differences (racy entries alone do not count: they are unchanged as far as",

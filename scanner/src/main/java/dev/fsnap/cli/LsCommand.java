@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
 
 /** {@code fsnap ls FILE}: a snapshot's entries, in path order. */
 @Command(name = "ls", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Lists a snapshot's entries in path order: type, mode, size, mtime, path.",
+        description = {"Lists a snapshot's entries.",
+            "In path order, one line each: type, mode, size, mtime, path.",
             "With --json, one JSON object per entry, as scan --json writes them.",
             "What the scan could not read goes to stderr, one line each."},
         exitCodeListHeading = "%nExit status:%n",

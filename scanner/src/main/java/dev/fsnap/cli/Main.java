@@ -6,12 +6,14 @@ import picocli.CommandLine.Command;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Properties;
+import java.util.function.Supplier;
 
 /** The {@code fsnap} command line. */
 @Command(name = "fsnap", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Reads file metadata at native speed and detects what changed in a filesystem.",
-        subcommands = {ScanCommand.class, LsCommand.class, DiffCommand.class, CheckCommand.class},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             " 0:scan, ls: everything was read; diff, check: no differences",
@@ -35,11 +37,13 @@ public final class Main implements Runnable {
      * @param args the arguments
      */
     public static void main(String[] args) {
-        // Loading the native library takes tens of milliseconds; do it on another core while the
-        // command line is parsed, instead of after.
-        Thread preload = new Thread(LinuxLibc::isAvailable, "fsnap-preload");
-        preload.setDaemon(true);
-        preload.start();
+        // Loading the native library takes tens of milliseconds; for a scan, do it on another core
+        // while the command line is parsed, instead of after.
+        if (args.length > 0 && (args[0].equals("scan") || args[0].equals("check"))) {
+            Thread preload = new Thread(LinuxLibc::isAvailable, "fsnap-preload");
+            preload.setDaemon(true);
+            preload.start();
+        }
         System.exit(run(args));
     }
 
@@ -51,6 +55,19 @@ public final class Main implements Runnable {
      */
     static int run(String... args) {
         CommandLine cli = new CommandLine(new Main());
+        // picocli builds a command's model by reflection when it is added, tens of milliseconds each:
+        // add only the command being run, or all of them when none is named (for help and errors).
+        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put("scan", ScanCommand::new);
+        commands.put("ls", LsCommand::new);
+        commands.put("diff", DiffCommand::new);
+        commands.put("check", CheckCommand::new);
+        Supplier<Object> named = args.length > 0 ? commands.get(args[0]) : null;
+        if (named != null) {
+            cli.addSubcommand(args[0], named.get());
+        } else {
+            commands.forEach((name, command) -> cli.addSubcommand(name, command.get()));
+        }
         cli.setExitCodeExceptionMapper(e -> USAGE);
         cli.setParameterExceptionHandler((e, a) -> {
             e.getCommandLine().getErr().println("fsnap: " + e.getMessage());

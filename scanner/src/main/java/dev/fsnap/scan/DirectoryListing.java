@@ -20,29 +20,37 @@ public final class DirectoryListing {
         UNREADABLE
     }
 
+    private static final EntryType[] TYPES = EntryType.values();
+    private static final Subdirectory[] SUBDIRECTORIES = Subdirectory.values();
+    // One row of longs per entry: few arrays per directory, sized to its entries, none for an empty one.
+    private static final int TYPE_MODE = 0; // subdirectory << 40 | type << 32 | mode
+    private static final int SIZE = 1;
+    private static final int MTIME = 2;
+    private static final int CTIME = 3;
+    private static final int NANOS = 4; // mtime nsec << 32 | ctime nsec
+    private static final int INODE = 5;
+    private static final int DEVICE = 6;
+    private static final int UID = 7;
+    private static final int GID = 8;
+    private static final int LINKS = 9;
+    private static final int NAME = 10; // offset << 32 | length
+    private static final int KEY = 11; // the name's first eight bytes, big-endian: most comparisons end here
+    private static final int ROW = 12;
+    // Objects per entry, allocated only when an entry has one.
+    private static final int TARGET = 0;
+    private static final int ERROR = 1;
+    private static final int CHILD_RESULT = 2;
+    private static final int CHILD_ERROR = 3;
+    private static final int REFS = 4;
+    private static final long[] NO_ROWS = new long[0];
+    private static final byte[] NO_NAMES = new byte[0];
+
     private final byte[] path;
     private int count;
-    private byte[] names = new byte[1024];
+    private long[] rows = NO_ROWS;
+    private Object[] refs;
+    private byte[] names = NO_NAMES;
     private int namesLength;
-    private int[] nameOffset = new int[16];
-    private int[] nameLength = new int[16];
-    private EntryType[] type = new EntryType[16];
-    private int[] mode = new int[16];
-    private long[] size = new long[16];
-    private long[] mtimeSec = new long[16];
-    private int[] mtimeNsec = new int[16];
-    private long[] ctimeSec = new long[16];
-    private int[] ctimeNsec = new int[16];
-    private long[] inode = new long[16];
-    private long[] device = new long[16];
-    private long[] uid = new long[16];
-    private long[] gid = new long[16];
-    private long[] linkCount = new long[16];
-    private byte[][] target = new byte[16][];
-    private ScanError[] error = new ScanError[16];
-    private Subdirectory[] subdirectory = new Subdirectory[16];
-    private Object[] childResult = new Object[16];
-    private ScanError[] childError = new ScanError[16];
     private ScanError listError;
     /** Sorted position to slot; null until {@link #sort()}. */
     private int[] order;
@@ -66,9 +74,17 @@ public final class DirectoryListing {
         return listError;
     }
 
+    private int row(int i) {
+        return order[i] * ROW;
+    }
+
+    private Object ref(int i, int which) {
+        return refs == null ? null : refs[order[i] * REFS + which];
+    }
+
     /** @param i the entry @return the length of its name */
     public int nameLength(int i) {
-        return nameLength[order[i]];
+        return (int) rows[row(i) + NAME];
     }
 
     /**
@@ -79,106 +95,106 @@ public final class DirectoryListing {
      * @param offset at which position
      */
     public void copyName(int i, byte[] dst, int offset) {
-        int s = order[i];
-        System.arraycopy(names, nameOffset[s], dst, offset, nameLength[s]);
+        long n = rows[row(i) + NAME];
+        System.arraycopy(names, (int) (n >>> 32), dst, offset, (int) n);
     }
 
     /** @param i the entry @return a copy of its name */
     public byte[] name(int i) {
-        int s = order[i];
-        return Arrays.copyOfRange(names, nameOffset[s], nameOffset[s] + nameLength[s]);
+        long n = rows[row(i) + NAME];
+        return Arrays.copyOfRange(names, (int) (n >>> 32), (int) (n >>> 32) + (int) n);
     }
 
     /** @param i the entry @return its type; {@link EntryType#UNKNOWN} when unreadable */
     public EntryType type(int i) {
-        return type[order[i]];
+        return TYPES[(int) (rows[row(i) + TYPE_MODE] >>> 32) & 0xFF];
     }
 
     /** @param i the entry @return why its metadata (or a link's target) could not be read, or null */
     public ScanError error(int i) {
-        return error[order[i]];
+        return (ScanError) ref(i, ERROR);
     }
 
     /** @param i the entry @return the full {@code st_mode} */
     public int mode(int i) {
-        return mode[order[i]];
+        return (int) rows[row(i) + TYPE_MODE];
     }
 
     /** @param i the entry @return {@code st_size} */
     public long size(int i) {
-        return size[order[i]];
+        return rows[row(i) + SIZE];
     }
 
     /** @param i the entry @return {@code st_mtim.tv_sec} */
     public long mtimeSec(int i) {
-        return mtimeSec[order[i]];
+        return rows[row(i) + MTIME];
     }
 
     /** @param i the entry @return {@code st_mtim.tv_nsec} */
     public int mtimeNsec(int i) {
-        return mtimeNsec[order[i]];
+        return (int) (rows[row(i) + NANOS] >>> 32);
     }
 
     /** @param i the entry @return {@code st_ctim.tv_sec} */
     public long ctimeSec(int i) {
-        return ctimeSec[order[i]];
+        return rows[row(i) + CTIME];
     }
 
     /** @param i the entry @return {@code st_ctim.tv_nsec} */
     public int ctimeNsec(int i) {
-        return ctimeNsec[order[i]];
+        return (int) rows[row(i) + NANOS];
     }
 
     /** @param i the entry @return {@code st_ino} */
     public long inode(int i) {
-        return inode[order[i]];
+        return rows[row(i) + INODE];
     }
 
     /** @param i the entry @return {@code st_dev} */
     public long device(int i) {
-        return device[order[i]];
+        return rows[row(i) + DEVICE];
     }
 
     /** @param i the entry @return {@code st_uid} */
     public long uid(int i) {
-        return uid[order[i]];
+        return rows[row(i) + UID];
     }
 
     /** @param i the entry @return {@code st_gid} */
     public long gid(int i) {
-        return gid[order[i]];
+        return rows[row(i) + GID];
     }
 
     /** @param i the entry @return {@code st_nlink} */
     public long linkCount(int i) {
-        return linkCount[order[i]];
+        return rows[row(i) + LINKS];
     }
 
     /** @param i the entry @return a symbolic link's target bytes (shared, do not modify), or null */
     public byte[] target(int i) {
-        return target[order[i]];
+        return (byte[]) ref(i, TARGET);
     }
 
     /** @param i the entry @return what became of it as a subdirectory */
     public Subdirectory subdirectory(int i) {
-        return subdirectory[order[i]];
+        return SUBDIRECTORIES[(int) (rows[row(i) + TYPE_MODE] >>> 40) & 0xFF];
     }
 
     /** @param i the entry @return the visitor's value for a {@link Subdirectory#LISTED} subdirectory */
     public Object childResult(int i) {
-        return childResult[order[i]];
+        return ref(i, CHILD_RESULT);
     }
 
     /** @param i the entry @return why an {@link Subdirectory#UNREADABLE} subdirectory could not be read */
     public ScanError childError(int i) {
-        return childError[order[i]];
+        return (ScanError) ref(i, CHILD_ERROR);
     }
 
     /** @param i the entry @return the entry, with its path relative to the root */
     public Entry entry(int i) {
-        int s = order[i];
-        return new Entry(childPath(names, nameOffset[s], nameLength[s]), type[s], size[s], mtimeSec[s], mtimeNsec[s],
-                ctimeSec[s], ctimeNsec[s], inode[s], device[s], mode[s], uid[s], gid[s], linkCount[s], target[s]);
+        long n = rows[row(i) + NAME];
+        return new Entry(childPath(names, (int) (n >>> 32), (int) n), type(i), size(i), mtimeSec(i), mtimeNsec(i),
+                ctimeSec(i), ctimeNsec(i), inode(i), device(i), mode(i), uid(i), gid(i), linkCount(i), target(i));
     }
 
     private byte[] childPath(byte[] source, int offset, int length) {
@@ -201,25 +217,31 @@ public final class DirectoryListing {
      */
     synchronized int add(EntryBatch b, boolean oneFileSystem, long rootDevice) {
         int base = count;
+        if (b.count == 0 && b.errors.isEmpty()) {
+            return base;
+        }
+        reserve(b.count + b.errors.size(), b.namesLength);
         for (int i = 0; i < b.count; i++) {
             int s = slot(b.names, b.nameOffset[i], b.nameLength[i]);
-            type[s] = b.type[i];
-            mode[s] = b.mode[i];
-            size[s] = b.size[i];
-            mtimeSec[s] = b.mtimeSec[i];
-            mtimeNsec[s] = b.mtimeNsec[i];
-            ctimeSec[s] = b.ctimeSec[i];
-            ctimeNsec[s] = b.ctimeNsec[i];
-            inode[s] = b.inode[i];
-            device[s] = b.device[i];
-            uid[s] = b.uid[i];
-            gid[s] = b.gid[i];
-            linkCount[s] = b.linkCount[i];
-            target[s] = b.target[i];
+            int r = s * ROW;
             boolean directory = b.type[i] == EntryType.DIRECTORY;
-            subdirectory[s] = b.descend[i] ? Subdirectory.LISTED
+            Subdirectory sub = b.descend[i] ? Subdirectory.LISTED
                     : directory && oneFileSystem && b.device[i] != rootDevice ? Subdirectory.NOT_SCANNED
                     : Subdirectory.NONE;
+            rows[r + TYPE_MODE] = (long) sub.ordinal() << 40 | (long) b.type[i].ordinal() << 32
+                    | (b.mode[i] & 0xFFFFFFFFL);
+            rows[r + SIZE] = b.size[i];
+            rows[r + MTIME] = b.mtimeSec[i];
+            rows[r + CTIME] = b.ctimeSec[i];
+            rows[r + NANOS] = (long) b.mtimeNsec[i] << 32 | (b.ctimeNsec[i] & 0xFFFFFFFFL);
+            rows[r + INODE] = b.inode[i];
+            rows[r + DEVICE] = b.device[i];
+            rows[r + UID] = b.uid[i];
+            rows[r + GID] = b.gid[i];
+            rows[r + LINKS] = b.linkCount[i];
+            if (b.target[i] != null) {
+                setRef(s, TARGET, b.target[i]);
+            }
         }
         int parentLength = b.parent.length == 0 ? 0 : b.parent.length + 1;
         for (ScanError e : b.errors) {
@@ -227,19 +249,18 @@ public final class DirectoryListing {
             int nameStart = Math.min(parentLength, p.length);
             if (e.operation() == Operation.STAT) {
                 int s = slot(p, nameStart, p.length - nameStart);
-                type[s] = EntryType.UNKNOWN;
-                error[s] = e;
-                subdirectory[s] = Subdirectory.NONE;
+                rows[s * ROW + TYPE_MODE] = (long) EntryType.UNKNOWN.ordinal() << 32;
+                setRef(s, ERROR, e);
             } else {
                 int s = find(base, p, nameStart);
                 if (s < 0) {
                     continue;
                 }
                 if (e.operation() == Operation.READLINK) {
-                    error[s] = e;
+                    setRef(s, ERROR, e);
                 } else {
-                    subdirectory[s] = Subdirectory.UNREADABLE; // a link loop, found before opening
-                    childError[s] = e;
+                    setSubdirectory(s, Subdirectory.UNREADABLE); // a link loop, found before opening
+                    setRef(s, CHILD_ERROR, e);
                 }
             }
         }
@@ -249,40 +270,61 @@ public final class DirectoryListing {
     private int find(int from, byte[] path, int nameStart) {
         int length = path.length - nameStart;
         for (int s = from; s < count; s++) {
-            if (nameLength[s] == length
-                    && Arrays.equals(names, nameOffset[s], nameOffset[s] + length, path, nameStart, path.length)) {
+            long n = rows[s * ROW + NAME];
+            int offset = (int) (n >>> 32);
+            if ((int) n == length && Arrays.equals(names, offset, offset + length, path, nameStart, path.length)) {
                 return s;
             }
         }
         return -1;
     }
 
+    private void reserve(int entries, int nameBytes) {
+        if ((count + entries) * ROW > rows.length) {
+            rows = Arrays.copyOf(rows, Math.max((count + entries) * ROW, rows.length * 3 / 2));
+            if (refs != null) {
+                refs = Arrays.copyOf(refs, rows.length / ROW * REFS);
+            }
+        }
+        if (namesLength + nameBytes > names.length) {
+            names = Arrays.copyOf(names, Math.max(namesLength + nameBytes, names.length * 3 / 2));
+        }
+    }
+
     private int slot(byte[] source, int offset, int length) {
-        if (count == type.length) {
-            grow();
-        }
-        if (namesLength + length > names.length) {
-            names = Arrays.copyOf(names, Math.max(names.length * 2, namesLength + length));
-        }
+        reserve(1, length);
         int s = count++;
         System.arraycopy(source, offset, names, namesLength, length);
-        nameOffset[s] = namesLength;
-        nameLength[s] = length;
+        int r = s * ROW;
+        rows[r + NAME] = (long) namesLength << 32 | length;
+        long key = 0;
+        for (int k = 0; k < 8; k++) {
+            key = key << 8 | (k < length ? source[offset + k] & 0xFF : 0);
+        }
+        rows[r + KEY] = key;
         namesLength += length;
-        target[s] = null;
-        error[s] = null;
-        childResult[s] = null;
-        childError[s] = null;
         return s;
     }
 
+    private void setRef(int slot, int which, Object value) {
+        if (refs == null) {
+            refs = new Object[rows.length / ROW * REFS];
+        }
+        refs[slot * REFS + which] = value;
+    }
+
+    private void setSubdirectory(int slot, Subdirectory sub) {
+        int r = slot * ROW + TYPE_MODE;
+        rows[r] = rows[r] & ~(0xFFL << 40) | (long) sub.ordinal() << 40;
+    }
+
     synchronized void childListed(int slot, Object result) {
-        childResult[slot] = result;
+        setRef(slot, CHILD_RESULT, result);
     }
 
     synchronized void childFailed(int slot, ScanError e) {
-        subdirectory[slot] = Subdirectory.UNREADABLE;
-        childError[slot] = e;
+        setSubdirectory(slot, Subdirectory.UNREADABLE);
+        setRef(slot, CHILD_ERROR, e);
     }
 
     void listFailed(ScanError e) {
@@ -329,30 +371,14 @@ public final class DirectoryListing {
     }
 
     private int compare(int x, int y) {
-        return Arrays.compareUnsigned(names, nameOffset[x], nameOffset[x] + nameLength[x],
-                names, nameOffset[y], nameOffset[y] + nameLength[y]);
-    }
-
-    private void grow() {
-        int n = type.length * 2;
-        nameOffset = Arrays.copyOf(nameOffset, n);
-        nameLength = Arrays.copyOf(nameLength, n);
-        type = Arrays.copyOf(type, n);
-        mode = Arrays.copyOf(mode, n);
-        size = Arrays.copyOf(size, n);
-        mtimeSec = Arrays.copyOf(mtimeSec, n);
-        mtimeNsec = Arrays.copyOf(mtimeNsec, n);
-        ctimeSec = Arrays.copyOf(ctimeSec, n);
-        ctimeNsec = Arrays.copyOf(ctimeNsec, n);
-        inode = Arrays.copyOf(inode, n);
-        device = Arrays.copyOf(device, n);
-        uid = Arrays.copyOf(uid, n);
-        gid = Arrays.copyOf(gid, n);
-        linkCount = Arrays.copyOf(linkCount, n);
-        target = Arrays.copyOf(target, n);
-        error = Arrays.copyOf(error, n);
-        subdirectory = Arrays.copyOf(subdirectory, n);
-        childResult = Arrays.copyOf(childResult, n);
-        childError = Arrays.copyOf(childError, n);
+        int c = Long.compareUnsigned(rows[x * ROW + KEY], rows[y * ROW + KEY]);
+        if (c != 0) {
+            return c;
+        }
+        long a = rows[x * ROW + NAME];
+        long b = rows[y * ROW + NAME];
+        int ao = (int) (a >>> 32);
+        int bo = (int) (b >>> 32);
+        return Arrays.compareUnsigned(names, ao, ao + (int) a, names, bo, bo + (int) b);
     }
 }

@@ -261,7 +261,25 @@ public final class Differ {
         }
     }
 
-    private record Key(long device, long inode) {
+    /** A file's identity. (Not a record: a record's hashCode is bootstrapped on first use, slow in a short run.) */
+    private static final class Key {
+        private final long device;
+        private final long inode;
+
+        Key(long device, long inode) {
+            this.device = device;
+            this.inode = inode;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.inode == inode && k.device == device;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(inode * 31 + device);
+        }
     }
 
     private void resolve() throws IOException {

@@ -7,6 +7,8 @@ import java.util.Arrays;
 /** One decoded directory block: its entries in name order and a reference per subdirectory. */
 final class DirectoryRecord {
     static final int NO_REF = -1;
+    /** What an empty directory (stored as {@code REF_EMPTY}, without a block) reads back as. */
+    static final DirectoryRecord EMPTY = new DirectoryRecord(Format.EMPTY_OFFSET, null, new Fields[0]);
 
     final long offset;
     /** Why the listing stopped part way, or null. */
@@ -63,6 +65,11 @@ final class DirectoryRecord {
             r.ref[i] = state;
             switch (state) {
                 case Format.REF_LISTED -> r.hash[i] = in.bytes(Format.HASH);
+                case Format.REF_EMPTY -> {
+                    r.ref[i] = Format.REF_LISTED;
+                    r.hash[i] = Format.EMPTY_HASH;
+                    r.childOffset[i] = Format.EMPTY_OFFSET;
+                }
                 case Format.REF_UNREADABLE -> {
                     r.refFailure[i] = EntryCodec.decodeFailure(in);
                     r.subtreeFlags[i] = Format.SUBTREE_UNREADABLE;
@@ -72,7 +79,7 @@ final class DirectoryRecord {
             }
         }
         for (int i = 0; i < n; i++) {
-            if (r.ref[i] == Format.REF_LISTED) {
+            if (r.ref[i] == Format.REF_LISTED && r.hash[i] != Format.EMPTY_HASH) {
                 r.subtreeFlags[i] = in.u8();
                 long child = in.varint();
                 if (child < Format.MAGIC.length || child >= offset) {

@@ -41,6 +41,11 @@ final class Format {
     static final int REF_NOT_SCANNED = 0;
     static final int REF_LISTED = 1;
     static final int REF_UNREADABLE = 2;
+    /** An empty directory: no block is written for it (most directories of many trees are empty leaves). */
+    static final int REF_EMPTY = 3;
+    /** The offset and hash an empty directory is read back with. */
+    static final long EMPTY_OFFSET = 0;
+    static final byte[] EMPTY_HASH = new byte[HASH];
     static final int REF_STATE_MASK = 0x0F;
     static final int SUBTREE_RACY = 0x10;
     static final int SUBTREE_UNREADABLE = 0x20;

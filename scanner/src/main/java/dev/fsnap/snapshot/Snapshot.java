@@ -152,6 +152,10 @@ public final class Snapshot implements Closeable {
             if (rootOffset < Format.MAGIC.length || rootOffset >= footerOffset) {
                 throw f.corrupt("the root directory's offset is outside the file");
             }
+        } else if (rootState == Format.REF_EMPTY) {
+            rootState = Format.REF_LISTED;
+            rootHash = Format.EMPTY_HASH;
+            rootOffset = Format.EMPTY_OFFSET;
         } else if (rootState == Format.REF_UNREADABLE) {
             rootFailure = EntryCodec.decodeFailure(f);
             rootFlags = Format.SUBTREE_UNREADABLE;
@@ -216,6 +220,9 @@ public final class Snapshot implements Closeable {
     }
 
     DirectoryRecord readDirectory(long offset) throws IOException {
+        if (offset == Format.EMPTY_OFFSET) {
+            return DirectoryRecord.EMPTY;
+        }
         return DirectoryRecord.decode(readBlock(offset, Format.DIRECTORY), offset);
     }
 

@@ -1,5 +1,6 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.bindings.Sha256;
 import dev.fsnap.scan.DirectoryListing;
 import dev.fsnap.scan.DirectoryVisitor;
 import dev.fsnap.scan.Entry;
@@ -22,8 +23,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -51,7 +50,13 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
     private final Instant started;
     private final long racyFromSec;
     private final int racyFromNsec;
-    private final ThreadLocal<Local> locals = ThreadLocal.withInitial(Local::new);
+    /** Every worker's encoding state, to free its native memory at the end. */
+    private final java.util.Queue<Local> allLocals = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final ThreadLocal<Local> locals = ThreadLocal.withInitial(() -> {
+        Local l = new Local();
+        allLocals.add(l);
+        return l;
+    });
 
     private final Object outputLock = new Object();
     private final ByteBuffer output = ByteBuffer.allocate(1 << 20);
@@ -87,7 +92,7 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
         header.string(options.backend().name().getBytes(StandardCharsets.UTF_8));
         header.u8((options.followSymlinks() ? 1 : 0) | (options.oneFileSystem() ? 2 : 0));
         write(Format.MAGIC, 0, Format.MAGIC.length);
-        append(Format.HEADER, header, new Local());
+        append(Format.HEADER, header, locals.get());
     }
 
     /**
@@ -194,11 +199,17 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
             EntryCodec.encodeFailure(body, Fields.Failure.of(e));
         }
         pendingErrors.clear();
-        lastUnreadableBlock = append(Format.UNREADABLE, body, new Local());
+        lastUnreadableBlock = append(Format.UNREADABLE, body, locals.get());
     }
 
     @Override
     public Object directory(DirectoryListing listing) {
+        if (listing.size() == 0 && listing.listError() == null) {
+            if (listing.path().length == 0) {
+                rootRef = EMPTY;
+            }
+            return EMPTY;
+        }
         Local t = locals.get();
         Encoder body = t.body;
         body.reset();
@@ -238,6 +249,10 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
                         throw new IllegalStateException("subdirectory visited without a result: "
                                 + listing.entry(i).displayPath());
                     }
+                    if (c == EMPTY) {
+                        body.u8(Format.REF_EMPTY);
+                        continue;
+                    }
                     body.u8(Format.REF_LISTED);
                     body.bytes(c.hash, 0, Format.HASH);
                     racy |= (c.flags & Format.SUBTREE_RACY) != 0;
@@ -256,16 +271,16 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
         // Not hashed: where each listed child is in this file, and what its subtree holds.
         if (listed > 0) {
             for (int i = 0; i < n; i++) {
-                if (isDirectory(listing, i) && listing.subdirectory(i) == DirectoryListing.Subdirectory.LISTED) {
+                if (isDirectory(listing, i) && listing.subdirectory(i) == DirectoryListing.Subdirectory.LISTED
+                        && listing.childResult(i) != EMPTY) {
                     ChildRef c = (ChildRef) listing.childResult(i);
                     body.u8(c.flags);
                     body.varint(c.offset);
                 }
             }
         }
-        t.sha.reset();
-        t.sha.update(body.buf, 0, hashed);
-        byte[] hash = java.util.Arrays.copyOf(t.sha.digest(), Format.HASH);
+        t.sha.digest(body.buf, 0, hashed, t.digest);
+        byte[] hash = java.util.Arrays.copyOf(t.digest, Format.HASH);
         long offset = append(Format.DIRECTORY, body, t);
         ChildRef ref = new ChildRef(offset, hash, (racy ? Format.SUBTREE_RACY : 0)
                 | (unreadable ? Format.SUBTREE_UNREADABLE : 0));
@@ -315,17 +330,21 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
 
     /** Frames a block (kind, length, body, CRC-32C) and appends it; returns its offset. */
     private long append(int kind, Encoder body, Local t) {
-        Encoder frame = t.frame;
-        frame.reset();
-        frame.u8(kind);
-        frame.varint(body.length);
-        frame.bytes(body.buf, 0, body.length);
+        Encoder head = t.frame;
+        head.reset();
+        head.u8(kind);
+        head.varint(body.length);
         t.crc.reset();
-        t.crc.update(frame.buf, 0, frame.length);
-        frame.le32((int) t.crc.getValue());
+        t.crc.update(head.buf, 0, head.length);
+        t.crc.update(body.buf, 0, body.length);
+        int crc = (int) t.crc.getValue();
+        head.le32(crc);
+        int headLength = head.length - 4;
         synchronized (outputLock) {
             long offset = position;
-            write(frame.buf, 0, frame.length);
+            write(head.buf, 0, headLength);
+            write(body.buf, 0, body.length);
+            write(head.buf, headLength, 4);
             return offset;
         }
     }
@@ -396,7 +415,9 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
             f.from(root, new byte[0]);
             new EntryCodec().encode(body, f);
             ChildRef ref = rootRef;
-            if (ref != null) {
+            if (ref == EMPTY) {
+                body.u8(Format.REF_EMPTY);
+            } else if (ref != null) {
                 body.u8(Format.REF_LISTED);
                 body.bytes(ref.hash, 0, Format.HASH);
                 body.u8(ref.flags);
@@ -409,7 +430,7 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
             }
             body.varint(lastUnreadableBlock + 1);
             body.varint(unreadableCount);
-            Local t = new Local();
+            Local t = locals.get();
             long footer = append(Format.FOOTER, body, t);
             Encoder trailer = new Encoder(Format.TRAILER);
             trailer.le64(footer);
@@ -441,9 +462,12 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
         }
     }
 
-    /** Deletes the temporary file unless {@link #commit} succeeded. */
+    /** Deletes the temporary file unless {@link #commit} succeeded, and frees the workers' buffers. */
     @Override
     public void close() throws IOException {
+        for (Local l; (l = allLocals.poll()) != null; ) {
+            l.sha.close();
+        }
         if (finished) {
             return;
         }
@@ -459,21 +483,16 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
     private record ChildRef(long offset, byte[] hash, int flags) {
     }
 
+    private static final ChildRef EMPTY = new ChildRef(Format.EMPTY_OFFSET, Format.EMPTY_HASH, 0);
+
     /** One worker's encoding state. */
     private static final class Local {
         final Encoder body = new Encoder(16 * 1024);
-        final Encoder frame = new Encoder(16 * 1024);
+        final Encoder frame = new Encoder(16);
         final EntryCodec codec = new EntryCodec();
         final Fields fields = new Fields();
         final CRC32C crc = new CRC32C();
-        final MessageDigest sha;
-
-        Local() {
-            try {
-                sha = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("every Java platform has SHA-256", e);
-            }
-        }
+        final Sha256 sha = Sha256.create();
+        final byte[] digest = new byte[Sha256.LENGTH];
     }
 }

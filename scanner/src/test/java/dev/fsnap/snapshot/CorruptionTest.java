@@ -31,7 +31,7 @@ class CorruptionTest {
 
     @BeforeEach
     void snapshotWithEveryKindOfBlock() throws Exception {
-        Path root = TreeBuilder.at(dir.resolve("t")).file("a/b/c", 3).file("a/d", 1).symlink("l", "a")
+        Path root = TreeBuilder.at(dir.resolve("t")).file("a/b/c", 3).file("a/d", 1).symlink("l", "a").dir("empty")
                 .file("real/f", 1).symlink("real/up", "..").root();
         good = dir.resolve("good");
         // following links gives an unreadable subtree (a loop), so the file has an unreadable-list block too

@@ -1,0 +1,130 @@
+package dev.fsnap.bindings;
+
+import com.kenai.jffi.Function;
+import com.kenai.jffi.Invoker;
+import com.kenai.jffi.Library;
+import com.kenai.jffi.Type;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+
+/**
+ * SHA-256 of short byte ranges, many times over: through the system's libcrypto where it is
+ * installed (it uses the CPU's SHA instructions), else through the JDK. The JDK's own SHA-256 is
+ * fast only once C2 has compiled it, which a short-lived command-line JVM never waits for.
+ * One instance per thread; not thread-safe.
+ */
+public final class Sha256 implements AutoCloseable {
+    /** Bytes of a digest. */
+    public static final int LENGTH = 32;
+    private static final String[] LIBRARIES = {"libcrypto.so.3", "libcrypto.so.1.1", "libcrypto.so"};
+    /** Bytes reserved for OpenSSL's {@code SHA256_CTX} (112 on every platform it supports). */
+    private static final int CONTEXT_SIZE = 256;
+    // The low-level calls: OpenSSL 3's one-shot SHA256() looks the algorithm up at every call (~1 us).
+    private static final Function INIT;
+    private static final Function UPDATE;
+    private static final Function FINAL;
+    private static final String IMPLEMENTATION;
+
+    static {
+        Function init = null;
+        Function update = null;
+        Function fin = null;
+        String implementation = "JDK";
+        if (LinuxLibc.isAvailable()) {
+            for (String name : LIBRARIES) {
+                try {
+                    Library lib = Library.getCachedInstance(name, Library.LAZY | Library.LOCAL);
+                    if (lib == null) {
+                        continue;
+                    }
+                    long i = lib.getSymbolAddress("SHA256_Init");
+                    long u = lib.getSymbolAddress("SHA256_Update");
+                    long f = lib.getSymbolAddress("SHA256_Final");
+                    if (i != 0 && u != 0 && f != 0) {
+                        init = new Function(i, Type.SINT, Type.POINTER);
+                        update = new Function(u, Type.SINT, Type.POINTER, Type.POINTER, Type.ULONG);
+                        fin = new Function(f, Type.SINT, Type.POINTER, Type.POINTER);
+                        implementation = name;
+                        break;
+                    }
+                } catch (Throwable t) {
+                    // not installed, or not loadable: try the next name, then the JDK
+                }
+            }
+        }
+        INIT = init;
+        UPDATE = update;
+        FINAL = fin;
+        IMPLEMENTATION = implementation;
+    }
+
+    private final MessageDigest jdk;
+    private NativeBuffer input;
+    private final NativeBuffer output;
+
+    private Sha256() {
+        if (INIT != null) {
+            jdk = null;
+            input = new NativeBuffer(16 * 1024);
+            output = new NativeBuffer(LENGTH + CONTEXT_SIZE);
+        } else {
+            try {
+                jdk = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("every Java platform has SHA-256", e);
+            }
+            input = null;
+            output = null;
+        }
+    }
+
+    /** @return a hasher for the calling thread */
+    public static Sha256 create() {
+        return new Sha256();
+    }
+
+    /** @return which implementation hashes: the libcrypto file name, or {@code JDK} */
+    public static String implementation() {
+        return IMPLEMENTATION;
+    }
+
+    /**
+     * Hashes {@code data[offset, offset + length)} into {@code digest[0, 32)}.
+     *
+     * @param data the bytes
+     * @param offset where they start
+     * @param length how many
+     * @param digest receives the 32-byte digest
+     */
+    public void digest(byte[] data, int offset, int length, byte[] digest) {
+        if (jdk != null) {
+            jdk.update(data, offset, length);
+            try {
+                jdk.digest(digest, 0, LENGTH);
+            } catch (java.security.DigestException e) {
+                throw new IllegalArgumentException("digest needs " + LENGTH + " bytes", e);
+            }
+            return;
+        }
+        if (length > input.capacity) {
+            input.close();
+            input = new NativeBuffer(Math.max(length, input.capacity * 2));
+        }
+        NativeBuffer.IO.putByteArray(input.address, data, offset, length);
+        Invoker invoker = Invoker.getInstance();
+        long context = output.address + LENGTH;
+        invoker.invokeL1(INIT.getCallContext(), INIT.getFunctionAddress(), context);
+        invoker.invokeL3(UPDATE.getCallContext(), UPDATE.getFunctionAddress(), context, input.address, length);
+        invoker.invokeL2(FINAL.getCallContext(), FINAL.getFunctionAddress(), output.address, context);
+        NativeBuffer.IO.getByteArray(output.address, digest, 0, LENGTH);
+    }
+
+    @Override
+    public void close() {
+        if (input != null) {
+            input.close();
+            output.close();
+        }
+    }
+}
