@@ -20,6 +20,11 @@ public final class DirectoryReader implements AutoCloseable {
     private static final int PATH_MAX = 4096;
     /** The longest piece of a relative path handed to one {@code openat} (must stay under PATH_MAX). */
     private static final int PATH_PIECE = PATH_MAX - 256;
+    /** Without following links: none anywhere on the path (a swapped-in link fails with ELOOP). */
+    private static final long NO_SYMLINKS = LinuxAbi.RESOLVE_NO_SYMLINKS | LinuxAbi.RESOLVE_BENEATH
+            | LinuxAbi.RESOLVE_NO_MAGICLINKS;
+    /** Following links: only those that stay below the root (others fail with EXDEV). */
+    private static final long FOLLOW_BENEATH = LinuxAbi.RESOLVE_BENEATH | LinuxAbi.RESOLVE_NO_MAGICLINKS;
 
     private final LinuxAbi abi;
     private final NativeBuffer records;
@@ -27,6 +32,8 @@ public final class DirectoryReader implements AutoCloseable {
     private final NativeBuffer stat;
     private final NativeBuffer path;
     private final NativeBuffer link;
+    /** {@code struct open_how} for {@code openat2}. */
+    private final NativeBuffer how;
     private final int directoryFlags;
     private Errno lastError;
 
@@ -49,6 +56,7 @@ public final class DirectoryReader implements AutoCloseable {
         this.stat = new NativeBuffer(256);
         this.path = new NativeBuffer(PATH_MAX + 1);
         this.link = new NativeBuffer(PATH_MAX + 1);
+        this.how = new NativeBuffer(LinuxAbi.OPEN_HOW_SIZE);
     }
 
     /**
@@ -86,9 +94,11 @@ public final class DirectoryReader implements AutoCloseable {
     }
 
     /**
-     * Opens a directory below {@code dirfd} without following a symbolic link in its last component,
-     * with {@code O_NOATIME} where the kernel allows it. Paths longer than {@code PATH_MAX} are opened
-     * piece by piece, holding at most two descriptors at a time.
+     * Opens a directory below {@code dirfd}, with {@code O_NOATIME} where the kernel allows it.
+     * Without {@code followLink}, no symbolic link anywhere on the path is followed (ELOOP); with it,
+     * links are followed only while they stay below {@code dirfd} (EXDEV otherwise), through
+     * {@code openat2}'s resolve flags where the kernel has them. Paths longer than {@code PATH_MAX}
+     * are opened piece by piece, holding at most two descriptors at a time.
      *
      * @param dirfd the directory the path is relative to
      * @param relativePath the path bytes, components separated by {@code '/'}
@@ -98,15 +108,18 @@ public final class DirectoryReader implements AutoCloseable {
      */
     public int openDirectory(int dirfd, byte[] relativePath, int length, boolean followLink) {
         int flags = directoryFlags | (followLink ? 0 : abi.oNofollow);
+        long resolve = followLink ? FOLLOW_BENEATH : NO_SYMLINKS;
         if (length <= PATH_PIECE) {
-            return putPath(relativePath, 0, length) ? openWithNoatime(dirfd, flags) : -1;
+            return putPath(relativePath, 0, length) ? openWithNoatime(dirfd, flags, resolve) : -1;
         }
         int at = dirfd;
         int start = 0;
         while (start < length) {
             int end = pieceEnd(relativePath, start, length);
-            int fd = putPath(relativePath, start, end - start) ? openWithNoatime(at, end == length ? flags
-                    : directoryFlags | abi.oNofollow) : -1;
+            boolean last = end == length;
+            // RESOLVE_BENEATH holds per piece: a piece cannot climb out of the directory it starts from.
+            int fd = putPath(relativePath, start, end - start) ? openWithNoatime(at,
+                    last ? flags : directoryFlags | abi.oNofollow, last ? resolve : NO_SYMLINKS) : -1;
             if (at != dirfd) {
                 LinuxLibc.close(at);
             }
@@ -132,18 +145,44 @@ public final class DirectoryReader implements AutoCloseable {
     }
 
     private int openWithNoatime(int dirfd, int flags) {
-        int fd = LinuxLibc.openat(dirfd, path.address, flags | LinuxAbi.O_NOATIME);
+        return openWithNoatime(dirfd, flags, 0);
+    }
+
+    /**
+     * Opens {@code path} below {@code dirfd}; with {@code resolve} flags through {@code openat2}, so
+     * that the kernel itself refuses symbolic links on the way (or a way out of {@code dirfd}):
+     * a directory swapped for a link between listing and opening cannot lead the scan elsewhere.
+     * Where {@code openat2} is missing (before Linux 5.6, or filtered), plain {@code openat}.
+     */
+    private int openWithNoatime(int dirfd, int flags, long resolve) {
+        int fd = open(dirfd, flags | LinuxAbi.O_NOATIME, resolve);
         if (fd >= 0) {
             return fd;
         }
         int errno = LinuxLibc.errno();
         if (errno == Errno.EPERM.intValue()) {
             // O_NOATIME is refused on files the caller does not own: open without it, as the caller asked.
-            fd = LinuxLibc.openat(dirfd, path.address, flags);
+            fd = open(dirfd, flags, resolve);
             return fd >= 0 ? fd : fail();
         }
         lastError = Errno.valueOf(errno);
         return -1;
+    }
+
+    private static volatile boolean openat2Missing;
+
+    private int open(int dirfd, int flags, long resolve) {
+        if (resolve != 0 && !openat2Missing) {
+            IO.putLong(how.address, flags & 0xFFFFFFFFL);
+            IO.putLong(how.address + 8, 0);
+            IO.putLong(how.address + 16, resolve);
+            int fd = LinuxLibc.openat2(dirfd, path.address, how.address);
+            if (fd >= 0 || LinuxLibc.errno() != Errno.ENOSYS.intValue()) {
+                return fd;
+            }
+            openat2Missing = true;
+        }
+        return LinuxLibc.openat(dirfd, path.address, flags);
     }
 
     private boolean putPath(byte[] bytes, int offset, int length) {
@@ -396,5 +435,6 @@ public final class DirectoryReader implements AutoCloseable {
         stat.close();
         path.close();
         link.close();
+        how.close();
     }
 }

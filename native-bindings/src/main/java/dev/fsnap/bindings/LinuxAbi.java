@@ -27,6 +27,16 @@ public enum LinuxAbi {
     public static final int AT_FDCWD = -100;
     /** {@code AT_SYMLINK_NOFOLLOW}. */
     public static final int AT_SYMLINK_NOFOLLOW = 0x100;
+    /** {@code openat2}'s number: the same in the unified table of x86_64 and aarch64 (Linux 5.6+). */
+    public static final long SYS_OPENAT2 = 437;
+    /** {@code struct open_how}: flags, mode, resolve (three u64). */
+    public static final int OPEN_HOW_SIZE = 24;
+    /** {@code RESOLVE_NO_SYMLINKS}: fail with ELOOP at any symbolic link in the path. */
+    public static final long RESOLVE_NO_SYMLINKS = 0x04;
+    /** {@code RESOLVE_BENEATH}: fail with EXDEV rather than resolve to anything outside the directory. */
+    public static final long RESOLVE_BENEATH = 0x08;
+    /** {@code RESOLVE_NO_MAGICLINKS}: never through /proc-style magic links. */
+    public static final long RESOLVE_NO_MAGICLINKS = 0x02;
 
     /** {@code struct linux_dirent64}: {@code d_ino} at 0, {@code d_off} at 8. */
     public static final int DIRENT_INO = 0;

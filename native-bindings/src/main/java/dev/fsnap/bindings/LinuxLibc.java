@@ -30,12 +30,15 @@ public final class LinuxLibc {
     private static final Call FSTATAT;
     private static final Call READLINKAT;
     private static final Call ISATTY;
+    /** {@code syscall(2)}, for {@code openat2}, which the C library does not wrap. */
+    private static final Call SYSCALL;
 
     static {
         Throwable cause = null;
         LinuxAbi abi = LinuxAbi.current().orElse(null);
         Invoker invoker = null;
         Call openat = null, close = null, getdents = null, fstatat = null, readlinkat = null, isatty = null;
+        Call syscall = null;
         if (abi == null) {
             cause = new UnsupportedOperationException("no Linux layout for " + System.getProperty("os.name") + " "
                     + System.getProperty("os.arch"));
@@ -50,6 +53,8 @@ public final class LinuxLibc {
                 readlinkat = Call.bind(libc, "readlinkat", Type.SLONG, Type.SINT, Type.POINTER, Type.POINTER,
                         Type.ULONG);
                 isatty = Call.bind(libc, "isatty", Type.SINT, Type.SINT);
+                syscall = Call.bind(libc, "syscall", Type.SLONG, Type.SLONG, Type.SLONG, Type.POINTER, Type.POINTER,
+                        Type.ULONG);
             } catch (Throwable t) {
                 // LinkageError from the jffi stub, or a symbol this C library lacks: recorded, reported by callers.
                 cause = t;
@@ -64,6 +69,7 @@ public final class LinuxLibc {
         FSTATAT = fstatat;
         READLINKAT = readlinkat;
         ISATTY = isatty;
+        SYSCALL = syscall;
     }
 
     private LinuxLibc() {
@@ -144,6 +150,15 @@ public final class LinuxLibc {
     }
 
     /** {@code int close(int fd)}. */
+    /**
+     * {@code openat2(dirfd, path, how, OPEN_HOW_SIZE)}: -1 with errno ENOSYS where the kernel (or a
+     * seccomp filter) does not offer it.
+     */
+    static int openat2(int dirfd, long path, long how) {
+        return (int) INVOKER.invokeL5(SYSCALL.context, SYSCALL.address, LinuxAbi.SYS_OPENAT2, dirfd, path, how,
+                LinuxAbi.OPEN_HOW_SIZE);
+    }
+
     static int close(int fd) {
         return (int) INVOKER.invokeL1(CLOSE.context, CLOSE.address, fd);
     }

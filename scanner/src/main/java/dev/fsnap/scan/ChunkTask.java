@@ -28,6 +28,7 @@ final class ChunkTask extends CountedCompleter<Void> {
             }
         } finally {
             open.release();
+            directory.chunkDone();
         }
         tryComplete();
     }

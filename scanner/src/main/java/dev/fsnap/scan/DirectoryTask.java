@@ -20,6 +20,8 @@ final class DirectoryTask extends CountedCompleter<Void> {
     transient DirectoryListing listing;
     /** The slot of this directory's own entry in its parent's listing. */
     private final int slot;
+    /** Chunks forked and not yet done. */
+    private final java.util.concurrent.atomic.AtomicInteger chunksWaiting = new java.util.concurrent.atomic.AtomicInteger();
 
     DirectoryTask(CountedCompleter<?> completer, ScanRun run, byte[] path, Object reference, long device, long inode,
                   DirectoryTask parentDirectory, int slot) {
@@ -71,10 +73,11 @@ final class DirectoryTask extends CountedCompleter<Void> {
             boolean first = true;
             FileSystemAccess.NameChunk chunk;
             while (!run.cancelled() && (chunk = io.read(dir)) != null) {
-                if (first) {
+                if (first || chunksWaiting.get() >= run.chunksInFlight()) {
                     first = false;
                     run.process(this, this, dir, chunk);
                 } else {
+                    chunksWaiting.incrementAndGet();
                     dir.retain();
                     addToPendingCount(1);
                     new ChunkTask(this, run, this, dir, chunk.detach()).fork();
@@ -91,6 +94,10 @@ final class DirectoryTask extends CountedCompleter<Void> {
             dir.release();
         }
         tryComplete();
+    }
+
+    void chunkDone() {
+        chunksWaiting.decrementAndGet();
     }
 
     /** Every chunk and every subdirectory below is done: hand the whole directory to the visitor. */

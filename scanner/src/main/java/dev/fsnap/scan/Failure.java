@@ -12,6 +12,11 @@ import java.nio.file.NotDirectoryException;
 /** Why one operation failed, as a symbolic code and the system's message; made by each backend. */
 record Failure(String code, String message) {
     static final Failure LOOP = new Failure("ELOOP", "Filesystem loop: a symbolic link leads to an ancestor");
+    /** A followed link that leads out of the scanned tree: never followed. */
+    static final Failure OUTSIDE_ROOT = new Failure("EXDEV", "Symbolic link leads outside the root: not followed");
+    /** Without following links, a link found on the way to a directory (swapped in during the scan). */
+    static final Failure LINK_ON_PATH = new Failure("ELOOP",
+            "A symbolic link is on the path (a directory was replaced during the scan): not followed");
 
     static Failure of(Errno errno) {
         return errno == null ? new Failure("EIO", "Input/output error") : new Failure(errno.name(), errno.description());

@@ -119,7 +119,9 @@ final class NativeAccess extends FileSystemAccess {
             byte[] p = path.length == 0 ? DOT : path;
             int fd = reader.openDirectory(rootFd, p, p.length, followLink);
             if (fd < 0) {
-                failure = Failure.of(reader.lastError());
+                Errno e = reader.lastError();
+                failure = e == Errno.EXDEV && followLink ? Failure.OUTSIDE_ROOT
+                        : e == Errno.ELOOP && !followLink ? Failure.LINK_ON_PATH : Failure.of(e);
                 return null;
             }
             return new NativeDirectory(reader, fd);

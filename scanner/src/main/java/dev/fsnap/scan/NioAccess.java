@@ -78,6 +78,17 @@ final class NioAccess extends FileSystemAccess {
         b.linkCount[i] = ((Integer) a.get("nlink")) & 0xffffffffL;
     }
 
+    private volatile Path realRoot;
+
+    private Path realRoot() throws IOException {
+        Path r = realRoot;
+        if (r == null) {
+            r = root.toRealPath();
+            realRoot = r;
+        }
+        return r;
+    }
+
     @Override
     Worker newWorker() {
         return new NioWorker();
@@ -94,6 +105,10 @@ final class NioAccess extends FileSystemAccess {
             try {
                 if (!followLink && Files.isSymbolicLink(dir)) {
                     throw new NotDirectoryException(dir.toString());
+                }
+                if (followLink && Files.isSymbolicLink(dir) && !dir.toRealPath().startsWith(realRoot())) {
+                    failure = Failure.OUTSIDE_ROOT;
+                    return null;
                 }
                 return new NioDirectory(Files.newDirectoryStream(dir));
             } catch (IOException e) {

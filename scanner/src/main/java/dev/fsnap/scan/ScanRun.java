@@ -51,7 +51,9 @@ final class ScanRun implements Scan {
         this.threads = options.effectiveThreads();
         this.followLinks = options.followSymlinks();
         this.oneFileSystem = options.oneFileSystem();
-        this.pool = new ForkJoinPool(threads, p -> new ScanThread(p, access), null, false);
+        java.util.concurrent.atomic.AtomicInteger numbers = new java.util.concurrent.atomic.AtomicInteger();
+        this.pool = new ForkJoinPool(threads, p -> new ScanThread(p, this, numbers.getAndIncrement()), null,
+                false);
     }
 
     /** Opens the root, delivers its own entry, and starts listing it. */
@@ -87,6 +89,15 @@ final class ScanRun implements Scan {
 
     boolean cancelled() {
         return cancelled;
+    }
+
+    /**
+     * How many chunks of one wide directory may wait to be stolen: beyond it, the reading worker stats
+     * the next chunk itself, so a directory of millions of entries holds a few chunks in memory, not
+     * all of its names.
+     */
+    int chunksInFlight() {
+        return 2 * threads;
     }
 
     boolean listsDirectories() {
@@ -173,6 +184,18 @@ final class ScanRun implements Scan {
         }
     }
 
+    /**
+     * A worker thread ended by an exception or error outside any task (out of memory in the pool
+     * itself): the tasks it held will never complete, so the scan fails now instead of hanging.
+     */
+    void workerDied(Throwable exception) {
+        cancel();
+        DirectoryTask root = rootTask;
+        if (root != null) {
+            root.completeExceptionally(exception);
+        }
+    }
+
     void deliverRoot() {
         if (directoryVisitor != null) {
             try {
@@ -243,15 +266,22 @@ final class ScanRun implements Scan {
         final FileSystemAccess.Worker worker;
         final EntryBatch batch = new EntryBatch();
 
-        ScanThread(ForkJoinPool pool, FileSystemAccess access) {
+        private final ScanRun run;
+
+        ScanThread(ForkJoinPool pool, ScanRun run, int number) {
             super(pool);
-            setName("fsnap-scan-" + getPoolIndex());
-            this.worker = access.newWorker();
+            this.run = run;
+            // Not getPoolIndex(): a worker is registered, and gets its index, only once it runs.
+            setName("fsnap-scan-" + number);
+            this.worker = run.access.newWorker();
         }
 
         @Override
         protected void onTermination(Throwable exception) {
             worker.close();
+            if (exception != null) {
+                run.workerDied(exception);
+            }
             super.onTermination(exception);
         }
     }

@@ -56,16 +56,43 @@ public final class Differ {
      *
      * @param old the earlier snapshot
      * @param now the later snapshot
-     * @param changes receives each change
+     * @param changes receives each change (on the differ's own thread, one at a time, before this returns)
      * @return the counts
      * @throws IOException when a block of either file is damaged (nothing more is reported)
      */
     public static DiffSummary compare(Snapshot old, Snapshot now, Consumer<Change> changes) throws IOException {
         Differ d = new Differ(old, now, changes);
-        d.run();
+        // The walk recurses once per level of depth; trees deeper than PATH_MAX allows are real, so it
+        // runs on a thread whose stack is reserved large (committed only as deep as the tree goes).
+        Throwable[] thrown = new Throwable[1];
+        Thread walker = new Thread(null, () -> {
+            try {
+                d.run();
+            } catch (Throwable t) {
+                thrown[0] = t;
+            }
+        }, "fsnap-diff", WALK_STACK);
+        walker.start();
+        try {
+            walker.join();
+        } catch (InterruptedException e) {
+            walker.interrupt();
+            Thread.currentThread().interrupt();
+            throw new java.io.InterruptedIOException("interrupted while comparing " + old.file() + " and " + now.file());
+        }
+        if (thrown[0] instanceof IOException e) {
+            throw e;
+        } else if (thrown[0] instanceof RuntimeException e) {
+            throw e;
+        } else if (thrown[0] instanceof Error e) {
+            throw e;
+        }
         return new DiffSummary(d.nAdded, d.nRemoved, d.nModified, d.nMoved, d.nUnreadable, d.nRacy,
                 d.directoriesRead, d.skipped);
     }
+
+    /** The walking thread's stack: enough for a few hundred thousand levels. */
+    private static final long WALK_STACK = 1L << 30;
 
     private void run() throws IOException {
         Fields a = new Fields();

@@ -164,12 +164,16 @@ class CliTest {
     @Test
     void aSnapshotListsAsTheScanSawIt() throws Exception {
         Path root = TreeBuilder.at(dir.resolve("t")).file("a/b", 10).symlink("l", "a/b").file("c", 0).root();
+        assertEquals(0, new ProcessBuilder("bash", "-c", "touch \"$1\"/$'not\\xfftext'", "_", root.toString()).start()
+                .waitFor());
         Path snap = dir.resolve("s");
         Run scan = fsnap("scan", root.toString(), "--json", "-o", snap.toString());
         assertEquals(0, scan.status(), scan.err());
         Run ls = fsnap("ls", snap.toString(), "--json");
         assertEquals(0, ls.status(), ls.err());
         assertEquals(scan.out().lines().sorted().toList(), ls.out().lines().toList(), "ls is in path order");
+        assertTrue(ls.out().contains("\"path_b64\":\"" + Base64.getEncoder().encodeToString(
+                new byte[] {'n', 'o', 't', (byte) 0xff, 't', 'e', 'x', 't'}) + "\""), ls.out());
         assertTrue(ls.err().startsWith("fsnap: snapshot of " + root + " taken "), ls.err());
         Run human = fsnap("ls", snap.toString());
         assertEquals(0, human.status(), human.err());

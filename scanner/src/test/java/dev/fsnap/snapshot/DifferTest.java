@@ -71,7 +71,7 @@ class DifferTest {
     @Test
     void addedRemovedAndModifiedNameEachChangedField() throws Exception {
         root = TreeBuilder.at(dir.resolve("t")).file("keep", 1).file("grow", 1).file("gone", 1).file("chmod", 1)
-                .file("chown", 1).file("touch", 1).file("linked", 1).file("replaced", 1).file("becomes-dir", 1)
+                .file("chown", 1).file("chgrp", 1).file("touch", 1).file("linked", 1).file("replaced", 1).file("becomes-dir", 1)
                 .symlink("link", "keep").file("deep/er/x", 1).root();
         Path a = snap();
         Files.write(root.resolve("grow"), new byte[10]);
@@ -79,6 +79,7 @@ class DifferTest {
         Files.write(root.resolve("new"), new byte[3]);
         Files.setPosixFilePermissions(root.resolve("chmod"), PosixFilePermissions.fromString("rwx------"));
         Files.setAttribute(root.resolve("chown"), "unix:uid", 12345);
+        Files.setAttribute(root.resolve("chgrp"), "unix:gid", 23456);
         Files.setLastModifiedTime(root.resolve("touch"), FileTime.from(Instant.parse("2001-01-01T00:00:00Z")));
         Files.createLink(root.resolve("hard"), root.resolve("linked"));
         // replaced the way editors save: a new file renamed over the old (a new inode)
@@ -95,6 +96,7 @@ class DifferTest {
         // and a file deleted before its replacement is created may hand it its inode number.
         List<String> expected = List.of(
                 "M becomes-dir type,size,ctime,mode,nlink [mtime,ino]",
+                "M chgrp ctime,gid",
                 "M chmod ctime,mode",
                 "M chown ctime,uid",
                 "M deep/er/x size,mtime,ctime",
