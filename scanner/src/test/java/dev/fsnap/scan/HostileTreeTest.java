@@ -406,4 +406,89 @@ class HostileTreeTest {
         assertTrue(peak.get() <= base + 2 + 2, "peak " + peak + ", baseline " + base);
         assertEquals(base, Descriptors.count());
     }
+
+    @Test
+    void entriesRemovedBetweenListingAndStatAreRecordedByNameNotDropped() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("t/wide"));
+        assertEquals(0, sh("python3 -c \"import os,sys\nfor i in range(10000): os.close(os.open(sys.argv[1] + '/n%d' % i, os.O_CREAT | os.O_WRONLY))\" \"$1\"",
+                root.toString()));
+        // One worker: it stats the first getdents64 batch, forks the next two to wait (the bound on
+        // waiting chunks), and stats every later batch itself. Batches hold 2,048 to 2,730 of these
+        // names, so the 4,000th entry delivered is in the reader's second own batch: by then the two
+        // waiting batches have been listed but not stat'ed. Deleting every name not yet delivered
+        // makes exactly those fail with ENOENT; names not yet listed simply vanish.
+        Set<String> delivered = ConcurrentHashMap.newKeySet();
+        List<String> errors = Collections.synchronizedList(new ArrayList<>());
+        ScanOptions one = ScanOptions.builder(root).threads(1).build();
+        Path file = dir.resolve("race.snap");
+        ScanSummary s;
+        try (var writer = dev.fsnap.snapshot.SnapshotWriter.create(file, one, Duration.ZERO)) {
+            abstract class Both implements EntryVisitor, DirectoryVisitor {
+                @Override
+                public abstract void error(ScanError e);
+            }
+            s = Scanner.of(one).scan(new Both() {
+                @Override
+                public void visit(Entry e) {
+                    delivered.add(latin1(e.path()));
+                    if (delivered.size() == 4000) {
+                        try (var names = Files.list(root)) {
+                            for (Path p : names.toList()) {
+                                if (!delivered.contains(p.getFileName().toString())) {
+                                    Files.delete(p);
+                                }
+                            }
+                        } catch (java.io.IOException x) {
+                            throw new java.io.UncheckedIOException(x);
+                        }
+                    }
+                }
+
+                @Override
+                public void root(Entry e) {
+                    writer.root(e);
+                }
+
+                @Override
+                public Object directory(DirectoryListing l) {
+                    return writer.directory(l);
+                }
+
+                @Override
+                public void error(ScanError e) {
+                    writer.error(e);
+                    errors.add(latin1(e.path()) + " " + e.operation() + " " + e.code());
+                }
+            });
+            writer.commit(s);
+        }
+        // The snapshot keeps those names, as entries that could not be read: not dropped, not absent.
+        List<String> stored = new ArrayList<>();
+        try (var snap = dev.fsnap.snapshot.Snapshot.open(file)) {
+            snap.walk(new dev.fsnap.snapshot.Snapshot.Visitor() {
+                @Override
+                public void entry(Entry e) {
+                }
+
+                @Override
+                public void unreadable(ScanError e) {
+                    stored.add(latin1(e.path()) + " " + e.operation() + " " + e.code());
+                }
+            });
+            String gone = errors.get(0).substring(0, errors.get(0).indexOf(' '));
+            assertEquals(dev.fsnap.snapshot.Snapshot.Status.UNREADABLE,
+                    snap.lookup(gone.getBytes(StandardCharsets.ISO_8859_1)).status());
+        }
+        Collections.sort(stored);
+        List<String> reported = new ArrayList<>(errors);
+        Collections.sort(reported);
+        assertEquals(reported, stored);
+        assertTrue(errors.size() >= 2 * 2048, "the two waiting batches were gone when stat'ed: " + errors.size());
+        assertTrue(errors.stream().allMatch(l -> l.matches("n\\d+ STAT ENOENT")), errors.toString());
+        assertEquals(s.errors(), errors.size());
+        assertEquals(s.entries(), delivered.size());
+        for (String l : errors) {
+            assertTrue(!delivered.contains(l.substring(0, l.indexOf(' '))), l + ": both delivered and failed");
+        }
+    }
 }
