@@ -1,0 +1,43 @@
+package dev.fsnap.scan;
+
+import dev.fsnap.testdata.TreeGenerator;
+import dev.fsnap.testdata.fuse.SlowNas;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** A scan through a FUSE filesystem with NAS-like latency sees what a local scan of its source sees. */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ThroughFuseTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void everyFieldButTheDeviceMatchesTheSource() throws Exception {
+        Assumptions.assumeTrue(SlowNas.unavailableReason() == null, SlowNas.unavailableReason());
+        Path source = dir.resolve("src");
+        TreeGenerator.generate(source, 300, 20, 4);
+        Path mount = Files.createDirectory(dir.resolve("mnt"));
+        try (SlowNas nas = SlowNas.mount(source, mount, Duration.ofNanos(100_000))) {
+            Map<String, Entry> local = HostileTreeTest.scan(ScanOptions.builder(source).threads(2).build()).entries();
+            HostileTreeTest.Seen remote = HostileTreeTest.scan(ScanOptions.builder(mount).threads(16).build());
+            assertEquals(java.util.List.of(), remote.errors());
+            assertEquals(local.keySet(), remote.entries().keySet());
+            for (Map.Entry<String, Entry> e : local.entrySet()) {
+                Entry l = e.getValue();
+                Entry r = remote.entries().get(e.getKey());
+                assertEquals(new Entry(l.path(), l.type(), l.size(), l.mtimeSec(), l.mtimeNsec(), l.ctimeSec(),
+                        l.ctimeNsec(), l.inode(), r.device(), l.mode(), l.uid(), l.gid(), l.linkCount(), l.target()), r,
+                        e.getKey());
+            }
+        }
+    }
+}

@@ -1,0 +1,260 @@
+package dev.fsnap.testdata.fuse;
+
+import jnr.ffi.Pointer;
+import ru.serce.jnrfuse.ErrorCodes;
+import ru.serce.jnrfuse.FuseFillDir;
+import ru.serce.jnrfuse.FuseStubFS;
+import ru.serce.jnrfuse.struct.FileStat;
+import ru.serce.jnrfuse.struct.FuseFileInfo;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+
+/**
+ * A FUSE filesystem that shows a real directory read-only, the way a NAS looks from a cold client:
+ * every operation takes a configurable latency, attributes and entries are never cached by the
+ * kernel, and chosen paths can be made to hang (a dead server) until the test releases them.
+ *
+ * <pre>
+ * try (SlowNas nas = SlowNas.mount(source, mountPoint, Duration.ofNanos(200_000))) {
+ *     nas.hang("dir/that/dies");   // lookups, listings and stats below it block
+ *     ...
+ *     nas.release();               // the server comes back
+ * }
+ * </pre>
+ *
+ * <p>Closing unmounts (lazily, so a call still blocked in the kernel cannot keep the mount), and a
+ * shutdown hook unmounts whatever a failed test left mounted.
+ */
+public final class SlowNas extends FuseStubFS implements AutoCloseable {
+    private static final Set<SlowNas> MOUNTED = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> MOUNTED.forEach(SlowNas::close), "slow-nas-unmount"));
+    }
+
+    private final Path source;
+    private final Path mountPoint;
+    private final long latencyNanos;
+    private final Map<String, Boolean> hung = new ConcurrentHashMap<>();
+    private volatile CountDownLatch released = new CountDownLatch(1);
+    private volatile boolean closed;
+
+    private SlowNas(Path source, Path mountPoint, Duration latency) {
+        this.source = source;
+        this.mountPoint = mountPoint;
+        this.latencyNanos = latency.toNanos();
+    }
+
+    /**
+     * Why FUSE filesystems cannot be mounted here, or null when they can.
+     *
+     * @return the reason, for a test's skip message
+     */
+    public static String unavailableReason() {
+        if (!Files.exists(Path.of("/dev/fuse"))) {
+            return "/dev/fuse is missing (no FUSE in this kernel or container)";
+        }
+        for (String dir : List.of("/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib/aarch64-linux-gnu",
+                "/usr/lib/aarch64-linux-gnu", "/lib64", "/usr/lib64", "/usr/lib")) {
+            if (Files.exists(Path.of(dir, "libfuse.so.2"))) {
+                return null;
+            }
+        }
+        return "libfuse.so.2 is missing (Debian: apt-get install libfuse2)";
+    }
+
+    /**
+     * Mounts {@code source} at {@code mountPoint}.
+     *
+     * @param source the real directory shown
+     * @param mountPoint an empty directory
+     * @param latency added to every operation
+     * @return the mounted filesystem
+     */
+    public static SlowNas mount(Path source, Path mountPoint, Duration latency) {
+        SlowNas nas = new SlowNas(source.toAbsolutePath(), mountPoint.toAbsolutePath(), latency);
+        nas.mount(nas.mountPoint, false, false, new String[] {"-o",
+            "ro,use_ino,attr_timeout=0,entry_timeout=0,negative_timeout=0,fsname=slow-nas,subtype=slownas"});
+        MOUNTED.add(nas);
+        return nas;
+    }
+
+    /** @return where it is mounted */
+    public Path mountPoint() {
+        return mountPoint;
+    }
+
+    /**
+     * From now on, listing this directory, and every operation below it, blocks until
+     * {@link #release()}: a server that stopped answering for that subtree. The directory's own
+     * attributes still answer (the kernel serializes lookups in a directory, so a hung lookup would
+     * stall its siblings too, which is not the case to play).
+     *
+     * @param relative a path relative to the mount point, {@code /}-separated
+     */
+    public void hang(String relative) {
+        hung.put("/" + relative, true);
+    }
+
+    /** Lets every blocked operation go on, and stops blocking. */
+    public void release() {
+        hung.clear();
+        CountDownLatch l = released;
+        released = new CountDownLatch(1);
+        l.countDown();
+    }
+
+    /** An operation on {@code path} itself: blocks below a hung directory. */
+    private void visit(String path) {
+        visit(path, false);
+    }
+
+    /** A listing of {@code path}: blocks at a hung directory and below. */
+    private void visitListing(String path) {
+        visit(path, true);
+    }
+
+    private void visit(String path, boolean listing) {
+        if (latencyNanos > 0) {
+            long end = System.nanoTime() + latencyNanos;
+            for (long left = latencyNanos; left > 0; left = end - System.nanoTime()) {
+                LockSupport.parkNanos(left);
+            }
+        }
+        while (!closed && isHung(path, listing)) {
+            try {
+                released.await(50, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private boolean isHung(String path, boolean listing) {
+        for (String h : hung.keySet()) {
+            if ((listing && path.equals(h)) || path.startsWith(h + "/")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Path real(String path) {
+        return path.equals("/") ? source : source.resolve(path.substring(1));
+    }
+
+    @Override
+    public int getattr(String path, FileStat stat) {
+        visit(path);
+        try {
+            Map<String, Object> a = Files.readAttributes(real(path), "unix:mode,ino,nlink,uid,gid,size,lastModifiedTime,ctime,lastAccessTime",
+                    LinkOption.NOFOLLOW_LINKS);
+            stat.st_mode.set((Integer) a.get("mode"));
+            stat.st_ino.set((Long) a.get("ino"));
+            stat.st_nlink.set((Integer) a.get("nlink"));
+            stat.st_uid.set((Integer) a.get("uid"));
+            stat.st_gid.set((Integer) a.get("gid"));
+            stat.st_size.set((Long) a.get("size"));
+            time(stat.st_mtim, (FileTime) a.get("lastModifiedTime"));
+            time(stat.st_ctim, (FileTime) a.get("ctime"));
+            time(stat.st_atim, (FileTime) a.get("lastAccessTime"));
+            return 0;
+        } catch (NoSuchFileException e) {
+            return -ErrorCodes.ENOENT();
+        } catch (IOException e) {
+            return -ErrorCodes.EIO();
+        }
+    }
+
+    private static void time(ru.serce.jnrfuse.struct.Timespec t, FileTime ft) {
+        long nanos = ft.to(TimeUnit.NANOSECONDS);
+        t.tv_sec.set(Math.floorDiv(nanos, 1_000_000_000L));
+        t.tv_nsec.set(Math.floorMod(nanos, 1_000_000_000L));
+    }
+
+    @Override
+    public int opendir(String path, FuseFileInfo fi) {
+        visitListing(path);
+        return Files.isDirectory(real(path), LinkOption.NOFOLLOW_LINKS) ? 0 : -ErrorCodes.ENOTDIR();
+    }
+
+    @Override
+    public int readdir(String path, Pointer buf, FuseFillDir filter, long offset, FuseFileInfo fi) {
+        visitListing(path);
+        try (Stream<Path> s = Files.list(real(path))) {
+            filter.apply(buf, ".", null, 0);
+            filter.apply(buf, "..", null, 0);
+            for (Path p : s.toList()) {
+                filter.apply(buf, p.getFileName().toString(), null, 0);
+            }
+            return 0;
+        } catch (NotDirectoryException e) {
+            return -ErrorCodes.ENOTDIR();
+        } catch (NoSuchFileException e) {
+            return -ErrorCodes.ENOENT();
+        } catch (IOException e) {
+            return -ErrorCodes.EIO();
+        }
+    }
+
+    @Override
+    public int readlink(String path, Pointer buf, long size) {
+        visit(path);
+        try {
+            byte[] target = Files.readSymbolicLink(real(path)).toString().getBytes(StandardCharsets.UTF_8);
+            int n = (int) Math.min(target.length, size - 1);
+            buf.put(0, target, 0, n);
+            buf.putByte(n, (byte) 0);
+            return 0;
+        } catch (IOException e) {
+            return -ErrorCodes.EINVAL();
+        }
+    }
+
+    @Override
+    public int open(String path, FuseFileInfo fi) {
+        visit(path);
+        return -ErrorCodes.EACCES(); // metadata only: nothing here is for reading
+    }
+
+    /** Releases whatever is blocked and unmounts; a call still stuck in the kernel cannot keep the mount. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        release();
+        MOUNTED.remove(this);
+        try {
+            new ProcessBuilder("umount", "-l", mountPoint.toString()).redirectErrorStream(true).start()
+                    .waitFor(30, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // fall through to the library's own unmount
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        try {
+            umount();
+        } catch (RuntimeException ignored) {
+            // already unmounted above
+        }
+    }
+}
