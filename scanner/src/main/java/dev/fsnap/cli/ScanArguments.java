@@ -29,6 +29,11 @@ final class ScanArguments {
     @Option(names = {"-x", "--one-file-system"}, description = "Stay on the root's filesystem.")
     boolean oneFileSystem;
 
+    @Option(names = "--op-timeout", paramLabel = "SECONDS",
+            description = "Give up on a filesystem call after this long (default 30): what it was reading is "
+                    + "recorded as unreadable (ETIMEDOUT), and after two such calls the rest of that filesystem too.")
+    Double opTimeout;
+
     /**
      * @throws IllegalArgumentException with a message for the user when an option is wrong
      */
@@ -50,6 +55,13 @@ final class ScanArguments {
         }
         ScanOptions.Builder builder = ScanOptions.builder(path).backend(b).followSymlinks(follow)
                 .oneFileSystem(oneFileSystem);
+        if (opTimeout != null) {
+            if (!(opTimeout >= 0.01) || opTimeout > 1e6) {
+                throw new IllegalArgumentException("--op-timeout must be between 0.01 and 1000000 seconds, not "
+                        + opTimeout);
+            }
+            builder.opTimeout(java.time.Duration.ofNanos((long) (opTimeout * 1e9)));
+        }
         if (threads != null) {
             if (threads < 1) {
                 throw new IllegalArgumentException("--threads must be at least 1, not " + threads);

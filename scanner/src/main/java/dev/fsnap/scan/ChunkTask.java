@@ -20,16 +20,28 @@ final class ChunkTask extends CountedCompleter<Void> {
         this.chunk = chunk;
     }
 
+    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+
     @Override
     public void compute() {
+        boolean answered = true;
         try {
             if (!run.cancelled()) {
-                run.process(this, directory, open, chunk);
+                answered = run.process(this, directory, open, chunk);
             }
         } finally {
             open.release();
             directory.chunkDone();
         }
-        tryComplete();
+        if (answered) {
+            finish();
+        }
+    }
+
+    /** Completes this chunk, once, whoever calls it first: its worker, or the watchdog. */
+    void finish() {
+        if (finished.compareAndSet(false, true)) {
+            tryComplete();
+        }
     }
 }

@@ -20,6 +20,8 @@ final class DirectoryTask extends CountedCompleter<Void> {
     transient DirectoryListing listing;
     /** The slot of this directory's own entry in its parent's listing. */
     private final int slot;
+    /** Set by whoever completes this task's own part: its worker, or the watchdog that gave up on it. */
+    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
     /** Chunks forked and not yet done. */
     private final java.util.concurrent.atomic.AtomicInteger chunksWaiting = new java.util.concurrent.atomic.AtomicInteger();
 
@@ -50,32 +52,50 @@ final class DirectoryTask extends CountedCompleter<Void> {
     public void compute() {
         run.waiting.decrement();
         if (run.cancelled()) {
-            tryComplete();
+            finish();
             return;
         }
         if (parentDirectory == null) {
             run.deliverRoot();
         }
-        FileSystemAccess.Worker io = ((ScanRun.ScanThread) Thread.currentThread()).worker;
+        if (run.isUnresponsive(device)) {
+            openFailed(run.unresponsive(path));
+            finish();
+            return;
+        }
+        ScanRun.ScanThread thread = (ScanRun.ScanThread) Thread.currentThread();
+        FileSystemAccess.Worker io = thread.worker;
         io.failure = null;
+        long call = thread.begin(Operation.OPEN, this, this);
         FileSystemAccess.Directory dir = io.open(path, reference, run.followLinks);
-        if (dir == null) {
-            ScanError e = io.failure.at(path, Operation.OPEN);
-            listing = null;
-            if (parentDirectory != null && parentDirectory.listing != null) {
-                parentDirectory.listing.childFailed(slot, e);
+        if (!thread.end(call)) {
+            if (dir != null) {
+                dir.release(); // the call came back after all: the watchdog has done the rest
             }
-            run.error(e);
-            tryComplete();
+            return;
+        }
+        if (dir == null) {
+            openFailed(io.failure.at(path, Operation.OPEN));
+            finish();
             return;
         }
         try {
             boolean first = true;
             FileSystemAccess.NameChunk chunk;
-            while (!run.cancelled() && (chunk = io.read(dir)) != null) {
+            while (!run.cancelled()) {
+                call = thread.begin(Operation.LIST, this, this);
+                chunk = io.read(dir);
+                if (!thread.end(call)) {
+                    return;
+                }
+                if (chunk == null) {
+                    break;
+                }
                 if (first || chunksWaiting.get() >= run.chunksInFlight()) {
                     first = false;
-                    run.process(this, this, dir, chunk);
+                    if (!run.process(this, this, dir, chunk)) {
+                        return;
+                    }
                 } else {
                     chunksWaiting.incrementAndGet();
                     dir.retain();
@@ -93,7 +113,36 @@ final class DirectoryTask extends CountedCompleter<Void> {
         } finally {
             dir.release();
         }
-        tryComplete();
+        finish();
+    }
+
+    /** This directory could not be opened: its parent records it as unreadable. */
+    void openFailed(ScanError e) {
+        listing = null;
+        if (parentDirectory != null && parentDirectory.listing != null) {
+            parentDirectory.listing.childFailed(slot, e);
+        }
+        run.error(e);
+    }
+
+    /** Listing stopped part way: what was read stays, marked incomplete. */
+    void listFailed(ScanError e) {
+        DirectoryListing l = listing;
+        if (l != null) {
+            l.listFailed(e);
+        }
+        run.error(e);
+    }
+
+    long device() {
+        return device;
+    }
+
+    /** Completes this task's own part, once, whoever calls it first. */
+    void finish() {
+        if (finished.compareAndSet(false, true)) {
+            tryComplete();
+        }
     }
 
     void chunkDone() {

@@ -11,6 +11,8 @@ public final class ScanOptions {
     public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
     /** The largest thread count accepted. */
     public static final int MAX_THREADS = 1024;
+    /** The default deadline of one filesystem call. */
+    public static final java.time.Duration DEFAULT_OP_TIMEOUT = java.time.Duration.ofSeconds(30);
 
     private final Path root;
     private final int threads;
@@ -18,8 +20,10 @@ public final class ScanOptions {
     private final boolean followSymlinks;
     private final boolean oneFileSystem;
     private final int bufferSize;
+    private final java.time.Duration opTimeout;
 
     private ScanOptions(Builder b) {
+        this.opTimeout = b.opTimeout;
         this.root = b.root;
         this.threads = b.threads;
         this.backend = b.backend;
@@ -71,6 +75,16 @@ public final class ScanOptions {
     }
 
     /**
+     * How long one filesystem call (open, list, stat, close) may take before the scan gives up on it
+     * and records what it was reading as unreadable ({@code ETIMEDOUT}).
+     *
+     * @return the deadline
+     */
+    public java.time.Duration opTimeout() {
+        return opTimeout;
+    }
+
+    /**
      * The thread count a scan with these options uses.
      *
      * @return {@link #threads()}, or the number of processors when automatic
@@ -83,7 +97,7 @@ public final class ScanOptions {
     public String toString() {
         return "ScanOptions[root=" + root + ", threads=" + (threads == 0 ? "auto" : threads) + ", backend=" + backend
                 + ", followSymlinks=" + followSymlinks + ", oneFileSystem=" + oneFileSystem + ", bufferSize="
-                + bufferSize + "]";
+                + bufferSize + ", opTimeout=" + opTimeout + "]";
     }
 
     /** Builds {@link ScanOptions}; every setter validates its argument at once. */
@@ -94,6 +108,7 @@ public final class ScanOptions {
         private boolean followSymlinks;
         private boolean oneFileSystem;
         private int bufferSize = DEFAULT_BUFFER_SIZE;
+        private java.time.Duration opTimeout = DEFAULT_OP_TIMEOUT;
 
         private Builder(Path root) {
             this.root = root;
@@ -162,6 +177,23 @@ public final class ScanOptions {
                         + bytes);
             }
             this.bufferSize = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the deadline of one filesystem call: a call that has not returned by then (a dead
+         * NFS server) is given up on, and what it was reading is recorded as unreadable.
+         *
+         * @param timeout at least 10 ms
+         * @return this builder
+         * @throws IllegalArgumentException when shorter
+         * @throws NullPointerException when null
+         */
+        public Builder opTimeout(java.time.Duration timeout) {
+            if (timeout.toMillis() < 10) {
+                throw new IllegalArgumentException("the operation timeout must be at least 10 ms, not " + timeout);
+            }
+            this.opTimeout = timeout;
             return this;
         }
 

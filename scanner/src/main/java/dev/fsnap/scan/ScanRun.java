@@ -37,6 +37,15 @@ final class ScanRun implements Scan {
     private final java.util.concurrent.atomic.AtomicReference<RuntimeException> listenerFailure =
             new java.util.concurrent.atomic.AtomicReference<>();
     private volatile long endNanos;
+    private final long opTimeoutNanos;
+    private final java.nio.file.Path rootPath;
+    private final Watchdog watchdog;
+    /** Timeouts per device; at {@link #UNRESPONSIVE_AFTER}, nothing more is tried on it (a circuit breaker). */
+    private final java.util.Map<Long, java.util.concurrent.atomic.AtomicInteger> timeouts =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    static final int UNRESPONSIVE_AFTER = 2;
+    private final java.util.concurrent.atomic.AtomicInteger givenUp = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.List<ScanThread> workers = new java.util.concurrent.CopyOnWriteArrayList<>();
     private long rootDevice;
     private DirectoryTask rootTask;
     /** The root's own entry, delivered by the root task so that a visitor's failure ends the scan like any other. */
@@ -51,6 +60,9 @@ final class ScanRun implements Scan {
         this.threads = options.effectiveThreads();
         this.followLinks = options.followSymlinks();
         this.oneFileSystem = options.oneFileSystem();
+        this.opTimeoutNanos = options.opTimeout().toNanos();
+        this.rootPath = options.root();
+        this.watchdog = new Watchdog();
         java.util.concurrent.atomic.AtomicInteger numbers = new java.util.concurrent.atomic.AtomicInteger();
         this.pool = new ForkJoinPool(threads, p -> new ScanThread(p, this, numbers.getAndIncrement()), null,
                 false);
@@ -61,10 +73,9 @@ final class ScanRun implements Scan {
         EntryBatch rootBatch = new EntryBatch();
         rootBatch.reset(new byte[0]);
         try {
-            access.openRoot(rootBatch);
+            openRootWithDeadline(rootBatch);
         } catch (IOException | RuntimeException e) {
             pool.shutdownNow();
-            access.close();
             throw e;
         }
         rootDevice = rootBatch.device[0];
@@ -72,7 +83,56 @@ final class ScanRun implements Scan {
         rootTask = new DirectoryTask(null, this, new byte[0], rootBatch.reference[0], rootBatch.device[0],
                 rootBatch.inode[0], null, -1);
         waiting.increment();
+        watchdog.start();
         pool.execute(rootTask);
+    }
+
+    /**
+     * Opens the root on a thread of its own, so that a dead server costs the deadline, not forever.
+     * If the call comes back after the deadline, that thread releases what it opened.
+     */
+    private void openRootWithDeadline(EntryBatch rootBatch) throws IOException {
+        Object[] outcome = new Object[1];
+        java.util.concurrent.atomic.AtomicBoolean abandoned = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread opener = new Thread(() -> {
+            Object result;
+            try {
+                access.openRoot(rootBatch);
+                result = Boolean.TRUE;
+            } catch (IOException | RuntimeException e) {
+                result = e;
+            }
+            synchronized (outcome) {
+                outcome[0] = result;
+                if (abandoned.get()) {
+                    access.close();
+                }
+            }
+        }, "fsnap-open-root");
+        opener.setDaemon(true);
+        opener.start();
+        try {
+            opener.join(TimeUnit.NANOSECONDS.toMillis(opTimeoutNanos) + 1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            abandoned.set(true);
+            throw new java.io.InterruptedIOException("interrupted while opening " + rootPath);
+        }
+        synchronized (outcome) {
+            if (outcome[0] == null) {
+                abandoned.set(true);
+                throw new java.nio.file.FileSystemException(rootPath.toString(), null,
+                        "no answer in " + timeoutText() + " (the filesystem may be dead)");
+            }
+        }
+        if (outcome[0] instanceof IOException e) {
+            access.close();
+            throw e;
+        }
+        if (outcome[0] instanceof RuntimeException e) {
+            access.close();
+            throw e;
+        }
     }
 
     @Override
@@ -98,6 +158,82 @@ final class ScanRun implements Scan {
      */
     int chunksInFlight() {
         return 2 * threads;
+    }
+
+    boolean isUnresponsive(long device) {
+        if (timeouts.isEmpty()) {
+            return false;
+        }
+        java.util.concurrent.atomic.AtomicInteger n = timeouts.get(device);
+        return n != null && n.get() >= UNRESPONSIVE_AFTER;
+    }
+
+    ScanError unresponsive(byte[] path) {
+        return new ScanError(path, Operation.OPEN, "ETIMEDOUT",
+                "Not tried: calls on this filesystem got no answer in " + timeoutText() + " (unresponsive)");
+    }
+
+    private String timeoutText() {
+        double s = opTimeoutNanos / 1e9;
+        return s == Math.rint(s) ? (long) s + " s" : s + " s";
+    }
+
+    /**
+     * A worker's call got no answer within the deadline: record what it was reading as unreadable,
+     * mark its filesystem unresponsive, and complete its task for it. The worker stays parked in the
+     * kernel; when its call returns, it finds the call given up and drops the result.
+     */
+    void giveUp(ScanThread t) {
+        givenUp.incrementAndGet();
+        DirectoryTask dir = t.callDirectory;
+        Operation op = t.callOperation;
+        ScanError e = new ScanError(dir.path, op, "ETIMEDOUT", "No answer in " + timeoutText()
+                + ": gave up (the filesystem may be dead)");
+        timeouts.computeIfAbsent(dir.device(), d -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        try {
+            if (op == Operation.OPEN) {
+                dir.openFailed(e);
+            } else {
+                dir.listFailed(e);
+            }
+        } catch (RuntimeException listenerFailed) {
+            // recorded as the scan's failure by error(); the task must still complete
+        }
+        CountedCompleter<?> task = t.callTask;
+        if (task instanceof DirectoryTask d) {
+            d.finish();
+        } else if (task instanceof ChunkTask c) {
+            c.finish();
+        }
+    }
+
+    /** Watches the workers' calls against the deadline, a few times per deadline. */
+    private final class Watchdog extends Thread {
+        Watchdog() {
+            super("fsnap-watchdog");
+            setDaemon(true);
+        }
+
+        @Override
+        public void run() {
+            long tick = Math.max(TimeUnit.MILLISECONDS.toNanos(5), Math.min(opTimeoutNanos / 4,
+                    TimeUnit.MILLISECONDS.toNanos(250)));
+            while (!isInterrupted()) {
+                try {
+                    TimeUnit.NANOSECONDS.sleep(tick);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long now = System.nanoTime() - ScanThread.ORIGIN;
+                for (ScanThread t : workers) {
+                    long started = t.callStart.get();
+                    if (started > 0 && now - started > opTimeoutNanos
+                            && t.callStart.compareAndSet(started, ScanThread.GIVEN_UP)) {
+                        giveUp(t);
+                    }
+                }
+            }
+        }
     }
 
     boolean listsDirectories() {
@@ -143,9 +279,14 @@ final class ScanRun implements Scan {
             if (endNanos == 0) {
                 endNanos = System.nanoTime();
             }
+            watchdog.interrupt();
             pool.shutdown();
-            // Workers free their native buffers as they terminate; wait so a finished scan holds nothing.
-            pool.awaitTermination(10, TimeUnit.SECONDS);
+            if (givenUp.get() == 0) {
+                // Workers free their native buffers as they terminate; wait so a finished scan holds nothing.
+                pool.awaitTermination(10, TimeUnit.SECONDS);
+            }
+            // Otherwise some worker is still parked in the kernel: it frees its buffers if its call ever
+            // returns, and the scan does not wait for it.
             access.close();
         }
         return new ScanSummary(entries.sum(), directories.sum(), errors.sum(), bytes.sum(),
@@ -156,12 +297,16 @@ final class ScanRun implements Scan {
      * Reads the metadata of one chunk of names, delivers it, and forks a task for every
      * subdirectory as a child of {@code current} (the directory's task or one of its chunk tasks).
      */
-    void process(CountedCompleter<?> current, DirectoryTask directory, FileSystemAccess.Directory open,
-                 FileSystemAccess.NameChunk chunk) {
+    boolean process(CountedCompleter<?> current, DirectoryTask directory, FileSystemAccess.Directory open,
+                    FileSystemAccess.NameChunk chunk) {
         ScanThread thread = (ScanThread) Thread.currentThread();
         EntryBatch b = thread.batch;
         b.reset(directory.path);
+        long call = thread.begin(Operation.STAT, current, directory);
         thread.worker.stat(open, chunk, b, followLinks);
+        if (!thread.end(call)) {
+            return false; // given up on while it waited: the watchdog recorded and completed it
+        }
         for (int i = 0; i < b.count; i++) {
             if (b.type[i] != EntryType.DIRECTORY || (oneFileSystem && b.device[i] != rootDevice)) {
                 continue;
@@ -182,6 +327,7 @@ final class ScanRun implements Scan {
                         base + i).fork();
             }
         }
+        return true;
     }
 
     /**
@@ -266,18 +412,42 @@ final class ScanRun implements Scan {
         final FileSystemAccess.Worker worker;
         final EntryBatch batch = new EntryBatch();
 
+        static final long ORIGIN = System.nanoTime();
+        static final long GIVEN_UP = -1;
         private final ScanRun run;
+        /** When the call in progress began (nanoseconds since ORIGIN, never 0), 0 when idle, GIVEN_UP. */
+        final java.util.concurrent.atomic.AtomicLong callStart = new java.util.concurrent.atomic.AtomicLong();
+        volatile Operation callOperation;
+        volatile CountedCompleter<?> callTask;
+        volatile DirectoryTask callDirectory;
 
         ScanThread(ForkJoinPool pool, ScanRun run, int number) {
             super(pool);
             this.run = run;
+            run.workers.add(this);
             // Not getPoolIndex(): a worker is registered, and gets its index, only once it runs.
             setName("fsnap-scan-" + number);
             this.worker = run.access.newWorker();
         }
 
+        /** Marks the start of a call that may block; returns its token for {@link #end}. */
+        long begin(Operation operation, CountedCompleter<?> task, DirectoryTask directory) {
+            callOperation = operation;
+            callTask = task;
+            callDirectory = directory;
+            long token = Math.max(1, System.nanoTime() - ORIGIN);
+            callStart.set(token);
+            return token;
+        }
+
+        /** @return false when the watchdog gave up on the call meanwhile: its result must be dropped */
+        boolean end(long token) {
+            return callStart.compareAndSet(token, 0);
+        }
+
         @Override
         protected void onTermination(Throwable exception) {
+            run.workers.remove(this);
             worker.close();
             if (exception != null) {
                 run.workerDied(exception);

@@ -44,6 +44,22 @@ import java.util.stream.Stream;
 public final class SlowNas extends FuseStubFS implements AutoCloseable {
     private static final Set<SlowNas> MOUNTED = ConcurrentHashMap.newKeySet();
 
+    /** libfuse's {@code fuse_interrupted()}: whether the caller of the request being served gave up. */
+    public interface Interrupts {
+        /** @return 1 when the current request was interrupted */
+        int fuse_interrupted();
+    }
+
+    private static final Interrupts INTERRUPTS = loadInterrupts();
+
+    private static Interrupts loadInterrupts() {
+        try {
+            return jnr.ffi.LibraryLoader.create(Interrupts.class).failImmediately().load("fuse");
+        } catch (RuntimeException | LinkageError e) {
+            return () -> 0;
+        }
+    }
+
     static {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> MOUNTED.forEach(SlowNas::close), "slow-nas-unmount"));
     }
@@ -90,7 +106,7 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
     public static SlowNas mount(Path source, Path mountPoint, Duration latency) {
         SlowNas nas = new SlowNas(source.toAbsolutePath(), mountPoint.toAbsolutePath(), latency);
         nas.mount(nas.mountPoint, false, false, new String[] {"-o",
-            "ro,use_ino,attr_timeout=0,entry_timeout=0,negative_timeout=0,fsname=slow-nas,subtype=slownas"});
+            "ro,use_ino,intr,attr_timeout=0,entry_timeout=0,negative_timeout=0,fsname=slow-nas,subtype=slownas"});
         MOUNTED.add(nas);
         return nas;
     }
@@ -130,6 +146,11 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
         visit(path, true);
     }
 
+    /**
+     * Waits out the latency and any hang. A blocked call gives up when its caller is killed (libfuse
+     * passes the kernel's interrupt on, as a hard NFS mount lets SIGKILL through): a process stuck on
+     * a dead server can still exit.
+     */
     private void visit(String path, boolean listing) {
         if (latencyNanos > 0) {
             long end = System.nanoTime() + latencyNanos;
@@ -137,9 +158,9 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
                 LockSupport.parkNanos(left);
             }
         }
-        while (!closed && isHung(path, listing)) {
+        while (!closed && isHung(path, listing) && INTERRUPTS.fuse_interrupted() == 0) {
             try {
-                released.await(50, TimeUnit.MILLISECONDS);
+                released.await(20, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -234,6 +255,32 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
         return -ErrorCodes.EACCES(); // metadata only: nothing here is for reading
     }
 
+    /** Aborts the kernel connection (fusectl), so that no caller can stay blocked on this mount. */
+    private void abortConnection() {
+        try {
+            Path connections = Path.of("/sys/fs/fuse/connections");
+            if (Files.isDirectory(connections) && isEmpty(connections)) {
+                new ProcessBuilder("mount", "-t", "fusectl", "none", connections.toString()).start()
+                        .waitFor(10, TimeUnit.SECONDS);
+            }
+            long dev = (Long) Files.getAttribute(mountPoint, "unix:dev");
+            Path abort = connections.resolve(Long.toString(dev & 0xFFFFF)).resolve("abort");
+            if (Files.exists(abort)) {
+                Files.writeString(abort, "1");
+            }
+        } catch (IOException | RuntimeException e) {
+            // unmounting below still ends it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.findAny().isEmpty();
+        }
+    }
+
     /** Releases whatever is blocked and unmounts; a call still stuck in the kernel cannot keep the mount. */
     @Override
     public void close() {
@@ -243,6 +290,7 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
         closed = true;
         release();
         MOUNTED.remove(this);
+        abortConnection();
         try {
             new ProcessBuilder("umount", "-l", mountPoint.toString()).redirectErrorStream(true).start()
                     .waitFor(30, TimeUnit.SECONDS);

@@ -1,0 +1,73 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.scan.ScanError;
+import dev.fsnap.snapshot.Snapshot;
+import dev.fsnap.testdata.TreeBuilder;
+import dev.fsnap.testdata.fuse.SlowNas;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The nightly job against a NAS whose server stops answering for one directory. */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class DeadMountCliTest {
+    @TempDir
+    Path dir;
+
+    private SlowNas nas;
+
+    @AfterEach
+    void unmount() {
+        if (nas != null) {
+            nas.close();
+        }
+    }
+
+    @Test
+    void oneHungDirectoryEndsTheScanInTimeAndIsUnreadableNeverRemoved() throws Exception {
+        Assumptions.assumeTrue(SlowNas.unavailableReason() == null, SlowNas.unavailableReason());
+        Path source = TreeBuilder.at(dir.resolve("src")).file("alive/a", 1).file("dead/c", 3).file("dead/d/e", 4)
+                .file("top", 5).root();
+        nas = SlowNas.mount(source, Files.createDirectory(dir.resolve("mnt")), Duration.ZERO);
+        Path mount = nas.mountPoint();
+        Path monday = dir.resolve("monday.snap");
+        assertEquals(0, CliTest.fsnap("scan", mount.toString(), "-o", monday.toString()).status());
+
+        nas.hang("dead");
+        Path tuesday = dir.resolve("tuesday.snap");
+        long start = System.nanoTime();
+        CliTest.Run r = CliTest.fsnap("scan", mount.toString(), "--op-timeout", "1", "-o", tuesday.toString());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(3, r.status(), r.err());
+        // The deadline, the margin the issue allows, and a JVM start: the process exits although a
+        // thread of it is still parked in the kernel.
+        assertTrue(seconds < 1 + 3 + 2, "exited after " + seconds + " s");
+        assertTrue(r.err().contains("fsnap: " + mount + "/dead: No answer in 1 s: gave up (the filesystem may be dead)"),
+                r.err());
+
+        try (Snapshot s = Snapshot.open(tuesday)) {
+            assertEquals(List.of("dead OPEN ETIMEDOUT"), s.unreadable().stream()
+                    .map(e -> e.displayPath() + " " + e.operation() + " " + e.code()).toList());
+            assertEquals(Snapshot.Status.UNREADABLE, s.lookup("dead/c".getBytes()).status());
+            assertEquals(Snapshot.Status.FOUND, s.lookup("alive/a".getBytes()).status());
+            assertEquals(Snapshot.Status.FOUND, s.lookup("top".getBytes()).status());
+            assertEquals(5, s.entries(), "root, alive, alive/a, dead, top and nothing below dead");
+        }
+
+        CliTest.Run d = CliTest.fsnap("diff", monday.toString(), tuesday.toString());
+        assertEquals(1, d.status(), d.err());
+        assertTrue(d.out().lines().anyMatch(l -> l.startsWith("! dead  unreadable in new: No answer in 1 s")), d.out());
+        assertTrue(d.out().lines().noneMatch(l -> l.startsWith("- ")), "nothing under it is removed: " + d.out());
+        nas.release();
+    }
+}

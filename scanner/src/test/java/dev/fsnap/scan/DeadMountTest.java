@@ -1,0 +1,102 @@
+package dev.fsnap.scan;
+
+import dev.fsnap.testdata.TreeBuilder;
+import dev.fsnap.testdata.fuse.SlowNas;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A server that stops answering costs a bounded delay and a clear report, never a hung scan. */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class DeadMountTest {
+    @TempDir
+    Path dir;
+
+    private SlowNas nas;
+    private Path source;
+
+    @BeforeEach
+    void mount() throws Exception {
+        Assumptions.assumeTrue(SlowNas.unavailableReason() == null, SlowNas.unavailableReason());
+        source = TreeBuilder.at(dir.resolve("src")).file("alive/a", 1).file("alive/deeper/b", 2)
+                .file("dead/c", 3).file("dead/below/d", 4).file("top", 5)
+                .file("x1/f", 1).file("x2/f", 1).file("x3/f", 1).root();
+        nas = SlowNas.mount(source, Files.createDirectory(dir.resolve("mnt")), Duration.ZERO);
+    }
+
+    @AfterEach
+    void unmount() {
+        if (nas != null) {
+            nas.close();
+        }
+    }
+
+    private HostileTreeTest.Seen scan(double timeoutSeconds) throws Exception {
+        return HostileTreeTest.scan(ScanOptions.builder(nas.mountPoint()).threads(4)
+                .opTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000))).build());
+    }
+
+    @Test
+    void aHungDirectoryCostsTheDeadlineAndIsRecordedAsUnreadable() throws Exception {
+        nas.hang("dead");
+        int before = Descriptors.count();
+        long start = System.nanoTime();
+        HostileTreeTest.Seen seen = scan(1);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 1 + 3, "ended after " + seconds + " s, deadline 1 s");
+        assertEquals(List.of("dead OPEN ETIMEDOUT"), seen.errors());
+        assertEquals(new TreeSet<>(Set.of("", "alive", "alive/a", "alive/deeper", "alive/deeper/b", "dead", "top",
+                "x1", "x1/f", "x2", "x2/f", "x3", "x3/f")), new TreeSet<>(seen.entries().keySet()));
+        nas.release(); // the stuck call returns; its worker drops it and closes what it opened
+        Thread.sleep(300);
+        assertEquals(before, Descriptors.count(), "nothing leaked once the call came back");
+    }
+
+    @Test
+    void aMountThatRecoversIsScannedWhole() throws Exception {
+        nas.hang("dead");
+        assertEquals(List.of("dead OPEN ETIMEDOUT"), scan(0.5).errors());
+        nas.release();
+        HostileTreeTest.Seen again = scan(5);
+        assertEquals(List.of(), again.errors());
+        assertTrue(again.entries().containsKey("dead/below/d"));
+    }
+
+    @Test
+    void manyHungDirectoriesTripTheBreakerInsteadOfStrandingAThreadEach() throws Exception {
+        for (String d : List.of("dead", "x1", "x2", "x3")) {
+            nas.hang(d);
+        }
+        long start = System.nanoTime();
+        HostileTreeTest.Seen seen = scan(1);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 1 + 3, "ended after " + seconds + " s");
+        assertEquals(4, seen.errors().size(), seen.errors().toString());
+        assertTrue(seen.errors().stream().allMatch(e -> e.endsWith(" OPEN ETIMEDOUT")), seen.errors().toString());
+        assertTrue(seen.entries().containsKey("alive/deeper/b") || seen.errors().contains("alive OPEN ETIMEDOUT"));
+    }
+
+    @Test
+    void aWholeHungRootIsAnUnusableRootAfterTheDeadline() throws Exception {
+        nas.hang("");
+        long start = System.nanoTime();
+        java.nio.file.FileSystemException e = org.junit.jupiter.api.Assertions.assertThrows(
+                java.nio.file.FileSystemException.class, () -> scan(1));
+        assertTrue((System.nanoTime() - start) / 1e9 < 1 + 3);
+        assertEquals(nas.mountPoint().toString(), e.getFile());
+        assertEquals("no answer in 1 s (the filesystem may be dead)", e.getReason());
+    }
+}
