@@ -334,6 +334,22 @@ public final class DirectoryReader implements AutoCloseable {
         return rc == 0 || failed();
     }
 
+    /**
+     * The filesystem type of an open descriptor: {@code f_type} of {@code fstatfs} (the first field
+     * of {@code struct statfs} on x86_64 and aarch64), for example 0x6969 for NFS.
+     *
+     * @param fd an open descriptor
+     * @return the magic number, or -1 when {@code fstatfs} failed
+     */
+    public long filesystemMagic(int fd) {
+        // struct statfs is 120 bytes on both; the stat buffer (256 bytes) is free between stats.
+        if (LinuxLibc.fstatfs(fd, stat.address) != 0) {
+            fail();
+            return -1;
+        }
+        return IO.getLong(stat.address);
+    }
+
     /** @return {@code st_dev} of the last successful stat */
     public long device() {
         return IO.getLong(stat.address + abi.stDev);

@@ -30,6 +30,7 @@ public final class LinuxLibc {
     private static final Call FSTATAT;
     private static final Call READLINKAT;
     private static final Call ISATTY;
+    private static final Call FSTATFS;
     /** {@code syscall(2)}, for {@code openat2}, which the C library does not wrap. */
     private static final Call SYSCALL;
 
@@ -39,6 +40,7 @@ public final class LinuxLibc {
         Invoker invoker = null;
         Call openat = null, close = null, getdents = null, fstatat = null, readlinkat = null, isatty = null;
         Call syscall = null;
+        Call fstatfs = null;
         if (abi == null) {
             cause = new UnsupportedOperationException("no Linux layout for " + System.getProperty("os.name") + " "
                     + System.getProperty("os.arch"));
@@ -53,6 +55,7 @@ public final class LinuxLibc {
                 readlinkat = Call.bind(libc, "readlinkat", Type.SLONG, Type.SINT, Type.POINTER, Type.POINTER,
                         Type.ULONG);
                 isatty = Call.bind(libc, "isatty", Type.SINT, Type.SINT);
+                fstatfs = Call.bind(libc, "fstatfs", Type.SINT, Type.SINT, Type.POINTER);
                 syscall = Call.bind(libc, "syscall", Type.SLONG, Type.SLONG, Type.SLONG, Type.POINTER, Type.POINTER,
                         Type.ULONG);
             } catch (Throwable t) {
@@ -70,6 +73,7 @@ public final class LinuxLibc {
         READLINKAT = readlinkat;
         ISATTY = isatty;
         SYSCALL = syscall;
+        FSTATFS = fstatfs;
     }
 
     private LinuxLibc() {
@@ -157,6 +161,10 @@ public final class LinuxLibc {
     static int openat2(int dirfd, long path, long how) {
         return (int) INVOKER.invokeL5(SYSCALL.context, SYSCALL.address, LinuxAbi.SYS_OPENAT2, dirfd, path, how,
                 LinuxAbi.OPEN_HOW_SIZE);
+    }
+
+    static int fstatfs(int fd, long buffer) {
+        return (int) INVOKER.invokeL2(FSTATFS.context, FSTATFS.address, fd, buffer);
     }
 
     static int close(int fd) {

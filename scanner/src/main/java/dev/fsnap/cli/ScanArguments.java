@@ -16,7 +16,8 @@ import java.util.Locale;
 /** The options of a scan, shared by {@code scan} and {@code check}. */
 final class ScanArguments {
     @Option(names = "--threads", paramLabel = "N",
-            description = "Worker threads (default: the number of processors).")
+            description = "Worker threads (default: one per processor on a local disk, 64 on a network "
+                    + "filesystem such as NFS, SMB or FUSE; the summary says which and why).")
     Integer threads;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",

@@ -51,9 +51,9 @@ final class ScanCommand implements Callable<Integer> {
 
     static String summaryLine(ScanSummary s) {
         return String.format(Locale.ROOT,
-                "fsnap: %d entries, %d directories, %d errors, %.3f s, %.0f entries/s, backend %s (%s), %d threads%s",
+                "fsnap: %d entries, %d directories, %d errors, %.3f s, %.0f entries/s, backend %s (%s), %d threads (%s)%s",
                 s.entries(), s.directories(), s.errors(), s.elapsed().toNanos() / 1e9, s.entriesPerSecond(),
-                s.backend().name().toLowerCase(Locale.ROOT), s.backendReason(), s.threads(),
+                s.backend().name().toLowerCase(Locale.ROOT), s.backendReason(), s.threads(), s.threadsReason(),
                 s.cancelled() ? ", cancelled" : "");
     }
 }

@@ -17,6 +17,9 @@ abstract class FileSystemAccess implements AutoCloseable {
      */
     abstract void openRoot(EntryBatch batch) throws IOException;
 
+    /** @return the root's filesystem, known once {@link #openRoot} succeeded */
+    abstract Concurrency.Filesystem filesystem();
+
     /** @return a new worker's access, used by that worker thread only */
     abstract Worker newWorker();
 

@@ -48,6 +48,15 @@ final class NativeAccess extends FileSystemAccess {
         if (rootFd < 0) {
             throw rootException(rootReader.lastError(), "cannot open: ");
         }
+        long magic = rootReader.filesystemMagic(rootFd);
+        filesystem = magic == -1 ? Concurrency.Filesystem.UNKNOWN : Concurrency.Filesystem.ofMagic(magic);
+    }
+
+    private volatile Concurrency.Filesystem filesystem = Concurrency.Filesystem.UNKNOWN;
+
+    @Override
+    Concurrency.Filesystem filesystem() {
+        return filesystem;
     }
 
     private IOException rootException(Errno errno, String what) {

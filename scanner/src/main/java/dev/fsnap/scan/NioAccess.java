@@ -56,6 +56,18 @@ final class NioAccess extends FileSystemAccess {
         try (DirectoryStream<Path> ignored = Files.newDirectoryStream(root)) {
             batch.reference[i] = root;
         }
+        try {
+            filesystem = Concurrency.Filesystem.ofName(Files.getFileStore(root).type());
+        } catch (IOException e) {
+            filesystem = Concurrency.Filesystem.UNKNOWN;
+        }
+    }
+
+    private volatile Concurrency.Filesystem filesystem = Concurrency.Filesystem.UNKNOWN;
+
+    @Override
+    Concurrency.Filesystem filesystem() {
+        return filesystem;
     }
 
     static void fill(Map<String, Object> a, EntryBatch b, int i) {

@@ -84,15 +84,6 @@ public final class ScanOptions {
         return opTimeout;
     }
 
-    /**
-     * The thread count a scan with these options uses.
-     *
-     * @return {@link #threads()}, or the number of processors when automatic
-     */
-    public int effectiveThreads() {
-        return threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
-    }
-
     @Override
     public String toString() {
         return "ScanOptions[root=" + root + ", threads=" + (threads == 0 ? "auto" : threads) + ", backend=" + backend
@@ -117,7 +108,8 @@ public final class ScanOptions {
         /**
          * Sets the worker thread count.
          *
-         * @param threads 1 to {@value #MAX_THREADS}, or 0 for automatic
+         * @param threads 1 to {@value #MAX_THREADS}, or 0 for automatic: one per core on a local
+     *                disk, many more on a network filesystem (the summary says which and why)
          * @return this builder
          * @throws IllegalArgumentException when out of range
          */

@@ -21,10 +21,12 @@ final class ScanRun implements Scan {
     /** The listener when it wants whole directories in post-order; null otherwise. */
     private final DirectoryVisitor directoryVisitor;
     private final String backendReason;
-    private final int threads;
+    private int threads;
+    private String threadsReason;
+    private final int requestedThreads;
     final boolean followLinks;
     private final boolean oneFileSystem;
-    private final ForkJoinPool pool;
+    private ForkJoinPool pool;
     private final Object listenerLock = new Object();
     private final LongAdder entries = new LongAdder();
     private final LongAdder directories = new LongAdder();
@@ -57,27 +59,30 @@ final class ScanRun implements Scan {
         this.visitor = listener instanceof EntryVisitor v ? v : null;
         this.directoryVisitor = listener instanceof DirectoryVisitor v ? v : null;
         this.backendReason = backendReason;
-        this.threads = options.effectiveThreads();
+        this.requestedThreads = options.threads();
         this.followLinks = options.followSymlinks();
         this.oneFileSystem = options.oneFileSystem();
         this.opTimeoutNanos = options.opTimeout().toNanos();
         this.rootPath = options.root();
         this.watchdog = new Watchdog();
+    }
+
+    /** Sizes the pool for the root's filesystem, once it is open. */
+    private ForkJoinPool newPool() {
+        Concurrency.Choice c = Concurrency.choose(requestedThreads, access.filesystem(),
+                Runtime.getRuntime().availableProcessors());
+        threads = c.threads();
+        threadsReason = c.reason();
         java.util.concurrent.atomic.AtomicInteger numbers = new java.util.concurrent.atomic.AtomicInteger();
-        this.pool = new ForkJoinPool(threads, p -> new ScanThread(p, this, numbers.getAndIncrement()), null,
-                false);
+        return new ForkJoinPool(threads, p -> new ScanThread(p, this, numbers.getAndIncrement()), null, false);
     }
 
     /** Opens the root, delivers its own entry, and starts listing it. */
     void start() throws IOException {
         EntryBatch rootBatch = new EntryBatch();
         rootBatch.reset(new byte[0]);
-        try {
-            openRootWithDeadline(rootBatch);
-        } catch (IOException | RuntimeException e) {
-            pool.shutdownNow();
-            throw e;
-        }
+        openRootWithDeadline(rootBatch);
+        pool = newPool();
         rootDevice = rootBatch.device[0];
         this.rootBatch = rootBatch;
         rootTask = new DirectoryTask(null, this, new byte[0], rootBatch.reference[0], rootBatch.device[0],
@@ -290,7 +295,7 @@ final class ScanRun implements Scan {
             access.close();
         }
         return new ScanSummary(entries.sum(), directories.sum(), errors.sum(), bytes.sum(),
-                Duration.ofNanos(endNanos - startNanos), access.backend(), backendReason, threads, cancelled);
+                Duration.ofNanos(endNanos - startNanos), access.backend(), backendReason, threads, threadsReason, cancelled);
     }
 
     /**

@@ -13,10 +13,12 @@ import java.time.Duration;
  * @param backend the backend that read the filesystem ({@link Backend#NATIVE} or {@link Backend#NIO})
  * @param backendReason why that backend: chosen by the user, or why the native one was unavailable
  * @param threads worker threads
+ * @param threadsReason why that many: {@code requested}, or the filesystem that decided it
  * @param cancelled whether the scan was cancelled before it finished
  */
 public record ScanSummary(long entries, long directories, long errors, long bytes, Duration elapsed,
-                          Backend backend, String backendReason, int threads, boolean cancelled) {
+                          Backend backend, String backendReason, int threads, String threadsReason,
+                          boolean cancelled) {
 
     /** @return entries per second of wall time */
     public double entriesPerSecond() {

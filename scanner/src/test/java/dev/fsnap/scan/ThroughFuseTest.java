@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A scan through a FUSE filesystem with NAS-like latency sees what a local scan of its source sees. */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -39,5 +40,26 @@ class ThroughFuseTest {
                         e.getKey());
             }
         }
+    }
+
+    @Test
+    void aNetworkFilesystemGetsManyCallsInFlightUnlessTheUserChose() throws Exception {
+        Assumptions.assumeTrue(SlowNas.unavailableReason() == null, SlowNas.unavailableReason());
+        Path source = dev.fsnap.testdata.TreeBuilder.at(dir.resolve("src")).file("a/f", 1).root();
+        Path mount = Files.createDirectory(dir.resolve("mnt"));
+        try (SlowNas nas = SlowNas.mount(source, mount, Duration.ZERO)) {
+            for (Backend backend : new Backend[] {Backend.NATIVE, Backend.NIO}) {
+                ScanSummary auto = Scanner.of(ScanOptions.builder(mount).backend(backend).build()).scan(null);
+                assertEquals(64, auto.threads(), backend + ": " + auto.threadsReason());
+                assertTrue(auto.threadsReason().startsWith("network filesystem fuse"), auto.threadsReason());
+                ScanSummary chosen = Scanner.of(ScanOptions.builder(mount).backend(backend).threads(3).build())
+                        .scan(null);
+                assertEquals(3, chosen.threads());
+                assertEquals("requested", chosen.threadsReason());
+            }
+        }
+        ScanSummary local = Scanner.of(ScanOptions.builder(source).build()).scan(null);
+        assertEquals(Runtime.getRuntime().availableProcessors(), local.threads());
+        assertTrue(local.threadsReason().endsWith(": one per core"), local.threadsReason());
     }
 }
