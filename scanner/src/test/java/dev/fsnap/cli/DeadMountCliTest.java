@@ -70,4 +70,30 @@ class DeadMountCliTest {
         assertTrue(d.out().lines().noneMatch(l -> l.startsWith("- ")), "nothing under it is removed: " + d.out());
         nas.release();
     }
+
+    @Test
+    void ctrlCStopsPromptlyAndLeavesThePreviousSnapshotAsItWas() throws Exception {
+        Assumptions.assumeTrue(SlowNas.unavailableReason() == null, SlowNas.unavailableReason());
+        Path source = dir.resolve("src");
+        dev.fsnap.testdata.TreeGenerator.generate(source, 3000, 30, 4);
+        nas = SlowNas.mount(source, Files.createDirectory(dir.resolve("mnt")), Duration.ofMillis(2));
+        Path snap = dir.resolve("nightly.snap");
+        Files.writeString(snap, "last night's snapshot");
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+                ProcessHandle.current().info().command().orElse("java"), "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), "scan", nas.mountPoint().toString(), "-o", snap.toString()));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        Thread.sleep(1500); // well into the scan: it takes several seconds through the slow mount
+        assertTrue(p.isAlive(), "the scan was still running when interrupted");
+        long start = System.nanoTime();
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor();
+        assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "stopped after Ctrl-C");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 3, "stopped " + seconds + " s after Ctrl-C");
+        assertEquals("last night's snapshot", Files.readString(snap), "the previous snapshot is untouched");
+        try (var files = Files.list(dir)) {
+            assertEquals(java.util.List.of(), files.filter(f -> f.getFileName().toString().endsWith(".tmp")).toList(),
+                    "nothing half-written is left");
+        }
+    }
 }
