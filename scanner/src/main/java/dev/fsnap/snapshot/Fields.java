@@ -102,8 +102,4 @@ final class Fields {
         c.targetFailure = targetFailure;
         return c;
     }
-
-    byte[] nameCopy() {
-        return Arrays.copyOf(name, nameLength);
-    }
 }

@@ -2,7 +2,6 @@ package dev.fsnap.snapshot;
 
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryType;
-import dev.fsnap.scan.Operation;
 import dev.fsnap.scan.ScanError;
 
 import java.io.Closeable;
@@ -55,7 +54,6 @@ public final class Snapshot implements Closeable {
     private long rootOffset;
     private Fields.Failure rootFailure;
     private long lastUnreadableBlock;
-    private long unreadableCount;
     private long racyFromSec;
     private int racyFromNsec;
 
@@ -163,7 +161,9 @@ public final class Snapshot implements Closeable {
             throw f.corrupt("unknown root state " + rootState);
         }
         lastUnreadableBlock = f.varint() - 1;
-        unreadableCount = f.varint();
+        if (f.varint() != errors) {
+            throw f.corrupt("the unreadable list's count differs from the scan's error count");
+        }
         if (lastUnreadableBlock >= footerOffset) {
             throw f.corrupt("the unreadable list's offset is outside the file");
         }
@@ -532,10 +532,5 @@ public final class Snapshot implements Closeable {
     @Override
     public void close() throws IOException {
         channel.close();
-    }
-
-    /** @return whether this operation stands for a whole directory's contents */
-    static boolean isSubtree(Operation op) {
-        return op == Operation.OPEN || op == Operation.LIST;
     }
 }
