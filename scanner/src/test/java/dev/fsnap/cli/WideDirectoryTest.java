@@ -68,7 +68,8 @@ class WideDirectoryTest {
         assertEquals(0, s.errors());
         assertEquals(2, byThread.size(), "both workers stat'ed entries of the one directory: " + byThread);
         for (AtomicLong n : byThread.values()) {
-            assertTrue(n.get() > ENTRIES / 10, "each did a real share: " + byThread);
+            // At least a whole getdents64 batch each; how much more depends on the scheduler.
+            assertTrue(n.get() >= 2048, "each stat'ed whole chunks: " + byThread);
         }
 
         // The same scan in a JVM with a 12 MiB heap: the directory's names (32 MB of getdents
