@@ -193,19 +193,8 @@ public final class DirectoryListing {
     /** @param i the entry @return the entry, with its path relative to the root */
     public Entry entry(int i) {
         long n = rows[row(i) + NAME];
-        return new Entry(childPath(names, (int) (n >>> 32), (int) n), type(i), size(i), mtimeSec(i), mtimeNsec(i),
+        return new Entry(Paths.child(path, names, (int) (n >>> 32), (int) n), type(i), size(i), mtimeSec(i), mtimeNsec(i),
                 ctimeSec(i), ctimeNsec(i), inode(i), device(i), mode(i), uid(i), gid(i), linkCount(i), target(i));
-    }
-
-    private byte[] childPath(byte[] source, int offset, int length) {
-        if (path.length == 0) {
-            return Arrays.copyOfRange(source, offset, offset + length);
-        }
-        byte[] p = new byte[path.length + 1 + length];
-        System.arraycopy(path, 0, p, 0, path.length);
-        p[path.length] = '/';
-        System.arraycopy(source, offset, p, path.length + 1, length);
-        return p;
     }
 
     // ---- filled by the scan ----

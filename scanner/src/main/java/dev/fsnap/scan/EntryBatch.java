@@ -83,14 +83,7 @@ final class EntryBatch {
 
     /** The path relative to the root of a name in this batch's directory. */
     byte[] path(byte[] source, int offset, int length) {
-        if (parent.length == 0) {
-            return Arrays.copyOfRange(source, offset, offset + length);
-        }
-        byte[] p = new byte[parent.length + 1 + length];
-        System.arraycopy(parent, 0, p, 0, parent.length);
-        p[parent.length] = '/';
-        System.arraycopy(source, offset, p, parent.length + 1, length);
-        return p;
+        return Paths.child(parent, source, offset, length);
     }
 
     Entry entry(int i) {
