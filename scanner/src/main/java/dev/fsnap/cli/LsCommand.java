@@ -7,14 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.BufferedWriter;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -44,10 +38,7 @@ final class LsCommand implements Callable<Integer> {
             if (s == null) {
                 return Main.USAGE;
             }
-            FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
-            JsonLines jsonOut = json ? new JsonLines(stdout) : null;
-            BufferedWriter text = json ? null
-                    : new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16);
+            Stdout out = Stdout.of(json);
             String prefix = s.root().endsWith("/") ? s.root() : s.root() + "/";
             long[] counts = new long[2];
             try {
@@ -56,9 +47,9 @@ final class LsCommand implements Callable<Integer> {
                     public void entry(Entry e) {
                         counts[0]++;
                         if (json) {
-                            jsonOut.write(e);
+                            out.json.write(e);
                         } else {
-                            line(text, e);
+                            out.line(line(e));
                         }
                     }
 
@@ -71,36 +62,20 @@ final class LsCommand implements Callable<Integer> {
                     }
                 });
             } catch (IOException e) {
-                flush(jsonOut, text);
+                out.flush();
                 err.println("fsnap: " + e.getMessage());
                 return Main.USAGE;
             }
-            flush(jsonOut, text);
+            out.flush();
             err.println("fsnap: snapshot of " + s.root() + " taken " + s.started() + ": " + counts[0] + " entries, "
                     + counts[1] + " unreadable, backend " + s.backend().toLowerCase(Locale.ROOT));
             return Main.OK;
         }
     }
 
-    private static void flush(JsonLines json, BufferedWriter text) {
-        try {
-            if (json != null) {
-                json.flush();
-            } else {
-                text.flush();
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the output: " + e.getMessage(), e);
-        }
-    }
-
-    private static void line(BufferedWriter out, Entry e) {
+    private static String line(Entry e) {
         String target = e.target() == null ? "" : " -> " + Display.path(e.target());
-        try {
-            out.write(String.format(Locale.ROOT, "%-7s %07o %12d %s %s%s%n", e.type().label(), e.mode(), e.size(),
-                    e.mtime(), Display.path(e.path()), target));
-        } catch (IOException x) {
-            throw new UncheckedIOException("cannot write the output: " + x.getMessage(), x);
-        }
+        return String.format(Locale.ROOT, "%-7s %07o %12d %s %s%s%n", e.type().label(), e.mode(), e.size(), e.mtime(),
+                Display.path(e.path()), target);
     }
 }

@@ -170,10 +170,5 @@ final class ScanJob {
         public void visit(Entry entry) {
             out.write(entry);
         }
-
-        @Override
-        public void error(ScanError error) {
-            super.error(error);
-        }
     }
 }

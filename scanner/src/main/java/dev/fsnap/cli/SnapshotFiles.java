@@ -8,14 +8,8 @@ import dev.fsnap.snapshot.Differ;
 import dev.fsnap.snapshot.Field;
 import dev.fsnap.snapshot.Snapshot;
 
-import java.io.BufferedWriter;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.StringJoiner;
@@ -48,11 +42,8 @@ final class SnapshotFiles {
      */
     static int diff(Snapshot old, Snapshot now, boolean json, PrintStream err) {
         long start = System.nanoTime();
-        FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
-        JsonLines jsonOut = json ? new JsonLines(stdout) : null;
-        BufferedWriter text = json ? null
-                : new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16);
-        Consumer<Change> sink = json ? jsonOut::write : c -> line(text, c);
+        Stdout out = Stdout.of(json);
+        Consumer<Change> sink = json ? out.json::write : c -> out.line(line(c));
         if (!old.root().equals(now.root())) {
             err.println("fsnap: note: comparing snapshots of different roots: " + old.root() + " and " + now.root());
         }
@@ -63,15 +54,7 @@ final class SnapshotFiles {
             err.println("fsnap: " + e.getMessage());
             return Main.USAGE;
         } finally {
-            try {
-                if (json) {
-                    jsonOut.flush();
-                } else {
-                    text.flush();
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot write the output: " + e.getMessage(), e);
-            }
+            out.flush();
         }
         err.println(String.format(Locale.ROOT,
                 "fsnap: %d added, %d removed, %d modified, %d moved, %d unreadable, %d racy; "
@@ -81,7 +64,7 @@ final class SnapshotFiles {
         return s.differences() == 0 ? SAME : DIFFERENT;
     }
 
-    private static void line(BufferedWriter out, Change c) {
+    private static String line(Change c) {
         StringBuilder b = new StringBuilder(96);
         b.append(c.kind().marker()).append(' ');
         if (c.kind() == Change.Kind.MOVED) {
@@ -104,11 +87,6 @@ final class SnapshotFiles {
         if (c.racy()) {
             b.append("  [racy in new]");
         }
-        b.append('\n');
-        try {
-            out.write(b.toString());
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the output: " + e.getMessage(), e);
-        }
+        return b.append('\n').toString();
     }
 }
