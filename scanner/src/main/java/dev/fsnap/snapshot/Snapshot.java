@@ -191,12 +191,16 @@ public final class Snapshot implements Closeable {
         return b.array();
     }
 
+    /** Bytes read at once from a block's offset: most directory blocks are shorter. */
+    private static final int FIRST_READ = 4096;
+
     /** Reads one block, checks its bounds and CRC, and returns a decoder over its body. */
     Decoder readBlock(long offset, int kind) throws IOException {
         if (offset < Format.MAGIC.length || offset >= dataEnd) {
             throw new CorruptSnapshotException(file, offset, "block offset outside the file's data");
         }
-        int head = (int) Math.min(11, dataEnd - offset);
+        // One read covers the frame's head and, for most blocks, the whole frame.
+        int head = (int) Math.min(FIRST_READ, dataEnd - offset);
         byte[] start = read(offset, head);
         Decoder d = new Decoder(file, start, 0, head, offset);
         int found = d.u8();
@@ -209,7 +213,11 @@ public final class Snapshot implements Closeable {
         if (length < 0 || length > Format.MAX_BLOCK || offset + frame > dataEnd) {
             throw new CorruptSnapshotException(file, offset, "block length " + length + " runs past the data");
         }
-        byte[] block = read(offset, (int) frame);
+        byte[] block = start;
+        if (frame > head) {
+            block = Arrays.copyOf(start, (int) frame);
+            System.arraycopy(read(offset + head, (int) frame - head), 0, block, head, (int) frame - head);
+        }
         CRC32C crc = new CRC32C();
         crc.update(block, 0, (int) frame - 4);
         int stored = ByteBuffer.wrap(block, (int) frame - 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
