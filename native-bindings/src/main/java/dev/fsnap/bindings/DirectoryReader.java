@@ -8,8 +8,8 @@ import static dev.fsnap.bindings.NativeBuffer.IO;
 
 /**
  * One worker's native directory reader: opens directories relative to a directory descriptor,
- * lists them with {@code getdents64}, and stats each entry with {@code fstatat} relative to the
- * open directory. Owns its buffers, allocated once and reused for every call; not thread-safe.
+ * lists them with {@code getdents64}, and stats each entry with {@code fstatat} (or {@code statx})
+ * relative to the open directory. Owns its buffers, allocated once and reused for every call; not thread-safe.
  *
  * <p>Calls report failure by their result ({@code -1} or {@code false}) and leave the typed cause
  * in {@link #lastError()}. Every descriptor is opened close-on-exec.
@@ -35,6 +35,10 @@ public final class DirectoryReader implements AutoCloseable {
     /** {@code struct open_how} for {@code openat2}. */
     private final NativeBuffer how;
     private final int directoryFlags;
+    /** Whether entries are stat'ed with {@code statx} instead of {@code fstatat}. */
+    private final boolean useStatx;
+    /** Whether the stat buffer holds a {@code struct statx} (else a {@code struct stat}). */
+    private boolean holdsStatx;
     private Errno lastError;
 
     /**
@@ -45,6 +49,24 @@ public final class DirectoryReader implements AutoCloseable {
      * @throws IllegalArgumentException when the buffer is too small
      */
     public DirectoryReader(int bufferSize) {
+        this(bufferSize, false);
+    }
+
+    /**
+     * A reader with a listing buffer of the given size and a choice of stat call.
+     *
+     * @param bufferSize bytes for {@code getdents64}, at least {@link #MIN_BUFFER_SIZE}
+     * @param statx true to stat with {@code statx} (asking only for the fields fsnap records),
+     *              false for {@code fstatat}
+     * @throws UnsupportedOperationException when the native calls, or {@code statx}, are unavailable
+     * @throws IllegalArgumentException when the buffer is too small
+     */
+    public DirectoryReader(int bufferSize, boolean statx) {
+        if (statx && !LinuxLibc.hasStatx()) {
+            LinuxLibc.ensureAvailability();
+            throw new UnsupportedOperationException("statx is unavailable: the C library does not offer it");
+        }
+        this.useStatx = statx;
         if (bufferSize < MIN_BUFFER_SIZE) {
             throw new IllegalArgumentException("listing buffer of " + bufferSize + " bytes is below the minimum of "
                     + MIN_BUFFER_SIZE);
@@ -53,7 +75,7 @@ public final class DirectoryReader implements AutoCloseable {
         this.directoryFlags = LinuxAbi.O_RDONLY | abi.oDirectory | LinuxAbi.O_CLOEXEC;
         this.records = new NativeBuffer(bufferSize);
         this.mirror = new byte[bufferSize];
-        this.stat = new NativeBuffer(256);
+        this.stat = new NativeBuffer(LinuxAbi.STATX_SIZE); // also holds struct stat and struct statfs
         this.path = new NativeBuffer(PATH_MAX + 1);
         this.link = new NativeBuffer(PATH_MAX + 1);
         this.how = new NativeBuffer(LinuxAbi.OPEN_HOW_SIZE);
@@ -313,9 +335,24 @@ public final class DirectoryReader implements AutoCloseable {
      * @return true when the stat buffer holds the entry's metadata
      */
     public boolean stat(int dirfd, int position, boolean followLink) {
-        long name = records.address + position + LinuxAbi.DIRENT_NAME;
-        int rc = LinuxLibc.fstatat(dirfd, name, stat.address, followLink ? 0 : LinuxAbi.AT_SYMLINK_NOFOLLOW);
-        return rc == 0 || failed();
+        return statAt(dirfd, records.address + position + LinuxAbi.DIRENT_NAME, followLink);
+    }
+
+    private boolean statAt(int dirfd, long name, boolean followLink) {
+        int flags = followLink ? 0 : LinuxAbi.AT_SYMLINK_NOFOLLOW;
+        if (useStatx) {
+            if (LinuxLibc.statx(dirfd, name, flags, LinuxAbi.STATX_WANTED, stat.address) != 0) {
+                return failed();
+            }
+            int mask = IO.getInt(stat.address + LinuxAbi.STX_MASK);
+            if ((mask & LinuxAbi.STATX_WANTED) == LinuxAbi.STATX_WANTED) {
+                holdsStatx = true;
+                return true;
+            }
+            // A filesystem that did not fill every field asked for: ask the classic way.
+        }
+        holdsStatx = false;
+        return LinuxLibc.fstatat(dirfd, name, stat.address, flags) == 0 || failed();
     }
 
     /**
@@ -327,11 +364,7 @@ public final class DirectoryReader implements AutoCloseable {
      * @return true when the stat buffer holds the metadata
      */
     public boolean statPath(int dirfd, byte[] pathBytes, boolean followLink) {
-        if (!putPath(pathBytes, 0, pathBytes.length)) {
-            return false;
-        }
-        int rc = LinuxLibc.fstatat(dirfd, path.address, stat.address, followLink ? 0 : LinuxAbi.AT_SYMLINK_NOFOLLOW);
-        return rc == 0 || failed();
+        return putPath(pathBytes, 0, pathBytes.length) && statAt(dirfd, path.address, followLink);
     }
 
     /**
@@ -343,6 +376,7 @@ public final class DirectoryReader implements AutoCloseable {
      */
     public long filesystemMagic(int fd) {
         // struct statfs is 120 bytes on both; the stat buffer (256 bytes) is free between stats.
+        holdsStatx = false;
         if (LinuxLibc.fstatfs(fd, stat.address) != 0) {
             fail();
             return -1;
@@ -352,58 +386,69 @@ public final class DirectoryReader implements AutoCloseable {
 
     /** @return {@code st_dev} of the last successful stat */
     public long device() {
+        if (holdsStatx) {
+            // glibc's makedev() of stx_dev_major and stx_dev_minor: the st_dev fstatat reports
+            long major = IO.getInt(stat.address + LinuxAbi.STX_DEV_MAJOR) & 0xffffffffL;
+            long minor = IO.getInt(stat.address + LinuxAbi.STX_DEV_MAJOR + 4) & 0xffffffffL;
+            return (major & 0xfffL) << 8 | (major & 0xfffff000L) << 32 | (minor & 0xffL) | (minor & 0xffffff00L) << 12;
+        }
         return IO.getLong(stat.address + abi.stDev);
     }
 
     /** @return {@code st_ino} of the last successful stat */
     public long inode() {
-        return IO.getLong(stat.address + abi.stIno);
+        return IO.getLong(stat.address + (holdsStatx ? LinuxAbi.STX_INO : abi.stIno));
     }
 
     /** @return {@code st_nlink} of the last successful stat */
     public long linkCount() {
+        if (holdsStatx) {
+            return IO.getInt(stat.address + LinuxAbi.STX_NLINK) & 0xffffffffL;
+        }
         return abi.stNlinkWidth == 8 ? IO.getLong(stat.address + abi.stNlink)
                 : IO.getInt(stat.address + abi.stNlink) & 0xffffffffL;
     }
 
     /** @return {@code st_mode} of the last successful stat */
     public int mode() {
-        return IO.getInt(stat.address + abi.stMode);
+        return holdsStatx ? IO.getShort(stat.address + LinuxAbi.STX_MODE) & 0xffff : IO.getInt(stat.address + abi.stMode);
     }
 
     /** @return {@code st_uid} of the last successful stat, unsigned */
     public long uid() {
-        return IO.getInt(stat.address + abi.stUid) & 0xffffffffL;
+        return IO.getInt(stat.address + (holdsStatx ? LinuxAbi.STX_UID : abi.stUid)) & 0xffffffffL;
     }
 
     /** @return {@code st_gid} of the last successful stat, unsigned */
     public long gid() {
-        return IO.getInt(stat.address + abi.stGid) & 0xffffffffL;
+        return IO.getInt(stat.address + (holdsStatx ? LinuxAbi.STX_GID : abi.stGid)) & 0xffffffffL;
     }
 
     /** @return {@code st_size} of the last successful stat */
     public long size() {
-        return IO.getLong(stat.address + abi.stSize);
+        return IO.getLong(stat.address + (holdsStatx ? LinuxAbi.STX_SIZE : abi.stSize));
     }
 
     /** @return {@code st_mtim.tv_sec} of the last successful stat */
     public long mtimeSeconds() {
-        return IO.getLong(stat.address + abi.stMtimeSec);
+        return IO.getLong(stat.address + (holdsStatx ? LinuxAbi.STX_MTIME : abi.stMtimeSec));
     }
 
     /** @return {@code st_mtim.tv_nsec} of the last successful stat */
     public int mtimeNanos() {
-        return (int) IO.getLong(stat.address + abi.stMtimeNsec);
+        return holdsStatx ? IO.getInt(stat.address + LinuxAbi.STX_MTIME + 8)
+                : (int) IO.getLong(stat.address + abi.stMtimeNsec);
     }
 
     /** @return {@code st_ctim.tv_sec} of the last successful stat */
     public long ctimeSeconds() {
-        return IO.getLong(stat.address + abi.stCtimeSec);
+        return IO.getLong(stat.address + (holdsStatx ? LinuxAbi.STX_CTIME : abi.stCtimeSec));
     }
 
     /** @return {@code st_ctim.tv_nsec} of the last successful stat */
     public int ctimeNanos() {
-        return (int) IO.getLong(stat.address + abi.stCtimeNsec);
+        return holdsStatx ? IO.getInt(stat.address + LinuxAbi.STX_CTIME + 8)
+                : (int) IO.getLong(stat.address + abi.stCtimeNsec);
     }
 
     // ---------------------------------------------------------------- symbolic links

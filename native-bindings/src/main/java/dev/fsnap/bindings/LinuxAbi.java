@@ -38,6 +38,37 @@ public enum LinuxAbi {
     /** {@code RESOLVE_NO_MAGICLINKS}: never through /proc-style magic links. */
     public static final long RESOLVE_NO_MAGICLINKS = 0x02;
 
+    /**
+     * {@code struct statx} ({@code include/uapi/linux/stat.h}): one layout on every architecture, 256 bytes.
+     * Offsets of the fields fsnap reads; timestamps are {@code {s64 tv_sec; u32 tv_nsec; s32 pad}}.
+     */
+    public static final int STATX_SIZE = 256;
+    /** Offset of {@code stx_mask} (u32): which fields the filesystem filled. */
+    public static final int STX_MASK = 0;
+    /** Offset of {@code stx_nlink} (u32). */
+    public static final int STX_NLINK = 16;
+    /** Offset of {@code stx_uid} (u32). */
+    public static final int STX_UID = 20;
+    /** Offset of {@code stx_gid} (u32). */
+    public static final int STX_GID = 24;
+    /** Offset of {@code stx_mode} (u16). */
+    public static final int STX_MODE = 28;
+    /** Offset of {@code stx_ino} (u64). */
+    public static final int STX_INO = 32;
+    /** Offset of {@code stx_size} (u64). */
+    public static final int STX_SIZE = 40;
+    /** Offset of {@code stx_ctime}. */
+    public static final int STX_CTIME = 96;
+    /** Offset of {@code stx_mtime}. */
+    public static final int STX_MTIME = 112;
+    /** Offset of {@code stx_dev_major} (u32); {@code stx_dev_minor} follows. */
+    public static final int STX_DEV_MAJOR = 136;
+    /**
+     * The fields fsnap asks {@code statx} for: type, mode, nlink, uid, gid, mtime, ctime, ino, size
+     * ({@code STATX_BASIC_STATS} without atime and blocks).
+     */
+    public static final int STATX_WANTED = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x40 | 0x80 | 0x100 | 0x200;
+
     /** {@code struct linux_dirent64}: {@code d_ino} at 0, {@code d_off} at 8. */
     public static final int DIRENT_INO = 0;
     /** Offset of {@code d_reclen} (unsigned short). */

@@ -31,6 +31,8 @@ public final class LinuxLibc {
     private static final Call READLINKAT;
     private static final Call ISATTY;
     private static final Call FSTATFS;
+    /** {@code statx}, wrapped by glibc since 2.28; null where the C library lacks it. */
+    private static final Call STATX;
     /** {@code syscall(2)}, for {@code openat2}, which the C library does not wrap. */
     private static final Call SYSCALL;
 
@@ -63,6 +65,16 @@ public final class LinuxLibc {
                 cause = t;
             }
         }
+        Call statx = null;
+        if (cause == null) {
+            try {
+                statx = Call.bind(Library.getDefault(), "statx", Type.SINT, Type.SINT, Type.POINTER, Type.SINT,
+                        Type.UINT, Type.POINTER);
+            } catch (Throwable t) {
+                // an older C library: fstatat is the stat call, statx is reported unavailable
+            }
+        }
+        STATX = statx;
         UNAVAILABILITY_CAUSE = cause;
         ABI = cause == null ? abi : null;
         INVOKER = invoker;
@@ -179,6 +191,21 @@ public final class LinuxLibc {
     /** {@code int fstatat(int dirfd, const char *pathname, struct stat *statbuf, int flags)}. */
     static int fstatat(int dirfd, long path, long statbuf, int flags) {
         return (int) INVOKER.invokeL4(FSTATAT.context, FSTATAT.address, dirfd, path, statbuf, flags);
+    }
+
+    /**
+     * Whether {@code statx} can be called: the C library wraps it (glibc 2.28+). The kernel may still
+     * refuse it (ENOSYS before Linux 4.11), which the first call reports.
+     *
+     * @return true when the symbol was bound
+     */
+    public static boolean hasStatx() {
+        return STATX != null;
+    }
+
+    /** {@code int statx(int dirfd, const char *pathname, int flags, unsigned int mask, struct statx *buf)}. */
+    static int statx(int dirfd, long path, int flags, int mask, long statxbuf) {
+        return (int) INVOKER.invokeL5(STATX.context, STATX.address, dirfd, path, flags, mask & 0xFFFFFFFFL, statxbuf);
     }
 
     /** {@code ssize_t readlinkat(int dirfd, const char *pathname, char *buf, size_t bufsiz)}. */

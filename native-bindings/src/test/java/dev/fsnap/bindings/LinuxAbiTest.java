@@ -123,27 +123,39 @@ class LinuxAbiTest {
             Process p = new ProcessBuilder("mkfifo", fifo.toString()).start();
             assertEquals(0, p.waitFor());
         }
-        try (DirectoryReader reader = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE)) {
-            for (Path p : List.of(file, hard, dir, symlink, fifo, Path.of("/"))) {
-                assertTrue(reader.statPath(LinuxAbi.AT_FDCWD, p.toString().getBytes(StandardCharsets.UTF_8), false),
-                        () -> p + ": " + reader.lastError());
-                Map<String, Object> nio = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
-                assertEquals(((Number) nio.get("dev")).longValue(), reader.device(), p + " st_dev");
-                assertEquals(((Number) nio.get("ino")).longValue(), reader.inode(), p + " st_ino");
-                assertEquals(((Number) nio.get("nlink")).longValue(), reader.linkCount(), p + " st_nlink");
-                assertEquals(((Number) nio.get("mode")).intValue(), reader.mode(), p + " st_mode");
-                assertEquals(((Number) nio.get("uid")).longValue(), reader.uid(), p + " st_uid");
-                assertEquals(((Number) nio.get("gid")).longValue(), reader.gid(), p + " st_gid");
-                assertEquals(((Number) nio.get("size")).longValue(), reader.size(), p + " st_size");
-                FileTime mtime = (FileTime) nio.get("lastModifiedTime");
-                FileTime ctime = (FileTime) nio.get("ctime");
-                assertEquals(mtime.to(TimeUnit.NANOSECONDS), reader.mtimeSeconds() * 1_000_000_000L + reader.mtimeNanos(),
-                        p + " st_mtim");
-                assertEquals(ctime.to(TimeUnit.NANOSECONDS), reader.ctimeSeconds() * 1_000_000_000L + reader.ctimeNanos(),
-                        p + " st_ctim");
+        for (boolean statx : new boolean[] {false, true}) {
+            if (statx && !LinuxLibc.hasStatx()) {
+                continue;
             }
-            assertTrue(reader.statPath(LinuxAbi.AT_FDCWD, file.toString().getBytes(StandardCharsets.UTF_8), false));
-            assertEquals(2, reader.linkCount(), "a file with one hard link has st_nlink 2");
+            String call = statx ? "statx " : "fstatat ";
+            try (DirectoryReader reader = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE, statx)) {
+                statFieldsMatchNio(reader, call, List.of(file, hard, dir, symlink, fifo, Path.of("/"),
+                        Path.of("/dev/null"), Path.of("/proc/self")));
+                assertTrue(reader.statPath(LinuxAbi.AT_FDCWD, file.toString().getBytes(StandardCharsets.UTF_8),
+                        false));
+                assertEquals(2, reader.linkCount(), call + "a file with one hard link has st_nlink 2");
+            }
+        }
+    }
+
+    private static void statFieldsMatchNio(DirectoryReader reader, String call, List<Path> paths) throws IOException {
+        for (Path p : paths) {
+            assertTrue(reader.statPath(LinuxAbi.AT_FDCWD, p.toString().getBytes(StandardCharsets.UTF_8), false),
+                    () -> call + p + ": " + reader.lastError());
+            Map<String, Object> nio = Files.readAttributes(p, "unix:*", LinkOption.NOFOLLOW_LINKS);
+            assertEquals(((Number) nio.get("dev")).longValue(), reader.device(), call + p + " st_dev");
+            assertEquals(((Number) nio.get("ino")).longValue(), reader.inode(), call + p + " st_ino");
+            assertEquals(((Number) nio.get("nlink")).longValue(), reader.linkCount(), call + p + " st_nlink");
+            assertEquals(((Number) nio.get("mode")).intValue(), reader.mode(), call + p + " st_mode");
+            assertEquals(((Number) nio.get("uid")).longValue(), reader.uid(), call + p + " st_uid");
+            assertEquals(((Number) nio.get("gid")).longValue(), reader.gid(), call + p + " st_gid");
+            assertEquals(((Number) nio.get("size")).longValue(), reader.size(), call + p + " st_size");
+            FileTime mtime = (FileTime) nio.get("lastModifiedTime");
+            FileTime ctime = (FileTime) nio.get("ctime");
+            assertEquals(mtime.to(TimeUnit.NANOSECONDS), reader.mtimeSeconds() * 1_000_000_000L + reader.mtimeNanos(),
+                    call + p + " st_mtim");
+            assertEquals(ctime.to(TimeUnit.NANOSECONDS), reader.ctimeSeconds() * 1_000_000_000L + reader.ctimeNanos(),
+                    call + p + " st_ctim");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.fsnap.cli;
 
 import dev.fsnap.scan.Backend;
 import dev.fsnap.scan.ScanOptions;
+import dev.fsnap.scan.StatCall;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -35,6 +36,14 @@ final class ScanArguments {
                     + "recorded as unreadable (ETIMEDOUT), and after two such calls the rest of that filesystem too.")
     Double opTimeout;
 
+    @Option(names = "--stat", paramLabel = "CALL",
+            description = "Native backend: the call that reads each entry, fstatat (default) or statx.")
+    String statCall;
+
+    @Option(names = "--buffer-size", paramLabel = "BYTES",
+            description = "Native backend: bytes asked of each getdents64 (default 65536, at most 16777216).")
+    Integer bufferSize;
+
     /**
      * @throws IllegalArgumentException with a message for the user when an option is wrong
      */
@@ -62,6 +71,26 @@ final class ScanArguments {
                         + opTimeout);
             }
             builder.opTimeout(java.time.Duration.ofNanos((long) (opTimeout * 1e9)));
+        }
+        if (statCall != null || bufferSize != null) {
+            if (b == Backend.NIO) {
+                throw new IllegalArgumentException("--stat and --buffer-size apply to the native backend, "
+                        + "not to --backend nio");
+            }
+            if (statCall != null) {
+                try {
+                    builder.statCall(StatCall.valueOf(statCall.toUpperCase(Locale.ROOT)));
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--stat must be fstatat or statx, not '" + statCall + "'");
+                }
+            }
+            if (bufferSize != null) {
+                try {
+                    builder.bufferSize(bufferSize);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--buffer-size: " + e.getMessage());
+                }
+            }
         }
         if (threads != null) {
             if (threads < 1) {

@@ -14,18 +14,20 @@ import java.nio.file.Path;
 /**
  * The native Linux backend: the root stays open for the whole scan; every directory is opened
  * relative to it with {@code openat}, listed with {@code getdents64}, and every entry stat'ed with
- * {@code fstatat} relative to its open directory.
+ * {@code fstatat} (or {@code statx}) relative to its open directory.
  */
 final class NativeAccess extends FileSystemAccess {
     private final Path root;
     private final int bufferSize;
+    private final boolean statx;
     private final DirectoryReader rootReader;
     private int rootFd = -1;
 
-    NativeAccess(Path root, int bufferSize) {
+    NativeAccess(Path root, int bufferSize, StatCall statCall) {
         this.root = root;
         this.bufferSize = bufferSize;
-        this.rootReader = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE);
+        this.statx = statCall == StatCall.STATX;
+        this.rootReader = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE, statx);
     }
 
     @Override
@@ -100,7 +102,7 @@ final class NativeAccess extends FileSystemAccess {
 
     @Override
     Worker newWorker() {
-        return new NativeWorker(new DirectoryReader(bufferSize), rootFd);
+        return new NativeWorker(new DirectoryReader(bufferSize, statx), rootFd);
     }
 
     @Override

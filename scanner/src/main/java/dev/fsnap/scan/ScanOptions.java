@@ -20,9 +20,11 @@ public final class ScanOptions {
     private final boolean followSymlinks;
     private final boolean oneFileSystem;
     private final int bufferSize;
+    private final StatCall statCall;
     private final java.time.Duration opTimeout;
 
     private ScanOptions(Builder b) {
+        this.statCall = b.statCall;
         this.opTimeout = b.opTimeout;
         this.root = b.root;
         this.threads = b.threads;
@@ -42,6 +44,23 @@ public final class ScanOptions {
      */
     public static Builder builder(Path root) {
         return new Builder(Objects.requireNonNull(root, "root"));
+    }
+
+    /**
+     * A builder holding these options, to derive others from them.
+     *
+     * @return a new builder with every option as here
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(root);
+        b.threads = threads;
+        b.backend = backend;
+        b.followSymlinks = followSymlinks;
+        b.oneFileSystem = oneFileSystem;
+        b.bufferSize = bufferSize;
+        b.statCall = statCall;
+        b.opTimeout = opTimeout;
+        return b;
     }
 
     /** @return the directory to scan */
@@ -74,6 +93,11 @@ public final class ScanOptions {
         return bufferSize;
     }
 
+    /** @return the call the native backend stats entries with (the NIO backend has no such choice) */
+    public StatCall statCall() {
+        return statCall;
+    }
+
     /**
      * How long one filesystem call (open, list, stat, close) may take before the scan gives up on it
      * and records what it was reading as unreadable ({@code ETIMEDOUT}).
@@ -88,7 +112,7 @@ public final class ScanOptions {
     public String toString() {
         return "ScanOptions[root=" + root + ", threads=" + (threads == 0 ? "auto" : threads) + ", backend=" + backend
                 + ", followSymlinks=" + followSymlinks + ", oneFileSystem=" + oneFileSystem + ", bufferSize="
-                + bufferSize + ", opTimeout=" + opTimeout + "]";
+                + bufferSize + ", statCall=" + statCall + ", opTimeout=" + opTimeout + "]";
     }
 
     /** Builds {@link ScanOptions}; every setter validates its argument at once. */
@@ -99,6 +123,7 @@ public final class ScanOptions {
         private boolean followSymlinks;
         private boolean oneFileSystem;
         private int bufferSize = DEFAULT_BUFFER_SIZE;
+        private StatCall statCall = StatCall.FSTATAT;
         private java.time.Duration opTimeout = DEFAULT_OP_TIMEOUT;
 
         private Builder(Path root) {
@@ -157,7 +182,8 @@ public final class ScanOptions {
         }
 
         /**
-         * Sets the native listing buffer size.
+         * Sets the native listing buffer size (bytes asked of each {@code getdents64}); the NIO
+         * backend has no such choice and ignores it.
          *
          * @param bytes at least 64 KiB, at most 16 MiB
          * @return this builder
@@ -169,6 +195,19 @@ public final class ScanOptions {
                         + bytes);
             }
             this.bufferSize = bytes;
+            return this;
+        }
+
+        /**
+         * Sets the call the native backend stats entries with; the NIO backend has no such choice
+         * and ignores it.
+         *
+         * @param call {@link StatCall#FSTATAT} (the default) or {@link StatCall#STATX}
+         * @return this builder
+         * @throws NullPointerException when null
+         */
+        public Builder statCall(StatCall call) {
+            this.statCall = Objects.requireNonNull(call, "statCall");
             return this;
         }
 

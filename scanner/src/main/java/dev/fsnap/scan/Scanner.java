@@ -58,6 +58,13 @@ public final class Scanner {
      * @throws UnsupportedOperationException when the native backend was requested and is unavailable
      */
     public Scan start(ScanListener listener) throws IOException {
+        ScanRun run = prepare(listener);
+        run.start();
+        return run;
+    }
+
+    /** A scan ready to {@link ScanRun#start()}, with its backend chosen. */
+    ScanRun prepare(ScanListener listener) {
         FileSystemAccess access;
         String reason;
         Backend requested = options.backend();
@@ -66,7 +73,7 @@ public final class Scanner {
             access = new NioAccess(options.root());
             reason = "requested";
         } else if (unavailable == null) {
-            access = new NativeAccess(options.root(), options.bufferSize());
+            access = new NativeAccess(options.root(), options.bufferSize(), options.statCall());
             reason = requested == Backend.NATIVE ? "requested" : "automatic";
         } else if (requested == Backend.NATIVE) {
             throw new UnsupportedOperationException("the native backend is unavailable: " + unavailable);
@@ -74,9 +81,7 @@ public final class Scanner {
             access = new NioAccess(options.root());
             reason = "native unavailable: " + unavailable;
         }
-        ScanRun run = new ScanRun(options, access, reason, listener);
-        run.start();
-        return run;
+        return new ScanRun(options, access, reason, listener);
     }
 
     /**
