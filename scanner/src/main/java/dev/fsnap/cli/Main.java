@@ -39,7 +39,7 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // Loading the native library takes tens of milliseconds; for a scan, do it on another core
         // while the command line is parsed, instead of after.
-        if (args.length > 0 && (args[0].equals("scan") || args[0].equals("check"))) {
+        if (args.length > 0 && (args[0].equals("scan") || args[0].equals("check") || args[0].equals("tune"))) {
             Thread preload = new Thread(LinuxLibc::isAvailable, "fsnap-preload");
             preload.setDaemon(true);
             preload.start();
@@ -62,6 +62,7 @@ public final class Main implements Runnable {
         commands.put("ls", LsCommand::new);
         commands.put("diff", DiffCommand::new);
         commands.put("check", CheckCommand::new);
+        commands.put("tune", TuneCommand::new);
         Supplier<Object> named = args.length > 0 ? commands.get(args[0]) : null;
         if (named != null) {
             cli.addSubcommand(args[0], named.get());
@@ -83,7 +84,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (scan, ls, diff, check)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (scan, ls, diff, check, tune)");
     }
 
     /** Reads the version Maven wrote into the jar. */

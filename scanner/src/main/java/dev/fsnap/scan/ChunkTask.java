@@ -3,7 +3,7 @@ package dev.fsnap.scan;
 import java.util.concurrent.CountedCompleter;
 
 /** Stats one chunk of a wide directory's names, on whichever worker stole it. */
-final class ChunkTask extends CountedCompleter<Void> {
+final class ChunkTask extends CountedCompleter<Void> implements ScanRun.Reading {
     private static final long serialVersionUID = 1L;
 
     private final transient ScanRun run;
@@ -24,6 +24,11 @@ final class ChunkTask extends CountedCompleter<Void> {
 
     @Override
     public void compute() {
+        run.read(this, (ScanRun.ScanThread) Thread.currentThread());
+    }
+
+    @Override
+    public void read(ScanRun.ScanThread thread) {
         boolean answered = true;
         try {
             if (!run.cancelled()) {

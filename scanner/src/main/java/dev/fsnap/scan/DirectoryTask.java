@@ -7,7 +7,7 @@ import java.util.concurrent.CountedCompleter;
  * directory) is forked as a {@link ChunkTask} that idle workers steal, so a directory of a million
  * entries keeps every worker busy while this one goes on reading.
  */
-final class DirectoryTask extends CountedCompleter<Void> {
+final class DirectoryTask extends CountedCompleter<Void> implements ScanRun.Reading {
     private static final long serialVersionUID = 1L;
 
     private final transient ScanRun run;
@@ -50,6 +50,11 @@ final class DirectoryTask extends CountedCompleter<Void> {
 
     @Override
     public void compute() {
+        run.read(this, (ScanRun.ScanThread) Thread.currentThread());
+    }
+
+    @Override
+    public void read(ScanRun.ScanThread thread) {
         run.waiting.decrement();
         if (run.cancelled()) {
             finish();
@@ -63,7 +68,6 @@ final class DirectoryTask extends CountedCompleter<Void> {
             finish();
             return;
         }
-        ScanRun.ScanThread thread = (ScanRun.ScanThread) Thread.currentThread();
         FileSystemAccess.Worker io = thread.worker;
         io.failure = null;
         long call = thread.begin(Operation.OPEN, this, this);
@@ -100,7 +104,7 @@ final class DirectoryTask extends CountedCompleter<Void> {
                     chunksWaiting.incrementAndGet();
                     dir.retain();
                     addToPendingCount(1);
-                    new ChunkTask(this, run, this, dir, chunk.detach()).fork();
+                    run.schedule(new ChunkTask(this, run, this, dir, chunk.detach()));
                 }
             }
             if (io.failure != null) {

@@ -52,6 +52,8 @@ final class ScanRun implements Scan {
     private DirectoryTask rootTask;
     /** The root's own entry, delivered by the root task so that a visitor's failure ends the scan like any other. */
     private EntryBatch rootBatch;
+    /** Limits the tasks reading at once below the pool's size; null when every worker may read. */
+    private volatile Throttle throttle;
 
     ScanRun(ScanOptions options, FileSystemAccess access, String backendReason, ScanListener listener) {
         this.access = access;
@@ -75,6 +77,159 @@ final class ScanRun implements Scan {
         threadsReason = c.reason();
         java.util.concurrent.atomic.AtomicInteger numbers = new java.util.concurrent.atomic.AtomicInteger();
         return new ForkJoinPool(threads, p -> new ScanThread(p, this, numbers.getAndIncrement()), null, false);
+    }
+
+    /** A task's reading part, which a throttle may run later, on another worker. */
+    interface Reading {
+        void read(ScanThread thread);
+    }
+
+    /**
+     * Under a limit, the tasks waiting for a worker that may read, drained by the workers that may,
+     * newest first (depth first, as a worker's own deque is). Without a limit, tasks are forked.
+     */
+    private final java.util.concurrent.ConcurrentLinkedDeque<Reading> deferred =
+            new java.util.concurrent.ConcurrentLinkedDeque<>();
+    /** Drainers submitted and not yet running: at most one per free permit is worth waking. */
+    private final java.util.concurrent.atomic.AtomicInteger drainersQueued =
+            new java.util.concurrent.atomic.AtomicInteger();
+
+    /**
+     * Hands a new task to the pool. Under a limit it joins the queue the admitted workers drain,
+     * waking one more only while permits are free: forking it would wake idle workers to steal a
+     * task they may not run, and on a busy CPU that churn costs what the admitted ones need.
+     */
+    void schedule(CountedCompleter<?> task) {
+        Throttle limit = throttle;
+        if (limit == null) {
+            task.fork();
+            return;
+        }
+        deferred.addLast((Reading) task);
+        wakeDrainers(limit);
+    }
+
+    private void wakeDrainers(Throttle limit) {
+        int free = limit.availablePermits();
+        while (free > 0 && drainersQueued.get() < free) {
+            drainersQueued.incrementAndGet();
+            pool.execute(() -> {
+                drainersQueued.decrementAndGet();
+                read(null, (ScanThread) Thread.currentThread());
+            });
+            free = limit.availablePermits();
+        }
+    }
+
+    /**
+     * Lets at most {@code calls} tasks read at once, from now on (before {@link #start()}: from the
+     * beginning). The pool keeps its size; tasks beyond the limit wait in a queue that the admitted
+     * workers drain, so the work is not handed from thread to thread at every task.
+     */
+    void limitCalls(int calls) {
+        Throttle t = throttle;
+        if (t == null) {
+            throttle = new Throttle(calls);
+            return;
+        }
+        t.limit(calls);
+        if (pool != null) {
+            wakeDrainers(t); // drain with the new permits
+        }
+    }
+
+    /**
+     * Runs a task's reading part now, or, when the calls are limited and none is free, queues it for a
+     * worker that holds one; a worker holding one drains the queue before letting it go.
+     */
+    void read(Reading first, ScanThread t) {
+        Throttle limit = throttle;
+        if (limit == null) {
+            first.read(t);
+            return;
+        }
+        boolean holding = false;
+        Reading task = first;
+        if (task != null) {
+            holding = limit.tryAcquire();
+            if (!holding) {
+                deferred.addLast(task);
+                task = null;
+            }
+        }
+        try {
+            while (true) {
+                if (task == null) {
+                    if (holding) {
+                        limit.release();
+                        holding = false;
+                    }
+                    // A task queued while this worker let go finds its permit here.
+                    if (deferred.isEmpty() || !limit.tryAcquire()) {
+                        return;
+                    }
+                    holding = true;
+                    task = deferred.pollLast();
+                    continue;
+                }
+                t.admittedBy = limit;
+                try {
+                    task.read(t);
+                } finally {
+                    holding = ADMITTED.compareAndSet(t, limit, null); // false: the watchdog let it go
+                }
+                // Over a lowered limit, let go (the top of the loop releases, then takes a permit
+                // again only if one is free); a worker the watchdog let go holds none.
+                task = holding && limit.availablePermits() >= 0 ? deferred.pollLast() : null;
+            }
+        } finally {
+            if (holding) {
+                limit.release();
+            }
+        }
+    }
+
+    /** The watchdog gave up on this worker's call: it no longer counts against the limit. */
+    private void leave(ScanThread t) {
+        Throttle limit = t.admittedBy;
+        if (limit != null && ADMITTED.compareAndSet(t, limit, null)) {
+            limit.release();
+            wakeDrainers(limit);
+        }
+    }
+
+    private static final java.lang.invoke.VarHandle ADMITTED;
+
+    static {
+        try {
+            ADMITTED = java.lang.invoke.MethodHandles.lookup().findVarHandle(ScanThread.class, "admittedBy",
+                    Throttle.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    Backend backend() {
+        return access.backend();
+    }
+
+    /** The pool's size, once started. */
+    int threads() {
+        return threads;
+    }
+
+    /** Waits up to {@code nanos} for the scan to end, completed or not. */
+    void awaitEnd(long nanos) throws InterruptedException {
+        try {
+            rootTask.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.TimeoutException | ExecutionException | java.util.concurrent.CancellationException e) {
+            // ended badly, or not yet: await() says which
+        }
+    }
+
+    /** Whether the scan has ended, completed or not. */
+    boolean isDone() {
+        return rootTask != null && rootTask.isDone();
     }
 
     /** Opens the root, delivers its own entry, and starts listing it. */
@@ -190,6 +345,7 @@ final class ScanRun implements Scan {
      */
     void giveUp(ScanThread t) {
         givenUp.incrementAndGet();
+        leave(t); // the stuck worker no longer counts against the limit
         DirectoryTask dir = t.callDirectory;
         Operation op = t.callOperation;
         ScanError e = new ScanError(dir.path, op, "ETIMEDOUT", "No answer in " + timeoutText()
@@ -328,8 +484,8 @@ final class ScanRun implements Scan {
             if (b.descend[i]) {
                 current.addToPendingCount(1);
                 waiting.increment();
-                new DirectoryTask(current, this, b.path(i), b.reference[i], b.device[i], b.inode[i], directory,
-                        base + i).fork();
+                schedule(new DirectoryTask(current, this, b.path(i), b.reference[i], b.device[i], b.inode[i],
+                        directory, base + i));
             }
         }
         return true;
@@ -425,6 +581,8 @@ final class ScanRun implements Scan {
         volatile Operation callOperation;
         volatile CountedCompleter<?> callTask;
         volatile DirectoryTask callDirectory;
+        /** The throttle whose permit this worker's current task holds; see {@link ScanRun#read}. */
+        volatile Throttle admittedBy;
 
         ScanThread(ForkJoinPool pool, ScanRun run, int number) {
             super(pool);

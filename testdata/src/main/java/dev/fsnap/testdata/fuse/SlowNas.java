@@ -71,6 +71,30 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
     private volatile CountDownLatch released = new CountDownLatch(1);
     private volatile boolean closed;
 
+    /**
+     * Mounts a directory with a latency until the process is stopped (Ctrl-C unmounts), to measure
+     * scans by hand: {@code SlowNas SOURCE MOUNTPOINT LATENCY_MICROSECONDS}.
+     *
+     * @param args the source, the mount point, and the latency in microseconds
+     * @throws InterruptedException when interrupted while waiting
+     */
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length != 3) {
+            System.err.println("usage: SlowNas SOURCE MOUNTPOINT LATENCY_MICROSECONDS");
+            System.exit(2);
+        }
+        String reason = unavailableReason();
+        if (reason != null) {
+            System.err.println("SlowNas: " + reason);
+            System.exit(2);
+        }
+        Duration latency = Duration.ofNanos(Long.parseLong(args[2]) * 1000);
+        mount(Path.of(args[0]), Path.of(args[1]), latency);
+        System.err.println("SlowNas: " + args[0] + " mounted at " + args[1] + " with " + args[2]
+                + " us per operation; Ctrl-C unmounts");
+        new CountDownLatch(1).await();
+    }
+
     private SlowNas(Path source, Path mountPoint, Duration latency) {
         this.source = source;
         this.mountPoint = mountPoint;
