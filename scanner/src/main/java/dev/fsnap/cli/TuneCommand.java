@@ -30,6 +30,7 @@ import java.util.concurrent.Callable;
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             " 0:measured; the recommendation is on stdout",
+            " 3:the filesystem stopped answering during the sweep: no recommendation",
             " 2:bad usage, or ROOT cannot be scanned"})
 final class TuneCommand implements Callable<Integer> {
     private static final int BAR = 40;
@@ -85,6 +86,13 @@ final class TuneCommand implements Callable<Integer> {
             err.println("fsnap: " + e.getMessage());
             return Main.USAGE;
         }
+        if (r.timeouts() > 0) {
+            table(r, null);
+            err.printf(Locale.ROOT, "fsnap: %s stopped answering: %d calls got no answer within the deadline "
+                    + "(--op-timeout); the steps measured its silence, not its speed: no recommendation%n", root,
+                    r.timeouts());
+            return Main.INCOMPLETE;
+        }
         report(r);
         return Main.OK;
     }
@@ -92,22 +100,7 @@ final class TuneCommand implements Callable<Integer> {
     private void report(ThroughputSweep.Result r) {
         ThroughputSweep.Step best = r.best();
         ThroughputSweep.Step pick = r.recommended();
-        double top = Math.max(best.entriesPerSecond(), r.nioStep().map(ThroughputSweep.Step::entriesPerSecond)
-                .orElse(0.0));
-        out.printf(Locale.ROOT, "%s: %s (%s)%n", root, r.filesystem(), r.network() ? "network filesystem" : "local");
-        out.printf(Locale.ROOT, "%-7s %7s %12s%n", "backend", "threads", "entries/s");
-        for (ThroughputSweep.Step s : r.steps()) {
-            int width = top > 0 ? (int) Math.round(BAR * s.entriesPerSecond() / top) : 0;
-            out.printf(Locale.ROOT, "%-7s %7d %12s  %s%s%n", s.backend().name().toLowerCase(Locale.ROOT), s.threads(),
-                    Fmt.count(s.entriesPerSecond()), "#".repeat(width), s == pick ? "  <- recommended" : "");
-        }
-        String sampled = r.treeEntries() < 0
-                ? "the tree was not read to the end"
-                : String.format(Locale.ROOT, "the tree has %s entries: read %.1f times", Fmt.count(r.treeEntries()),
-                        (double) r.entriesRead() / r.treeEntries());
-        out.printf(Locale.ROOT, "sampled %s entries in %s s (%s)%s%n", Fmt.count(r.entriesRead()),
-                Fmt.seconds(r.elapsed().toNanos() / 1e9), sampled,
-                r.errors() > 0 ? ", " + r.errors() + " could not be read" : "");
+        table(r, pick);
         String backend = pick.backend().name().toLowerCase(Locale.ROOT);
         out.printf(Locale.ROOT, "recommended: --threads %d (backend %s)%n", pick.threads(), backend);
         if (pick == best) {
@@ -128,6 +121,28 @@ final class TuneCommand implements Callable<Integer> {
                         ? " (it read the start of the tree again, which a cache may have served)" : ""));
         out.printf(Locale.ROOT, "apply: fsnap scan --threads %d %s   (in a program: ScanOptions.builder(root).threads(%d))%n",
                 pick.threads(), root, pick.threads());
+    }
+
+    /** The steps as a table with bars, and how much of the tree was read. */
+    private void table(ThroughputSweep.Result r, ThroughputSweep.Step pick) {
+        double top = 0;
+        for (ThroughputSweep.Step s : r.steps()) {
+            top = Math.max(top, s.entriesPerSecond());
+        }
+        out.printf(Locale.ROOT, "%s: %s (%s)%n", root, r.filesystem(), r.network() ? "network filesystem" : "local");
+        out.printf(Locale.ROOT, "%-7s %7s %12s%n", "backend", "threads", "entries/s");
+        for (ThroughputSweep.Step s : r.steps()) {
+            int width = top > 0 ? (int) Math.round(BAR * s.entriesPerSecond() / top) : 0;
+            out.printf(Locale.ROOT, "%-7s %7d %12s  %s%s%n", s.backend().name().toLowerCase(Locale.ROOT), s.threads(),
+                    Fmt.count(s.entriesPerSecond()), "#".repeat(width), s == pick ? "  <- recommended" : "");
+        }
+        String sampled = r.treeEntries() < 0
+                ? "the tree was not read to the end"
+                : String.format(Locale.ROOT, "the tree has %s entries: read %.1f times", Fmt.count(r.treeEntries()),
+                        (double) r.entriesRead() / r.treeEntries());
+        out.printf(Locale.ROOT, "sampled %s entries in %s s (%s)%s%n", Fmt.count(r.entriesRead()),
+                Fmt.seconds(r.elapsed().toNanos() / 1e9), sampled,
+                r.errors() > 0 ? ", " + r.errors() + " could not be read" : "");
     }
 
     /** Numbers as the report writes them. */

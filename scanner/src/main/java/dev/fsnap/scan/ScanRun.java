@@ -213,6 +213,11 @@ final class ScanRun implements Scan {
         return access.backend();
     }
 
+    /** Calls the watchdog gave up on. */
+    int givenUp() {
+        return givenUp.get();
+    }
+
     /** The pool's size, once started. */
     int threads() {
         return threads;

@@ -54,10 +54,12 @@ public final class ThroughputSweep {
      * @param entriesRead every entry read, warm-up included
      * @param treeEntries the tree's entry count when it was read to the end at least once, else -1
      * @param errors entries that could not be read
+     * @param timeouts calls that got no answer within the scan's deadline: the filesystem stopped
+     *                 answering, and the steps measured its silence, not its speed
      * @param elapsed the whole sweep's wall time
      */
     public record Result(String filesystem, boolean network, List<Step> steps, long entriesRead, long treeEntries,
-                         long errors, Duration elapsed) {
+                         long errors, long timeouts, Duration elapsed) {
         /** @return the native (or only) backend's steps, one per thread count */
         public List<Step> threadSteps() {
             Backend first = steps.get(0).backend();
@@ -178,8 +180,9 @@ public final class ThroughputSweep {
         long read = passes.finished + passes.current();
         long tree = passes.treeEntries;
         long errors = passes.errors;
-        if (compareNio) {
-            Result sofar = new Result(fs.name(), fs.network(), steps, read, tree, errors, Duration.ZERO);
+        long timeouts = passes.timeouts;
+        if (compareNio && timeouts == 0) {
+            Result sofar = new Result(fs.name(), fs.network(), steps, read, tree, errors, 0, Duration.ZERO);
             int n = sofar.recommended().threads();
             Passes nio = new Passes(Scanner.of(options.toBuilder().backend(Backend.NIO).threads(n).build()), 0);
             try {
@@ -193,8 +196,9 @@ public final class ThroughputSweep {
             }
             read += nio.finished + nio.current();
             errors += nio.errors;
+            timeouts += nio.timeouts;
         }
-        return new Result(fs.name(), fs.network(), List.copyOf(steps), read, tree, errors,
+        return new Result(fs.name(), fs.network(), List.copyOf(steps), read, tree, errors, timeouts,
                 Duration.ofNanos(System.nanoTime() - begin));
     }
 
@@ -206,6 +210,7 @@ public final class ThroughputSweep {
         long finished;
         long treeEntries = -1;
         long errors;
+        long timeouts;
 
         /** @param limit calls in flight, or 0 for the pool's size */
         Passes(Scanner scanner, int limit) throws IOException {
@@ -238,6 +243,7 @@ public final class ThroughputSweep {
                 ScanSummary s = run.await();
                 finished += s.entries();
                 errors += s.errors();
+                timeouts += run.givenUp();
                 treeEntries = s.entries();
                 next();
             }
@@ -275,6 +281,7 @@ public final class ThroughputSweep {
             run.cancel();
             ScanSummary s = run.await();
             errors += s.errors();
+            timeouts += run.givenUp();
         }
     }
 }

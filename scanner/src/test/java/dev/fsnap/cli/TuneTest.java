@@ -48,6 +48,25 @@ class TuneTest {
     }
 
     @Test
+    void aServerThatStopsAnsweringEndsTheSweepInTimeWithoutARecommendation() throws Exception {
+        Assumptions.assumeTrue(SlowNas.unavailableReason() == null, SlowNas.unavailableReason());
+        Path source = dir.resolve("src");
+        TreeGenerator.generate(source, 2_000, 20, 3);
+        try (SlowNas nas = SlowNas.mount(source, Files.createDirectory(dir.resolve("mnt")), Duration.ZERO)) {
+            nas.hang("d000");
+            long start = System.nanoTime();
+            CliTest.Run r = CliTest.fsnap("tune", nas.mountPoint().toString(), "--budget", "3", "--op-timeout", "1",
+                    "--max-threads", "8");
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals(3, r.status(), r.out() + r.err());
+            assertTrue(seconds < 3 + 1 + 4, "took " + seconds + " s");
+            assertTrue(r.err().contains(nas.mountPoint() + " stopped answering: "), r.err());
+            assertTrue(r.err().contains("no recommendation"), r.err());
+            assertTrue(!r.out().contains("recommended:"), r.out());
+        }
+    }
+
+    @Test
     void onALocalTreeItRecommendsNoMoreThanTwiceTheCores() throws Exception {
         Path root = dir.resolve("tree");
         TreeGenerator.generate(root, 20_000, 20, 3);
