@@ -13,21 +13,20 @@ set -euo pipefail
 slow=$1 floor=$2 tree=$3 latency=$4 counts=${5:-"16 64 128 256"}
 here=$(cd "$(dirname "$0")/.." && pwd)
 mnt=$(mktemp -d /tmp/fsnap-nas.XXXXXX)
+said=$(mktemp)
 "$slow" "$tree" "$mnt" "$latency" 2>/dev/null &
 daemon=$!
-cleanup() { umount -l "$mnt" 2>/dev/null || true; kill "$daemon" 2>/dev/null || true; rmdir "$mnt" 2>/dev/null || true; }
+cleanup() { umount -l "$mnt" 2>/dev/null || true; kill "$daemon" 2>/dev/null || true; rmdir "$mnt" 2>/dev/null || true; rm -f "$said"; }
 trap cleanup EXIT
 for _ in $(seq 100); do grep -q " $mnt " /proc/mounts && break; sleep 0.1; done
 grep -q " $mnt " /proc/mounts || { echo "slow-nas did not mount $mnt" >&2; exit 1; }
 
-seconds() { # runs "$@", prints its wall seconds
+seconds() { # runs "$@", prints its wall seconds; what it wrote to stderr is left in $said
   local t0 t1
-  t0=$(date +%s.%N); "$@" >/dev/null 2>&1; t1=$(date +%s.%N)
+  t0=$(date +%s.%N); "$@" >/dev/null 2>"$said"; t1=$(date +%s.%N)
   echo "$t0 $t1" | awk '{printf "%.2f", $2 - $1}'
 }
 
-entries=$("$here/fsnap" scan "$mnt" --threads 64 2>&1 | sed -n 's/^fsnap: \([0-9]*\) entries.*/\1/p')
-echo "tree: $tree through slow-nas, +${latency} us per operation, $entries entries"
 declare -A wall
 best=""
 for n in $counts; do
@@ -36,8 +35,12 @@ for n in $counts; do
   wall["fsnap $n"]=$(seconds "$here/fsnap" scan "$mnt" --threads "$n")
 done
 wall["fsnap default"]=$(seconds "$here/fsnap" scan "$mnt")
+# The default run's summary line gives the entry count and the thread count it chose.
+entries=$(sed -n 's/^fsnap: \([0-9]*\) entries.*/\1/p' "$said")
+default_threads=$(sed -n 's/.* \([0-9]*\) threads (\(.*\))$/\1 (\2)/p' "$said")
 wall["nio 64"]=$(seconds "$here/fsnap" scan "$mnt" --backend nio --threads 64)
-default_threads=$("$here/fsnap" scan "$mnt" 2>&1 | sed -n 's/.* \([0-9]*\) threads (\(.*\))$/\1 (\2)/p')
+
+echo "tree: $tree through slow-nas, +${latency} us per operation, $entries entries"
 
 printf '%-16s %8s %12s %10s\n' command wall_s entries/s x_floor
 for key in $(for n in $counts; do echo "floor_$n fsnap_$n"; done) fsnap_default nio_64; do

@@ -28,8 +28,4 @@ final class Throttle extends Semaphore {
         }
         limit = calls;
     }
-
-    synchronized int limit() {
-        return limit;
-    }
 }
