@@ -42,9 +42,9 @@ final class JsonLines {
         ascii(c.kind().label());
         ascii("\",");
         pathField("path", c.path());
-        if (c.from() != null) {
+        if (c instanceof Change.Moved m) {
             ascii(",");
-            pathField("from", c.from());
+            pathField("from", m.from());
         }
         if (c.kind() == Change.Kind.MODIFIED || c.kind() == Change.Kind.MOVED) {
             ascii(",\"fields\":[");
@@ -57,15 +57,15 @@ final class JsonLines {
             }
             ascii("]");
         }
-        if (c.error() != null) {
+        if (c instanceof Change.Unreadable u) {
             ascii(",\"error\":\"");
-            string(c.error().code().getBytes(StandardCharsets.UTF_8));
+            string(u.error().code().getBytes(StandardCharsets.UTF_8));
             ascii("\",\"message\":\"");
-            string(c.error().message().getBytes(StandardCharsets.UTF_8));
+            string(u.error().message().getBytes(StandardCharsets.UTF_8));
             ascii("\",\"operation\":\"");
-            ascii(c.error().operation().name().toLowerCase(java.util.Locale.ROOT));
+            ascii(u.error().operation().name().toLowerCase(java.util.Locale.ROOT));
             ascii("\",\"side\":\"");
-            ascii(c.side());
+            ascii(u.side().label());
             ascii("\"");
         }
         if (c.before() != null) {

@@ -68,7 +68,8 @@ final class LsCommand implements Callable<Integer> {
             }
             out.flush();
             err.println("fsnap: snapshot of " + s.root() + " taken " + s.started() + ": " + counts[0] + " entries, "
-                    + counts[1] + " unreadable, backend " + s.backend().toLowerCase(Locale.ROOT));
+                    + counts[1] + " unreadable, backend " + s.backend().toLowerCase(Locale.ROOT)
+                    + (s.rules().isEmpty() ? "" : ", excluded " + String.join(" ", s.rules().patterns())));
             return Main.OK;
         }
     }

@@ -1,6 +1,7 @@
 package dev.fsnap.cli;
 
 import dev.fsnap.scan.Backend;
+import dev.fsnap.scan.PathRules;
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.StatCall;
 import picocli.CommandLine.Option;
@@ -43,6 +44,18 @@ final class ScanArguments {
     @Option(names = "--buffer-size", paramLabel = "BYTES",
             description = "Native backend: bytes asked of each getdents64 (default 65536, at most 16777216).")
     Integer bufferSize;
+
+    @Option(names = "--exclude", paramLabel = "PATTERN",
+            description = "Leave out what PATTERN matches, relative to ROOT, in .gitignore syntax: *.tmp (a name at "
+                    + "any depth), cache/ (directories only), /build or a/b (from ROOT), **, and !PATTERN to bring "
+                    + "back what an earlier one left out. Repeatable; excluded directories are not entered. The "
+                    + "patterns are recorded in the snapshot, and diff reports nothing either snapshot left out.")
+    java.util.List<String> excludes;
+
+    @Option(names = "--exclude-from", paramLabel = "FILE",
+            description = "Read --exclude patterns from FILE, one per line (blank lines and # comments skipped); "
+                    + "they apply before those given with --exclude. Repeatable.")
+    java.util.List<Path> excludeFrom;
 
     /**
      * @throws IllegalArgumentException with a message for the user when an option is wrong
@@ -89,6 +102,24 @@ final class ScanArguments {
                     builder.bufferSize(bufferSize);
                 } catch (IllegalArgumentException e) {
                     throw new IllegalArgumentException("--buffer-size: " + e.getMessage());
+                }
+            }
+        }
+        if (excludeFrom != null) {
+            for (Path file : excludeFrom) {
+                try {
+                    builder.rules(PathRules.read(file));
+                } catch (IOException e) {
+                    throw new IllegalArgumentException("--exclude-from " + describe(e));
+                }
+            }
+        }
+        if (excludes != null) {
+            for (String pattern : excludes) {
+                try {
+                    builder.exclude(pattern);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("--exclude: " + e.getMessage());
                 }
             }
         }

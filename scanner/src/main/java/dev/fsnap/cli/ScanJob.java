@@ -1,7 +1,5 @@
 package dev.fsnap.cli;
 
-import dev.fsnap.scan.DirectoryListing;
-import dev.fsnap.scan.DirectoryVisitor;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryVisitor;
 import dev.fsnap.scan.Scan;
@@ -46,9 +44,8 @@ final class ScanJob {
                 return new Result(Main.USAGE, null);
             }
         }
-        ScanListener listener = writer == null
-                ? (out == null ? errors : new JsonListener(out, errors))
-                : (out == null ? new SnapshotListener(writer, errors) : new SnapshotJsonListener(writer, errors, out));
+        ScanListener shown = out == null ? errors : new JsonListener(out, errors);
+        ScanListener listener = writer == null ? shown : writer.listenerWith(shown);
         SnapshotWriter w = writer;
         Thread cleanup = new Thread(() -> closeQuietly(w), "fsnap-cleanup");
         if (w != null) {
@@ -129,46 +126,6 @@ final class ScanJob {
         @Override
         public void error(ScanError error) {
             errors.error(error);
-        }
-    }
-
-    private static class SnapshotListener implements DirectoryVisitor {
-        private final SnapshotWriter writer;
-        private final ScanListener errors;
-
-        SnapshotListener(SnapshotWriter writer, ScanListener errors) {
-            this.writer = writer;
-            this.errors = errors;
-        }
-
-        @Override
-        public void root(Entry root) {
-            writer.root(root);
-        }
-
-        @Override
-        public Object directory(DirectoryListing listing) {
-            return writer.directory(listing);
-        }
-
-        @Override
-        public void error(ScanError error) {
-            writer.error(error);
-            errors.error(error);
-        }
-    }
-
-    private static final class SnapshotJsonListener extends SnapshotListener implements EntryVisitor {
-        private final JsonLines out;
-
-        SnapshotJsonListener(SnapshotWriter writer, ScanListener errors, JsonLines out) {
-            super(writer, errors);
-            this.out = out;
-        }
-
-        @Override
-        public void visit(Entry entry) {
-            out.write(entry);
         }
     }
 }

@@ -67,8 +67,8 @@ final class SnapshotFiles {
     private static String line(Change c) {
         StringBuilder b = new StringBuilder(96);
         b.append(c.kind().marker()).append(' ');
-        if (c.kind() == Change.Kind.MOVED) {
-            b.append(Display.path(c.from())).append(" -> ");
+        if (c instanceof Change.Moved m) {
+            b.append(Display.path(m.from())).append(" -> ");
         }
         b.append(Display.path(c.path()));
         if (!c.fields().isEmpty()) {
@@ -78,9 +78,9 @@ final class SnapshotFiles {
             }
             b.append(j);
         }
-        if (c.kind() == Change.Kind.UNREADABLE) {
-            b.append("  unreadable in ").append(c.side()).append(": ").append(c.error().message())
-                    .append(" (").append(c.error().code()).append(')');
+        if (c instanceof Change.Unreadable u) {
+            b.append("  unreadable in ").append(u.side().label()).append(": ").append(u.error().message())
+                    .append(" (").append(u.error().code()).append(')');
         } else if (c.kind() == Change.Kind.RACY) {
             b.append("  racy: read inside the old scan's time window; a change in the same tick would not show");
         }

@@ -82,7 +82,10 @@ public final class DirectoryListing {
         return refs == null ? null : refs[order[i] * REFS + which];
     }
 
-    /** @param i the entry @return the length of its name */
+    /**
+     * @param i the entry
+     * @return the length of its name
+     */
     public int nameLength(int i) {
         return (int) rows[row(i) + NAME];
     }
@@ -99,98 +102,155 @@ public final class DirectoryListing {
         System.arraycopy(names, (int) (n >>> 32), dst, offset, (int) n);
     }
 
-    /** @param i the entry @return a copy of its name */
+    /**
+     * @param i the entry
+     * @return a copy of its name
+     */
     public byte[] name(int i) {
         long n = rows[row(i) + NAME];
         return Arrays.copyOfRange(names, (int) (n >>> 32), (int) (n >>> 32) + (int) n);
     }
 
-    /** @param i the entry @return its type; {@link EntryType#UNKNOWN} when unreadable */
+    /**
+     * @param i the entry
+     * @return its type; {@link EntryType#UNKNOWN} when unreadable
+     */
     public EntryType type(int i) {
         return TYPES[(int) (rows[row(i) + TYPE_MODE] >>> 32) & 0xFF];
     }
 
-    /** @param i the entry @return why its metadata (or a link's target) could not be read, or null */
+    /**
+     * @param i the entry
+     * @return why its metadata (or a link's target) could not be read, or null
+     */
     public ScanError error(int i) {
         return (ScanError) ref(i, ERROR);
     }
 
-    /** @param i the entry @return the full {@code st_mode} */
+    /**
+     * @param i the entry
+     * @return the full {@code st_mode}
+     */
     public int mode(int i) {
         return (int) rows[row(i) + TYPE_MODE];
     }
 
-    /** @param i the entry @return {@code st_size} */
+    /**
+     * @param i the entry
+     * @return {@code st_size}
+     */
     public long size(int i) {
         return rows[row(i) + SIZE];
     }
 
-    /** @param i the entry @return {@code st_mtim.tv_sec} */
+    /**
+     * @param i the entry
+     * @return {@code st_mtim.tv_sec}
+     */
     public long mtimeSec(int i) {
         return rows[row(i) + MTIME];
     }
 
-    /** @param i the entry @return {@code st_mtim.tv_nsec} */
+    /**
+     * @param i the entry
+     * @return {@code st_mtim.tv_nsec}
+     */
     public int mtimeNsec(int i) {
         return (int) (rows[row(i) + NANOS] >>> 32);
     }
 
-    /** @param i the entry @return {@code st_ctim.tv_sec} */
+    /**
+     * @param i the entry
+     * @return {@code st_ctim.tv_sec}
+     */
     public long ctimeSec(int i) {
         return rows[row(i) + CTIME];
     }
 
-    /** @param i the entry @return {@code st_ctim.tv_nsec} */
+    /**
+     * @param i the entry
+     * @return {@code st_ctim.tv_nsec}
+     */
     public int ctimeNsec(int i) {
         return (int) rows[row(i) + NANOS];
     }
 
-    /** @param i the entry @return {@code st_ino} */
+    /**
+     * @param i the entry
+     * @return {@code st_ino}
+     */
     public long inode(int i) {
         return rows[row(i) + INODE];
     }
 
-    /** @param i the entry @return {@code st_dev} */
+    /**
+     * @param i the entry
+     * @return {@code st_dev}
+     */
     public long device(int i) {
         return rows[row(i) + DEVICE];
     }
 
-    /** @param i the entry @return {@code st_uid} */
+    /**
+     * @param i the entry
+     * @return {@code st_uid}
+     */
     public long uid(int i) {
         return rows[row(i) + UID];
     }
 
-    /** @param i the entry @return {@code st_gid} */
+    /**
+     * @param i the entry
+     * @return {@code st_gid}
+     */
     public long gid(int i) {
         return rows[row(i) + GID];
     }
 
-    /** @param i the entry @return {@code st_nlink} */
+    /**
+     * @param i the entry
+     * @return {@code st_nlink}
+     */
     public long linkCount(int i) {
         return rows[row(i) + LINKS];
     }
 
-    /** @param i the entry @return a symbolic link's target bytes (shared, do not modify), or null */
+    /**
+     * @param i the entry
+     * @return a symbolic link's target bytes (shared, do not modify), or null
+     */
     public byte[] target(int i) {
         return (byte[]) ref(i, TARGET);
     }
 
-    /** @param i the entry @return what became of it as a subdirectory */
+    /**
+     * @param i the entry
+     * @return what became of it as a subdirectory
+     */
     public Subdirectory subdirectory(int i) {
         return SUBDIRECTORIES[(int) (rows[row(i) + TYPE_MODE] >>> 40) & 0xFF];
     }
 
-    /** @param i the entry @return the visitor's value for a {@link Subdirectory#LISTED} subdirectory */
+    /**
+     * @param i the entry
+     * @return the visitor's value for a {@link Subdirectory#LISTED} subdirectory
+     */
     public Object childResult(int i) {
         return ref(i, CHILD_RESULT);
     }
 
-    /** @param i the entry @return why an {@link Subdirectory#UNREADABLE} subdirectory could not be read */
+    /**
+     * @param i the entry
+     * @return why an {@link Subdirectory#UNREADABLE} subdirectory could not be read
+     */
     public ScanError childError(int i) {
         return (ScanError) ref(i, CHILD_ERROR);
     }
 
-    /** @param i the entry @return the entry, with its path relative to the root */
+    /**
+     * @param i the entry
+     * @return the entry, with its path relative to the root
+     */
     public Entry entry(int i) {
         long n = rows[row(i) + NAME];
         return new Entry(Paths.child(path, names, (int) (n >>> 32), (int) n), type(i), size(i), mtimeSec(i), mtimeNsec(i),

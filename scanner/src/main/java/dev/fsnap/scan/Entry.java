@@ -29,6 +29,20 @@ public record Entry(byte[] path, EntryType type, long size, long mtimeSec, int m
     /**
      * Validates.
      *
+     * @param path the path relative to the scan root, raw bytes with {@code '/'} between components; empty for the root itself. Linux names are bytes, not text: these are never decoded.
+     * @param type the entry type
+     * @param size {@code st_size}
+     * @param mtimeSec {@code st_mtim.tv_sec}
+     * @param mtimeNsec {@code st_mtim.tv_nsec}
+     * @param ctimeSec {@code st_ctim.tv_sec}
+     * @param ctimeNsec {@code st_ctim.tv_nsec}
+     * @param inode {@code st_ino}
+     * @param device {@code st_dev}
+     * @param mode the full {@code st_mode}, type bits included
+     * @param uid {@code st_uid}
+     * @param gid {@code st_gid}
+     * @param linkCount {@code st_nlink}
+     * @param target a symbolic link's target bytes; null for every other type
      * @throws NullPointerException when the path or type is null
      * @throws IllegalArgumentException when a nanosecond field is out of range
      */

@@ -76,6 +76,51 @@ final class EntryBatch {
         namesLength = nameOffset[count];
     }
 
+    /**
+     * Removes the entries the rules exclude, and the errors of names they exclude (whose type is
+     * unknown: a pattern for directories only does not match them).
+     */
+    void leaveOut(PathRules rules) {
+        int kept = 0;
+        for (int i = 0; i < count; i++) {
+            if (rules.excludesName(parent, names, nameOffset[i], nameLength[i], type[i] == EntryType.DIRECTORY)) {
+                continue;
+            }
+            if (kept != i) {
+                move(i, kept);
+            }
+            kept++;
+        }
+        count = kept;
+        if (!errors.isEmpty()) {
+            int nameStart = parent.length == 0 ? 0 : parent.length + 1;
+            errors.removeIf(e -> {
+                byte[] p = e.path();
+                return p.length > nameStart && rules.excludesName(parent, p, nameStart, p.length - nameStart, false);
+            });
+        }
+    }
+
+    private void move(int from, int to) {
+        nameOffset[to] = nameOffset[from];
+        nameLength[to] = nameLength[from];
+        type[to] = type[from];
+        mode[to] = mode[from];
+        size[to] = size[from];
+        mtimeSec[to] = mtimeSec[from];
+        mtimeNsec[to] = mtimeNsec[from];
+        ctimeSec[to] = ctimeSec[from];
+        ctimeNsec[to] = ctimeNsec[from];
+        inode[to] = inode[from];
+        device[to] = device[from];
+        uid[to] = uid[from];
+        gid[to] = gid[from];
+        linkCount[to] = linkCount[from];
+        target[to] = target[from];
+        descend[to] = descend[from];
+        reference[to] = reference[from];
+    }
+
     /** The entry's path relative to the root: parent, '/', name (just the name below the root). */
     byte[] path(int i) {
         return path(names, nameOffset[i], nameLength[i]);

@@ -15,6 +15,10 @@ public record ScanError(byte[] path, Operation operation, String code, String me
     /**
      * Validates and copies.
      *
+     * @param path the path relative to the root, raw bytes (empty for the root itself)
+     * @param operation what failed
+     * @param code the symbolic error name, for example {@code ENOENT} or {@code EACCES}
+     * @param message the system's message, for example {@code Permission denied}
      * @throws NullPointerException when a component is null
      */
     public ScanError {

@@ -22,8 +22,10 @@ public final class ScanOptions {
     private final int bufferSize;
     private final StatCall statCall;
     private final java.time.Duration opTimeout;
+    private final PathRules rules;
 
     private ScanOptions(Builder b) {
+        this.rules = PathRules.of(b.patterns);
         this.statCall = b.statCall;
         this.opTimeout = b.opTimeout;
         this.root = b.root;
@@ -60,6 +62,7 @@ public final class ScanOptions {
         b.bufferSize = bufferSize;
         b.statCall = statCall;
         b.opTimeout = opTimeout;
+        b.patterns.addAll(rules.patterns());
         return b;
     }
 
@@ -108,11 +111,20 @@ public final class ScanOptions {
         return opTimeout;
     }
 
+    /**
+     * Which entries the scan leaves out; an excluded directory is not entered.
+     *
+     * @return the rules, {@link PathRules#NONE} by default
+     */
+    public PathRules rules() {
+        return rules;
+    }
+
     @Override
     public String toString() {
         return "ScanOptions[root=" + root + ", threads=" + (threads == 0 ? "auto" : threads) + ", backend=" + backend
                 + ", followSymlinks=" + followSymlinks + ", oneFileSystem=" + oneFileSystem + ", bufferSize="
-                + bufferSize + ", statCall=" + statCall + ", opTimeout=" + opTimeout + "]";
+                + bufferSize + ", statCall=" + statCall + ", opTimeout=" + opTimeout + (rules.isEmpty() ? "" : ", rules=" + rules) + "]";
     }
 
     /** Builds {@link ScanOptions}; every setter validates its argument at once. */
@@ -125,6 +137,7 @@ public final class ScanOptions {
         private int bufferSize = DEFAULT_BUFFER_SIZE;
         private StatCall statCall = StatCall.FSTATAT;
         private java.time.Duration opTimeout = DEFAULT_OP_TIMEOUT;
+        private final java.util.List<String> patterns = new java.util.ArrayList<>();
 
         private Builder(Path root) {
             this.root = root;
@@ -225,6 +238,47 @@ public final class ScanOptions {
                 throw new IllegalArgumentException("the operation timeout must be at least 10 ms, not " + timeout);
             }
             this.opTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Leaves out the entries a glob pattern matches, relative to the root, in the syntax of
+         * {@code .gitignore} (see {@link PathRules}). Patterns apply in the order given; the last
+         * one that matches an entry decides.
+         *
+         * @param pattern for example {@code *.tmp}, {@code cache/}, {@code /home/*}{@code /Downloads}
+         * @return this builder
+         * @throws IllegalArgumentException when the pattern is not valid (the message says why)
+         * @throws NullPointerException when null
+         */
+        public Builder exclude(String pattern) {
+            PathRules.of(java.util.List.of(pattern));
+            patterns.add(pattern);
+            return this;
+        }
+
+        /**
+         * Brings back entries an earlier {@link #exclude} pattern left out (a {@code !} pattern of
+         * {@code .gitignore}). Nothing below an excluded directory can be brought back: it is never entered.
+         *
+         * @param pattern the pattern, without the {@code !}
+         * @return this builder
+         * @throws IllegalArgumentException when the pattern is not valid
+         * @throws NullPointerException when null
+         */
+        public Builder include(String pattern) {
+            return exclude("!" + java.util.Objects.requireNonNull(pattern, "pattern"));
+        }
+
+        /**
+         * Adds rules after those already given.
+         *
+         * @param rules the rules, for example from {@link PathRules#read}
+         * @return this builder
+         * @throws NullPointerException when null
+         */
+        public Builder rules(PathRules rules) {
+            patterns.addAll(rules.patterns());
             return this;
         }
 

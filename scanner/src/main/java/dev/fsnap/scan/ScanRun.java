@@ -26,6 +26,8 @@ final class ScanRun implements Scan {
     private final int requestedThreads;
     final boolean followLinks;
     private final boolean oneFileSystem;
+    /** What the scan leaves out; null when nothing. */
+    private final PathRules rules;
     private ForkJoinPool pool;
     private final Object listenerLock = new Object();
     private final LongAdder entries = new LongAdder();
@@ -64,6 +66,7 @@ final class ScanRun implements Scan {
         this.requestedThreads = options.threads();
         this.followLinks = options.followSymlinks();
         this.oneFileSystem = options.oneFileSystem();
+        this.rules = options.rules().isEmpty() ? null : options.rules();
         this.opTimeoutNanos = options.opTimeout().toNanos();
         this.rootPath = options.root();
         this.watchdog = new Watchdog();
@@ -303,7 +306,7 @@ final class ScanRun implements Scan {
     @Override
     public ScanProgress progress() {
         long end = endNanos;
-        return new ScanProgress(entries.sum(), waiting.sum(), errors.sum(),
+        return new ScanProgress(entries.sum(), bytes.sum(), waiting.sum(), errors.sum(),
                 Duration.ofNanos((end != 0 ? end : System.nanoTime()) - startNanos));
     }
 
@@ -472,6 +475,9 @@ final class ScanRun implements Scan {
         thread.worker.stat(open, chunk, b, followLinks);
         if (!thread.end(call)) {
             return false; // given up on while it waited: the watchdog recorded and completed it
+        }
+        if (rules != null) {
+            b.leaveOut(rules);
         }
         for (int i = 0; i < b.count; i++) {
             if (b.type[i] != EntryType.DIRECTORY || (oneFileSystem && b.device[i] != rootDevice)) {

@@ -63,6 +63,19 @@ public final class Scanner {
         return run;
     }
 
+    /**
+     * Starts a scan whose entries are pulled as a stream.
+     *
+     * @param errors hears of every entry or directory that could not be read (one call at a time,
+     *               from the scan's threads); null to only count them
+     * @return the running scan: take its {@link ScanStream#entries()}, then {@link ScanStream#await()}
+     * @throws IOException when the root cannot be opened (see {@link #start})
+     * @throws UnsupportedOperationException when the native backend was requested and is unavailable
+     */
+    public ScanStream stream(ScanListener errors) throws IOException {
+        return StreamingScan.start(this, errors);
+    }
+
     /** A scan ready to {@link ScanRun#start()}, with its backend chosen. */
     ScanRun prepare(ScanListener listener) {
         FileSystemAccess access;

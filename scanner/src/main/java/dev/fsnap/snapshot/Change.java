@@ -4,40 +4,427 @@ import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.ScanError;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.Objects;
 import java.util.Set;
 
 /**
- * One difference between two snapshots.
+ * One difference between two snapshots: one of a closed family, to be taken apart with a switch
+ * or {@code instanceof}.
  *
- * @param kind what happened
- * @param path the path relative to the root (in the new snapshot, for a move)
- * @param from for {@link Kind#MOVED}: the path in the old snapshot; else null
- * @param fields for {@link Kind#MODIFIED} and {@link Kind#MOVED}: the fields that differ; else empty
- * @param before the old entry (null when added or unknown)
- * @param after the new entry (null when removed or unknown)
- * @param error for {@link Kind#UNREADABLE}: what could not be read; else null
- * @param side for {@link Kind#UNREADABLE}: in which snapshot ({@code old}, {@code new}, {@code both})
- * @param racy whether the new entry is racy: its timestamps fall in the new scan's own window
+ * <pre>{@code
+ * if (change instanceof Change.Modified m && m.fields().contains(Field.SIZE)) { ... }
+ * }</pre>
+ *
+ * Paths are relative to the root, raw bytes ({@link #displayPath()} is for showing them only).
+ * Every change but {@link Removed} and {@link Unreadable} carries the new entry's racy flag: its
+ * timestamps fall inside the new scan's own window, so a later change within the same timestamp tick
+ * would not show.
  */
-public record Change(Kind kind, byte[] path, byte[] from, Set<Field> fields, Entry before, Entry after,
-                     ScanError error, String side, boolean racy) {
+public sealed interface Change permits Change.Added, Change.Removed, Change.Modified, Change.Moved,
+        Change.Unreadable, Change.Racy {
 
-    /** The kinds of change. */
-    public enum Kind {
-        /** Only in the new snapshot. */
-        ADDED("+"),
-        /** Only in the old snapshot. */
-        REMOVED("-"),
-        /** In both, with different metadata: see {@link Change#fields()}. */
-        MODIFIED("M"),
-        /** The same file (device, inode, size, mtime) at another path. */
-        MOVED(">"),
-        /** Not read in one snapshot or both: nothing below it is reported as added or removed. */
-        UNREADABLE("!"),
+    /** @return which kind of change this is */
+    Kind kind();
+
+    /** @return the path relative to the root (in the new snapshot, for a move), a copy */
+    byte[] path();
+
+    /** @return the entry in the old snapshot, or null when there is none ({@link Added}, {@link Unreadable}) */
+    Entry before();
+
+    /** @return the entry in the new snapshot, or null when there is none ({@link Removed}, {@link Unreadable}) */
+    Entry after();
+
+    /** @return the fields that differ ({@link Modified} and {@link Moved}); empty for the others */
+    default Set<Field> fields() {
+        return Set.of();
+    }
+
+    /** @return whether the new entry is racy (see the type's description) */
+    boolean racy();
+
+    /** @return the path for display ({@code .} for the root); never use it to reach the file */
+    default String displayPath() {
+        byte[] p = path();
+        return p.length == 0 ? "." : new String(p, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Only in the new snapshot.
+     *
+     * @param path the path
+     * @param after the new entry
+     * @param racy whether the new entry is racy
+     */
+    record Added(byte[] path, Entry after, boolean racy) implements Change {
         /**
-         * Unchanged as far as metadata shows, but the old snapshot read it inside its own time
-         * window: a change within the same timestamp tick would not show. Its content may differ.
+         * Copies and checks.
+         *
+         * @param path the path
+         * @param after the new entry
+         * @param racy whether the new entry is racy
+         * @throws NullPointerException when a component is null
          */
+        public Added {
+            path = path.clone();
+            Objects.requireNonNull(after, "after");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.ADDED;
+        }
+
+        @Override
+        public byte[] path() {
+            return path.clone();
+        }
+
+        @Override
+        public Entry before() {
+            return null;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Added a && Arrays.equals(path, a.path) && after.equals(a.after) && racy == a.racy;
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(path);
+        }
+
+        @Override
+        public String toString() {
+            return "Added[" + displayPath() + (racy ? ", racy" : "") + "]";
+        }
+    }
+
+    /**
+     * Only in the old snapshot.
+     *
+     * @param path the path
+     * @param before the old entry
+     */
+    record Removed(byte[] path, Entry before) implements Change {
+        /**
+         * Copies and checks.
+         *
+         * @param path the path
+         * @param before the old entry
+         * @throws NullPointerException when a component is null
+         */
+        public Removed {
+            path = path.clone();
+            Objects.requireNonNull(before, "before");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.REMOVED;
+        }
+
+        @Override
+        public byte[] path() {
+            return path.clone();
+        }
+
+        @Override
+        public Entry after() {
+            return null;
+        }
+
+        /** @return false: nothing new to be racy */
+        @Override
+        public boolean racy() {
+            return false;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Removed r && Arrays.equals(path, r.path) && before.equals(r.before);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(path);
+        }
+
+        @Override
+        public String toString() {
+            return "Removed[" + displayPath() + "]";
+        }
+    }
+
+    /**
+     * In both, with different metadata.
+     *
+     * @param path the path
+     * @param fields the fields that differ, never empty
+     * @param before the old entry
+     * @param after the new entry
+     * @param racy whether the new entry is racy
+     */
+    record Modified(byte[] path, Set<Field> fields, Entry before, Entry after, boolean racy) implements Change {
+        /**
+         * Copies and checks.
+         *
+         * @param path the path
+         * @param fields the fields that differ, never empty
+         * @param before the old entry
+         * @param after the new entry
+         * @param racy whether the new entry is racy
+         * @throws NullPointerException when a component is null
+         */
+        public Modified {
+            path = path.clone();
+            fields = copy(fields);
+            Objects.requireNonNull(before, "before");
+            Objects.requireNonNull(after, "after");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.MODIFIED;
+        }
+
+        @Override
+        public byte[] path() {
+            return path.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Modified m && Arrays.equals(path, m.path) && fields.equals(m.fields)
+                    && before.equals(m.before) && after.equals(m.after) && racy == m.racy;
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(path) * 31 + fields.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Modified[" + displayPath() + " " + fields + (racy ? ", racy" : "") + "]";
+        }
+    }
+
+    /**
+     * The same file (device and inode, type, size, mtime) at another path. Hard links are never
+     * reported as moves.
+     *
+     * @param path the path in the new snapshot
+     * @param from the path in the old snapshot
+     * @param fields the fields that differ besides the path (often {@code ctime}), possibly empty
+     * @param before the old entry
+     * @param after the new entry
+     * @param racy whether the new entry is racy
+     */
+    record Moved(byte[] path, byte[] from, Set<Field> fields, Entry before, Entry after, boolean racy)
+            implements Change {
+        /**
+         * Copies and checks.
+         *
+         * @param path the path in the new snapshot
+         * @param from the path in the old snapshot
+         * @param fields the fields that differ besides the path (often {@code ctime}), possibly empty
+         * @param before the old entry
+         * @param after the new entry
+         * @param racy whether the new entry is racy
+         * @throws NullPointerException when a component is null
+         */
+        public Moved {
+            path = path.clone();
+            from = from.clone();
+            fields = copy(fields);
+            Objects.requireNonNull(before, "before");
+            Objects.requireNonNull(after, "after");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.MOVED;
+        }
+
+        @Override
+        public byte[] path() {
+            return path.clone();
+        }
+
+        /** @return the path in the old snapshot, a copy */
+        @Override
+        public byte[] from() {
+            return from.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Moved m && Arrays.equals(path, m.path) && Arrays.equals(from, m.from)
+                    && fields.equals(m.fields) && before.equals(m.before) && after.equals(m.after) && racy == m.racy;
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(path) * 31 + Arrays.hashCode(from);
+        }
+
+        @Override
+        public String toString() {
+            return "Moved[" + new String(from, StandardCharsets.UTF_8) + " -> " + displayPath() + "]";
+        }
+    }
+
+    /**
+     * An entry or subtree one snapshot or both could not read: nothing is known of it there, so
+     * nothing below it is reported as added or removed.
+     *
+     * @param path the path
+     * @param error what could not be read, and why
+     * @param side in which snapshot
+     */
+    record Unreadable(byte[] path, ScanError error, Side side) implements Change {
+        /**
+         * Copies and checks.
+         *
+         * @param path the path
+         * @param error what could not be read, and why
+         * @param side in which snapshot
+         * @throws NullPointerException when a component is null
+         */
+        public Unreadable {
+            path = path.clone();
+            Objects.requireNonNull(error, "error");
+            Objects.requireNonNull(side, "side");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.UNREADABLE;
+        }
+
+        @Override
+        public byte[] path() {
+            return path.clone();
+        }
+
+        @Override
+        public Entry before() {
+            return null;
+        }
+
+        @Override
+        public Entry after() {
+            return null;
+        }
+
+        /** @return false: nothing read to be racy */
+        @Override
+        public boolean racy() {
+            return false;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Unreadable u && Arrays.equals(path, u.path) && error.equals(u.error) && side == u.side;
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(path) * 31 + side.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Unreadable[" + displayPath() + " in " + side.label() + ": " + error.message() + "]";
+        }
+    }
+
+    /**
+     * Unchanged as far as metadata shows, but the old snapshot read it inside its own time window:
+     * a change within the same timestamp tick would not show, so its content may differ. Reported so
+     * that it is not hidden; it does not make two snapshots differ.
+     *
+     * @param path the path
+     * @param before the old entry
+     * @param after the new entry (equal metadata)
+     * @param racy whether the new entry is racy too
+     */
+    record Racy(byte[] path, Entry before, Entry after, boolean racy) implements Change {
+        /**
+         * Copies and checks.
+         *
+         * @param path the path
+         * @param before the old entry
+         * @param after the new entry (equal metadata)
+         * @param racy whether the new entry is racy too
+         * @throws NullPointerException when a component is null
+         */
+        public Racy {
+            path = path.clone();
+            Objects.requireNonNull(before, "before");
+            Objects.requireNonNull(after, "after");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.RACY;
+        }
+
+        @Override
+        public byte[] path() {
+            return path.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Racy r && Arrays.equals(path, r.path) && before.equals(r.before)
+                    && after.equals(r.after) && racy == r.racy;
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(path);
+        }
+
+        @Override
+        public String toString() {
+            return "Racy[" + displayPath() + "]";
+        }
+    }
+
+    /** In which snapshot something could not be read. */
+    enum Side {
+        /** The old snapshot only. */
+        OLD,
+        /** The new snapshot only. */
+        NEW,
+        /** Both. */
+        BOTH;
+
+        /** @return the lower-case name used in reports and JSON */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The kinds of change, one per member of the family, with their markers in the human report. */
+    enum Kind {
+        /** {@link Added}. */
+        ADDED("+"),
+        /** {@link Removed}. */
+        REMOVED("-"),
+        /** {@link Modified}. */
+        MODIFIED("M"),
+        /** {@link Moved}. */
+        MOVED(">"),
+        /** {@link Unreadable}. */
+        UNREADABLE("!"),
+        /** {@link Racy}. */
         RACY("?");
 
         private final String marker;
@@ -57,8 +444,7 @@ public record Change(Kind kind, byte[] path, byte[] from, Set<Field> fields, Ent
         }
     }
 
-    /** @return the path for display ({@code .} for the root); never use it to reach the file */
-    public String displayPath() {
-        return path.length == 0 ? "." : new String(path, StandardCharsets.UTF_8);
+    private static Set<Field> copy(Set<Field> fields) {
+        return fields.isEmpty() ? Set.of() : Collections.unmodifiableSet(EnumSet.copyOf(fields));
     }
 }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
  * block that fails its check, and nothing read from it is passed on as an answer.
  */
 public final class CorruptSnapshotException extends IOException {
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;

@@ -1,12 +1,12 @@
 package dev.fsnap.snapshot;
 
 import dev.fsnap.scan.EntryType;
+import dev.fsnap.scan.PathRules;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,10 +45,22 @@ public final class Differ {
     private long directoriesRead;
     private long skipped;
 
+    /** Both snapshots' rules, or null when neither left anything out. */
+    private final PathRules oldRules;
+    private final PathRules newRules;
+
     private Differ(Snapshot old, Snapshot now, Consumer<Change> out) {
         this.old = old;
         this.now = now;
         this.out = out;
+        boolean none = old.rules().isEmpty() && now.rules().isEmpty();
+        this.oldRules = none ? null : old.rules();
+        this.newRules = none ? null : now.rules();
+    }
+
+    /** Whether either scan left this entry out on purpose: then it is no change. */
+    private boolean excluded(byte[] path, boolean directory) {
+        return oldRules != null && (oldRules.excludes(path, directory) || newRules.excludes(path, directory));
     }
 
     /**
@@ -89,6 +101,54 @@ public final class Differ {
         }
         return new DiffSummary(d.nAdded, d.nRemoved, d.nModified, d.nMoved, d.nUnreadable, d.nRacy,
                 d.directoriesRead, d.skipped);
+    }
+
+    /**
+     * Every difference between two snapshots, as a stream: the comparison runs on its own thread,
+     * ahead of the stream by a bounded number of changes. Closing the stream before its end stops
+     * the comparison. Both snapshots must stay open until the stream is closed.
+     *
+     * <pre>{@code
+     * try (Stream<Change> changes = Differ.changes(old, now)) {
+     *     changes.filter(c -> c instanceof Change.Added).forEach(System.out::println);
+     * }
+     * }</pre>
+     *
+     * @param old the earlier snapshot
+     * @param now the later snapshot
+     * @return the changes, in the order {@link #compare} reports them
+     * @throws java.io.UncheckedIOException from the stream's terminal operation, when a block of
+     *         either file is damaged (a {@link CorruptSnapshotException} naming the file and offset)
+     */
+    public static java.util.stream.Stream<Change> changes(Snapshot old, Snapshot now) {
+        dev.fsnap.internal.Handoff<Change> handoff = new dev.fsnap.internal.Handoff<>(1024);
+        Thread producer = new Thread(() -> {
+            Throwable failure = null;
+            try {
+                compare(old, now, c -> {
+                    if (!handoff.put(c)) {
+                        throw new Stopped();
+                    }
+                });
+            } catch (Stopped stopped) {
+                // the stream was closed
+            } catch (Throwable t) {
+                failure = t;
+            }
+            handoff.end(failure);
+        }, "fsnap-diff-stream");
+        producer.setDaemon(true);
+        producer.start();
+        return handoff.stream(null);
+    }
+
+    /** Thrown through the walk when the stream it feeds was closed. */
+    private static final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stopped() {
+            super(null, null, false, false);
+        }
     }
 
     /** The walking thread's stack: enough for a few hundred thousand levels. */
@@ -159,8 +219,11 @@ public final class Differ {
     private void onlyIn(Snapshot s, DirectoryRecord d, int i, byte[] prefix, List<Pending> into) {
         Fields e = d.entries[i];
         byte[] path = Snapshot.child(prefix, e);
+        if (excluded(path, e.type == EntryType.DIRECTORY)) {
+            return;
+        }
         if (e.failure != null) {
-            unreadable(path, e.failure, s == old ? "old" : "new");
+            unreadable(path, e.failure, s == old ? Change.Side.OLD : Change.Side.NEW);
             return;
         }
         into.add(new Pending(path, e, s, d, i, null));
@@ -191,7 +254,7 @@ public final class Differ {
     private void contentsOnlyIn(Snapshot s, DirectoryRecord d, int i, byte[] path, List<Pending> into)
             throws IOException {
         if (d.ref[i] == Format.REF_UNREADABLE) {
-            unreadable(path, d.refFailure[i], s == old ? "old" : "new");
+            unreadable(path, d.refFailure[i], s == old ? Change.Side.OLD : Change.Side.NEW);
         } else if (d.ref[i] == Format.REF_LISTED) {
             DirectoryRecord sub = read(s, d.childOffset[i]);
             for (int k = 0; k < sub.entries.length; k++) {
@@ -209,12 +272,10 @@ public final class Differ {
         }
         if (!fields.isEmpty()) {
             nModified++;
-            out.accept(new Change(Change.Kind.MODIFIED, path, null, fields, a.toEntry(path), b.toEntry(path), null,
-                    null, now.isRacy(b)));
+            out.accept(new Change.Modified(path, fields, a.toEntry(path), b.toEntry(path), now.isRacy(b)));
         } else if (old.isRacy(a)) {
             nRacy++;
-            out.accept(new Change(Change.Kind.RACY, path, null, Set.of(), a.toEntry(path), b.toEntry(path), null,
-                    null, now.isRacy(b)));
+            out.accept(new Change.Racy(path, a.toEntry(path), b.toEntry(path), now.isRacy(b)));
         }
     }
 
@@ -237,14 +298,16 @@ public final class Differ {
         diffDirectory(read(old, x.childOffset[i]), read(now, y.childOffset[j]), path);
     }
 
-    private void unreadable(byte[] path, Fields.Failure failure, String side) {
+    private void unreadable(byte[] path, Fields.Failure failure, Change.Side side) {
+        if (excluded(path, false)) {
+            return;
+        }
         nUnreadable++;
-        out.accept(new Change(Change.Kind.UNREADABLE, path, null, Set.of(), null, null, failure.at(path), side,
-                false));
+        out.accept(new Change.Unreadable(path, failure.at(path), side));
     }
 
-    private static String side(boolean inOld, boolean inNew) {
-        return inOld && inNew ? "both" : inOld ? "old" : "new";
+    private static Change.Side side(boolean inOld, boolean inNew) {
+        return inOld && inNew ? Change.Side.BOTH : inOld ? Change.Side.OLD : Change.Side.NEW;
     }
 
     // ---- entries on one side only: moves, then additions and removals ----
@@ -335,8 +398,11 @@ public final class Differ {
         for (int k = 0; k < sub.entries.length; k++) {
             Fields e = sub.entries[k];
             byte[] path = Snapshot.child(p.path, e);
+            if (excluded(path, e.type == EntryType.DIRECTORY)) {
+                continue;
+            }
             if (e.failure != null) {
-                unreadable(path, e.failure, p.side == old ? "old" : "new");
+                unreadable(path, e.failure, p.side == old ? Change.Side.OLD : Change.Side.NEW);
                 continue;
             }
             into.add(new Pending(path, e, p.side, sub, k, p));
@@ -385,8 +451,8 @@ public final class Differ {
             withdrawBelow(r, removed);
             withdrawBelow(a, added);
             nMoved++;
-            out.accept(new Change(Change.Kind.MOVED, a.path, r.path, Field.between(r.entry, a.entry),
-                    r.entry.toEntry(r.path), a.entry.toEntry(a.path), null, null, now.isRacy(a.entry)));
+            out.accept(new Change.Moved(a.path, r.path, Field.between(r.entry, a.entry), r.entry.toEntry(r.path),
+                    a.entry.toEntry(a.path), now.isRacy(a.entry)));
             if (r.listedDirectory() && a.listedDirectory()) {
                 compareSubtrees(r.dir, r.index, a.dir, a.index, a.path);
             }
@@ -420,7 +486,7 @@ public final class Differ {
                 continue;
             }
             if (p.dir.ref[p.index] == Format.REF_UNREADABLE) {
-                unreadable(p.path, p.dir.refFailure[p.index], p.side == old ? "old" : "new");
+                unreadable(p.path, p.dir.refFailure[p.index], p.side == old ? Change.Side.OLD : Change.Side.NEW);
             } else if (p.dir.ref[p.index] == Format.REF_LISTED) {
                 reportSubtree(kind, p.side, read(p.side, p.dir.childOffset[p.index]), p.path);
             }
@@ -430,21 +496,22 @@ public final class Differ {
     private void one(Change.Kind kind, byte[] path, Fields e, Snapshot side) {
         if (kind == Change.Kind.ADDED) {
             nAdded++;
-            out.accept(new Change(kind, path, null, EnumSet.noneOf(Field.class), null, e.toEntry(path), null, null,
-                    now.isRacy(e)));
+            out.accept(new Change.Added(path, e.toEntry(path), now.isRacy(e)));
         } else {
             nRemoved++;
-            out.accept(new Change(kind, path, null, EnumSet.noneOf(Field.class), e.toEntry(path), null, null, null,
-                    false));
+            out.accept(new Change.Removed(path, e.toEntry(path)));
         }
     }
 
     /** Past the pairing limit: a whole subtree on one side, reported entry by entry, depth first. */
     private void reportSubtree(Change.Kind kind, Snapshot s, DirectoryRecord d, byte[] prefix) throws IOException {
-        String side = s == old ? "old" : "new";
+        Change.Side side = s == old ? Change.Side.OLD : Change.Side.NEW;
         for (int k = 0; k < d.entries.length; k++) {
             Fields e = d.entries[k];
             byte[] path = Snapshot.child(prefix, e);
+            if (excluded(path, e.type == EntryType.DIRECTORY)) {
+                continue;
+            }
             if (e.failure != null) {
                 unreadable(path, e.failure, side);
                 continue;

@@ -11,7 +11,9 @@ final class Format {
     static final byte[] MAGIC = {(byte) 0x89, 'F', 'S', 'N', 'A', 'P', '\r', '\n'};
     /** The last four bytes. */
     static final byte[] END_MAGIC = {'F', 'S', 'N', 'E'};
-    static final int VERSION = 1;
+    /** The version written. Version 1 (before exclusion rules) is read too. */
+    static final int VERSION = 2;
+    static final int OLDEST_VERSION = 1;
     /** The fixed trailer: footer offset (8), footer length (4), end magic (4). */
     static final int TRAILER = 16;
 

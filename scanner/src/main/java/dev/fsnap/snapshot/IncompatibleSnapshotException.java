@@ -9,6 +9,6 @@ public final class IncompatibleSnapshotException extends IOException {
 
     IncompatibleSnapshotException(Path file, int version) {
         super(file + ": snapshot format version " + version + " is not supported (this fsnap reads version "
-                + Format.VERSION + ")");
+                + Format.OLDEST_VERSION + " to " + Format.VERSION + ")");
     }
 }

@@ -1,8 +1,11 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.scan.Backend;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryType;
+import dev.fsnap.scan.PathRules;
 import dev.fsnap.scan.ScanError;
+import dev.fsnap.scan.ScanOptions;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -38,6 +41,7 @@ public final class Snapshot implements Closeable {
     private String requestedBackend;
     private boolean followSymlinks;
     private boolean oneFileSystem;
+    private PathRules rules;
 
     private Instant finished;
     private String backend;
@@ -94,7 +98,7 @@ public final class Snapshot implements Closeable {
         dataEnd = size;
         Decoder h = readBlock(Format.MAGIC.length, Format.HEADER);
         int version = (int) Math.min(Integer.MAX_VALUE, h.varint());
-        if (version != Format.VERSION) {
+        if (version < Format.OLDEST_VERSION || version > Format.VERSION) {
             throw new IncompatibleSnapshotException(file, version);
         }
         root = h.text();
@@ -105,6 +109,21 @@ public final class Snapshot implements Closeable {
         int flags = h.u8();
         followSymlinks = (flags & 1) != 0;
         oneFileSystem = (flags & 2) != 0;
+        if (version >= 2) {
+            int n = h.count(1 << 20, "patterns");
+            java.util.List<String> patterns = new java.util.ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                patterns.add(h.text());
+            }
+            try {
+                rules = PathRules.of(patterns);
+            } catch (IllegalArgumentException e) {
+                throw new CorruptSnapshotException(file, Format.MAGIC.length, "a recorded rule is not valid: "
+                        + e.getMessage());
+            }
+        } else {
+            rules = PathRules.NONE;
+        }
         Instant racyFrom = started.minus(racyWindow);
         racyFromSec = racyFrom.getEpochSecond();
         racyFromNsec = racyFrom.getNano();
@@ -281,11 +300,40 @@ public final class Snapshot implements Closeable {
         return backend + " (" + backendReason + ")";
     }
 
-    /** @return the options of the scan: threads asked for, backend asked for, links, filesystems */
+    /** @return the options of the scan, for display: threads asked for, backend asked for, links, filesystems, rules */
     public String options() {
         return "threads=" + (requestedThreads == 0 ? "auto" : requestedThreads) + " backend="
                 + requestedBackend.toLowerCase(java.util.Locale.ROOT) + " follow=" + followSymlinks
-                + " one-file-system=" + oneFileSystem;
+                + " one-file-system=" + oneFileSystem + (rules.isEmpty() ? "" : " exclude=" + rules.patterns());
+    }
+
+    /**
+     * The options the snapshot's scan was made with, to scan the same way again: root, threads and
+     * backend asked for, links followed, one-file-system, rules. (The native buffer size, stat call
+     * and operation timeout are not recorded; these have their defaults.)
+     *
+     * @return the options
+     * @throws IllegalArgumentException when the recorded root is not a valid path here
+     */
+    public ScanOptions scanOptions() {
+        Backend b;
+        try {
+            b = Backend.valueOf(requestedBackend);
+        } catch (IllegalArgumentException e) {
+            b = Backend.AUTO;
+        }
+        return ScanOptions.builder(java.nio.file.Path.of(root)).threads(Math.min(requestedThreads, ScanOptions.MAX_THREADS))
+                .backend(b).followSymlinks(followSymlinks).oneFileSystem(oneFileSystem).rules(rules).build();
+    }
+
+    /**
+     * What the snapshot's scan left out on purpose. An entry these rules exclude is missing from the
+     * snapshot, and the differ does not report it as added or removed.
+     *
+     * @return the rules, {@link PathRules#NONE} when there were none
+     */
+    public PathRules rules() {
+        return rules;
     }
 
     /** @return worker threads the scan used */
@@ -347,7 +395,9 @@ public final class Snapshot implements Closeable {
         /** The path, or a directory above it, could not be read: the snapshot does not know. */
         UNREADABLE,
         /** The path is below a directory the scan did not enter (another filesystem). */
-        NOT_SCANNED
+        NOT_SCANNED,
+        /** The snapshot's {@link #rules()} left the path out: the snapshot does not know. */
+        EXCLUDED
     }
 
     /**
@@ -384,7 +434,7 @@ public final class Snapshot implements Closeable {
             int i = dir.find(name);
             if (i < 0) {
                 return dir.listFailure != null ? new Lookup(Status.UNREADABLE, null, dir.listFailure.at(dirPath))
-                        : new Lookup(Status.ABSENT, null, null);
+                        : absent(path);
             }
             consumed += name.length + 1;
             byte[] here = Arrays.copyOf(path, consumed - 1);
@@ -396,7 +446,7 @@ public final class Snapshot implements Closeable {
                 return new Lookup(Status.FOUND, e.toEntry(here), null);
             }
             if (e.type != EntryType.DIRECTORY) {
-                return new Lookup(Status.ABSENT, null, null);
+                return absent(path);
             }
             switch (dir.ref[i]) {
                 case Format.REF_LISTED -> dir = readDirectory(dir.childOffset[i]);
@@ -409,6 +459,12 @@ public final class Snapshot implements Closeable {
             }
         }
         throw new AssertionError("unreachable");
+    }
+
+    /** Not in the snapshot: left out by its rules, or not there when it was taken. */
+    private Lookup absent(byte[] path) {
+        boolean excluded = rules.excludes(path, false) || rules.excludes(path, true);
+        return new Lookup(excluded ? Status.EXCLUDED : Status.ABSENT, null, null);
     }
 
     private static List<byte[]> split(byte[] path) {

@@ -5,6 +5,8 @@ import dev.fsnap.scan.DirectoryListing;
 import dev.fsnap.scan.DirectoryVisitor;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryType;
+import dev.fsnap.scan.EntryVisitor;
+import dev.fsnap.scan.ScanListener;
 import dev.fsnap.scan.Operation;
 import dev.fsnap.scan.ScanError;
 import dev.fsnap.scan.ScanOptions;
@@ -91,6 +93,11 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
         header.varint(options.threads());
         header.string(options.backend().name().getBytes(StandardCharsets.UTF_8));
         header.u8((options.followSymlinks() ? 1 : 0) | (options.oneFileSystem() ? 2 : 0));
+        java.util.List<String> patterns = options.rules().patterns();
+        header.varint(patterns.size());
+        for (String pattern : patterns) {
+            header.string(pattern.getBytes(StandardCharsets.UTF_8));
+        }
         write(Format.MAGIC, 0, Format.MAGIC.length);
         append(Format.HEADER, header, locals.get());
     }
@@ -160,6 +167,63 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
             }
         } catch (IOException ignored) {
             // cleaning up is a courtesy; creating the new file reports real trouble
+        }
+    }
+
+    /**
+     * The listener to scan with when something else must hear of the scan too: it writes this
+     * snapshot, and passes every error on to {@code others}, and every entry when {@code others} is
+     * an {@link EntryVisitor}.
+     *
+     * @param others the other listener; null for none
+     * @return the listener for {@link dev.fsnap.scan.Scanner#start}
+     */
+    public ScanListener listenerWith(ScanListener others) {
+        if (others == null) {
+            return this;
+        }
+        return others instanceof EntryVisitor v ? new WritingVisitor(this, others, v) : new Writing(this, others);
+    }
+
+    /** Writes the snapshot and tells another listener of the errors. */
+    private static class Writing implements DirectoryVisitor {
+        private final SnapshotWriter writer;
+        private final ScanListener others;
+
+        Writing(SnapshotWriter writer, ScanListener others) {
+            this.writer = writer;
+            this.others = others;
+        }
+
+        @Override
+        public void root(Entry root) {
+            writer.root(root);
+        }
+
+        @Override
+        public Object directory(DirectoryListing listing) {
+            return writer.directory(listing);
+        }
+
+        @Override
+        public void error(ScanError error) {
+            writer.error(error);
+            others.error(error);
+        }
+    }
+
+    /** Writes the snapshot and hands every entry to a visitor. */
+    private static final class WritingVisitor extends Writing implements EntryVisitor {
+        private final EntryVisitor entries;
+
+        WritingVisitor(SnapshotWriter writer, ScanListener others, EntryVisitor entries) {
+            super(writer, others);
+            this.entries = entries;
+        }
+
+        @Override
+        public void visit(Entry entry) {
+            entries.visit(entry);
         }
     }
 

@@ -110,14 +110,14 @@ class CorruptionTest {
 
     @Test
     void anotherFormatVersionIsIncompatibleNotCorrupt() throws Exception {
-        // Rewrite the header block with version 2 and a valid checksum.
+        // Rewrite the header block with the next version and a valid checksum.
         int at = Format.MAGIC.length;
         assertEquals(Format.HEADER, bytes[at]);
         int bodyLength = bytes[at + 1]; // the header is shorter than 128 bytes: a one-byte length
         assertTrue(bodyLength > 0);
         byte[] b = bytes.clone();
         assertEquals(Format.VERSION, b[at + 2]);
-        b[at + 2] = 2;
+        b[at + 2] = Format.VERSION + 1;
         CRC32C crc = new CRC32C();
         crc.update(b, at, 2 + bodyLength);
         int c = (int) crc.getValue();
@@ -126,10 +126,10 @@ class CorruptionTest {
         b[end + 1] = (byte) (c >>> 8);
         b[end + 2] = (byte) (c >>> 16);
         b[end + 3] = (byte) (c >>> 24);
-        Path f = dir.resolve("v2");
+        Path f = dir.resolve("next-version");
         Files.write(f, b);
         IncompatibleSnapshotException e = assertThrows(IncompatibleSnapshotException.class, () -> readAll(f));
-        assertTrue(e.getMessage().contains("version 2 is not supported"), e.getMessage());
+        assertTrue(e.getMessage().contains("version " + (Format.VERSION + 1) + " is not supported"), e.getMessage());
     }
 
     @Test

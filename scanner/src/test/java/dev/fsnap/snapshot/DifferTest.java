@@ -44,13 +44,13 @@ class DifferTest {
     }
 
     private static String line(Change c) {
-        String s = c.kind().marker() + " " + (c.from() != null ? Snapshots.key(c.from()) + " -> " : "")
+        String s = c.kind().marker() + " " + (c instanceof Change.Moved m ? Snapshots.key(m.from()) + " -> " : "")
                 + Snapshots.key(c.path());
         if (!c.fields().isEmpty()) {
             s += " " + c.fields().stream().map(Field::label).collect(Collectors.joining(","));
         }
-        if (c.error() != null) {
-            s += " " + c.error().code() + " in " + c.side();
+        if (c instanceof Change.Unreadable u) {
+            s += " " + u.error().code() + " in " + u.side().label();
         }
         return s;
     }

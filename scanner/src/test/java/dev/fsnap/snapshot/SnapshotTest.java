@@ -179,4 +179,25 @@ class SnapshotTest {
     static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
+
+    /** A snapshot written by the release before rules were recorded (format version 1) still reads. */
+    @Test
+    void aVersionOneSnapshotIsStillRead() throws Exception {
+        Path v1 = dir.resolve("version-1.snap");
+        try (var in = SnapshotTest.class.getResourceAsStream("version-1.snap")) {
+            Files.copy(in, v1);
+        }
+        try (Snapshot s = Snapshot.open(v1)) {
+            assertTrue(s.rules().isEmpty());
+            assertEquals(4, s.entries());
+            List<String> walked = new ArrayList<>();
+            s.walk(e -> walked.add(e.displayPath() + " " + e.type().label() + " " + e.size()));
+            assertEquals(List.of(". dir 4096", "empty file 0", "sub dir 4096", "sub/hello.txt file 5"), walked);
+            assertEquals(java.time.Instant.parse("2025-01-01T00:00:00Z"),
+                    s.lookup("sub/hello.txt".getBytes(StandardCharsets.UTF_8)).entry().mtime());
+            try (Snapshot same = Snapshot.open(v1)) {
+                assertEquals(0, Differ.compare(s, same, c -> { }).differences());
+            }
+        }
+    }
 }

@@ -1,0 +1,171 @@
+package dev.fsnap.snapshot;
+
+import dev.fsnap.scan.Entry;
+import dev.fsnap.scan.EntryType;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * What an incremental backup must read: the regular files added or modified between two
+ * snapshots, and those whose change the old snapshot could not have seen (racy), in a stable order
+ * (path bytes, unsigned), with their sizes. Also what it must know without reading: files moved,
+ * entries removed, and what could not be read (nothing is known of those; a backup should not
+ * take their absence as a deletion).
+ *
+ * <p>A plan holds the changes in memory, not the tree.
+ */
+public final class ReadPlan {
+    /** Why a file is to be read. */
+    public enum Reason {
+        /** New since the old snapshot. */
+        ADDED,
+        /** Its metadata changed (size, mtime, ctime, inode, mode, owner, or it became a file). */
+        MODIFIED,
+        /** Unchanged metadata, but read inside the old scan's time window: a change may not show. */
+        RACY
+    }
+
+    /**
+     * One file to read.
+     *
+     * @param entry the file as the new snapshot saw it ({@link Entry#path()}, {@link Entry#size()})
+     * @param reason why it is to be read
+     */
+    public record FileToRead(Entry entry, Reason reason) {
+        /**
+         * Checks.
+         *
+         * @param entry the file as the new snapshot saw it ({@link Entry#path()}, {@link Entry#size()})
+         * @param reason why it is to be read
+         * @throws NullPointerException when a component is null
+         */
+        public FileToRead {
+            Objects.requireNonNull(entry, "entry");
+            Objects.requireNonNull(reason, "reason");
+        }
+
+        /** @return the path relative to the root, raw bytes */
+        public byte[] path() {
+            return entry.path();
+        }
+
+        /** @return the size in bytes the snapshot recorded */
+        public long size() {
+            return entry.size();
+        }
+    }
+
+    private static final Comparator<FileToRead> BY_PATH = (a, b) -> Arrays.compareUnsigned(a.entry.path(), b.entry.path());
+
+    private final List<FileToRead> files;
+    private final List<Change.Moved> moved;
+    private final List<Change.Removed> removed;
+    private final List<Change.Unreadable> unreadable;
+    private final long bytes;
+
+    private ReadPlan(List<FileToRead> files, List<Change.Moved> moved, List<Change.Removed> removed,
+                     List<Change.Unreadable> unreadable) {
+        files.sort(BY_PATH);
+        this.files = Collections.unmodifiableList(files);
+        this.moved = Collections.unmodifiableList(moved);
+        this.removed = Collections.unmodifiableList(removed);
+        this.unreadable = Collections.unmodifiableList(unreadable);
+        long sum = 0;
+        for (FileToRead f : files) {
+            sum += f.size();
+        }
+        this.bytes = sum;
+    }
+
+    /**
+     * The plan from one snapshot to the next.
+     *
+     * @param old the last backup's snapshot
+     * @param now tonight's snapshot
+     * @return the plan
+     * @throws IOException when a block of either snapshot is damaged ({@link CorruptSnapshotException})
+     */
+    public static ReadPlan between(Snapshot old, Snapshot now) throws IOException {
+        List<FileToRead> files = new ArrayList<>();
+        List<Change.Moved> moved = new ArrayList<>();
+        List<Change.Removed> removed = new ArrayList<>();
+        List<Change.Unreadable> unreadable = new ArrayList<>();
+        Differ.compare(old, now, c -> {
+            if (c instanceof Change.Added a && isFile(a.after())) {
+                files.add(new FileToRead(a.after(), Reason.ADDED));
+            } else if (c instanceof Change.Modified m && isFile(m.after())) {
+                files.add(new FileToRead(m.after(), Reason.MODIFIED));
+            } else if (c instanceof Change.Racy r && isFile(r.after())) {
+                files.add(new FileToRead(r.after(), Reason.RACY));
+            } else if (c instanceof Change.Moved m) {
+                moved.add(m);
+            } else if (c instanceof Change.Removed r) {
+                removed.add(r);
+            } else if (c instanceof Change.Unreadable u) {
+                unreadable.add(u);
+            }
+        });
+        return new ReadPlan(files, moved, removed, unreadable);
+    }
+
+    /**
+     * The plan of a first backup: every regular file of the snapshot, as added.
+     *
+     * @param now the snapshot
+     * @return the plan; what the snapshot could not read is in {@link #unreadable()}
+     * @throws IOException when a block of the snapshot is damaged
+     */
+    public static ReadPlan everything(Snapshot now) throws IOException {
+        List<FileToRead> files = new ArrayList<>();
+        List<Change.Unreadable> unreadable = new ArrayList<>();
+        now.walk(new Snapshot.Visitor() {
+            @Override
+            public void entry(Entry entry) {
+                if (isFile(entry)) {
+                    files.add(new FileToRead(entry, Reason.ADDED));
+                }
+            }
+
+            @Override
+            public void unreadable(dev.fsnap.scan.ScanError error) {
+                unreadable.add(new Change.Unreadable(error.path(), error, Change.Side.NEW));
+            }
+        });
+        return new ReadPlan(files, new ArrayList<>(), new ArrayList<>(), unreadable);
+    }
+
+    private static boolean isFile(Entry e) {
+        return e.type() == EntryType.FILE;
+    }
+
+    /** @return the files to read, in path order (bytes, unsigned) */
+    public List<FileToRead> files() {
+        return files;
+    }
+
+    /** @return the sum of the sizes of {@link #files()} */
+    public long bytes() {
+        return bytes;
+    }
+
+    /** @return files and directories found at another path: the same content, nothing to read */
+    public List<Change.Moved> moved() {
+        return moved;
+    }
+
+    /** @return entries gone since the old snapshot */
+    public List<Change.Removed> removed() {
+        return removed;
+    }
+
+    /** @return what either snapshot could not read: not known to be unchanged, nor to be gone */
+    public List<Change.Unreadable> unreadable() {
+        return unreadable;
+    }
+}

@@ -1,0 +1,333 @@
+package dev.fsnap.library;
+
+import dev.fsnap.scan.Backend;
+import dev.fsnap.scan.Entry;
+import dev.fsnap.scan.EntryType;
+import dev.fsnap.scan.EntryVisitor;
+import dev.fsnap.scan.Scan;
+import dev.fsnap.scan.ScanError;
+import dev.fsnap.scan.ScanOptions;
+import dev.fsnap.scan.ScanProgress;
+import dev.fsnap.scan.ScanStream;
+import dev.fsnap.scan.ScanSummary;
+import dev.fsnap.scan.Scanner;
+import dev.fsnap.snapshot.Change;
+import dev.fsnap.snapshot.CorruptSnapshotException;
+import dev.fsnap.snapshot.Differ;
+import dev.fsnap.snapshot.Field;
+import dev.fsnap.snapshot.ReadPlan;
+import dev.fsnap.snapshot.Snapshot;
+import dev.fsnap.snapshot.SnapshotScan;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The library as a backup tool uses it: exported API only (a boundary test compiles this package
+ * against the modules to hold it to that), real trees on disk.
+ */
+class LibraryTest {
+    private static final FileTime LONG_AGO = FileTime.from(Instant.parse("2025-01-01T00:00:00Z"));
+
+    private static Path file(Path root, String relative, String content) throws IOException {
+        Path f = root.resolve(relative);
+        Files.createDirectories(f.getParent());
+        Files.writeString(f, content);
+        Files.setLastModifiedTime(f, LONG_AGO);
+        return f;
+    }
+
+    /** docs/a.txt, docs/b.log, src/Main.java, src/build/out.o, loop -> . */
+    private static Path tree(Path dir) throws IOException {
+        Path root = dir.resolve("tree");
+        file(root, "docs/a.txt", "alpha");
+        file(root, "docs/b.log", "bravo");
+        file(root, "src/Main.java", "class Main {}");
+        file(root, "src/build/out.o", "object");
+        Files.createSymbolicLink(root.resolve("loop"), Path.of("."));
+        return root;
+    }
+
+    private static Set<String> paths(Stream<Entry> entries) {
+        return entries.map(Entry::displayPath).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    @Test
+    void scanWithOptionsDeliversEntriesErrorsAndASummary(@TempDir Path dir) throws Exception {
+        Path root = tree(dir);
+        ScanOptions options = ScanOptions.builder(root).threads(3).backend(Backend.NATIVE).oneFileSystem(true)
+                .followSymlinks(true).opTimeout(Duration.ofSeconds(5))
+                .exclude("*.log").exclude("build/").include("keep.log").build();
+        List<Entry> entries = Collections.synchronizedList(new ArrayList<>());
+        List<ScanError> errors = Collections.synchronizedList(new ArrayList<>());
+        ScanSummary summary = Scanner.of(options).scan(new EntryVisitor() {
+            @Override
+            public void visit(Entry entry) {
+                entries.add(entry);
+            }
+
+            @Override
+            public void error(ScanError error) {
+                errors.add(error);
+            }
+        });
+        assertEquals(Set.of(".", "docs", "docs/a.txt", "src", "src/Main.java", "loop"), paths(entries.stream()));
+        assertEquals(1, errors.size(), () -> "errors: " + errors);
+        assertEquals("loop", errors.get(0).displayPath());
+        assertEquals("ELOOP", errors.get(0).code());
+        assertEquals(6, summary.entries());
+        assertEquals(1, summary.errors());
+        assertEquals(5 + 13, summary.bytes());
+        assertEquals(3, summary.threads());
+        assertEquals(Backend.NATIVE, summary.backend());
+        assertFalse(summary.complete());
+        Entry a = entries.stream().filter(e -> e.displayPath().equals("docs/a.txt")).findFirst().orElseThrow();
+        assertEquals(EntryType.FILE, a.type());
+        assertEquals(5, a.size());
+        assertEquals(LONG_AGO.toInstant(), a.mtime());
+        assertEquals("docs/a.txt", new String(a.path(), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void theSameScanAsAStreamWithTheSummaryAtTheEnd(@TempDir Path dir) throws Exception {
+        Path root = tree(dir);
+        for (Backend backend : List.of(Backend.NATIVE, Backend.NIO)) {
+            ScanOptions options = ScanOptions.builder(root).backend(backend).exclude("src/").build();
+            List<ScanError> errors = new ArrayList<>();
+            try (ScanStream scan = Scanner.of(options).stream(errors::add)) {
+                assertEquals(Set.of(".", "docs", "docs/a.txt", "docs/b.log", "loop"), paths(scan.entries()));
+                ScanSummary summary = scan.await();
+                assertEquals(5, summary.entries());
+                assertEquals(backend, summary.backend());
+                assertFalse(summary.cancelled());
+                assertThrows(IllegalStateException.class, scan::entries, "a stream is taken once");
+            }
+            assertTrue(errors.isEmpty(), () -> "errors: " + errors);
+        }
+    }
+
+    @Test
+    void closingAStreamEarlyCancelsTheScan(@TempDir Path dir) throws Exception {
+        Path root = Files.createDirectories(dir.resolve("wide"));
+        for (int i = 0; i < 8000; i++) {
+            Files.createFile(root.resolve("f" + i));
+        }
+        try (ScanStream scan = Scanner.of(ScanOptions.builder(root).build()).stream(null)) {
+            try (Stream<Entry> entries = scan.entries()) {
+                assertEquals(10, entries.limit(10).count());
+            }
+            ScanSummary summary = scan.await();
+            assertTrue(summary.cancelled(), "the scan waits for the stream, so it cannot have finished");
+            assertTrue(summary.entries() < 8001, () -> summary.entries() + " entries");
+        }
+    }
+
+    @Test
+    void cancelFromAnotherThreadAndWatchProgress(@TempDir Path dir) throws Exception {
+        Path root = dir.resolve("big");
+        for (int d = 0; d < 40; d++) {
+            for (int i = 0; i < 100; i++) {
+                file(root, "d" + d + "/f" + i, "0123456789");
+            }
+        }
+        CountDownLatch halfway = new CountDownLatch(1);
+        CountDownLatch released = new CountDownLatch(1);
+        Scan scan = Scanner.of(ScanOptions.builder(root).threads(2).build()).start((EntryVisitor) entry -> {
+            if (entry.displayPath().equals("d0/f50") || entry.displayPath().equals("d1/f50")) {
+                halfway.countDown();
+                try {
+                    released.await(10, TimeUnit.SECONDS); // a slow consumer: the scan waits for it
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        assertTrue(halfway.await(10, TimeUnit.SECONDS));
+        ScanProgress p = scan.progress();
+        assertTrue(p.entries() > 0 && p.entries() < 4041, () -> "progress " + p);
+        assertTrue(p.bytes() > 0 && p.bytes() % 10 == 0, () -> "progress " + p);
+        assertTrue(p.directoriesWaiting() >= 0 && p.errors() == 0, () -> "progress " + p);
+        Thread canceller = new Thread(scan::cancel);
+        canceller.start();
+        canceller.join();
+        released.countDown();
+        ScanSummary summary = scan.await();
+        assertTrue(summary.cancelled());
+        assertTrue(summary.entries() < 4041, () -> summary.entries() + " entries");
+    }
+
+    @Test
+    void writeAndOpenASnapshotIterateLookUpAndReadItsMetadata(@TempDir Path dir) throws Exception {
+        Path root = tree(dir);
+        Path target = dir.resolve("tree.snap");
+        Instant before = Instant.now();
+        ScanOptions options = ScanOptions.builder(root).followSymlinks(true).exclude("*.log").build();
+        ScanSummary summary = SnapshotScan.take(options, target, null);
+        assertEquals(8, summary.entries());
+        try (Snapshot s = Snapshot.open(target)) {
+            assertEquals(root.toAbsolutePath().toString(), s.root());
+            assertFalse(s.started().isBefore(before.minusSeconds(1)));
+            assertFalse(s.finished().isBefore(s.started()));
+            assertEquals(8, s.entries());
+            assertEquals(List.of("*.log"), s.rules().patterns());
+            assertEquals(options.rules(), s.scanOptions().rules());
+            assertTrue(s.scanOptions().followSymlinks());
+            List<ScanError> unreadable = s.unreadable();
+            assertEquals(1, unreadable.size());
+            assertEquals("loop", unreadable.get(0).displayPath());
+
+            List<Entry> walked = new ArrayList<>();
+            s.walk(walked::add);
+            assertEquals(List.of(".", "docs", "docs/a.txt", "loop", "src", "src/Main.java", "src/build",
+                    "src/build/out.o"), walked.stream().map(Entry::displayPath).toList(), "depth first, in name order");
+
+            Snapshot.Lookup found = s.lookup("src/Main.java".getBytes(StandardCharsets.UTF_8));
+            assertEquals(Snapshot.Status.FOUND, found.status());
+            assertEquals(13, found.entry().size());
+            assertEquals(Snapshot.Status.ABSENT, s.lookup("src/Other.java".getBytes(StandardCharsets.UTF_8)).status());
+            assertEquals(Snapshot.Status.EXCLUDED, s.lookup("docs/b.log".getBytes(StandardCharsets.UTF_8)).status(),
+                    "the snapshot does not know what its rules left out");
+            Snapshot.Lookup below = s.lookup("loop/docs".getBytes(StandardCharsets.UTF_8));
+            assertEquals(Snapshot.Status.UNREADABLE, below.status());
+            assertEquals("ELOOP", below.error().code());
+        }
+    }
+
+    @Test
+    void aCancelledSnapshotScanLeavesThePreviousFile(@TempDir Path dir) throws Exception {
+        Path root = tree(dir);
+        Path target = dir.resolve("tree.snap");
+        SnapshotScan.take(ScanOptions.builder(root).build(), target, null);
+        byte[] previous = Files.readAllBytes(target);
+        file(root, "docs/new.txt", "new");
+        try (SnapshotScan scan = SnapshotScan.start(ScanOptions.builder(root).build(), target, null)) {
+            scan.cancel();
+            assertTrue(scan.await().cancelled());
+        }
+        assertTrue(java.util.Arrays.equals(previous, Files.readAllBytes(target)));
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(Set.of("tree", "tree.snap"), files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()),
+                    "no temporary file left behind");
+        }
+    }
+
+    @Test
+    void diffTwoSnapshotsAsAStreamOfChanges(@TempDir Path dir) throws Exception {
+        Path root = tree(dir);
+        Files.delete(root.resolve("loop"));
+        Path old = dir.resolve("old.snap");
+        Path next = dir.resolve("new.snap");
+        SnapshotScan.take(ScanOptions.builder(root).build(), old, null);
+        Files.writeString(root.resolve("docs/a.txt"), "alpha, longer");
+        Files.move(root.resolve("src/Main.java"), root.resolve("Main.java"));
+        Files.delete(root.resolve("docs/b.log"));
+        Files.writeString(root.resolve("docs/c.txt"), "charlie");
+        SnapshotScan.take(ScanOptions.builder(root).build(), next, null);
+
+        try (Snapshot a = Snapshot.open(old); Snapshot b = Snapshot.open(next);
+             Stream<Change> changes = Differ.changes(a, b)) {
+            List<Change> all = changes.toList();
+            // Files unchanged since the old scan read them inside its own time window: not differences, but shown.
+            assertEquals(List.of("src/build", "src/build/out.o"), all.stream().filter(c -> c instanceof Change.Racy)
+                    .map(Change::displayPath).toList());
+            List<Change> files = all.stream().filter(c -> !(c instanceof Change.Racy))
+                    .filter(c -> c.after() == null || c.after().type() != EntryType.DIRECTORY).toList();
+            assertEquals(4, files.size(), () -> "changes: " + files);
+            for (Change c : files) {
+                if (c instanceof Change.Modified m) {
+                    assertEquals("docs/a.txt", m.displayPath());
+                    assertTrue(m.fields().containsAll(Set.of(Field.SIZE, Field.MTIME)), () -> "fields " + m.fields());
+                    assertTrue(m.racy(), "written just before the scan: a change in the same tick would not show");
+                } else if (c instanceof Change.Moved m) {
+                    assertEquals("src/Main.java", new String(m.from(), StandardCharsets.UTF_8));
+                    assertEquals("Main.java", m.displayPath());
+                } else if (c instanceof Change.Removed r) {
+                    assertEquals("docs/b.log", r.displayPath());
+                    assertNull(r.after());
+                    assertFalse(r.racy());
+                } else if (c instanceof Change.Added ad) {
+                    assertEquals("docs/c.txt", ad.displayPath());
+                    assertEquals(7, ad.after().size());
+                    assertTrue(ad.racy());
+                } else {
+                    throw new AssertionError("unexpected " + c);
+                }
+            }
+        }
+    }
+
+    @Test
+    void diffASnapshotAgainstALiveScanIgnoringWhatEitherLeftOut(@TempDir Path dir) throws Exception {
+        Path root = tree(dir);
+        Files.delete(root.resolve("loop"));
+        Path old = dir.resolve("old.snap");
+        SnapshotScan.take(ScanOptions.builder(root).exclude("*.log").build(), old, null);
+        file(root, "docs/more.log", "more");
+        file(root, "docs/d.txt", "delta");
+        try (Snapshot last = Snapshot.open(old)) {
+            // Tonight: the same options as last night, minus the rule, into a new snapshot.
+            Path next = dir.resolve("next.snap");
+            ScanOptions tonight = ScanOptions.builder(root).build();
+            SnapshotScan.take(tonight, next, null);
+            try (Snapshot now = Snapshot.open(next); Stream<Change> changes = Differ.changes(last, now)) {
+                List<String> added = changes.filter(c -> c instanceof Change.Added).map(Change::displayPath).toList();
+                assertEquals(List.of("docs/d.txt"), added, "the .log files were left out last night: not added");
+            }
+            ReadPlan plan;
+            try (Snapshot now = Snapshot.open(next)) {
+                plan = ReadPlan.between(last, now);
+            }
+            assertEquals(List.of("docs/a.txt", "docs/d.txt", "src/Main.java", "src/build/out.o"),
+                    plan.files().stream().map(f -> f.entry().displayPath()).toList(), "path order");
+            assertEquals(ReadPlan.Reason.ADDED, plan.files().get(1).reason());
+            assertEquals(ReadPlan.Reason.RACY, plan.files().get(0).reason(),
+                    "unchanged, but last night read it within its own time window (its ctime)");
+            assertEquals(5 + 5 + 13 + 6, plan.bytes());
+        }
+    }
+
+    @Test
+    void badInputIsRefusedWithMessagesThatNameIt(@TempDir Path dir) throws Exception {
+        IllegalArgumentException threads = assertThrows(IllegalArgumentException.class,
+                () -> ScanOptions.builder(dir).threads(-1));
+        assertEquals("threads must be between 1 and 1024 (or 0 for automatic), not -1", threads.getMessage());
+        IllegalArgumentException pattern = assertThrows(IllegalArgumentException.class,
+                () -> ScanOptions.builder(dir).exclude("a[b"));
+        assertTrue(pattern.getMessage().startsWith("pattern 'a[b': the [ at character 2 is never closed"),
+                pattern.getMessage());
+        Path missing = dir.resolve("missing");
+        NoSuchFileException nsf = assertThrows(NoSuchFileException.class,
+                () -> Scanner.of(ScanOptions.builder(missing).build()).scan(null));
+        assertEquals(missing.toString(), nsf.getFile());
+        Path text = Files.writeString(dir.resolve("notes.txt"), "not a snapshot at all, but long enough to look");
+        CorruptSnapshotException corrupt = assertThrows(CorruptSnapshotException.class, () -> Snapshot.open(text));
+        assertEquals(text, corrupt.file());
+        assertTrue(corrupt.getMessage().startsWith(text.toString()), corrupt.getMessage());
+        assertInstanceOf(NoSuchFileException.class, assertThrows(IOException.class,
+                () -> Snapshot.open(dir.resolve("none.snap"))));
+    }
+}
