@@ -12,6 +12,7 @@ public final class CorruptSnapshotException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;
+    /** The byte offset of the damaged block. */
     private final long offset;
 
     CorruptSnapshotException(Path file, long offset, String reason) {
