@@ -53,6 +53,38 @@ public final class Handoff<T> {
         offer(END);
     }
 
+    /** The work of a producer thread; what it throws ends the stream with that failure. */
+    @FunctionalInterface
+    public interface Producer {
+        /**
+         * Produces, through {@link #put}, until done or until {@code put} returns false.
+         *
+         * @throws Exception why it stopped early
+         */
+        void run() throws Exception;
+    }
+
+    /**
+     * Runs a producer on a daemon thread of its own, then {@link #end ends} the stream with what it
+     * threw, if anything.
+     *
+     * @param name the thread's name
+     * @param producer the work
+     */
+    public void produce(String name, Producer producer) {
+        Thread t = new Thread(() -> {
+            Throwable failure = null;
+            try {
+                producer.run();
+            } catch (Throwable e) {
+                failure = e;
+            }
+            end(failure);
+        }, name);
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** @return whether the consumer has closed the stream */
     public boolean isClosed() {
         return closed;

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -37,10 +38,17 @@ public final class PathRules {
 
     private final List<String> patterns;
     private final Rule[] rules;
+    /** Whether some rule matches from the root, and so needs an entry's whole path rather than its name. */
+    private final boolean anyAnchored;
 
     private PathRules(List<String> patterns, Rule[] rules) {
         this.patterns = patterns;
         this.rules = rules;
+        boolean anchored = false;
+        for (Rule r : rules) {
+            anchored |= r.anchored;
+        }
+        this.anyAnchored = anchored;
     }
 
     /**
@@ -58,7 +66,7 @@ public final class PathRules {
         for (int i = 0; i < rules.length; i++) {
             rules[i] = Rule.compile(copy.get(i));
         }
-        return rules.length == 0 ? NONE : new PathRules(copy, rules);
+        return create(copy, rules);
     }
 
     /**
@@ -74,6 +82,7 @@ public final class PathRules {
     public static PathRules read(Path file) throws IOException {
         List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         List<String> patterns = new ArrayList<>();
+        List<Rule> rules = new ArrayList<>();
         for (int n = 0; n < lines.size(); n++) {
             String line = lines.get(n);
             if (line.endsWith("\r")) {
@@ -83,13 +92,13 @@ public final class PathRules {
                 continue;
             }
             try {
-                Rule.compile(line);
+                rules.add(Rule.compile(line));
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ", line " + (n + 1) + ": " + e.getMessage(), e);
             }
             patterns.add(line);
         }
-        return of(patterns);
+        return create(List.copyOf(patterns), rules.toArray(new Rule[0]));
     }
 
     /**
@@ -107,7 +116,13 @@ public final class PathRules {
         }
         List<String> all = new ArrayList<>(patterns);
         all.addAll(more.patterns);
-        return of(all);
+        Rule[] both = Arrays.copyOf(rules, rules.length + more.rules.length);
+        System.arraycopy(more.rules, 0, both, rules.length, more.rules.length);
+        return create(List.copyOf(all), both);
+    }
+
+    private static PathRules create(List<String> patterns, Rule[] rules) {
+        return rules.length == 0 ? NONE : new PathRules(patterns, rules);
     }
 
     /** @return the patterns as given, in order ({@code !} marking exceptions) */
@@ -154,6 +169,9 @@ public final class PathRules {
 
     /** A name in a directory: used by the scan, which already knows no ancestor is excluded. */
     boolean excludesName(byte[] parent, byte[] names, int offset, int length, boolean directory) {
+        if (!anyAnchored) {
+            return decide(names, offset, offset + length, directory); // the name alone: no path built
+        }
         byte[] path = Paths.child(parent, names, offset, length);
         return decide(path, path.length - length, path.length, directory);
     }

@@ -25,7 +25,7 @@ public final class ScanOptions {
     private final PathRules rules;
 
     private ScanOptions(Builder b) {
-        this.rules = PathRules.of(b.patterns);
+        this.rules = b.rules;
         this.statCall = b.statCall;
         this.opTimeout = b.opTimeout;
         this.root = b.root;
@@ -62,7 +62,7 @@ public final class ScanOptions {
         b.bufferSize = bufferSize;
         b.statCall = statCall;
         b.opTimeout = opTimeout;
-        b.patterns.addAll(rules.patterns());
+        b.rules = rules;
         return b;
     }
 
@@ -137,7 +137,7 @@ public final class ScanOptions {
         private int bufferSize = DEFAULT_BUFFER_SIZE;
         private StatCall statCall = StatCall.FSTATAT;
         private java.time.Duration opTimeout = DEFAULT_OP_TIMEOUT;
-        private final java.util.List<String> patterns = new java.util.ArrayList<>();
+        private PathRules rules = PathRules.NONE;
 
         private Builder(Path root) {
             this.root = root;
@@ -252,8 +252,7 @@ public final class ScanOptions {
          * @throws NullPointerException when null
          */
         public Builder exclude(String pattern) {
-            PathRules.of(java.util.List.of(pattern));
-            patterns.add(pattern);
+            rules = rules.and(PathRules.of(java.util.List.of(pattern)));
             return this;
         }
 
@@ -278,7 +277,7 @@ public final class ScanOptions {
          * @throws NullPointerException when null
          */
         public Builder rules(PathRules rules) {
-            patterns.addAll(rules.patterns());
+            this.rules = this.rules.and(rules);
             return this;
         }
 

@@ -436,14 +436,7 @@ final class ScanRun implements Scan {
             if (thrown != null) {
                 throw thrown;
             }
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
+            throw unchecked(e.getCause());
         } finally {
             if (endNanos == 0) {
                 endNanos = System.nanoTime();
@@ -460,6 +453,17 @@ final class ScanRun implements Scan {
         }
         return new ScanSummary(entries.sum(), directories.sum(), errors.sum(), bytes.sum(),
                 Duration.ofNanos(endNanos - startNanos), access.backend(), backendReason, threads, threadsReason, cancelled);
+    }
+
+    /** What a scan's failure is rethrown as: itself when unchecked, else wrapped. */
+    static RuntimeException unchecked(Throwable cause) {
+        if (cause instanceof RuntimeException re) {
+            return re;
+        }
+        if (cause instanceof Error err) {
+            throw err;
+        }
+        return new IllegalStateException(cause);
     }
 
     /**

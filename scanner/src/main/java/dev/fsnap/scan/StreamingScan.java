@@ -36,18 +36,14 @@ final class StreamingScan implements ScanStream {
             }
         });
         s.run.start();
-        Thread end = new Thread(() -> {
-            Throwable failure = null;
+        s.handoff.produce("fsnap-stream-end", () -> {
             try {
                 s.result.complete(s.run.await());
-            } catch (Throwable t) {
-                failure = t;
-                s.result.completeExceptionally(t);
+            } catch (Throwable e) {
+                s.result.completeExceptionally(e);
+                throw e;
             }
-            s.handoff.end(failure);
-        }, "fsnap-stream-end");
-        end.setDaemon(true);
-        end.start();
+        });
         return s;
     }
 
@@ -81,14 +77,7 @@ final class StreamingScan implements ScanStream {
         try {
             return result.get();
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(cause);
+            throw ScanRun.unchecked(e.getCause());
         }
     }
 

@@ -122,8 +122,7 @@ public final class Differ {
      */
     public static java.util.stream.Stream<Change> changes(Snapshot old, Snapshot now) {
         dev.fsnap.internal.Handoff<Change> handoff = new dev.fsnap.internal.Handoff<>(1024);
-        Thread producer = new Thread(() -> {
-            Throwable failure = null;
+        handoff.produce("fsnap-diff-stream", () -> {
             try {
                 compare(old, now, c -> {
                     if (!handoff.put(c)) {
@@ -132,13 +131,8 @@ public final class Differ {
                 });
             } catch (Stopped stopped) {
                 // the stream was closed
-            } catch (Throwable t) {
-                failure = t;
             }
-            handoff.end(failure);
-        }, "fsnap-diff-stream");
-        producer.setDaemon(true);
-        producer.start();
+        });
         return handoff.stream(null);
     }
 
