@@ -36,6 +36,14 @@ class ExcludeTest {
         assertEquals(0, r.status(), r.err());
         assertEquals(List.of(".", "src", "src/a.c", "src/keep.o"), paths(r));
         assertTrue(r.err().contains("4 entries"), r.err());
+
+        // A pattern with a slash matches from the root: the whole path, not the name.
+        Files.createDirectories(root.resolve("cache/src"));
+        Files.writeString(root.resolve("cache/src/a.c"), "int c;");
+        CliTest.Run anchored = CliTest.fsnap("scan", root.toString(), "--json", "--exclude", "/src/a.*");
+        assertEquals(0, anchored.status(), anchored.err());
+        assertEquals(List.of(".", "cache", "cache/deep", "cache/deep/blob", "cache/src", "cache/src/a.c", "src",
+                "src/keep.o"), paths(anchored));
     }
 
     @Test

@@ -330,4 +330,34 @@ class LibraryTest {
         assertInstanceOf(NoSuchFileException.class, assertThrows(IOException.class,
                 () -> Snapshot.open(dir.resolve("none.snap"))));
     }
+
+    @Test
+    void aStreamReaderThatIsInterruptedIsToldAndTheScanStops(@TempDir Path dir) throws Exception {
+        Path root = tree(dir);
+        try (ScanStream scan = Scanner.of(ScanOptions.builder(root).build()).stream(null)) {
+            java.util.Iterator<Entry> entries = scan.entries().iterator();
+            Thread.currentThread().interrupt();
+            java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class, entries::hasNext);
+            assertInstanceOf(java.io.InterruptedIOException.class, e.getCause());
+            assertTrue(Thread.interrupted(), "the interrupt is kept for the caller");
+        }
+    }
+
+    @Test
+    void aSnapshotScanThatCannotStartSaysWhyAndLeavesNothing(@TempDir Path dir) throws Exception {
+        Path root = tree(dir);
+        Path missingRoot = dir.resolve("gone");
+        Path target = dir.resolve("out.snap");
+        NoSuchFileException noRoot = assertThrows(NoSuchFileException.class,
+                () -> SnapshotScan.take(ScanOptions.builder(missingRoot).build(), target, null));
+        assertEquals(missingRoot.toString(), noRoot.getFile());
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(Set.of("tree"), files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()),
+                    "neither a snapshot nor its temporary file");
+        }
+        Path nowhere = dir.resolve("no-such-dir").resolve("out.snap");
+        NoSuchFileException noDir = assertThrows(NoSuchFileException.class,
+                () -> SnapshotScan.take(ScanOptions.builder(root).build(), nowhere, null));
+        assertTrue(noDir.getFile().startsWith(nowhere.getParent().toString()), noDir.getFile());
+    }
 }

@@ -116,6 +116,8 @@ class PathRulesTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> rules("")).getMessage().contains("empty"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> rules("/")).getMessage().contains("empty"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> rules("x\\")).getMessage().contains("lone \\"));
+        assertEquals("pattern 'a\0b' holds a NUL byte, which no name can",
+                assertThrows(IllegalArgumentException.class, () -> rules("a\0b")).getMessage());
         assertThrows(NullPointerException.class, () -> ScanOptions.builder(Path.of("/")).exclude(null));
     }
 

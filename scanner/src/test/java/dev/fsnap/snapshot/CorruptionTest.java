@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -108,16 +109,12 @@ class CorruptionTest {
         assertThrows(CorruptSnapshotException.class, () -> readAll(f));
     }
 
-    @Test
-    void anotherFormatVersionIsIncompatibleNotCorrupt() throws Exception {
-        // Rewrite the header block with the next version and a valid checksum.
+    /** Writes {@code b} to a file after giving its header block (shorter than 128 bytes) a valid checksum again. */
+    private Path withHeaderChecksum(byte[] b, String name) throws IOException {
         int at = Format.MAGIC.length;
-        assertEquals(Format.HEADER, bytes[at]);
-        int bodyLength = bytes[at + 1]; // the header is shorter than 128 bytes: a one-byte length
+        assertEquals(Format.HEADER, b[at]);
+        int bodyLength = b[at + 1]; // the header is shorter than 128 bytes: a one-byte length
         assertTrue(bodyLength > 0);
-        byte[] b = bytes.clone();
-        assertEquals(Format.VERSION, b[at + 2]);
-        b[at + 2] = Format.VERSION + 1;
         CRC32C crc = new CRC32C();
         crc.update(b, at, 2 + bodyLength);
         int c = (int) crc.getValue();
@@ -126,10 +123,36 @@ class CorruptionTest {
         b[end + 1] = (byte) (c >>> 8);
         b[end + 2] = (byte) (c >>> 16);
         b[end + 3] = (byte) (c >>> 24);
-        Path f = dir.resolve("next-version");
+        Path f = dir.resolve(name);
         Files.write(f, b);
+        return f;
+    }
+
+    @Test
+    void anotherFormatVersionIsIncompatibleNotCorrupt() throws Exception {
+        byte[] b = bytes.clone();
+        assertEquals(Format.VERSION, b[Format.MAGIC.length + 2]);
+        b[Format.MAGIC.length + 2] = Format.VERSION + 1;
+        Path f = withHeaderChecksum(b, "next-version");
         IncompatibleSnapshotException e = assertThrows(IncompatibleSnapshotException.class, () -> readAll(f));
         assertTrue(e.getMessage().contains("version " + (Format.VERSION + 1) + " is not supported"), e.getMessage());
+    }
+
+    @Test
+    void aRecordedRuleThatIsNotValidIsDamageNotARule() throws Exception {
+        Path root = TreeBuilder.at(dir.resolve("ruled")).file("x/y", 1).root();
+        Path ruled = dir.resolve("ruled.snap");
+        Snapshots.take(ScanOptions.builder(root).exclude("ab").build(), ruled, Duration.ZERO);
+        byte[] b = Files.readAllBytes(ruled);
+        // The header ends with the rules: count 1, then the string "ab" (length 2). Make it "a[".
+        int at = Format.MAGIC.length;
+        int ruleEnd = at + 2 + b[at + 1];
+        assertEquals("ab", new String(b, ruleEnd - 2, 2, StandardCharsets.UTF_8));
+        b[ruleEnd - 1] = '[';
+        Path f = withHeaderChecksum(b, "bad-rule");
+        CorruptSnapshotException e = assertThrows(CorruptSnapshotException.class, () -> readAll(f));
+        assertTrue(e.getMessage().startsWith(f + ": corrupt snapshot at byte offset 8: a recorded rule is not valid: "
+                + "pattern 'a['"), e.getMessage());
     }
 
     @Test
@@ -148,5 +171,24 @@ class CorruptionTest {
         Path fresh = dir.resolve("fresh");
         Snapshots.take(root2, fresh, Duration.ZERO);
         assertThrows(CorruptSnapshotException.class, () -> Snapshots.diff(bad, fresh));
+    }
+
+    @Test
+    void aStreamOfChangesEndsWithTheDamageNotQuietly() throws Exception {
+        byte[] b = bytes.clone();
+        int header = Format.MAGIC.length + 2 + b[Format.MAGIC.length + 1] + 4;
+        assertEquals(Format.DIRECTORY, b[header]);
+        b[header + 3] ^= 0x10;
+        Path bad = dir.resolve("bad");
+        Files.write(bad, b);
+        Path root2 = TreeBuilder.at(dir.resolve("t2")).file("a/b/c", 4).root();
+        Path fresh = dir.resolve("fresh");
+        Snapshots.take(root2, fresh, Duration.ZERO);
+        try (Snapshot old = Snapshot.open(bad); Snapshot now = Snapshot.open(fresh);
+             java.util.stream.Stream<Change> changes = Differ.changes(old, now)) {
+            java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class, changes::toList);
+            CorruptSnapshotException cause = assertInstanceOf(CorruptSnapshotException.class, e.getCause());
+            assertEquals(bad, cause.file());
+        }
     }
 }
