@@ -29,6 +29,8 @@ final class ScanRun implements Scan {
     /** What the scan leaves out; null when nothing. */
     private final PathRules rules;
     private ForkJoinPool pool;
+    /** Replaces the workers the watchdog gives up on. */
+    private StandBy standBy;
     private final Object listenerLock = new Object();
     private final LongAdder entries = new LongAdder();
     private final LongAdder directories = new LongAdder();
@@ -73,13 +75,13 @@ final class ScanRun implements Scan {
     }
 
     /** Sizes the pool for the root's filesystem, once it is open. */
-    private ForkJoinPool newPool() {
+    private StandBy newPool() {
         Concurrency.Choice c = Concurrency.choose(requestedThreads, access.filesystem(),
                 Runtime.getRuntime().availableProcessors());
         threads = c.threads();
         threadsReason = c.reason();
         java.util.concurrent.atomic.AtomicInteger numbers = new java.util.concurrent.atomic.AtomicInteger();
-        return new ForkJoinPool(threads, p -> new ScanThread(p, this, numbers.getAndIncrement()), null, false);
+        return StandBy.start(threads, p -> new ScanThread(p, this, numbers.getAndIncrement()));
     }
 
     /** A task's reading part, which a throttle may run later, on another worker. */
@@ -146,9 +148,13 @@ final class ScanRun implements Scan {
      * worker that holds one; a worker holding one drains the queue before letting it go.
      */
     void read(Reading first, ScanThread t) {
+        if (t.worker == null) {
+            t.worker = access.newWorker(); // here, not when the thread starts: reserves may never read
+        }
         Throttle limit = throttle;
         if (limit == null) {
             first.read(t);
+            rejoinIfCameBack(t);
             return;
         }
         boolean holding = false;
@@ -181,6 +187,7 @@ final class ScanRun implements Scan {
                 } finally {
                     holding = ADMITTED.compareAndSet(t, limit, null); // false: the watchdog let it go
                 }
+                rejoinIfCameBack(t);
                 // Over a lowered limit, let go (the top of the loop releases, then takes a permit
                 // again only if one is free); a worker the watchdog let go holds none.
                 task = holding && limit.availablePermits() >= 0 ? deferred.pollLast() : null;
@@ -189,6 +196,17 @@ final class ScanRun implements Scan {
             if (holding) {
                 limit.release();
             }
+        }
+    }
+
+    /**
+     * A worker whose call was given up on, and came back after all, was replaced meanwhile: it
+     * stands by in turn, so that the pool goes back to its size.
+     */
+    private void rejoinIfCameBack(ScanThread t) {
+        if (t.cameBack) {
+            t.cameBack = false;
+            standBy.standBy();
         }
     }
 
@@ -245,7 +263,8 @@ final class ScanRun implements Scan {
         EntryBatch rootBatch = new EntryBatch();
         rootBatch.reset(new byte[0]);
         openRootWithDeadline(rootBatch);
-        pool = newPool();
+        standBy = newPool();
+        pool = standBy.pool();
         rootDevice = rootBatch.device[0];
         this.rootBatch = rootBatch;
         rootTask = new DirectoryTask(null, this, new byte[0], rootBatch.reference[0], rootBatch.device[0],
@@ -348,12 +367,14 @@ final class ScanRun implements Scan {
 
     /**
      * A worker's call got no answer within the deadline: record what it was reading as unreadable,
-     * mark its filesystem unresponsive, and complete its task for it. The worker stays parked in the
-     * kernel; when its call returns, it finds the call given up and drops the result.
+     * mark its filesystem unresponsive, complete its task for it, and let another worker take its
+     * place. The worker stays parked in the kernel; when its call returns, it finds the call given up
+     * and drops the result.
      */
     void giveUp(ScanThread t) {
         givenUp.incrementAndGet();
         leave(t); // the stuck worker no longer counts against the limit
+        standBy.replaceStuckWorker(); // nor as one of the pool's workers
         DirectoryTask dir = t.callDirectory;
         Operation op = t.callOperation;
         ScanError e = new ScanError(dir.path, op, "ETIMEDOUT", "No answer in " + timeoutText()
@@ -442,6 +463,7 @@ final class ScanRun implements Scan {
                 endNanos = System.nanoTime();
             }
             watchdog.interrupt();
+            standBy.close();
             pool.shutdown();
             if (givenUp.get() == 0) {
                 // Workers free their native buffers as they terminate; wait so a finished scan holds nothing.
@@ -585,7 +607,8 @@ final class ScanRun implements Scan {
 
     /** A worker thread with its own reader and batch, freed when the pool lets the thread go. */
     static final class ScanThread extends ForkJoinWorkerThread {
-        final FileSystemAccess.Worker worker;
+        /** This thread's reader, made when it first reads. */
+        FileSystemAccess.Worker worker;
         final EntryBatch batch = new EntryBatch();
 
         static final long ORIGIN = System.nanoTime();
@@ -605,7 +628,6 @@ final class ScanRun implements Scan {
             run.workers.add(this);
             // Not getPoolIndex(): a worker is registered, and gets its index, only once it runs.
             setName("fsnap-scan-" + number);
-            this.worker = run.access.newWorker();
         }
 
         /** Marks the start of a call that may block; returns its token for {@link #end}. */
@@ -618,15 +640,25 @@ final class ScanRun implements Scan {
             return token;
         }
 
+        /** Set when a call the watchdog gave up on came back; see {@link ScanRun#rejoinIfCameBack}. */
+        boolean cameBack;
+
         /** @return false when the watchdog gave up on the call meanwhile: its result must be dropped */
         boolean end(long token) {
-            return callStart.compareAndSet(token, 0);
+            if (callStart.compareAndSet(token, 0)) {
+                return true;
+            }
+            callStart.set(0);
+            cameBack = true;
+            return false;
         }
 
         @Override
         protected void onTermination(Throwable exception) {
             run.workers.remove(this);
-            worker.close();
+            if (worker != null) {
+                worker.close();
+            }
             if (exception != null) {
                 run.workerDied(exception);
             }

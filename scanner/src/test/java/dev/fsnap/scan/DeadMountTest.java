@@ -90,6 +90,36 @@ class DeadMountTest {
     }
 
     @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void workersStuckOnADeadMountAreReplacedSoTheRestOfTheRootIsScanned() throws Exception {
+        // The root is a local directory holding the tree itself (src) and the mount of it (mnt). One
+        // worker: once it is stuck in the first hung directory, only a replacement can go on.
+        nas.hang("dead");
+        nas.hang("x1");
+        long start = System.nanoTime();
+        HostileTreeTest.Seen seen = HostileTreeTest.scan(ScanOptions.builder(dir).threads(1)
+                .opTimeout(Duration.ofSeconds(1)).build());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 2 + 3, "ended after " + seconds + " s, two deadlines of 1 s");
+        assertTrue(seen.errors().containsAll(List.of("mnt/dead OPEN ETIMEDOUT", "mnt/x1 OPEN ETIMEDOUT")),
+                seen.errors().toString());
+        assertTrue(seen.errors().stream().allMatch(e -> e.startsWith("mnt/") && e.endsWith(" OPEN ETIMEDOUT")),
+                seen.errors().toString());
+        Set<String> local = new TreeSet<>();
+        try (var files = Files.walk(source)) {
+            files.forEach(p -> local.add(dir.relativize(p).toString()));
+        }
+        assertTrue(seen.entries().keySet().containsAll(local), "missing: " + missing(local, seen));
+        assertEquals(1, seen.summary().threads());
+    }
+
+    private static Set<String> missing(Set<String> expected, HostileTreeTest.Seen seen) {
+        Set<String> m = new TreeSet<>(expected);
+        m.removeAll(seen.entries().keySet());
+        return m;
+    }
+
+    @Test
     void aWholeHungRootIsAnUnusableRootAfterTheDeadline() throws Exception {
         nas.hang("");
         long start = System.nanoTime();

@@ -43,6 +43,31 @@ class ThroughFuseTest {
     }
 
     @Test
+    void everyWorkerOfThePoolReadsWhileNoneIsStuck() throws Exception {
+        // One worker stands by, blocked, to replace a stuck one: it must not cost one of the pool's own.
+        Assumptions.assumeTrue(SlowNas.unavailableReason() == null, SlowNas.unavailableReason());
+        Path source = dir.resolve("src");
+        TreeGenerator.generate(source, 200, 5, 4);
+        Path mount = Files.createDirectory(dir.resolve("mnt"));
+        try (SlowNas nas = SlowNas.mount(source, mount, Duration.ofMillis(2))) {
+            java.util.Set<String> readers = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            ScanSummary s = Scanner.of(ScanOptions.builder(mount).threads(4).build()).scan(new EntryVisitor() {
+                @Override
+                public void visit(Entry e) {
+                    readers.add(Thread.currentThread().getName());
+                }
+
+                @Override
+                public void error(ScanError e) {
+                    throw new AssertionError(e.toString());
+                }
+            });
+            assertEquals(4, s.threads());
+            assertEquals(4, readers.size(), readers.toString());
+        }
+    }
+
+    @Test
     void aNetworkFilesystemGetsManyCallsInFlightUnlessTheUserChose() throws Exception {
         Assumptions.assumeTrue(SlowNas.unavailableReason() == null, SlowNas.unavailableReason());
         Path source = dev.fsnap.testdata.TreeBuilder.at(dir.resolve("src")).file("a/f", 1).root();
