@@ -18,8 +18,9 @@ import java.util.Locale;
 /** The options of a scan, shared by {@code scan} and {@code check}. */
 final class ScanArguments {
     @Option(names = "--threads", paramLabel = "N",
-            description = "Worker threads (default: one per processor on a local disk, 64 on a network "
-                    + "filesystem such as NFS, SMB or FUSE; the summary says which and why).")
+            description = "Worker threads (default: one per processor on a local disk; on a network "
+                    + "filesystem such as NFS, SMB or FUSE, 64 calls in flight to start with, then as many as "
+                    + "read fastest, 4 to 256; the summary says which and why).")
     Integer threads;
 
     @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",

@@ -11,8 +11,11 @@ import java.util.Set;
  * requests make it tens of times faster.
  */
 final class Concurrency {
-    /** Workers on a network filesystem when the user did not choose. */
+    /** Calls in flight on a network filesystem when the user did not choose: where adapting starts. */
     static final int NETWORK_THREADS = 64;
+    /** The range adapting keeps to on a network filesystem. */
+    static final int ADAPTIVE_MIN = 4;
+    static final int ADAPTIVE_MAX = 256;
 
     /** {@code statfs} magic numbers of the filesystems whose calls are network round trips. */
     private static final Map<Long, String> NETWORK_MAGIC = Map.ofEntries(
@@ -58,17 +61,20 @@ final class Concurrency {
         }
     }
 
-    /** The thread count for a scan, and why, as the summary says it. */
-    record Choice(int threads, String reason) {
+    /**
+     * The thread count for a scan, and why, as the summary says it. When {@code adaptive}, the count
+     * is where the scan starts: it then follows the throughput it measures (see {@link HillClimb}).
+     */
+    record Choice(int threads, String reason, boolean adaptive) {
     }
 
     static Choice choose(int requested, Filesystem fs, int processors) {
         if (requested > 0) {
-            return new Choice(requested, "requested");
+            return new Choice(requested, "requested", false);
         }
         if (fs.network()) {
-            return new Choice(NETWORK_THREADS, "network filesystem " + fs.name() + ": many calls in flight");
+            return new Choice(NETWORK_THREADS, "network filesystem " + fs.name() + ": many calls in flight", true);
         }
-        return new Choice(processors, fs.name() + ": one per core");
+        return new Choice(processors, fs.name() + ": one per core", false);
     }
 }

@@ -147,7 +147,8 @@ public final class ScanOptions {
          * Sets the worker thread count.
          *
          * @param threads 1 to {@value #MAX_THREADS}, or 0 for automatic: one per core on a local
-     *                disk, many more on a network filesystem (the summary says which and why)
+         *                disk; on a network filesystem, 64 calls in flight to start with, then as many
+         *                as read fastest (the summary says which and why)
          * @return this builder
          * @throws IllegalArgumentException when out of range
          */

@@ -74,14 +74,74 @@ final class ScanRun implements Scan {
         this.watchdog = new Watchdog();
     }
 
-    /** Sizes the pool for the root's filesystem, once it is open. */
+    /**
+     * Sizes the pool for the root's filesystem, once it is open. Where the count adapts, the pool is
+     * sized for the most it may reach and a limit on calls in flight starts at the chosen count.
+     */
     private StandBy newPool() {
         Concurrency.Choice c = Concurrency.choose(requestedThreads, access.filesystem(),
                 Runtime.getRuntime().availableProcessors());
         threads = c.threads();
         threadsReason = c.reason();
+        int size = threads;
+        if (c.adaptive() && throttle == null) {
+            size = Concurrency.ADAPTIVE_MAX;
+            limitCalls(threads);
+            adapter = new Adapter(new HillClimb(threads, Concurrency.ADAPTIVE_MIN, Concurrency.ADAPTIVE_MAX));
+        }
         java.util.concurrent.atomic.AtomicInteger numbers = new java.util.concurrent.atomic.AtomicInteger();
-        return StandBy.start(threads, p -> new ScanThread(p, this, numbers.getAndIncrement()));
+        return StandBy.start(size, threads, p -> new ScanThread(p, this, numbers.getAndIncrement()));
+    }
+
+    /** Follows the throughput with the limit on calls in flight; null when the count is fixed. */
+    private Adapter adapter;
+
+    /** How often the adapter measures the throughput and moves the limit. */
+    static final long ADAPT_PERIOD_MILLIS = 1000;
+
+    private final class Adapter extends Thread {
+        private final HillClimb climb;
+
+        Adapter(HillClimb climb) {
+            super("fsnap-adapt");
+            setDaemon(true);
+            this.climb = climb;
+        }
+
+        @Override
+        public void run() {
+            long t0 = System.nanoTime();
+            long e0 = entries.sum();
+            while (!isInterrupted()) {
+                try {
+                    Thread.sleep(ADAPT_PERIOD_MILLIS);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                long t1 = System.nanoTime();
+                long e1 = entries.sum();
+                int next = climb.next((e1 - e0) * 1e9 / (t1 - t0));
+                limitCalls(next);
+                t0 = t1;
+                e0 = e1;
+            }
+        }
+
+        /** Ends adapting; the summary then says where it went. */
+        void finish() {
+            interrupt();
+            try {
+                join(); // it is asleep, or moving the limit: after this, nothing moves it on a finished pool
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            int start = threads;
+            threads = climb.count();
+            threadsReason += climb.lowest() == climb.highest()
+                    ? ", adapting to throughput (the scan ended before the first step)"
+                    : String.format(java.util.Locale.ROOT, ", adapted to throughput from %d (tried %d to %d)", start,
+                            climb.lowest(), climb.highest());
+        }
     }
 
     /** A task's reading part, which a throttle may run later, on another worker. */
@@ -271,6 +331,9 @@ final class ScanRun implements Scan {
                 rootBatch.inode[0], null, -1);
         waiting.increment();
         watchdog.start();
+        if (adapter != null) {
+            adapter.start();
+        }
         pool.execute(rootTask);
     }
 
@@ -463,6 +526,10 @@ final class ScanRun implements Scan {
                 endNanos = System.nanoTime();
             }
             watchdog.interrupt();
+            if (adapter != null) {
+                adapter.finish();
+                adapter = null;
+            }
             standBy.close();
             pool.shutdown();
             if (givenUp.get() == 0) {

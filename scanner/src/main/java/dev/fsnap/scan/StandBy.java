@@ -28,16 +28,19 @@ final class StandBy {
     }
 
     /**
-     * How many reserves a pool of {@code threads} workers keeps: enough to replace every worker at
-     * once (all of them in calls on one filesystem when it died), and a few more for small pools.
+     * How many reserves a pool keeps: enough to replace every call in flight at once (all of them on
+     * one filesystem when it died), and a few more for small pools.
      */
-    static int reservesFor(int threads) {
-        return threads + 8;
+    static int reservesFor(int callsInFlight) {
+        return callsInFlight + 8;
     }
 
-    /** A pool running {@code threads} workers at a time, with its reserves blocked and ready. */
-    static StandBy start(int threads, ForkJoinPool.ForkJoinWorkerThreadFactory factory) {
-        int reserves = reservesFor(threads);
+    /**
+     * A pool running {@code threads} workers at a time, with reserves for {@code callsInFlight}
+     * blocked and ready (the pool's size, unless a limit keeps fewer calls in flight).
+     */
+    static StandBy start(int threads, int callsInFlight, ForkJoinPool.ForkJoinWorkerThreadFactory factory) {
+        int reserves = reservesFor(callsInFlight);
         StandBy s = new StandBy(new ForkJoinPool(threads + reserves, factory, null, false));
         for (int i = 0; i < reserves; i++) {
             s.pool.execute(s::standBy);

@@ -68,6 +68,26 @@ class ThroughFuseTest {
     }
 
     @Test
+    void callsInFlightFollowTheThroughputWithoutLosingAnEntry() throws Exception {
+        Assumptions.assumeTrue(SlowNas.unavailableReason() == null, SlowNas.unavailableReason());
+        Path source = dir.resolve("src");
+        // 3,400 entries at 25 ms a call take at least 1.3 s at 64 calls in flight: a step is taken each second.
+        TreeGenerator.Shape shape = TreeGenerator.generate(source, 3_000, 20, 8);
+        Path mount = Files.createDirectory(dir.resolve("mnt"));
+        try (SlowNas nas = SlowNas.mount(source, mount, Duration.ofMillis(25))) {
+            // The climb's own rules are in HillClimbTest; here, a scan whose limit moves while it reads.
+            HostileTreeTest.Seen seen = HostileTreeTest.scan(ScanOptions.builder(mount).build());
+            assertEquals(java.util.List.of(), seen.errors());
+            assertEquals(shape.entries(), seen.entries().size());
+            String reason = seen.summary().threadsReason();
+            assertTrue(reason.matches("network filesystem fuse: many calls in flight, adapted to throughput from 64 "
+                    + "\\(tried \\d+ to \\d+\\)"), reason + " after " + seen.summary().elapsed());
+            assertTrue(seen.summary().threads() >= Concurrency.ADAPTIVE_MIN
+                    && seen.summary().threads() <= Concurrency.ADAPTIVE_MAX, reason);
+        }
+    }
+
+    @Test
     void aNetworkFilesystemGetsManyCallsInFlightUnlessTheUserChose() throws Exception {
         Assumptions.assumeTrue(SlowNas.unavailableReason() == null, SlowNas.unavailableReason());
         Path source = dev.fsnap.testdata.TreeBuilder.at(dir.resolve("src")).file("a/f", 1).root();
