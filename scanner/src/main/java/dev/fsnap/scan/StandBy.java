@@ -1,6 +1,7 @@
 package dev.fsnap.scan;
 
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Keeps a scan's pool at strength while some of its workers are stuck in calls the watchdog gave up on.
@@ -55,13 +56,16 @@ final class StandBy {
 
     /**
      * Waits until every reserve has blocked: until then a reserve is only a task in the pool's queue,
-     * and would take the place of a scan worker instead of standing by.
+     * and would take the place of a scan worker instead of standing by. Where threads cannot be
+     * started (a process limit), it goes on after a few seconds with the reserves it has.
      */
     private synchronized void awaitBlocked(int reserves) {
         boolean interrupted = false;
-        while (waiting < reserves) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        long left;
+        while (waiting < reserves && (left = deadline - System.nanoTime()) > 0) {
             try {
-                wait();
+                TimeUnit.NANOSECONDS.timedWait(this, left);
             } catch (InterruptedException e) {
                 interrupted = true;
             }
