@@ -265,6 +265,17 @@ public final class DirectoryReader implements AutoCloseable {
     }
 
     /**
+     * The record's {@code d_type}: what the entry was when it was listed, if the filesystem says
+     * ({@link LinuxAbi#DT_UNKNOWN} otherwise).
+     *
+     * @param position a record's offset
+     * @return the type, {@link LinuxAbi#DT_DIR} for example
+     */
+    public int recordType(int position) {
+        return mirror[position + LinuxAbi.DIRENT_TYPE] & 0xff;
+    }
+
+    /**
      * Whether the record names {@code .} or {@code ..}.
      *
      * @param position a record's offset

@@ -77,6 +77,12 @@ public enum LinuxAbi {
     public static final int DIRENT_TYPE = 18;
     /** Offset of {@code d_name} (NUL-terminated, padded to 8 bytes). */
     public static final int DIRENT_NAME = 19;
+    /** {@code d_type} values (the same on every Linux architecture): not given by the filesystem. */
+    public static final int DT_UNKNOWN = 0;
+    /** {@code d_type}: a directory. */
+    public static final int DT_DIR = 4;
+    /** {@code d_type}: a symbolic link. */
+    public static final int DT_LNK = 10;
 
     /** {@code S_IFMT} and the file types, from {@code sys/stat.h}: the same on every Linux. */
     public static final int S_IFMT = 0170000;

@@ -38,10 +38,34 @@ abstract class FileSystemAccess implements AutoCloseable {
         abstract NameChunk read(Directory directory);
 
         /** Reads the metadata of every name of the chunk, relative to the open directory. */
-        abstract void stat(Directory directory, NameChunk chunk, EntryBatch batch, boolean followLinks);
+        void stat(Directory directory, NameChunk chunk, EntryBatch batch, boolean followLinks) {
+            stat(directory, chunk, batch, followLinks, Names.ALL);
+        }
+
+        /** Reads the metadata of the names of the chunk that {@code which} picks. */
+        abstract void stat(Directory directory, NameChunk chunk, EntryBatch batch, boolean followLinks, Names which);
+
+        /** Whether a chunk says which names are directories before they are stat'ed (see {@link Names}). */
+        boolean knowsDirectoriesBeforeStat() {
+            return false;
+        }
 
         @Override
         public abstract void close();
+    }
+
+    /**
+     * Which names of a chunk to stat. Where the listing tells directories apart ({@code d_type}), a
+     * chunk can be stat'ed in two passes, directories first, so that their tasks start before the
+     * other names are stat'ed: on a network filesystem, where each stat is a round trip, that puts
+     * the other workers to work sooner.
+     */
+    enum Names {
+        ALL,
+        /** Directories, names of unknown type, and links when they are followed. */
+        MAYBE_DIRECTORIES,
+        /** The others. */
+        REST
     }
 
     /**

@@ -149,14 +149,15 @@ final class NativeAccess extends FileSystemAccess {
         }
 
         @Override
-        void stat(Directory directory, NameChunk chunk, EntryBatch b, boolean followLinks) {
+        void stat(Directory directory, NameChunk chunk, EntryBatch b, boolean followLinks, Names which) {
             Records records = (Records) chunk;
             if (records.owner != reader) {
                 reader.restore(records.saved);
             }
             int fd = ((NativeDirectory) directory).fd;
             for (int pos = 0; pos < records.length; pos = reader.next(pos)) {
-                if (reader.isSelfOrParent(pos)) {
+                if (reader.isSelfOrParent(pos) || (which != Names.ALL
+                        && (which == Names.MAYBE_DIRECTORIES) != mayBeDirectory(reader.recordType(pos), followLinks))) {
                     continue;
                 }
                 int len = reader.nameLength(pos);
@@ -181,6 +182,16 @@ final class NativeAccess extends FileSystemAccess {
                     b.target[i] = target;
                 }
             }
+        }
+
+        @Override
+        boolean knowsDirectoriesBeforeStat() {
+            return true;
+        }
+
+        private static boolean mayBeDirectory(int recordType, boolean followLinks) {
+            return recordType == LinuxAbi.DT_DIR || recordType == LinuxAbi.DT_UNKNOWN
+                    || (followLinks && recordType == LinuxAbi.DT_LNK);
         }
 
         @Override

@@ -146,7 +146,10 @@ final class NioAccess extends FileSystemAccess {
         }
 
         @Override
-        void stat(Directory directory, NameChunk chunk, EntryBatch b, boolean followLinks) {
+        void stat(Directory directory, NameChunk chunk, EntryBatch b, boolean followLinks, Names which) {
+            if (which == Names.REST) {
+                return; // a listing of paths does not tell directories apart: ALL is the only pass
+            }
             for (Path p : ((PathChunk) chunk).paths) {
                 byte[] name = p.getFileName().toString().getBytes(charset);
                 int i = b.add(name, 0, name.length);

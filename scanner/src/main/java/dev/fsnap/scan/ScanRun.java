@@ -79,6 +79,7 @@ final class ScanRun implements Scan {
      * sized for the most it may reach and a limit on calls in flight starts at the chosen count.
      */
     private StandBy newPool() {
+        statsAreRoundTrips = access.filesystem().network();
         Concurrency.Choice c = Concurrency.choose(requestedThreads, access.filesystem(),
                 Runtime.getRuntime().availableProcessors());
         threads = c.threads();
@@ -92,6 +93,12 @@ final class ScanRun implements Scan {
         java.util.concurrent.atomic.AtomicInteger numbers = new java.util.concurrent.atomic.AtomicInteger();
         return StandBy.start(size, threads, p -> new ScanThread(p, this, numbers.getAndIncrement()));
     }
+
+    /**
+     * Whether the root's filesystem is a network one: each chunk is then stat'ed directories first,
+     * and their tasks forked before the other names are stat'ed (see {@link FileSystemAccess.Names}).
+     */
+    private boolean statsAreRoundTrips;
 
     /** Follows the throughput with the limit on calls in flight; null when the count is fixed. */
     private Adapter adapter;
@@ -562,10 +569,20 @@ final class ScanRun implements Scan {
     boolean process(CountedCompleter<?> current, DirectoryTask directory, FileSystemAccess.Directory open,
                     FileSystemAccess.NameChunk chunk) {
         ScanThread thread = (ScanThread) Thread.currentThread();
+        if (statsAreRoundTrips && thread.worker.knowsDirectoriesBeforeStat()) {
+            return process(current, directory, open, chunk, FileSystemAccess.Names.MAYBE_DIRECTORIES)
+                    && process(current, directory, open, chunk, FileSystemAccess.Names.REST);
+        }
+        return process(current, directory, open, chunk, FileSystemAccess.Names.ALL);
+    }
+
+    private boolean process(CountedCompleter<?> current, DirectoryTask directory, FileSystemAccess.Directory open,
+                            FileSystemAccess.NameChunk chunk, FileSystemAccess.Names which) {
+        ScanThread thread = (ScanThread) Thread.currentThread();
         EntryBatch b = thread.batch;
         b.reset(directory.path);
         long call = thread.begin(Operation.STAT, current, directory);
-        thread.worker.stat(open, chunk, b, followLinks);
+        thread.worker.stat(open, chunk, b, followLinks, which);
         if (!thread.end(call)) {
             return false; // given up on while it waited: the watchdog recorded and completed it
         }

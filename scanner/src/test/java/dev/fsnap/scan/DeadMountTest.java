@@ -62,7 +62,10 @@ class DeadMountTest {
                 "x1", "x1/f", "x2", "x2/f", "x3", "x3/f")), new TreeSet<>(seen.entries().keySet()));
         nas.release(); // the stuck call returns; its worker drops it and closes what it opened
         Thread.sleep(300);
-        assertEquals(before, Descriptors.count(), "nothing leaked once the call came back");
+        // At most as many as before: a worker an earlier test gave up on may close its last descriptor
+        // meanwhile, but nothing of this scan may stay open.
+        int after = Descriptors.count();
+        assertTrue(after <= before, "nothing leaked once the call came back: " + before + " before, " + after + " after");
     }
 
     @Test
