@@ -23,9 +23,12 @@ public final class ScanOptions {
     private final StatCall statCall;
     private final java.time.Duration opTimeout;
     private final PathRules rules;
+    /** Whether every directory's names listed as directories are stat'ed first, not only on a network filesystem. */
+    private final boolean directoriesFirst;
 
     private ScanOptions(Builder b) {
         this.rules = b.rules;
+        this.directoriesFirst = b.directoriesFirst;
         this.statCall = b.statCall;
         this.opTimeout = b.opTimeout;
         this.root = b.root;
@@ -63,6 +66,7 @@ public final class ScanOptions {
         b.statCall = statCall;
         b.opTimeout = opTimeout;
         b.rules = rules;
+        b.directoriesFirst = directoriesFirst;
         return b;
     }
 
@@ -111,6 +115,11 @@ public final class ScanOptions {
         return opTimeout;
     }
 
+    /** Whether directories are stat'ed first everywhere (see {@link Builder#directoriesFirst}). */
+    boolean directoriesFirst() {
+        return directoriesFirst;
+    }
+
     /**
      * Which entries the scan leaves out; an excluded directory is not entered.
      *
@@ -138,6 +147,7 @@ public final class ScanOptions {
         private StatCall statCall = StatCall.FSTATAT;
         private java.time.Duration opTimeout = DEFAULT_OP_TIMEOUT;
         private PathRules rules = PathRules.NONE;
+        private boolean directoriesFirst;
 
         private Builder(Path root) {
             this.root = root;
@@ -279,6 +289,15 @@ public final class ScanOptions {
          */
         public Builder rules(PathRules rules) {
             this.rules = this.rules.and(rules);
+            return this;
+        }
+
+        /**
+         * Stats the names a listing gives as directories first on every filesystem, as the scan does
+         * on network ones by itself: for tests of that order on local trees.
+         */
+        Builder directoriesFirst(boolean always) {
+            this.directoriesFirst = always;
             return this;
         }
 

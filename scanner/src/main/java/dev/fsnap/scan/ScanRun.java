@@ -70,6 +70,7 @@ final class ScanRun implements Scan {
         this.oneFileSystem = options.oneFileSystem();
         this.rules = options.rules().isEmpty() ? null : options.rules();
         this.opTimeoutNanos = options.opTimeout().toNanos();
+        this.directoriesFirst = options.directoriesFirst();
         this.rootPath = options.root();
         this.watchdog = new Watchdog();
     }
@@ -79,7 +80,7 @@ final class ScanRun implements Scan {
      * sized for the most it may reach and a limit on calls in flight starts at the chosen count.
      */
     private StandBy newPool() {
-        statsAreRoundTrips = access.filesystem().network();
+        statsAreRoundTrips = directoriesFirst || access.filesystem().network();
         Concurrency.Choice c = Concurrency.choose(requestedThreads, access.filesystem(),
                 Runtime.getRuntime().availableProcessors());
         threads = c.threads();
@@ -99,6 +100,7 @@ final class ScanRun implements Scan {
      * and their tasks forked before the other names are stat'ed (see {@link FileSystemAccess.Names}).
      */
     private boolean statsAreRoundTrips;
+    private final boolean directoriesFirst;
 
     /** Follows the throughput with the limit on calls in flight; null when the count is fixed. */
     private Adapter adapter;

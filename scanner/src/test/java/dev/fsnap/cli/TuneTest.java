@@ -67,14 +67,15 @@ class TuneTest {
     }
 
     @Test
-    void onALocalTreeItRecommendsNoMoreThanTwiceTheCores() throws Exception {
+    void onALocalTreeItRecommendsWhereItsOwnCurveFlattens() throws Exception {
         Path root = dir.resolve("tree");
         TreeGenerator.generate(root, 20_000, 20, 3);
         CliTest.Run r = CliTest.fsnap("tune", root.toString(), "--budget", "4");
         assertEquals(0, r.status(), r.err());
         int cores = Runtime.getRuntime().availableProcessors();
-        int threads = recommended(r);
-        assertTrue(threads <= 2 * cores, "recommended " + threads + " threads on " + cores + " cores:\n" + r.out());
+        // Which count that is depends on this machine's noise (a flat local curve: 2 here, 16 once, when
+        // a step read 20 % more by chance); that it follows the rule from the figures printed does not.
+        assertEquals(flattensAt(r), recommended(r), r.out());
         assertEquals(8 * cores, steps(r).get(steps(r).size() - 1), "the sweep goes to 8 per core:\n" + r.out());
         // A small tree is read again from the start, and the report says so.
         assertTrue(Pattern.compile("the tree has [\\d,]+ entries: read [\\d.]+ times").matcher(r.out()).find(), r.out());
@@ -102,6 +103,17 @@ class TuneTest {
         Matcher m = RECOMMENDED.matcher(r.out());
         assertTrue(m.find(), () -> "no recommendation in:\n" + r.out() + r.err());
         return Integer.parseInt(m.group(1));
+    }
+
+    /** The fewest threads whose native step read within 15 % of the best step, from the table printed. */
+    private static int flattensAt(CliTest.Run r) {
+        java.util.Map<Integer, Long> rates = new java.util.TreeMap<>();
+        Matcher m = STEP.matcher(r.out());
+        while (m.find()) {
+            rates.put(Integer.parseInt(m.group(1)), Long.parseLong(m.group(2).replace(",", "")));
+        }
+        long best = java.util.Collections.max(rates.values());
+        return rates.entrySet().stream().filter(e -> e.getValue() >= 0.85 * best).findFirst().orElseThrow().getKey();
     }
 
     private static java.util.List<Integer> steps(CliTest.Run r) {
