@@ -23,6 +23,11 @@ abstract class FileSystemAccess implements AutoCloseable {
     /** @return a new worker's access, used by that worker thread only */
     abstract Worker newWorker();
 
+    /** Whether a chunk says which names are directories before they are stat'ed (see {@link Names}). */
+    boolean knowsDirectoriesBeforeStat() {
+        return false;
+    }
+
     /** Releases what {@link #openRoot} holds. */
     @Override
     public abstract void close();
@@ -37,18 +42,8 @@ abstract class FileSystemAccess implements AutoCloseable {
         /** Reads the next chunk of names; null at the end, or on failure with {@link #failure} set. */
         abstract NameChunk read(Directory directory);
 
-        /** Reads the metadata of every name of the chunk, relative to the open directory. */
-        void stat(Directory directory, NameChunk chunk, EntryBatch batch, boolean followLinks) {
-            stat(directory, chunk, batch, followLinks, Names.ALL);
-        }
-
-        /** Reads the metadata of the names of the chunk that {@code which} picks. */
+        /** Reads the metadata of the names of the chunk that {@code which} picks, relative to the open directory. */
         abstract void stat(Directory directory, NameChunk chunk, EntryBatch batch, boolean followLinks, Names which);
-
-        /** Whether a chunk says which names are directories before they are stat'ed (see {@link Names}). */
-        boolean knowsDirectoriesBeforeStat() {
-            return false;
-        }
 
         @Override
         public abstract void close();

@@ -101,6 +101,11 @@ final class NativeAccess extends FileSystemAccess {
     }
 
     @Override
+    boolean knowsDirectoriesBeforeStat() {
+        return true; // d_type
+    }
+
+    @Override
     Worker newWorker() {
         return new NativeWorker(new DirectoryReader(bufferSize, statx), rootFd);
     }
@@ -182,11 +187,6 @@ final class NativeAccess extends FileSystemAccess {
                     b.target[i] = target;
                 }
             }
-        }
-
-        @Override
-        boolean knowsDirectoriesBeforeStat() {
-            return true;
         }
 
         private static boolean mayBeDirectory(int recordType, boolean followLinks) {

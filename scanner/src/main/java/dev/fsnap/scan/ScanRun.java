@@ -70,7 +70,7 @@ final class ScanRun implements Scan {
         this.oneFileSystem = options.oneFileSystem();
         this.rules = options.rules().isEmpty() ? null : options.rules();
         this.opTimeoutNanos = options.opTimeout().toNanos();
-        this.directoriesFirst = options.directoriesFirst();
+        this.directoriesFirstAlways = options.directoriesFirst();
         this.rootPath = options.root();
         this.watchdog = new Watchdog();
     }
@@ -80,7 +80,8 @@ final class ScanRun implements Scan {
      * sized for the most it may reach and a limit on calls in flight starts at the chosen count.
      */
     private StandBy newPool() {
-        statsAreRoundTrips = directoriesFirst || access.filesystem().network();
+        directoriesFirst = access.knowsDirectoriesBeforeStat()
+                && (directoriesFirstAlways || access.filesystem().network());
         Concurrency.Choice c = Concurrency.choose(requestedThreads, access.filesystem(),
                 Runtime.getRuntime().availableProcessors());
         threads = c.threads();
@@ -96,11 +97,12 @@ final class ScanRun implements Scan {
     }
 
     /**
-     * Whether the root's filesystem is a network one: each chunk is then stat'ed directories first,
-     * and their tasks forked before the other names are stat'ed (see {@link FileSystemAccess.Names}).
+     * Whether each chunk is stat'ed directories first, and their tasks forked before the other names
+     * are stat'ed (see {@link FileSystemAccess.Names}): on a network filesystem, where the listing
+     * gives types, or always when the options say so.
      */
-    private boolean statsAreRoundTrips;
-    private final boolean directoriesFirst;
+    private boolean directoriesFirst;
+    private final boolean directoriesFirstAlways;
 
     /** Follows the throughput with the limit on calls in flight; null when the count is fixed. */
     private Adapter adapter;
@@ -570,8 +572,7 @@ final class ScanRun implements Scan {
      */
     boolean process(CountedCompleter<?> current, DirectoryTask directory, FileSystemAccess.Directory open,
                     FileSystemAccess.NameChunk chunk) {
-        ScanThread thread = (ScanThread) Thread.currentThread();
-        if (statsAreRoundTrips && thread.worker.knowsDirectoriesBeforeStat()) {
+        if (directoriesFirst) {
             return process(current, directory, open, chunk, FileSystemAccess.Names.MAYBE_DIRECTORIES)
                     && process(current, directory, open, chunk, FileSystemAccess.Names.REST);
         }
