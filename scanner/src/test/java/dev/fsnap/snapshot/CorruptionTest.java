@@ -157,38 +157,39 @@ class CorruptionTest {
 
     @Test
     void theDifferStopsAtADamagedBlock() throws Exception {
-        Path other = dir.resolve("other");
-        Files.write(other, bytes);
-        // Damage a directory block: the first one after the header.
-        byte[] b = bytes.clone();
-        int header = Format.MAGIC.length + 2 + b[Format.MAGIC.length + 1] + 4;
-        assertEquals(Format.DIRECTORY, b[header]);
-        b[header + 3] ^= 0x10;
-        Path bad = dir.resolve("bad");
-        Files.write(bad, b);
-        // Compare against a snapshot whose root differs, so the differ must descend.
-        Path root2 = TreeBuilder.at(dir.resolve("t2")).file("a/b/c", 4).root();
-        Path fresh = dir.resolve("fresh");
-        Snapshots.take(root2, fresh, Duration.ZERO);
+        Path bad = withFirstDirectoryBlockDamaged();
+        Path fresh = snapshotOfAnotherTree();
         assertThrows(CorruptSnapshotException.class, () -> Snapshots.diff(bad, fresh));
     }
 
     @Test
     void aStreamOfChangesEndsWithTheDamageNotQuietly() throws Exception {
-        byte[] b = bytes.clone();
-        int header = Format.MAGIC.length + 2 + b[Format.MAGIC.length + 1] + 4;
-        assertEquals(Format.DIRECTORY, b[header]);
-        b[header + 3] ^= 0x10;
-        Path bad = dir.resolve("bad");
-        Files.write(bad, b);
-        Path root2 = TreeBuilder.at(dir.resolve("t2")).file("a/b/c", 4).root();
-        Path fresh = dir.resolve("fresh");
-        Snapshots.take(root2, fresh, Duration.ZERO);
+        Path bad = withFirstDirectoryBlockDamaged();
+        Path fresh = snapshotOfAnotherTree();
         try (Snapshot old = Snapshot.open(bad); Snapshot now = Snapshot.open(fresh);
              java.util.stream.Stream<Change> changes = Differ.changes(old, now)) {
             java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class, changes::toList);
             CorruptSnapshotException cause = assertInstanceOf(CorruptSnapshotException.class, e.getCause());
             assertEquals(bad, cause.file());
         }
+    }
+
+    /** The snapshot with one bit flipped in its first directory block, the one after the header. */
+    private Path withFirstDirectoryBlockDamaged() throws Exception {
+        byte[] b = bytes.clone();
+        int header = Format.MAGIC.length + 2 + b[Format.MAGIC.length + 1] + 4;
+        assertEquals(Format.DIRECTORY, b[header]);
+        b[header + 3] ^= 0x10;
+        Path bad = dir.resolve("bad");
+        Files.write(bad, b);
+        return bad;
+    }
+
+    /** A snapshot whose root differs from the damaged one's, so that a comparison must descend. */
+    private Path snapshotOfAnotherTree() throws Exception {
+        Path root2 = TreeBuilder.at(dir.resolve("t2")).file("a/b/c", 4).root();
+        Path fresh = dir.resolve("fresh");
+        Snapshots.take(root2, fresh, Duration.ZERO);
+        return fresh;
     }
 }
