@@ -14,7 +14,7 @@ import static dev.fsnap.bindings.NativeBuffer.IO;
  * <p>Calls report failure by their result ({@code -1} or {@code false}) and leave the typed cause
  * in {@link #lastError()}. Every descriptor is opened close-on-exec.
  */
-public final class DirectoryReader implements AutoCloseable {
+public final class DirectoryReader implements UnixDirectoryReader {
     /** The smallest listing buffer: {@code getdents64} returns fewer, larger batches with more room. */
     public static final int MIN_BUFFER_SIZE = 64 * 1024;
     private static final int PATH_MAX = 4096;
@@ -137,7 +137,7 @@ public final class DirectoryReader implements AutoCloseable {
         int at = dirfd;
         int start = 0;
         while (start < length) {
-            int end = pieceEnd(relativePath, start, length);
+            int end = PathPieces.end(relativePath, start, length, PATH_PIECE);
             boolean last = end == length;
             // RESOLVE_BENEATH holds per piece: a piece cannot climb out of the directory it starts from.
             int fd = putPath(relativePath, start, end - start) ? openWithNoatime(at,
@@ -152,18 +152,6 @@ public final class DirectoryReader implements AutoCloseable {
             start = end + 1;
         }
         return at;
-    }
-
-    private static int pieceEnd(byte[] path, int start, int length) {
-        if (length - start <= PATH_PIECE) {
-            return length;
-        }
-        for (int i = start + PATH_PIECE; i > start; i--) {
-            if (path[i] == '/') {
-                return i;
-            }
-        }
-        return start + PATH_PIECE; // a component longer than NAME_MAX: the kernel says ENAMETOOLONG
     }
 
     private int openWithNoatime(int dirfd, int flags) {
@@ -208,18 +196,11 @@ public final class DirectoryReader implements AutoCloseable {
     }
 
     private boolean putPath(byte[] bytes, int offset, int length) {
-        if (length > PATH_MAX - 1) {
-            lastError = Errno.ENAMETOOLONG;
+        Errno refused = path.putString(bytes, offset, length, PATH_MAX - 1);
+        if (refused != null) {
+            lastError = refused;
             return false;
         }
-        for (int i = offset; i < offset + length; i++) {
-            if (bytes[i] == 0) {
-                lastError = Errno.EINVAL;
-                return false;
-            }
-        }
-        IO.putByteArray(path.address, bytes, offset, length);
-        IO.putByte(path.address + length, (byte) 0);
         return true;
     }
 
@@ -236,6 +217,27 @@ public final class DirectoryReader implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- listing
+
+    /** On Linux a listing is its descriptor: {@code getdents64} reads it directly. */
+    @Override
+    public long startListing(int fd) {
+        return fd;
+    }
+
+    @Override
+    public int readListing(long listing) {
+        return read((int) listing);
+    }
+
+    @Override
+    public void endListing(long listing) {
+        close((int) listing);
+    }
+
+    @Override
+    public int workingDirectory() {
+        return LinuxAbi.AT_FDCWD;
+    }
 
     /**
      * Reads the next batch of records of an open directory into this reader's buffer, and mirrors

@@ -1,7 +1,5 @@
 package dev.fsnap.bindings;
 
-import com.kenai.jffi.CallContext;
-import com.kenai.jffi.Function;
 import com.kenai.jffi.Invoker;
 import com.kenai.jffi.LastError;
 import com.kenai.jffi.Library;
@@ -24,25 +22,25 @@ public final class LinuxLibc {
     private static final Throwable UNAVAILABILITY_CAUSE;
     private static final LinuxAbi ABI;
     private static final Invoker INVOKER;
-    private static final Call OPENAT;
-    private static final Call CLOSE;
-    private static final Call GETDENTS64;
-    private static final Call FSTATAT;
-    private static final Call READLINKAT;
-    private static final Call ISATTY;
-    private static final Call FSTATFS;
+    private static final BoundCall OPENAT;
+    private static final BoundCall CLOSE;
+    private static final BoundCall GETDENTS64;
+    private static final BoundCall FSTATAT;
+    private static final BoundCall READLINKAT;
+    private static final BoundCall ISATTY;
+    private static final BoundCall FSTATFS;
     /** {@code statx}, wrapped by glibc since 2.28; null where the C library lacks it. */
-    private static final Call STATX;
+    private static final BoundCall STATX;
     /** {@code syscall(2)}, for {@code openat2}, which the C library does not wrap. */
-    private static final Call SYSCALL;
+    private static final BoundCall SYSCALL;
 
     static {
         Throwable cause = null;
         LinuxAbi abi = LinuxAbi.current().orElse(null);
         Invoker invoker = null;
-        Call openat = null, close = null, getdents = null, fstatat = null, readlinkat = null, isatty = null;
-        Call syscall = null;
-        Call fstatfs = null;
+        BoundCall openat = null, close = null, getdents = null, fstatat = null, readlinkat = null, isatty = null;
+        BoundCall syscall = null;
+        BoundCall fstatfs = null;
         if (abi == null) {
             cause = new UnsupportedOperationException("no Linux layout for " + System.getProperty("os.name") + " "
                     + System.getProperty("os.arch"));
@@ -50,25 +48,25 @@ public final class LinuxLibc {
             try {
                 Library libc = Library.getDefault();
                 invoker = Invoker.getInstance();
-                openat = Call.bind(libc, "openat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT);
-                close = Call.bind(libc, "close", Type.SINT, Type.SINT);
-                getdents = Call.bind(libc, "getdents64", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG);
-                fstatat = Call.bind(libc, "fstatat", Type.SINT, Type.SINT, Type.POINTER, Type.POINTER, Type.SINT);
-                readlinkat = Call.bind(libc, "readlinkat", Type.SLONG, Type.SINT, Type.POINTER, Type.POINTER,
+                openat = BoundCall.bind(libc, "openat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT);
+                close = BoundCall.bind(libc, "close", Type.SINT, Type.SINT);
+                getdents = BoundCall.bind(libc, "getdents64", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG);
+                fstatat = BoundCall.bind(libc, "fstatat", Type.SINT, Type.SINT, Type.POINTER, Type.POINTER, Type.SINT);
+                readlinkat = BoundCall.bind(libc, "readlinkat", Type.SLONG, Type.SINT, Type.POINTER, Type.POINTER,
                         Type.ULONG);
-                isatty = Call.bind(libc, "isatty", Type.SINT, Type.SINT);
-                fstatfs = Call.bind(libc, "fstatfs", Type.SINT, Type.SINT, Type.POINTER);
-                syscall = Call.bind(libc, "syscall", Type.SLONG, Type.SLONG, Type.SLONG, Type.POINTER, Type.POINTER,
+                isatty = BoundCall.bind(libc, "isatty", Type.SINT, Type.SINT);
+                fstatfs = BoundCall.bind(libc, "fstatfs", Type.SINT, Type.SINT, Type.POINTER);
+                syscall = BoundCall.bind(libc, "syscall", Type.SLONG, Type.SLONG, Type.SLONG, Type.POINTER, Type.POINTER,
                         Type.ULONG);
             } catch (Throwable t) {
                 // LinkageError from the jffi stub, or a symbol this C library lacks: recorded, reported by callers.
                 cause = t;
             }
         }
-        Call statx = null;
+        BoundCall statx = null;
         if (cause == null) {
             try {
-                statx = Call.bind(Library.getDefault(), "statx", Type.SINT, Type.SINT, Type.POINTER, Type.SINT,
+                statx = BoundCall.bind(Library.getDefault(), "statx", Type.SINT, Type.SINT, Type.POINTER, Type.SINT,
                         Type.UINT, Type.POINTER);
             } catch (Throwable t) {
                 // an older C library: fstatat is the stat call, statx is reported unavailable
@@ -92,23 +90,6 @@ public final class LinuxLibc {
     }
 
     /** A bound C function: its address and the call context jffi needs. */
-    private static final class Call {
-        final CallContext context;
-        final long address;
-
-        private Call(Function function) {
-            this.context = function.getCallContext();
-            this.address = function.getFunctionAddress();
-        }
-
-        static Call bind(Library library, String symbol, Type result, Type... parameters) {
-            long address = library.getSymbolAddress(symbol);
-            if (address == 0L) {
-                throw new UnsatisfiedLinkError("the C library has no " + symbol + ": " + Library.getLastError());
-            }
-            return new Call(new Function(address, result, parameters));
-        }
-    }
 
     /**
      * Whether the calls can be made on this system.

@@ -2,13 +2,14 @@ package dev.fsnap.cli;
 
 import dev.fsnap.scan.Entry;
 import dev.fsnap.snapshot.Change;
-import dev.fsnap.snapshot.Field;
+import dev.fsnap.scan.Field;
 
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 import java.util.Base64;
 
 /**
@@ -22,8 +23,12 @@ final class JsonLines {
     private final byte[] buffer = new byte[1 << 16];
     private int length;
 
-    JsonLines(OutputStream out) {
+    /** Fields the backend could not read: left out of every object rather than written as zeros. */
+    private final Set<Field> absent;
+
+    JsonLines(OutputStream out, Set<Field> absent) {
         this.out = out;
+        this.absent = absent;
     }
 
     void write(Entry e) {
@@ -100,20 +105,30 @@ final class JsonLines {
         number(e.size());
         ascii(",\"mtime_ns\":");
         nanos(e.mtimeSec(), e.mtimeNsec());
-        ascii(",\"ctime_ns\":");
-        nanos(e.ctimeSec(), e.ctimeNsec());
-        ascii(",\"ino\":");
-        unsigned(e.inode());
-        ascii(",\"dev\":");
-        unsigned(e.device());
+        if (!absent.contains(Field.CTIME)) {
+            ascii(",\"ctime_ns\":");
+            nanos(e.ctimeSec(), e.ctimeNsec());
+        }
+        if (!absent.contains(Field.INO)) {
+            ascii(",\"ino\":");
+            unsigned(e.inode());
+            ascii(",\"dev\":");
+            unsigned(e.device());
+        }
         ascii(",\"mode\":");
         number(e.mode() & 0xffffffffL);
-        ascii(",\"uid\":");
-        number(e.uid());
-        ascii(",\"gid\":");
-        number(e.gid());
-        ascii(",\"nlink\":");
-        number(e.linkCount());
+        if (!absent.contains(Field.UID)) {
+            ascii(",\"uid\":");
+            number(e.uid());
+        }
+        if (!absent.contains(Field.GID)) {
+            ascii(",\"gid\":");
+            number(e.gid());
+        }
+        if (!absent.contains(Field.NLINK)) {
+            ascii(",\"nlink\":");
+            number(e.linkCount());
+        }
         byte[] target = e.target();
         if (target != null) {
             ascii(",");

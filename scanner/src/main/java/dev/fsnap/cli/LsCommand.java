@@ -38,7 +38,7 @@ final class LsCommand implements Callable<Integer> {
             if (s == null) {
                 return Main.USAGE;
             }
-            Stdout out = Stdout.of(json);
+            Stdout out = Stdout.of(json, s.absentFields());
             String prefix = s.root().endsWith("/") ? s.root() : s.root() + "/";
             long[] counts = new long[2];
             try {

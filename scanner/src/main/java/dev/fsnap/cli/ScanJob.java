@@ -27,7 +27,8 @@ final class ScanJob {
     }
 
     static Result run(ScanOptions options, boolean json, Path output, PrintStream err) throws InterruptedException {
-        JsonLines out = json ? new JsonLines(new FileOutputStream(FileDescriptor.out)) : null;
+        JsonLines out = json ? new JsonLines(new FileOutputStream(FileDescriptor.out), Scanner.of(options).absentFields())
+                : null;
         Path rootPath = options.root();
         String prefix = rootPath.toString().endsWith("/") ? rootPath.toString() : rootPath + "/";
         ScanListener errors = error -> {

@@ -1,16 +1,17 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.scan.Field;
 import dev.fsnap.snapshot.Change;
 import dev.fsnap.snapshot.CorruptSnapshotException;
-import dev.fsnap.snapshot.IncompatibleSnapshotException;
 import dev.fsnap.snapshot.DiffSummary;
 import dev.fsnap.snapshot.Differ;
-import dev.fsnap.snapshot.Field;
+import dev.fsnap.snapshot.IncompatibleSnapshotException;
 import dev.fsnap.snapshot.Snapshot;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.EnumSet;
 import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.function.Consumer;
@@ -42,7 +43,10 @@ final class SnapshotFiles {
      */
     static int diff(Snapshot old, Snapshot now, boolean json, PrintStream err) {
         long start = System.nanoTime();
-        Stdout out = Stdout.of(json);
+        EnumSet<Field> absent = EnumSet.noneOf(Field.class);
+        absent.addAll(old.absentFields());
+        absent.addAll(now.absentFields());
+        Stdout out = Stdout.of(json, absent);
         Consumer<Change> sink = json ? out.json::write : c -> out.line(line(c));
         if (!old.root().equals(now.root())) {
             err.println("fsnap: note: comparing snapshots of different roots: " + old.root() + " and " + now.root());

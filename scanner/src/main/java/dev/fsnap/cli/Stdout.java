@@ -1,5 +1,7 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.scan.Field;
+
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -7,6 +9,7 @@ import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Set;
 
 /** Standard output for a report: JSON lines, or buffered UTF-8 text lines. */
 final class Stdout {
@@ -14,14 +17,18 @@ final class Stdout {
     final JsonLines json;
     private final BufferedWriter text;
 
-    private Stdout(boolean json) {
+    private Stdout(boolean json, Set<Field> absent) {
         FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
-        this.json = json ? new JsonLines(stdout) : null;
+        this.json = json ? new JsonLines(stdout, absent) : null;
         this.text = json ? null : new BufferedWriter(new OutputStreamWriter(stdout, StandardCharsets.UTF_8), 1 << 16);
     }
 
-    static Stdout of(boolean json) {
-        return new Stdout(json);
+    /**
+     * @param json whether the report is JSON lines
+     * @param absent the fields the entries' backend could not read, left out of JSON objects
+     */
+    static Stdout of(boolean json, Set<Field> absent) {
+        return new Stdout(json, absent);
     }
 
     /** Writes one line of text (with its line end). */

@@ -35,9 +35,11 @@ final class Concurrency {
     private static final Map<Long, String> LOCAL_MAGIC = Map.of(
             0xEF53L, "ext4", 0x58465342L, "xfs", 0x9123683EL, "btrfs", 0x01021994L, "tmpfs",
             0x794C7630L, "overlay", 0x2FC12FC1L, "zfs", 0xF2F52010L, "f2fs");
-    /** NIO's names for the same (its FileStore type is the mount table's). */
+    /** NIO's names for the same (its FileStore type is the mount table's), and macOS's. */
     private static final Set<String> NETWORK_NAMES = Set.of("nfs", "nfs4", "cifs", "smb3", "smbfs", "smb2",
-            "lustre", "ceph", "9p", "afs", "gpfs", "beegfs", "glusterfs", "fuse.glusterfs", "fuse.sshfs");
+            "lustre", "ceph", "9p", "afs", "gpfs", "beegfs", "glusterfs", "fuse.glusterfs", "fuse.sshfs",
+            // macOS's statfs f_fstypename of its network clients and FUSE
+            "afpfs", "webdav", "macfuse", "osxfuse");
 
     private Concurrency() {
     }

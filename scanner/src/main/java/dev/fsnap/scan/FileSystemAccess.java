@@ -1,5 +1,7 @@
 package dev.fsnap.scan;
 
+import dev.fsnap.bindings.RecordBuffer;
+
 import java.io.IOException;
 
 /**
@@ -26,6 +28,14 @@ abstract class FileSystemAccess implements AutoCloseable {
     /** Whether a chunk says which names are directories before they are stat'ed (see {@link Names}). */
     boolean knowsDirectoriesBeforeStat() {
         return false;
+    }
+
+    /**
+     * The fields this backend cannot read: left at zero in every entry, recorded as absent in a
+     * snapshot, and ignored when comparing.
+     */
+    java.util.Set<Field> absentFields() {
+        return java.util.Set.of();
     }
 
     /** Releases what {@link #openRoot} holds. */
@@ -87,5 +97,34 @@ abstract class FileSystemAccess implements AutoCloseable {
     abstract static class NameChunk {
         /** @return a copy that does not depend on the reading worker's buffers */
         abstract NameChunk detach();
+    }
+
+    /** Raw directory records: still in the reading worker's buffer, or saved for another worker. */
+    static final class Records extends NameChunk {
+        private final RecordBuffer owner;
+        final int length;
+        private final byte[] saved;
+
+        Records(RecordBuffer owner, int length) {
+            this(owner, length, null);
+        }
+
+        private Records(RecordBuffer owner, int length, byte[] saved) {
+            this.owner = owner;
+            this.length = length;
+            this.saved = saved;
+        }
+
+        /** Makes sure {@code reader}'s buffer holds these records, restoring them if another reader listed them. */
+        void loadInto(RecordBuffer reader) {
+            if (owner != reader) {
+                reader.restore(saved);
+            }
+        }
+
+        @Override
+        NameChunk detach() {
+            return new Records(null, length, owner.save(length));
+        }
     }
 }

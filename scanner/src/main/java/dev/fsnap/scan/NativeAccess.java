@@ -1,7 +1,9 @@
 package dev.fsnap.scan;
 
+import dev.fsnap.bindings.DarwinDirectoryReader;
 import dev.fsnap.bindings.DirectoryReader;
 import dev.fsnap.bindings.LinuxAbi;
+import dev.fsnap.bindings.UnixDirectoryReader;
 import jnr.constants.platform.Errno;
 
 import java.io.IOException;
@@ -10,24 +12,37 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.function.IntFunction;
 
 /**
- * The native Linux backend: the root stays open for the whole scan; every directory is opened
- * relative to it with {@code openat}, listed with {@code getdents64}, and every entry stat'ed with
- * {@code fstatat} (or {@code statx}) relative to its open directory.
+ * The native Unix backend: the root stays open for the whole scan; every directory is opened
+ * relative to it with {@code openat}, listed ({@code getdents64} on Linux, {@code readdir} on
+ * macOS), and every entry stat'ed with {@code fstatat} (or {@code statx}) relative to its open
+ * directory.
  */
 final class NativeAccess extends FileSystemAccess {
     private final Path root;
+    private final IntFunction<UnixDirectoryReader> readers;
     private final int bufferSize;
-    private final boolean statx;
-    private final DirectoryReader rootReader;
+    private final UnixDirectoryReader rootReader;
     private int rootFd = -1;
 
-    NativeAccess(Path root, int bufferSize, StatCall statCall) {
+    private NativeAccess(Path root, int bufferSize, IntFunction<UnixDirectoryReader> readers) {
         this.root = root;
         this.bufferSize = bufferSize;
-        this.statx = statCall == StatCall.STATX;
-        this.rootReader = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE, statx);
+        this.readers = readers;
+        this.rootReader = readers.apply(DirectoryReader.MIN_BUFFER_SIZE);
+    }
+
+    /** Linux: {@code getdents64}, and {@code fstatat} or {@code statx}. */
+    static NativeAccess linux(Path root, int bufferSize, StatCall statCall) {
+        boolean statx = statCall == StatCall.STATX;
+        return new NativeAccess(root, bufferSize, size -> new DirectoryReader(size, statx));
+    }
+
+    /** macOS: {@code fdopendir}/{@code readdir} and {@code fstatat}, under the architecture's symbol names. */
+    static NativeAccess macos(Path root, int bufferSize) {
+        return new NativeAccess(root, bufferSize, DarwinDirectoryReader::new);
     }
 
     @Override
@@ -38,7 +53,7 @@ final class NativeAccess extends FileSystemAccess {
     @Override
     void openRoot(EntryBatch batch) throws IOException {
         byte[] path = root.toString().getBytes(jnuCharset());
-        if (!rootReader.statPath(LinuxAbi.AT_FDCWD, path, true)) {
+        if (!rootReader.statPath(rootReader.workingDirectory(), path, true)) {
             throw rootException(rootReader.lastError(), "");
         }
         int i = batch.begin(0);
@@ -50,8 +65,16 @@ final class NativeAccess extends FileSystemAccess {
         if (rootFd < 0) {
             throw rootException(rootReader.lastError(), "cannot open: ");
         }
-        long magic = rootReader.filesystemMagic(rootFd);
-        filesystem = magic == -1 ? Concurrency.Filesystem.UNKNOWN : Concurrency.Filesystem.ofMagic(magic);
+        filesystem = filesystemOf(rootReader, rootFd);
+    }
+
+    private static Concurrency.Filesystem filesystemOf(UnixDirectoryReader reader, int fd) {
+        if (reader instanceof DirectoryReader linux) {
+            long magic = linux.filesystemMagic(fd);
+            return magic == -1 ? Concurrency.Filesystem.UNKNOWN : Concurrency.Filesystem.ofMagic(magic);
+        }
+        String type = ((DarwinDirectoryReader) reader).filesystemType(fd);
+        return type == null ? Concurrency.Filesystem.UNKNOWN : Concurrency.Filesystem.ofName(type);
     }
 
     private volatile Concurrency.Filesystem filesystem = Concurrency.Filesystem.UNKNOWN;
@@ -84,7 +107,7 @@ final class NativeAccess extends FileSystemAccess {
         }
     }
 
-    static void fill(DirectoryReader r, EntryBatch b, int i) {
+    static void fill(UnixDirectoryReader r, EntryBatch b, int i) {
         int mode = r.mode();
         b.type[i] = EntryType.ofMode(mode);
         b.mode[i] = mode;
@@ -107,7 +130,7 @@ final class NativeAccess extends FileSystemAccess {
 
     @Override
     Worker newWorker() {
-        return new NativeWorker(new DirectoryReader(bufferSize, statx), rootFd);
+        return new NativeWorker(readers.apply(bufferSize), rootFd);
     }
 
     @Override
@@ -122,10 +145,10 @@ final class NativeAccess extends FileSystemAccess {
     private static final byte[] DOT = {'.'};
 
     private static final class NativeWorker extends Worker {
-        private final DirectoryReader reader;
+        private final UnixDirectoryReader reader;
         private final int rootFd;
 
-        NativeWorker(DirectoryReader reader, int rootFd) {
+        NativeWorker(UnixDirectoryReader reader, int rootFd) {
             this.reader = reader;
             this.rootFd = rootFd;
         }
@@ -140,25 +163,28 @@ final class NativeAccess extends FileSystemAccess {
                         : e == Errno.ELOOP && !followLink ? Failure.LINK_ON_PATH : Failure.of(e);
                 return null;
             }
-            return new NativeDirectory(reader, fd);
+            long listing = reader.startListing(fd);
+            if (listing == 0L) {
+                failure = Failure.of(reader.lastError());
+                return null;
+            }
+            return new NativeDirectory(reader, fd, listing);
         }
 
         @Override
         NameChunk read(Directory directory) {
-            int n = reader.read(((NativeDirectory) directory).fd);
+            int n = reader.readListing(((NativeDirectory) directory).listing);
             if (n <= 0) {
                 failure = n < 0 ? Failure.of(reader.lastError()) : null;
                 return null;
             }
-            return new Records(reader, n, null);
+            return new Records(reader, n);
         }
 
         @Override
         void stat(Directory directory, NameChunk chunk, EntryBatch b, boolean followLinks, Names which) {
             Records records = (Records) chunk;
-            if (records.owner != reader) {
-                reader.restore(records.saved);
-            }
+            records.loadInto(reader);
             int fd = ((NativeDirectory) directory).fd;
             for (int pos = 0; pos < records.length; pos = reader.next(pos)) {
                 if (reader.isSelfOrParent(pos) || (which != Names.ALL
@@ -201,35 +227,19 @@ final class NativeAccess extends FileSystemAccess {
     }
 
     private static final class NativeDirectory extends Directory {
-        private final DirectoryReader opener;
+        private final UnixDirectoryReader opener;
         final int fd;
+        final long listing;
 
-        NativeDirectory(DirectoryReader opener, int fd) {
+        NativeDirectory(UnixDirectoryReader opener, int fd, long listing) {
             this.opener = opener;
             this.fd = fd;
+            this.listing = listing;
         }
 
         @Override
         void closeNow() {
-            opener.close(fd);
-        }
-    }
-
-    /** Raw directory records: still in the reading worker's buffer, or saved for another worker. */
-    private static final class Records extends NameChunk {
-        final DirectoryReader owner;
-        final int length;
-        final byte[] saved;
-
-        Records(DirectoryReader owner, int length, byte[] saved) {
-            this.owner = owner;
-            this.length = length;
-            this.saved = saved;
-        }
-
-        @Override
-        NameChunk detach() {
-            return new Records(null, length, owner.save(length));
+            opener.endListing(listing);
         }
     }
 }

@@ -552,7 +552,8 @@ final class ScanRun implements Scan {
             access.close();
         }
         return new ScanSummary(entries.sum(), directories.sum(), errors.sum(), bytes.sum(),
-                Duration.ofNanos(endNanos - startNanos), access.backend(), backendReason, threads, threadsReason, cancelled);
+                Duration.ofNanos(endNanos - startNanos), access.backend(), backendReason, threads, threadsReason, cancelled,
+                access.absentFields());
     }
 
     /** What a scan's failure is rethrown as: itself when unchecked, else wrapped. */

@@ -1,6 +1,7 @@
 package dev.fsnap.scan;
 
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * What a finished scan did.
@@ -15,10 +16,31 @@ import java.time.Duration;
  * @param threads worker threads
  * @param threadsReason why that many: {@code requested}, or the filesystem that decided it
  * @param cancelled whether the scan was cancelled before it finished
+ * @param absentFields the fields the backend could not read, zero in every entry (see
+ *                     {@link Scanner#absentFields()}); empty on Linux and macOS
  */
 public record ScanSummary(long entries, long directories, long errors, long bytes, Duration elapsed,
                           Backend backend, String backendReason, int threads, String threadsReason,
-                          boolean cancelled) {
+                          boolean cancelled, Set<Field> absentFields) {
+
+    /**
+     * Validates.
+     *
+     * @param entries entries read, the root included
+     * @param directories directories among them
+     * @param errors entries or directories that could not be read
+     * @param bytes the sum of the sizes of regular files
+     * @param elapsed wall time of the scan
+     * @param backend the backend that read the filesystem
+     * @param backendReason why that backend
+     * @param threads worker threads
+     * @param threadsReason why that many
+     * @param cancelled whether the scan was cancelled before it finished
+     * @param absentFields the fields the backend could not read
+     */
+    public ScanSummary {
+        absentFields = Set.copyOf(absentFields);
+    }
 
     /** @return entries per second of wall time */
     public double entriesPerSecond() {

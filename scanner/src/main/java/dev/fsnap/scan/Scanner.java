@@ -1,9 +1,10 @@
 package dev.fsnap.scan;
 
-import dev.fsnap.bindings.LinuxLibc;
+import dev.fsnap.bindings.NativePlatform;
 
 import java.io.IOException;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Scans a directory tree in parallel and delivers every entry's metadata.
@@ -42,7 +43,22 @@ public final class Scanner {
      * @return null when it can, otherwise the reason
      */
     public static String nativeUnavailableReason() {
-        return LinuxLibc.isAvailable() ? null : String.valueOf(LinuxLibc.unavailabilityCause());
+        return NativeBackends.unavailableReason(NativePlatform.current());
+    }
+
+    /**
+     * The fields the backend these options choose cannot read: on Windows a listing gives no inode,
+     * device, owner, group, link count, change time or link target. They are zero in every
+     * {@link Entry}, recorded as absent in a snapshot, and ignored when snapshots are compared.
+     *
+     * @return the absent fields; empty on Linux and macOS
+     */
+    public Set<Field> absentFields() {
+        return usesNative() ? NativeBackends.absentFields(NativePlatform.current().orElseThrow().os) : Set.of();
+    }
+
+    private boolean usesNative() {
+        return options.backend() != Backend.NIO && nativeUnavailableReason() == null;
     }
 
     /**
@@ -55,7 +71,8 @@ public final class Scanner {
      * @throws java.nio.file.NotDirectoryException when the root is not a directory
      * @throws java.nio.file.AccessDeniedException when the root cannot be read
      * @throws IOException for any other reason the root cannot be opened, naming it
-     * @throws UnsupportedOperationException when the native backend was requested and is unavailable
+     * @throws UnsupportedOperationException when the native backend was requested and is unavailable,
+     *         or cannot do what the options ask (following symbolic links on Windows)
      */
     public Scan start(ScanListener listener) throws IOException {
         ScanRun run = prepare(listener);
@@ -86,7 +103,7 @@ public final class Scanner {
             access = new NioAccess(options.root());
             reason = "requested";
         } else if (unavailable == null) {
-            access = new NativeAccess(options.root(), options.bufferSize(), options.statCall());
+            access = NativeBackends.open(NativePlatform.current().orElseThrow().os, options);
             reason = requested == Backend.NATIVE ? "requested" : "automatic";
         } else if (requested == Backend.NATIVE) {
             throw new UnsupportedOperationException("the native backend is unavailable: " + unavailable);

@@ -1,5 +1,6 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.scan.Field;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.PathRules;
 
@@ -7,6 +8,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +27,9 @@ import java.util.function.Consumer;
  * or removed, in path order. A new or removed directory is opened a level at a time while
  * pairing, so a file moved into a new directory is found as a move; past
  * {@link #EXPANSION_LIMIT} held entries, the rest is reported without looking for moves.
+ *
+ * <p>A field either snapshot's backend could not read ({@link Snapshot#absentFields()}, on
+ * Windows) is never reported changed, and without inodes no moves are paired.
  */
 public final class Differ {
     /** The most entries held for pairing moves at once. */
@@ -45,6 +50,10 @@ public final class Differ {
     private long directoriesRead;
     private long skipped;
 
+    /** The fields either snapshot's backend could not read: never a change, and no moves without inodes. */
+    private final Set<Field> ignored;
+    private final boolean pairsMoves;
+
     /** Both snapshots' rules, or null when neither left anything out. */
     private final PathRules oldRules;
     private final PathRules newRules;
@@ -53,6 +62,11 @@ public final class Differ {
         this.old = old;
         this.now = now;
         this.out = out;
+        EnumSet<Field> absent = EnumSet.noneOf(Field.class);
+        absent.addAll(old.absentFields());
+        absent.addAll(now.absentFields());
+        this.ignored = absent;
+        this.pairsMoves = !absent.contains(Field.INO);
         boolean none = old.rules().isEmpty() && now.rules().isEmpty();
         this.oldRules = none ? null : old.rules();
         this.newRules = none ? null : now.rules();
@@ -258,7 +272,7 @@ public final class Differ {
     }
 
     private void compareFields(Fields a, Fields b, byte[] path) {
-        Set<Field> fields = Field.between(a, b);
+        Set<Field> fields = changed(a, b);
         if (a.targetFailure != null || b.targetFailure != null) {
             fields.remove(Field.TARGET);
             unreadable(path, a.targetFailure != null ? a.targetFailure : b.targetFailure,
@@ -271,6 +285,12 @@ public final class Differ {
             nRacy++;
             out.accept(new Change.Racy(path, a.toEntry(path), b.toEntry(path), now.isRacy(b)));
         }
+    }
+
+    private Set<Field> changed(Fields a, Fields b) {
+        Set<Field> fields = Fields.changed(a, b);
+        fields.removeAll(ignored);
+        return fields;
     }
 
     private void compareSubtrees(DirectoryRecord x, int i, DirectoryRecord y, int j, byte[] path)
@@ -372,7 +392,7 @@ public final class Differ {
             boolean opened = false;
             for (List<Pending> side : List.of(new ArrayList<>(removed), new ArrayList<>(added))) {
                 for (Pending p : side) {
-                    if (!p.done && !p.expanded && p.listedDirectory() && held < EXPANSION_LIMIT) {
+                    if (pairsMoves && !p.done && !p.expanded && p.listedDirectory() && held < EXPANSION_LIMIT) {
                         expand(p, p.side == old ? removed : added);
                         opened = true;
                     }
@@ -406,6 +426,9 @@ public final class Differ {
 
     /** Pairs entries removed here and added there with the same device and inode, size and mtime. */
     private boolean pairMoves() throws IOException {
+        if (!pairsMoves) {
+            return false; // without inodes every entry would look like every other
+        }
         Map<Key, List<Pending>> gone = new HashMap<>();
         for (Pending p : removed) {
             if (!p.done) {
@@ -445,7 +468,7 @@ public final class Differ {
             withdrawBelow(r, removed);
             withdrawBelow(a, added);
             nMoved++;
-            out.accept(new Change.Moved(a.path, r.path, Field.between(r.entry, a.entry), r.entry.toEntry(r.path),
+            out.accept(new Change.Moved(a.path, r.path, changed(r.entry, a.entry), r.entry.toEntry(r.path),
                     a.entry.toEntry(a.path), now.isRacy(a.entry)));
             if (r.listedDirectory() && a.listedDirectory()) {
                 compareSubtrees(r.dir, r.index, a.dir, a.index, a.path);

@@ -14,6 +14,8 @@ final class EntryCodec {
     /** Times within this many seconds of the epoch fit a signed 64-bit nanosecond count. */
     private static final long NARROW_SECONDS = 9_000_000_000L;
     private static final Operation[] OPERATIONS = Operation.values();
+    /** The stored target of a link whose target the backend does not read. */
+    private static final byte[] NO_TARGET = {};
 
     private byte[] prevName = new byte[256];
     private int prevNameLength;
@@ -49,7 +51,9 @@ final class EntryCodec {
         boolean sameAttrs = f.mode == prevMode && f.uid == prevUid && f.gid == prevGid && f.linkCount == prevLinks
                 && f.device == prevDevice;
         boolean symlink = f.type == EntryType.SYMLINK;
-        boolean targetUnreadable = symlink && f.target == null;
+        // A link whose target could not be read carries the reason; one whose backend reads no
+        // targets (Windows) carries none, and is stored with an empty target (no POSIX link has one).
+        boolean targetUnreadable = symlink && f.target == null && f.targetFailure != null;
         if (!narrow) {
             head |= Format.WIDE_TIME;
         }
@@ -95,10 +99,9 @@ final class EntryCodec {
             prevDevice = f.device;
         }
         if (targetUnreadable) {
-            encodeFailure(out, f.targetFailure != null ? f.targetFailure
-                    : new Fields.Failure(Operation.READLINK, "EIO", "Input/output error"));
+            encodeFailure(out, f.targetFailure);
         } else if (symlink) {
-            out.string(f.target);
+            out.string(f.target == null ? NO_TARGET : f.target);
         }
     }
 
@@ -180,7 +183,8 @@ final class EntryCodec {
             if ((head & Format.TARGET_UNREADABLE) != 0) {
                 f.targetFailure = decodeFailure(in);
             } else {
-                f.target = in.string();
+                byte[] target = in.string();
+                f.target = target.length == 0 ? null : target;
             }
         }
     }

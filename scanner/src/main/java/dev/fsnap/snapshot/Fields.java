@@ -1,11 +1,14 @@
 package dev.fsnap.snapshot;
 
 import dev.fsnap.scan.Entry;
+import dev.fsnap.scan.Field;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.Operation;
 import dev.fsnap.scan.ScanError;
 
 import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Set;
 
 /** One entry's fields while it is encoded or decoded: a mutable, reused holder. */
 final class Fields {
@@ -101,5 +104,41 @@ final class Fields {
         c.target = target;
         c.targetFailure = targetFailure;
         return c;
+    }
+
+    /** @return the fields in which two decoded entries differ (as {@link Field#between} for entries) */
+    static Set<Field> changed(Fields a, Fields b) {
+        EnumSet<Field> changed = EnumSet.noneOf(Field.class);
+        if (a.type != b.type) {
+            changed.add(Field.TYPE);
+        }
+        if (a.size != b.size) {
+            changed.add(Field.SIZE);
+        }
+        if (a.mtimeSec != b.mtimeSec || a.mtimeNsec != b.mtimeNsec) {
+            changed.add(Field.MTIME);
+        }
+        if (a.ctimeSec != b.ctimeSec || a.ctimeNsec != b.ctimeNsec) {
+            changed.add(Field.CTIME);
+        }
+        if (a.mode != b.mode) {
+            changed.add(Field.MODE);
+        }
+        if (a.uid != b.uid) {
+            changed.add(Field.UID);
+        }
+        if (a.gid != b.gid) {
+            changed.add(Field.GID);
+        }
+        if (a.linkCount != b.linkCount) {
+            changed.add(Field.NLINK);
+        }
+        if (a.inode != b.inode || a.device != b.device) {
+            changed.add(Field.INO);
+        }
+        if (!Arrays.equals(a.target, b.target)) {
+            changed.add(Field.TARGET);
+        }
+        return changed;
     }
 }

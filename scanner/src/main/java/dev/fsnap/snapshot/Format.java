@@ -1,6 +1,10 @@
 package dev.fsnap.snapshot;
 
 import dev.fsnap.scan.EntryType;
+import dev.fsnap.scan.Field;
+
+import java.util.EnumSet;
+import java.util.Set;
 
 /** The constants of the snapshot format; {@code docs/snapshot-format.md} is their prose. */
 final class Format {
@@ -11,8 +15,11 @@ final class Format {
     static final byte[] MAGIC = {(byte) 0x89, 'F', 'S', 'N', 'A', 'P', '\r', '\n'};
     /** The last four bytes. */
     static final byte[] END_MAGIC = {'F', 'S', 'N', 'E'};
-    /** The version written. Version 1 (before exclusion rules) is read too. */
-    static final int VERSION = 2;
+    /**
+     * The version written. Versions 1 (before exclusion rules) and 2 (before absent fields) are
+     * read too.
+     */
+    static final int VERSION = 3;
     static final int OLDEST_VERSION = 1;
     /** The fixed trailer: footer offset (8), footer length (4), end magic (4). */
     static final int TRAILER = 16;
@@ -70,5 +77,29 @@ final class Format {
 
     static EntryType type(int code) {
         return TYPES[code & TYPE_MASK];
+    }
+
+    /** A set of fields as a bit mask: bit {@code ordinal}. */
+    static long fieldMask(Set<Field> fields) {
+        long mask = 0;
+        for (Field f : fields) {
+            mask |= 1L << f.ordinal();
+        }
+        return mask;
+    }
+
+    /** The fields of a bit mask; null when it holds a bit no field has. */
+    static Set<Field> fields(long mask) {
+        Field[] all = Field.values();
+        if ((mask & -(1L << all.length)) != 0) {
+            return null;
+        }
+        EnumSet<Field> set = EnumSet.noneOf(Field.class);
+        for (Field f : all) {
+            if ((mask & 1L << f.ordinal()) != 0) {
+                set.add(f);
+            }
+        }
+        return set;
     }
 }

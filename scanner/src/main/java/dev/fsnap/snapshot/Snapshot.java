@@ -3,6 +3,7 @@ package dev.fsnap.snapshot;
 import dev.fsnap.scan.Backend;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryType;
+import dev.fsnap.scan.Field;
 import dev.fsnap.scan.PathRules;
 import dev.fsnap.scan.ScanError;
 import dev.fsnap.scan.ScanOptions;
@@ -21,6 +22,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
+import java.util.Set;
 import java.util.zip.CRC32C;
 
 /**
@@ -46,6 +48,7 @@ public final class Snapshot implements Closeable {
     private Instant finished;
     private String backend;
     private String backendReason;
+    private Set<Field> absentFields;
     private int threads;
     private long entries;
     private long directories;
@@ -150,6 +153,14 @@ public final class Snapshot implements Closeable {
         finished = Instant.ofEpochSecond(f.zigzag(), nanos(f));
         backend = f.text();
         backendReason = f.text();
+        if (version >= 3) {
+            absentFields = Format.fields(f.varint());
+            if (absentFields == null) {
+                throw f.corrupt("unknown absent fields");
+            }
+        } else {
+            absentFields = Set.of();
+        }
         threads = f.count(Integer.MAX_VALUE, "threads");
         entries = f.varint();
         directories = f.varint();
@@ -336,7 +347,18 @@ public final class Snapshot implements Closeable {
         return rules;
     }
 
-    /** @return worker threads the scan used */
+    /**
+     * The fields the scan's backend could not read (Windows: inode, device, owner, group, link
+     * count, change time, link target). They read as zero in this snapshot's entries and are
+     * ignored when it is compared.
+     *
+     * @return the absent fields; empty for scans on Linux and macOS, and for snapshots before version 3
+     */
+    public Set<Field> absentFields() {
+        return java.util.Collections.unmodifiableSet(absentFields);
+    }
+
+    /** @return the worker threads the scan used */
     public int threads() {
         return threads;
     }

@@ -470,6 +470,7 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
             body.varint(ended.getNano());
             body.string(summary.backend().name().getBytes(StandardCharsets.UTF_8));
             body.string(summary.backendReason().getBytes(StandardCharsets.UTF_8));
+            body.varint(Format.fieldMask(summary.absentFields()));
             body.varint(summary.threads());
             body.varint(summary.entries());
             body.varint(summary.directories());

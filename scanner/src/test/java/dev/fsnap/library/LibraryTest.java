@@ -14,7 +14,7 @@ import dev.fsnap.scan.Scanner;
 import dev.fsnap.snapshot.Change;
 import dev.fsnap.snapshot.CorruptSnapshotException;
 import dev.fsnap.snapshot.Differ;
-import dev.fsnap.snapshot.Field;
+import dev.fsnap.scan.Field;
 import dev.fsnap.snapshot.ReadPlan;
 import dev.fsnap.snapshot.Snapshot;
 import dev.fsnap.snapshot.SnapshotScan;

@@ -1,5 +1,6 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.scan.Field;
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.testdata.TreeBuilder;
 import dev.fsnap.testdata.TreeGenerator;

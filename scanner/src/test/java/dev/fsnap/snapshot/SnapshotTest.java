@@ -200,4 +200,25 @@ class SnapshotTest {
             }
         }
     }
+
+    /** A snapshot written by the release before absent fields were recorded (format version 2) still reads, every field present. */
+    @Test
+    void aVersionTwoSnapshotIsStillReadWithEveryFieldPresent() throws Exception {
+        Path v2 = dir.resolve("version-2.snap");
+        try (var in = SnapshotTest.class.getResourceAsStream("version-2.snap")) {
+            Files.copy(in, v2);
+        }
+        try (Snapshot s = Snapshot.open(v2)) {
+            assertEquals(java.util.Set.of(), s.absentFields());
+            assertEquals(5, s.entries());
+            List<String> walked = new ArrayList<>();
+            s.walk(e -> walked.add(e.displayPath() + " " + e.type().label() + " " + e.size()
+                    + (e.target() == null ? "" : " -> " + new String(e.target(), StandardCharsets.UTF_8))));
+            assertEquals(List.of(". dir 4096", "empty file 0", "link symlink 13 -> sub/hello.txt", "sub dir 4096",
+                    "sub/hello.txt file 5"), walked);
+            try (Snapshot same = Snapshot.open(v2)) {
+                assertEquals(0, Differ.compare(s, same, c -> { }).differences());
+            }
+        }
+    }
 }

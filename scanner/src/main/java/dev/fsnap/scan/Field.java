@@ -1,6 +1,4 @@
-package dev.fsnap.snapshot;
-
-import dev.fsnap.scan.Entry;
+package dev.fsnap.scan;
 
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -25,7 +23,7 @@ public enum Field {
     GID,
     /** The hard link count. */
     NLINK,
-    /** The inode number (the file was replaced by another). */
+    /** The inode number and the device (the file was replaced by another). */
     INO,
     /** A symbolic link's target. */
     TARGET;
@@ -44,43 +42,35 @@ public enum Field {
      * @return the changed fields; empty when unchanged
      */
     public static Set<Field> between(Entry before, Entry after) {
-        Fields a = new Fields();
-        a.from(before, new byte[0]);
-        Fields b = new Fields();
-        b.from(after, new byte[0]);
-        return between(a, b);
-    }
-
-    static Set<Field> between(Fields a, Fields b) {
         EnumSet<Field> changed = EnumSet.noneOf(Field.class);
-        if (a.type != b.type) {
+        if (before.type() != after.type()) {
             changed.add(TYPE);
         }
-        if (a.size != b.size) {
+        if (before.size() != after.size()) {
             changed.add(SIZE);
         }
-        if (a.mtimeSec != b.mtimeSec || a.mtimeNsec != b.mtimeNsec) {
+        if (before.mtimeSec() != after.mtimeSec() || before.mtimeNsec() != after.mtimeNsec()) {
             changed.add(MTIME);
         }
-        if (a.ctimeSec != b.ctimeSec || a.ctimeNsec != b.ctimeNsec) {
+        if (before.ctimeSec() != after.ctimeSec() || before.ctimeNsec() != after.ctimeNsec()) {
             changed.add(CTIME);
         }
-        if (a.mode != b.mode) {
+        if (before.mode() != after.mode()) {
             changed.add(MODE);
         }
-        if (a.uid != b.uid) {
+        if (before.uid() != after.uid()) {
             changed.add(UID);
         }
-        if (a.gid != b.gid) {
+        if (before.gid() != after.gid()) {
             changed.add(GID);
         }
-        if (a.linkCount != b.linkCount) {
+        if (before.linkCount() != after.linkCount()) {
             changed.add(NLINK);
         }
-        if (a.inode != b.inode || a.device != b.device) {
+        if (before.inode() != after.inode() || before.device() != after.device()) {
             changed.add(INO);
         }
-        if (!Arrays.equals(a.target, b.target)) {
+        if (!Arrays.equals(before.target(), after.target())) {
             changed.add(TARGET);
         }
         return changed;

@@ -1,0 +1,114 @@
+package dev.fsnap.snapshot;
+
+import dev.fsnap.scan.EntryType;
+import dev.fsnap.scan.Field;
+import dev.fsnap.scan.ScanOptions;
+import dev.fsnap.scan.ScanSummary;
+import dev.fsnap.scan.Scanner;
+import dev.fsnap.testdata.TreeBuilder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A backend that cannot read some fields (Windows: no inode, device, owner, group, link count,
+ * change time or link target in a listing) has them recorded as absent, and the differ never
+ * reports them changed, nor pairs moves without inodes. The scans here run on Linux with every
+ * field read; the snapshots are committed as a Windows scan's would be, absent fields declared.
+ */
+class AbsentFieldsTest {
+    private static final Set<Field> WINDOWS = EnumSet.of(Field.CTIME, Field.INO, Field.UID, Field.GID, Field.NLINK,
+            Field.TARGET);
+
+    @TempDir
+    Path dir;
+
+    private static void take(Path root, Path file, Set<Field> absent) throws Exception {
+        ScanOptions options = Snapshots.options(root);
+        try (SnapshotWriter w = SnapshotWriter.create(file, options, Duration.ZERO)) {
+            ScanSummary s = Scanner.of(options).scan(w);
+            w.commit(new ScanSummary(s.entries(), s.directories(), s.errors(), s.bytes(), s.elapsed(), s.backend(),
+                    s.backendReason(), s.threads(), s.threadsReason(), s.cancelled(), absent));
+        }
+    }
+
+    private static List<String> lines(List<Change> changes) {
+        return changes.stream().map(c -> c.kind().label() + " " + (c.path().length == 0 ? "." : Snapshots.key(c.path()))
+                + (c instanceof Change.Moved m ? " from " + Snapshots.key(m.from()) : "")
+                + (c.kind() == Change.Kind.MODIFIED ? " " + c.fields() : "")).toList();
+    }
+
+    @Test
+    void fieldsABackendCannotReadAreNeverChangesAndNoMovesArePairedWithoutInodes() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "changing an owner needs root");
+        Path root = TreeBuilder.at(dir.resolve("t")).file("a", 3).file("b", 4).file("c", 5).root();
+        FileTime whole = FileTime.from(Instant.parse("2020-01-01T00:00:00Z")); // kept exactly by a copy
+        for (String name : List.of("a", "b", "c")) {
+            Files.setLastModifiedTime(root.resolve(name), whole);
+        }
+        take(root, dir.resolve("full-1"), Set.of());
+        take(root, dir.resolve("windows-1"), WINDOWS);
+        Files.setAttribute(root.resolve("a"), "unix:uid", 1234);               // owner: absent on Windows
+        Path copy = root.resolve("b.copy");
+        Files.copy(root.resolve("b"), copy, StandardCopyOption.COPY_ATTRIBUTES);
+        Files.move(copy, root.resolve("b"), StandardCopyOption.REPLACE_EXISTING); // same size and mtime, new inode
+        Files.move(root.resolve("c"), root.resolve("d"));                      // renamed: same inode
+        take(root, dir.resolve("full-2"), Set.of());
+        take(root, dir.resolve("windows-2"), WINDOWS);
+
+        // Where every field is read: the owner, the new inode, and a move.
+        assertEquals(List.of("modified . [MTIME, CTIME]", "modified a [CTIME, UID]", "modified b [CTIME, INO]",
+                "moved d from c"), lines(Snapshots.diff(dir.resolve("full-1"), dir.resolve("full-2"))));
+        // Where they are absent: only what a listing shows; the rename is a removal and an addition.
+        assertEquals(List.of("modified . [MTIME]", "removed c", "added d"),
+                lines(Snapshots.diff(dir.resolve("windows-1"), dir.resolve("windows-2"))));
+        // Either side absent is enough.
+        assertEquals(List.of("modified . [MTIME]", "removed c", "added d"),
+                lines(Snapshots.diff(dir.resolve("full-1"), dir.resolve("windows-2"))));
+        try (Snapshot s = Snapshot.open(dir.resolve("windows-2")); Snapshot f = Snapshot.open(dir.resolve("full-2"))) {
+            assertEquals(WINDOWS, s.absentFields());
+            assertEquals(Set.of(), f.absentFields());
+        }
+    }
+
+    /** A link whose backend reads no targets is stored without one, and read back without one and without an error. */
+    @Test
+    void aLinkWithoutATargetIsNeitherGivenOneNorReportedUnreadable() throws Exception {
+        Fields link = new Fields();
+        link.name(new byte[] {'l'}, 0, 1);
+        link.type = EntryType.SYMLINK;
+        link.mode = 0120666;
+        link.mtimeSec = 1_700_000_000L;
+        Fields unreadable = new Fields();
+        unreadable.name(new byte[] {'m'}, 0, 1);
+        unreadable.type = EntryType.SYMLINK;
+        unreadable.targetFailure = new Fields.Failure(dev.fsnap.scan.Operation.READLINK, "EACCES", "Permission denied");
+        Encoder out = new Encoder(64);
+        EntryCodec writer = new EntryCodec();
+        writer.encode(out, link);
+        writer.encode(out, unreadable);
+        Decoder in = new Decoder(dir.resolve("x"), out.buf, 0, out.length, 0);
+        EntryCodec reader = new EntryCodec();
+        Fields back = new Fields();
+        reader.decode(in, back);
+        assertEquals(EntryType.SYMLINK, back.type);
+        assertNull(back.target);
+        assertNull(back.targetFailure);
+        reader.decode(in, back);
+        assertNull(back.target);
+        assertEquals("EACCES", back.targetFailure.code());
+    }
+}
