@@ -128,57 +128,90 @@ public enum DarwinAbi {
         private Stat() {
         }
 
-        /** @param st a {@code struct stat} at offset 0 @return {@code st_mode}, type bits included */
+        /**
+         * @param st a {@code struct stat} at offset 0
+         * @return {@code st_mode}, type bits included
+         */
         public static int mode(ByteBuffer st) {
             return le(st).getShort(ST_MODE) & 0xffff;
         }
 
-        /** @param st a {@code struct stat} @return {@code st_nlink} */
+        /**
+         * @param st a {@code struct stat}
+         * @return {@code st_nlink}
+         */
         public static long linkCount(ByteBuffer st) {
             return le(st).getShort(ST_NLINK) & 0xffff;
         }
 
-        /** @param st a {@code struct stat} @return {@code st_ino} */
+        /**
+         * @param st a {@code struct stat}
+         * @return {@code st_ino}
+         */
         public static long inode(ByteBuffer st) {
             return le(st).getLong(ST_INO);
         }
 
-        /** @param st a {@code struct stat} @return {@code st_dev}, read unsigned */
+        /**
+         * @param st a {@code struct stat}
+         * @return {@code st_dev}, read unsigned
+         */
         public static long device(ByteBuffer st) {
             return le(st).getInt(ST_DEV) & 0xffffffffL;
         }
 
-        /** @param st a {@code struct stat} @return {@code st_uid}, unsigned */
+        /**
+         * @param st a {@code struct stat}
+         * @return {@code st_uid}, unsigned
+         */
         public static long uid(ByteBuffer st) {
             return le(st).getInt(ST_UID) & 0xffffffffL;
         }
 
-        /** @param st a {@code struct stat} @return {@code st_gid}, unsigned */
+        /**
+         * @param st a {@code struct stat}
+         * @return {@code st_gid}, unsigned
+         */
         public static long gid(ByteBuffer st) {
             return le(st).getInt(ST_GID) & 0xffffffffL;
         }
 
-        /** @param st a {@code struct stat} @return {@code st_size} */
+        /**
+         * @param st a {@code struct stat}
+         * @return {@code st_size}
+         */
         public static long size(ByteBuffer st) {
             return le(st).getLong(ST_SIZE);
         }
 
-        /** @param st a {@code struct stat} @return {@code st_mtimespec.tv_sec} */
+        /**
+         * @param st a {@code struct stat}
+         * @return {@code st_mtimespec.tv_sec}
+         */
         public static long mtimeSeconds(ByteBuffer st) {
             return le(st).getLong(ST_MTIME);
         }
 
-        /** @param st a {@code struct stat} @return {@code st_mtimespec.tv_nsec} */
+        /**
+         * @param st a {@code struct stat}
+         * @return {@code st_mtimespec.tv_nsec}
+         */
         public static int mtimeNanos(ByteBuffer st) {
             return (int) le(st).getLong(ST_MTIME + 8);
         }
 
-        /** @param st a {@code struct stat} @return {@code st_ctimespec.tv_sec} */
+        /**
+         * @param st a {@code struct stat}
+         * @return {@code st_ctimespec.tv_sec}
+         */
         public static long ctimeSeconds(ByteBuffer st) {
             return le(st).getLong(ST_CTIME);
         }
 
-        /** @param st a {@code struct stat} @return {@code st_ctimespec.tv_nsec} */
+        /**
+         * @param st a {@code struct stat}
+         * @return {@code st_ctimespec.tv_nsec}
+         */
         public static int ctimeNanos(ByteBuffer st) {
             return (int) le(st).getLong(ST_CTIME + 8);
         }
@@ -189,17 +222,29 @@ public enum DarwinAbi {
         private Dirent() {
         }
 
-        /** @param b records @param at a record's offset @return the record's length */
+        /**
+         * @param b records
+         * @param at a record's offset
+         * @return the record's length
+         */
         public static int recordLength(ByteBuffer b, int at) {
             return le(b).getShort(at + D_RECLEN) & 0xffff;
         }
 
-        /** @param b records @param at a record's offset @return the name's length in bytes */
+        /**
+         * @param b records
+         * @param at a record's offset
+         * @return the name's length in bytes
+         */
         public static int nameLength(ByteBuffer b, int at) {
             return le(b).getShort(at + D_NAMLEN) & 0xffff;
         }
 
-        /** @param b records @param at a record's offset @return {@code d_type} */
+        /**
+         * @param b records
+         * @param at a record's offset
+         * @return {@code d_type}
+         */
         public static int type(ByteBuffer b, int at) {
             return b.get(at + D_TYPE) & 0xff;
         }

@@ -54,7 +54,9 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
         this.link = new NativeBuffer(PATH_MAX);
     }
 
-    /** @return why the last failed call failed */
+    /**
+     * @return why the last failed call failed
+     */
     public Errno lastError() {
         return lastError;
     }
@@ -152,14 +154,18 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
         return dir;
     }
 
-    /** @param dir a stream from {@link #startListing}; its descriptor is closed with it */
+    /**
+     * @param dir a stream from {@link #startListing}; its descriptor is closed with it
+     */
     public void endListing(long dir) {
         if (dir != 0L) {
             DarwinLibc.closedir(dir);
         }
     }
 
-    /** @param fd a descriptor this reader opened and no stream owns */
+    /**
+     * @param fd a descriptor this reader opened and no stream owns
+     */
     public void close(int fd) {
         if (fd >= 0) {
             DarwinLibc.close(fd);
@@ -194,24 +200,36 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
         return n;
     }
 
-    /** @param position a record's offset @return the next record's offset */
+    /**
+     * @param position a record's offset
+     * @return the next record's offset
+     */
     public int next(int position) {
         return position + DarwinAbi.Dirent.recordLength(records, position);
     }
 
-    /** @param position a record's offset @return its {@code d_type} */
+    /**
+     * @param position a record's offset
+     * @return its {@code d_type}
+     */
     public int recordType(int position) {
         return DarwinAbi.Dirent.type(records, position);
     }
 
-    /** @param position a record's offset @return whether it names {@code .} or {@code ..} */
+    /**
+     * @param position a record's offset
+     * @return whether it names {@code .} or {@code ..}
+     */
     public boolean isSelfOrParent(int position) {
         int n = nameLength(position);
         int name = position + DarwinAbi.D_NAME;
         return mirror[name] == '.' && (n == 1 || (n == 2 && mirror[name + 1] == '.'));
     }
 
-    /** @param position a record's offset @return the name's length in bytes */
+    /**
+     * @param position a record's offset
+     * @return the name's length in bytes
+     */
     public int nameLength(int position) {
         return DarwinAbi.Dirent.nameLength(records, position);
     }
@@ -228,12 +246,17 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
         System.arraycopy(mirror, position + DarwinAbi.D_NAME, destination, offset, length);
     }
 
-    /** @param length bytes of records @return a copy, for another worker to {@link #restore} */
+    /**
+     * @param length bytes of records
+     * @return a copy, for another worker to {@link #restore}
+     */
     public byte[] save(int length) {
         return Arrays.copyOf(mirror, length);
     }
 
-    /** @param saved records from {@link #save} */
+    /**
+     * @param saved records from {@link #save}
+     */
     public void restore(byte[] saved) {
         System.arraycopy(saved, 0, mirror, 0, saved.length);
     }
@@ -292,57 +315,79 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
         return DarwinAbi.AT_FDCWD;
     }
 
-    /** @return {@code st_mode} of the last successful stat */
+    /**
+     * @return {@code st_mode} of the last successful stat
+     */
     public int mode() {
         return DarwinAbi.Stat.mode(statView);
     }
 
-    /** @return {@code st_size} */
+    /**
+     * @return {@code st_size}
+     */
     public long size() {
         return DarwinAbi.Stat.size(statView);
     }
 
-    /** @return {@code st_mtimespec.tv_sec} */
+    /**
+     * @return {@code st_mtimespec.tv_sec}
+     */
     public long mtimeSeconds() {
         return DarwinAbi.Stat.mtimeSeconds(statView);
     }
 
-    /** @return {@code st_mtimespec.tv_nsec} */
+    /**
+     * @return {@code st_mtimespec.tv_nsec}
+     */
     public int mtimeNanos() {
         return DarwinAbi.Stat.mtimeNanos(statView);
     }
 
-    /** @return {@code st_ctimespec.tv_sec} */
+    /**
+     * @return {@code st_ctimespec.tv_sec}
+     */
     public long ctimeSeconds() {
         return DarwinAbi.Stat.ctimeSeconds(statView);
     }
 
-    /** @return {@code st_ctimespec.tv_nsec} */
+    /**
+     * @return {@code st_ctimespec.tv_nsec}
+     */
     public int ctimeNanos() {
         return DarwinAbi.Stat.ctimeNanos(statView);
     }
 
-    /** @return {@code st_ino} */
+    /**
+     * @return {@code st_ino}
+     */
     public long inode() {
         return DarwinAbi.Stat.inode(statView);
     }
 
-    /** @return {@code st_dev} */
+    /**
+     * @return {@code st_dev}
+     */
     public long device() {
         return DarwinAbi.Stat.device(statView);
     }
 
-    /** @return {@code st_uid} */
+    /**
+     * @return {@code st_uid}
+     */
     public long uid() {
         return DarwinAbi.Stat.uid(statView);
     }
 
-    /** @return {@code st_gid} */
+    /**
+     * @return {@code st_gid}
+     */
     public long gid() {
         return DarwinAbi.Stat.gid(statView);
     }
 
-    /** @return {@code st_nlink} */
+    /**
+     * @return {@code st_nlink}
+     */
     public long linkCount() {
         return DarwinAbi.Stat.linkCount(statView);
     }

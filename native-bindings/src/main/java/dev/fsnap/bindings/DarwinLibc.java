@@ -68,17 +68,23 @@ public final class DarwinLibc {
     private DarwinLibc() {
     }
 
-    /** @return true on macOS once every symbol was bound */
+    /**
+     * @return true on macOS once every symbol was bound
+     */
     public static boolean isAvailable() {
         return UNAVAILABILITY_CAUSE == null;
     }
 
-    /** @return why the calls cannot be made, or null when they can */
+    /**
+     * @return why the calls cannot be made, or null when they can
+     */
     public static Throwable unavailabilityCause() {
         return UNAVAILABILITY_CAUSE;
     }
 
-    /** @throws UnsupportedOperationException with the cause attached, when unavailable */
+    /**
+     * @throws UnsupportedOperationException with the cause attached, when unavailable
+     */
     public static void ensureAvailability() {
         if (UNAVAILABILITY_CAUSE != null) {
             throw new UnsupportedOperationException("native macOS calls unavailable: " + UNAVAILABILITY_CAUSE,

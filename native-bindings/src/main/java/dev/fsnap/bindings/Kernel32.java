@@ -56,17 +56,23 @@ public final class Kernel32 {
     private Kernel32() {
     }
 
-    /** @return true on Windows once every symbol was bound */
+    /**
+     * @return true on Windows once every symbol was bound
+     */
     public static boolean isAvailable() {
         return UNAVAILABILITY_CAUSE == null;
     }
 
-    /** @return why the calls cannot be made, or null when they can */
+    /**
+     * @return why the calls cannot be made, or null when they can
+     */
     public static Throwable unavailabilityCause() {
         return UNAVAILABILITY_CAUSE;
     }
 
-    /** @throws UnsupportedOperationException with the cause attached, when unavailable */
+    /**
+     * @throws UnsupportedOperationException with the cause attached, when unavailable
+     */
     public static void ensureAvailability() {
         if (UNAVAILABILITY_CAUSE != null) {
             throw new UnsupportedOperationException("native Windows calls unavailable: " + UNAVAILABILITY_CAUSE,
@@ -74,7 +80,9 @@ public final class Kernel32 {
         }
     }
 
-    /** @return {@code GetLastError()} as the last call on this thread left it */
+    /**
+     * @return {@code GetLastError()} as the last call on this thread left it
+     */
     static int lastError() {
         return LastError.getInstance().get();
     }

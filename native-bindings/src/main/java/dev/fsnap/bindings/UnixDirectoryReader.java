@@ -9,7 +9,9 @@ import jnr.constants.platform.Errno;
  * failure by their result and leave the cause in {@link #lastError()}.
  */
 public interface UnixDirectoryReader extends RecordBuffer, AutoCloseable {
-    /** @return why the last failed call failed */
+    /**
+     * @return why the last failed call failed
+     */
     Errno lastError();
 
     /**
@@ -31,7 +33,9 @@ public interface UnixDirectoryReader extends RecordBuffer, AutoCloseable {
      */
     int openDirectory(int dirfd, byte[] relativePath, int length, boolean followLink);
 
-    /** @param fd a descriptor this reader opened and no listing owns */
+    /**
+     * @param fd a descriptor this reader opened and no listing owns
+     */
     void close(int fd);
 
     /**
@@ -51,19 +55,33 @@ public interface UnixDirectoryReader extends RecordBuffer, AutoCloseable {
      */
     int readListing(long listing);
 
-    /** @param listing from {@link #startListing}: ends it and closes its descriptor */
+    /**
+     * @param listing from {@link #startListing}: ends it and closes its descriptor
+     */
     void endListing(long listing);
 
-    /** @param position a record's offset @return the next record's offset */
+    /**
+     * @param position a record's offset
+     * @return the next record's offset
+     */
     int next(int position);
 
-    /** @param position a record's offset @return its {@code d_type} ({@code DT_UNKNOWN} when not given) */
+    /**
+     * @param position a record's offset
+     * @return its {@code d_type} ({@code DT_UNKNOWN} when not given)
+     */
     int recordType(int position);
 
-    /** @param position a record's offset @return whether it names {@code .} or {@code ..} */
+    /**
+     * @param position a record's offset
+     * @return whether it names {@code .} or {@code ..}
+     */
     boolean isSelfOrParent(int position);
 
-    /** @param position a record's offset @return the name's length in bytes */
+    /**
+     * @param position a record's offset
+     * @return the name's length in bytes
+     */
     int nameLength(int position);
 
     /**
@@ -105,40 +123,64 @@ public interface UnixDirectoryReader extends RecordBuffer, AutoCloseable {
      */
     byte[] readLink(int dirfd, int position);
 
-    /** @return {@code st_mode} of the last successful stat */
+    /**
+     * @return {@code st_mode} of the last successful stat
+     */
     int mode();
 
-    /** @return {@code st_size} */
+    /**
+     * @return {@code st_size}
+     */
     long size();
 
-    /** @return the modification time's seconds */
+    /**
+     * @return the modification time's seconds
+     */
     long mtimeSeconds();
 
-    /** @return the modification time's nanoseconds */
+    /**
+     * @return the modification time's nanoseconds
+     */
     int mtimeNanos();
 
-    /** @return the status change time's seconds */
+    /**
+     * @return the status change time's seconds
+     */
     long ctimeSeconds();
 
-    /** @return the status change time's nanoseconds */
+    /**
+     * @return the status change time's nanoseconds
+     */
     int ctimeNanos();
 
-    /** @return {@code st_ino} */
+    /**
+     * @return {@code st_ino}
+     */
     long inode();
 
-    /** @return {@code st_dev} */
+    /**
+     * @return {@code st_dev}
+     */
     long device();
 
-    /** @return {@code st_uid}, unsigned */
+    /**
+     * @return {@code st_uid}, unsigned
+     */
     long uid();
 
-    /** @return {@code st_gid}, unsigned */
+    /**
+     * @return {@code st_gid}, unsigned
+     */
     long gid();
 
-    /** @return {@code st_nlink} */
+    /**
+     * @return {@code st_nlink}
+     */
     long linkCount();
 
-    /** @return the value that names the working directory to {@link #statPath} ({@code AT_FDCWD}) */
+    /**
+     * @return the value that names the working directory to {@link #statPath} ({@code AT_FDCWD})
+     */
     int workingDirectory();
 
     /** Frees the buffers. */

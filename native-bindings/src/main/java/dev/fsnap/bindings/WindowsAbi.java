@@ -87,28 +87,48 @@ public final class WindowsAbi {
         private FindData() {
         }
 
-        /** @param b records @param at a record's offset @return {@code dwFileAttributes} */
+        /**
+         * @param b records
+         * @param at a record's offset
+         * @return {@code dwFileAttributes}
+         */
         public static int attributes(ByteBuffer b, int at) {
             return le(b).getInt(at + FD_ATTRIBUTES);
         }
 
-        /** @param b records @param at a record's offset @return the reparse tag, 0 unless a reparse point */
+        /**
+         * @param b records
+         * @param at a record's offset
+         * @return the reparse tag, 0 unless a reparse point
+         */
         public static int reparseTag(ByteBuffer b, int at) {
             return (attributes(b, at) & FILE_ATTRIBUTE_REPARSE_POINT) != 0 ? le(b).getInt(at + FD_RESERVED0) : 0;
         }
 
-        /** @param b records @param at a record's offset @return the size, both halves joined */
+        /**
+         * @param b records
+         * @param at a record's offset
+         * @return the size, both halves joined
+         */
         public static long size(ByteBuffer b, int at) {
             ByteBuffer l = le(b);
             return (l.getInt(at + FD_SIZE_HIGH) & 0xffffffffL) << 32 | (l.getInt(at + FD_SIZE_LOW) & 0xffffffffL);
         }
 
-        /** @param b records @param at a record's offset @return {@code ftLastWriteTime}, 100 ns since 1601 */
+        /**
+         * @param b records
+         * @param at a record's offset
+         * @return {@code ftLastWriteTime}, 100 ns since 1601
+         */
         public static long lastWriteTime(ByteBuffer b, int at) {
             return fileTime(b, at + FD_LAST_WRITE_TIME);
         }
 
-        /** @param b records @param at a record's offset @return {@code ftCreationTime}, 100 ns since 1601 */
+        /**
+         * @param b records
+         * @param at a record's offset
+         * @return {@code ftCreationTime}, 100 ns since 1601
+         */
         public static long creationTime(ByteBuffer b, int at) {
             return fileTime(b, at + FD_CREATION_TIME);
         }
@@ -118,7 +138,11 @@ public final class WindowsAbi {
             return (l.getInt(at + 4) & 0xffffffffL) << 32 | (l.getInt(at) & 0xffffffffL);
         }
 
-        /** @param b records @param at a record's offset @return the name's length in UTF-16 units */
+        /**
+         * @param b records
+         * @param at a record's offset
+         * @return the name's length in UTF-16 units
+         */
         public static int nameUnits(ByteBuffer b, int at) {
             ByteBuffer l = le(b);
             int n = 0;

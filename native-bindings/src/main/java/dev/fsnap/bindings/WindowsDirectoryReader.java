@@ -47,12 +47,16 @@ public final class WindowsDirectoryReader implements RecordBuffer, AutoCloseable
         this.path = new NativeBuffer((WindowsPaths.MAX_LONG_PATH + 1) * 2);
     }
 
-    /** @return the Win32 code of the last failed call */
+    /**
+     * @return the Win32 code of the last failed call
+     */
     public int lastWin32Error() {
         return lastWin32Error;
     }
 
-    /** @return the errno the last failed call's code means */
+    /**
+     * @return the errno the last failed call's code means
+     */
     public Errno lastError() {
         return WindowsAbi.errno(lastWin32Error);
     }
@@ -113,56 +117,84 @@ public final class WindowsDirectoryReader implements RecordBuffer, AutoCloseable
         return n;
     }
 
-    /** @param handle a search handle; {@link #EMPTY} and {@link #FAILED} are ignored */
+    /**
+     * @param handle a search handle; {@link #EMPTY} and {@link #FAILED} are ignored
+     */
     public void findClose(long handle) {
         if (handle != EMPTY && handle != FAILED) {
             Kernel32.findClose(handle);
         }
     }
 
-    /** @param position a record's offset @return the next record's offset */
+    /**
+     * @param position a record's offset
+     * @return the next record's offset
+     */
     public int next(int position) {
         return position + WindowsAbi.FIND_DATA_SIZE;
     }
 
-    /** @param position a record's offset @return whether it names {@code .} or {@code ..} */
+    /**
+     * @param position a record's offset
+     * @return whether it names {@code .} or {@code ..}
+     */
     public boolean isSelfOrParent(int position) {
         int name = position + WindowsAbi.FD_NAME;
         return records.getChar(name) == '.' && (records.getChar(name + 2) == 0
                 || (records.getChar(name + 2) == '.' && records.getChar(name + 4) == 0));
     }
 
-    /** @param position a record's offset @return its name as WTF-8 bytes */
+    /**
+     * @param position a record's offset
+     * @return its name as WTF-8 bytes
+     */
     public byte[] name(int position) {
         return WindowsAbi.FindData.name(records, position);
     }
 
-    /** @param position a record's offset @return {@code dwFileAttributes} */
+    /**
+     * @param position a record's offset
+     * @return {@code dwFileAttributes}
+     */
     public int attributes(int position) {
         return WindowsAbi.FindData.attributes(records, position);
     }
 
-    /** @param position a record's offset @return the reparse tag, 0 unless a reparse point */
+    /**
+     * @param position a record's offset
+     * @return the reparse tag, 0 unless a reparse point
+     */
     public int reparseTag(int position) {
         return WindowsAbi.FindData.reparseTag(records, position);
     }
 
-    /** @param position a record's offset @return the size */
+    /**
+     * @param position a record's offset
+     * @return the size
+     */
     public long size(int position) {
         return WindowsAbi.FindData.size(records, position);
     }
 
-    /** @param position a record's offset @return {@code ftLastWriteTime} */
+    /**
+     * @param position a record's offset
+     * @return {@code ftLastWriteTime}
+     */
     public long lastWriteTime(int position) {
         return WindowsAbi.FindData.lastWriteTime(records, position);
     }
 
-    /** @param length bytes of records @return a copy, for another worker to {@link #restore} */
+    /**
+     * @param length bytes of records
+     * @return a copy, for another worker to {@link #restore}
+     */
     public byte[] save(int length) {
         return Arrays.copyOf(mirror, length);
     }
 
-    /** @param saved records from {@link #save} */
+    /**
+     * @param saved records from {@link #save}
+     */
     public void restore(byte[] saved) {
         System.arraycopy(saved, 0, mirror, 0, saved.length);
     }
