@@ -188,8 +188,9 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
             if (entry == 0L) {
                 int errno = DarwinLibc.errno();
                 if (errno != 0) {
+                    // As getdents64 on Linux: the whole batch fails, and the listing is reported incomplete.
                     lastError = Errno.valueOf(errno);
-                    return n > 0 ? n : -1; // what was read is kept; the next call reports the error
+                    return -1;
                 }
                 break;
             }

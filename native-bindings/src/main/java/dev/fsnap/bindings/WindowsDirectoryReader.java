@@ -109,7 +109,7 @@ public final class WindowsDirectoryReader implements RecordBuffer, AutoCloseable
                 if (lastWin32Error == WindowsAbi.ERROR_NO_MORE_FILES) {
                     break;
                 }
-                return n > 0 ? n : -1;
+                return -1; // the whole batch fails, and the listing is reported incomplete
             }
             IO.getByteArray(data.address, mirror, n, WindowsAbi.FIND_DATA_SIZE);
             n += WindowsAbi.FIND_DATA_SIZE;
