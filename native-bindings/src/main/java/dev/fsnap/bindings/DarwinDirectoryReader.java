@@ -143,13 +143,14 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
      * {@link #endListing}, not {@link #close(int)}. On failure the descriptor is closed here.
      *
      * @param fd a directory descriptor
-     * @return the {@code DIR *}, or 0
+     * @return the {@code DIR *}, or -1
      */
     public long startListing(int fd) {
         long dir = DarwinLibc.fdopendir(fd);
         if (dir == 0L) {
             fail();
             DarwinLibc.close(fd);
+            return -1;
         }
         return dir;
     }
@@ -158,7 +159,7 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
      * @param dir a stream from {@link #startListing}; its descriptor is closed with it
      */
     public void endListing(long dir) {
-        if (dir != 0L) {
+        if (dir != -1L && dir != 0L) {
             DarwinLibc.closedir(dir);
         }
     }

@@ -43,7 +43,8 @@ public interface UnixDirectoryReader extends RecordBuffer, AutoCloseable {
      * the descriptor is closed).
      *
      * @param fd the directory
-     * @return the listing, or 0 with {@link #lastError()} set
+     * @return the listing, or -1 with {@link #lastError()} set (on Linux the listing is the
+     *         descriptor itself, which may be 0 when standard input is closed)
      */
     long startListing(int fd);
 

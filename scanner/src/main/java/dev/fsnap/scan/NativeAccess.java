@@ -164,7 +164,7 @@ final class NativeAccess extends FileSystemAccess {
                 return null;
             }
             long listing = reader.startListing(fd);
-            if (listing == 0L) {
+            if (listing == -1L) {
                 failure = Failure.of(reader.lastError());
                 return null;
             }
