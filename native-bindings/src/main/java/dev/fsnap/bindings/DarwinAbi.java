@@ -248,6 +248,19 @@ public enum DarwinAbi {
         public static int type(ByteBuffer b, int at) {
             return b.get(at + D_TYPE) & 0xff;
         }
+
+        /**
+         * Whether a record names the directory itself or its parent.
+         *
+         * @param b records
+         * @param at a record's offset
+         * @return true for {@code .} and {@code ..}
+         */
+        public static boolean isSelfOrParent(ByteBuffer b, int at) {
+            int n = nameLength(b, at);
+            int name = at + D_NAME;
+            return b.get(name) == '.' && (n == 1 || (n == 2 && b.get(name + 1) == '.'));
+        }
     }
 
     /**

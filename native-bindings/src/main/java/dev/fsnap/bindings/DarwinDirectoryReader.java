@@ -223,9 +223,7 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
      * @return whether it names {@code .} or {@code ..}
      */
     public boolean isSelfOrParent(int position) {
-        int n = nameLength(position);
-        int name = position + DarwinAbi.D_NAME;
-        return mirror[name] == '.' && (n == 1 || (n == 2 && mirror[name + 1] == '.'));
+        return DarwinAbi.Dirent.isSelfOrParent(records, position);
     }
 
     /**

@@ -153,6 +153,21 @@ public final class WindowsAbi {
         }
 
         /**
+         * Whether a record names the directory itself or its parent (listed everywhere but at a
+         * volume's root).
+         *
+         * @param b records
+         * @param at a record's offset
+         * @return true for {@code .} and {@code ..}
+         */
+        public static boolean isSelfOrParent(ByteBuffer b, int at) {
+            ByteBuffer l = le(b);
+            int name = at + FD_NAME;
+            return l.getChar(name) == '.' && (l.getChar(name + 2) == 0
+                    || (l.getChar(name + 2) == '.' && l.getChar(name + 4) == 0));
+        }
+
+        /**
          * The name, as WTF-8 bytes (see {@link Wtf8}): lossless even for unpaired surrogates.
          *
          * @param b records

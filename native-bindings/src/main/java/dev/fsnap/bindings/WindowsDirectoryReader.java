@@ -139,9 +139,7 @@ public final class WindowsDirectoryReader implements RecordBuffer, AutoCloseable
      * @return whether it names {@code .} or {@code ..}
      */
     public boolean isSelfOrParent(int position) {
-        int name = position + WindowsAbi.FD_NAME;
-        return records.getChar(name) == '.' && (records.getChar(name + 2) == 0
-                || (records.getChar(name + 2) == '.' && records.getChar(name + 4) == 0));
+        return WindowsAbi.FindData.isSelfOrParent(records, position);
     }
 
     /**

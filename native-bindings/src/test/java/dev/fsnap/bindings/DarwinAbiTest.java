@@ -9,6 +9,7 @@ import java.util.Arrays;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -115,6 +116,23 @@ class DarwinAbiTest {
         assertEquals(LinuxAbi.DT_LNK, DarwinAbi.Dirent.type(b, third));
         assertEquals(end - third, DarwinAbi.Dirent.recordLength(b, third));
         assertTrue(end - third <= DarwinAbi.DIRENT_SIZE);
+    }
+
+    @Test
+    void onlyDotAndDotDotAreSelfAndParent() {
+        ByteBuffer b = buffer(8 * 64);
+        int at = 0;
+        int[] starts = new int[6];
+        String[] names = {".", "..", "...", ".hidden", "..x", "x"};
+        for (int i = 0; i < names.length; i++) {
+            starts[i] = at;
+            at = putDirent(b, at, i, 8, names[i].getBytes(StandardCharsets.US_ASCII));
+        }
+        assertTrue(DarwinAbi.Dirent.isSelfOrParent(b, starts[0]));
+        assertTrue(DarwinAbi.Dirent.isSelfOrParent(b, starts[1]));
+        for (int i = 2; i < names.length; i++) {
+            assertFalse(DarwinAbi.Dirent.isSelfOrParent(b, starts[i]), names[i]);
+        }
     }
 
     @Test

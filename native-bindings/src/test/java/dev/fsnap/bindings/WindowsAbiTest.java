@@ -74,6 +74,17 @@ class WindowsAbiTest {
     }
 
     @Test
+    void onlyDotAndDotDotAreSelfAndParent() {
+        for (String name : new String[] {".", ".."}) {
+            assertTrue(WindowsAbi.FindData.isSelfOrParent(findData(0x10, 0, 0, 0, 0, 0, name.toCharArray()), 0), name);
+        }
+        for (String name : new String[] {"...", ".hidden", "..x", "x"}) {
+            assertFalse(WindowsAbi.FindData.isSelfOrParent(findData(0x10, 0, 0, 0, 0, 0, name.toCharArray()), 0),
+                    name);
+        }
+    }
+
+    @Test
     void fileTimesBefore1970AndAtTheEpochsConvertExactly() {
         assertEquals(0, WindowsAbi.unixSeconds(WindowsAbi.FILETIME_UNIX_EPOCH));
         assertEquals(0, WindowsAbi.unixNanos(WindowsAbi.FILETIME_UNIX_EPOCH));
