@@ -94,22 +94,8 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
      * @return the descriptor, or -1
      */
     public int openDirectory(int dirfd, byte[] relativePath, int length, boolean followLink) {
-        int at = dirfd;
-        int start = 0;
-        do {
-            int end = PathPieces.end(relativePath, start, length, PATH_PIECE);
-            boolean last = end == length;
-            int fd = putPath(relativePath, start, end - start) ? open(at, last && followLink) : -1;
-            if (at != dirfd) {
-                DarwinLibc.close(at);
-            }
-            if (fd < 0) {
-                return -1;
-            }
-            at = fd;
-            start = end + 1;
-        } while (start < length);
-        return at;
+        return PathPieces.open(dirfd, relativePath, length, PATH_PIECE, (at, start, end, last) ->
+                putPath(relativePath, start, end - start) ? open(at, last && followLink) : -1, DarwinLibc::close);
     }
 
     private int open(int dirfd, boolean follow) {

@@ -134,24 +134,11 @@ public final class DirectoryReader implements UnixDirectoryReader {
         if (length <= PATH_PIECE) {
             return putPath(relativePath, 0, length) ? openWithNoatime(dirfd, flags, resolve) : -1;
         }
-        int at = dirfd;
-        int start = 0;
-        while (start < length) {
-            int end = PathPieces.end(relativePath, start, length, PATH_PIECE);
-            boolean last = end == length;
-            // RESOLVE_BENEATH holds per piece: a piece cannot climb out of the directory it starts from.
-            int fd = putPath(relativePath, start, end - start) ? openWithNoatime(at,
-                    last ? flags : directoryFlags | abi.oNofollow, last ? resolve : NO_SYMLINKS) : -1;
-            if (at != dirfd) {
-                LinuxLibc.close(at);
-            }
-            if (fd < 0) {
-                return -1;
-            }
-            at = fd;
-            start = end + 1;
-        }
-        return at;
+        // RESOLVE_BENEATH holds per piece: a piece cannot climb out of the directory it starts from.
+        return PathPieces.open(dirfd, relativePath, length, PATH_PIECE, (at, start, end, last) ->
+                putPath(relativePath, start, end - start) ? openWithNoatime(at,
+                        last ? flags : directoryFlags | abi.oNofollow, last ? resolve : NO_SYMLINKS) : -1,
+                LinuxLibc::close);
     }
 
     private int openWithNoatime(int dirfd, int flags) {
