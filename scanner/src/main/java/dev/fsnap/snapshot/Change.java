@@ -1,7 +1,7 @@
 package dev.fsnap.snapshot;
 
-import dev.fsnap.scan.Field;
 import dev.fsnap.scan.Entry;
+import dev.fsnap.scan.Field;
 import dev.fsnap.scan.ScanError;
 
 import java.nio.charset.StandardCharsets;
@@ -34,18 +34,27 @@ public sealed interface Change permits Change.Added, Change.Removed, Change.Modi
     byte[] path();
 
     /** @return the entry in the old snapshot, or null when there is none ({@link Added}, {@link Unreadable}) */
-    Entry before();
+    default Entry before() {
+        return null;
+    }
 
     /** @return the entry in the new snapshot, or null when there is none ({@link Removed}, {@link Unreadable}) */
-    Entry after();
+    default Entry after() {
+        return null;
+    }
 
     /** @return the fields that differ ({@link Modified} and {@link Moved}); empty for the others */
     default Set<Field> fields() {
         return Set.of();
     }
 
-    /** @return whether the new entry is racy (see the type's description) */
-    boolean racy();
+    /**
+     * @return whether the new entry is racy (see the type's description); false where there is no
+     *         new entry read ({@link Removed}, {@link Unreadable})
+     */
+    default boolean racy() {
+        return false;
+    }
 
     /** @return the path for display ({@code .} for the root); never use it to reach the file */
     default String displayPath() {
@@ -82,11 +91,6 @@ public sealed interface Change permits Change.Added, Change.Removed, Change.Modi
         @Override
         public byte[] path() {
             return path.clone();
-        }
-
-        @Override
-        public Entry before() {
-            return null;
         }
 
         @Override
@@ -132,17 +136,6 @@ public sealed interface Change permits Change.Added, Change.Removed, Change.Modi
         @Override
         public byte[] path() {
             return path.clone();
-        }
-
-        @Override
-        public Entry after() {
-            return null;
-        }
-
-        /** @return false: nothing new to be racy */
-        @Override
-        public boolean racy() {
-            return false;
         }
 
         @Override
@@ -311,22 +304,6 @@ public sealed interface Change permits Change.Added, Change.Removed, Change.Modi
         @Override
         public byte[] path() {
             return path.clone();
-        }
-
-        @Override
-        public Entry before() {
-            return null;
-        }
-
-        @Override
-        public Entry after() {
-            return null;
-        }
-
-        /** @return false: nothing read to be racy */
-        @Override
-        public boolean racy() {
-            return false;
         }
 
         @Override
