@@ -27,8 +27,8 @@ final class ScanJob {
     }
 
     static Result run(ScanOptions options, boolean json, Path output, PrintStream err) throws InterruptedException {
-        JsonLines out = json ? new JsonLines(new FileOutputStream(FileDescriptor.out), Scanner.of(options).absentFields())
-                : null;
+        Scanner scanner = Scanner.of(options);
+        JsonLines out = json ? new JsonLines(new FileOutputStream(FileDescriptor.out), scanner.absentFields()) : null;
         Path rootPath = options.root();
         String prefix = rootPath.toString().endsWith("/") ? rootPath.toString() : rootPath + "/";
         ScanListener errors = error -> {
@@ -55,7 +55,7 @@ final class ScanJob {
         try {
             Scan scan;
             try {
-                scan = Scanner.of(options).start(listener);
+                scan = scanner.start(listener);
             } catch (IOException e) {
                 err.println("fsnap: " + ScanArguments.describe(e));
                 return new Result(Main.USAGE, null);

@@ -3,6 +3,7 @@ package dev.fsnap.scan;
 import dev.fsnap.bindings.RecordBuffer;
 
 import java.io.IOException;
+import java.util.Set;
 
 /**
  * How one scan reads the filesystem: the seam between the scan core and a backend. One instance per
@@ -34,8 +35,8 @@ abstract class FileSystemAccess implements AutoCloseable {
      * The fields this backend cannot read: left at zero in every entry, recorded as absent in a
      * snapshot, and ignored when comparing.
      */
-    java.util.Set<Field> absentFields() {
-        return java.util.Set.of();
+    Set<Field> absentFields() {
+        return Set.of();
     }
 
     /** Releases what {@link #openRoot} holds. */

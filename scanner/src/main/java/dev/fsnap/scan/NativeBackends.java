@@ -55,18 +55,16 @@ final class NativeBackends {
      */
     static FileSystemAccess open(NativePlatform.Os os, ScanOptions options) {
         switch (os) {
-            case LINUX:
-                LinuxLibc.ensureAvailability();
+            case LINUX: // the root's reader, made here, checks that the calls are available
                 return NativeAccess.linux(options.root(), options.bufferSize(), options.statCall());
             case MACOS:
-                DarwinLibc.ensureAvailability();
                 return NativeAccess.macos(options.root(), options.bufferSize());
             default:
                 if (options.followSymlinks()) {
                     throw new UnsupportedOperationException("following symbolic links is not supported on Windows:"
                             + " a listing gives no file ids, so a link that loops back could not be told");
                 }
-                Kernel32.ensureAvailability();
+                Kernel32.ensureAvailability(); // no reader is made before the scan opens its root
                 return WindowsAccess.open(options.root(), options.bufferSize());
         }
     }

@@ -54,11 +54,17 @@ public final class Scanner {
      * @return the absent fields; empty on Linux and macOS
      */
     public Set<Field> absentFields() {
-        return usesNative() ? NativeBackends.absentFields(NativePlatform.current().orElseThrow().os) : Set.of();
+        return usesNative(nativeUnavailableReason()) ? NativeBackends.absentFields(os()) : Set.of();
     }
 
-    private boolean usesNative() {
-        return options.backend() != Backend.NIO && nativeUnavailableReason() == null;
+    /** Whether these options scan natively, given why the native backend is unavailable (null: it is not). */
+    private boolean usesNative(String unavailable) {
+        return options.backend() != Backend.NIO && unavailable == null;
+    }
+
+    /** The running system, known to have native calls once {@link #nativeUnavailableReason()} is null. */
+    private static NativePlatform.Os os() {
+        return NativePlatform.current().orElseThrow().os;
     }
 
     /**
@@ -99,17 +105,14 @@ public final class Scanner {
         String reason;
         Backend requested = options.backend();
         String unavailable = nativeUnavailableReason();
-        if (requested == Backend.NIO) {
-            access = new NioAccess(options.root());
-            reason = "requested";
-        } else if (unavailable == null) {
-            access = NativeBackends.open(NativePlatform.current().orElseThrow().os, options);
+        if (usesNative(unavailable)) {
+            access = NativeBackends.open(os(), options);
             reason = requested == Backend.NATIVE ? "requested" : "automatic";
         } else if (requested == Backend.NATIVE) {
             throw new UnsupportedOperationException("the native backend is unavailable: " + unavailable);
         } else {
             access = new NioAccess(options.root());
-            reason = "native unavailable: " + unavailable;
+            reason = requested == Backend.NIO ? "requested" : "native unavailable: " + unavailable;
         }
         return new ScanRun(options, access, reason, listener);
     }
