@@ -11,7 +11,6 @@ import dev.fsnap.snapshot.Snapshot;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.EnumSet;
 import java.util.Locale;
 import java.util.StringJoiner;
 import java.util.function.Consumer;
@@ -43,10 +42,7 @@ final class SnapshotFiles {
      */
     static int diff(Snapshot old, Snapshot now, boolean json, PrintStream err) {
         long start = System.nanoTime();
-        EnumSet<Field> absent = EnumSet.noneOf(Field.class);
-        absent.addAll(old.absentFields());
-        absent.addAll(now.absentFields());
-        Stdout out = Stdout.of(json, absent);
+        Stdout out = Stdout.of(json, Differ.ignoredFields(old, now));
         Consumer<Change> sink = json ? out.json::write : c -> out.line(line(c));
         if (!old.root().equals(now.root())) {
             err.println("fsnap: note: comparing snapshots of different roots: " + old.root() + " and " + now.root());

@@ -7,6 +7,7 @@ import dev.fsnap.scan.PathRules;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -62,11 +63,8 @@ public final class Differ {
         this.old = old;
         this.now = now;
         this.out = out;
-        EnumSet<Field> absent = EnumSet.noneOf(Field.class);
-        absent.addAll(old.absentFields());
-        absent.addAll(now.absentFields());
-        this.ignored = absent;
-        this.pairsMoves = !absent.contains(Field.INO);
+        this.ignored = ignoredFields(old, now);
+        this.pairsMoves = !ignored.contains(Field.INO);
         boolean none = old.rules().isEmpty() && now.rules().isEmpty();
         this.oldRules = none ? null : old.rules();
         this.newRules = none ? null : now.rules();
@@ -75,6 +73,21 @@ public final class Differ {
     /** Whether either scan left this entry out on purpose: then it is no change. */
     private boolean excluded(byte[] path, boolean directory) {
         return oldRules != null && (oldRules.excludes(path, directory) || newRules.excludes(path, directory));
+    }
+
+    /**
+     * The fields a comparison of two snapshots ignores: those either snapshot's backend could not
+     * read ({@link Snapshot#absentFields()}).
+     *
+     * @param old the earlier snapshot
+     * @param now the later snapshot
+     * @return the ignored fields; empty when both scans read every field
+     */
+    public static Set<Field> ignoredFields(Snapshot old, Snapshot now) {
+        EnumSet<Field> absent = EnumSet.noneOf(Field.class);
+        absent.addAll(old.absentFields());
+        absent.addAll(now.absentFields());
+        return Collections.unmodifiableSet(absent);
     }
 
     /**
