@@ -7,8 +7,8 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -61,7 +61,6 @@ public final class ReadPlan {
         }
     }
 
-    private static final Comparator<FileToRead> BY_PATH = (a, b) -> Arrays.compareUnsigned(a.entry.path(), b.entry.path());
 
     private final List<FileToRead> files;
     private final List<Change.Moved> moved;
@@ -71,8 +70,7 @@ public final class ReadPlan {
 
     private ReadPlan(List<FileToRead> files, List<Change.Moved> moved, List<Change.Removed> removed,
                      List<Change.Unreadable> unreadable) {
-        files.sort(BY_PATH);
-        this.files = Collections.unmodifiableList(files);
+        this.files = Collections.unmodifiableList(byPath(files));
         this.moved = Collections.unmodifiableList(moved);
         this.removed = Collections.unmodifiableList(removed);
         this.unreadable = Collections.unmodifiableList(unreadable);
@@ -81,6 +79,20 @@ public final class ReadPlan {
             sum += f.size();
         }
         this.bytes = sum;
+    }
+
+    /** The files in path order (bytes, unsigned); each path is copied once, not at every comparison. */
+    private static List<FileToRead> byPath(List<FileToRead> files) {
+        List<Map.Entry<byte[], FileToRead>> keyed = new ArrayList<>(files.size());
+        for (FileToRead f : files) {
+            keyed.add(Map.entry(f.path(), f));
+        }
+        keyed.sort((a, b) -> Arrays.compareUnsigned(a.getKey(), b.getKey()));
+        List<FileToRead> sorted = new ArrayList<>(keyed.size());
+        for (Map.Entry<byte[], FileToRead> k : keyed) {
+            sorted.add(k.getValue());
+        }
+        return sorted;
     }
 
     /**
