@@ -18,9 +18,12 @@ import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.zip.CRC32C;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -110,5 +113,49 @@ class AbsentFieldsTest {
         reader.decode(in, back);
         assertNull(back.target);
         assertEquals("EACCES", back.targetFailure.code());
+    }
+
+    /** A bit no field has in the footer's absent fields is damage, named as such, not a field quietly ignored. */
+    @Test
+    void anAbsentFieldNoVersionKnowsIsDamage() throws Exception {
+        Path root = TreeBuilder.at(dir.resolve("t")).file("a", 1).root();
+        Path file = dir.resolve("windows");
+        take(root, file, WINDOWS); // mask 0x3E8: two varint bytes, E8 07
+        byte[] b = Files.readAllBytes(file);
+        java.nio.ByteBuffer trailer = java.nio.ByteBuffer.wrap(b, b.length - Format.TRAILER, Format.TRAILER)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        int footer = (int) trailer.getLong();
+        int[] at = {footer + 1};
+        int bodyLength = (int) varint(b, at);
+        int body = at[0];
+        varint(b, at); // scan end: seconds
+        varint(b, at); // nanoseconds
+        for (int string = 0; string < 2; string++) { // the backend, and why
+            int length = (int) varint(b, at);
+            at[0] += length;
+        }
+        assertEquals((byte) 0xE8, b[at[0]]);
+        assertEquals(0x07, b[at[0] + 1]);
+        b[at[0] + 1] = 0x0F; // sets bit 10: no field has it
+        CRC32C crc = new CRC32C();
+        crc.update(b, footer, body + bodyLength - footer);
+        java.nio.ByteBuffer.wrap(b, body + bodyLength, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                .putInt((int) crc.getValue());
+        Path damaged = dir.resolve("damaged");
+        Files.write(damaged, b);
+        CorruptSnapshotException e = assertThrows(CorruptSnapshotException.class, () -> Snapshot.open(damaged));
+        assertTrue(e.getMessage().startsWith(damaged + ": corrupt snapshot at byte offset ")
+                && e.getMessage().endsWith("unknown absent fields"), e.getMessage());
+    }
+
+    private static long varint(byte[] b, int[] at) {
+        long v = 0;
+        for (int shift = 0; ; shift += 7) {
+            int x = b[at[0]++] & 0xFF;
+            v |= (long) (x & 0x7F) << shift;
+            if (x < 0x80) {
+                return v;
+            }
+        }
     }
 }
