@@ -8,6 +8,10 @@
 # time, CPU time (user + system) and peak RSS are printed with fsnap's ratios to the reference.
 # JVM start-up is included: this is what a user waits for.
 #
+# Where jmh/target/benchmarks.jar is built, `java-bare` is timed too: the same algorithm as the
+# reference, in Java over fsnap's own native reader (dev.fsnap.jmh.BareScan), with the launcher's JVM
+# options. Its ratio is what the JVM and the calls through jffi cost; fsnap's ratio to it, what fsnap adds.
+#
 # With AGAINST=SNAPSHOT in the environment, a fourth command is timed: `fsnap check TREE --against
 # SNAPSHOT -o NEW` (scan, snapshot written, comparison reported), the nightly job.
 set -euo pipefail
@@ -20,11 +24,18 @@ command -v /usr/bin/time >/dev/null || { echo "needs /usr/bin/time (Debian packa
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-names=(floor fsnap-native fsnap-nio)
+names=(floor)
+bench="$here/jmh/target/benchmarks.jar"
+if [ -f "$bench" ]; then names+=(java-bare); else echo "no $bench: java-bare not timed (mvn -DskipTests install)" >&2; fi
+names+=(fsnap-native fsnap-nio)
+# the launcher's JVM options (see ./fsnap), without its class-data archive of fsnap's own classes
+jffi_lib=$(ls -d "$here"/scanner/target/jffi/jni/*-Linux 2>/dev/null | head -1 || true)
+bare_opts="-XX:+UseSerialGC -Xmn24m -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData${jffi_lib:+ -Djffi.boot.library.path=$jffi_lib}"
 if [ -n "${AGAINST:-}" ]; then names+=(fsnap-check); fi
 run_one() {
     case $1 in
         floor) "$floor" "$tree" "$threads" ;;
+        java-bare) "${JAVA_HOME:+$JAVA_HOME/bin/}java" $bare_opts -cp "$bench" dev.fsnap.jmh.BareScan "$tree" "$threads" ;;
         fsnap-native) "$here/fsnap" scan "$tree" --threads "$threads" --backend native ;;
         fsnap-nio) "$here/fsnap" scan "$tree" --threads "$threads" --backend nio ;;
         fsnap-check) "$here/fsnap" check "$tree" --threads "$threads" --against "$AGAINST" -o "$out/new.snap" ;;
@@ -33,7 +44,7 @@ run_one() {
 for n in "${names[@]}"; do run_one "$n" >/dev/null 2>&1 || true; done # warm the cache, the jar, the archive
 for ((i = 0; i < runs; i++)); do
     for n in "${names[@]}"; do
-        /usr/bin/time -f "%e %U %S %M" -a -o "$out/$n" bash -c "$(declare -f run_one); floor='$floor' tree='$tree' threads=$threads here='$here' out='$out' AGAINST='${AGAINST:-}'; run_one $n" >/dev/null 2>&1 || true
+        /usr/bin/time -f "%e %U %S %M" -a -o "$out/$n" bash -c "$(declare -f run_one); floor='$floor' tree='$tree' threads=$threads here='$here' out='$out' AGAINST='${AGAINST:-}' bench='$bench' bare_opts='$bare_opts'; run_one $n" >/dev/null 2>&1 || true
     done
 done
 python3 - "$out" "${names[@]}" <<'PY'
