@@ -37,8 +37,19 @@ public final class DirectoryReader implements UnixDirectoryReader {
     private final int directoryFlags;
     /** Whether entries are stat'ed with {@code statx} instead of {@code fstatat}. */
     private final boolean useStatx;
-    /** Whether the stat buffer holds a {@code struct statx} (else a {@code struct stat}). */
-    private boolean holdsStatx;
+    // The last successful stat, decoded once from the buffer: the accessors read these, so a call
+    // per field costs a field read (the compilers inline it) instead of a branch and a native load.
+    private long device;
+    private long inode;
+    private long linkCount;
+    private int mode;
+    private long uid;
+    private long gid;
+    private long size;
+    private long mtimeSeconds;
+    private int mtimeNanos;
+    private long ctimeSeconds;
+    private int ctimeNanos;
     private Errno lastError;
 
     /**
@@ -271,8 +282,12 @@ public final class DirectoryReader implements UnixDirectoryReader {
      * @return true for the two self-references
      */
     public boolean isSelfOrParent(int position) {
-        int name = position + LinuxAbi.DIRENT_NAME;
-        return mirror[name] == '.' && (mirror[name + 1] == 0 || (mirror[name + 1] == '.' && mirror[name + 2] == 0));
+        // Small enough to be inlined in the loop over records: most names do not start with a dot.
+        return mirror[position + LinuxAbi.DIRENT_NAME] == '.' && isDotOrDotDot(position + LinuxAbi.DIRENT_NAME);
+    }
+
+    private boolean isDotOrDotDot(int name) {
+        return mirror[name + 1] == 0 || (mirror[name + 1] == '.' && mirror[name + 2] == 0);
     }
 
     /**
@@ -346,13 +361,52 @@ public final class DirectoryReader implements UnixDirectoryReader {
             }
             int mask = IO.getInt(stat.address + LinuxAbi.STX_MASK);
             if ((mask & LinuxAbi.STATX_WANTED) == LinuxAbi.STATX_WANTED) {
-                holdsStatx = true;
+                decodeStatx();
                 return true;
             }
             // A filesystem that did not fill every field asked for: ask the classic way.
         }
-        holdsStatx = false;
-        return LinuxLibc.fstatat(dirfd, name, stat.address, flags) == 0 || failed();
+        if (LinuxLibc.fstatat(dirfd, name, stat.address, flags) != 0) {
+            return failed();
+        }
+        decodeStat();
+        return true;
+    }
+
+    /** Reads the fields of the {@code struct stat} in the buffer, at the architecture's offsets. */
+    private void decodeStat() {
+        long a = stat.address;
+        LinuxAbi l = abi;
+        device = IO.getLong(a + l.stDev);
+        inode = IO.getLong(a + l.stIno);
+        linkCount = l.stNlinkWidth == 8 ? IO.getLong(a + l.stNlink) : IO.getInt(a + l.stNlink) & 0xffffffffL;
+        mode = IO.getInt(a + l.stMode);
+        uid = IO.getInt(a + l.stUid) & 0xffffffffL;
+        gid = IO.getInt(a + l.stGid) & 0xffffffffL;
+        size = IO.getLong(a + l.stSize);
+        mtimeSeconds = IO.getLong(a + l.stMtimeSec);
+        mtimeNanos = (int) IO.getLong(a + l.stMtimeNsec);
+        ctimeSeconds = IO.getLong(a + l.stCtimeSec);
+        ctimeNanos = (int) IO.getLong(a + l.stCtimeNsec);
+    }
+
+    /** Reads the fields of the {@code struct statx} in the buffer (the same on every architecture). */
+    private void decodeStatx() {
+        long a = stat.address;
+        // glibc's makedev() of stx_dev_major and stx_dev_minor: the st_dev fstatat reports
+        long major = IO.getInt(a + LinuxAbi.STX_DEV_MAJOR) & 0xffffffffL;
+        long minor = IO.getInt(a + LinuxAbi.STX_DEV_MAJOR + 4) & 0xffffffffL;
+        device = (major & 0xfffL) << 8 | (major & 0xfffff000L) << 32 | (minor & 0xffL) | (minor & 0xffffff00L) << 12;
+        inode = IO.getLong(a + LinuxAbi.STX_INO);
+        linkCount = IO.getInt(a + LinuxAbi.STX_NLINK) & 0xffffffffL;
+        mode = IO.getShort(a + LinuxAbi.STX_MODE) & 0xffff;
+        uid = IO.getInt(a + LinuxAbi.STX_UID) & 0xffffffffL;
+        gid = IO.getInt(a + LinuxAbi.STX_GID) & 0xffffffffL;
+        size = IO.getLong(a + LinuxAbi.STX_SIZE);
+        mtimeSeconds = IO.getLong(a + LinuxAbi.STX_MTIME);
+        mtimeNanos = IO.getInt(a + LinuxAbi.STX_MTIME + 8);
+        ctimeSeconds = IO.getLong(a + LinuxAbi.STX_CTIME);
+        ctimeNanos = IO.getInt(a + LinuxAbi.STX_CTIME + 8);
     }
 
     /**
@@ -376,7 +430,6 @@ public final class DirectoryReader implements UnixDirectoryReader {
      */
     public long filesystemMagic(int fd) {
         // struct statfs is 120 bytes on both; the stat buffer (256 bytes) is free between stats.
-        holdsStatx = false;
         if (LinuxLibc.fstatfs(fd, stat.address) != 0) {
             fail();
             return -1;
@@ -386,69 +439,57 @@ public final class DirectoryReader implements UnixDirectoryReader {
 
     /** @return {@code st_dev} of the last successful stat */
     public long device() {
-        if (holdsStatx) {
-            // glibc's makedev() of stx_dev_major and stx_dev_minor: the st_dev fstatat reports
-            long major = IO.getInt(stat.address + LinuxAbi.STX_DEV_MAJOR) & 0xffffffffL;
-            long minor = IO.getInt(stat.address + LinuxAbi.STX_DEV_MAJOR + 4) & 0xffffffffL;
-            return (major & 0xfffL) << 8 | (major & 0xfffff000L) << 32 | (minor & 0xffL) | (minor & 0xffffff00L) << 12;
-        }
-        return IO.getLong(stat.address + abi.stDev);
+        return device;
     }
 
     /** @return {@code st_ino} of the last successful stat */
     public long inode() {
-        return IO.getLong(stat.address + (holdsStatx ? LinuxAbi.STX_INO : abi.stIno));
+        return inode;
     }
 
     /** @return {@code st_nlink} of the last successful stat */
     public long linkCount() {
-        if (holdsStatx) {
-            return IO.getInt(stat.address + LinuxAbi.STX_NLINK) & 0xffffffffL;
-        }
-        return abi.stNlinkWidth == 8 ? IO.getLong(stat.address + abi.stNlink)
-                : IO.getInt(stat.address + abi.stNlink) & 0xffffffffL;
+        return linkCount;
     }
 
     /** @return {@code st_mode} of the last successful stat */
     public int mode() {
-        return holdsStatx ? IO.getShort(stat.address + LinuxAbi.STX_MODE) & 0xffff : IO.getInt(stat.address + abi.stMode);
+        return mode;
     }
 
     /** @return {@code st_uid} of the last successful stat, unsigned */
     public long uid() {
-        return IO.getInt(stat.address + (holdsStatx ? LinuxAbi.STX_UID : abi.stUid)) & 0xffffffffL;
+        return uid;
     }
 
     /** @return {@code st_gid} of the last successful stat, unsigned */
     public long gid() {
-        return IO.getInt(stat.address + (holdsStatx ? LinuxAbi.STX_GID : abi.stGid)) & 0xffffffffL;
+        return gid;
     }
 
     /** @return {@code st_size} of the last successful stat */
     public long size() {
-        return IO.getLong(stat.address + (holdsStatx ? LinuxAbi.STX_SIZE : abi.stSize));
+        return size;
     }
 
     /** @return {@code st_mtim.tv_sec} of the last successful stat */
     public long mtimeSeconds() {
-        return IO.getLong(stat.address + (holdsStatx ? LinuxAbi.STX_MTIME : abi.stMtimeSec));
+        return mtimeSeconds;
     }
 
     /** @return {@code st_mtim.tv_nsec} of the last successful stat */
     public int mtimeNanos() {
-        return holdsStatx ? IO.getInt(stat.address + LinuxAbi.STX_MTIME + 8)
-                : (int) IO.getLong(stat.address + abi.stMtimeNsec);
+        return mtimeNanos;
     }
 
     /** @return {@code st_ctim.tv_sec} of the last successful stat */
     public long ctimeSeconds() {
-        return IO.getLong(stat.address + (holdsStatx ? LinuxAbi.STX_CTIME : abi.stCtimeSec));
+        return ctimeSeconds;
     }
 
     /** @return {@code st_ctim.tv_nsec} of the last successful stat */
     public int ctimeNanos() {
-        return holdsStatx ? IO.getInt(stat.address + LinuxAbi.STX_CTIME + 8)
-                : (int) IO.getLong(stat.address + abi.stCtimeNsec);
+        return ctimeNanos;
     }
 
     // ---------------------------------------------------------------- symbolic links
