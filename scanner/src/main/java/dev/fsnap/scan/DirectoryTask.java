@@ -95,6 +95,9 @@ final class DirectoryTask extends CountedCompleter<Void> implements ScanRun.Read
                 if (chunk == null) {
                     break;
                 }
+                if (chunk == FileSystemAccess.NO_NAMES) {
+                    continue;
+                }
                 if (first || chunksWaiting.get() >= run.chunksInFlight()) {
                     first = false;
                     if (!run.process(this, this, dir, chunk)) {

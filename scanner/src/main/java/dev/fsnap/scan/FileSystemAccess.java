@@ -50,7 +50,10 @@ abstract class FileSystemAccess implements AutoCloseable {
         /** Opens a directory below the root by its relative path (empty for the root). */
         abstract Directory open(byte[] path, Object reference, boolean followLink);
 
-        /** Reads the next chunk of names; null at the end, or on failure with {@link #failure} set. */
+        /**
+         * Reads the next chunk of names; null at the end, or on failure with {@link #failure} set;
+         * {@link #NO_NAMES} when the call returned only {@code .} and {@code ..} (read on).
+         */
         abstract NameChunk read(Directory directory);
 
         /** Reads the metadata of the names of the chunk that {@code which} picks, relative to the open directory. */
@@ -93,6 +96,17 @@ abstract class FileSystemAccess implements AutoCloseable {
 
         abstract void closeNow();
     }
+
+    /**
+     * A listing call that returned nothing but {@code .} and {@code ..} (every empty directory's
+     * first): there is nothing to stat or deliver, and the listing goes on.
+     */
+    static final NameChunk NO_NAMES = new NameChunk() {
+        @Override
+        NameChunk detach() {
+            return this;
+        }
+    };
 
     /** Names read from a directory, not yet stat'ed. */
     abstract static class NameChunk {

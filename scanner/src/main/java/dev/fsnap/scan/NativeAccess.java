@@ -178,7 +178,12 @@ final class NativeAccess extends FileSystemAccess {
                 failure = n < 0 ? Failure.of(reader.lastError()) : null;
                 return null;
             }
-            return new Records(reader, n);
+            for (int pos = 0; pos < n; pos = reader.next(pos)) {
+                if (!reader.isSelfOrParent(pos)) {
+                    return new Records(reader, n);
+                }
+            }
+            return NO_NAMES;
         }
 
         @Override

@@ -670,10 +670,14 @@ final class ScanRun implements Scan {
                 size += b.size[i];
             }
         }
-        entries.add(b.count);
-        directories.add(dirs);
-        bytes.add(size);
-        errors.add(b.errors.size());
+        if (b.count != 0) { // most directories' last batch is empty: no contended add for nothing
+            entries.add(b.count);
+            directories.add(dirs);
+            bytes.add(size);
+        }
+        if (!b.errors.isEmpty()) {
+            errors.add(b.errors.size());
+        }
         if (listener == null || (visitor == null && b.errors.isEmpty())) {
             return;
         }
