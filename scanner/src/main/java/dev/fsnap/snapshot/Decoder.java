@@ -11,8 +11,11 @@ final class Decoder {
     private final Path file;
     private final byte[] buf;
     private final long base;
+    private final int bodyStart;
     int pos;
     private final int limit;
+    private int kind;
+    private long end;
 
     Decoder(Path file, byte[] buf, int pos, int limit, long base) {
         this.file = file;
@@ -20,6 +23,39 @@ final class Decoder {
         this.pos = pos;
         this.limit = limit;
         this.base = base;
+        this.bodyStart = pos;
+    }
+
+    /** Marks this decoder as a block's body: its kind and the file offset just after its frame. */
+    Decoder framed(int blockKind, long frameEnd) {
+        this.kind = blockKind;
+        this.end = frameEnd;
+        return this;
+    }
+
+    /** @return the block's kind byte */
+    int kind() {
+        return kind;
+    }
+
+    /** @return the file offset just after the block's frame: where the next block starts */
+    long end() {
+        return end;
+    }
+
+    /** @return the bytes of the body not yet read */
+    int remaining() {
+        return limit - pos;
+    }
+
+    /** @return the body's bytes from its start up to the current position (for hashing) */
+    byte[] buffer() {
+        return buf;
+    }
+
+    /** @return the index in {@link #buffer()} where the body starts */
+    int bodyStart() {
+        return bodyStart;
     }
 
     CorruptSnapshotException corrupt(String reason) {

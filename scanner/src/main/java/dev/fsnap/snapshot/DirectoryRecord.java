@@ -20,6 +20,8 @@ final class DirectoryRecord {
     final long[] childOffset;
     final int[] subtreeFlags;
     final Fields.Failure[] refFailure;
+    /** Where the hashed part of the block's body ends, as an index into the decoded buffer. */
+    int hashedEnd;
 
     private DirectoryRecord(long offset, Fields.Failure listFailure, Fields[] entries) {
         this.offset = offset;
@@ -40,7 +42,9 @@ final class DirectoryRecord {
             throw in.corrupt("unknown directory flags " + flags);
         }
         Fields.Failure listFailure = (flags & Format.LIST_INCOMPLETE) != 0 ? EntryCodec.decodeFailure(in) : null;
-        int n = in.count(Format.MAX_BLOCK / 3, "entry count");
+        // An entry takes at least three bytes (head, shared prefix, suffix length): a count the block
+        // cannot hold is damage, found before anything of its size is allocated.
+        int n = in.count(in.remaining() / 3, "entry count");
         Fields[] entries = new Fields[n];
         EntryCodec codec = new EntryCodec();
         Fields scratch = new Fields();
@@ -78,6 +82,7 @@ final class DirectoryRecord {
                 default -> throw in.corrupt("unknown subdirectory state " + state);
             }
         }
+        r.hashedEnd = in.pos;
         for (int i = 0; i < n; i++) {
             if (r.ref[i] == Format.REF_LISTED && r.hash[i] != Format.EMPTY_HASH) {
                 r.subtreeFlags[i] = in.u8();

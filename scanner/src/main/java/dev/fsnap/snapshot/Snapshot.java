@@ -26,15 +26,20 @@ import java.util.Set;
 import java.util.zip.CRC32C;
 
 /**
- * A snapshot file, open for reading. Opening checks the header, footer and trailer; each directory
- * block is read and checked when it is needed, so a lookup reads one block per path component and
- * a walk holds one block per level of depth, never the whole file.
+ * A snapshot file, open for reading. Opening verifies the whole file before anything in it is
+ * trusted: every block's checksum, every directory block's hash against the reference its parent
+ * holds, each block reached once and only once, the unreadable list complete (see
+ * {@link Verification}). After that, a lookup reads one block per path component and a walk holds
+ * one block per level of depth, never the whole file.
  */
 public final class Snapshot implements Closeable {
     private final Path file;
     private final FileChannel channel;
     private final long size;
+    /** Where the header block ends and the footer starts: the directory and unreadable blocks lie between. */
+    private long headerEnd;
     private long dataEnd;
+    private Verification verification;
 
     private String root;
     private Instant started;
@@ -71,7 +76,9 @@ public final class Snapshot implements Closeable {
     }
 
     /**
-     * Opens a snapshot and checks its header, footer and trailer.
+     * Opens a snapshot and verifies all of it: header, footer and trailer, the checksum of every
+     * block, every directory block against the hash its parent holds, each block referenced once,
+     * and the unreadable list against the scan's error count.
      *
      * @param file the snapshot file
      * @return the open snapshot
@@ -84,6 +91,7 @@ public final class Snapshot implements Closeable {
         try {
             Snapshot s = new Snapshot(file, ch);
             s.readEnds();
+            s.verification = Verifier.verify(s);
             return s;
         } catch (IOException | RuntimeException e) {
             ch.close();
@@ -100,6 +108,7 @@ public final class Snapshot implements Closeable {
         }
         dataEnd = size;
         Decoder h = readBlock(Format.MAGIC.length, Format.HEADER);
+        headerEnd = h.end();
         int version = (int) Math.min(Integer.MAX_VALUE, h.varint());
         if (version < Format.OLDEST_VERSION || version > Format.VERSION) {
             throw new IncompatibleSnapshotException(file, version);
@@ -113,7 +122,7 @@ public final class Snapshot implements Closeable {
         followSymlinks = (flags & 1) != 0;
         oneFileSystem = (flags & 2) != 0;
         if (version >= 2) {
-            int n = h.count(1 << 20, "patterns");
+            int n = h.count(h.remaining(), "patterns");
             java.util.List<String> patterns = new java.util.ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 patterns.add(h.text());
@@ -226,6 +235,22 @@ public final class Snapshot implements Closeable {
 
     /** Reads one block, checks its bounds and CRC, and returns a decoder over its body. */
     Decoder readBlock(long offset, int kind) throws IOException {
+        Decoder d = readAnyBlock(offset);
+        int found = d.kind();
+        if (found != kind) {
+            throw new CorruptSnapshotException(file, offset,
+                    "expected a '" + (char) kind + "' block, found byte " + found);
+        }
+        return d;
+    }
+
+    /**
+     * Reads the block at {@code offset} whatever its kind, checks its bounds and CRC, and returns a
+     * decoder over its body ({@link Decoder#end()} is where the next block starts). A frame longer
+     * than one read has its CRC checked as it streams by before anything of its size is allocated:
+     * a damaged length costs a pass over the file, never memory it claims.
+     */
+    Decoder readAnyBlock(long offset) throws IOException {
         if (offset < Format.MAGIC.length || offset >= dataEnd) {
             throw new CorruptSnapshotException(file, offset, "block offset outside the file's data");
         }
@@ -233,29 +258,53 @@ public final class Snapshot implements Closeable {
         int head = (int) Math.min(FIRST_READ, dataEnd - offset);
         byte[] start = read(offset, head);
         Decoder d = new Decoder(file, start, 0, head, offset);
-        int found = d.u8();
-        if (found != kind) {
-            throw new CorruptSnapshotException(file, offset,
-                    "expected a '" + (char) kind + "' block, found byte " + found);
-        }
+        int kind = d.u8();
         long length = d.varint();
         long frame = d.pos + length + 4;
-        if (length < 0 || length > Format.MAX_BLOCK || offset + frame > dataEnd) {
+        if (length < 0 || length > Format.MAX_BLOCK || frame > dataEnd - offset) {
             throw new CorruptSnapshotException(file, offset, "block length " + length + " runs past the data");
         }
         byte[] block = start;
         if (frame > head) {
+            checkStreaming(offset, (int) frame, kind);
             block = Arrays.copyOf(start, (int) frame);
             System.arraycopy(read(offset + head, (int) frame - head), 0, block, head, (int) frame - head);
         }
         CRC32C crc = new CRC32C();
         crc.update(block, 0, (int) frame - 4);
-        int stored = ByteBuffer.wrap(block, (int) frame - 4, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
-        if ((int) crc.getValue() != stored) {
+        if ((int) crc.getValue() != storedCrc(block, (int) frame - 4)) {
             throw new CorruptSnapshotException(file, offset, "checksum mismatch in a '" + (char) kind + "' block");
         }
-        return new Decoder(file, block, d.pos, (int) frame - 4, offset);
+        return new Decoder(file, block, d.pos, (int) frame - 4, offset).framed(kind, offset + frame);
     }
+
+    private static int storedCrc(byte[] b, int at) {
+        return ByteBuffer.wrap(b, at, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
+    /** Checks a long frame's CRC reading it piece by piece, in memory bounded by one piece. */
+    private void checkStreaming(long offset, int frame, int kind) throws IOException {
+        CRC32C crc = new CRC32C();
+        ByteBuffer piece = ByteBuffer.allocate(STREAM_PIECE);
+        long at = offset;
+        long end = offset + frame - 4;
+        while (at < end) {
+            piece.clear().limit((int) Math.min(STREAM_PIECE, end - at));
+            while (piece.hasRemaining()) {
+                if (channel.read(piece, at + piece.position()) < 0) {
+                    throw new CorruptSnapshotException(file, at + piece.position(), "the file ends early");
+                }
+            }
+            crc.update(piece.array(), 0, piece.limit());
+            at += piece.limit();
+        }
+        if ((int) crc.getValue() != storedCrc(read(end, 4), 0)) {
+            throw new CorruptSnapshotException(file, offset, "checksum mismatch in a '" + (char) kind + "' block");
+        }
+    }
+
+    /** Bytes read at a time when a long frame's checksum is checked before it is held. */
+    private static final int STREAM_PIECE = 1 << 20;
 
     DirectoryRecord readDirectory(long offset) throws IOException {
         if (offset == Format.EMPTY_OFFSET) {
@@ -267,6 +316,39 @@ public final class Snapshot implements Closeable {
     /** The root directory's block, or null when the root could not be listed. */
     DirectoryRecord rootDirectory() throws IOException {
         return rootState == Format.REF_LISTED ? readDirectory(rootOffset) : null;
+    }
+
+    /** @return the file's size in bytes */
+    long size() {
+        return size;
+    }
+
+    long headerEnd() {
+        return headerEnd;
+    }
+
+    /** @return where the footer starts: every directory and unreadable block ends by here */
+    long footerOffset() {
+        return dataEnd;
+    }
+
+    /** @return the root directory's block offset when it is listed and not empty, else -1 */
+    long rootBlock() {
+        return rootState == Format.REF_LISTED && rootOffset != Format.EMPTY_OFFSET ? rootOffset : -1;
+    }
+
+    long lastUnreadableBlock() {
+        return lastUnreadableBlock;
+    }
+
+    /**
+     * What opening checked: every block of the file was read once, its checksum and, for directory
+     * blocks, its hash against the reference its parent holds.
+     *
+     * @return the check's counts
+     */
+    public Verification verification() {
+        return verification;
     }
 
     byte[] rootHash() {
@@ -600,7 +682,7 @@ public final class Snapshot implements Closeable {
             if (previous >= at) {
                 throw d.corrupt("the unreadable list does not run backwards");
             }
-            int n = d.count(Format.MAX_BLOCK, "error count");
+            int n = d.count(d.remaining() / 4, "error count"); // each at least 4 bytes
             List<ScanError> block = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {
                 byte[] p = d.string();

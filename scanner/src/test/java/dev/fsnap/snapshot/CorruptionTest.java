@@ -164,10 +164,26 @@ class CorruptionTest {
 
     @Test
     void aStreamOfChangesEndsWithTheDamageNotQuietly() throws Exception {
-        Path bad = withFirstDirectoryBlockDamaged();
+        Path bad = dir.resolve("bad");
+        Files.write(bad, bytes);
         Path fresh = snapshotOfAnotherTree();
-        try (Snapshot old = Snapshot.open(bad); Snapshot now = Snapshot.open(fresh);
-             java.util.stream.Stream<Change> changes = Differ.changes(old, now)) {
+        try (Snapshot old = Snapshot.open(bad); Snapshot now = Snapshot.open(fresh)) {
+            // Opening verified the whole file; damage written in place afterwards is met when the block is read.
+            Files.write(bad, Files.readAllBytes(withFirstDirectoryBlockDamaged()));
+            streamEndsWithTheDamage(old, now, bad);
+        }
+    }
+
+    @Test
+    void openingRefusesADamagedBlockThatNoWalkWouldReach() throws Exception {
+        Path bad = withFirstDirectoryBlockDamaged();
+        CorruptSnapshotException e = assertThrows(CorruptSnapshotException.class, () -> Snapshot.open(bad).close());
+        assertEquals(bad, e.file());
+        assertTrue(e.getMessage().contains("checksum mismatch in a 'D' block"), e.getMessage());
+    }
+
+    private static void streamEndsWithTheDamage(Snapshot old, Snapshot now, Path bad) {
+        try (java.util.stream.Stream<Change> changes = Differ.changes(old, now)) {
             java.io.UncheckedIOException e = assertThrows(java.io.UncheckedIOException.class, changes::toList);
             CorruptSnapshotException cause = assertInstanceOf(CorruptSnapshotException.class, e.getCause());
             assertEquals(bad, cause.file());
@@ -176,11 +192,15 @@ class CorruptionTest {
 
     /** The snapshot with one bit flipped in its first directory block, the one after the header. */
     private Path withFirstDirectoryBlockDamaged() throws Exception {
+        return withFirstDirectoryBlockDamaged("bad-copy");
+    }
+
+    private Path withFirstDirectoryBlockDamaged(String name) throws Exception {
         byte[] b = bytes.clone();
         int header = Format.MAGIC.length + 2 + b[Format.MAGIC.length + 1] + 4;
         assertEquals(Format.DIRECTORY, b[header]);
         b[header + 3] ^= 0x10;
-        Path bad = dir.resolve("bad");
+        Path bad = dir.resolve(name);
         Files.write(bad, b);
         return bad;
     }

@@ -1,0 +1,159 @@
+package dev.fsnap.snapshot;
+
+import dev.fsnap.bindings.Sha256;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.BitSet;
+
+/**
+ * Checks a whole snapshot before any of it is trusted. Every block between the header and the
+ * footer is read once, in file order, and its CRC checked; every directory block is hashed and
+ * matched against the reference its parent holds (the Merkle tree), and must be referenced once and
+ * only once, so a walk can neither loop nor meet a block twice; the unreadable list must chain
+ * through every unreadable block once and hold as many errors as the footer says.
+ *
+ * <p>Children are written before their parents, so a reference always points back at a block
+ * already seen: one pass, holding an offset and a hash per directory block, nothing per entry.
+ */
+final class Verifier {
+    private final Snapshot snapshot;
+    private long[] offsets = new long[256];
+    private byte[] hashes = new byte[256 * Format.HASH];
+    private int blocks;
+    private final BitSet referenced = new BitSet();
+    private long[] unreadableOffsets = new long[16];
+    private long[] unreadablePrevious = new long[16];
+    private int[] unreadableCounts = new int[16];
+    private int unreadableBlocks;
+    private final byte[] digest = new byte[Sha256.LENGTH];
+
+    private Verifier(Snapshot snapshot) {
+        this.snapshot = snapshot;
+    }
+
+    static Verification verify(Snapshot s) throws IOException {
+        Verifier v = new Verifier(s);
+        try (Sha256 sha = Sha256.create()) {
+            v.blocks(sha);
+        }
+        v.tree();
+        v.unreadableList();
+        return new Verification(v.blocks, v.unreadableBlocks, s.size());
+    }
+
+    private void blocks(Sha256 sha) throws IOException {
+        long at = snapshot.headerEnd();
+        long end = snapshot.footerOffset();
+        while (at < end) {
+            Decoder d = snapshot.readAnyBlock(at);
+            if (d.kind() == Format.DIRECTORY) {
+                directory(d, at, sha);
+            } else if (d.kind() == Format.UNREADABLE) {
+                unreadable(d, at);
+            } else {
+                throw new CorruptSnapshotException(snapshot.file(), at, "a block of kind " + d.kind()
+                        + " where only directory and unreadable blocks belong");
+            }
+            at = d.end();
+        }
+    }
+
+    private void directory(Decoder d, long at, Sha256 sha) throws IOException {
+        DirectoryRecord r = DirectoryRecord.decode(d, at);
+        sha.digest(d.buffer(), d.bodyStart(), r.hashedEnd - d.bodyStart(), digest);
+        for (int i = 0; i < r.entries.length; i++) {
+            if (r.ref[i] == Format.REF_LISTED && r.hash[i] != Format.EMPTY_HASH) {
+                claim(r.childOffset[i], r.hash[i], at);
+            }
+        }
+        if (blocks == offsets.length) {
+            offsets = Arrays.copyOf(offsets, blocks * 2);
+            hashes = Arrays.copyOf(hashes, blocks * 2 * Format.HASH);
+        }
+        offsets[blocks] = at;
+        System.arraycopy(digest, 0, hashes, blocks * Format.HASH, Format.HASH);
+        blocks++;
+    }
+
+    /** A reference to a child block, from the block at {@code parent} (-1: the footer's root reference). */
+    private void claim(long child, byte[] hash, long parent) throws CorruptSnapshotException {
+        long where = parent < 0 ? snapshot.footerOffset() : parent;
+        int k = Arrays.binarySearch(offsets, 0, blocks, child);
+        if (k < 0) {
+            throw new CorruptSnapshotException(snapshot.file(), where, "a subdirectory reference points at byte "
+                    + child + ", where no directory block written before it starts");
+        }
+        if (referenced.get(k)) {
+            throw new CorruptSnapshotException(snapshot.file(), where, "the directory block at byte " + child
+                    + " is referenced a second time");
+        }
+        if (!Arrays.equals(hashes, k * Format.HASH, (k + 1) * Format.HASH, hash, 0, Format.HASH)) {
+            throw new CorruptSnapshotException(snapshot.file(), child,
+                    "the directory block does not match the hash its parent holds");
+        }
+        referenced.set(k);
+    }
+
+    private void unreadable(Decoder d, long at) throws IOException {
+        long previous = d.varint() - 1;
+        if (previous >= at) {
+            throw d.corrupt("the unreadable list does not run backwards");
+        }
+        int n = d.count(d.remaining() / 4, "error count");
+        for (int i = 0; i < n; i++) {
+            d.string();
+            EntryCodec.decodeFailure(d);
+        }
+        if (!d.atEnd()) {
+            throw d.corrupt("unexpected bytes after the unreadable list's errors");
+        }
+        if (unreadableBlocks == unreadableOffsets.length) {
+            int grown = unreadableBlocks * 2;
+            unreadableOffsets = Arrays.copyOf(unreadableOffsets, grown);
+            unreadablePrevious = Arrays.copyOf(unreadablePrevious, grown);
+            unreadableCounts = Arrays.copyOf(unreadableCounts, grown);
+        }
+        unreadableOffsets[unreadableBlocks] = at;
+        unreadablePrevious[unreadableBlocks] = previous;
+        unreadableCounts[unreadableBlocks] = n;
+        unreadableBlocks++;
+    }
+
+    /** The root's block is the tree's top, and every directory block hangs below it exactly once. */
+    private void tree() throws CorruptSnapshotException {
+        long root = snapshot.rootBlock();
+        if (root >= 0) {
+            claim(root, snapshot.rootHash(), -1);
+        }
+        int orphan = referenced.nextClearBit(0);
+        if (orphan < blocks) {
+            throw new CorruptSnapshotException(snapshot.file(), offsets[orphan],
+                    "a directory block that no directory of the tree refers to");
+        }
+    }
+
+    /** The footer's chain of unreadable blocks takes in every one of them, and counts the scan's errors. */
+    private void unreadableList() throws CorruptSnapshotException {
+        long total = 0;
+        int chained = 0;
+        for (long at = snapshot.lastUnreadableBlock(); at >= 0; ) {
+            int k = Arrays.binarySearch(unreadableOffsets, 0, unreadableBlocks, at);
+            if (k < 0) {
+                throw new CorruptSnapshotException(snapshot.file(), at,
+                        "the unreadable list points at byte " + at + ", where no unreadable block starts");
+            }
+            total += unreadableCounts[k];
+            chained++;
+            at = unreadablePrevious[k];
+        }
+        if (chained != unreadableBlocks) {
+            throw new CorruptSnapshotException(snapshot.file(), snapshot.footerOffset(), "the unreadable list chains "
+                    + chained + " of the file's " + unreadableBlocks + " unreadable blocks");
+        }
+        if (total != snapshot.errors()) {
+            throw new CorruptSnapshotException(snapshot.file(), snapshot.footerOffset(), "the unreadable list holds "
+                    + total + " errors, the scan reported " + snapshot.errors());
+        }
+    }
+}
