@@ -21,6 +21,16 @@ public enum LinuxAbi {
     public static final int O_RDONLY = 0;
     /** {@code O_NOATIME} (01000000): the same on x86_64 and aarch64. */
     public static final int O_NOATIME = 0x40000;
+    /** {@code O_WRONLY}: the same on every Linux architecture. */
+    public static final int O_WRONLY = 1;
+    /** {@code O_CREAT} (0100): the same on x86_64 and aarch64. */
+    public static final int O_CREAT = 0x40;
+    /** {@code O_EXCL} (0200): the same on x86_64 and aarch64. */
+    public static final int O_EXCL = 0x80;
+    /** {@code __O_TMPFILE} (020000000), which {@code O_TMPFILE} joins with the architecture's {@code O_DIRECTORY}. */
+    public static final int O_TMPFILE_BIT = 0x400000;
+    /** {@code AT_SYMLINK_FOLLOW} for {@code linkat}: link what a magic link names, not the link. */
+    public static final int AT_SYMLINK_FOLLOW = 0x400;
     /** {@code O_CLOEXEC} (02000000): the same on x86_64 and aarch64. */
     public static final int O_CLOEXEC = 0x80000;
     /** {@code AT_FDCWD}. */

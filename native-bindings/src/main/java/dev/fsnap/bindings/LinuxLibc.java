@@ -31,6 +31,16 @@ public final class LinuxLibc {
     private static final BoundCall FSTATFS;
     /** {@code statx}, wrapped by glibc since 2.28; null where the C library lacks it. */
     private static final BoundCall STATX;
+    /** The calls that write a snapshot file: created unnamed, forced, then given its name. */
+    private static final BoundCall OPENAT_MODE;
+    private static final BoundCall WRITE;
+    private static final BoundCall PREAD;
+    private static final BoundCall FSYNC;
+    private static final BoundCall LINKAT;
+    private static final BoundCall RENAMEAT;
+    private static final BoundCall UNLINKAT;
+    /** {@code getrandom}, for names no other user can predict; null where the C library lacks it. */
+    private static final BoundCall GETRANDOM;
     /** {@code syscall(2)}, for {@code openat2}, which the C library does not wrap. */
     private static final BoundCall SYSCALL;
 
@@ -41,6 +51,8 @@ public final class LinuxLibc {
         BoundCall openat = null, close = null, getdents = null, fstatat = null, readlinkat = null, isatty = null;
         BoundCall syscall = null;
         BoundCall fstatfs = null;
+        BoundCall openatMode = null, write = null, pread = null, fsync = null, linkat = null, renameat = null;
+        BoundCall unlinkat = null;
         if (abi == null) {
             cause = new UnsupportedOperationException("no Linux layout for " + System.getProperty("os.name") + " "
                     + System.getProperty("os.arch"));
@@ -56,6 +68,15 @@ public final class LinuxLibc {
                         Type.ULONG);
                 isatty = BoundCall.bind(libc, "isatty", Type.SINT, Type.SINT);
                 fstatfs = BoundCall.bind(libc, "fstatfs", Type.SINT, Type.SINT, Type.POINTER);
+                openatMode = BoundCall.bind(libc, "openat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT, Type.UINT);
+                write = BoundCall.bind(libc, "write", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG);
+                pread = BoundCall.bind(libc, "pread64", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG, Type.SLONG);
+                fsync = BoundCall.bind(libc, "fsync", Type.SINT, Type.SINT);
+                linkat = BoundCall.bind(libc, "linkat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT, Type.POINTER,
+                        Type.SINT);
+                renameat = BoundCall.bind(libc, "renameat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT,
+                        Type.POINTER);
+                unlinkat = BoundCall.bind(libc, "unlinkat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT);
                 syscall = BoundCall.bind(libc, "syscall", Type.SLONG, Type.SLONG, Type.SLONG, Type.POINTER, Type.POINTER,
                         Type.ULONG);
             } catch (Throwable t) {
@@ -73,6 +94,16 @@ public final class LinuxLibc {
             }
         }
         STATX = statx;
+        BoundCall getrandom = null;
+        if (cause == null) {
+            try {
+                getrandom = BoundCall.bind(Library.getDefault(), "getrandom", Type.SLONG, Type.POINTER, Type.ULONG,
+                        Type.UINT);
+            } catch (Throwable t) {
+                // glibc before 2.25: callers fall back to another source
+            }
+        }
+        GETRANDOM = getrandom;
         UNAVAILABILITY_CAUSE = cause;
         ABI = cause == null ? abi : null;
         INVOKER = invoker;
@@ -84,6 +115,13 @@ public final class LinuxLibc {
         ISATTY = isatty;
         SYSCALL = syscall;
         FSTATFS = fstatfs;
+        OPENAT_MODE = openatMode;
+        WRITE = write;
+        PREAD = pread;
+        FSYNC = fsync;
+        LINKAT = linkat;
+        RENAMEAT = renameat;
+        UNLINKAT = unlinkat;
     }
 
     private LinuxLibc() {
@@ -146,7 +184,49 @@ public final class LinuxLibc {
         return (int) INVOKER.invokeL3(OPENAT.context, OPENAT.address, dirfd, path, flags);
     }
 
-    /** {@code int close(int fd)}. */
+    /** {@code int openat(int dirfd, const char *pathname, int flags, mode_t mode)}: creating a file. */
+    static int openat(int dirfd, long path, int flags, int mode) {
+        return (int) INVOKER.invokeL4(OPENAT_MODE.context, OPENAT_MODE.address, dirfd, path, flags, mode);
+    }
+
+    /** {@code ssize_t write(int fd, const void *buf, size_t count)}. */
+    static long write(int fd, long buffer, long count) {
+        return INVOKER.invokeL3(WRITE.context, WRITE.address, fd, buffer, count);
+    }
+
+    /** {@code ssize_t pread(int fd, void *buf, size_t count, off_t offset)}. */
+    static long pread(int fd, long buffer, long count, long offset) {
+        return INVOKER.invokeL4(PREAD.context, PREAD.address, fd, buffer, count, offset);
+    }
+
+    /** {@code int fsync(int fd)}. */
+    static int fsync(int fd) {
+        return (int) INVOKER.invokeL1(FSYNC.context, FSYNC.address, fd);
+    }
+
+    /** {@code int linkat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath, int flags)}. */
+    static int linkat(int oldDirfd, long oldPath, int newDirfd, long newPath, int flags) {
+        return (int) INVOKER.invokeL5(LINKAT.context, LINKAT.address, oldDirfd, oldPath, newDirfd, newPath, flags);
+    }
+
+    /** {@code int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)}. */
+    static int renameat(int oldDirfd, long oldPath, int newDirfd, long newPath) {
+        return (int) INVOKER.invokeL4(RENAMEAT.context, RENAMEAT.address, oldDirfd, oldPath, newDirfd, newPath);
+    }
+
+    /** {@code ssize_t getrandom(void *buf, size_t buflen, unsigned int flags)}; -1 with ENOSYS when not bound. */
+    static long getrandom(long buffer, long length) {
+        if (GETRANDOM == null) {
+            return -1;
+        }
+        return INVOKER.invokeL3(GETRANDOM.context, GETRANDOM.address, buffer, length, 0);
+    }
+
+    /** {@code int unlinkat(int dirfd, const char *pathname, int flags)}. */
+    static int unlinkat(int dirfd, long path, int flags) {
+        return (int) INVOKER.invokeL3(UNLINKAT.context, UNLINKAT.address, dirfd, path, flags);
+    }
+
     /**
      * {@code openat2(dirfd, path, how, OPEN_HOW_SIZE)}: -1 with errno ENOSYS where the kernel (or a
      * seccomp filter) does not offer it.

@@ -16,12 +16,15 @@ import java.util.concurrent.Callable;
 @Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Scans ROOT into a new snapshot and reports what changed since the old one.",
             "The report is as diff writes it.",
-            "OLD is checked before the scan starts; NEW may be the same file as OLD (it is replaced atomically)."},
+            "OLD is verified whole before the scan starts; NEW may be the same file as OLD: it is replaced,",
+            "atomically, only once the report is written in full."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             " 0:no differences",
             " 1:differences (including subtrees that could not be read)",
-            " 2:bad usage, an unusable ROOT, a damaged OLD, or NEW cannot be written"})
+            " 2:bad usage, an unusable ROOT, a damaged OLD, NEW cannot be written, or the report",
+            "   cannot be written (then NEW is not written either)",
+            " 130, 143:stopped by SIGINT or SIGTERM (NEW is not written)"})
 final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ROOT", description = "The directory to scan.")
     String root;
@@ -51,18 +54,21 @@ final class CheckCommand implements Callable<Integer> {
         }
         try (Snapshot before = SnapshotFiles.open(old, err)) {
             if (before == null) {
+                err.println("fsnap: " + old + " cannot be compared against and was left as it is; to start anew,"
+                        + " make a new baseline: fsnap scan " + root + " -o NEW");
                 return Main.USAGE;
             }
-            ScanJob.Result scanned = ScanJob.run(options, false, output, err);
-            if (scanned.exit() == Main.USAGE) {
-                return Main.USAGE;
-            }
-            try (Snapshot after = SnapshotFiles.open(output, err)) {
-                if (after == null) {
+            // The report is written in full before the new snapshot replaces anything: a report that
+            // cannot be written (a full disk, a closed pipe) leaves the old file as it was.
+            ScanJob.Result scanned = ScanJob.run(options, false, output, err, finished -> {
+                try (Snapshot after = SnapshotFiles.open(finished, err)) {
+                    return after == null ? Main.USAGE : SnapshotFiles.diff(before, after, json, err);
+                } catch (IOException e) {
+                    err.println("fsnap: " + ScanArguments.describe(e));
                     return Main.USAGE;
                 }
-                return SnapshotFiles.diff(before, after, json, err);
-            }
+            });
+            return scanned.exit() == Main.INCOMPLETE ? SnapshotFiles.DIFFERENT : scanned.exit();
         }
     }
 }

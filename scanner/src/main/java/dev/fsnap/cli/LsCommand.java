@@ -9,6 +9,7 @@ import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -61,12 +62,14 @@ final class LsCommand implements Callable<Integer> {
                                 + e.operation().name().toLowerCase(Locale.ROOT) + ")");
                     }
                 });
-            } catch (IOException e) {
                 out.flush();
+            } catch (IOException e) {
                 err.println("fsnap: " + e.getMessage());
                 return Main.USAGE;
+            } catch (UncheckedIOException e) {
+                err.println("fsnap: the listing was cut: " + e.getMessage());
+                return Main.USAGE;
             }
-            out.flush();
             err.println("fsnap: snapshot of " + s.root() + " taken " + s.started() + ": " + counts[0] + " entries, "
                     + counts[1] + " unreadable, backend " + s.backend().toLowerCase(Locale.ROOT)
                     + (s.rules().isEmpty() ? "" : ", excluded " + String.join(" ", s.rules().patterns())));

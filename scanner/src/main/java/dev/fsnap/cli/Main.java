@@ -19,7 +19,8 @@ import java.util.function.Supplier;
             " 0:scan, ls: everything was read; diff, check: no differences",
             " 1:diff, check: differences",
             " 2:bad usage, an unusable root, or a missing or damaged snapshot",
-            " 3:scan: the scan finished, but some entries could not be read"})
+            " 3:scan: the scan finished, but some entries could not be read",
+            " 130, 143:stopped by SIGINT or SIGTERM; a snapshot being written is discarded, the old one kept"})
 public final class Main implements Runnable {
     /** Exit status: everything was read. */
     static final int OK = 0;
@@ -27,6 +28,8 @@ public final class Main implements Runnable {
     static final int USAGE = 2;
     /** Exit status: the scan finished but some entries could not be read. */
     static final int INCOMPLETE = 3;
+    /** Exit status: stopped by SIGINT (the JVM exits with 128 + the signal: 130, or 143 for SIGTERM). */
+    static final int INTERRUPTED = 130;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -15,7 +15,9 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** One scan from the command line: errors to stderr, entries as JSON, a snapshot file, a summary. */
 final class ScanJob {
@@ -26,7 +28,21 @@ final class ScanJob {
     record Result(int exit, ScanSummary summary) {
     }
 
+    /**
+     * What runs once the new snapshot is complete and before it replaces the old one: check's
+     * report. Its status is returned; unless it is {@link Main#OK} or {@link SnapshotFiles#DIFFERENT},
+     * the new snapshot is discarded and the old file stays as it was.
+     */
+    interface BeforeCommit {
+        int run(Path finished);
+    }
+
     static Result run(ScanOptions options, boolean json, Path output, PrintStream err) throws InterruptedException {
+        return run(options, json, output, err, null);
+    }
+
+    static Result run(ScanOptions options, boolean json, Path output, PrintStream err, BeforeCommit beforeCommit)
+            throws InterruptedException {
         Scanner scanner = Scanner.of(options);
         JsonLines out = json ? new JsonLines(new FileOutputStream(FileDescriptor.out), scanner.absentFields()) : null;
         Path rootPath = options.root();
@@ -47,11 +63,21 @@ final class ScanJob {
         }
         ScanListener shown = out == null ? errors : new JsonListener(out, errors);
         ScanListener listener = writer == null ? shown : writer.listenerWith(shown);
+        // On SIGINT or SIGTERM (Ctrl-C, systemd, a cron kill) the JVM runs this, then exits with
+        // 128 + the signal. It stops the scan and discards the unfinished snapshot; the writer frees
+        // native memory only once no worker can touch it, so the workers may run on meanwhile.
+        AtomicReference<Scan> running = new AtomicReference<>();
         SnapshotWriter w = writer;
-        Thread cleanup = new Thread(() -> closeQuietly(w), "fsnap-cleanup");
-        if (w != null) {
-            Runtime.getRuntime().addShutdownHook(cleanup);
-        }
+        Thread interrupted = new Thread(() -> {
+            Scan s = running.get();
+            if (s != null) {
+                s.cancel();
+            }
+            if (w != null) {
+                w.close();
+            }
+        }, "fsnap-interrupted");
+        Runtime.getRuntime().addShutdownHook(interrupted);
         try {
             Scan scan;
             try {
@@ -63,6 +89,7 @@ final class ScanJob {
                 err.println("fsnap: " + e.getMessage());
                 return new Result(Main.USAGE, null);
             }
+            running.set(scan);
             ProgressLine progress = ProgressLine.startIfTerminal(scan, err);
             ScanSummary summary;
             try {
@@ -75,37 +102,44 @@ final class ScanJob {
                     progress.stop();
                 }
             }
+            if (summary.cancelled()) {
+                err.println("fsnap: interrupted" + (output == null ? "" : "; " + output + " was left as it was"));
+                return new Result(Main.INTERRUPTED, summary);
+            }
             if (out != null) {
                 out.flush();
             }
+            int status = summary.errors() == 0 ? Main.OK : Main.INCOMPLETE;
             if (writer != null) {
                 try {
+                    Path finished = writer.complete(summary);
+                    if (beforeCommit != null) {
+                        status = beforeCommit.run(finished);
+                        if (status != Main.OK && status != SnapshotFiles.DIFFERENT) {
+                            err.println("fsnap: " + output + " was not written" + (Files.exists(output)
+                                    ? "; the file there was left as it was" : ""));
+                            return new Result(status, summary);
+                        }
+                    }
                     writer.commit(summary);
                 } catch (IOException e) {
                     err.println("fsnap: " + output + ": the snapshot was not written: " + e.getMessage());
                     return new Result(Main.USAGE, summary);
+                } catch (IllegalStateException closed) {
+                    err.println("fsnap: interrupted; " + output + " was left as it was");
+                    return new Result(Main.INTERRUPTED, summary);
                 }
             }
             err.println(ScanCommand.summaryLine(summary));
-            return new Result(summary.errors() == 0 ? Main.OK : Main.INCOMPLETE, summary);
+            return new Result(status, summary);
         } finally {
-            closeQuietly(writer);
-            if (w != null) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(cleanup);
-                } catch (IllegalStateException exiting) {
-                    // the hook is running or has run: it closes the writer
-                }
+            if (writer != null) {
+                writer.close();
             }
-        }
-    }
-
-    private static void closeQuietly(SnapshotWriter w) {
-        if (w != null) {
             try {
-                w.close();
-            } catch (IOException ignored) {
-                // the temporary file is removed by the next writer of the same target
+                Runtime.getRuntime().removeShutdownHook(interrupted);
+            } catch (IllegalStateException exiting) {
+                // the JVM is exiting on a signal: the hook runs (or ran)
             }
         }
     }

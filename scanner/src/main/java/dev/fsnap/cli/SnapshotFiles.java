@@ -10,6 +10,7 @@ import dev.fsnap.snapshot.Snapshot;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.StringJoiner;
@@ -49,12 +50,17 @@ final class SnapshotFiles {
         }
         DiffSummary s;
         try {
-            s = Differ.compare(old, now, sink);
+            try {
+                s = Differ.compare(old, now, sink);
+            } finally {
+                out.flush();
+            }
         } catch (IOException e) {
             err.println("fsnap: " + e.getMessage());
             return Main.USAGE;
-        } finally {
-            out.flush();
+        } catch (UncheckedIOException e) {
+            err.println("fsnap: the report was cut: " + e.getMessage());
+            return Main.USAGE;
         }
         err.println(String.format(Locale.ROOT,
                 "fsnap: %d added, %d removed, %d modified, %d moved, %d unreadable, %d racy; "

@@ -36,10 +36,14 @@ import java.util.zip.CRC32C;
  * listener, then {@link #commit} the summary. Each directory is encoded, hashed and appended by the
  * worker that finishes it, so memory holds only the directories in flight, never the tree.
  *
- * <p>The file is written under a temporary name in the target's directory with mode 0600, forced
- * to disk, and renamed over the target only by {@link #commit}: a scan that fails, is cancelled or
- * is killed leaves the previous snapshot as it was. {@link #close} without a commit deletes the
- * temporary file; one left by a killed process is removed by the next writer of the same target.
+ * <p>The file is written in the target's directory, unnamed where the filesystem allows it (else
+ * under a random name created exclusively, mode 0600), forced to disk by {@link #complete}, and
+ * renamed over the target only by {@link #commit}: a scan that fails, is cancelled or is killed
+ * leaves the previous snapshot as it was. {@link #close} without a commit discards the file.
+ *
+ * <p>The workers' native memory (their hashers, the file's buffer) is freed only once no thread can
+ * touch it: {@link #close} from a signal's shutdown hook while workers still write leaves the freeing
+ * to the last of them, and a worker stuck in the kernel keeps it allocated.
  */
 public final class SnapshotWriter implements DirectoryVisitor, Closeable {
     /** The default racy window: timestamps this close to the scan's start cannot be trusted to show a change. */
@@ -47,8 +51,9 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
     private static final int UNREADABLE_BATCH = 256;
 
     private final Path target;
-    private final Path temporary;
-    private final FileChannel channel;
+    private final SnapshotOutput file;
+    /** Every use of native memory (hashing, writing) is inside this gate; closing it frees that memory. */
+    private final Gate gate;
     private final Instant started;
     private final long racyFromSec;
     private final int racyFromNsec;
@@ -73,13 +78,16 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
 
     private volatile Entry rootEntry;
     private volatile ChildRef rootRef;
-    private boolean finished;
+    /** Where {@link #complete} left the finished file for reading, or null before. */
+    private Path completed;
+    private boolean published;
+    private boolean closed;
 
-    private SnapshotWriter(Path target, Path temporary, FileChannel channel, ScanOptions options, Instant started,
-                           Duration racyWindow) throws IOException {
+    private SnapshotWriter(Path target, SnapshotOutput file, ScanOptions options, Instant started,
+                           Duration racyWindow) {
         this.target = target;
-        this.temporary = temporary;
-        this.channel = channel;
+        this.file = file;
+        this.gate = new Gate(this::release);
         this.started = started;
         Instant racyFrom = started.minus(racyWindow);
         this.racyFromSec = racyFrom.getEpochSecond();
@@ -98,8 +106,28 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
         for (String pattern : patterns) {
             header.string(pattern.getBytes(StandardCharsets.UTF_8));
         }
-        write(Format.MAGIC, 0, Format.MAGIC.length);
-        append(Format.HEADER, header, locals.get());
+        enter();
+        try {
+            write(Format.MAGIC, 0, Format.MAGIC.length);
+            append(Format.HEADER, header, locals.get());
+        } finally {
+            gate.leave();
+        }
+    }
+
+    /** Lets the calling thread use native memory until {@link Gate#leave()}. */
+    private void enter() {
+        if (!gate.enter()) {
+            throw new IllegalStateException(target + ": the snapshot was closed");
+        }
+    }
+
+    /** What the gate runs once the writer is closed and no thread is inside: frees the native memory. */
+    private void release() {
+        for (Local l; (l = allLocals.poll()) != null; ) {
+            l.sha.close();
+        }
+        file.release();
     }
 
     /**
@@ -122,52 +150,40 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
      * @param options the scan's options
      * @param racyWindow how long before the scan's start a timestamp still counts as racy
      * @return the writer
-     * @throws IOException when the temporary file cannot be created
+     * @throws IOException when the target is a directory or not a regular file, or the file cannot
+     *                     be created in the target's directory (naming it and the reason)
      */
     public static SnapshotWriter create(Path target, ScanOptions options, Duration racyWindow) throws IOException {
-        Path absolute = target.toAbsolutePath();
-        Path dir = absolute.getParent();
-        String name = absolute.getFileName().toString();
-        removeAbandoned(dir, name);
-        Path temporary = dir.resolve("." + name + "." + ProcessHandle.current().pid() + ".tmp");
-        Files.deleteIfExists(temporary);
-        FileChannel channel;
+        Path absolute = checkTarget(target);
+        SnapshotOutput file = SnapshotOutput.create(absolute);
         try {
-            channel = FileChannel.open(temporary, java.util.Set.of(StandardOpenOption.CREATE_NEW,
-                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        }
-        try {
-            return new SnapshotWriter(absolute, temporary, channel, options, Instant.now(), racyWindow);
-        } catch (IOException | RuntimeException e) {
-            channel.close();
-            Files.deleteIfExists(temporary);
+            return new SnapshotWriter(absolute, file, options, Instant.now(), racyWindow);
+        } catch (RuntimeException e) {
+            file.discard();
+            file.release();
             throw e;
         }
     }
 
-    /** Temporary files of writers of the same target that were killed: their process is gone. */
-    private static void removeAbandoned(Path dir, String name) {
-        String prefix = "." + name + ".";
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, p -> {
-            String n = p.getFileName().toString();
-            return n.startsWith(prefix) && n.endsWith(".tmp");
-        })) {
-            for (Path p : s) {
-                String pid = p.getFileName().toString().substring(prefix.length());
-                pid = pid.substring(0, pid.length() - ".tmp".length());
-                try {
-                    if (ProcessHandle.of(Long.parseLong(pid)).isEmpty()) {
-                        Files.deleteIfExists(p);
-                    }
-                } catch (NumberFormatException | IOException ignored) {
-                    // not ours, or already gone
-                }
-            }
-        } catch (IOException ignored) {
-            // cleaning up is a courtesy; creating the new file reports real trouble
+    /**
+     * What can be known before a scan of hours that the snapshot cannot be written: the target
+     * names a directory or something else than a regular file, or has no name.
+     */
+    private static Path checkTarget(Path target) throws IOException {
+        if (target.toString().isEmpty() || target.getFileName() == null) {
+            throw new java.nio.file.FileSystemException(target.toString(), null, "not a file name");
         }
+        Path absolute = target.toAbsolutePath();
+        if (Files.isDirectory(absolute)) {
+            throw new java.nio.file.FileSystemException(target.toString(), null, "is a directory");
+        }
+        if (Files.exists(absolute, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && !Files.isRegularFile(absolute, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && !Files.isSymbolicLink(absolute)) {
+            throw new java.nio.file.FileSystemException(target.toString(), null,
+                    "is not a regular file (a snapshot replaces only a file)");
+        }
+        return absolute;
     }
 
     /**
@@ -239,6 +255,15 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
 
     @Override
     public void error(ScanError error) {
+        enter();
+        try {
+            recordError(error);
+        } finally {
+            gate.leave();
+        }
+    }
+
+    private void recordError(ScanError error) {
         synchronized (errorLock) {
             if (error.path().length == 0 && error.operation() == Operation.OPEN) {
                 rootFailure = error;
@@ -268,6 +293,15 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
 
     @Override
     public Object directory(DirectoryListing listing) {
+        enter();
+        try {
+            return writeDirectory(listing);
+        } finally {
+            gate.leave();
+        }
+    }
+
+    private Object writeDirectory(DirectoryListing listing) {
         if (listing.size() == 0 && listing.listError() == null) {
             if (listing.path().length == 0) {
                 rootRef = EMPTY;
@@ -430,7 +464,7 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
                     position += n;
                 }
             } catch (IOException e) {
-                writeFailure = new IOException(temporary + ": cannot write the snapshot: " + e.getMessage(), e);
+                writeFailure = new IOException(target + ": cannot write the snapshot: " + e.getMessage(), e);
                 throw new UncheckedIOException(writeFailure);
             }
         }
@@ -438,21 +472,45 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
 
     private void drain() throws IOException {
         output.flip();
-        while (output.hasRemaining()) {
-            channel.write(output);
-        }
+        file.write(output.array(), 0, output.limit());
         output.clear();
     }
 
     /**
-     * Completes the snapshot: writes the footer, forces the file to disk and renames it over the
-     * target. A cancelled scan is not committed.
+     * Completes the snapshot and renames it over the target: {@link #complete} unless done, then
+     * the rename. A cancelled scan is not committed.
      *
      * @param summary the finished scan's summary
      * @throws IOException when writing, forcing or renaming fails (the previous snapshot is intact)
-     * @throws IllegalStateException when the scan was cancelled, or its root was never delivered
+     * @throws IllegalStateException when the scan was cancelled, its root was never delivered, or
+     *                               the writer was closed
      */
-    public void commit(ScanSummary summary) throws IOException {
+    public synchronized void commit(ScanSummary summary) throws IOException {
+        complete(summary);
+        enter();
+        try {
+            file.publish();
+            published = true;
+        } finally {
+            gate.leave();
+        }
+    }
+
+    /**
+     * Completes the snapshot without putting it in place: writes the footer and forces the file to
+     * disk. The finished file can then be read (and verified, and compared) through the path this
+     * returns, before {@link #commit} renames it over the target, or {@link #close} discards it.
+     *
+     * @param summary the finished scan's summary
+     * @return a path to read the finished file through, valid until {@link #commit} or {@link #close}
+     * @throws IOException when writing or forcing fails
+     * @throws IllegalStateException when the scan was cancelled, its root was never delivered, or
+     *                               the writer was closed
+     */
+    public synchronized Path complete(ScanSummary summary) throws IOException {
+        if (completed != null) {
+            return completed;
+        }
         if (summary.cancelled()) {
             throw new IllegalStateException("a cancelled scan is not committed: " + target + " is unchanged");
         }
@@ -460,6 +518,7 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
         if (root == null) {
             throw new IllegalStateException("the scan delivered no root entry");
         }
+        enter();
         try {
             synchronized (errorLock) {
                 flushErrors();
@@ -505,43 +564,33 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
             synchronized (outputLock) {
                 drain();
             }
-            channel.force(true);
-            channel.close();
-            try {
-                Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException(target + ": cannot replace the snapshot atomically: " + e.getMessage(), e);
-            }
-            finished = true;
-            forceDirectory(target.getParent());
+            file.force();
+            completed = file.contents();
+            return completed;
         } catch (UncheckedIOException e) {
             throw e.getCause();
-        }
-    }
-
-    private static void forceDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException ignored) {
-            // not every filesystem lets a directory be forced; the rename itself is already atomic
-        }
-    }
-
-    /** Deletes the temporary file unless {@link #commit} succeeded, and frees the workers' buffers. */
-    @Override
-    public void close() throws IOException {
-        for (Local l; (l = allLocals.poll()) != null; ) {
-            l.sha.close();
-        }
-        if (finished) {
-            return;
-        }
-        finished = true;
-        try {
-            channel.close();
         } finally {
-            Files.deleteIfExists(temporary);
+            gate.leave();
         }
+    }
+
+    /**
+     * Discards the file unless {@link #commit} succeeded, and frees the native memory once no
+     * thread can touch it. Safe from any thread, while workers still run (a signal's shutdown hook),
+     * and more than once.
+     */
+    @Override
+    public void close() {
+        synchronized (this) { // not while a commit renames: the file is either in place or discarded
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (!published) {
+                file.discard();
+            }
+        }
+        gate.close();
     }
 
     /** What a parent records of a written directory. */
