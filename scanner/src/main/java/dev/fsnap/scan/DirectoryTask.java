@@ -84,43 +84,58 @@ final class DirectoryTask extends CountedCompleter<Void> implements ScanRun.Read
             return;
         }
         try {
-            boolean first = true;
-            FileSystemAccess.NameChunk chunk;
-            while (!run.cancelled()) {
-                call = thread.begin(Operation.LIST, this, this);
-                chunk = io.read(dir);
-                if (!thread.end(call)) {
-                    return;
-                }
-                if (chunk == null) {
-                    break;
-                }
-                if (chunk == FileSystemAccess.NO_NAMES) {
-                    continue;
-                }
-                if (first || chunksWaiting.get() >= run.chunksInFlight()) {
-                    first = false;
-                    if (!run.process(this, this, dir, chunk)) {
-                        return;
-                    }
-                } else {
-                    chunksWaiting.incrementAndGet();
-                    dir.retain();
-                    addToPendingCount(1);
-                    run.schedule(new ChunkTask(this, run, this, dir, chunk.detach()));
-                }
-            }
-            if (io.failure != null) {
-                ScanError e = io.failure.at(path, Operation.LIST);
-                if (listing != null) {
-                    listing.listFailed(e);
-                }
-                run.error(e);
+            if (!listRest(thread, this, dir, true)) {
+                return;
             }
         } finally {
             dir.release();
         }
         finish();
+    }
+
+    /**
+     * Reads the open directory to its end, stat'ing chunks or forking them as children of
+     * {@code current} (this task, or the {@link Rescue} that took over after a stat hung).
+     *
+     * @param first whether the next chunk is the first this worker reads (it stats that one itself)
+     * @return false when the watchdog gave up on a call meanwhile: it recorded and completed it
+     */
+    boolean listRest(ScanRun.ScanThread thread, CountedCompleter<?> current, FileSystemAccess.Directory dir,
+                     boolean first) {
+        FileSystemAccess.Worker io = thread.worker;
+        io.failure = null;
+        while (!run.cancelled()) {
+            long call = thread.begin(Operation.LIST, current, this);
+            FileSystemAccess.NameChunk chunk = io.read(dir);
+            if (!thread.end(call)) {
+                return false;
+            }
+            if (chunk == null) {
+                break;
+            }
+            if (chunk == FileSystemAccess.NO_NAMES) {
+                continue;
+            }
+            if (first || chunksWaiting.get() >= run.chunksInFlight()) {
+                first = false;
+                if (!run.process(current, this, dir, chunk)) {
+                    return false;
+                }
+            } else {
+                chunksWaiting.incrementAndGet();
+                dir.retain();
+                current.addToPendingCount(1);
+                run.schedule(new ChunkTask(current, run, this, dir, chunk.detach()));
+            }
+        }
+        if (io.failure != null) {
+            ScanError e = io.failure.at(path, Operation.LIST);
+            if (listing != null) {
+                listing.listFailed(e);
+            }
+            run.error(e);
+        }
+        return true;
     }
 
     /** This directory could not be opened: its parent records it as unreadable. */

@@ -34,11 +34,65 @@ final class EntryBatch {
     Object[] reference = new Object[256];
     final List<ScanError> errors = new ArrayList<>();
 
+    /**
+     * Names begun in this chunk's pass, dropped ones included: the watchdog reads it to tell which
+     * name a stuck stat is on (written opaquely, read by another thread).
+     */
+    private int begun;
+    /** Set by the watchdog when it gave up on this batch's stat: the backend stops at the next name. */
+    volatile boolean abandoned;
+    /** From this name on (its index among those begun), names are recorded lost instead of stat'ed. */
+    private int lostFrom = Integer.MAX_VALUE;
+    private Failure lostFirst;
+    private Failure lostRest;
+
     void reset(byte[] parentPath) {
         parent = parentPath;
         count = 0;
         namesLength = 0;
         errors.clear();
+        BEGUN.setOpaque(this, 0);
+        abandoned = false;
+        lostFrom = Integer.MAX_VALUE;
+    }
+
+    /** @return the names begun so far in this pass; from any thread */
+    int begun() {
+        return (int) BEGUN.getOpaque(this);
+    }
+
+    /**
+     * Makes this pass record the {@code first}-th name begun as lost with {@code why} instead of
+     * stat'ing it (it hung in an earlier try), and every later one with {@code rest} unless that is null.
+     */
+    void lose(int first, Failure why, Failure rest) {
+        lostFrom = first;
+        lostFirst = why;
+        lostRest = rest;
+    }
+
+    /**
+     * Called by a backend for each name once begun: whether it is lost (see {@link #lose}); then
+     * its error is recorded, the entry dropped, and the backend goes on to the next name.
+     */
+    boolean lost(int i) {
+        int n = begun - 1;
+        if (n < lostFrom || (n > lostFrom && lostRest == null)) {
+            return false;
+        }
+        errors.add((n == lostFrom ? lostFirst : lostRest).at(path(i), Operation.STAT));
+        dropLast();
+        return true;
+    }
+
+    private static final java.lang.invoke.VarHandle BEGUN;
+
+    static {
+        try {
+            BEGUN = java.lang.invoke.MethodHandles.lookup().findVarHandle(EntryBatch.class, "begun", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
     }
 
     /** Starts an entry: stores its name and returns its index; the backend fills the columns. */
@@ -58,6 +112,7 @@ final class EntryBatch {
             names = Arrays.copyOf(names, Math.max(names.length * 2, namesLength + length));
         }
         int i = count++;
+        BEGUN.setOpaque(this, begun + 1);
         nameOffset[i] = namesLength;
         nameLength[i] = length;
         target[i] = null;

@@ -139,7 +139,7 @@ abstract class FileSystemAccess implements AutoCloseable {
 
         @Override
         NameChunk detach() {
-            return new Records(null, length, owner.save(length));
+            return saved != null ? this : new Records(null, length, owner.save(length));
         }
     }
 }

@@ -191,7 +191,7 @@ final class NativeAccess extends FileSystemAccess {
             Records records = (Records) chunk;
             records.loadInto(reader);
             int fd = ((NativeDirectory) directory).fd;
-            for (int pos = 0; pos < records.length; pos = reader.next(pos)) {
+            for (int pos = 0; pos < records.length && !b.abandoned; pos = reader.next(pos)) {
                 if (reader.isSelfOrParent(pos) || (which != Names.ALL
                         && (which == Names.MAYBE_DIRECTORIES) != mayBeDirectory(reader.recordType(pos), followLinks))) {
                     continue;
@@ -200,6 +200,9 @@ final class NativeAccess extends FileSystemAccess {
                 int i = b.begin(len);
                 reader.copyName(pos, len, b.names, b.nameOffset[i]);
                 b.commitName(len);
+                if (b.lost(i)) {
+                    continue;
+                }
                 boolean ok = reader.stat(fd, pos, followLinks);
                 if (!ok && followLinks && reader.lastError() == Errno.ENOENT) {
                     ok = reader.stat(fd, pos, false); // a dangling link is reported as the link itself

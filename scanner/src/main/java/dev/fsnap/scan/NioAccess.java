@@ -151,8 +151,14 @@ final class NioAccess extends FileSystemAccess {
                 return; // a listing of paths does not tell directories apart: ALL is the only pass
             }
             for (Path p : ((PathChunk) chunk).paths) {
+                if (b.abandoned) {
+                    break;
+                }
                 byte[] name = p.getFileName().toString().getBytes(charset);
                 int i = b.add(name, 0, name.length);
+                if (b.lost(i)) {
+                    continue;
+                }
                 try {
                     Map<String, Object> a;
                     try {

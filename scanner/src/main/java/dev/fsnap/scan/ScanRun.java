@@ -178,7 +178,11 @@ final class ScanRun implements Scan {
     void schedule(CountedCompleter<?> task) {
         Throttle limit = throttle;
         if (limit == null) {
-            task.fork();
+            if (Thread.currentThread() instanceof ScanThread) {
+                task.fork();
+            } else {
+                pool.execute(task); // the watchdog's rescue of a hung stat: fork() would use the common pool
+            }
             return;
         }
         deferred.addLast((Reading) task);
@@ -453,22 +457,47 @@ final class ScanRun implements Scan {
         Operation op = t.callOperation;
         ScanError e = new ScanError(dir.path, op, "ETIMEDOUT", "No answer in " + timeoutText()
                 + ": gave up (the filesystem may be dead)");
+        if (op == Operation.STAT) {
+            rescue(t, e);
+        }
         timeouts.computeIfAbsent(dir.device(), d -> new java.util.concurrent.atomic.AtomicInteger()).incrementAndGet();
+        CountedCompleter<?> task = t.callTask;
         try {
             if (op == Operation.OPEN) {
                 dir.openFailed(e);
-            } else {
+            } else if (op == Operation.LIST) {
                 dir.listFailed(e);
             }
         } catch (RuntimeException listenerFailed) {
             // recorded as the scan's failure by error(); the task must still complete
         }
-        CountedCompleter<?> task = t.callTask;
         if (task instanceof DirectoryTask d) {
             d.finish();
         } else if (task instanceof ChunkTask c) {
             c.finish();
+        } else if (task instanceof Rescue r) {
+            r.finish();
         }
+    }
+
+    /**
+     * A stat got no answer: only the name it was on is lost. The rest of its chunk (the names
+     * before it too: their results stayed in the stuck worker's batch) is stat'ed again by another
+     * worker, that name recorded as timed out, and a directory's listing goes on from there. Runs
+     * under the stuck thread's handoff lock, which the thread takes before it touches its buffers
+     * again, so the chunk is copied whole.
+     */
+    private void rescue(ScanThread t, ScanError e) {
+        CountedCompleter<?> task = t.callTask;
+        FileSystemAccess.Directory open = t.callOpen;
+        FileSystemAccess.NameChunk chunk = t.callChunk.detach();
+        int lost = t.batch.begun() - 1;
+        t.batch.abandoned = true;
+        open.retain();
+        task.addToPendingCount(1);
+        boolean listing = task instanceof DirectoryTask || (task instanceof Rescue r && r.listing);
+        Failure why = new Failure(e.code(), e.message());
+        schedule(new Rescue(task, this, t.callDirectory, open, chunk, t.callPass, Math.max(0, lost), why, listing));
     }
 
     /** Watches the workers' calls against the deadline, a few times per deadline. */
@@ -491,9 +520,22 @@ final class ScanRun implements Scan {
                 long now = System.nanoTime() - ScanThread.ORIGIN;
                 for (ScanThread t : workers) {
                     long started = t.callStart.get();
-                    if (started > 0 && now - started > opTimeoutNanos
-                            && t.callStart.compareAndSet(started, ScanThread.GIVEN_UP)) {
-                        giveUp(t);
+                    if (started <= 0) {
+                        continue;
+                    }
+                    // A stat of a chunk is one call per name: its deadline runs from the last name begun.
+                    int begun = t.batch.begun();
+                    if (t.callOperation == Operation.STAT && begun != t.seenBegun) {
+                        t.seenBegun = begun;
+                        t.seenAt = now;
+                    }
+                    long from = t.callOperation == Operation.STAT ? Math.max(started, t.seenAt) : started;
+                    if (now - from > opTimeoutNanos) {
+                        synchronized (t.handoff) {
+                            if (t.callStart.compareAndSet(started, ScanThread.GIVEN_UP)) {
+                                giveUp(t);
+                            }
+                        }
                     }
                 }
             }
@@ -574,17 +616,45 @@ final class ScanRun implements Scan {
     boolean process(CountedCompleter<?> current, DirectoryTask directory, FileSystemAccess.Directory open,
                     FileSystemAccess.NameChunk chunk) {
         if (directoriesFirst) {
-            return process(current, directory, open, chunk, FileSystemAccess.Names.MAYBE_DIRECTORIES)
-                    && process(current, directory, open, chunk, FileSystemAccess.Names.REST);
+            return process(current, directory, open, chunk, FileSystemAccess.Names.MAYBE_DIRECTORIES, null)
+                    && process(current, directory, open, chunk, FileSystemAccess.Names.REST, null);
         }
-        return process(current, directory, open, chunk, FileSystemAccess.Names.ALL);
+        return process(current, directory, open, chunk, FileSystemAccess.Names.ALL, null);
+    }
+
+    /**
+     * Stats a chunk again after a stat of it hung: from the pass it hung in, with the name it hung
+     * on recorded as {@code lost} (and, when the filesystem has since been found unresponsive, every
+     * name after it recorded as not tried).
+     */
+    boolean retry(Rescue rescue, DirectoryTask directory, FileSystemAccess.Directory open,
+                  FileSystemAccess.NameChunk chunk, FileSystemAccess.Names pass, int lostAt, Failure why) {
+        Failure rest = isUnresponsive(directory.device()) ? new Failure("ETIMEDOUT", unresponsive(directory.path)
+                .message()) : null;
+        Lost lost = new Lost(lostAt, why, rest);
+        if (pass == FileSystemAccess.Names.MAYBE_DIRECTORIES) {
+            return process(rescue, directory, open, chunk, pass, lost)
+                    && process(rescue, directory, open, chunk, FileSystemAccess.Names.REST,
+                    rest == null ? null : new Lost(0, rest, rest));
+        }
+        return process(rescue, directory, open, chunk, pass, lost);
+    }
+
+    /** Names of a pass to record as lost instead of stat'ing: see {@link EntryBatch#lose}. */
+    private record Lost(int from, Failure first, Failure rest) {
     }
 
     private boolean process(CountedCompleter<?> current, DirectoryTask directory, FileSystemAccess.Directory open,
-                            FileSystemAccess.NameChunk chunk, FileSystemAccess.Names which) {
+                            FileSystemAccess.NameChunk chunk, FileSystemAccess.Names which, Lost lost) {
         ScanThread thread = (ScanThread) Thread.currentThread();
         EntryBatch b = thread.batch;
         b.reset(directory.path);
+        if (lost != null) {
+            b.lose(lost.from(), lost.first(), lost.rest());
+        }
+        thread.callOpen = open;
+        thread.callChunk = chunk;
+        thread.callPass = which;
         long call = thread.begin(Operation.STAT, current, directory);
         thread.worker.stat(open, chunk, b, followLinks, which);
         if (!thread.end(call)) {
@@ -713,6 +783,18 @@ final class ScanRun implements Scan {
         volatile DirectoryTask callDirectory;
         /** The throttle whose permit this worker's current task holds; see {@link ScanRun#read}. */
         volatile Throttle admittedBy;
+        /** What a stat call is on, for the watchdog to hand the rest of the chunk to another worker. */
+        volatile FileSystemAccess.Directory callOpen;
+        volatile FileSystemAccess.NameChunk callChunk;
+        volatile FileSystemAccess.Names callPass;
+        /**
+         * Held by the watchdog while it gives up on this thread's call and copies what the call was
+         * on; taken by the thread, when it finds its call given up, before it touches its buffers again.
+         */
+        final Object handoff = new Object();
+        /** The watchdog's own: the names begun when it last looked, and when that changed. */
+        int seenBegun;
+        long seenAt;
 
         ScanThread(ForkJoinPool pool, ScanRun run, int number) {
             super(pool);
@@ -739,6 +821,9 @@ final class ScanRun implements Scan {
         boolean end(long token) {
             if (callStart.compareAndSet(token, 0)) {
                 return true;
+            }
+            synchronized (handoff) {
+                // the watchdog is done with what this call was on: this thread's buffers are its own again
             }
             callStart.set(0);
             cameBack = true;

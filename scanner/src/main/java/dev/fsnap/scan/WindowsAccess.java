@@ -173,12 +173,15 @@ final class WindowsAccess extends FileSystemAccess {
         void stat(Directory directory, NameChunk chunk, EntryBatch b, boolean followLinks, Names which) {
             Records records = (Records) chunk;
             records.loadInto(reader);
-            for (int pos = 0; pos < records.length; pos = reader.next(pos)) {
+            for (int pos = 0; pos < records.length && !b.abandoned; pos = reader.next(pos)) {
                 if (reader.isSelfOrParent(pos)) {
                     continue;
                 }
                 byte[] name = reader.name(pos);
                 int i = b.add(name, 0, name.length);
+                if (b.lost(i)) {
+                    continue;
+                }
                 fill(reader, pos, b, i);
             }
         }

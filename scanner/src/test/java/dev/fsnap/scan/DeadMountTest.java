@@ -68,6 +68,45 @@ class DeadMountTest {
         assertTrue(after <= before, "nothing leaked once the call came back: " + before + " before, " + after + " after");
     }
 
+    /**
+     * The entry answers only after twice the deadline. (Not never: this FUSE server's lookups in one
+     * directory are serialized by the kernel, libfuse 2 having no parallel directory operations, so
+     * while one hangs its siblings wait too; an NFS client looks names up in parallel.)
+     */
+    private void hangEntryFor(String path, Duration d) {
+        nas.hangEntry(path);
+        Thread release = new Thread(() -> {
+            try {
+                Thread.sleep(d.toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+            nas.release();
+        });
+        release.setDaemon(true);
+        release.start();
+    }
+
+    @Test
+    void aHungStatCostsThatEntryAloneItsSiblingsAreRead() throws Exception {
+        hangEntryFor("alive/a", Duration.ofMillis(1500));
+        long start = System.nanoTime();
+        HostileTreeTest.Seen seen = scan(1);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertTrue(seconds < 1 + 3, "ended after " + seconds + " s, deadline 1 s");
+        assertEquals(List.of("alive/a STAT ETIMEDOUT"), seen.errors());
+        assertEquals(new TreeSet<>(Set.of("", "alive", "alive/deeper", "alive/deeper/b", "dead", "dead/c", "dead/below",
+                "dead/below/d", "top", "x1", "x1/f", "x2", "x2/f", "x3", "x3/f")), new TreeSet<>(seen.entries().keySet()));
+    }
+
+    @Test
+    void aHungStatInTheRootCostsThatEntryAlone() throws Exception {
+        hangEntryFor("top", Duration.ofMillis(1500));
+        HostileTreeTest.Seen seen = scan(1);
+        assertEquals(List.of("top STAT ETIMEDOUT"), seen.errors());
+        assertEquals(15, seen.entries().size(), seen.entries().keySet().toString());
+    }
+
     @Test
     void aMountThatRecoversIsScannedWhole() throws Exception {
         nas.hang("dead");

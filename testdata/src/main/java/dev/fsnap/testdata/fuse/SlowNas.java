@@ -68,6 +68,7 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
     private final Path mountPoint;
     private final long latencyNanos;
     private final Map<String, Boolean> hung = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> hungEntries = new ConcurrentHashMap<>();
     private volatile CountDownLatch released = new CountDownLatch(1);
     private volatile boolean closed;
 
@@ -152,9 +153,20 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
         hung.put("/" + relative, true);
     }
 
+    /**
+     * From now on, every operation on this one entry (its attributes first of all) blocks until
+     * {@link #release()}: a server that stopped answering for one file, its siblings still served.
+     *
+     * @param relative a path relative to the mount point, {@code /}-separated
+     */
+    public void hangEntry(String relative) {
+        hungEntries.put("/" + relative, true);
+    }
+
     /** Lets every blocked operation go on, and stops blocking. */
     public void release() {
         hung.clear();
+        hungEntries.clear();
         CountDownLatch l = released;
         released = new CountDownLatch(1);
         l.countDown();
@@ -193,6 +205,9 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
     }
 
     private boolean isHung(String path, boolean listing) {
+        if (!listing && hungEntries.containsKey(path)) {
+            return true;
+        }
         for (String h : hung.keySet()) {
             if ((listing && path.equals(h)) || path.startsWith(h + "/")) {
                 return true;
