@@ -17,6 +17,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 /** One scan from the command line: errors to stderr, entries as JSON, a snapshot file, a summary. */
@@ -67,6 +68,7 @@ final class ScanJob {
         // 128 + the signal. It stops the scan and discards the unfinished snapshot; the writer frees
         // native memory only once no worker can touch it, so the workers may run on meanwhile.
         AtomicReference<Scan> running = new AtomicReference<>();
+        AtomicInteger ifCommitted = new AtomicInteger();
         SnapshotWriter w = writer;
         Thread interrupted = new Thread(() -> {
             Scan s = running.get();
@@ -75,6 +77,10 @@ final class ScanJob {
             }
             if (w != null) {
                 w.close();
+            }
+            if (w != null && w.committed()) {
+                // The signal came after the new snapshot was put in place: the run is done, and says so.
+                Runtime.getRuntime().halt(ifCommitted.get());
             }
         }, "fsnap-interrupted");
         Runtime.getRuntime().addShutdownHook(interrupted);
@@ -121,7 +127,10 @@ final class ScanJob {
                             return new Result(status, summary);
                         }
                     }
+                    ifCommitted.set(status);
+                    err.println(ScanCommand.summaryLine(summary));
                     writer.commit(summary);
+                    return new Result(status, summary);
                 } catch (IOException e) {
                     err.println("fsnap: " + output + ": the snapshot was not written: " + e.getMessage());
                     return new Result(Main.USAGE, summary);

@@ -593,6 +593,15 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
         gate.close();
     }
 
+    /**
+     * Whether {@link #commit} put the snapshot in place. After {@link #close} the answer is final.
+     *
+     * @return true once committed
+     */
+    public synchronized boolean committed() {
+        return published;
+    }
+
     /** What a parent records of a written directory. */
     private record ChildRef(long offset, byte[] hash, int flags) {
     }
