@@ -16,7 +16,7 @@ import java.util.function.Supplier;
         description = "Reads file metadata at native speed and detects what changed in a filesystem.",
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
-            " 0:scan, ls: everything was read; diff, check: no differences",
+            " 0:scan, ls: everything was read; diff, check: no differences; verify: the snapshot is whole",
             " 1:diff, check: differences",
             " 2:bad usage, an unusable root, or a missing or damaged snapshot",
             " 3:scan: the scan finished, but some entries could not be read",
@@ -66,6 +66,7 @@ public final class Main implements Runnable {
         commands.put("diff", DiffCommand::new);
         commands.put("check", CheckCommand::new);
         commands.put("tune", TuneCommand::new);
+        commands.put("verify", VerifyCommand::new);
         Supplier<Object> named = args.length > 0 ? commands.get(args[0]) : null;
         if (named != null) {
             cli.addSubcommand(args[0], named.get());
@@ -87,7 +88,7 @@ public final class Main implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (scan, ls, diff, check, tune)");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (scan, ls, diff, check, tune, verify)");
     }
 
     /** Reads the version Maven wrote into the jar. */

@@ -70,6 +70,7 @@ class NightlySafetyTest {
             for (String[] args : List.of(new String[] {"ls", bad.toString()},
                     new String[] {"diff", baseline.toString(), bad.toString()},
                     new String[] {"diff", bad.toString(), baseline.toString()},
+                    new String[] {"verify", bad.toString()},
                     new String[] {"check", root.toString(), "--against", bad.toString(), "-o", bad.toString()})) {
                 CliTest.Run r = CliTest.fsnap(args);
                 assertEquals(2, r.status(), String.join(" ", args) + ": " + r.err());
@@ -78,6 +79,14 @@ class NightlySafetyTest {
             }
             assertArrayEquals(b, Files.readAllBytes(bad), "check left the damaged baseline as it was");
         }
+    }
+
+    @Test
+    void verifySaysAWholeSnapshotIsWhole() throws Exception {
+        CliTest.Run r = CliTest.fsnap("verify", baseline.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith(baseline + ": verified: 5221 entries of " + root + ", taken "), r.out());
+        assertTrue(r.out().contains(" directory blocks, 0 unreadable-list blocks, " + good.length + " bytes"), r.out());
     }
 
     @Test

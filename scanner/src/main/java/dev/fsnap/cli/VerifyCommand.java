@@ -1,0 +1,41 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.snapshot.Snapshot;
+import dev.fsnap.snapshot.Verification;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/** {@code fsnap verify FILE}: checks a whole snapshot, for scripts that keep them. */
+@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = {"Verifies a snapshot whole: every block's checksum, every directory block against",
+            "the hash its parent holds, each block referenced once, the unreadable list complete.",
+            "Prints one line to stdout when it holds."},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {
+            " 0:the snapshot is whole",
+            " 2:the snapshot is missing, damaged, truncated, or of another format version"})
+final class VerifyCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "FILE", description = "The snapshot.")
+    Path file;
+
+    private final PrintStream err = System.err;
+
+    @Override
+    public Integer call() throws IOException {
+        try (Snapshot s = SnapshotFiles.open(file, err)) {
+            if (s == null) {
+                return Main.USAGE;
+            }
+            Verification v = s.verification();
+            System.out.println(file + ": verified: " + s.entries() + " entries of " + s.root() + ", taken "
+                    + s.started() + "; " + v.directoryBlocks() + " directory blocks, " + v.unreadableBlocks()
+                    + " unreadable-list blocks, " + v.bytes() + " bytes");
+            return Main.OK;
+        }
+    }
+}
