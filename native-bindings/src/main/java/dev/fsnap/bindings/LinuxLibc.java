@@ -39,6 +39,7 @@ public final class LinuxLibc {
     private static final BoundCall LINKAT;
     private static final BoundCall RENAMEAT;
     private static final BoundCall UNLINKAT;
+    private static final BoundCall LSEEK;
     /** {@code getrandom}, for names no other user can predict; null where the C library lacks it. */
     private static final BoundCall GETRANDOM;
     /** {@code syscall(2)}, for {@code openat2}, which the C library does not wrap. */
@@ -52,7 +53,7 @@ public final class LinuxLibc {
         BoundCall syscall = null;
         BoundCall fstatfs = null;
         BoundCall openatMode = null, write = null, pread = null, fsync = null, linkat = null, renameat = null;
-        BoundCall unlinkat = null;
+        BoundCall unlinkat = null, lseek = null;
         if (abi == null) {
             cause = new UnsupportedOperationException("no Linux layout for " + System.getProperty("os.name") + " "
                     + System.getProperty("os.arch"));
@@ -77,6 +78,7 @@ public final class LinuxLibc {
                 renameat = BoundCall.bind(libc, "renameat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT,
                         Type.POINTER);
                 unlinkat = BoundCall.bind(libc, "unlinkat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT);
+                lseek = BoundCall.bind(libc, "lseek64", Type.SLONG, Type.SINT, Type.SLONG, Type.SINT);
                 syscall = BoundCall.bind(libc, "syscall", Type.SLONG, Type.SLONG, Type.SLONG, Type.POINTER, Type.POINTER,
                         Type.ULONG);
             } catch (Throwable t) {
@@ -122,6 +124,7 @@ public final class LinuxLibc {
         LINKAT = linkat;
         RENAMEAT = renameat;
         UNLINKAT = unlinkat;
+        LSEEK = lseek;
     }
 
     private LinuxLibc() {
@@ -197,6 +200,11 @@ public final class LinuxLibc {
     /** {@code ssize_t pread(int fd, void *buf, size_t count, off_t offset)}. */
     static long pread(int fd, long buffer, long count, long offset) {
         return INVOKER.invokeL4(PREAD.context, PREAD.address, fd, buffer, count, offset);
+    }
+
+    /** {@code off_t lseek(int fd, off_t offset, int whence)}. */
+    static long lseek(int fd, long offset, int whence) {
+        return INVOKER.invokeL3(LSEEK.context, LSEEK.address, fd, offset, whence);
     }
 
     /** {@code int fsync(int fd)}. */

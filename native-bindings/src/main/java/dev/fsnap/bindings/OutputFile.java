@@ -132,7 +132,7 @@ public final class OutputFile {
         }
     }
 
-    private static Charset jnuCharset() {
+    static Charset jnuCharset() {
         String name = System.getProperty("sun.jnu.encoding");
         try {
             return name == null ? Charset.defaultCharset() : Charset.forName(name);

@@ -11,9 +11,7 @@ import dev.fsnap.scan.ScanOptions;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -34,7 +32,7 @@ import java.util.zip.CRC32C;
  */
 public final class Snapshot implements Closeable {
     private final Path file;
-    private final FileChannel channel;
+    private final SnapshotInput channel;
     private final long size;
     /** Where the header block ends and the footer starts: the directory and unreadable blocks lie between. */
     private long headerEnd;
@@ -69,7 +67,7 @@ public final class Snapshot implements Closeable {
     private long racyFromSec;
     private int racyFromNsec;
 
-    private Snapshot(Path file, FileChannel channel) throws IOException {
+    private Snapshot(Path file, SnapshotInput channel) {
         this.file = file;
         this.channel = channel;
         this.size = channel.size();
@@ -87,7 +85,7 @@ public final class Snapshot implements Closeable {
      * @throws IOException when it cannot be read
      */
     public static Snapshot open(Path file) throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
+        SnapshotInput ch = SnapshotInput.open(file);
         try {
             Snapshot s = new Snapshot(file, ch);
             s.readEnds();
@@ -114,8 +112,12 @@ public final class Snapshot implements Closeable {
             throw new IncompatibleSnapshotException(file, version);
         }
         root = h.text();
-        started = Instant.ofEpochSecond(h.zigzag(), nanos(h));
-        racyWindow = Duration.ofNanos(h.varint());
+        started = instant(h);
+        long window = h.varint();
+        if (window < 0) {
+            throw h.corrupt("racy window out of range: " + window);
+        }
+        racyWindow = Duration.ofNanos(window);
         requestedThreads = h.count(Integer.MAX_VALUE, "threads");
         requestedBackend = h.text();
         int flags = h.u8();
@@ -136,7 +138,12 @@ public final class Snapshot implements Closeable {
         } else {
             rules = PathRules.NONE;
         }
-        Instant racyFrom = started.minus(racyWindow);
+        Instant racyFrom;
+        try {
+            racyFrom = started.minus(racyWindow);
+        } catch (java.time.DateTimeException e) {
+            throw new CorruptSnapshotException(file, Format.MAGIC.length, "the scan's start is out of range");
+        }
         racyFromSec = racyFrom.getEpochSecond();
         racyFromNsec = racyFrom.getNano();
 
@@ -159,7 +166,7 @@ public final class Snapshot implements Closeable {
         dataEnd = trailerAt;
         Decoder f = readBlock(footerOffset, Format.FOOTER);
         dataEnd = footerOffset;
-        finished = Instant.ofEpochSecond(f.zigzag(), nanos(f));
+        finished = instant(f);
         backend = f.text();
         backendReason = f.text();
         if (version >= 3) {
@@ -211,6 +218,16 @@ public final class Snapshot implements Closeable {
         }
     }
 
+    /** A time as zigzag seconds and varint nanoseconds, within what {@link Instant} holds. */
+    private static Instant instant(Decoder d) throws CorruptSnapshotException {
+        long seconds = d.zigzag();
+        int nanos = nanos(d);
+        if (seconds < Instant.MIN.getEpochSecond() || seconds > Instant.MAX.getEpochSecond()) {
+            throw d.corrupt("time out of range: " + seconds + " s");
+        }
+        return Instant.ofEpochSecond(seconds, nanos);
+    }
+
     private static int nanos(Decoder d) throws CorruptSnapshotException {
         long n = d.varint();
         if (n < 0 || n > 999_999_999) {
@@ -220,14 +237,19 @@ public final class Snapshot implements Closeable {
     }
 
     private byte[] read(long offset, int length) throws IOException {
-        ByteBuffer b = ByteBuffer.allocate(length);
-        while (b.hasRemaining()) {
-            int n = channel.read(b, offset + b.position());
+        byte[] b = new byte[length];
+        readFully(b, length, offset);
+        return b;
+    }
+
+    private void readFully(byte[] b, int length, long offset) throws IOException {
+        for (int done = 0; done < length; ) {
+            int n = channel.read(b, done, length - done, offset + done);
             if (n < 0) {
-                throw new CorruptSnapshotException(file, offset + b.position(), "the file ends early");
+                throw new CorruptSnapshotException(file, offset + done, "the file ends early");
             }
+            done += n;
         }
-        return b.array();
     }
 
     /** Bytes read at once from a block's offset: most directory blocks are shorter. */
@@ -285,18 +307,14 @@ public final class Snapshot implements Closeable {
     /** Checks a long frame's CRC reading it piece by piece, in memory bounded by one piece. */
     private void checkStreaming(long offset, int frame, int kind) throws IOException {
         CRC32C crc = new CRC32C();
-        ByteBuffer piece = ByteBuffer.allocate(STREAM_PIECE);
+        byte[] piece = new byte[STREAM_PIECE];
         long at = offset;
         long end = offset + frame - 4;
         while (at < end) {
-            piece.clear().limit((int) Math.min(STREAM_PIECE, end - at));
-            while (piece.hasRemaining()) {
-                if (channel.read(piece, at + piece.position()) < 0) {
-                    throw new CorruptSnapshotException(file, at + piece.position(), "the file ends early");
-                }
-            }
-            crc.update(piece.array(), 0, piece.limit());
-            at += piece.limit();
+            int n = (int) Math.min(STREAM_PIECE, end - at);
+            readFully(piece, n, at);
+            crc.update(piece, 0, n);
+            at += n;
         }
         if ((int) crc.getValue() != storedCrc(read(end, 4), 0)) {
             throw new CorruptSnapshotException(file, offset, "checksum mismatch in a '" + (char) kind + "' block");
