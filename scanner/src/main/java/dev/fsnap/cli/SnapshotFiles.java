@@ -26,6 +26,13 @@ final class SnapshotFiles {
     private SnapshotFiles() {
     }
 
+    /** Runs a task on a thread of its own (not the common pool, which a short command need not start). */
+    static void onOwnThread(Runnable task) {
+        Thread t = new Thread(task, "fsnap-open");
+        t.setDaemon(true);
+        t.start();
+    }
+
     /** Opens a snapshot; on failure prints the file and the reason and returns null. */
     static Snapshot open(Path file, PrintStream err) {
         try {

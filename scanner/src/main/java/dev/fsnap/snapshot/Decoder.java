@@ -99,6 +99,40 @@ final class Decoder {
         return (v >>> 1) ^ -(v & 1);
     }
 
+    /** Moves past {@code n} bytes, which must lie in the block. */
+    void skip(int n) throws CorruptSnapshotException {
+        if (n < 0 || n > limit - pos) {
+            throw corrupt("length " + n + " runs past the block");
+        }
+        pos += n;
+    }
+
+    /** Moves past a string. */
+    void skipString() throws CorruptSnapshotException {
+        skip(count(limit - pos, "string length"));
+    }
+
+    /** Compares the next {@code n} bytes, unsigned, with {@code other[from, to)}; moves past them. */
+    int compareNext(int n, byte[] other, int from, int to) throws CorruptSnapshotException {
+        if (n < 0 || n > limit - pos) {
+            throw corrupt("length " + n + " runs past the block");
+        }
+        int c = Arrays.compareUnsigned(buf, pos, pos + n, other, from, to);
+        pos += n;
+        return c;
+    }
+
+    /** Copies the {@code n} bytes just read into {@code into} at {@code at}. */
+    void peek(int n, byte[] into, int at) {
+        System.arraycopy(buf, pos - n, into, at, n);
+    }
+
+    /** Copies the next {@code n} bytes into {@code into} at {@code at} and moves past them. */
+    void peekInto(byte[] into, int at, int n) throws CorruptSnapshotException {
+        skip(n);
+        System.arraycopy(buf, pos - n, into, at, n);
+    }
+
     byte[] bytes(int n) throws CorruptSnapshotException {
         if (n < 0 || n > limit - pos) {
             throw corrupt("length " + n + " runs past the block");

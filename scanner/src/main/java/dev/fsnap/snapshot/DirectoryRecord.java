@@ -20,8 +20,6 @@ final class DirectoryRecord {
     final long[] childOffset;
     final int[] subtreeFlags;
     final Fields.Failure[] refFailure;
-    /** Where the hashed part of the block's body ends, as an index into the decoded buffer. */
-    int hashedEnd;
 
     private DirectoryRecord(long offset, Fields.Failure listFailure, Fields[] entries) {
         this.offset = offset;
@@ -82,7 +80,6 @@ final class DirectoryRecord {
                 default -> throw in.corrupt("unknown subdirectory state " + state);
             }
         }
-        r.hashedEnd = in.pos;
         for (int i = 0; i < n; i++) {
             if (r.ref[i] == Format.REF_LISTED && r.hash[i] != Format.EMPTY_HASH) {
                 r.subtreeFlags[i] = in.u8();

@@ -26,8 +26,11 @@ final class EntryCodec {
     private long prevGid;
     private long prevLinks;
     private long prevDevice;
+    /** Entries {@link #skip}ped since the last reset. */
+    private int skipped;
 
     void reset() {
+        skipped = 0;
         prevNameLength = 0;
         prevMtime = 0;
         prevInode = 0;
@@ -187,6 +190,75 @@ final class EntryCodec {
                 f.target = target.length == 0 ? null : target;
             }
         }
+    }
+
+    /**
+     * Reads past one entry checking all that {@link #decode} checks, names in order included,
+     * without keeping its fields: what verifying a whole file does for every entry.
+     *
+     * @return the entry's type code, or -1 when its metadata was unreadable
+     */
+    int skip(Decoder in) throws CorruptSnapshotException {
+        int head = in.u8();
+        int at = in.pos;
+        int shared = in.count(prevNameLength, "shared name prefix");
+        int rest = in.count(1 << 20, "name length");
+        int length = shared + rest;
+        // The names share their first bytes: the new one follows the previous one when its suffix
+        // follows the rest of the previous one.
+        int order = in.compareNext(rest, prevName, shared, prevNameLength);
+        if (skipped++ > 0 && order <= 0) {
+            in.pos = at - 1;
+            throw in.corrupt("entries out of name order");
+        }
+        if (length > prevName.length) {
+            prevName = java.util.Arrays.copyOf(prevName, Math.max(length, prevName.length * 2));
+        }
+        in.peek(rest, prevName, shared);
+        prevNameLength = length;
+        if ((head & Format.ENTRY_UNREADABLE) != 0) {
+            skipFailure(in);
+            return -1;
+        }
+        in.varint();
+        boolean sameTime = (head & Format.CTIME_IS_MTIME) != 0;
+        if ((head & Format.WIDE_TIME) == 0) {
+            in.varint();
+            if (!sameTime) {
+                in.varint();
+            }
+        } else {
+            in.varint();
+            nanos(in);
+            if (!sameTime) {
+                in.varint();
+                nanos(in);
+            }
+        }
+        in.varint();
+        if ((head & Format.SAME_ATTRS) == 0) {
+            for (int k = 0; k < 5; k++) {
+                in.varint();
+            }
+        }
+        int type = head & Format.TYPE_MASK;
+        if (type == Format.typeCode(EntryType.SYMLINK)) {
+            if ((head & Format.TARGET_UNREADABLE) != 0) {
+                skipFailure(in);
+            } else {
+                in.skipString();
+            }
+        }
+        return type;
+    }
+
+    static void skipFailure(Decoder in) throws CorruptSnapshotException {
+        int op = in.u8();
+        if (op >= OPERATIONS.length) {
+            throw in.corrupt("unknown operation " + op);
+        }
+        in.skipString();
+        in.skipString();
     }
 
     private static int nanos(Decoder in) throws CorruptSnapshotException {

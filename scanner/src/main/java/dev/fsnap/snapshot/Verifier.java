@@ -27,6 +27,10 @@ final class Verifier {
     private int[] unreadableCounts = new int[16];
     private int unreadableBlocks;
     private final byte[] digest = new byte[Sha256.LENGTH];
+    private final EntryCodec codec = new EntryCodec();
+    /** The hashes one directory block holds for its listed subdirectories, in order. */
+    private byte[] childHashes = new byte[64 * Format.HASH];
+    private static final int DIRECTORY_CODE = Format.typeCode(dev.fsnap.scan.EntryType.DIRECTORY);
 
     private Verifier(Snapshot snapshot) {
         this.snapshot = snapshot;
@@ -59,13 +63,52 @@ final class Verifier {
         }
     }
 
+    /**
+     * Checks a directory block as {@link DirectoryRecord#decode} would read it, without keeping its
+     * entries, hashes it, and claims the blocks its subdirectories reference.
+     */
     private void directory(Decoder d, long at, Sha256 sha) throws IOException {
-        DirectoryRecord r = DirectoryRecord.decode(d, at);
-        sha.digest(d.buffer(), d.bodyStart(), r.hashedEnd - d.bodyStart(), digest);
-        for (int i = 0; i < r.entries.length; i++) {
-            if (r.ref[i] == Format.REF_LISTED && r.hash[i] != Format.EMPTY_HASH) {
-                claim(r.childOffset[i], r.hash[i], at);
+        int flags = d.u8();
+        if ((flags & ~Format.LIST_INCOMPLETE) != 0) {
+            throw d.corrupt("unknown directory flags " + flags);
+        }
+        if ((flags & Format.LIST_INCOMPLETE) != 0) {
+            EntryCodec.skipFailure(d);
+        }
+        int n = d.count(d.remaining() / 3, "entry count");
+        codec.reset();
+        int subdirectories = 0;
+        for (int i = 0; i < n; i++) {
+            if (codec.skip(d) == DIRECTORY_CODE) {
+                subdirectories++;
             }
+        }
+        int listed = 0;
+        for (int k = 0; k < subdirectories; k++) {
+            int state = d.u8();
+            switch (state) {
+                case Format.REF_LISTED -> {
+                    if (listed == childHashes.length / Format.HASH) {
+                        childHashes = Arrays.copyOf(childHashes, childHashes.length * 2);
+                    }
+                    d.peekInto(childHashes, listed++ * Format.HASH, Format.HASH);
+                }
+                case Format.REF_UNREADABLE -> EntryCodec.skipFailure(d);
+                case Format.REF_EMPTY, Format.REF_NOT_SCANNED -> { }
+                default -> throw d.corrupt("unknown subdirectory state " + state);
+            }
+        }
+        sha.digest(d.buffer(), d.bodyStart(), d.pos - d.bodyStart(), digest);
+        for (int k = 0; k < listed; k++) {
+            d.u8(); // subtree flags
+            long child = d.varint();
+            if (child < Format.MAGIC.length || child >= at) {
+                throw d.corrupt("subdirectory offset " + child + " is not before its parent at " + at);
+            }
+            claim(child, childHashes, k * Format.HASH, at);
+        }
+        if (!d.atEnd()) {
+            throw d.corrupt("unexpected bytes after the directory's entries");
         }
         if (blocks == offsets.length) {
             offsets = Arrays.copyOf(offsets, blocks * 2);
@@ -78,6 +121,10 @@ final class Verifier {
 
     /** A reference to a child block, from the block at {@code parent} (-1: the footer's root reference). */
     private void claim(long child, byte[] hash, long parent) throws CorruptSnapshotException {
+        claim(child, hash, 0, parent);
+    }
+
+    private void claim(long child, byte[] hash, int hashAt, long parent) throws CorruptSnapshotException {
         long where = parent < 0 ? snapshot.footerOffset() : parent;
         int k = Arrays.binarySearch(offsets, 0, blocks, child);
         if (k < 0) {
@@ -88,7 +135,7 @@ final class Verifier {
             throw new CorruptSnapshotException(snapshot.file(), where, "the directory block at byte " + child
                     + " is referenced a second time");
         }
-        if (!Arrays.equals(hashes, k * Format.HASH, (k + 1) * Format.HASH, hash, 0, Format.HASH)) {
+        if (!Arrays.equals(hashes, k * Format.HASH, (k + 1) * Format.HASH, hash, hashAt, hashAt + Format.HASH)) {
             throw new CorruptSnapshotException(snapshot.file(), child,
                     "the directory block does not match the hash its parent holds");
         }
