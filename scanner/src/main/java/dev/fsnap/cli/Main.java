@@ -47,7 +47,32 @@ public final class Main implements Runnable {
             preload.setDaemon(true);
             preload.start();
         }
-        System.exit(run(args));
+        int status = run(args);
+        finish(status);
+        System.exit(status);
+    }
+
+    /**
+     * Lets go of whoever waits for this process before it exits. A thread stuck in the kernel on a
+     * server that ignores interrupts keeps an exited process from being reaped, and keeps its
+     * descriptors open: a parent waiting for it, or cron reading its output to the end, would wait
+     * until the server answers. So standard output and error are closed (the JDK puts
+     * {@code /dev/null} in their place), and the exit status is written to the descriptor the
+     * launcher names ({@code -Dfsnap.statusFd}), which the launcher exits with at once. A run stopped
+     * by a signal writes no status: the JVM's own (130, 143) is the answer.
+     */
+    private static void finish(int status) {
+        System.out.close();
+        System.err.close();
+        String fd = System.getProperty("fsnap.statusFd");
+        if (fd == null || status == INTERRUPTED) {
+            return;
+        }
+        try (java.io.FileOutputStream out = new java.io.FileOutputStream("/proc/self/fd/" + Integer.parseInt(fd))) {
+            out.write((status + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (IOException | NumberFormatException gone) {
+            // no launcher listening: the exit status itself says it
+        }
     }
 
     /**

@@ -71,6 +71,8 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
     private final Map<String, Boolean> hungEntries = new ConcurrentHashMap<>();
     private volatile CountDownLatch released = new CountDownLatch(1);
     private volatile boolean closed;
+    /** When set, a hung call waits out its hang even when its caller gives up (see {@link #ignoreInterrupts}). */
+    private volatile boolean deaf;
 
     /**
      * Mounts a directory with a latency until the process is stopped (Ctrl-C unmounts), to measure
@@ -80,8 +82,8 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
      * @throws InterruptedException when interrupted while waiting
      */
     public static void main(String[] args) throws InterruptedException {
-        if (args.length != 3) {
-            System.err.println("usage: SlowNas SOURCE MOUNTPOINT LATENCY_MICROSECONDS");
+        if (args.length < 3) {
+            System.err.println("usage: SlowNas SOURCE MOUNTPOINT LATENCY_MICROSECONDS [HUNG_DIRECTORY [deaf]]");
             System.exit(2);
         }
         String reason = unavailableReason();
@@ -90,7 +92,13 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
             System.exit(2);
         }
         Duration latency = Duration.ofNanos(Long.parseLong(args[2]) * 1000);
-        mount(Path.of(args[0]), Path.of(args[1]), latency);
+        SlowNas nas = mount(Path.of(args[0]), Path.of(args[1]), latency);
+        if (args.length > 3) {
+            nas.hang(args[3]);
+        }
+        if (args.length > 4 && args[4].equals("deaf")) {
+            nas.ignoreInterrupts();
+        }
         System.err.println("SlowNas: " + args[0] + " mounted at " + args[1] + " with " + args[2]
                 + " us per operation; Ctrl-C unmounts");
         new CountDownLatch(1).await();
@@ -163,6 +171,14 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
         hungEntries.put("/" + relative, true);
     }
 
+    /**
+     * From now on, a blocked call ignores its caller's interrupts, as a server that never answers
+     * does: the kernel then waits for it uninterruptibly, and the calling process cannot be reaped.
+     */
+    public void ignoreInterrupts() {
+        deaf = true;
+    }
+
     /** Lets every blocked operation go on, and stops blocking. */
     public void release() {
         hung.clear();
@@ -194,7 +210,7 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
                 LockSupport.parkNanos(left);
             }
         }
-        while (!closed && isHung(path, listing) && INTERRUPTS.fuse_interrupted() == 0) {
+        while (!closed && isHung(path, listing) && (deaf || INTERRUPTS.fuse_interrupted() == 0)) {
             try {
                 released.await(20, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {

@@ -1,0 +1,142 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.testdata.TreeBuilder;
+import dev.fsnap.testdata.TreeGenerator;
+import dev.fsnap.testdata.fuse.SlowNas;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The {@code fsnap} launcher as cron runs it: exit statuses and output pass through, a signal to the
+ * launcher reaches the scan, and a JVM that a server ignoring interrupts keeps from being reaped does
+ * not keep the launcher's caller waiting. Runs this build's classes through a jar that only names
+ * them ({@code FSNAP_JAR}), since the real jar is packaged after the tests.
+ */
+class LauncherTest {
+    @TempDir
+    Path dir;
+
+    private Path launcher;
+    private Path jar;
+
+    @BeforeEach
+    void aJarNamingThisBuild() throws IOException {
+        launcher = Path.of("").toAbsolutePath().getParent().resolve("fsnap");
+        Assumptions.assumeTrue(Files.isExecutable(launcher), "no launcher at " + launcher);
+        Manifest m = new Manifest();
+        m.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        m.getMainAttributes().put(Attributes.Name.MAIN_CLASS, Main.class.getName());
+        List<String> urls = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            urls.add(Path.of(entry).toUri().toString());
+        }
+        m.getMainAttributes().put(Attributes.Name.CLASS_PATH, String.join(" ", urls));
+        jar = dir.resolve("build").resolve("fsnap.jar");
+        Files.createDirectories(jar.getParent());
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream j = new JarOutputStream(out, m)) {
+            j.flush();
+        }
+    }
+
+    private Process start(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(launcher.toString()));
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder b = new ProcessBuilder(command).redirectInput(new File("/dev/null"));
+        b.environment().put("FSNAP_JAR", jar.toString());
+        return b.start();
+    }
+
+    private CliTest.Run run(String... args) throws Exception {
+        Process p = start(args);
+        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> all(p.getInputStream()));
+        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> all(p.getErrorStream()));
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not finish");
+        byte[] o = out.join();
+        return new CliTest.Run(p.exitValue(), new String(o, StandardCharsets.UTF_8), o,
+                new String(err.join(), StandardCharsets.UTF_8));
+    }
+
+    private static byte[] all(java.io.InputStream in) {
+        try (in) {
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    @Test
+    void statusesAndOutputPassThrough() throws Exception {
+        Path root = TreeBuilder.at(dir.resolve("t")).file("a", 1).file("b/c", 2).root();
+        CliTest.Run json = run("scan", root.toString(), "--json");
+        assertEquals(0, json.status(), json.err());
+        assertEquals(4, json.out().lines().count(), json.out());
+        CliTest.Run missing = run("scan", dir.resolve("missing").toString());
+        assertEquals(2, missing.status(), missing.err());
+        Files.write(dir.resolve("junk.snap"), new byte[] {1, 2, 3});
+        assertEquals(2, run("verify", dir.resolve("junk.snap").toString()).status());
+    }
+
+    @Test
+    void aSignalToTheLauncherAloneReachesTheScan() throws Exception {
+        Path root = dir.resolve("big");
+        TreeGenerator.generate(root, 60_000);
+        Path snap = dir.resolve("n.snap");
+        assertEquals(0, run("scan", root.toString(), "-o", snap.toString()).status());
+        byte[] before = Files.readAllBytes(snap);
+        Process p = start("scan", root.toString(), "-o", snap.toString(), "--threads", "1");
+        Thread.sleep(700);
+        new ProcessBuilder("kill", "-TERM", Long.toString(p.pid())).start().waitFor(); // the launcher only
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.exitValue() == 0) {
+            return; // the scan was done before the signal: nothing to stop (a slow start-up would have to be very fast)
+        }
+        assertEquals(143, p.exitValue(), err);
+        assertArrayEquals(before, Files.readAllBytes(snap));
+    }
+
+    @Test
+    void aServerThatIgnoresInterruptsDoesNotHoldTheCaller() throws Exception {
+        Assumptions.assumeTrue(SlowNas.unavailableReason() == null, SlowNas.unavailableReason());
+        Path source = TreeBuilder.at(dir.resolve("src")).file("alive/a", 1).file("dead/c", 3).root();
+        SlowNas nas = SlowNas.mount(source, Files.createDirectory(dir.resolve("mnt")), Duration.ZERO);
+        try {
+            assertEquals(0, run("--version").status()); // the launcher's one-time preparation, outside the timing
+            nas.hang("dead");
+            nas.ignoreInterrupts();
+            long start = System.nanoTime();
+            CliTest.Run r = run("scan", nas.mountPoint().toString(), "--op-timeout", "1", "--threads", "4");
+            double seconds = (System.nanoTime() - start) / 1e9;
+            assertEquals(3, r.status(), r.err());
+            assertTrue(r.err().contains("dead: No answer in 1 s"), r.err());
+            // The JVM itself cannot be reaped until the server answers: one of its threads waits in the
+            // kernel uninterruptibly. Without the launcher's status descriptor this took until the release.
+            assertTrue(seconds < 1 + 6, "the launcher ended after " + seconds + " s, the deadline is 1 s");
+        } finally {
+            nas.release();
+            nas.close();
+        }
+    }
+}
