@@ -3,28 +3,19 @@ package dev.fsnap.scan;
 import java.util.concurrent.CountedCompleter;
 
 /** Stats one chunk of a wide directory's names, on whichever worker stole it. */
-final class ChunkTask extends CountedCompleter<Void> implements ScanRun.Reading {
+final class ChunkTask extends ScanTask {
     private static final long serialVersionUID = 1L;
 
-    private final transient ScanRun run;
     private final DirectoryTask directory;
     private final transient FileSystemAccess.Directory open;
     private final transient FileSystemAccess.NameChunk chunk;
 
     ChunkTask(CountedCompleter<?> completer, ScanRun run, DirectoryTask directory, FileSystemAccess.Directory open,
               FileSystemAccess.NameChunk chunk) {
-        super(completer);
-        this.run = run;
+        super(completer, run);
         this.directory = directory;
         this.open = open;
         this.chunk = chunk;
-    }
-
-    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
-
-    @Override
-    public void compute() {
-        run.read(this, (ScanRun.ScanThread) Thread.currentThread());
     }
 
     @Override
@@ -40,13 +31,6 @@ final class ChunkTask extends CountedCompleter<Void> implements ScanRun.Reading 
         }
         if (answered) {
             finish();
-        }
-    }
-
-    /** Completes this chunk, once, whoever calls it first: its worker, or the watchdog. */
-    void finish() {
-        if (finished.compareAndSet(false, true)) {
-            tryComplete();
         }
     }
 }

@@ -7,10 +7,9 @@ import java.util.concurrent.CountedCompleter;
  * directory) is forked as a {@link ChunkTask} that idle workers steal, so a directory of a million
  * entries keeps every worker busy while this one goes on reading.
  */
-final class DirectoryTask extends CountedCompleter<Void> implements ScanRun.Reading {
+final class DirectoryTask extends ScanTask {
     private static final long serialVersionUID = 1L;
 
-    private final transient ScanRun run;
     final byte[] path;
     private final transient Object reference;
     private final long device;
@@ -20,15 +19,12 @@ final class DirectoryTask extends CountedCompleter<Void> implements ScanRun.Read
     transient DirectoryListing listing;
     /** The slot of this directory's own entry in its parent's listing. */
     private final int slot;
-    /** Set by whoever completes this task's own part: its worker, or the watchdog that gave up on it. */
-    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
     /** Chunks forked and not yet done. */
     private final java.util.concurrent.atomic.AtomicInteger chunksWaiting = new java.util.concurrent.atomic.AtomicInteger();
 
     DirectoryTask(CountedCompleter<?> completer, ScanRun run, byte[] path, Object reference, long device, long inode,
                   DirectoryTask parentDirectory, int slot) {
-        super(completer);
-        this.run = run;
+        super(completer, run);
         this.path = path;
         this.reference = reference;
         this.device = device;
@@ -46,11 +42,6 @@ final class DirectoryTask extends CountedCompleter<Void> implements ScanRun.Read
             }
         }
         return false;
-    }
-
-    @Override
-    public void compute() {
-        run.read(this, (ScanRun.ScanThread) Thread.currentThread());
     }
 
     @Override
@@ -158,13 +149,6 @@ final class DirectoryTask extends CountedCompleter<Void> implements ScanRun.Read
 
     long device() {
         return device;
-    }
-
-    /** Completes this task's own part, once, whoever calls it first. */
-    void finish() {
-        if (finished.compareAndSet(false, true)) {
-            tryComplete();
-        }
     }
 
     void chunkDone() {

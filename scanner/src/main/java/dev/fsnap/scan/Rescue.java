@@ -7,10 +7,9 @@ import java.util.concurrent.CountedCompleter;
  * recorded as timed out under its own path, and, when the stuck task was reading a directory, reads
  * the directory on to its end. A hung entry costs that entry, not its directory.
  */
-final class Rescue extends CountedCompleter<Void> implements ScanRun.Reading {
+final class Rescue extends ScanTask {
     private static final long serialVersionUID = 1L;
 
-    private final transient ScanRun run;
     private final DirectoryTask directory;
     private final transient FileSystemAccess.Directory open;
     private final transient FileSystemAccess.NameChunk chunk;
@@ -19,12 +18,10 @@ final class Rescue extends CountedCompleter<Void> implements ScanRun.Reading {
     private final transient Failure why;
     /** Whether the stuck task was reading the directory, which this one then reads on. */
     final boolean listing;
-    private final java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
 
     Rescue(CountedCompleter<?> completer, ScanRun run, DirectoryTask directory, FileSystemAccess.Directory open,
            FileSystemAccess.NameChunk chunk, FileSystemAccess.Names pass, int lostAt, Failure why, boolean listing) {
-        super(completer);
-        this.run = run;
+        super(completer, run);
         this.directory = directory;
         this.open = open;
         this.chunk = chunk;
@@ -32,11 +29,6 @@ final class Rescue extends CountedCompleter<Void> implements ScanRun.Reading {
         this.lostAt = lostAt;
         this.why = why;
         this.listing = listing;
-    }
-
-    @Override
-    public void compute() {
-        run.read(this, (ScanRun.ScanThread) Thread.currentThread());
     }
 
     @Override
@@ -62,12 +54,5 @@ final class Rescue extends CountedCompleter<Void> implements ScanRun.Reading {
             return true;
         }
         return directory.listRest(thread, this, open, false);
-    }
-
-    /** Completes this rescue, once, whoever calls it first: its worker, or the watchdog. */
-    void finish() {
-        if (finished.compareAndSet(false, true)) {
-            tryComplete();
-        }
     }
 }

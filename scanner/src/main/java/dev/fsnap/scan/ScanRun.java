@@ -471,12 +471,8 @@ final class ScanRun implements Scan {
         } catch (RuntimeException listenerFailed) {
             // recorded as the scan's failure by error(); the task must still complete
         }
-        if (task instanceof DirectoryTask d) {
-            d.finish();
-        } else if (task instanceof ChunkTask c) {
-            c.finish();
-        } else if (task instanceof Rescue r) {
-            r.finish();
+        if (task instanceof ScanTask s) {
+            s.finish();
         }
     }
 
