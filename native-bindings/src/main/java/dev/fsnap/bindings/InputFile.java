@@ -3,9 +3,7 @@ package dev.fsnap.bindings;
 import jnr.constants.platform.Errno;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
@@ -51,27 +49,16 @@ public final class InputFile implements AutoCloseable {
         if (fd < 0) {
             int errno = LinuxLibc.errno();
             buffer.close();
-            throw exception(path, errno);
+            throw FileErrors.of(path, errno, "cannot open");
         }
         long size = LinuxLibc.lseek(fd, 0, SEEK_END);
         if (size < 0) {
             int errno = LinuxLibc.errno();
             LinuxLibc.close(fd);
             buffer.close();
-            throw exception(path, errno);
+            throw FileErrors.of(path, errno, "cannot find its size");
         }
         return new InputFile(path, fd, size, buffer);
-    }
-
-    private static IOException exception(Path path, int errno) {
-        Errno e = Errno.valueOf(errno);
-        if (e == Errno.ENOENT) {
-            return new NoSuchFileException(path.toString());
-        }
-        if (e == Errno.EACCES || e == Errno.EPERM) {
-            return new AccessDeniedException(path.toString());
-        }
-        return new FileSystemException(path.toString(), null, e == null ? "error " + errno : e.description());
     }
 
     /** @return the file's size when it was opened */
@@ -99,7 +86,7 @@ public final class InputFile implements AutoCloseable {
             r = LinuxLibc.pread(fd, buffer.address, n, position);
         } while (r < 0 && LinuxLibc.errno() == Errno.EINTR.intValue());
         if (r < 0) {
-            throw exception(path, LinuxLibc.errno());
+            throw FileErrors.of(path, LinuxLibc.errno(), "cannot read");
         }
         if (r == 0 && n > 0) {
             return -1;

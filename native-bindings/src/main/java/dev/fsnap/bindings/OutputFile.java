@@ -4,10 +4,8 @@ import jnr.constants.platform.Errno;
 
 import java.io.IOException;
 import java.nio.charset.Charset;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,7 +71,7 @@ public final class OutputFile {
             dirFd = LinuxLibc.openat(LinuxAbi.AT_FDCWD, buffer.address,
                     LinuxAbi.O_RDONLY | abi.oDirectory | LinuxAbi.O_CLOEXEC);
             if (dirFd < 0) {
-                throw exception(directory, LinuxLibc.errno(), "cannot open the directory");
+                throw FileErrors.of(directory, LinuxLibc.errno(), "cannot open the directory");
             }
             int fd = -1;
             String name = null;
@@ -83,7 +81,7 @@ public final class OutputFile {
                         LinuxAbi.O_TMPFILE_BIT | abi.oDirectory | LinuxAbi.O_WRONLY | LinuxAbi.O_CLOEXEC, MODE);
                 int errno = fd < 0 ? LinuxLibc.errno() : 0;
                 if (fd < 0 && !unsupported(errno)) {
-                    throw exception(directory, errno, "cannot create a file there");
+                    throw FileErrors.of(directory, errno, "cannot create a file there");
                 }
             }
             if (fd < 0) {
@@ -94,7 +92,7 @@ public final class OutputFile {
                             | abi.oNofollow | LinuxAbi.O_CLOEXEC, MODE);
                     int errno = fd < 0 ? LinuxLibc.errno() : 0;
                     if (fd < 0 && (errno != Errno.EEXIST.intValue() || tries == NAME_TRIES)) {
-                        throw exception(directory, errno, "cannot create a file there");
+                        throw FileErrors.of(directory, errno, "cannot create a file there");
                     }
                 }
             }
@@ -141,17 +139,6 @@ public final class OutputFile {
         }
     }
 
-    private static IOException exception(Path path, int errno, String what) {
-        Errno e = Errno.valueOf(errno);
-        if (e == Errno.ENOENT) {
-            return new NoSuchFileException(path.toString());
-        }
-        if (e == Errno.EACCES || e == Errno.EPERM || e == Errno.EROFS) {
-            return new AccessDeniedException(path.toString(), null, what + ": " + e.description());
-        }
-        return new FileSystemException(path.toString(), null, what + ": " + e.description());
-    }
-
     /**
      * Appends bytes.
      *
@@ -172,7 +159,7 @@ public final class OutputFile {
                     if (errno == Errno.EINTR.intValue()) {
                         continue;
                     }
-                    throw exception(target, errno, "cannot write the file");
+                    throw FileErrors.of(target, errno, "cannot write the file");
                 }
                 done += w;
             }
@@ -188,7 +175,7 @@ public final class OutputFile {
      */
     public void force() throws IOException {
         if (LinuxLibc.fsync(fd) != 0) {
-            throw exception(target, LinuxLibc.errno(), "cannot force the file to disk");
+            throw FileErrors.of(target, LinuxLibc.errno(), "cannot force the file to disk");
         }
     }
 
@@ -226,7 +213,7 @@ public final class OutputFile {
                     }
                     int errno = LinuxLibc.errno();
                     if (errno != Errno.EEXIST.intValue() || tries == NAME_TRIES) {
-                        throw exception(target, errno, "cannot name the new file");
+                        throw FileErrors.of(target, errno, "cannot name the new file");
                     }
                 }
             }
@@ -236,7 +223,7 @@ public final class OutputFile {
                 int errno = LinuxLibc.errno();
                 LinuxLibc.unlinkat(dirFd, from.address, 0);
                 temporaryName = null;
-                throw exception(target, errno, "cannot replace the file");
+                throw FileErrors.of(target, errno, "cannot replace the file");
             }
             published = true;
             LinuxLibc.fsync(dirFd); // not every filesystem forces a directory; the rename is atomic either way

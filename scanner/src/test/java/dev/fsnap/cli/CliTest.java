@@ -30,13 +30,22 @@ class CliTest {
     record Run(int status, String out, byte[] rawOut, String err) {
     }
 
-    static Run fsnap(String... args) throws IOException, InterruptedException {
+    /** The command that runs this build's command line in a JVM of its own, with these arguments. */
+    static List<String> command(String... args) {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"),
                 "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         command.addAll(Arrays.asList(args));
-        Process p = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                .start();
+        return command;
+    }
+
+    static Run fsnap(String... args) throws IOException, InterruptedException {
+        return run(new ProcessBuilder(command(args)));
+    }
+
+    /** Runs a process to its end, stdin empty, and collects its status and both outputs. */
+    static Run run(ProcessBuilder b) throws IOException, InterruptedException {
+        Process p = b.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
         CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(p.getInputStream()));
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(p.getErrorStream()));
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "fsnap did not finish");

@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
@@ -60,30 +59,20 @@ class LauncherTest {
         }
     }
 
-    private Process start(String... args) throws IOException {
+    private ProcessBuilder launcher(String... args) {
         List<String> command = new ArrayList<>(List.of(launcher.toString()));
         command.addAll(Arrays.asList(args));
         ProcessBuilder b = new ProcessBuilder(command).redirectInput(new File("/dev/null"));
         b.environment().put("FSNAP_JAR", jar.toString());
-        return b.start();
+        return b;
+    }
+
+    private Process start(String... args) throws IOException {
+        return launcher(args).start();
     }
 
     private CliTest.Run run(String... args) throws Exception {
-        Process p = start(args);
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> all(p.getInputStream()));
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> all(p.getErrorStream()));
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "the launcher did not finish");
-        byte[] o = out.join();
-        return new CliTest.Run(p.exitValue(), new String(o, StandardCharsets.UTF_8), o,
-                new String(err.join(), StandardCharsets.UTF_8));
-    }
-
-    private static byte[] all(java.io.InputStream in) {
-        try (in) {
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+        return CliTest.run(launcher(args));
     }
 
     @Test

@@ -93,7 +93,7 @@ class NightlySafetyTest {
     void aCheckWhoseReportCannotBeWrittenKeepsTheBaseline() throws Exception {
         Assumptions.assumeTrue(Files.exists(Path.of("/dev/full")), "no /dev/full");
         Files.write(root.resolve("new-file"), new byte[3]);
-        Process p = new ProcessBuilder(command("check", root.toString(), "--against", baseline.toString(), "-o",
+        Process p = new ProcessBuilder(CliTest.command("check", root.toString(), "--against", baseline.toString(), "-o",
                 baseline.toString())).redirectOutput(new File("/dev/full")).start();
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -112,7 +112,7 @@ class NightlySafetyTest {
         for (int i = 0; i < 3000; i++) { // a report far larger than a pipe holds
             Files.write(root.resolve("added-" + i), new byte[0]);
         }
-        Process p = new ProcessBuilder(command("check", root.toString(), "--against", baseline.toString(), "-o",
+        Process p = new ProcessBuilder(CliTest.command("check", root.toString(), "--against", baseline.toString(), "-o",
                 baseline.toString())).start();
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> {
             try {
@@ -157,13 +157,5 @@ class NightlySafetyTest {
             assertTrue(r.err().contains("cannot write a snapshot there"), r.err());
             assertFalse(r.err().contains("entries,"), "refused before scanning: " + r.err());
         }
-    }
-
-    static List<String> command(String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
-        command.addAll(Arrays.asList(args));
-        return command;
     }
 }

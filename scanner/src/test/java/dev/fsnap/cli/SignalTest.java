@@ -48,7 +48,7 @@ class SignalTest {
             List<String> args = check
                     ? List.of("check", root.toString(), "--against", snap.toString(), "-o", snap.toString())
                     : List.of("scan", root.toString(), "-o", snap.toString(), "--threads", "2");
-            Process p = new ProcessBuilder(NightlySafetyTest.command(args.toArray(String[]::new))).directory(work.toFile())
+            Process p = new ProcessBuilder(CliTest.command(args.toArray(String[]::new))).directory(work.toFile())
                     .redirectOutput(new File("/dev/null")).start();
             CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> {
                 try {
