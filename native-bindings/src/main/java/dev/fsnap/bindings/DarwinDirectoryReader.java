@@ -391,17 +391,6 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
         return putPath(mirror, position + DarwinAbi.D_NAME, nameLength(position)) ? readLinkAt(dirfd) : null;
     }
 
-    /**
-     * Reads the target of a symbolic link named by a path.
-     *
-     * @param dirfd the directory the path is relative to
-     * @param pathBytes the path
-     * @return the target's bytes, or null with {@link #lastError()} set
-     */
-    public byte[] readLinkPath(int dirfd, byte[] pathBytes) {
-        return putPath(pathBytes, 0, pathBytes.length) ? readLinkAt(dirfd) : null;
-    }
-
     private byte[] readLinkAt(int dirfd) {
         long n = DarwinLibc.readlinkat(dirfd, path.address, link.address, link.capacity);
         if (n < 0) {

@@ -506,20 +506,6 @@ public final class DirectoryReader implements UnixDirectoryReader {
         return linkTarget(LinuxLibc.readlinkat(dirfd, name, link.address, link.capacity));
     }
 
-    /**
-     * Reads the target of a symbolic link named by a path relative to a directory.
-     *
-     * @param dirfd the directory
-     * @param pathBytes the link's path
-     * @return the target's bytes, or null with {@link #lastError()} set
-     */
-    public byte[] readLinkPath(int dirfd, byte[] pathBytes) {
-        if (!putPath(pathBytes, 0, pathBytes.length)) {
-            return null;
-        }
-        return linkTarget(LinuxLibc.readlinkat(dirfd, path.address, link.address, link.capacity));
-    }
-
     private byte[] linkTarget(long n) {
         if (n < 0) {
             fail();

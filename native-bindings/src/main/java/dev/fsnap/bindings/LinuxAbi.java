@@ -79,9 +79,7 @@ public enum LinuxAbi {
      */
     public static final int STATX_WANTED = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x40 | 0x80 | 0x100 | 0x200;
 
-    /** {@code struct linux_dirent64}: {@code d_ino} at 0, {@code d_off} at 8. */
-    public static final int DIRENT_INO = 0;
-    /** Offset of {@code d_reclen} (unsigned short). */
+    /** Offset of {@code d_reclen} (unsigned short) in {@code struct linux_dirent64}, after {@code d_ino} and {@code d_off}. */
     public static final int DIRENT_RECLEN = 16;
     /** Offset of {@code d_type} (unsigned char). */
     public static final int DIRENT_TYPE = 18;

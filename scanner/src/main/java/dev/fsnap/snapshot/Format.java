@@ -55,7 +55,6 @@ final class Format {
     /** The offset and hash an empty directory is read back with. */
     static final long EMPTY_OFFSET = 0;
     static final byte[] EMPTY_HASH = new byte[HASH];
-    static final int REF_STATE_MASK = 0x0F;
     static final int SUBTREE_RACY = 0x10;
     static final int SUBTREE_UNREADABLE = 0x20;
 
