@@ -74,15 +74,21 @@ final class Decoder {
     }
 
     long varint() throws CorruptSnapshotException {
+        // One loop over the array, no call per byte: a verification reads millions of these.
+        byte[] b = buf;
+        int p = pos;
+        int end = Math.min(limit, p + 10);
         long v = 0;
-        for (int shift = 0; shift < 64; shift += 7) {
-            int b = u8();
-            v |= (long) (b & 0x7F) << shift;
-            if ((b & 0x80) == 0) {
+        for (int shift = 0; p < end; shift += 7) {
+            int x = b[p++];
+            v |= (long) (x & 0x7F) << shift;
+            if (x >= 0) {
+                pos = p;
                 return v;
             }
         }
-        throw corrupt("varint longer than 10 bytes");
+        pos = p;
+        throw corrupt(p == limit ? "block ends early" : "varint longer than 10 bytes");
     }
 
     /** A varint that must fit a non-negative int no larger than {@code max}. */
