@@ -57,6 +57,15 @@ public final class OutputFile {
      * @throws UnsupportedOperationException when the native Linux calls are unavailable
      */
     public static OutputFile create(Path target) throws IOException {
+        // linkat needs /proc/self/fd to give an unnamed file its name
+        return create(target, Files.isDirectory(Path.of("/proc/self/fd")));
+    }
+
+    /**
+     * As {@link #create(Path)}; {@code unnamed} false goes straight to the random name, as on a
+     * filesystem without {@code O_TMPFILE} (none of those mounts here, so the tests choose it).
+     */
+    static OutputFile create(Path target, boolean unnamed) throws IOException {
         LinuxLibc.ensureAvailability();
         Path absolute = target.toAbsolutePath();
         Path directory = absolute.getParent();
@@ -75,7 +84,7 @@ public final class OutputFile {
             }
             int fd = -1;
             String name = null;
-            if (Files.isDirectory(Path.of("/proc/self/fd"))) { // linkat needs it to name an unnamed file
+            if (unnamed) {
                 put(buffer, ".");
                 fd = LinuxLibc.openat(dirFd, buffer.address,
                         LinuxAbi.O_TMPFILE_BIT | abi.oDirectory | LinuxAbi.O_WRONLY | LinuxAbi.O_CLOEXEC, MODE);
