@@ -12,9 +12,9 @@ import java.util.concurrent.Callable;
 
 /** {@code fsnap verify FILE}: checks a whole snapshot, for scripts that keep them. */
 @Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Verifies a snapshot whole: every block's checksum, every directory block against",
-            "the hash its parent holds, each block referenced once, the unreadable list complete.",
-            "Prints one line to stdout when it holds."},
+        description = {"Verifies that a snapshot is whole.",
+            "Checks every block's checksum, every directory block against the hash its parent holds,",
+            "each block referenced once, and the unreadable list; prints one line to stdout when all hold."},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {
             " 0:the snapshot is whole",
