@@ -107,6 +107,24 @@ class LauncherTest {
     }
 
     @Test
+    void aJvmKilledWithoutSayingGivesTheLauncherItsStatus() throws Exception {
+        Path root = dir.resolve("big");
+        TreeGenerator.generate(root, 60_000);
+        assertEquals(0, run("--version").status()); // the one-time preparation, so the next start is the scan's
+        Process p = start("scan", root.toString(), "--threads", "1");
+        ProcessHandle jvm = null;
+        for (int i = 0; i < 100 && jvm == null; i++) {
+            jvm = p.toHandle().children().findFirst().orElse(null);
+            Thread.sleep(20);
+        }
+        assertTrue(jvm != null, "the launcher started no JVM");
+        Thread.sleep(300);
+        jvm.destroyForcibly(); // SIGKILL: it writes no status, the launcher reads the end and waits
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(137, p.exitValue());
+    }
+
+    @Test
     void aServerThatIgnoresInterruptsDoesNotHoldTheCaller() throws Exception {
         Assumptions.assumeTrue(SlowNas.unavailableReason() == null, SlowNas.unavailableReason());
         Path source = TreeBuilder.at(dir.resolve("src")).file("alive/a", 1).file("dead/c", 3).root();
