@@ -100,6 +100,15 @@ final class Decoder {
         return (int) v;
     }
 
+    /** A varint that must be a count of nanoseconds within a second. */
+    int nanos() throws CorruptSnapshotException {
+        long n = varint();
+        if (n < 0 || n > 999_999_999) {
+            throw corrupt("nanoseconds out of range: " + n);
+        }
+        return (int) n;
+    }
+
     long zigzag() throws CorruptSnapshotException {
         long v = varint();
         return (v >>> 1) ^ -(v & 1);

@@ -157,13 +157,13 @@ final class EntryCodec {
             }
         } else {
             f.mtimeSec = in.zigzag();
-            f.mtimeNsec = nanos(in);
+            f.mtimeNsec = in.nanos();
             if ((head & Format.CTIME_IS_MTIME) != 0) {
                 f.ctimeSec = f.mtimeSec;
                 f.ctimeNsec = f.mtimeNsec;
             } else {
                 f.ctimeSec = in.zigzag();
-                f.ctimeNsec = nanos(in);
+                f.ctimeNsec = in.nanos();
             }
         }
         f.inode = prevInode + in.zigzag();
@@ -229,10 +229,10 @@ final class EntryCodec {
             }
         } else {
             in.varint();
-            nanos(in);
+            in.nanos();
             if (!sameTime) {
                 in.varint();
-                nanos(in);
+                in.nanos();
             }
         }
         in.varint();
@@ -259,14 +259,6 @@ final class EntryCodec {
         }
         in.skipString();
         in.skipString();
-    }
-
-    private static int nanos(Decoder in) throws CorruptSnapshotException {
-        long n = in.varint();
-        if (n < 0 || n > 999_999_999) {
-            throw in.corrupt("nanoseconds out of range: " + n);
-        }
-        return (int) n;
     }
 
     private void decodeName(Decoder in, Fields f) throws CorruptSnapshotException {

@@ -64,8 +64,7 @@ public final class Snapshot implements Closeable {
     private long rootOffset;
     private Fields.Failure rootFailure;
     private long lastUnreadableBlock;
-    private long racyFromSec;
-    private int racyFromNsec;
+    private RacyFrom racyFrom;
 
     private Snapshot(Path file, SnapshotInput channel) {
         this.file = file;
@@ -138,14 +137,11 @@ public final class Snapshot implements Closeable {
         } else {
             rules = PathRules.NONE;
         }
-        Instant racyFrom;
         try {
-            racyFrom = started.minus(racyWindow);
+            racyFrom = new RacyFrom(started, racyWindow);
         } catch (java.time.DateTimeException e) {
             throw new CorruptSnapshotException(file, Format.MAGIC.length, "the scan's start is out of range");
         }
-        racyFromSec = racyFrom.getEpochSecond();
-        racyFromNsec = racyFrom.getNano();
 
         if (size < Format.MAGIC.length + Format.TRAILER) {
             throw new CorruptSnapshotException(file, size, "truncated: no trailer");
@@ -221,19 +217,11 @@ public final class Snapshot implements Closeable {
     /** A time as zigzag seconds and varint nanoseconds, within what {@link Instant} holds. */
     private static Instant instant(Decoder d) throws CorruptSnapshotException {
         long seconds = d.zigzag();
-        int nanos = nanos(d);
+        int nanos = d.nanos();
         if (seconds < Instant.MIN.getEpochSecond() || seconds > Instant.MAX.getEpochSecond()) {
             throw d.corrupt("time out of range: " + seconds + " s");
         }
         return Instant.ofEpochSecond(seconds, nanos);
-    }
-
-    private static int nanos(Decoder d) throws CorruptSnapshotException {
-        long n = d.varint();
-        if (n < 0 || n > 999_999_999) {
-            throw d.corrupt("nanoseconds out of range: " + n);
-        }
-        return (int) n;
     }
 
     private byte[] read(long offset, int length) throws IOException {
@@ -497,16 +485,13 @@ public final class Snapshot implements Closeable {
      * @return true when racy
      */
     public boolean isRacy(Entry e) {
-        return racy(e.mtimeSec(), e.mtimeNsec()) || racy(e.ctimeSec(), e.ctimeNsec());
+        return racyFrom.covers(e.mtimeSec(), e.mtimeNsec()) || racyFrom.covers(e.ctimeSec(), e.ctimeNsec());
     }
 
     boolean isRacy(Fields f) {
-        return f.failure == null && (racy(f.mtimeSec, f.mtimeNsec) || racy(f.ctimeSec, f.ctimeNsec));
+        return f.failure == null && racyFrom.covers(f);
     }
 
-    private boolean racy(long sec, int nsec) {
-        return sec > racyFromSec || (sec == racyFromSec && nsec >= racyFromNsec);
-    }
 
     /** What a snapshot knows of one path. */
     public enum Status {

@@ -55,8 +55,7 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
     /** Every use of native memory (hashing, writing) is inside this gate; closing it frees that memory. */
     private final Gate gate;
     private final Instant started;
-    private final long racyFromSec;
-    private final int racyFromNsec;
+    private final RacyFrom racyFrom;
     /** Every worker's encoding state, to free its native memory at the end. */
     private final java.util.Queue<Local> allLocals = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final ThreadLocal<Local> locals = ThreadLocal.withInitial(() -> {
@@ -89,9 +88,7 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
         this.file = file;
         this.gate = new Gate(this::release);
         this.started = started;
-        Instant racyFrom = started.minus(racyWindow);
-        this.racyFromSec = racyFrom.getEpochSecond();
-        this.racyFromNsec = racyFrom.getNano();
+        this.racyFrom = new RacyFrom(started, racyWindow);
         Encoder header = new Encoder(256);
         header.varint(Format.VERSION);
         header.string(options.root().toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8));
@@ -331,7 +328,7 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
             if (f.failure != null || f.targetFailure != null) {
                 unreadable = true;
             } else if (!racy) {
-                racy = racy(f.mtimeSec, f.mtimeNsec) || racy(f.ctimeSec, f.ctimeNsec);
+                racy = racyFrom.covers(f);
             }
         }
         // Subdirectory references, hashed part: state, then the child's hash or failure.
@@ -393,9 +390,6 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
         return l.type(i) == EntryType.DIRECTORY;
     }
 
-    private boolean racy(long sec, int nsec) {
-        return sec > racyFromSec || (sec == racyFromSec && nsec >= racyFromNsec);
-    }
 
     private static void fill(Fields f, DirectoryListing l, int i) {
         int len = l.nameLength(i);
