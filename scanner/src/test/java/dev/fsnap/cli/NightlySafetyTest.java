@@ -109,7 +109,7 @@ class NightlySafetyTest {
 
     @Test
     void aCheckPipedIntoHeadEndsWithoutAStackTraceAndKeepsTheBaselineWhenCut() throws Exception {
-        for (int i = 0; i < 3000; i++) { // a report far larger than a pipe holds
+        for (int i = 0; i < 10_000; i++) { // a report far larger than a pipe holds (64 KiB), racy or not
             Files.write(root.resolve("added-" + i), new byte[0]);
         }
         Process p = new ProcessBuilder(CliTest.command("check", root.toString(), "--against", baseline.toString(), "-o",
