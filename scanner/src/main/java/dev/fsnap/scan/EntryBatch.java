@@ -41,10 +41,15 @@ final class EntryBatch {
     private int begun;
     /** Set by the watchdog when it gave up on this batch's stat: the backend stops at the next name. */
     volatile boolean abandoned;
-    /** From this name on (its index among those begun), names are recorded lost instead of stat'ed. */
-    private int lostFrom = Integer.MAX_VALUE;
-    private Failure lostFirst;
-    private Failure lostRest;
+    /** Names of this pass recorded lost instead of stat'ed, or null. */
+    private Lost lost;
+
+    /**
+     * Names of a pass to record as lost instead of stat'ing: the {@code from}-th name begun (its
+     * index among those begun) with {@code first}, and every later one with {@code rest} unless null.
+     */
+    record Lost(int from, Failure first, Failure rest) {
+    }
 
     void reset(byte[] parentPath) {
         parent = parentPath;
@@ -53,7 +58,7 @@ final class EntryBatch {
         errors.clear();
         BEGUN.setOpaque(this, 0);
         abandoned = false;
-        lostFrom = Integer.MAX_VALUE;
+        lost = null;
     }
 
     /** @return the names begun so far in this pass; from any thread */
@@ -61,14 +66,9 @@ final class EntryBatch {
         return (int) BEGUN.getOpaque(this);
     }
 
-    /**
-     * Makes this pass record the {@code first}-th name begun as lost with {@code why} instead of
-     * stat'ing it (it hung in an earlier try), and every later one with {@code rest} unless that is null.
-     */
-    void lose(int first, Failure why, Failure rest) {
-        lostFrom = first;
-        lostFirst = why;
-        lostRest = rest;
+    /** Makes this pass record these names as lost instead of stat'ing them (one hung in an earlier try). */
+    void lose(Lost names) {
+        lost = names;
     }
 
     /**
@@ -76,11 +76,12 @@ final class EntryBatch {
      * its error is recorded, the entry dropped, and the backend goes on to the next name.
      */
     boolean lost(int i) {
+        Lost l = lost;
         int n = begun - 1;
-        if (n < lostFrom || (n > lostFrom && lostRest == null)) {
+        if (l == null || n < l.from() || (n > l.from() && l.rest() == null)) {
             return false;
         }
-        errors.add((n == lostFrom ? lostFirst : lostRest).at(path(i), Operation.STAT));
+        errors.add((n == l.from() ? l.first() : l.rest()).at(path(i), Operation.STAT));
         dropLast();
         return true;
     }

@@ -627,27 +627,21 @@ final class ScanRun implements Scan {
                   FileSystemAccess.NameChunk chunk, FileSystemAccess.Names pass, int lostAt, Failure why) {
         Failure rest = isUnresponsive(directory.device()) ? new Failure("ETIMEDOUT", unresponsive(directory.path)
                 .message()) : null;
-        Lost lost = new Lost(lostAt, why, rest);
+        EntryBatch.Lost lost = new EntryBatch.Lost(lostAt, why, rest);
         if (pass == FileSystemAccess.Names.MAYBE_DIRECTORIES) {
             return process(rescue, directory, open, chunk, pass, lost)
                     && process(rescue, directory, open, chunk, FileSystemAccess.Names.REST,
-                    rest == null ? null : new Lost(0, rest, rest));
+                    rest == null ? null : new EntryBatch.Lost(0, rest, rest));
         }
         return process(rescue, directory, open, chunk, pass, lost);
     }
 
-    /** Names of a pass to record as lost instead of stat'ing: see {@link EntryBatch#lose}. */
-    private record Lost(int from, Failure first, Failure rest) {
-    }
-
     private boolean process(CountedCompleter<?> current, DirectoryTask directory, FileSystemAccess.Directory open,
-                            FileSystemAccess.NameChunk chunk, FileSystemAccess.Names which, Lost lost) {
+                            FileSystemAccess.NameChunk chunk, FileSystemAccess.Names which, EntryBatch.Lost lost) {
         ScanThread thread = (ScanThread) Thread.currentThread();
         EntryBatch b = thread.batch;
         b.reset(directory.path);
-        if (lost != null) {
-            b.lose(lost.from(), lost.first(), lost.rest());
-        }
+        b.lose(lost);
         thread.callOpen = open;
         thread.callChunk = chunk;
         thread.callPass = which;

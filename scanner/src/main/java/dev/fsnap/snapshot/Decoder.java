@@ -48,7 +48,7 @@ final class Decoder {
         return limit - pos;
     }
 
-    /** @return the body's bytes from its start up to the current position (for hashing) */
+    /** @return the array the block is read from: the body lies from {@link #bodyStart()} (for hashing) */
     byte[] buffer() {
         return buf;
     }
@@ -137,13 +137,13 @@ final class Decoder {
         return c;
     }
 
-    /** Copies the {@code n} bytes just read into {@code into} at {@code at}. */
-    void peek(int n, byte[] into, int at) {
+    /** Copies the {@code n} bytes just moved past into {@code into} at {@code at}. */
+    void copyPrevious(int n, byte[] into, int at) {
         System.arraycopy(buf, pos - n, into, at, n);
     }
 
     /** Copies the next {@code n} bytes into {@code into} at {@code at} and moves past them. */
-    void peekInto(byte[] into, int at, int n) throws CorruptSnapshotException {
+    void readInto(byte[] into, int at, int n) throws CorruptSnapshotException {
         skip(n);
         System.arraycopy(buf, pos - n, into, at, n);
     }

@@ -214,7 +214,7 @@ final class EntryCodec {
         if (length > prevName.length) {
             prevName = java.util.Arrays.copyOf(prevName, Math.max(length, prevName.length * 2));
         }
-        in.peek(rest, prevName, shared);
+        in.copyPrevious(rest, prevName, shared);
         prevNameLength = length;
         if ((head & Format.ENTRY_UNREADABLE) != 0) {
             skipFailure(in);

@@ -257,8 +257,8 @@ public final class Snapshot implements Closeable {
     /**
      * Reads the block at {@code offset} whatever its kind, checks its bounds and CRC, and returns a
      * decoder over its body ({@link Decoder#end()} is where the next block starts). A frame longer
-     * than one read has its CRC checked as it streams by before anything of its size is allocated:
-     * a damaged length costs a pass over the file, never memory it claims.
+     * than {@link #STREAM_PIECE} has its CRC checked as it streams by before anything of its size is
+     * allocated: a damaged length costs a pass over the file, never the memory it claims.
      */
     Decoder readAnyBlock(long offset) throws IOException {
         if (offset < Format.MAGIC.length || offset >= dataEnd) {
@@ -276,7 +276,9 @@ public final class Snapshot implements Closeable {
         }
         byte[] block = start;
         if (frame > head) {
-            checkStreaming(offset, (int) frame, kind);
+            if (frame > STREAM_PIECE) {
+                checkStreaming(offset, (int) frame, kind); // before a length that may be damage is held
+            }
             block = Arrays.copyOf(start, (int) frame);
             System.arraycopy(read(offset + head, (int) frame - head), 0, block, head, (int) frame - head);
         }
@@ -491,7 +493,6 @@ public final class Snapshot implements Closeable {
     boolean isRacy(Fields f) {
         return f.failure == null && racyFrom.covers(f);
     }
-
 
     /** What a snapshot knows of one path. */
     public enum Status {

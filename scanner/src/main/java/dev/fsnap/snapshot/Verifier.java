@@ -91,7 +91,7 @@ final class Verifier {
                     if (listed == childHashes.length / Format.HASH) {
                         childHashes = Arrays.copyOf(childHashes, childHashes.length * 2);
                     }
-                    d.peekInto(childHashes, listed++ * Format.HASH, Format.HASH);
+                    d.readInto(childHashes, listed++ * Format.HASH, Format.HASH);
                 }
                 case Format.REF_UNREADABLE -> EntryCodec.skipFailure(d);
                 case Format.REF_EMPTY, Format.REF_NOT_SCANNED -> { }
