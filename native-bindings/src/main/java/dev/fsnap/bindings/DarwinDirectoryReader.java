@@ -301,6 +301,23 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
         return DarwinAbi.AT_FDCWD;
     }
 
+    @Override
+    public void copyStat(long[] row, int offset) {
+        ByteBuffer st = statView;
+        StatFields.clear(row, offset);
+        row[offset + StatFields.MODE] = DarwinAbi.Stat.mode(st);
+        row[offset + StatFields.SIZE] = DarwinAbi.Stat.size(st);
+        row[offset + StatFields.MTIME_SEC] = DarwinAbi.Stat.mtimeSeconds(st);
+        row[offset + StatFields.MTIME_NSEC] = DarwinAbi.Stat.mtimeNanos(st);
+        row[offset + StatFields.CTIME_SEC] = DarwinAbi.Stat.ctimeSeconds(st);
+        row[offset + StatFields.CTIME_NSEC] = DarwinAbi.Stat.ctimeNanos(st);
+        row[offset + StatFields.INODE] = DarwinAbi.Stat.inode(st);
+        row[offset + StatFields.DEVICE] = DarwinAbi.Stat.device(st);
+        row[offset + StatFields.UID] = DarwinAbi.Stat.uid(st);
+        row[offset + StatFields.GID] = DarwinAbi.Stat.gid(st);
+        row[offset + StatFields.NLINK] = DarwinAbi.Stat.linkCount(st);
+    }
+
     /**
      * @return {@code st_mode} of the last successful stat
      */

@@ -37,19 +37,11 @@ public final class DirectoryReader implements UnixDirectoryReader {
     private final int directoryFlags;
     /** Whether entries are stat'ed with {@code statx} instead of {@code fstatat}. */
     private final boolean useStatx;
-    // The last successful stat, decoded once from the buffer: the accessors read these, so a call
-    // per field costs a field read (the compilers inline it) instead of a branch and a native load.
-    private long device;
-    private long inode;
-    private long linkCount;
-    private int mode;
-    private long uid;
-    private long gid;
-    private long size;
-    private long mtimeSeconds;
-    private int mtimeNanos;
-    private long ctimeSeconds;
-    private int ctimeNanos;
+    /**
+     * The last successful stat, decoded once from the buffer into {@link StatFields} slots: the
+     * accessors and {@link #copyStat} read it instead of the native buffer.
+     */
+    private final long[] last = new long[StatFields.WIDTH];
     private Errno lastError;
 
     /**
@@ -377,36 +369,41 @@ public final class DirectoryReader implements UnixDirectoryReader {
     private void decodeStat() {
         long a = stat.address;
         LinuxAbi l = abi;
-        device = IO.getLong(a + l.stDev);
-        inode = IO.getLong(a + l.stIno);
-        linkCount = l.stNlinkWidth == 8 ? IO.getLong(a + l.stNlink) : IO.getInt(a + l.stNlink) & 0xffffffffL;
-        mode = IO.getInt(a + l.stMode);
-        uid = IO.getInt(a + l.stUid) & 0xffffffffL;
-        gid = IO.getInt(a + l.stGid) & 0xffffffffL;
-        size = IO.getLong(a + l.stSize);
-        mtimeSeconds = IO.getLong(a + l.stMtimeSec);
-        mtimeNanos = (int) IO.getLong(a + l.stMtimeNsec);
-        ctimeSeconds = IO.getLong(a + l.stCtimeSec);
-        ctimeNanos = (int) IO.getLong(a + l.stCtimeNsec);
+        long[] f = last;
+        StatFields.clear(f, 0);
+        f[StatFields.DEVICE] = IO.getLong(a + l.stDev);
+        f[StatFields.INODE] = IO.getLong(a + l.stIno);
+        f[StatFields.NLINK] = l.stNlinkWidth == 8 ? IO.getLong(a + l.stNlink) : IO.getInt(a + l.stNlink) & 0xffffffffL;
+        f[StatFields.MODE] = IO.getInt(a + l.stMode);
+        f[StatFields.UID] = IO.getInt(a + l.stUid) & 0xffffffffL;
+        f[StatFields.GID] = IO.getInt(a + l.stGid) & 0xffffffffL;
+        f[StatFields.SIZE] = IO.getLong(a + l.stSize);
+        f[StatFields.MTIME_SEC] = IO.getLong(a + l.stMtimeSec);
+        f[StatFields.MTIME_NSEC] = (int) IO.getLong(a + l.stMtimeNsec);
+        f[StatFields.CTIME_SEC] = IO.getLong(a + l.stCtimeSec);
+        f[StatFields.CTIME_NSEC] = (int) IO.getLong(a + l.stCtimeNsec);
     }
 
     /** Reads the fields of the {@code struct statx} in the buffer (the same on every architecture). */
     private void decodeStatx() {
         long a = stat.address;
+        long[] f = last;
+        StatFields.clear(f, 0);
         // glibc's makedev() of stx_dev_major and stx_dev_minor: the st_dev fstatat reports
         long major = IO.getInt(a + LinuxAbi.STX_DEV_MAJOR) & 0xffffffffL;
         long minor = IO.getInt(a + LinuxAbi.STX_DEV_MAJOR + 4) & 0xffffffffL;
-        device = (major & 0xfffL) << 8 | (major & 0xfffff000L) << 32 | (minor & 0xffL) | (minor & 0xffffff00L) << 12;
-        inode = IO.getLong(a + LinuxAbi.STX_INO);
-        linkCount = IO.getInt(a + LinuxAbi.STX_NLINK) & 0xffffffffL;
-        mode = IO.getShort(a + LinuxAbi.STX_MODE) & 0xffff;
-        uid = IO.getInt(a + LinuxAbi.STX_UID) & 0xffffffffL;
-        gid = IO.getInt(a + LinuxAbi.STX_GID) & 0xffffffffL;
-        size = IO.getLong(a + LinuxAbi.STX_SIZE);
-        mtimeSeconds = IO.getLong(a + LinuxAbi.STX_MTIME);
-        mtimeNanos = IO.getInt(a + LinuxAbi.STX_MTIME + 8);
-        ctimeSeconds = IO.getLong(a + LinuxAbi.STX_CTIME);
-        ctimeNanos = IO.getInt(a + LinuxAbi.STX_CTIME + 8);
+        f[StatFields.DEVICE] = (major & 0xfffL) << 8 | (major & 0xfffff000L) << 32 | (minor & 0xffL)
+                | (minor & 0xffffff00L) << 12;
+        f[StatFields.INODE] = IO.getLong(a + LinuxAbi.STX_INO);
+        f[StatFields.NLINK] = IO.getInt(a + LinuxAbi.STX_NLINK) & 0xffffffffL;
+        f[StatFields.MODE] = IO.getShort(a + LinuxAbi.STX_MODE) & 0xffff;
+        f[StatFields.UID] = IO.getInt(a + LinuxAbi.STX_UID) & 0xffffffffL;
+        f[StatFields.GID] = IO.getInt(a + LinuxAbi.STX_GID) & 0xffffffffL;
+        f[StatFields.SIZE] = IO.getLong(a + LinuxAbi.STX_SIZE);
+        f[StatFields.MTIME_SEC] = IO.getLong(a + LinuxAbi.STX_MTIME);
+        f[StatFields.MTIME_NSEC] = IO.getInt(a + LinuxAbi.STX_MTIME + 8);
+        f[StatFields.CTIME_SEC] = IO.getLong(a + LinuxAbi.STX_CTIME);
+        f[StatFields.CTIME_NSEC] = IO.getInt(a + LinuxAbi.STX_CTIME + 8);
     }
 
     /**
@@ -437,59 +434,64 @@ public final class DirectoryReader implements UnixDirectoryReader {
         return IO.getLong(stat.address);
     }
 
+    @Override
+    public void copyStat(long[] row, int offset) {
+        System.arraycopy(last, 0, row, offset, StatFields.WIDTH);
+    }
+
     /** @return {@code st_dev} of the last successful stat */
     public long device() {
-        return device;
+        return last[StatFields.DEVICE];
     }
 
     /** @return {@code st_ino} of the last successful stat */
     public long inode() {
-        return inode;
+        return last[StatFields.INODE];
     }
 
     /** @return {@code st_nlink} of the last successful stat */
     public long linkCount() {
-        return linkCount;
+        return last[StatFields.NLINK];
     }
 
     /** @return {@code st_mode} of the last successful stat */
     public int mode() {
-        return mode;
+        return (int) last[StatFields.MODE];
     }
 
     /** @return {@code st_uid} of the last successful stat, unsigned */
     public long uid() {
-        return uid;
+        return last[StatFields.UID];
     }
 
     /** @return {@code st_gid} of the last successful stat, unsigned */
     public long gid() {
-        return gid;
+        return last[StatFields.GID];
     }
 
     /** @return {@code st_size} of the last successful stat */
     public long size() {
-        return size;
+        return last[StatFields.SIZE];
     }
 
     /** @return {@code st_mtim.tv_sec} of the last successful stat */
     public long mtimeSeconds() {
-        return mtimeSeconds;
+        return last[StatFields.MTIME_SEC];
     }
 
     /** @return {@code st_mtim.tv_nsec} of the last successful stat */
     public int mtimeNanos() {
-        return mtimeNanos;
+        return (int) last[StatFields.MTIME_NSEC];
     }
 
     /** @return {@code st_ctim.tv_sec} of the last successful stat */
     public long ctimeSeconds() {
-        return ctimeSeconds;
+        return last[StatFields.CTIME_SEC];
     }
 
     /** @return {@code st_ctim.tv_nsec} of the last successful stat */
     public int ctimeNanos() {
-        return ctimeNanos;
+        return (int) last[StatFields.CTIME_NSEC];
     }
 
     // ---------------------------------------------------------------- symbolic links

@@ -125,6 +125,14 @@ public interface UnixDirectoryReader extends RecordBuffer, AutoCloseable {
     byte[] readLink(int dirfd, int position);
 
     /**
+     * Copies every field of the last successful stat into a row of {@link StatFields} slots.
+     *
+     * @param row the rows
+     * @param offset where this row starts
+     */
+    void copyStat(long[] row, int offset);
+
+    /**
      * @return {@code st_mode} of the last successful stat
      */
     int mode();

@@ -97,43 +97,49 @@ final class JsonLines {
         }
     }
 
+    /** The path, then every field of the schema the entry has and the backend could read, in schema order. */
     private void entryFields(Entry e) {
         pathField("path", e.path());
-        ascii(",\"type\":\"");
-        ascii(e.type().label());
-        ascii("\",\"size\":");
-        number(e.size());
-        ascii(",\"mtime_ns\":");
-        nanos(e.mtimeSec(), e.mtimeNsec());
-        if (!absent.contains(Field.CTIME)) {
-            ascii(",\"ctime_ns\":");
-            nanos(e.ctimeSec(), e.ctimeNsec());
+        for (Field f : Field.values()) {
+            if (absent.contains(f) || !e.has(f)) {
+                continue;
+            }
+            switch (f.kind()) {
+                case TYPE -> {
+                    ascii(",\"type\":\"");
+                    ascii(e.type().label());
+                    ascii("\"");
+                }
+                case TARGET -> {
+                    ascii(",");
+                    bytesField(f.jsonName(), e.target());
+                }
+                case TIME -> {
+                    key(f);
+                    nanos(e.value(f), e.nanos(f));
+                }
+                case IDENTITY -> {
+                    key(f);
+                    unsigned(e.inode());
+                    ascii(",\"dev\":");
+                    unsigned(e.device());
+                }
+                case MODE -> {
+                    key(f);
+                    number(e.value(f) & 0xffffffffL);
+                }
+                default -> {
+                    key(f);
+                    number(e.value(f));
+                }
+            }
         }
-        if (!absent.contains(Field.INO)) {
-            ascii(",\"ino\":");
-            unsigned(e.inode());
-            ascii(",\"dev\":");
-            unsigned(e.device());
-        }
-        ascii(",\"mode\":");
-        number(e.mode() & 0xffffffffL);
-        if (!absent.contains(Field.UID)) {
-            ascii(",\"uid\":");
-            number(e.uid());
-        }
-        if (!absent.contains(Field.GID)) {
-            ascii(",\"gid\":");
-            number(e.gid());
-        }
-        if (!absent.contains(Field.NLINK)) {
-            ascii(",\"nlink\":");
-            number(e.linkCount());
-        }
-        byte[] target = e.target();
-        if (target != null) {
-            ascii(",");
-            bytesField("target", target);
-        }
+    }
+
+    private void key(Field f) {
+        ascii(",\"");
+        ascii(f.jsonName());
+        ascii("\":");
     }
 
     private void bytesField(String name, byte[] value) {

@@ -1,5 +1,7 @@
 package dev.fsnap.scan;
 
+import dev.fsnap.bindings.StatFields;
+
 import java.util.Arrays;
 
 /**
@@ -22,20 +24,13 @@ public final class DirectoryListing {
 
     private static final EntryType[] TYPES = EntryType.values();
     private static final Subdirectory[] SUBDIRECTORIES = Subdirectory.values();
-    // One row of longs per entry: few arrays per directory, sized to its entries, none for an empty one.
-    private static final int TYPE_MODE = 0; // subdirectory << 40 | type << 32 | mode
-    private static final int SIZE = 1;
-    private static final int MTIME = 2;
-    private static final int CTIME = 3;
-    private static final int NANOS = 4; // mtime nsec << 32 | ctime nsec
-    private static final int INODE = 5;
-    private static final int DEVICE = 6;
-    private static final int UID = 7;
-    private static final int GID = 8;
-    private static final int LINKS = 9;
-    private static final int NAME = 10; // offset << 32 | length
-    private static final int KEY = 11; // the name's first eight bytes, big-endian: most comparisons end here
-    private static final int ROW = 12;
+    // One row of longs per entry: the stat slots, then the listing's own; few arrays per directory,
+    // sized to its entries, none for an empty one.
+    private static final int STAT = 0;
+    private static final int STATE = StatFields.WIDTH; // subdirectory << 8 | type
+    private static final int NAME = STATE + 1; // offset << 32 | length
+    private static final int KEY = NAME + 1; // the name's first eight bytes, big-endian: most comparisons end here
+    private static final int ROW = KEY + 1;
     // Objects per entry, allocated only when an entry has one.
     private static final int TARGET = 0;
     private static final int ERROR = 1;
@@ -116,7 +111,7 @@ public final class DirectoryListing {
      * @return its type; {@link EntryType#UNKNOWN} when unreadable
      */
     public EntryType type(int i) {
-        return TYPES[(int) (rows[row(i) + TYPE_MODE] >>> 32) & 0xFF];
+        return TYPES[(int) rows[row(i) + STATE] & 0xFF];
     }
 
     /**
@@ -132,7 +127,7 @@ public final class DirectoryListing {
      * @return the full {@code st_mode}
      */
     public int mode(int i) {
-        return (int) rows[row(i) + TYPE_MODE];
+        return (int) rows[row(i) + StatFields.MODE];
     }
 
     /**
@@ -140,7 +135,7 @@ public final class DirectoryListing {
      * @return {@code st_size}
      */
     public long size(int i) {
-        return rows[row(i) + SIZE];
+        return rows[row(i) + StatFields.SIZE];
     }
 
     /**
@@ -148,7 +143,7 @@ public final class DirectoryListing {
      * @return {@code st_mtim.tv_sec}
      */
     public long mtimeSec(int i) {
-        return rows[row(i) + MTIME];
+        return rows[row(i) + StatFields.MTIME_SEC];
     }
 
     /**
@@ -156,7 +151,7 @@ public final class DirectoryListing {
      * @return {@code st_mtim.tv_nsec}
      */
     public int mtimeNsec(int i) {
-        return (int) (rows[row(i) + NANOS] >>> 32);
+        return (int) rows[row(i) + StatFields.MTIME_NSEC];
     }
 
     /**
@@ -164,7 +159,7 @@ public final class DirectoryListing {
      * @return {@code st_ctim.tv_sec}
      */
     public long ctimeSec(int i) {
-        return rows[row(i) + CTIME];
+        return rows[row(i) + StatFields.CTIME_SEC];
     }
 
     /**
@@ -172,7 +167,7 @@ public final class DirectoryListing {
      * @return {@code st_ctim.tv_nsec}
      */
     public int ctimeNsec(int i) {
-        return (int) rows[row(i) + NANOS];
+        return (int) rows[row(i) + StatFields.CTIME_NSEC];
     }
 
     /**
@@ -180,7 +175,7 @@ public final class DirectoryListing {
      * @return {@code st_ino}
      */
     public long inode(int i) {
-        return rows[row(i) + INODE];
+        return rows[row(i) + StatFields.INODE];
     }
 
     /**
@@ -188,7 +183,7 @@ public final class DirectoryListing {
      * @return {@code st_dev}
      */
     public long device(int i) {
-        return rows[row(i) + DEVICE];
+        return rows[row(i) + StatFields.DEVICE];
     }
 
     /**
@@ -196,7 +191,7 @@ public final class DirectoryListing {
      * @return {@code st_uid}
      */
     public long uid(int i) {
-        return rows[row(i) + UID];
+        return rows[row(i) + StatFields.UID];
     }
 
     /**
@@ -204,7 +199,7 @@ public final class DirectoryListing {
      * @return {@code st_gid}
      */
     public long gid(int i) {
-        return rows[row(i) + GID];
+        return rows[row(i) + StatFields.GID];
     }
 
     /**
@@ -212,7 +207,11 @@ public final class DirectoryListing {
      * @return {@code st_nlink}
      */
     public long linkCount(int i) {
-        return rows[row(i) + LINKS];
+        return rows[row(i) + StatFields.NLINK];
+    }
+
+    void copyStat(int i, long[] row) {
+        System.arraycopy(rows, row(i) + STAT, row, 0, StatFields.WIDTH);
     }
 
     /**
@@ -228,7 +227,7 @@ public final class DirectoryListing {
      * @return what became of it as a subdirectory
      */
     public Subdirectory subdirectory(int i) {
-        return SUBDIRECTORIES[(int) (rows[row(i) + TYPE_MODE] >>> 40) & 0xFF];
+        return SUBDIRECTORIES[(int) (rows[row(i) + STATE] >>> 8) & 0xFF];
     }
 
     /**
@@ -252,9 +251,9 @@ public final class DirectoryListing {
      * @return the entry, with its path relative to the root
      */
     public Entry entry(int i) {
-        long n = rows[row(i) + NAME];
-        return new Entry(Paths.child(path, names, (int) (n >>> 32), (int) n), type(i), size(i), mtimeSec(i), mtimeNsec(i),
-                ctimeSec(i), ctimeNsec(i), inode(i), device(i), mode(i), uid(i), gid(i), linkCount(i), target(i));
+        int r = row(i);
+        long n = rows[r + NAME];
+        return Entry.of(Paths.child(path, names, (int) (n >>> 32), (int) n), type(i), rows, r + STAT, target(i));
     }
 
     // ---- filled by the scan ----
@@ -275,19 +274,10 @@ public final class DirectoryListing {
             int r = s * ROW;
             boolean directory = b.type[i] == EntryType.DIRECTORY;
             Subdirectory sub = b.descend[i] ? Subdirectory.LISTED
-                    : directory && oneFileSystem && b.device[i] != rootDevice ? Subdirectory.NOT_SCANNED
+                    : directory && oneFileSystem && b.get(i, StatFields.DEVICE) != rootDevice ? Subdirectory.NOT_SCANNED
                     : Subdirectory.NONE;
-            rows[r + TYPE_MODE] = (long) sub.ordinal() << 40 | (long) b.type[i].ordinal() << 32
-                    | (b.mode[i] & 0xFFFFFFFFL);
-            rows[r + SIZE] = b.size[i];
-            rows[r + MTIME] = b.mtimeSec[i];
-            rows[r + CTIME] = b.ctimeSec[i];
-            rows[r + NANOS] = (long) b.mtimeNsec[i] << 32 | (b.ctimeNsec[i] & 0xFFFFFFFFL);
-            rows[r + INODE] = b.inode[i];
-            rows[r + DEVICE] = b.device[i];
-            rows[r + UID] = b.uid[i];
-            rows[r + GID] = b.gid[i];
-            rows[r + LINKS] = b.linkCount[i];
+            System.arraycopy(b.stat, i * StatFields.WIDTH, rows, r + STAT, StatFields.WIDTH);
+            rows[r + STATE] = sub.ordinal() << 8 | b.type[i].ordinal();
             if (b.target[i] != null) {
                 setRef(s, TARGET, b.target[i]);
             }
@@ -298,7 +288,8 @@ public final class DirectoryListing {
             int nameStart = Math.min(parentLength, p.length);
             if (e.operation() == Operation.STAT) {
                 int s = slot(p, nameStart, p.length - nameStart);
-                rows[s * ROW + TYPE_MODE] = (long) EntryType.UNKNOWN.ordinal() << 32;
+                StatFields.clear(rows, s * ROW + STAT);
+                rows[s * ROW + STATE] = EntryType.UNKNOWN.ordinal();
                 setRef(s, ERROR, e);
             } else {
                 int s = find(base, p, nameStart);
@@ -363,8 +354,8 @@ public final class DirectoryListing {
     }
 
     private void setSubdirectory(int slot, Subdirectory sub) {
-        int r = slot * ROW + TYPE_MODE;
-        rows[r] = rows[r] & ~(0xFFL << 40) | (long) sub.ordinal() << 40;
+        int r = slot * ROW + STATE;
+        rows[r] = rows[r] & ~(0xFFL << 8) | sub.ordinal() << 8;
     }
 
     synchronized void childListed(int slot, Object result) {

@@ -1,35 +1,82 @@
 package dev.fsnap.scan;
 
+import dev.fsnap.bindings.StatFields;
+import dev.fsnap.internal.EntryRows;
+
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.Set;
 
 /**
- * One filesystem entry's metadata, as one {@code lstat} saw it.
- *
- * @param path the path relative to the scan root, raw bytes with {@code '/'} between components;
- *             empty for the root itself. Linux names are bytes, not text: these are never decoded.
- * @param type the entry type
- * @param size {@code st_size}
- * @param mtimeSec {@code st_mtim.tv_sec}
- * @param mtimeNsec {@code st_mtim.tv_nsec}
- * @param ctimeSec {@code st_ctim.tv_sec}
- * @param ctimeNsec {@code st_ctim.tv_nsec}
- * @param inode {@code st_ino}
- * @param device {@code st_dev}
- * @param mode the full {@code st_mode}, type bits included
- * @param uid {@code st_uid}
- * @param gid {@code st_gid}
- * @param linkCount {@code st_nlink}
- * @param target a symbolic link's target bytes; null for every other type
+ * One filesystem entry's metadata, as one {@code lstat} saw it: its path, its type, and a value for
+ * every {@link Field}. Immutable.
  */
-public record Entry(byte[] path, EntryType type, long size, long mtimeSec, int mtimeNsec, long ctimeSec,
-                    int ctimeNsec, long inode, long device, int mode, long uid, long gid, long linkCount,
-                    byte[] target) {
+public final class Entry {
+    static {
+        EntryRows.register(new EntryRows() {
+            @Override
+            public Entry entry(byte[] path, EntryType type, long[] stat, int offset, byte[] target) {
+                return of(path, type, stat, offset, target);
+            }
+
+            @Override
+            public void copyStat(Entry e, long[] row) {
+                System.arraycopy(e.stat, 0, row, 0, StatFields.WIDTH);
+            }
+
+            @Override
+            public void copyStat(DirectoryListing listing, int i, long[] row) {
+                listing.copyStat(i, row);
+            }
+
+            @Override
+            public int slot(Field field) {
+                return field.slot;
+            }
+
+            @Override
+            public byte[] target(Entry e) {
+                return e.target;
+            }
+
+            @Override
+            public Set<Field> changed(EntryType typeA, long[] a, byte[] targetA, EntryType typeB, long[] b,
+                                      byte[] targetB) {
+                return Field.changed(typeA, a, 0, targetA, typeB, b, 0, targetB);
+            }
+        });
+    }
+
+    private final byte[] path;
+    private final EntryType type;
+    /** The values, in {@link StatFields} slots. */
+    final long[] stat;
+    private final byte[] target;
+
+    private Entry(byte[] path, EntryType type, long[] stat, byte[] target) {
+        if (path == null || type == null) {
+            throw new NullPointerException("path and type are required");
+        }
+        for (Field f : Field.values()) {
+            if (f.kind() == Field.Kind.TIME) {
+                long nanos = stat[f.slot + 1];
+                if (nanos != StatFields.ABSENT && (nanos < 0 || nanos > 999_999_999)) {
+                    throw new IllegalArgumentException("nanoseconds out of range for " + Paths.display(path));
+                }
+            }
+        }
+        this.path = path;
+        this.type = type;
+        this.stat = stat;
+        this.target = target;
+    }
 
     /**
-     * Validates.
+     * An entry of the fields {@code lstat} gives; fields beyond these (those a newer release added)
+     * are absent.
      *
-     * @param path the path relative to the scan root, raw bytes with {@code '/'} between components; empty for the root itself. Linux names are bytes, not text: these are never decoded.
+     * @param path the path relative to the scan root, raw bytes with {@code '/'} between components;
+     *             empty for the root itself. Linux names are bytes, not text: these are never decoded.
      * @param type the entry type
      * @param size {@code st_size}
      * @param mtimeSec {@code st_mtim.tv_sec}
@@ -46,25 +93,161 @@ public record Entry(byte[] path, EntryType type, long size, long mtimeSec, int m
      * @throws NullPointerException when the path or type is null
      * @throws IllegalArgumentException when a nanosecond field is out of range
      */
-    public Entry {
-        if (path == null || type == null) {
-            throw new NullPointerException("path and type are required");
-        }
-        if (mtimeNsec < 0 || mtimeNsec > 999_999_999 || ctimeNsec < 0 || ctimeNsec > 999_999_999) {
-            throw new IllegalArgumentException("nanoseconds out of range for " + Paths.display(path));
-        }
+    public Entry(byte[] path, EntryType type, long size, long mtimeSec, int mtimeNsec, long ctimeSec, int ctimeNsec,
+                 long inode, long device, int mode, long uid, long gid, long linkCount, byte[] target) {
+        this(path, type, row(size, mtimeSec, mtimeNsec, ctimeSec, ctimeNsec, inode, device, mode, uid, gid,
+                linkCount), target);
     }
 
-    /** @return a copy of the path bytes */
-    @Override
+    private static long[] row(long size, long mtimeSec, int mtimeNsec, long ctimeSec, int ctimeNsec, long inode,
+                              long device, int mode, long uid, long gid, long linkCount) {
+        long[] r = new long[StatFields.WIDTH];
+        StatFields.clear(r, 0);
+        r[StatFields.SIZE] = size;
+        r[StatFields.MTIME_SEC] = mtimeSec;
+        r[StatFields.MTIME_NSEC] = mtimeNsec;
+        r[StatFields.CTIME_SEC] = ctimeSec;
+        r[StatFields.CTIME_NSEC] = ctimeNsec;
+        r[StatFields.INODE] = inode;
+        r[StatFields.DEVICE] = device;
+        r[StatFields.MODE] = mode;
+        r[StatFields.UID] = uid;
+        r[StatFields.GID] = gid;
+        r[StatFields.NLINK] = linkCount;
+        return r;
+    }
+
+    /** An entry of a row of stat slots (copied); the path and target are kept, not copied. */
+    static Entry of(byte[] path, EntryType type, long[] stat, int offset, byte[] target) {
+        return new Entry(path, type, Arrays.copyOfRange(stat, offset, offset + StatFields.WIDTH), target);
+    }
+
+    /** @return a copy of the path bytes, relative to the scan root; empty for the root itself */
     public byte[] path() {
         return path.clone();
     }
 
+    /** @return the entry type */
+    public EntryType type() {
+        return type;
+    }
+
+    /**
+     * A field's value as a number: the size, the mode, the owner, the group, the link count, the
+     * inode number; for a time, its seconds.
+     *
+     * @param field a field of kind {@link Field.Kind#NUMBER}, {@link Field.Kind#MODE},
+     *              {@link Field.Kind#IDENTITY} or {@link Field.Kind#TIME}
+     * @return the value
+     * @throws IllegalArgumentException for the type and the target
+     */
+    public long value(Field field) {
+        if (field.slot < 0) {
+            throw new IllegalArgumentException(field.label() + " is not a number");
+        }
+        return stat[field.slot];
+    }
+
+    /**
+     * @param field a field of kind {@link Field.Kind#TIME}
+     * @return the nanoseconds of the time, or -1 when the time is absent for this entry
+     * @throws IllegalArgumentException for a field that is not a time
+     */
+    public int nanos(Field field) {
+        if (field.kind() != Field.Kind.TIME) {
+            throw new IllegalArgumentException(field.label() + " is not a time");
+        }
+        return (int) stat[field.slot + 1];
+    }
+
+    /**
+     * @param field a field
+     * @return whether this entry has a value for it: false for a time the system or filesystem did
+     *         not give (a birth time on a filesystem without one), and for the target of anything but
+     *         a link whose target was read
+     */
+    public boolean has(Field field) {
+        switch (field.kind()) {
+            case TIME:
+                return stat[field.slot + 1] != StatFields.ABSENT;
+            case TARGET:
+                return target != null;
+            default:
+                return true;
+        }
+    }
+
+    /**
+     * @param field a field of kind {@link Field.Kind#TIME}
+     * @return the time, or null when it is absent for this entry
+     */
+    public Instant time(Field field) {
+        int nanos = nanos(field);
+        return nanos < 0 ? null : Instant.ofEpochSecond(stat[field.slot], nanos);
+    }
+
+    /** @return {@code st_size} */
+    public long size() {
+        return stat[StatFields.SIZE];
+    }
+
+    /** @return {@code st_mtim.tv_sec} */
+    public long mtimeSec() {
+        return stat[StatFields.MTIME_SEC];
+    }
+
+    /** @return {@code st_mtim.tv_nsec} */
+    public int mtimeNsec() {
+        return (int) stat[StatFields.MTIME_NSEC];
+    }
+
+    /** @return {@code st_ctim.tv_sec} */
+    public long ctimeSec() {
+        return stat[StatFields.CTIME_SEC];
+    }
+
+    /** @return {@code st_ctim.tv_nsec} */
+    public int ctimeNsec() {
+        return (int) stat[StatFields.CTIME_NSEC];
+    }
+
+    /** @return {@code st_ino} */
+    public long inode() {
+        return stat[StatFields.INODE];
+    }
+
+    /** @return {@code st_dev} */
+    public long device() {
+        return stat[StatFields.DEVICE];
+    }
+
+    /** @return the full {@code st_mode}, type bits included */
+    public int mode() {
+        return (int) stat[StatFields.MODE];
+    }
+
+    /** @return {@code st_uid} */
+    public long uid() {
+        return stat[StatFields.UID];
+    }
+
+    /** @return {@code st_gid} */
+    public long gid() {
+        return stat[StatFields.GID];
+    }
+
+    /** @return {@code st_nlink} */
+    public long linkCount() {
+        return stat[StatFields.NLINK];
+    }
+
     /** @return a copy of the link target bytes, or null when this is not a symbolic link */
-    @Override
     public byte[] target() {
         return target == null ? null : target.clone();
+    }
+
+    byte[] rawTarget() {
+        return target;
     }
 
     /**
@@ -79,37 +262,47 @@ public record Entry(byte[] path, EntryType type, long size, long mtimeSec, int m
 
     /** @return the modification time */
     public Instant mtime() {
-        return Instant.ofEpochSecond(mtimeSec, mtimeNsec);
+        return Instant.ofEpochSecond(mtimeSec(), mtimeNsec());
     }
 
     /** @return the status change time */
     public Instant ctime() {
-        return Instant.ofEpochSecond(ctimeSec, ctimeNsec);
+        return Instant.ofEpochSecond(ctimeSec(), ctimeNsec());
     }
 
     /** @return the permission bits of the mode ({@code 07777}) */
     public int permissions() {
-        return mode & 07777;
+        return mode() & 07777;
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof Entry e && Arrays.equals(path, e.path) && type == e.type && size == e.size
-                && mtimeSec == e.mtimeSec && mtimeNsec == e.mtimeNsec && ctimeSec == e.ctimeSec
-                && ctimeNsec == e.ctimeNsec && inode == e.inode && device == e.device && mode == e.mode
-                && uid == e.uid && gid == e.gid && linkCount == e.linkCount && Arrays.equals(target, e.target);
+        return o instanceof Entry e && Arrays.equals(path, e.path) && type == e.type && Arrays.equals(stat, e.stat)
+                && Arrays.equals(target, e.target);
     }
 
     @Override
     public int hashCode() {
-        return Arrays.hashCode(path) * 31 + Long.hashCode(inode);
+        return Arrays.hashCode(path) * 31 + Long.hashCode(inode());
     }
 
     @Override
     public String toString() {
-        return "Entry[" + displayPath() + " " + type.label() + " size=" + size + " mode=" + Integer.toOctalString(mode)
-                + " ino=" + inode + " dev=" + device + " nlink=" + linkCount + " uid=" + uid + " gid=" + gid
-                + " mtime=" + mtimeSec + "." + mtimeNsec + " ctime=" + ctimeSec + "." + ctimeNsec
-                + (target == null ? "" : " -> " + Paths.display(target)) + "]";
+        StringBuilder s = new StringBuilder("Entry[").append(displayPath());
+        for (Field f : Field.values()) {
+            if (!has(f)) {
+                continue;
+            }
+            s.append(' ').append(f.label()).append('=');
+            switch (f.kind()) {
+                case TYPE -> s.append(type.label());
+                case MODE -> s.append(Integer.toOctalString(mode()));
+                case TIME -> s.append(stat[f.slot]).append('.').append(stat[f.slot + 1]);
+                case IDENTITY -> s.append(inode()).append(" dev=").append(device());
+                case TARGET -> s.append(Paths.display(target));
+                default -> s.append(stat[f.slot]);
+            }
+        }
+        return s.append(']').toString();
     }
 }

@@ -1,5 +1,7 @@
 package dev.fsnap.scan;
 
+import dev.fsnap.bindings.StatFields;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -16,17 +18,8 @@ final class EntryBatch {
     int[] nameOffset = new int[256];
     int[] nameLength = new int[256];
     EntryType[] type = new EntryType[256];
-    int[] mode = new int[256];
-    long[] size = new long[256];
-    long[] mtimeSec = new long[256];
-    int[] mtimeNsec = new int[256];
-    long[] ctimeSec = new long[256];
-    int[] ctimeNsec = new int[256];
-    long[] inode = new long[256];
-    long[] device = new long[256];
-    long[] uid = new long[256];
-    long[] gid = new long[256];
-    long[] linkCount = new long[256];
+    /** Each entry's stat, a row of {@link StatFields} slots: entry {@code i} from {@code i * StatFields.WIDTH}. */
+    long[] stat = new long[256 * StatFields.WIDTH];
     byte[][] target = new byte[256][];
     /** Whether the scan should list this entry as a directory (a directory, or a followed link to one). */
     boolean[] descend = new boolean[256];
@@ -116,6 +109,7 @@ final class EntryBatch {
         BEGUN.setOpaque(this, begun + 1);
         nameOffset[i] = namesLength;
         nameLength[i] = length;
+        StatFields.clear(stat, i * StatFields.WIDTH);
         target[i] = null;
         descend[i] = false;
         reference[i] = null;
@@ -161,17 +155,7 @@ final class EntryBatch {
         nameOffset[to] = nameOffset[from];
         nameLength[to] = nameLength[from];
         type[to] = type[from];
-        mode[to] = mode[from];
-        size[to] = size[from];
-        mtimeSec[to] = mtimeSec[from];
-        mtimeNsec[to] = mtimeNsec[from];
-        ctimeSec[to] = ctimeSec[from];
-        ctimeNsec[to] = ctimeNsec[from];
-        inode[to] = inode[from];
-        device[to] = device[from];
-        uid[to] = uid[from];
-        gid[to] = gid[from];
-        linkCount[to] = linkCount[from];
+        System.arraycopy(stat, from * StatFields.WIDTH, stat, to * StatFields.WIDTH, StatFields.WIDTH);
         target[to] = target[from];
         descend[to] = descend[from];
         reference[to] = reference[from];
@@ -187,9 +171,17 @@ final class EntryBatch {
         return Paths.child(parent, source, offset, length);
     }
 
+    /** @return the value of one {@link StatFields} slot of entry {@code i} */
+    long get(int i, int slot) {
+        return stat[i * StatFields.WIDTH + slot];
+    }
+
+    void set(int i, int slot, long value) {
+        stat[i * StatFields.WIDTH + slot] = value;
+    }
+
     Entry entry(int i) {
-        return new Entry(path(i), type[i], size[i], mtimeSec[i], mtimeNsec[i], ctimeSec[i], ctimeNsec[i], inode[i],
-                device[i], mode[i], uid[i], gid[i], linkCount[i], target[i]);
+        return Entry.of(path(i), type[i], stat, i * StatFields.WIDTH, target[i]);
     }
 
     private void grow() {
@@ -197,17 +189,7 @@ final class EntryBatch {
         nameOffset = Arrays.copyOf(nameOffset, n);
         nameLength = Arrays.copyOf(nameLength, n);
         type = Arrays.copyOf(type, n);
-        mode = Arrays.copyOf(mode, n);
-        size = Arrays.copyOf(size, n);
-        mtimeSec = Arrays.copyOf(mtimeSec, n);
-        mtimeNsec = Arrays.copyOf(mtimeNsec, n);
-        ctimeSec = Arrays.copyOf(ctimeSec, n);
-        ctimeNsec = Arrays.copyOf(ctimeNsec, n);
-        inode = Arrays.copyOf(inode, n);
-        device = Arrays.copyOf(device, n);
-        uid = Arrays.copyOf(uid, n);
-        gid = Arrays.copyOf(gid, n);
-        linkCount = Arrays.copyOf(linkCount, n);
+        stat = Arrays.copyOf(stat, n * StatFields.WIDTH);
         target = Arrays.copyOf(target, n);
         descend = Arrays.copyOf(descend, n);
         reference = Arrays.copyOf(reference, n);

@@ -1,36 +1,119 @@
 package dev.fsnap.scan;
 
+import dev.fsnap.bindings.StatFields;
+
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.Locale;
 import java.util.Set;
 
-/** A field of an entry that a comparison can find changed. */
+/**
+ * The schema of an entry: every field a scan records, with the names reports use for it, how two
+ * values are compared, and a stable id that snapshots store. Entries, the scan's batches and
+ * listings, the snapshot codec, the differ and the JSON output all go through this list, so a new
+ * field is a new constant here (and, if a stat gives it, a slot in the stat row).
+ *
+ * <p>The order of the constants is the order of reports and JSON objects; the {@link #id()} is
+ * what snapshots store, so the constants may be reordered freely but an id is never reused.
+ */
 public enum Field {
     /** The entry type (a file replaced by a directory, for example). */
-    TYPE,
+    TYPE(0, "type", "type", Kind.TYPE, -1),
     /** {@code st_size}. */
-    SIZE,
+    SIZE(1, "size", "size", Kind.NUMBER, StatFields.SIZE),
     /** The modification time, to the nanosecond. */
-    MTIME,
+    MTIME(2, "mtime", "mtime_ns", Kind.TIME, StatFields.MTIME_SEC),
     /** The status change time, to the nanosecond. */
-    CTIME,
+    CTIME(3, "ctime", "ctime_ns", Kind.TIME, StatFields.CTIME_SEC),
     /** The full {@code st_mode}. */
-    MODE,
+    MODE(4, "mode", "mode", Kind.MODE, StatFields.MODE),
     /** The owner. */
-    UID,
+    UID(5, "uid", "uid", Kind.NUMBER, StatFields.UID),
     /** The group. */
-    GID,
+    GID(6, "gid", "gid", Kind.NUMBER, StatFields.GID),
     /** The hard link count. */
-    NLINK,
+    NLINK(7, "nlink", "nlink", Kind.NUMBER, StatFields.NLINK),
     /** The inode number and the device (the file was replaced by another). */
-    INO,
+    INO(8, "ino", "ino", Kind.IDENTITY, StatFields.INODE),
     /** A symbolic link's target. */
-    TARGET;
+    TARGET(9, "target", "target", Kind.TARGET, -1);
+
+    /** How a field's value is held, compared and written. */
+    public enum Kind {
+        /** The {@link EntryType}. */
+        TYPE,
+        /** A number, compared as is; written in decimal. */
+        NUMBER,
+        /** {@code st_mode}: compared as is, written as an unsigned number. */
+        MODE,
+        /**
+         * A time, seconds and nanoseconds; a time the system did not give for an entry is absent
+         * (never compared, never written), not zero.
+         */
+        TIME,
+        /** The inode number and the device, compared together; JSON writes {@code ino} and {@code dev}. */
+        IDENTITY,
+        /** A symbolic link's target bytes. */
+        TARGET
+    }
+
+    private static final Field[] BY_ID;
+
+    static {
+        Field[] all = values();
+        int max = 0;
+        for (Field f : all) {
+            max = Math.max(max, f.id);
+        }
+        BY_ID = new Field[max + 1];
+        for (Field f : all) {
+            if (BY_ID[f.id] != null) {
+                throw new ExceptionInInitializerError("two fields with id " + f.id);
+            }
+            BY_ID[f.id] = f;
+        }
+    }
+
+    private final int id;
+    private final String label;
+    private final String jsonName;
+    private final Kind kind;
+    /** The first {@link StatFields} slot holding the value; -1 for the type and the target. */
+    final int slot;
+
+    Field(int id, String label, String jsonName, Kind kind, int slot) {
+        this.id = id;
+        this.label = label;
+        this.jsonName = jsonName;
+        this.kind = kind;
+        this.slot = slot;
+    }
 
     /** @return the lower-case name used in reports: {@code size}, {@code mtime}, ... */
     public String label() {
-        return name().toLowerCase(Locale.ROOT);
+        return label;
+    }
+
+    /** @return the key of the field in a JSON entry object: {@code size}, {@code mtime_ns}, ... */
+    public String jsonName() {
+        return jsonName;
+    }
+
+    /** @return how the field is held, compared and written */
+    public Kind kind() {
+        return kind;
+    }
+
+    /** @return the field's id in snapshots: stable across releases, whatever the constants' order */
+    public int id() {
+        return id;
+    }
+
+    /**
+     * @param id a stored id
+     * @return the field, or null when this release knows no field of that id
+     */
+    public static Field ofId(long id) {
+        return id >= 0 && id < BY_ID.length ? BY_ID[(int) id] : null;
     }
 
     /**
@@ -42,37 +125,47 @@ public enum Field {
      * @return the changed fields; empty when unchanged
      */
     public static Set<Field> between(Entry before, Entry after) {
+        return changed(before.type(), before.stat, 0, before.rawTarget(), after.type(), after.stat, 0,
+                after.rawTarget());
+    }
+
+    /**
+     * The one comparison of two entries' fields, for entries and for the rows a snapshot decodes.
+     * Times absent on either side are not compared.
+     */
+    static Set<Field> changed(EntryType typeA, long[] a, int offsetA, byte[] targetA,
+                              EntryType typeB, long[] b, int offsetB, byte[] targetB) {
         EnumSet<Field> changed = EnumSet.noneOf(Field.class);
-        if (before.type() != after.type()) {
-            changed.add(TYPE);
-        }
-        if (before.size() != after.size()) {
-            changed.add(SIZE);
-        }
-        if (before.mtimeSec() != after.mtimeSec() || before.mtimeNsec() != after.mtimeNsec()) {
-            changed.add(MTIME);
-        }
-        if (before.ctimeSec() != after.ctimeSec() || before.ctimeNsec() != after.ctimeNsec()) {
-            changed.add(CTIME);
-        }
-        if (before.mode() != after.mode()) {
-            changed.add(MODE);
-        }
-        if (before.uid() != after.uid()) {
-            changed.add(UID);
-        }
-        if (before.gid() != after.gid()) {
-            changed.add(GID);
-        }
-        if (before.linkCount() != after.linkCount()) {
-            changed.add(NLINK);
-        }
-        if (before.inode() != after.inode() || before.device() != after.device()) {
-            changed.add(INO);
-        }
-        if (!Arrays.equals(before.target(), after.target())) {
-            changed.add(TARGET);
+        for (Field f : VALUES) {
+            int s = f.slot;
+            boolean differs;
+            switch (f.kind) {
+                case TYPE:
+                    differs = typeA != typeB;
+                    break;
+                case TARGET:
+                    differs = !Arrays.equals(targetA, targetB);
+                    break;
+                case TIME:
+                    long nanosA = a[offsetA + s + 1];
+                    long nanosB = b[offsetB + s + 1];
+                    differs = nanosA != StatFields.ABSENT && nanosB != StatFields.ABSENT
+                            && (a[offsetA + s] != b[offsetB + s] || nanosA != nanosB);
+                    break;
+                case IDENTITY:
+                    differs = a[offsetA + s] != b[offsetB + s]
+                            || a[offsetA + StatFields.DEVICE] != b[offsetB + StatFields.DEVICE];
+                    break;
+                default:
+                    differs = a[offsetA + s] != b[offsetB + s];
+                    break;
+            }
+            if (differs) {
+                changed.add(f);
+            }
         }
         return changed;
     }
+
+    private static final Field[] VALUES = values();
 }

@@ -3,6 +3,7 @@ package dev.fsnap.scan;
 import dev.fsnap.bindings.DarwinDirectoryReader;
 import dev.fsnap.bindings.DirectoryReader;
 import dev.fsnap.bindings.LinuxAbi;
+import dev.fsnap.bindings.StatFields;
 import dev.fsnap.bindings.UnixDirectoryReader;
 import jnr.constants.platform.Errno;
 
@@ -108,19 +109,8 @@ final class NativeAccess extends FileSystemAccess {
     }
 
     static void fill(UnixDirectoryReader r, EntryBatch b, int i) {
-        int mode = r.mode();
-        b.type[i] = EntryType.ofMode(mode);
-        b.mode[i] = mode;
-        b.size[i] = r.size();
-        b.mtimeSec[i] = r.mtimeSeconds();
-        b.mtimeNsec[i] = r.mtimeNanos();
-        b.ctimeSec[i] = r.ctimeSeconds();
-        b.ctimeNsec[i] = r.ctimeNanos();
-        b.inode[i] = r.inode();
-        b.device[i] = r.device();
-        b.uid[i] = r.uid();
-        b.gid[i] = r.gid();
-        b.linkCount[i] = r.linkCount();
+        b.type[i] = EntryType.ofMode(r.mode());
+        r.copyStat(b.stat, i * StatFields.WIDTH);
     }
 
     @Override

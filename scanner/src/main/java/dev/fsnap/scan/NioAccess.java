@@ -1,5 +1,7 @@
 package dev.fsnap.scan;
 
+import dev.fsnap.bindings.StatFields;
+
 import java.io.IOException;
 import java.nio.charset.Charset;
 import java.nio.file.DirectoryIteratorException;
@@ -73,21 +75,21 @@ final class NioAccess extends FileSystemAccess {
     static void fill(Map<String, Object> a, EntryBatch b, int i) {
         int mode = (Integer) a.get("mode");
         b.type[i] = EntryType.ofMode(mode);
-        b.mode[i] = mode;
-        b.size[i] = (Long) a.get("size");
+        b.set(i, StatFields.MODE, mode);
+        b.set(i, StatFields.SIZE, (Long) a.get("size"));
         FileTime mtime = (FileTime) a.get("lastModifiedTime");
         FileTime ctime = (FileTime) a.get("ctime");
         long mtimeNanos = mtime.to(TimeUnit.NANOSECONDS);
         long ctimeNanos = ctime.to(TimeUnit.NANOSECONDS);
-        b.mtimeSec[i] = Math.floorDiv(mtimeNanos, 1_000_000_000L);
-        b.mtimeNsec[i] = (int) Math.floorMod(mtimeNanos, 1_000_000_000L);
-        b.ctimeSec[i] = Math.floorDiv(ctimeNanos, 1_000_000_000L);
-        b.ctimeNsec[i] = (int) Math.floorMod(ctimeNanos, 1_000_000_000L);
-        b.inode[i] = (Long) a.get("ino");
-        b.device[i] = (Long) a.get("dev");
-        b.uid[i] = ((Integer) a.get("uid")) & 0xffffffffL;
-        b.gid[i] = ((Integer) a.get("gid")) & 0xffffffffL;
-        b.linkCount[i] = ((Integer) a.get("nlink")) & 0xffffffffL;
+        b.set(i, StatFields.MTIME_SEC, Math.floorDiv(mtimeNanos, 1_000_000_000L));
+        b.set(i, StatFields.MTIME_NSEC, Math.floorMod(mtimeNanos, 1_000_000_000L));
+        b.set(i, StatFields.CTIME_SEC, Math.floorDiv(ctimeNanos, 1_000_000_000L));
+        b.set(i, StatFields.CTIME_NSEC, Math.floorMod(ctimeNanos, 1_000_000_000L));
+        b.set(i, StatFields.INODE, (Long) a.get("ino"));
+        b.set(i, StatFields.DEVICE, (Long) a.get("dev"));
+        b.set(i, StatFields.UID, ((Integer) a.get("uid")) & 0xffffffffL);
+        b.set(i, StatFields.GID, ((Integer) a.get("gid")) & 0xffffffffL);
+        b.set(i, StatFields.NLINK, ((Integer) a.get("nlink")) & 0xffffffffL);
     }
 
     private volatile Path realRoot;

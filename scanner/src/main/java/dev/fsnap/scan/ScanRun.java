@@ -1,5 +1,7 @@
 package dev.fsnap.scan;
 
+import dev.fsnap.bindings.StatFields;
+
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountedCompleter;
@@ -340,10 +342,10 @@ final class ScanRun implements Scan {
         openRootWithDeadline(rootBatch);
         standBy = newPool();
         pool = standBy.pool();
-        rootDevice = rootBatch.device[0];
+        rootDevice = rootBatch.get(0, StatFields.DEVICE);
         this.rootBatch = rootBatch;
-        rootTask = new DirectoryTask(null, this, new byte[0], rootBatch.reference[0], rootBatch.device[0],
-                rootBatch.inode[0], null, -1);
+        rootTask = new DirectoryTask(null, this, new byte[0], rootBatch.reference[0], rootBatch.get(0, StatFields.DEVICE),
+                rootBatch.get(0, StatFields.INODE), null, -1);
         waiting.increment();
         watchdog.start();
         if (adapter != null) {
@@ -654,10 +656,10 @@ final class ScanRun implements Scan {
             b.leaveOut(rules);
         }
         for (int i = 0; i < b.count; i++) {
-            if (b.type[i] != EntryType.DIRECTORY || (oneFileSystem && b.device[i] != rootDevice)) {
+            if (b.type[i] != EntryType.DIRECTORY || (oneFileSystem && b.get(i, StatFields.DEVICE) != rootDevice)) {
                 continue;
             }
-            if (followLinks && directory.hasAncestor(b.device[i], b.inode[i])) {
+            if (followLinks && directory.hasAncestor(b.get(i, StatFields.DEVICE), b.get(i, StatFields.INODE))) {
                 b.errors.add(Failure.LOOP.at(b.path(i), Operation.OPEN));
                 continue;
             }
@@ -669,7 +671,7 @@ final class ScanRun implements Scan {
             if (b.descend[i]) {
                 current.addToPendingCount(1);
                 waiting.increment();
-                schedule(new DirectoryTask(current, this, b.path(i), b.reference[i], b.device[i], b.inode[i],
+                schedule(new DirectoryTask(current, this, b.path(i), b.reference[i], b.get(i, StatFields.DEVICE), b.get(i, StatFields.INODE),
                         directory, base + i));
             }
         }
@@ -727,7 +729,7 @@ final class ScanRun implements Scan {
             if (t == EntryType.DIRECTORY) {
                 dirs++;
             } else if (t == EntryType.FILE) {
-                size += b.size[i];
+                size += b.get(i, StatFields.SIZE);
             }
         }
         if (b.count != 0) { // most directories' last batch is empty: no contended add for nothing

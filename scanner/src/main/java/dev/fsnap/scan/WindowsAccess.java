@@ -1,5 +1,7 @@
 package dev.fsnap.scan;
 
+import dev.fsnap.bindings.StatFields;
+
 import dev.fsnap.bindings.DirectoryReader;
 import dev.fsnap.bindings.WindowsAbi;
 import dev.fsnap.bindings.WindowsDirectoryReader;
@@ -102,24 +104,17 @@ final class WindowsAccess extends FileSystemAccess {
         return new Failure(f.code(), f.message() + " (Windows error " + reader.lastWin32Error() + ")");
     }
 
-    /** An entry's columns from its find record; the absent fields are left at zero. */
+    /** An entry's columns from its find record; the absent fields are left as the batch cleared them (zero). */
     static void fill(WindowsDirectoryReader r, int position, EntryBatch b, int i) {
         int attributes = r.attributes(position);
         int tag = r.reparseTag(position);
         int mode = WindowsAbi.mode(attributes, tag);
         b.type[i] = EntryType.ofMode(mode);
-        b.mode[i] = mode;
-        b.size[i] = b.type[i] == EntryType.FILE ? r.size(position) : 0;
+        b.set(i, StatFields.MODE, mode);
+        b.set(i, StatFields.SIZE, b.type[i] == EntryType.FILE ? r.size(position) : 0);
         long written = r.lastWriteTime(position);
-        b.mtimeSec[i] = WindowsAbi.unixSeconds(written);
-        b.mtimeNsec[i] = WindowsAbi.unixNanos(written);
-        b.ctimeSec[i] = 0;
-        b.ctimeNsec[i] = 0;
-        b.inode[i] = 0;
-        b.device[i] = 0;
-        b.uid[i] = 0;
-        b.gid[i] = 0;
-        b.linkCount[i] = 0;
+        b.set(i, StatFields.MTIME_SEC, WindowsAbi.unixSeconds(written));
+        b.set(i, StatFields.MTIME_NSEC, WindowsAbi.unixNanos(written));
     }
 
     @Override

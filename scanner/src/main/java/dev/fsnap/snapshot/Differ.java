@@ -1,5 +1,7 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.bindings.StatFields;
+
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.PathRules;
@@ -374,7 +376,7 @@ public final class Differ {
         }
 
         Key key() {
-            return new Key(entry.device, entry.inode);
+            return new Key(entry.get(StatFields.DEVICE), entry.get(StatFields.INODE));
         }
     }
 
@@ -466,7 +468,9 @@ public final class Differ {
             Pending r = candidates.get(0);
             Fields x = r.entry;
             Fields y = a.entry;
-            if (x.type == y.type && x.size == y.size && x.mtimeSec == y.mtimeSec && x.mtimeNsec == y.mtimeNsec) {
+            if (x.type == y.type && x.get(StatFields.SIZE) == y.get(StatFields.SIZE)
+                    && x.get(StatFields.MTIME_SEC) == y.get(StatFields.MTIME_SEC)
+                    && x.get(StatFields.MTIME_NSEC) == y.get(StatFields.MTIME_NSEC)) {
                 pairs.add(new Pending[] {r, a});
             }
         }

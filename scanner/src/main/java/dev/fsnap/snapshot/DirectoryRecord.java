@@ -34,17 +34,19 @@ final class DirectoryRecord {
         refFailure = new Fields.Failure[n];
     }
 
-    static DirectoryRecord decode(Decoder in, long offset) throws CorruptSnapshotException {
+    static DirectoryRecord decode(Decoder in, long offset, Columns columns) throws CorruptSnapshotException {
         int flags = in.u8();
-        if ((flags & ~Format.LIST_INCOMPLETE) != 0) {
+        if ((flags & ~(Format.LIST_INCOMPLETE | Format.COLUMNS)) != 0) {
             throw in.corrupt("unknown directory flags " + flags);
         }
         Fields.Failure listFailure = (flags & Format.LIST_INCOMPLETE) != 0 ? EntryCodec.decodeFailure(in) : null;
+        int mask = (flags & Format.COLUMNS) != 0 ? columns.blockMask(in) : 0;
         // An entry takes at least three bytes (head, shared prefix, suffix length): a count the block
         // cannot hold is damage, found before anything of its size is allocated.
         int n = in.count(in.remaining() / 3, "entry count");
         Fields[] entries = new Fields[n];
-        EntryCodec codec = new EntryCodec();
+        EntryCodec codec = new EntryCodec(columns);
+        codec.reset(mask);
         Fields scratch = new Fields();
         byte[] previous = null;
         for (int i = 0; i < n; i++) {

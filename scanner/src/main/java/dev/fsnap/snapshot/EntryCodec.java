@@ -1,5 +1,7 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.bindings.StatFields;
+
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.Operation;
 
@@ -28,8 +30,28 @@ final class EntryCodec {
     private long prevDevice;
     /** Entries {@link #skip}ped since the last reset. */
     private int skipped;
+    /** The file's columns beyond the fixed part, and which of them this block's entries carry. */
+    private final Columns columns;
+    private int mask;
+    private final Encoder scratch = new Encoder(32);
+
+    /** A codec for files without columns (versions 1 to 3). */
+    EntryCodec() {
+        this(Columns.NONE);
+    }
+
+    EntryCodec(Columns columns) {
+        this.columns = columns;
+    }
+
+    /** Starts a block whose entries carry the columns of the mask. */
+    void reset(int columnMask) {
+        reset();
+        mask = columnMask;
+    }
 
     void reset() {
+        mask = 0;
         skipped = 0;
         prevNameLength = 0;
         prevMtime = 0;
@@ -49,10 +71,20 @@ final class EntryCodec {
             encodeFailure(out, f.failure);
             return;
         }
-        boolean narrow = Math.abs(f.mtimeSec) <= NARROW_SECONDS && Math.abs(f.ctimeSec) <= NARROW_SECONDS;
-        boolean ctimeIsMtime = f.ctimeSec == f.mtimeSec && f.ctimeNsec == f.mtimeNsec;
-        boolean sameAttrs = f.mode == prevMode && f.uid == prevUid && f.gid == prevGid && f.linkCount == prevLinks
-                && f.device == prevDevice;
+        long[] st = f.stat;
+        long mtimeSec = st[StatFields.MTIME_SEC];
+        long mtimeNsec = st[StatFields.MTIME_NSEC];
+        long ctimeSec = st[StatFields.CTIME_SEC];
+        long ctimeNsec = st[StatFields.CTIME_NSEC];
+        int mode = (int) st[StatFields.MODE];
+        long uid = st[StatFields.UID];
+        long gid = st[StatFields.GID];
+        long links = st[StatFields.NLINK];
+        long device = st[StatFields.DEVICE];
+        boolean narrow = Math.abs(mtimeSec) <= NARROW_SECONDS && Math.abs(ctimeSec) <= NARROW_SECONDS;
+        boolean ctimeIsMtime = ctimeSec == mtimeSec && ctimeNsec == mtimeNsec;
+        boolean sameAttrs = mode == prevMode && uid == prevUid && gid == prevGid && links == prevLinks
+                && device == prevDevice;
         boolean symlink = f.type == EntryType.SYMLINK;
         // A link whose target could not be read carries the reason; one whose backend reads no
         // targets (Windows) carries none, and is stored with an empty target (no POSIX link has one).
@@ -71,40 +103,44 @@ final class EntryCodec {
         }
         out.u8(head);
         encodeName(out, f);
-        out.varint(f.size);
+        out.varint(st[StatFields.SIZE]);
         if (narrow) {
-            long m = f.mtimeSec * 1_000_000_000L + f.mtimeNsec;
+            long m = mtimeSec * 1_000_000_000L + mtimeNsec;
             out.zigzag(m - prevMtime);
             prevMtime = m;
             if (!ctimeIsMtime) {
-                out.zigzag(f.ctimeSec * 1_000_000_000L + f.ctimeNsec - m);
+                out.zigzag(ctimeSec * 1_000_000_000L + ctimeNsec - m);
             }
         } else {
-            out.zigzag(f.mtimeSec);
-            out.varint(f.mtimeNsec);
+            out.zigzag(mtimeSec);
+            out.varint(mtimeNsec);
             if (!ctimeIsMtime) {
-                out.zigzag(f.ctimeSec);
-                out.varint(f.ctimeNsec);
+                out.zigzag(ctimeSec);
+                out.varint(ctimeNsec);
             }
         }
-        out.zigzag(f.inode - prevInode);
-        prevInode = f.inode;
+        long inode = st[StatFields.INODE];
+        out.zigzag(inode - prevInode);
+        prevInode = inode;
         if (!sameAttrs) {
-            out.varint(f.mode & 0xFFFFFFFFL);
-            out.varint(f.uid);
-            out.varint(f.gid);
-            out.varint(f.linkCount);
-            out.varint(f.device);
-            prevMode = f.mode;
-            prevUid = f.uid;
-            prevGid = f.gid;
-            prevLinks = f.linkCount;
-            prevDevice = f.device;
+            out.varint(mode & 0xFFFFFFFFL);
+            out.varint(uid);
+            out.varint(gid);
+            out.varint(links);
+            out.varint(device);
+            prevMode = mode;
+            prevUid = uid;
+            prevGid = gid;
+            prevLinks = links;
+            prevDevice = device;
         }
         if (targetUnreadable) {
             encodeFailure(out, f.targetFailure);
         } else if (symlink) {
             out.string(f.target == null ? NO_TARGET : f.target);
+        }
+        if (mask != 0) {
+            columns.encode(out, f, mask, scratch);
         }
     }
 
@@ -141,33 +177,35 @@ final class EntryCodec {
             return;
         }
         f.failure = null;
-        f.size = in.varint();
+        long[] st = f.stat;
+        StatFields.clear(st, 0);
+        st[StatFields.SIZE] = in.varint();
         if ((head & Format.WIDE_TIME) == 0) {
             long m = prevMtime + in.zigzag();
             prevMtime = m;
-            f.mtimeSec = Math.floorDiv(m, 1_000_000_000L);
-            f.mtimeNsec = (int) Math.floorMod(m, 1_000_000_000L);
+            st[StatFields.MTIME_SEC] = Math.floorDiv(m, 1_000_000_000L);
+            st[StatFields.MTIME_NSEC] = Math.floorMod(m, 1_000_000_000L);
             if ((head & Format.CTIME_IS_MTIME) != 0) {
-                f.ctimeSec = f.mtimeSec;
-                f.ctimeNsec = f.mtimeNsec;
+                st[StatFields.CTIME_SEC] = st[StatFields.MTIME_SEC];
+                st[StatFields.CTIME_NSEC] = st[StatFields.MTIME_NSEC];
             } else {
                 long c = m + in.zigzag();
-                f.ctimeSec = Math.floorDiv(c, 1_000_000_000L);
-                f.ctimeNsec = (int) Math.floorMod(c, 1_000_000_000L);
+                st[StatFields.CTIME_SEC] = Math.floorDiv(c, 1_000_000_000L);
+                st[StatFields.CTIME_NSEC] = Math.floorMod(c, 1_000_000_000L);
             }
         } else {
-            f.mtimeSec = in.zigzag();
-            f.mtimeNsec = in.nanos();
+            st[StatFields.MTIME_SEC] = in.zigzag();
+            st[StatFields.MTIME_NSEC] = in.nanos();
             if ((head & Format.CTIME_IS_MTIME) != 0) {
-                f.ctimeSec = f.mtimeSec;
-                f.ctimeNsec = f.mtimeNsec;
+                st[StatFields.CTIME_SEC] = st[StatFields.MTIME_SEC];
+                st[StatFields.CTIME_NSEC] = st[StatFields.MTIME_NSEC];
             } else {
-                f.ctimeSec = in.zigzag();
-                f.ctimeNsec = in.nanos();
+                st[StatFields.CTIME_SEC] = in.zigzag();
+                st[StatFields.CTIME_NSEC] = in.nanos();
             }
         }
-        f.inode = prevInode + in.zigzag();
-        prevInode = f.inode;
+        prevInode += in.zigzag();
+        st[StatFields.INODE] = prevInode;
         if ((head & Format.SAME_ATTRS) == 0) {
             prevMode = (int) in.varint();
             prevUid = in.varint();
@@ -175,11 +213,11 @@ final class EntryCodec {
             prevLinks = in.varint();
             prevDevice = in.varint();
         }
-        f.mode = prevMode;
-        f.uid = prevUid;
-        f.gid = prevGid;
-        f.linkCount = prevLinks;
-        f.device = prevDevice;
+        st[StatFields.MODE] = prevMode;
+        st[StatFields.UID] = prevUid;
+        st[StatFields.GID] = prevGid;
+        st[StatFields.NLINK] = prevLinks;
+        st[StatFields.DEVICE] = prevDevice;
         f.target = null;
         f.targetFailure = null;
         if (f.type == EntryType.SYMLINK) {
@@ -190,6 +228,7 @@ final class EntryCodec {
                 f.target = target.length == 0 ? null : target;
             }
         }
+        columns.decode(in, f, mask);
     }
 
     /**
@@ -248,6 +287,9 @@ final class EntryCodec {
             } else {
                 in.skipString();
             }
+        }
+        if (mask != 0) {
+            columns.skip(in, mask);
         }
         return type;
     }

@@ -1,33 +1,27 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.bindings.StatFields;
+import dev.fsnap.internal.EntryRows;
+import dev.fsnap.scan.DirectoryListing;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.Operation;
 import dev.fsnap.scan.ScanError;
 
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.Set;
 
 /** One entry's fields while it is encoded or decoded: a mutable, reused holder. */
 final class Fields {
+    private static final EntryRows ROWS = EntryRows.get();
+
     byte[] name;
     int nameLength;
     EntryType type = EntryType.UNKNOWN;
     /** Why the entry's metadata could not be read; then only the name and this are meaningful. */
     Failure failure;
-    long size;
-    long mtimeSec;
-    int mtimeNsec;
-    long ctimeSec;
-    int ctimeNsec;
-    long inode;
-    long device;
-    int mode;
-    long uid;
-    long gid;
-    long linkCount;
+    /** The values, in {@link StatFields} slots. */
+    final long[] stat = new long[StatFields.WIDTH];
     byte[] target;
     /** Why a symbolic link's target could not be read. */
     Failure targetFailure;
@@ -59,28 +53,41 @@ final class Fields {
         nameLength = len;
     }
 
+    long get(int slot) {
+        return stat[slot];
+    }
+
     Entry toEntry(byte[] path) {
-        return new Entry(path, type, size, mtimeSec, mtimeNsec, ctimeSec, ctimeNsec, inode, device, mode, uid, gid,
-                linkCount, target);
+        return ROWS.entry(path, type, stat, 0, target);
     }
 
     void from(Entry e, byte[] name) {
         name(name, 0, name.length);
         type = e.type();
         failure = null;
-        size = e.size();
-        mtimeSec = e.mtimeSec();
-        mtimeNsec = e.mtimeNsec();
-        ctimeSec = e.ctimeSec();
-        ctimeNsec = e.ctimeNsec();
-        inode = e.inode();
-        device = e.device();
-        mode = e.mode();
-        uid = e.uid();
-        gid = e.gid();
-        linkCount = e.linkCount();
-        target = e.target();
+        ROWS.copyStat(e, stat);
+        target = ROWS.target(e);
         targetFailure = null;
+    }
+
+    /** Takes an entry of a scanned directory: its name, and its fields or why they could not be read. */
+    void from(DirectoryListing l, int i) {
+        int len = l.nameLength(i);
+        if (len > name.length) {
+            name = new byte[Math.max(len, name.length * 2)];
+        }
+        l.copyName(i, name, 0);
+        nameLength = len;
+        ScanError e = l.error(i);
+        type = l.type(i);
+        if (e != null && e.operation() == Operation.STAT) {
+            failure = Failure.of(e);
+            return;
+        }
+        failure = null;
+        ROWS.copyStat(l, i, stat);
+        target = l.target(i);
+        targetFailure = e != null ? Failure.of(e) : null;
     }
 
     /** @return a copy holding exactly its name, for keeping after the next decode */
@@ -90,17 +97,7 @@ final class Fields {
         c.nameLength = nameLength;
         c.type = type;
         c.failure = failure;
-        c.size = size;
-        c.mtimeSec = mtimeSec;
-        c.mtimeNsec = mtimeNsec;
-        c.ctimeSec = ctimeSec;
-        c.ctimeNsec = ctimeNsec;
-        c.inode = inode;
-        c.device = device;
-        c.mode = mode;
-        c.uid = uid;
-        c.gid = gid;
-        c.linkCount = linkCount;
+        System.arraycopy(stat, 0, c.stat, 0, StatFields.WIDTH);
         c.target = target;
         c.targetFailure = targetFailure;
         return c;
@@ -108,37 +105,6 @@ final class Fields {
 
     /** @return the fields in which two decoded entries differ (as {@link Field#between} for entries) */
     static Set<Field> changed(Fields a, Fields b) {
-        EnumSet<Field> changed = EnumSet.noneOf(Field.class);
-        if (a.type != b.type) {
-            changed.add(Field.TYPE);
-        }
-        if (a.size != b.size) {
-            changed.add(Field.SIZE);
-        }
-        if (a.mtimeSec != b.mtimeSec || a.mtimeNsec != b.mtimeNsec) {
-            changed.add(Field.MTIME);
-        }
-        if (a.ctimeSec != b.ctimeSec || a.ctimeNsec != b.ctimeNsec) {
-            changed.add(Field.CTIME);
-        }
-        if (a.mode != b.mode) {
-            changed.add(Field.MODE);
-        }
-        if (a.uid != b.uid) {
-            changed.add(Field.UID);
-        }
-        if (a.gid != b.gid) {
-            changed.add(Field.GID);
-        }
-        if (a.linkCount != b.linkCount) {
-            changed.add(Field.NLINK);
-        }
-        if (a.inode != b.inode || a.device != b.device) {
-            changed.add(Field.INO);
-        }
-        if (!Arrays.equals(a.target, b.target)) {
-            changed.add(Field.TARGET);
-        }
-        return changed;
+        return ROWS.changed(a.type, a.stat, a.target, b.type, b.stat, b.target);
     }
 }

@@ -16,10 +16,10 @@ final class Format {
     /** The last four bytes. */
     static final byte[] END_MAGIC = {'F', 'S', 'N', 'E'};
     /**
-     * The version written. Versions 1 (before exclusion rules) and 2 (before absent fields) are
-     * read too.
+     * The version written. Versions 1 (before exclusion rules), 2 (before absent fields) and 3
+     * (before columns) are read too.
      */
-    static final int VERSION = 3;
+    static final int VERSION = 4;
     static final int OLDEST_VERSION = 1;
     /** The fixed trailer: footer offset (8), footer length (4), end magic (4). */
     static final int TRAILER = 16;
@@ -45,6 +45,8 @@ final class Format {
 
     // Directory block flags.
     static final int LIST_INCOMPLETE = 0x01;
+    /** The block's entries carry columns: a varint mask of them follows (version 4). */
+    static final int COLUMNS = 0x02;
 
     // Subdirectory reference state (low bits) and subtree flags.
     static final int REF_NOT_SCANNED = 0;
@@ -78,24 +80,24 @@ final class Format {
         return TYPES[code & TYPE_MASK];
     }
 
-    /** A set of fields as a bit mask: bit {@code ordinal}. */
+    /** A set of fields as a bit mask: bit {@link Field#id()}. */
     static long fieldMask(Set<Field> fields) {
         long mask = 0;
         for (Field f : fields) {
-            mask |= 1L << f.ordinal();
+            mask |= 1L << f.id();
         }
         return mask;
     }
 
     /** The fields of a bit mask; null when it holds a bit no field has. */
     static Set<Field> fields(long mask) {
-        Field[] all = Field.values();
-        if ((mask & -(1L << all.length)) != 0) {
-            return null;
-        }
         EnumSet<Field> set = EnumSet.noneOf(Field.class);
-        for (Field f : all) {
-            if ((mask & 1L << f.ordinal()) != 0) {
+        for (int id = 0; id < 64; id++) {
+            if ((mask & 1L << id) != 0) {
+                Field f = Field.ofId(id);
+                if (f == null) {
+                    return null;
+                }
                 set.add(f);
             }
         }

@@ -11,4 +11,8 @@ public final class IncompatibleSnapshotException extends IOException {
         super(file + ": snapshot format version " + version + " is not supported (this fsnap reads version "
                 + Format.OLDEST_VERSION + " to " + Format.VERSION + ")");
     }
+
+    IncompatibleSnapshotException(Path file, String why) {
+        super(file + ": this fsnap cannot read the snapshot: " + why);
+    }
 }

@@ -1,5 +1,7 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.bindings.StatFields;
+
 import java.time.Duration;
 import java.time.Instant;
 
@@ -27,6 +29,7 @@ final class RacyFrom {
 
     /** Whether an entry's mtime or ctime is. */
     boolean covers(Fields f) {
-        return covers(f.mtimeSec, f.mtimeNsec) || covers(f.ctimeSec, f.ctimeNsec);
+        return covers(f.get(StatFields.MTIME_SEC), (int) f.get(StatFields.MTIME_NSEC))
+                || covers(f.get(StatFields.CTIME_SEC), (int) f.get(StatFields.CTIME_NSEC));
     }
 }

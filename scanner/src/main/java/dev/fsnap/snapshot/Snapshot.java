@@ -52,6 +52,12 @@ public final class Snapshot implements Closeable {
     private String backend;
     private String backendReason;
     private Set<Field> absentFields;
+    /** The columns beyond the fixed entry encoding (none before version 4). */
+    private Columns columns;
+
+    Columns columns() {
+        return columns;
+    }
     private int threads;
     private long entries;
     private long directories;
@@ -122,6 +128,7 @@ public final class Snapshot implements Closeable {
         int flags = h.u8();
         followSymlinks = (flags & 1) != 0;
         oneFileSystem = (flags & 2) != 0;
+        columns = version >= 4 ? Columns.read(h, file) : Columns.NONE;
         if (version >= 2) {
             int n = h.count(h.remaining(), "patterns");
             java.util.List<String> patterns = new java.util.ArrayList<>(n);
@@ -179,7 +186,11 @@ public final class Snapshot implements Closeable {
         errors = f.varint();
         bytes = f.varint();
         Fields r = new Fields();
-        new EntryCodec().decode(f, r);
+        EntryCodec rootCodec = new EntryCodec(columns);
+        if (version >= 4) {
+            rootCodec.reset(columns.rootMask(f));
+        }
+        rootCodec.decode(f, r);
         if (r.failure != null || r.nameLength != 0) {
             throw f.corrupt("the root entry is malformed");
         }
@@ -318,7 +329,7 @@ public final class Snapshot implements Closeable {
         if (offset == Format.EMPTY_OFFSET) {
             return DirectoryRecord.EMPTY;
         }
-        return DirectoryRecord.decode(readBlock(offset, Format.DIRECTORY), offset);
+        return DirectoryRecord.decode(readBlock(offset, Format.DIRECTORY), offset, columns);
     }
 
     /** The root directory's block, or null when the root could not be listed. */

@@ -76,6 +76,9 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
     private boolean published;
     private boolean closed;
 
+    /** The columns every snapshot written now lists in its header. */
+    private static final Columns COLUMNS = Columns.written();
+
     private SnapshotWriter(Path target, SnapshotOutput file, ScanOptions options, Instant started,
                            Duration racyWindow) {
         this.target = target;
@@ -92,6 +95,7 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
         header.varint(options.threads());
         header.string(options.backend().name().getBytes(StandardCharsets.UTF_8));
         header.u8((options.followSymlinks() ? 1 : 0) | (options.oneFileSystem() ? 2 : 0));
+        COLUMNS.write(header);
         java.util.List<String> patterns = options.rules().patterns();
         header.varint(patterns.size());
         for (String pattern : patterns) {
@@ -302,22 +306,24 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
         Local t = locals.get();
         Encoder body = t.body;
         body.reset();
-        t.codec.reset();
         Fields f = t.fields;
+        int columns = COLUMNS.mask(listing, f);
+        t.codec.reset(columns);
         boolean unreadable = false;
         boolean racy = false;
         ScanError listError = listing.listError();
+        body.u8((listError != null ? Format.LIST_INCOMPLETE : 0) | (columns != 0 ? Format.COLUMNS : 0));
         if (listError != null) {
-            body.u8(Format.LIST_INCOMPLETE);
             EntryCodec.encodeFailure(body, Fields.Failure.of(listError));
             unreadable = true;
-        } else {
-            body.u8(0);
+        }
+        if (columns != 0) {
+            body.varint(columns);
         }
         int n = listing.size();
         body.varint(n);
         for (int i = 0; i < n; i++) {
-            fill(f, listing, i);
+            f.from(listing, i);
             t.codec.encode(body, f);
             if (f.failure != null || f.targetFailure != null) {
                 unreadable = true;
@@ -384,35 +390,6 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
         return l.type(i) == EntryType.DIRECTORY;
     }
 
-
-    private static void fill(Fields f, DirectoryListing l, int i) {
-        int len = l.nameLength(i);
-        if (len > f.name.length) {
-            f.name = new byte[Math.max(len, f.name.length * 2)];
-        }
-        l.copyName(i, f.name, 0);
-        f.nameLength = len;
-        ScanError e = l.error(i);
-        f.type = l.type(i);
-        if (e != null && e.operation() == Operation.STAT) {
-            f.failure = Fields.Failure.of(e);
-            return;
-        }
-        f.failure = null;
-        f.size = l.size(i);
-        f.mtimeSec = l.mtimeSec(i);
-        f.mtimeNsec = l.mtimeNsec(i);
-        f.ctimeSec = l.ctimeSec(i);
-        f.ctimeNsec = l.ctimeNsec(i);
-        f.inode = l.inode(i);
-        f.device = l.device(i);
-        f.mode = l.mode(i);
-        f.uid = l.uid(i);
-        f.gid = l.gid(i);
-        f.linkCount = l.linkCount(i);
-        f.target = l.target(i);
-        f.targetFailure = e != null ? Fields.Failure.of(e) : null;
-    }
 
     /** Frames a block (kind, length, body, CRC-32C) and appends it; returns its offset. */
     private long append(int kind, Encoder body, Local t) {
@@ -525,7 +502,11 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
             body.varint(summary.bytes());
             Fields f = new Fields();
             f.from(root, new byte[0]);
-            new EntryCodec().encode(body, f);
+            EntryCodec rootCodec = new EntryCodec(COLUMNS);
+            int rootColumns = COLUMNS.mask(f);
+            body.varint(rootColumns);
+            rootCodec.reset(rootColumns);
+            rootCodec.encode(body, f);
             ChildRef ref = rootRef;
             if (ref == EMPTY) {
                 body.u8(Format.REF_EMPTY);
@@ -600,7 +581,7 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
     private static final class Local {
         final Encoder body = new Encoder(16 * 1024);
         final Encoder frame = new Encoder(16);
-        final EntryCodec codec = new EntryCodec();
+        final EntryCodec codec = new EntryCodec(COLUMNS);
         final Fields fields = new Fields();
         final CRC32C crc = new CRC32C();
         final Sha256 sha = Sha256.create();

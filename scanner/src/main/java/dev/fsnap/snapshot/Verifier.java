@@ -27,13 +27,17 @@ final class Verifier {
     private int[] unreadableCounts = new int[16];
     private int unreadableBlocks;
     private final byte[] digest = new byte[Sha256.LENGTH];
-    private final EntryCodec codec = new EntryCodec();
+    private final EntryCodec codec;
     /** The hashes one directory block holds for its listed subdirectories, in order. */
     private byte[] childHashes = new byte[64 * Format.HASH];
     private static final int DIRECTORY_CODE = Format.typeCode(dev.fsnap.scan.EntryType.DIRECTORY);
 
+    private final Columns columns;
+
     private Verifier(Snapshot snapshot) {
         this.snapshot = snapshot;
+        this.columns = snapshot.columns();
+        this.codec = new EntryCodec(columns);
     }
 
     static Verification verify(Snapshot s) throws IOException {
@@ -69,14 +73,15 @@ final class Verifier {
      */
     private void directory(Decoder d, long at, Sha256 sha) throws IOException {
         int flags = d.u8();
-        if ((flags & ~Format.LIST_INCOMPLETE) != 0) {
+        if ((flags & ~(Format.LIST_INCOMPLETE | Format.COLUMNS)) != 0) {
             throw d.corrupt("unknown directory flags " + flags);
         }
         if ((flags & Format.LIST_INCOMPLETE) != 0) {
             EntryCodec.skipFailure(d);
         }
+        int mask = (flags & Format.COLUMNS) != 0 ? columns.blockMask(d) : 0;
         int n = d.count(d.remaining() / 3, "entry count");
-        codec.reset();
+        codec.reset(mask);
         int subdirectories = 0;
         for (int i = 0; i < n; i++) {
             if (codec.skip(d) == DIRECTORY_CODE) {

@@ -1,5 +1,7 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.bindings.StatFields;
+
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.ScanOptions;
@@ -93,8 +95,8 @@ class AbsentFieldsTest {
         Fields link = new Fields();
         link.name(new byte[] {'l'}, 0, 1);
         link.type = EntryType.SYMLINK;
-        link.mode = 0120666;
-        link.mtimeSec = 1_700_000_000L;
+        link.stat[StatFields.MODE] = 0120666;
+        link.stat[StatFields.MTIME_SEC] = 1_700_000_000L;
         Fields unreadable = new Fields();
         unreadable.name(new byte[] {'m'}, 0, 1);
         unreadable.type = EntryType.SYMLINK;

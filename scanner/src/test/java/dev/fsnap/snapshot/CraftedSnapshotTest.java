@@ -1,5 +1,7 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.bindings.StatFields;
+
 import dev.fsnap.scan.EntryType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,7 +33,7 @@ class CraftedSnapshotTest {
         Crafted() {
             file.bytes(Format.MAGIC, 0, Format.MAGIC.length);
             Encoder h = new Encoder(64);
-            h.varint(Format.VERSION);
+            h.varint(3); // crafted in the layout of version 3, which every release reads
             h.string("/x".getBytes(StandardCharsets.UTF_8));
             h.zigzag(1_700_000_000L);
             h.varint(0);
@@ -90,10 +92,10 @@ class CraftedSnapshotTest {
         byte[] n = name.getBytes(StandardCharsets.UTF_8);
         f.name(n, 0, n.length);
         f.type = EntryType.DIRECTORY;
-        f.mode = 040755;
-        f.linkCount = 2;
-        f.mtimeSec = 1_600_000_000L;
-        f.ctimeSec = 1_600_000_000L;
+        f.stat[StatFields.MODE] = 040755;
+        f.stat[StatFields.NLINK] = 2;
+        f.stat[StatFields.MTIME_SEC] = 1_600_000_000L;
+        f.stat[StatFields.CTIME_SEC] = 1_600_000_000L;
         return f;
     }
 

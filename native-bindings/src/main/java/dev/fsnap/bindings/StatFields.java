@@ -1,0 +1,55 @@
+package dev.fsnap.bindings;
+
+/**
+ * The one layout of what a stat gives: slots of a {@code long} row, the same for every reader and
+ * every system. A reader copies its last stat into a row ({@link UnixDirectoryReader#copyStat});
+ * the scan keeps rows of this layout per entry, so a new field is a new slot here and a line in the
+ * reader that fills it.
+ */
+public final class StatFields {
+    private StatFields() {
+    }
+
+    /** The full {@code st_mode}. */
+    public static final int MODE = 0;
+    /** {@code st_size}. */
+    public static final int SIZE = 1;
+    /** The modification time's seconds. */
+    public static final int MTIME_SEC = 2;
+    /** The modification time's nanoseconds. */
+    public static final int MTIME_NSEC = 3;
+    /** The status change time's seconds. */
+    public static final int CTIME_SEC = 4;
+    /** The status change time's nanoseconds. */
+    public static final int CTIME_NSEC = 5;
+    /** {@code st_ino}. */
+    public static final int INODE = 6;
+    /** {@code st_dev}. */
+    public static final int DEVICE = 7;
+    /** {@code st_uid}, unsigned. */
+    public static final int UID = 8;
+    /** {@code st_gid}, unsigned. */
+    public static final int GID = 9;
+    /** {@code st_nlink}. */
+    public static final int NLINK = 10;
+    /** Slots per row. */
+    public static final int WIDTH = 11;
+
+    /**
+     * The nanoseconds slot of a time the system or the filesystem did not give: the time is absent,
+     * not zero.
+     */
+    public static final long ABSENT = -1;
+
+    private static final long[] BLANK = new long[WIDTH];
+
+    /**
+     * Makes a row blank: zeros, and every optional time absent.
+     *
+     * @param row the rows
+     * @param offset where the row starts
+     */
+    public static void clear(long[] row, int offset) {
+        System.arraycopy(BLANK, 0, row, offset, WIDTH);
+    }
+}

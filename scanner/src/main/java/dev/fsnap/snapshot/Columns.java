@@ -1,0 +1,232 @@
+package dev.fsnap.snapshot;
+
+import dev.fsnap.bindings.StatFields;
+import dev.fsnap.internal.EntryRows;
+import dev.fsnap.scan.DirectoryListing;
+import dev.fsnap.scan.Field;
+import dev.fsnap.scan.Operation;
+import dev.fsnap.scan.ScanError;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The fields a snapshot stores beyond the fixed entry encoding (format version 4): the header lists
+ * them, each directory block says which of them its entries carry, and each such entry carries one
+ * length-prefixed value per carried column after its fixed part. A new {@link Field} becomes a
+ * column without a new format version; a reader skips a column it does not know unless the writer
+ * marked it required, and then refuses the file by name.
+ */
+final class Columns {
+    /** Fields of id below this are in every entry's fixed part (formats 1 to 3 have only those). */
+    static final int FIXED = 10;
+    /** A column a reader must understand to read the file. */
+    private static final int REQUIRED = 1;
+    /** At most this many columns: a block's mask is an int. */
+    private static final int MAX = 31;
+
+    /** Files before version 4: no columns. */
+    static final Columns NONE = new Columns(new Field[0]);
+
+    /** The columns, in header order; null for one this release does not know (skipped). */
+    private final Field[] fields;
+
+    private Columns(Field[] fields) {
+        this.fields = fields;
+    }
+
+    /** @return the columns a snapshot written now has: every field beyond the fixed part, by id */
+    static Columns written() {
+        List<Field> extra = new ArrayList<>();
+        for (Field f : Field.values()) {
+            if (f.id() >= FIXED) {
+                extra.add(f);
+            }
+        }
+        extra.sort((a, b) -> Integer.compare(a.id(), b.id()));
+        return new Columns(extra.toArray(new Field[0]));
+    }
+
+    /** Writes the header's column list: count, then each column's id, name and flags. */
+    void write(Encoder out) {
+        out.varint(fields.length);
+        for (Field f : fields) {
+            out.varint(f.id());
+            out.string(f.label().getBytes(StandardCharsets.UTF_8));
+            out.u8(0);
+        }
+    }
+
+    /**
+     * Reads a header's column list.
+     *
+     * @throws IncompatibleSnapshotException when a required column is one this release does not know
+     */
+    static Columns read(Decoder in, Path file) throws CorruptSnapshotException, IncompatibleSnapshotException {
+        int n = in.count(MAX, "column count");
+        Field[] fields = new Field[n];
+        for (int i = 0; i < n; i++) {
+            long id = in.varint();
+            String name = in.text();
+            int flags = in.u8();
+            Field f = Field.ofId(id);
+            if (id < FIXED || (f != null && !f.label().equals(name))) {
+                throw in.corrupt("column " + id + " ('" + name + "') is not a column of this format");
+            }
+            if (f == null && (flags & REQUIRED) != 0) {
+                throw new IncompatibleSnapshotException(file, "it records the field '" + name + "' (column " + id
+                        + "), which this fsnap does not know; read it with a newer release");
+            }
+            fields[i] = f;
+        }
+        return new Columns(fields);
+    }
+
+    /**
+     * @param l a scanned directory
+     * @param scratch a row to use
+     * @return the columns of which at least one readable entry of the directory has a value: bit per column
+     */
+    int mask(DirectoryListing l, Fields scratch) {
+        int all = (1 << fields.length) - 1;
+        int mask = 0;
+        for (int i = 0, n = l.size(); i < n && mask != all; i++) {
+            ScanError e = l.error(i);
+            if (e == null || e.operation() != Operation.STAT) {
+                ROWS.copyStat(l, i, scratch.stat);
+                scratch.failure = null;
+                mask |= mask(scratch);
+            }
+        }
+        return mask;
+    }
+
+    /** @return the columns of which one entry has a value */
+    int mask(Fields f) {
+        int mask = 0;
+        for (int c = 0; c < fields.length; c++) {
+            if (f.failure == null && has(f, fields[c])) {
+                mask |= 1 << c;
+            }
+        }
+        return mask;
+    }
+
+    /** Reads a directory block's mask of carried columns (present only when it carries some). */
+    int blockMask(Decoder in) throws CorruptSnapshotException {
+        int mask = rootMask(in);
+        if (mask == 0) {
+            throw in.corrupt("a block flagged as carrying columns carries none");
+        }
+        return mask;
+    }
+
+    /** Reads the footer's mask of the columns the root entry carries (version 4: always there). */
+    int rootMask(Decoder in) throws CorruptSnapshotException {
+        long mask = in.varint();
+        if (mask >>> fields.length != 0) {
+            throw in.corrupt("an entry carries a column the header does not list");
+        }
+        return (int) mask;
+    }
+
+    private static boolean has(Fields f, Field field) {
+        return field.kind() != Field.Kind.TIME || f.stat[slot(field)] != StatFields.ABSENT;
+    }
+
+    /** The nanoseconds slot of a time column. */
+    private static int slot(Field field) {
+        return ROWS.slot(field) + 1;
+    }
+
+    private static final EntryRows ROWS = EntryRows.get();
+
+    /** Writes the entry's value of each column in the mask. */
+    void encode(Encoder out, Fields f, int mask, Encoder scratch) {
+        for (int c = 0; c < fields.length; c++) {
+            if ((mask & 1 << c) == 0) {
+                continue;
+            }
+            scratch.reset();
+            Field field = fields[c];
+            if (field.kind() == Field.Kind.TIME) {
+                encodeTime(scratch, f, slot(field) - 1);
+            }
+            out.varint(scratch.length);
+            out.bytes(scratch.buf, 0, scratch.length);
+        }
+    }
+
+    /**
+     * A time as the difference to the ctime in nanoseconds (one varint) when that fits 64 bits, else
+     * as seconds and nanoseconds (two varints).
+     */
+    private static void encodeTime(Encoder out, Fields f, int secondsSlot) {
+        long[] st = f.stat;
+        long nanos = st[secondsSlot + 1];
+        if (nanos == StatFields.ABSENT) {
+            return;
+        }
+        long seconds = st[secondsSlot];
+        try {
+            long delta = Math.addExact(Math.multiplyExact(Math.subtractExact(seconds, st[StatFields.CTIME_SEC]),
+                    1_000_000_000L), nanos - st[StatFields.CTIME_NSEC]);
+            out.zigzag(delta);
+        } catch (ArithmeticException wide) {
+            out.zigzag(seconds);
+            out.varint(nanos);
+        }
+    }
+
+    /** Reads the entry's value of each column in the mask; a column not carried is absent. */
+    void decode(Decoder in, Fields f, int mask) throws CorruptSnapshotException {
+        for (int c = 0; c < fields.length; c++) {
+            Field field = fields[c];
+            boolean carried = (mask & 1 << c) != 0;
+            if (field == null) {
+                if (carried) {
+                    in.skipString();
+                }
+                continue;
+            }
+            int secondsSlot = slot(field) - 1;
+            f.stat[secondsSlot] = 0;
+            f.stat[secondsSlot + 1] = StatFields.ABSENT;
+            if (carried) {
+                int length = in.count(in.remaining(), "column value length");
+                int end = in.pos + length;
+                if (length > 0) {
+                    decodeTime(in, f, secondsSlot, end);
+                }
+                if (in.pos != end) {
+                    throw in.corrupt("a " + field.label() + " value of the wrong length");
+                }
+            }
+        }
+    }
+
+    private static void decodeTime(Decoder in, Fields f, int secondsSlot, int end) throws CorruptSnapshotException {
+        long[] st = f.stat;
+        long first = in.zigzag();
+        if (in.pos == end) {
+            long nanos = st[StatFields.CTIME_NSEC] + Math.floorMod(first, 1_000_000_000L);
+            long seconds = st[StatFields.CTIME_SEC] + Math.floorDiv(first, 1_000_000_000L);
+            st[secondsSlot] = nanos >= 1_000_000_000L ? seconds + 1 : seconds;
+            st[secondsSlot + 1] = nanos >= 1_000_000_000L ? nanos - 1_000_000_000L : nanos;
+        } else {
+            st[secondsSlot] = first;
+            st[secondsSlot + 1] = in.nanos();
+        }
+    }
+
+    /** Reads past the entry's column values, checking their lengths. */
+    void skip(Decoder in, int mask) throws CorruptSnapshotException {
+        for (int c = 0; c < fields.length; c++) {
+            if ((mask & 1 << c) != 0) {
+                in.skipString();
+            }
+        }
+    }
+}
