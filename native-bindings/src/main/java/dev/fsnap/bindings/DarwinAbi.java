@@ -98,6 +98,8 @@ public enum DarwinAbi {
     public static final int ST_CTIME = 64;
     /** Offset of {@code st_size} (int64). */
     public static final int ST_SIZE = 96;
+    /** Offset of {@code st_birthtimespec} (seconds, then nanoseconds). */
+    public static final int ST_BIRTHTIME = 80;
 
     /** {@code sizeof(struct dirent)} with 64-bit inodes: the name has room for 1,023 bytes and a NUL. */
     public static final int DIRENT_SIZE = 1048;

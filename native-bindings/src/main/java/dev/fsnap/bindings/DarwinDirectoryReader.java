@@ -316,6 +316,8 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
         row[offset + StatFields.UID] = DarwinAbi.Stat.uid(st);
         row[offset + StatFields.GID] = DarwinAbi.Stat.gid(st);
         row[offset + StatFields.NLINK] = DarwinAbi.Stat.linkCount(st);
+        row[offset + StatFields.BTIME_SEC] = st.getLong(DarwinAbi.ST_BIRTHTIME);
+        row[offset + StatFields.BTIME_NSEC] = st.getLong(DarwinAbi.ST_BIRTHTIME + 8);
     }
 
     /**

@@ -348,7 +348,7 @@ public final class DirectoryReader implements UnixDirectoryReader {
     private boolean statAt(int dirfd, long name, boolean followLink) {
         int flags = followLink ? 0 : LinuxAbi.AT_SYMLINK_NOFOLLOW;
         if (useStatx) {
-            if (LinuxLibc.statx(dirfd, name, flags, LinuxAbi.STATX_WANTED, stat.address) != 0) {
+            if (LinuxLibc.statx(dirfd, name, flags, LinuxAbi.STATX_WANTED | LinuxAbi.STATX_BTIME, stat.address) != 0) {
                 return failed();
             }
             int mask = IO.getInt(stat.address + LinuxAbi.STX_MASK);
@@ -404,6 +404,10 @@ public final class DirectoryReader implements UnixDirectoryReader {
         f[StatFields.MTIME_NSEC] = IO.getInt(a + LinuxAbi.STX_MTIME + 8);
         f[StatFields.CTIME_SEC] = IO.getLong(a + LinuxAbi.STX_CTIME);
         f[StatFields.CTIME_NSEC] = IO.getInt(a + LinuxAbi.STX_CTIME + 8);
+        if ((IO.getInt(a + LinuxAbi.STX_MASK) & LinuxAbi.STATX_BTIME) != 0) {
+            f[StatFields.BTIME_SEC] = IO.getLong(a + LinuxAbi.STX_BTIME);
+            f[StatFields.BTIME_NSEC] = IO.getInt(a + LinuxAbi.STX_BTIME + 8);
+        }
     }
 
     /**

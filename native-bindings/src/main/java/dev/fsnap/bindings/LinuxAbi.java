@@ -67,6 +67,8 @@ public enum LinuxAbi {
     public static final int STX_INO = 32;
     /** Offset of {@code stx_size} (u64). */
     public static final int STX_SIZE = 40;
+    /** Offset of {@code stx_btime}: the birth time, where {@code stx_mask} has {@link #STATX_BTIME}. */
+    public static final int STX_BTIME = 80;
     /** Offset of {@code stx_ctime}. */
     public static final int STX_CTIME = 96;
     /** Offset of {@code stx_mtime}. */
@@ -78,6 +80,8 @@ public enum LinuxAbi {
      * ({@code STATX_BASIC_STATS} without atime and blocks).
      */
     public static final int STATX_WANTED = 0x1 | 0x2 | 0x4 | 0x8 | 0x10 | 0x40 | 0x80 | 0x100 | 0x200;
+    /** {@code STATX_BTIME}: asked for too, recorded where the filesystem gives it. */
+    public static final int STATX_BTIME = 0x800;
 
     /** Offset of {@code d_reclen} (unsigned short) in {@code struct linux_dirent64}, after {@code d_ino} and {@code d_off}. */
     public static final int DIRENT_RECLEN = 16;

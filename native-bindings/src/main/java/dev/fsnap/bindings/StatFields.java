@@ -32,8 +32,12 @@ public final class StatFields {
     public static final int GID = 9;
     /** {@code st_nlink}. */
     public static final int NLINK = 10;
+    /** The birth time's seconds. */
+    public static final int BTIME_SEC = 11;
+    /** The birth time's nanoseconds, or {@link #ABSENT}. */
+    public static final int BTIME_NSEC = 12;
     /** Slots per row. */
-    public static final int WIDTH = 11;
+    public static final int WIDTH = 13;
 
     /**
      * The nanoseconds slot of a time the system or the filesystem did not give: the time is absent,
@@ -42,6 +46,10 @@ public final class StatFields {
     public static final long ABSENT = -1;
 
     private static final long[] BLANK = new long[WIDTH];
+
+    static {
+        BLANK[BTIME_NSEC] = ABSENT;
+    }
 
     /**
      * Makes a row blank: zeros, and every optional time absent.

@@ -24,6 +24,12 @@ public enum Field {
     MTIME(2, "mtime", "mtime_ns", Kind.TIME, StatFields.MTIME_SEC),
     /** The status change time, to the nanosecond. */
     CTIME(3, "ctime", "ctime_ns", Kind.TIME, StatFields.CTIME_SEC),
+    /**
+     * The birth (creation) time, to the nanosecond: {@code statx}'s {@code stx_btime} on Linux,
+     * {@code st_birthtimespec} on macOS; absent with {@code fstatat}, with the NIO backend, and on
+     * filesystems that do not record it.
+     */
+    BTIME(10, "btime", "btime_ns", Kind.TIME, StatFields.BTIME_SEC),
     /** The full {@code st_mode}. */
     MODE(4, "mode", "mode", Kind.MODE, StatFields.MODE),
     /** The owner. */
