@@ -12,6 +12,9 @@
 # reference, in Java over fsnap's own native reader (dev.fsnap.jmh.BareScan), with the launcher's JVM
 # options. Its ratio is what the JVM and the calls through jffi cost; fsnap's ratio to it, what fsnap adds.
 #
+# With OLD_JAR=PATH/fsnap.jar in the environment, `fsnap-old` is timed too: the same scan through
+# the launcher with FSNAP_JAR set to that jar (a previous build), alternated with the current one.
+#
 # With AGAINST=SNAPSHOT in the environment, a fourth command is timed: `fsnap check TREE --against
 # SNAPSHOT -o NEW` (scan, snapshot written, comparison reported), the nightly job.
 set -euo pipefail
@@ -27,7 +30,9 @@ trap 'rm -rf "$out"' EXIT
 names=(floor)
 bench="$here/jmh/target/benchmarks.jar"
 if [ -f "$bench" ]; then names+=(java-bare); else echo "no $bench: java-bare not timed (mvn -DskipTests install)" >&2; fi
-names+=(fsnap-native fsnap-nio)
+names+=(fsnap-native)
+if [ -n "${OLD_JAR:-}" ]; then names+=(fsnap-old); fi
+names+=(fsnap-nio)
 # the launcher's JVM options (see ./fsnap), without its class-data archive of fsnap's own classes
 jffi_lib=$(ls -d "$here"/scanner/target/jffi/jni/*-Linux 2>/dev/null | head -1 || true)
 bare_opts="-XX:+UseSerialGC -Xmn24m -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData${jffi_lib:+ -Djffi.boot.library.path=$jffi_lib}"
@@ -37,6 +42,7 @@ run_one() {
         floor) "$floor" "$tree" "$threads" ;;
         java-bare) "${JAVA_HOME:+$JAVA_HOME/bin/}java" $bare_opts -cp "$bench" dev.fsnap.jmh.BareScan "$tree" "$threads" ;;
         fsnap-native) "$here/fsnap" scan "$tree" --threads "$threads" --backend native ;;
+        fsnap-old) FSNAP_JAR="$OLD_JAR" "$here/fsnap" scan "$tree" --threads "$threads" --backend native ;;
         fsnap-nio) "$here/fsnap" scan "$tree" --threads "$threads" --backend nio ;;
         fsnap-check) "$here/fsnap" check "$tree" --threads "$threads" --against "$AGAINST" -o "$out/new.snap" ;;
     esac
@@ -44,7 +50,7 @@ run_one() {
 for n in "${names[@]}"; do run_one "$n" >/dev/null 2>&1 || true; done # warm the cache, the jar, the archive
 for ((i = 0; i < runs; i++)); do
     for n in "${names[@]}"; do
-        /usr/bin/time -f "%e %U %S %M" -a -o "$out/$n" bash -c "$(declare -f run_one); floor='$floor' tree='$tree' threads=$threads here='$here' out='$out' AGAINST='${AGAINST:-}' bench='$bench' bare_opts='$bare_opts'; run_one $n" >/dev/null 2>&1 || true
+        /usr/bin/time -f "%e %U %S %M" -a -o "$out/$n" bash -c "$(declare -f run_one); floor='$floor' tree='$tree' threads=$threads here='$here' out='$out' AGAINST='${AGAINST:-}' OLD_JAR='${OLD_JAR:-}' bench='$bench' bare_opts='$bare_opts'; run_one $n" >/dev/null 2>&1 || true
     done
 done
 python3 - "$out" "${names[@]}" <<'PY'
@@ -56,8 +62,13 @@ for n in names:
     med[n] = (statistics.median(r[0] for r in rows), statistics.median(r[1] + r[2] for r in rows),
               statistics.median(r[3] for r in rows) / 1024, len(rows))
 f = med[names[0]]
-print(f"{'command':14} {'wall s':>7} {'cpu s':>7} {'RSS MiB':>8} {'wall x':>7} {'cpu x':>7} runs")
+b = med.get("java-bare")
+print(f"{'command':14} {'wall s':>7} {'cpu s':>7} {'RSS MiB':>8} {'wall x':>7} {'cpu x':>7} {'x bare':>7} runs")
 for n in names:
     w, c, r, k = med[n]
-    print(f"{n:14} {w:7.2f} {c:7.2f} {r:8.0f} {w / f[0]:7.2f} {c / f[1]:7.2f} {k}")
+    xb = f"{w / b[0]:7.2f}" if b else f"{'-':>7}"
+    print(f"{n:14} {w:7.2f} {c:7.2f} {r:8.0f} {w / f[0]:7.2f} {c / f[1]:7.2f} {xb} {k}")
+o, m = med.get("fsnap-old"), med.get("fsnap-native")
+if o and m:
+    print(f"fsnap-native / fsnap-old: wall {m[0] / o[0]:.3f}, cpu {m[1] / o[1]:.3f}")
 PY

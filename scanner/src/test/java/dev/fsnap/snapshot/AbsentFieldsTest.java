@@ -138,7 +138,7 @@ class AbsentFieldsTest {
         }
         assertEquals((byte) 0xE8, b[at[0]]);
         assertEquals(0x07, b[at[0] + 1]);
-        b[at[0] + 1] = 0x0F; // sets bit 10: no field has it
+        b[at[0] + 1] = 0x47; // sets bit 13: no field has that id
         CRC32C crc = new CRC32C();
         crc.update(b, footer, body + bodyLength - footer);
         java.nio.ByteBuffer.wrap(b, body + bodyLength, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
