@@ -12,8 +12,8 @@
 # reference, in Java over fsnap's own native reader (dev.fsnap.jmh.BareScan), with the launcher's JVM
 # options. Its ratio is what the JVM and the calls through jffi cost; fsnap's ratio to it, what fsnap adds.
 #
-# With OLD_JAR=PATH/fsnap.jar in the environment, `fsnap-old` is timed too: the same scan through
-# the launcher with FSNAP_JAR set to that jar (a previous build), alternated with the current one.
+# With OLD_JAR=PATH/fsnap.jar in the environment, `fsnap-old` is timed too: the same scan by that
+# jar (a previous build, prepared as the launcher prepares it), alternated with the current one.
 #
 # With AGAINST=SNAPSHOT in the environment, a fourth command is timed: `fsnap check TREE --against
 # SNAPSHOT -o NEW` (scan, snapshot written, comparison reported), the nightly job.
@@ -37,20 +37,33 @@ names+=(fsnap-nio)
 jffi_lib=$(ls -d "$here"/scanner/target/jffi/jni/*-Linux 2>/dev/null | head -1 || true)
 bare_opts="-XX:+UseSerialGC -Xmn24m -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData${jffi_lib:+ -Djffi.boot.library.path=$jffi_lib}"
 if [ -n "${AGAINST:-}" ]; then names+=(fsnap-check); fi
+# fsnap's own JVM, with the options, the jffi library and the class-data archive the launcher uses
+# (prepared by a first run through the launcher, below): timed directly, because the launcher does
+# not wait for the JVM to be reaped, so time(1) of the launcher would miss the JVM's CPU and memory.
+jvm() {
+    local jar=$1 t
+    shift
+    t=$(dirname "$jar")
+    "${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:+UseSerialGC -Xmn24m -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData \
+        -Djffi.boot.library.path="$(ls -d "$t"/jffi/jni/*-Linux | head -1)" \
+        -XX:SharedArchiveFile="$t/fsnap.jsa" -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$jar" "$@"
+}
+"$here/fsnap" --version >/dev/null
+if [ -n "${OLD_JAR:-}" ]; then FSNAP_JAR="$OLD_JAR" "$here/fsnap" --version >/dev/null; fi
 run_one() {
     case $1 in
         floor) "$floor" "$tree" "$threads" ;;
         java-bare) "${JAVA_HOME:+$JAVA_HOME/bin/}java" $bare_opts -cp "$bench" dev.fsnap.jmh.BareScan "$tree" "$threads" ;;
-        fsnap-native) "$here/fsnap" scan "$tree" --threads "$threads" --backend native ;;
-        fsnap-old) FSNAP_JAR="$OLD_JAR" "$here/fsnap" scan "$tree" --threads "$threads" --backend native ;;
-        fsnap-nio) "$here/fsnap" scan "$tree" --threads "$threads" --backend nio ;;
-        fsnap-check) "$here/fsnap" check "$tree" --threads "$threads" --against "$AGAINST" -o "$out/new.snap" ;;
+        fsnap-native) jvm "$here/scanner/target/fsnap.jar" scan "$tree" --threads "$threads" --backend native ;;
+        fsnap-old) jvm "$OLD_JAR" scan "$tree" --threads "$threads" --backend native ;;
+        fsnap-nio) jvm "$here/scanner/target/fsnap.jar" scan "$tree" --threads "$threads" --backend nio ;;
+        fsnap-check) jvm "$here/scanner/target/fsnap.jar" check "$tree" --threads "$threads" --against "$AGAINST" -o "$out/new.snap" ;;
     esac
 }
 for n in "${names[@]}"; do run_one "$n" >/dev/null 2>&1 || true; done # warm the cache, the jar, the archive
 for ((i = 0; i < runs; i++)); do
     for n in "${names[@]}"; do
-        /usr/bin/time -f "%e %U %S %M" -a -o "$out/$n" bash -c "$(declare -f run_one); floor='$floor' tree='$tree' threads=$threads here='$here' out='$out' AGAINST='${AGAINST:-}' OLD_JAR='${OLD_JAR:-}' bench='$bench' bare_opts='$bare_opts'; run_one $n" >/dev/null 2>&1 || true
+        /usr/bin/time -f "%e %U %S %M" -a -o "$out/$n" bash -c "$(declare -f run_one jvm); floor='$floor' tree='$tree' threads=$threads here='$here' out='$out' AGAINST='${AGAINST:-}' OLD_JAR='${OLD_JAR:-}' bench='$bench' bare_opts='$bare_opts'; run_one $n" >/dev/null 2>&1 || true
     done
 done
 python3 - "$out" "${names[@]}" <<'PY'
