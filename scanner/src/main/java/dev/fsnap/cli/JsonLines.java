@@ -19,6 +19,7 @@ import java.util.Base64;
  */
 final class JsonLines {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+    private static final Field[] FIELDS = Field.values();
     private final OutputStream out;
     private final byte[] buffer = new byte[1 << 16];
     private int length;
@@ -100,7 +101,7 @@ final class JsonLines {
     /** The path, then every field of the schema the entry has and the backend could read, in schema order. */
     private void entryFields(Entry e) {
         pathField("path", e.path());
-        for (Field f : Field.values()) {
+        for (Field f : FIELDS) {
             if (absent.contains(f) || !e.has(f)) {
                 continue;
             }

@@ -210,6 +210,22 @@ public final class DirectoryListing {
         return rows[row(i) + StatFields.NLINK];
     }
 
+    /**
+     * @param i the entry
+     * @param field a field
+     * @return whether the entry has a value for it, as {@link Entry#has}
+     */
+    public boolean has(int i, Field field) {
+        switch (field.kind()) {
+            case TIME:
+                return rows[row(i) + STAT + field.slot + 1] != StatFields.ABSENT;
+            case TARGET:
+                return target(i) != null;
+            default:
+                return true;
+        }
+    }
+
     void copyStat(int i, long[] row) {
         System.arraycopy(rows, row(i) + STAT, row, 0, StatFields.WIDTH);
     }

@@ -57,7 +57,7 @@ public final class Entry {
         if (path == null || type == null) {
             throw new NullPointerException("path and type are required");
         }
-        for (Field f : Field.values()) {
+        for (Field f : Field.VALUES) {
             if (f.kind() == Field.Kind.TIME) {
                 long nanos = stat[f.slot + 1];
                 if (nanos != StatFields.ABSENT && (nanos < 0 || nanos > 999_999_999)) {

@@ -37,11 +37,17 @@ final class Columns {
         this.fields = fields;
     }
 
-    /** @return the columns a snapshot written now has: every field beyond the fixed part, by id */
+    /**
+     * @return the columns a snapshot written now has: every field beyond the fixed part, by id
+     * @throws IllegalStateException for a field beyond the fixed part of a kind no column codes yet
+     */
     static Columns written() {
         List<Field> extra = new ArrayList<>();
         for (Field f : Field.values()) {
             if (f.id() >= FIXED) {
+                if (f.kind() != Field.Kind.TIME) {
+                    throw new IllegalStateException("no column coding for " + f.kind() + " fields: " + f.label());
+                }
                 extra.add(f);
             }
         }
@@ -86,18 +92,20 @@ final class Columns {
 
     /**
      * @param l a scanned directory
-     * @param scratch a row to use
      * @return the columns of which at least one readable entry of the directory has a value: bit per column
      */
-    int mask(DirectoryListing l, Fields scratch) {
+    int mask(DirectoryListing l) {
         int all = (1 << fields.length) - 1;
         int mask = 0;
         for (int i = 0, n = l.size(); i < n && mask != all; i++) {
             ScanError e = l.error(i);
-            if (e == null || e.operation() != Operation.STAT) {
-                ROWS.copyStat(l, i, scratch.stat);
-                scratch.failure = null;
-                mask |= mask(scratch);
+            if (e != null && e.operation() == Operation.STAT) {
+                continue;
+            }
+            for (int c = 0; c < fields.length; c++) {
+                if (l.has(i, fields[c])) {
+                    mask |= 1 << c;
+                }
             }
         }
         return mask;
@@ -107,7 +115,7 @@ final class Columns {
     int mask(Fields f) {
         int mask = 0;
         for (int c = 0; c < fields.length; c++) {
-            if (f.failure == null && has(f, fields[c])) {
+            if (f.failure == null && f.stat[secondsSlot(fields[c]) + 1] != StatFields.ABSENT) {
                 mask |= 1 << c;
             }
         }
@@ -132,13 +140,9 @@ final class Columns {
         return (int) mask;
     }
 
-    private static boolean has(Fields f, Field field) {
-        return field.kind() != Field.Kind.TIME || f.stat[slot(field)] != StatFields.ABSENT;
-    }
-
-    /** The nanoseconds slot of a time column. */
-    private static int slot(Field field) {
-        return ROWS.slot(field) + 1;
+    /** The seconds slot of a time column (its nanoseconds follow). */
+    private static int secondsSlot(Field field) {
+        return ROWS.slot(field);
     }
 
     private static final EntryRows ROWS = EntryRows.get();
@@ -150,10 +154,7 @@ final class Columns {
                 continue;
             }
             scratch.reset();
-            Field field = fields[c];
-            if (field.kind() == Field.Kind.TIME) {
-                encodeTime(scratch, f, slot(field) - 1);
-            }
+            encodeTime(scratch, f, secondsSlot(fields[c]));
             out.varint(scratch.length);
             out.bytes(scratch.buf, 0, scratch.length);
         }
@@ -191,7 +192,7 @@ final class Columns {
                 }
                 continue;
             }
-            int secondsSlot = slot(field) - 1;
+            int secondsSlot = secondsSlot(field);
             f.stat[secondsSlot] = 0;
             f.stat[secondsSlot + 1] = StatFields.ABSENT;
             if (carried) {

@@ -307,7 +307,7 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
         Encoder body = t.body;
         body.reset();
         Fields f = t.fields;
-        int columns = COLUMNS.mask(listing, f);
+        int columns = COLUMNS.mask(listing);
         t.codec.reset(columns);
         boolean unreadable = false;
         boolean racy = false;
