@@ -50,7 +50,7 @@ public class NativeCallsBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        LinuxLibc.ensureAvailability();
+        LinuxLibc.library().ensureAvailable();
         if (dir.isEmpty()) {
             path = Files.createTempDirectory("fsnap-bench-calls");
             for (int i = 0; i < FILES; i++) {

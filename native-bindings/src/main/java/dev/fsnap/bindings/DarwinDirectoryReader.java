@@ -4,7 +4,7 @@ import jnr.constants.platform.Errno;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
 
 import static dev.fsnap.bindings.NativeBuffer.IO;
 
@@ -18,7 +18,7 @@ import static dev.fsnap.bindings.NativeBuffer.IO;
  * <p>Errors are reported by the result ({@code -1}, {@code 0} or {@code false}) with the typed
  * cause in {@link #lastError()}, as {@link DirectoryReader} does on Linux.
  */
-public final class DarwinDirectoryReader implements UnixDirectoryReader {
+public final class DarwinDirectoryReader extends UnixDirectoryReader {
     /** {@code MAXPATHLEN}: the longest path one call takes, NUL included. */
     private static final int PATH_MAX = 1024;
     private static final int PATH_PIECE = PATH_MAX - 128;
@@ -26,13 +26,15 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
     /** Set once a kernel before macOS 11 refused {@code O_NOFOLLOW_ANY}. */
     private static volatile boolean noFollowAnyMissing;
 
-    private final byte[] mirror;
+    /**
+     * The {@code DIR *} of each listing, by its descriptor (which the stream owns until it is
+     * closed, so no two open listings share one): the pointer never leaves this class.
+     */
+    private static final ConcurrentHashMap<Integer, Long> STREAMS = new ConcurrentHashMap<>();
+
     private final ByteBuffer records;
     private final NativeBuffer stat;
     private final ByteBuffer statView;
-    private final NativeBuffer path;
-    private final NativeBuffer link;
-    private Errno lastError;
 
     /**
      * A reader whose chunks of records hold up to {@code bufferSize} bytes.
@@ -41,29 +43,16 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
      * @throws UnsupportedOperationException when the native calls are unavailable (any system but macOS)
      */
     public DarwinDirectoryReader(int bufferSize) {
-        DarwinLibc.ensureAvailability();
-        if (bufferSize < DirectoryReader.MIN_BUFFER_SIZE) {
-            throw new IllegalArgumentException("listing buffer of " + bufferSize + " bytes is below the minimum of "
-                    + DirectoryReader.MIN_BUFFER_SIZE);
-        }
-        this.mirror = new byte[bufferSize];
+        super(bufferSize, PATH_MAX);
+        DarwinLibc.library().ensureAvailable();
         this.records = ByteBuffer.wrap(mirror).order(ByteOrder.LITTLE_ENDIAN);
         this.stat = new NativeBuffer(DarwinAbi.STATFS_SIZE); // holds struct stat, and struct statfs
         this.statView = IO.newDirectByteBuffer(stat.address, stat.capacity).order(ByteOrder.LITTLE_ENDIAN);
-        this.path = new NativeBuffer(PATH_MAX);
-        this.link = new NativeBuffer(PATH_MAX);
     }
 
-    /**
-     * @return why the last failed call failed
-     */
-    public Errno lastError() {
-        return lastError;
-    }
-
-    private int fail() {
-        lastError = Errno.valueOf(DarwinLibc.errno());
-        return -1;
+    @Override
+    int errno() {
+        return DarwinLibc.errno();
     }
 
     // ---------------------------------------------------------------- directories
@@ -115,37 +104,32 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
         return fd >= 0 ? fd : fail();
     }
 
-    private boolean putPath(byte[] bytes, int offset, int length) {
-        Errno refused = path.putString(bytes, offset, length, PATH_MAX - 1);
-        if (refused != null) {
-            lastError = refused;
-            return false;
-        }
-        return true;
-    }
-
     /**
      * Starts listing an open directory. The stream owns the descriptor: close it with
      * {@link #endListing}, not {@link #close(int)}. On failure the descriptor is closed here.
      *
      * @param fd a directory descriptor
-     * @return the {@code DIR *}, or -1
+     * @return true, or false with the error
      */
-    public long startListing(int fd) {
+    @Override
+    public boolean startListing(int fd) {
         long dir = DarwinLibc.fdopendir(fd);
         if (dir == 0L) {
             fail();
             DarwinLibc.close(fd);
-            return -1;
+            return false;
         }
-        return dir;
+        STREAMS.put(fd, dir);
+        return true;
     }
 
     /**
-     * @param dir a stream from {@link #startListing}; its descriptor is closed with it
+     * @param fd a directory {@link #startListing} started; the stream is closed, and the descriptor with it
      */
-    public void endListing(long dir) {
-        if (dir != -1L && dir != 0L) {
+    @Override
+    public void endListing(int fd) {
+        Long dir = STREAMS.remove(fd);
+        if (dir != null) {
             DarwinLibc.closedir(dir);
         }
     }
@@ -164,10 +148,12 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
     /**
      * Reads records from a stream into this reader's buffer until it is full or the directory ends.
      *
-     * @param dir the stream
+     * @param fd a directory {@link #startListing} started
      * @return bytes of records, 0 at the end, -1 on error
      */
-    public int readListing(long dir) {
+    @Override
+    public int readListing(int fd) {
+        long dir = STREAMS.get(fd);
         int n = 0;
         while (n + DarwinAbi.DIRENT_SIZE <= mirror.length) {
             DarwinLibc.clearErrno();
@@ -176,7 +162,7 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
                 int errno = DarwinLibc.errno();
                 if (errno != 0) {
                     // As getdents64 on Linux: the whole batch fails, and the listing is reported incomplete.
-                    lastError = Errno.valueOf(errno);
+                    fail(Errno.valueOf(errno));
                     return -1;
                 }
                 break;
@@ -232,21 +218,6 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
         System.arraycopy(mirror, position + DarwinAbi.D_NAME, destination, offset, length);
     }
 
-    /**
-     * @param length bytes of records
-     * @return a copy, for another worker to {@link #restore}
-     */
-    public byte[] save(int length) {
-        return Arrays.copyOf(mirror, length);
-    }
-
-    /**
-     * @param saved records from {@link #save}
-     */
-    public void restore(byte[] saved) {
-        System.arraycopy(saved, 0, mirror, 0, saved.length);
-    }
-
     // ---------------------------------------------------------------- stat
 
     /**
@@ -275,11 +246,11 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
 
     private boolean statAt(int dirfd, boolean followLink) {
         int flags = followLink ? 0 : DarwinAbi.AT_SYMLINK_NOFOLLOW;
-        if (DarwinLibc.fstatat(dirfd, path.address, stat.address, flags) == 0) {
-            return true;
+        if (DarwinLibc.fstatat(dirfd, path.address, stat.address, flags) != 0) {
+            return failed();
         }
-        fail();
-        return false;
+        decode();
+        return true;
     }
 
     /**
@@ -288,6 +259,7 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
      * @param fd the descriptor
      * @return {@code f_fstypename} ({@code apfs}, {@code nfs}, {@code smbfs}, ...), or null when {@code fstatfs} failed
      */
+    @Override
     public String filesystemType(int fd) {
         if (DarwinLibc.fstatfs(fd, stat.address) != 0) {
             fail();
@@ -301,100 +273,24 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
         return DarwinAbi.AT_FDCWD;
     }
 
-    @Override
-    public void copyStat(long[] row, int offset) {
+    /** Reads the fields of the {@code struct stat} in the buffer into the last stat's row. */
+    private void decode() {
         ByteBuffer st = statView;
-        StatFields.clear(row, offset);
-        row[offset + StatFields.MODE] = DarwinAbi.Stat.mode(st);
-        row[offset + StatFields.SIZE] = DarwinAbi.Stat.size(st);
-        row[offset + StatFields.MTIME_SEC] = DarwinAbi.Stat.mtimeSeconds(st);
-        row[offset + StatFields.MTIME_NSEC] = DarwinAbi.Stat.mtimeNanos(st);
-        row[offset + StatFields.CTIME_SEC] = DarwinAbi.Stat.ctimeSeconds(st);
-        row[offset + StatFields.CTIME_NSEC] = DarwinAbi.Stat.ctimeNanos(st);
-        row[offset + StatFields.INODE] = DarwinAbi.Stat.inode(st);
-        row[offset + StatFields.DEVICE] = DarwinAbi.Stat.device(st);
-        row[offset + StatFields.UID] = DarwinAbi.Stat.uid(st);
-        row[offset + StatFields.GID] = DarwinAbi.Stat.gid(st);
-        row[offset + StatFields.NLINK] = DarwinAbi.Stat.linkCount(st);
-        row[offset + StatFields.BTIME_SEC] = st.getLong(DarwinAbi.ST_BIRTHTIME);
-        row[offset + StatFields.BTIME_NSEC] = st.getLong(DarwinAbi.ST_BIRTHTIME + 8);
-    }
-
-    /**
-     * @return {@code st_mode} of the last successful stat
-     */
-    public int mode() {
-        return DarwinAbi.Stat.mode(statView);
-    }
-
-    /**
-     * @return {@code st_size}
-     */
-    public long size() {
-        return DarwinAbi.Stat.size(statView);
-    }
-
-    /**
-     * @return {@code st_mtimespec.tv_sec}
-     */
-    public long mtimeSeconds() {
-        return DarwinAbi.Stat.mtimeSeconds(statView);
-    }
-
-    /**
-     * @return {@code st_mtimespec.tv_nsec}
-     */
-    public int mtimeNanos() {
-        return DarwinAbi.Stat.mtimeNanos(statView);
-    }
-
-    /**
-     * @return {@code st_ctimespec.tv_sec}
-     */
-    public long ctimeSeconds() {
-        return DarwinAbi.Stat.ctimeSeconds(statView);
-    }
-
-    /**
-     * @return {@code st_ctimespec.tv_nsec}
-     */
-    public int ctimeNanos() {
-        return DarwinAbi.Stat.ctimeNanos(statView);
-    }
-
-    /**
-     * @return {@code st_ino}
-     */
-    public long inode() {
-        return DarwinAbi.Stat.inode(statView);
-    }
-
-    /**
-     * @return {@code st_dev}
-     */
-    public long device() {
-        return DarwinAbi.Stat.device(statView);
-    }
-
-    /**
-     * @return {@code st_uid}
-     */
-    public long uid() {
-        return DarwinAbi.Stat.uid(statView);
-    }
-
-    /**
-     * @return {@code st_gid}
-     */
-    public long gid() {
-        return DarwinAbi.Stat.gid(statView);
-    }
-
-    /**
-     * @return {@code st_nlink}
-     */
-    public long linkCount() {
-        return DarwinAbi.Stat.linkCount(statView);
+        long[] row = last;
+        StatFields.clear(row, 0);
+        row[StatFields.MODE] = DarwinAbi.Stat.mode(st);
+        row[StatFields.SIZE] = DarwinAbi.Stat.size(st);
+        row[StatFields.MTIME_SEC] = DarwinAbi.Stat.mtimeSeconds(st);
+        row[StatFields.MTIME_NSEC] = DarwinAbi.Stat.mtimeNanos(st);
+        row[StatFields.CTIME_SEC] = DarwinAbi.Stat.ctimeSeconds(st);
+        row[StatFields.CTIME_NSEC] = DarwinAbi.Stat.ctimeNanos(st);
+        row[StatFields.INODE] = DarwinAbi.Stat.inode(st);
+        row[StatFields.DEVICE] = DarwinAbi.Stat.device(st);
+        row[StatFields.UID] = DarwinAbi.Stat.uid(st);
+        row[StatFields.GID] = DarwinAbi.Stat.gid(st);
+        row[StatFields.NLINK] = DarwinAbi.Stat.linkCount(st);
+        row[StatFields.BTIME_SEC] = st.getLong(DarwinAbi.ST_BIRTHTIME);
+        row[StatFields.BTIME_NSEC] = st.getLong(DarwinAbi.ST_BIRTHTIME + 8);
     }
 
     // ---------------------------------------------------------------- symbolic links
@@ -411,21 +307,13 @@ public final class DarwinDirectoryReader implements UnixDirectoryReader {
     }
 
     private byte[] readLinkAt(int dirfd) {
-        long n = DarwinLibc.readlinkat(dirfd, path.address, link.address, link.capacity);
-        if (n < 0) {
-            fail();
-            return null;
-        }
-        byte[] target = new byte[(int) n];
-        IO.getByteArray(link.address, target, 0, target.length);
-        return target;
+        return linkTarget(DarwinLibc.readlinkat(dirfd, path.address, link.address, link.capacity));
     }
 
     /** Frees the buffers. Harmless to call twice. */
     @Override
     public void close() {
+        super.close();
         stat.close();
-        path.close();
-        link.close();
     }
 }

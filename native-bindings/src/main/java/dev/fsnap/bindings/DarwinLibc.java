@@ -11,85 +11,42 @@ import com.kenai.jffi.Type;
  * loads, reports itself unavailable with the reason, and no call is ever made.
  */
 public final class DarwinLibc {
-    private static final Throwable UNAVAILABILITY_CAUSE;
-    private static final Invoker INVOKER;
-    private static final BoundCall OPENAT;
-    private static final BoundCall CLOSE;
-    private static final BoundCall FDOPENDIR;
-    private static final BoundCall READDIR;
-    private static final BoundCall CLOSEDIR;
-    private static final BoundCall FSTATAT;
-    private static final BoundCall READLINKAT;
-    private static final BoundCall FSTATFS;
+    private static final NativePlatform PLATFORM = NativePlatform.current().orElse(null);
+    private static final DarwinAbi ABI = PLATFORM != null && PLATFORM.os == NativePlatform.Os.MACOS
+            ? DarwinAbi.of(PLATFORM) : null;
+    private static final NativeLibrary LIBC = NativeLibrary.load("native macOS calls",
+            ABI == null ? "not macOS: " + NativePlatform.describeCurrent() : null, Library::getDefault);
+    private static final Invoker INVOKER = LIBC.invoker();
+    // openat is variadic; called with its three fixed arguments only (no mode), as C code does to open.
+    private static final BoundCall OPENAT = LIBC.bind(symbol("openat"), Type.SINT, Type.SINT, Type.POINTER,
+            Type.SINT);
+    private static final BoundCall CLOSE = LIBC.bind(symbol("close"), Type.SINT, Type.SINT);
+    private static final BoundCall FDOPENDIR = LIBC.bind(symbol("fdopendir"), Type.POINTER, Type.SINT);
+    private static final BoundCall READDIR = LIBC.bind(symbol("readdir"), Type.POINTER, Type.POINTER);
+    private static final BoundCall CLOSEDIR = LIBC.bind(symbol("closedir"), Type.SINT, Type.POINTER);
+    private static final BoundCall FSTATAT = LIBC.bind(symbol("fstatat"), Type.SINT, Type.SINT, Type.POINTER,
+            Type.POINTER, Type.SINT);
+    private static final BoundCall READLINKAT = LIBC.bind(symbol("readlinkat"), Type.SLONG, Type.SINT, Type.POINTER,
+            Type.POINTER, Type.ULONG);
+    private static final BoundCall FSTATFS = LIBC.bind(symbol("fstatfs"), Type.SINT, Type.SINT, Type.POINTER);
     /** {@code int *__error(void)}: where the calling thread's errno lives. */
-    private static final BoundCall ERROR_LOCATION;
-
-    static {
-        Throwable cause = null;
-        Invoker invoker = null;
-        BoundCall openat = null, close = null, fdopendir = null, readdir = null, closedir = null, fstatat = null;
-        BoundCall readlinkat = null, fstatfs = null, error = null;
-        NativePlatform platform = NativePlatform.current().orElse(null);
-        if (platform == null || platform.os != NativePlatform.Os.MACOS) {
-            cause = new UnsupportedOperationException("not macOS: " + NativePlatform.describeCurrent());
-        } else {
-            try {
-                DarwinAbi abi = DarwinAbi.of(platform);
-                Library libc = Library.getDefault();
-                invoker = Invoker.getInstance();
-                // openat is variadic; called with its three fixed arguments only (no mode), as C code does to open.
-                openat = BoundCall.bind(libc, abi.symbol("openat"), Type.SINT, Type.SINT, Type.POINTER, Type.SINT);
-                close = BoundCall.bind(libc, abi.symbol("close"), Type.SINT, Type.SINT);
-                fdopendir = BoundCall.bind(libc, abi.symbol("fdopendir"), Type.POINTER, Type.SINT);
-                readdir = BoundCall.bind(libc, abi.symbol("readdir"), Type.POINTER, Type.POINTER);
-                closedir = BoundCall.bind(libc, abi.symbol("closedir"), Type.SINT, Type.POINTER);
-                fstatat = BoundCall.bind(libc, abi.symbol("fstatat"), Type.SINT, Type.SINT, Type.POINTER, Type.POINTER, Type.SINT);
-                readlinkat = BoundCall.bind(libc, abi.symbol("readlinkat"), Type.SLONG, Type.SINT, Type.POINTER, Type.POINTER,
-                        Type.ULONG);
-                fstatfs = BoundCall.bind(libc, abi.symbol("fstatfs"), Type.SINT, Type.SINT, Type.POINTER);
-                error = BoundCall.bind(libc, abi.symbol("__error"), Type.POINTER);
-            } catch (Throwable t) {
-                cause = t;
-            }
-        }
-        UNAVAILABILITY_CAUSE = cause;
-        INVOKER = invoker;
-        OPENAT = openat;
-        CLOSE = close;
-        FDOPENDIR = fdopendir;
-        READDIR = readdir;
-        CLOSEDIR = closedir;
-        FSTATAT = fstatat;
-        READLINKAT = readlinkat;
-        FSTATFS = fstatfs;
-        ERROR_LOCATION = error;
-    }
+    private static final BoundCall ERROR_LOCATION = LIBC.bind(symbol("__error"), Type.POINTER);
 
     private DarwinLibc() {
     }
 
-    /**
-     * @return true on macOS once every symbol was bound
-     */
-    public static boolean isAvailable() {
-        return UNAVAILABILITY_CAUSE == null;
+    /** The symbol's name on the running architecture ({@code $INODE64} on Intel). */
+    private static String symbol(String name) {
+        return ABI == null ? name : ABI.symbol(name);
     }
 
     /**
-     * @return why the calls cannot be made, or null when they can
+     * The library and whether its calls can be made: on macOS once every symbol was bound.
+     *
+     * @return the library
      */
-    public static Throwable unavailabilityCause() {
-        return UNAVAILABILITY_CAUSE;
-    }
-
-    /**
-     * @throws UnsupportedOperationException with the cause attached, when unavailable
-     */
-    public static void ensureAvailability() {
-        if (UNAVAILABILITY_CAUSE != null) {
-            throw new UnsupportedOperationException("native macOS calls unavailable: " + UNAVAILABILITY_CAUSE,
-                    UNAVAILABILITY_CAUSE);
-        }
+    public static NativeLibrary library() {
+        return LIBC;
     }
 
     static int errno() {

@@ -2,8 +2,6 @@ package dev.fsnap.bindings;
 
 import jnr.constants.platform.Errno;
 
-import java.util.Arrays;
-
 import static dev.fsnap.bindings.NativeBuffer.IO;
 
 /**
@@ -14,9 +12,7 @@ import static dev.fsnap.bindings.NativeBuffer.IO;
  * <p>Calls report failure by their result ({@code -1} or {@code false}) and leave the typed cause
  * in {@link #lastError()}. Every descriptor is opened close-on-exec.
  */
-public final class DirectoryReader implements UnixDirectoryReader {
-    /** The smallest listing buffer: {@code getdents64} returns fewer, larger batches with more room. */
-    public static final int MIN_BUFFER_SIZE = 64 * 1024;
+public final class DirectoryReader extends UnixDirectoryReader {
     private static final int PATH_MAX = 4096;
     /** The longest piece of a relative path handed to one {@code openat} (must stay under PATH_MAX). */
     private static final int PATH_PIECE = PATH_MAX - 256;
@@ -28,21 +24,12 @@ public final class DirectoryReader implements UnixDirectoryReader {
 
     private final LinuxAbi abi;
     private final NativeBuffer records;
-    private final byte[] mirror;
     private final NativeBuffer stat;
-    private final NativeBuffer path;
-    private final NativeBuffer link;
     /** {@code struct open_how} for {@code openat2}. */
     private final NativeBuffer how;
     private final int directoryFlags;
     /** Whether entries are stat'ed with {@code statx} instead of {@code fstatat}. */
     private final boolean useStatx;
-    /**
-     * The last successful stat, decoded once from the buffer into {@link StatFields} slots: the
-     * accessors and {@link #copyStat} read it instead of the native buffer.
-     */
-    private final long[] last = new long[StatFields.WIDTH];
-    private Errno lastError;
 
     /**
      * A reader with a listing buffer of the given size.
@@ -65,42 +52,22 @@ public final class DirectoryReader implements UnixDirectoryReader {
      * @throws IllegalArgumentException when the buffer is too small
      */
     public DirectoryReader(int bufferSize, boolean statx) {
+        super(bufferSize, PATH_MAX);
         if (statx && !LinuxLibc.hasStatx()) {
-            LinuxLibc.ensureAvailability();
+            LinuxLibc.library().ensureAvailable();
             throw new UnsupportedOperationException("statx is unavailable: the C library does not offer it");
         }
         this.useStatx = statx;
-        if (bufferSize < MIN_BUFFER_SIZE) {
-            throw new IllegalArgumentException("listing buffer of " + bufferSize + " bytes is below the minimum of "
-                    + MIN_BUFFER_SIZE);
-        }
         this.abi = LinuxLibc.abi();
         this.directoryFlags = LinuxAbi.O_RDONLY | abi.oDirectory | LinuxAbi.O_CLOEXEC;
         this.records = new NativeBuffer(bufferSize);
-        this.mirror = new byte[bufferSize];
         this.stat = new NativeBuffer(LinuxAbi.STATX_SIZE); // also holds struct stat and struct statfs
-        this.path = new NativeBuffer(PATH_MAX + 1);
-        this.link = new NativeBuffer(PATH_MAX + 1);
         this.how = new NativeBuffer(LinuxAbi.OPEN_HOW_SIZE);
     }
 
-    /**
-     * Why the last failed call failed.
-     *
-     * @return the error of the last call that reported failure
-     */
-    public Errno lastError() {
-        return lastError;
-    }
-
-    private int fail() {
-        lastError = Errno.valueOf(LinuxLibc.errno());
-        return -1;
-    }
-
-    private boolean failed() {
-        fail();
-        return false;
+    @Override
+    int errno() {
+        return LinuxLibc.errno();
     }
 
     // ---------------------------------------------------------------- directories
@@ -165,7 +132,7 @@ public final class DirectoryReader implements UnixDirectoryReader {
             fd = open(dirfd, flags, resolve);
             return fd >= 0 ? fd : fail();
         }
-        lastError = Errno.valueOf(errno);
+        fail(Errno.valueOf(errno));
         return -1;
     }
 
@@ -185,15 +152,6 @@ public final class DirectoryReader implements UnixDirectoryReader {
         return LinuxLibc.openat(dirfd, path.address, flags);
     }
 
-    private boolean putPath(byte[] bytes, int offset, int length) {
-        Errno refused = path.putString(bytes, offset, length, PATH_MAX - 1);
-        if (refused != null) {
-            lastError = refused;
-            return false;
-        }
-        return true;
-    }
-
     /**
      * Closes a descriptor this reader opened. Errors of {@code close} on a directory are not
      * actionable and are ignored.
@@ -210,18 +168,18 @@ public final class DirectoryReader implements UnixDirectoryReader {
 
     /** On Linux a listing is its descriptor: {@code getdents64} reads it directly. */
     @Override
-    public long startListing(int fd) {
-        return fd;
+    public boolean startListing(int fd) {
+        return true;
     }
 
     @Override
-    public int readListing(long listing) {
-        return read((int) listing);
+    public int readListing(int fd) {
+        return read(fd);
     }
 
     @Override
-    public void endListing(long listing) {
-        close((int) listing);
+    public void endListing(int fd) {
+        close(fd);
     }
 
     @Override
@@ -311,21 +269,12 @@ public final class DirectoryReader implements UnixDirectoryReader {
     }
 
     /**
-     * Copies the first {@code length} bytes of records out, so another worker's reader can
-     * {@link #restore} them and stat those entries while this one reads on.
-     *
-     * @param length bytes of records, as {@link #read} returned
-     * @return the saved records
-     */
-    public byte[] save(int length) {
-        return Arrays.copyOf(mirror, length);
-    }
-
-    /**
-     * Puts saved records back into this reader's buffer.
+     * Puts saved records back into this reader's buffer, and into the native one the stat calls
+     * take names from.
      *
      * @param saved records from {@link #save}
      */
+    @Override
     public void restore(byte[] saved) {
         IO.putByteArray(records.address, saved, 0, saved.length);
         System.arraycopy(saved, 0, mirror, 0, saved.length);
@@ -422,80 +371,15 @@ public final class DirectoryReader implements UnixDirectoryReader {
         return putPath(pathBytes, 0, pathBytes.length) && statAt(dirfd, path.address, followLink);
     }
 
-    /**
-     * The filesystem type of an open descriptor: {@code f_type} of {@code fstatfs} (the first field
-     * of {@code struct statfs} on x86_64 and aarch64), for example 0x6969 for NFS.
-     *
-     * @param fd an open descriptor
-     * @return the magic number, or -1 when {@code fstatfs} failed
-     */
-    public long filesystemMagic(int fd) {
-        // struct statfs is 120 bytes on both; the stat buffer (256 bytes) is free between stats.
+    @Override
+    public String filesystemType(int fd) {
+        // struct statfs is 120 bytes on x86_64 and aarch64, f_type its first field; the stat buffer
+        // (256 bytes) is free between stats.
         if (LinuxLibc.fstatfs(fd, stat.address) != 0) {
             fail();
-            return -1;
+            return null;
         }
-        return IO.getLong(stat.address);
-    }
-
-    @Override
-    public void copyStat(long[] row, int offset) {
-        System.arraycopy(last, 0, row, offset, StatFields.WIDTH);
-    }
-
-    /** @return {@code st_dev} of the last successful stat */
-    public long device() {
-        return last[StatFields.DEVICE];
-    }
-
-    /** @return {@code st_ino} of the last successful stat */
-    public long inode() {
-        return last[StatFields.INODE];
-    }
-
-    /** @return {@code st_nlink} of the last successful stat */
-    public long linkCount() {
-        return last[StatFields.NLINK];
-    }
-
-    /** @return {@code st_mode} of the last successful stat */
-    public int mode() {
-        return (int) last[StatFields.MODE];
-    }
-
-    /** @return {@code st_uid} of the last successful stat, unsigned */
-    public long uid() {
-        return last[StatFields.UID];
-    }
-
-    /** @return {@code st_gid} of the last successful stat, unsigned */
-    public long gid() {
-        return last[StatFields.GID];
-    }
-
-    /** @return {@code st_size} of the last successful stat */
-    public long size() {
-        return last[StatFields.SIZE];
-    }
-
-    /** @return {@code st_mtim.tv_sec} of the last successful stat */
-    public long mtimeSeconds() {
-        return last[StatFields.MTIME_SEC];
-    }
-
-    /** @return {@code st_mtim.tv_nsec} of the last successful stat */
-    public int mtimeNanos() {
-        return (int) last[StatFields.MTIME_NSEC];
-    }
-
-    /** @return {@code st_ctim.tv_sec} of the last successful stat */
-    public long ctimeSeconds() {
-        return last[StatFields.CTIME_SEC];
-    }
-
-    /** @return {@code st_ctim.tv_nsec} of the last successful stat */
-    public int ctimeNanos() {
-        return (int) last[StatFields.CTIME_NSEC];
+        return LinuxAbi.filesystemName(IO.getLong(stat.address));
     }
 
     // ---------------------------------------------------------------- symbolic links
@@ -512,23 +396,12 @@ public final class DirectoryReader implements UnixDirectoryReader {
         return linkTarget(LinuxLibc.readlinkat(dirfd, name, link.address, link.capacity));
     }
 
-    private byte[] linkTarget(long n) {
-        if (n < 0) {
-            fail();
-            return null;
-        }
-        byte[] target = new byte[(int) n];
-        IO.getByteArray(link.address, target, 0, target.length);
-        return target;
-    }
-
     /** Frees the buffers. Harmless to call twice. */
     @Override
     public void close() {
+        super.close();
         records.close();
         stat.close();
-        path.close();
-        link.close();
         how.close();
     }
 }

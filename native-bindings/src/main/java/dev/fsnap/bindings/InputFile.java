@@ -37,7 +37,7 @@ public final class InputFile implements AutoCloseable {
      * @throws UnsupportedOperationException when the native Linux calls are unavailable
      */
     public static InputFile open(Path path) throws IOException {
-        LinuxLibc.ensureAvailability();
+        LinuxLibc.library().ensureAvailable();
         NativeBuffer buffer = new NativeBuffer(BUFFER);
         byte[] name = path.toString().getBytes(OutputFile.jnuCharset());
         Errno refused = buffer.putString(name, 0, name.length, 4095);

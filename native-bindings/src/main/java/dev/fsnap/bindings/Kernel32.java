@@ -11,73 +11,31 @@ import com.kenai.jffi.Type;
  * jffi keeps {@code GetLastError()} of each call as the thread's last error.
  */
 public final class Kernel32 {
-    private static final Throwable UNAVAILABILITY_CAUSE;
-    private static final Invoker INVOKER;
-    private static final BoundCall FIND_FIRST_FILE_EX;
-    private static final BoundCall FIND_NEXT_FILE;
-    private static final BoundCall FIND_CLOSE;
-    private static final BoundCall GET_FILE_ATTRIBUTES_EX;
-    private static final BoundCall GET_DRIVE_TYPE;
-
-    static {
-        Throwable cause = null;
-        Invoker invoker = null;
-        BoundCall first = null, next = null, close = null, attributes = null, drive = null;
-        NativePlatform platform = NativePlatform.current().orElse(null);
-        if (platform == null || platform.os != NativePlatform.Os.WINDOWS) {
-            cause = new UnsupportedOperationException("not Windows: " + NativePlatform.describeCurrent());
-        } else {
-            try {
-                Library kernel32 = Library.getCachedInstance("kernel32", Library.LAZY);
-                if (kernel32 == null) {
-                    throw new UnsatisfiedLinkError("cannot load kernel32: " + Library.getLastError());
-                }
-                invoker = Invoker.getInstance();
-                first = BoundCall.bind(kernel32, "FindFirstFileExW", Type.POINTER, Type.POINTER, Type.SINT, Type.POINTER,
-                        Type.SINT, Type.POINTER, Type.UINT);
-                next = BoundCall.bind(kernel32, "FindNextFileW", Type.SINT, Type.POINTER, Type.POINTER);
-                close = BoundCall.bind(kernel32, "FindClose", Type.SINT, Type.POINTER);
-                attributes = BoundCall.bind(kernel32, "GetFileAttributesExW", Type.SINT, Type.POINTER, Type.SINT,
-                        Type.POINTER);
-                drive = BoundCall.bind(kernel32, "GetDriveTypeW", Type.UINT, Type.POINTER);
-            } catch (Throwable t) {
-                cause = t;
-            }
-        }
-        UNAVAILABILITY_CAUSE = cause;
-        INVOKER = invoker;
-        FIND_FIRST_FILE_EX = first;
-        FIND_NEXT_FILE = next;
-        FIND_CLOSE = close;
-        GET_FILE_ATTRIBUTES_EX = attributes;
-        GET_DRIVE_TYPE = drive;
-    }
+    private static final NativePlatform PLATFORM = NativePlatform.current().orElse(null);
+    private static final NativeLibrary KERNEL32 = NativeLibrary.load("native Windows calls",
+            PLATFORM == null || PLATFORM.os != NativePlatform.Os.WINDOWS
+                    ? "not Windows: " + NativePlatform.describeCurrent() : null,
+            () -> Library.getCachedInstance("kernel32", Library.LAZY));
+    private static final Invoker INVOKER = KERNEL32.invoker();
+    private static final BoundCall FIND_FIRST_FILE_EX = KERNEL32.bind("FindFirstFileExW", Type.POINTER, Type.POINTER,
+            Type.SINT, Type.POINTER, Type.SINT, Type.POINTER, Type.UINT);
+    private static final BoundCall FIND_NEXT_FILE = KERNEL32.bind("FindNextFileW", Type.SINT, Type.POINTER,
+            Type.POINTER);
+    private static final BoundCall FIND_CLOSE = KERNEL32.bind("FindClose", Type.SINT, Type.POINTER);
+    private static final BoundCall GET_FILE_ATTRIBUTES_EX = KERNEL32.bind("GetFileAttributesExW", Type.SINT,
+            Type.POINTER, Type.SINT, Type.POINTER);
+    private static final BoundCall GET_DRIVE_TYPE = KERNEL32.bind("GetDriveTypeW", Type.UINT, Type.POINTER);
 
     private Kernel32() {
     }
 
     /**
-     * @return true on Windows once every symbol was bound
+     * The library and whether its calls can be made: on Windows once every symbol was bound.
+     *
+     * @return the library
      */
-    public static boolean isAvailable() {
-        return UNAVAILABILITY_CAUSE == null;
-    }
-
-    /**
-     * @return why the calls cannot be made, or null when they can
-     */
-    public static Throwable unavailabilityCause() {
-        return UNAVAILABILITY_CAUSE;
-    }
-
-    /**
-     * @throws UnsupportedOperationException with the cause attached, when unavailable
-     */
-    public static void ensureAvailability() {
-        if (UNAVAILABILITY_CAUSE != null) {
-            throw new UnsupportedOperationException("native Windows calls unavailable: " + UNAVAILABILITY_CAUSE,
-                    UNAVAILABILITY_CAUSE);
-        }
+    public static NativeLibrary library() {
+        return KERNEL32;
     }
 
     /**

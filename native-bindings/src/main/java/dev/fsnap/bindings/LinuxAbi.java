@@ -1,6 +1,7 @@
 package dev.fsnap.bindings;
 
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -195,5 +196,39 @@ public enum LinuxAbi {
      */
     public static Optional<LinuxAbi> current() {
         return forPlatform(System.getProperty("os.name", ""), System.getProperty("os.arch", ""));
+    }
+
+    /** {@code statfs} magic numbers of filesystems fsnap tells apart, by the names mount(8) gives them. */
+    private static final Map<Long, String> FILESYSTEMS = Map.ofEntries(
+            Map.entry(0x6969L, "nfs"),
+            Map.entry(0x517BL, "smb"),
+            Map.entry(0xFF534D42L, "cifs"),
+            Map.entry(0xFE534D42L, "smb2"),
+            Map.entry(0x65735546L, "fuse"),
+            Map.entry(0x0BD00BD0L, "lustre"),
+            Map.entry(0x00C36400L, "ceph"),
+            Map.entry(0x01021997L, "9p"),
+            Map.entry(0x5346414FL, "afs"),
+            Map.entry(0x47504653L, "gpfs"),
+            Map.entry(0x19830326L, "beegfs"),
+            Map.entry(0x013111A8L, "ibrix"),
+            Map.entry(0x6B414653L, "kafs"),
+            Map.entry(0xEF53L, "ext4"),
+            Map.entry(0x58465342L, "xfs"),
+            Map.entry(0x9123683EL, "btrfs"),
+            Map.entry(0x01021994L, "tmpfs"),
+            Map.entry(0x794C7630L, "overlay"),
+            Map.entry(0x2FC12FC1L, "zfs"),
+            Map.entry(0xF2F52010L, "f2fs"));
+
+    /**
+     * A filesystem's name from its {@code statfs} {@code f_type}.
+     *
+     * @param magic the magic number
+     * @return its name ({@code nfs}, {@code ext4}), or the number in hex ({@code 0x1234}) for others
+     */
+    public static String filesystemName(long magic) {
+        String name = FILESYSTEMS.get(magic);
+        return name != null ? name : "0x" + Long.toHexString(magic);
     }
 }

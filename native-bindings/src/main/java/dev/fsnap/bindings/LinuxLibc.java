@@ -19,147 +19,52 @@ import com.kenai.jffi.Type;
  * per-call cost is the same.
  */
 public final class LinuxLibc {
-    private static final Throwable UNAVAILABILITY_CAUSE;
-    private static final LinuxAbi ABI;
-    private static final Invoker INVOKER;
-    private static final BoundCall OPENAT;
-    private static final BoundCall CLOSE;
-    private static final BoundCall GETDENTS64;
-    private static final BoundCall FSTATAT;
-    private static final BoundCall READLINKAT;
-    private static final BoundCall ISATTY;
-    private static final BoundCall FSTATFS;
-    /** {@code statx}, wrapped by glibc since 2.28; null where the C library lacks it. */
-    private static final BoundCall STATX;
-    /** The calls that write a snapshot file: created unnamed, forced, then given its name. */
-    private static final BoundCall OPENAT_MODE;
-    private static final BoundCall WRITE;
-    private static final BoundCall PREAD;
-    private static final BoundCall FSYNC;
-    private static final BoundCall LINKAT;
-    private static final BoundCall RENAMEAT;
-    private static final BoundCall UNLINKAT;
-    private static final BoundCall LSEEK;
-    /** {@code getrandom}, for names no other user can predict; null where the C library lacks it. */
-    private static final BoundCall GETRANDOM;
+    private static final LinuxAbi ABI = LinuxAbi.current().orElse(null);
+    private static final NativeLibrary LIBC = NativeLibrary.load("native Linux calls",
+            ABI == null ? "no Linux layout for " + NativePlatform.describeCurrent() : null, Library::getDefault);
+    private static final Invoker INVOKER = LIBC.invoker();
+    private static final BoundCall OPENAT = LIBC.bind("openat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT);
+    private static final BoundCall CLOSE = LIBC.bind("close", Type.SINT, Type.SINT);
+    private static final BoundCall GETDENTS64 = LIBC.bind("getdents64", Type.SLONG, Type.SINT, Type.POINTER,
+            Type.ULONG);
+    private static final BoundCall FSTATAT = LIBC.bind("fstatat", Type.SINT, Type.SINT, Type.POINTER, Type.POINTER,
+            Type.SINT);
+    private static final BoundCall READLINKAT = LIBC.bind("readlinkat", Type.SLONG, Type.SINT, Type.POINTER,
+            Type.POINTER, Type.ULONG);
+    private static final BoundCall FSTATFS = LIBC.bind("fstatfs", Type.SINT, Type.SINT, Type.POINTER);
+    // The calls that write a snapshot file: created unnamed, forced, then given its name.
+    private static final BoundCall OPENAT_MODE = LIBC.bind("openat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT,
+            Type.UINT);
+    private static final BoundCall WRITE = LIBC.bind("write", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG);
+    private static final BoundCall PREAD = LIBC.bind("pread64", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG,
+            Type.SLONG);
+    private static final BoundCall FSYNC = LIBC.bind("fsync", Type.SINT, Type.SINT);
+    private static final BoundCall LINKAT = LIBC.bind("linkat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT,
+            Type.POINTER, Type.SINT);
+    private static final BoundCall RENAMEAT = LIBC.bind("renameat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT,
+            Type.POINTER);
+    private static final BoundCall UNLINKAT = LIBC.bind("unlinkat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT);
+    private static final BoundCall LSEEK = LIBC.bind("lseek64", Type.SLONG, Type.SINT, Type.SLONG, Type.SINT);
     /** {@code syscall(2)}, for {@code openat2}, which the C library does not wrap. */
-    private static final BoundCall SYSCALL;
-
-    static {
-        Throwable cause = null;
-        LinuxAbi abi = LinuxAbi.current().orElse(null);
-        Invoker invoker = null;
-        BoundCall openat = null, close = null, getdents = null, fstatat = null, readlinkat = null, isatty = null;
-        BoundCall syscall = null;
-        BoundCall fstatfs = null;
-        BoundCall openatMode = null, write = null, pread = null, fsync = null, linkat = null, renameat = null;
-        BoundCall unlinkat = null, lseek = null;
-        if (abi == null) {
-            cause = new UnsupportedOperationException("no Linux layout for " + System.getProperty("os.name") + " "
-                    + System.getProperty("os.arch"));
-        } else {
-            try {
-                Library libc = Library.getDefault();
-                invoker = Invoker.getInstance();
-                openat = BoundCall.bind(libc, "openat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT);
-                close = BoundCall.bind(libc, "close", Type.SINT, Type.SINT);
-                getdents = BoundCall.bind(libc, "getdents64", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG);
-                fstatat = BoundCall.bind(libc, "fstatat", Type.SINT, Type.SINT, Type.POINTER, Type.POINTER, Type.SINT);
-                readlinkat = BoundCall.bind(libc, "readlinkat", Type.SLONG, Type.SINT, Type.POINTER, Type.POINTER,
-                        Type.ULONG);
-                isatty = BoundCall.bind(libc, "isatty", Type.SINT, Type.SINT);
-                fstatfs = BoundCall.bind(libc, "fstatfs", Type.SINT, Type.SINT, Type.POINTER);
-                openatMode = BoundCall.bind(libc, "openat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT, Type.UINT);
-                write = BoundCall.bind(libc, "write", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG);
-                pread = BoundCall.bind(libc, "pread64", Type.SLONG, Type.SINT, Type.POINTER, Type.ULONG, Type.SLONG);
-                fsync = BoundCall.bind(libc, "fsync", Type.SINT, Type.SINT);
-                linkat = BoundCall.bind(libc, "linkat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT, Type.POINTER,
-                        Type.SINT);
-                renameat = BoundCall.bind(libc, "renameat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT,
-                        Type.POINTER);
-                unlinkat = BoundCall.bind(libc, "unlinkat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT);
-                lseek = BoundCall.bind(libc, "lseek64", Type.SLONG, Type.SINT, Type.SLONG, Type.SINT);
-                syscall = BoundCall.bind(libc, "syscall", Type.SLONG, Type.SLONG, Type.SLONG, Type.POINTER, Type.POINTER,
-                        Type.ULONG);
-            } catch (Throwable t) {
-                // LinkageError from the jffi stub, or a symbol this C library lacks: recorded, reported by callers.
-                cause = t;
-            }
-        }
-        BoundCall statx = null;
-        if (cause == null) {
-            try {
-                statx = BoundCall.bind(Library.getDefault(), "statx", Type.SINT, Type.SINT, Type.POINTER, Type.SINT,
-                        Type.UINT, Type.POINTER);
-            } catch (Throwable t) {
-                // an older C library: fstatat is the stat call, statx is reported unavailable
-            }
-        }
-        STATX = statx;
-        BoundCall getrandom = null;
-        if (cause == null) {
-            try {
-                getrandom = BoundCall.bind(Library.getDefault(), "getrandom", Type.SLONG, Type.POINTER, Type.ULONG,
-                        Type.UINT);
-            } catch (Throwable t) {
-                // glibc before 2.25: callers fall back to another source
-            }
-        }
-        GETRANDOM = getrandom;
-        UNAVAILABILITY_CAUSE = cause;
-        ABI = cause == null ? abi : null;
-        INVOKER = invoker;
-        OPENAT = openat;
-        CLOSE = close;
-        GETDENTS64 = getdents;
-        FSTATAT = fstatat;
-        READLINKAT = readlinkat;
-        ISATTY = isatty;
-        SYSCALL = syscall;
-        FSTATFS = fstatfs;
-        OPENAT_MODE = openatMode;
-        WRITE = write;
-        PREAD = pread;
-        FSYNC = fsync;
-        LINKAT = linkat;
-        RENAMEAT = renameat;
-        UNLINKAT = unlinkat;
-        LSEEK = lseek;
-    }
+    private static final BoundCall SYSCALL = LIBC.bind("syscall", Type.SLONG, Type.SLONG, Type.SLONG, Type.POINTER,
+            Type.POINTER, Type.ULONG);
+    /** {@code statx}, wrapped by glibc since 2.28; null where the C library lacks it (fstatat is the stat call). */
+    private static final BoundCall STATX = LIBC.bindOptional("statx", Type.SINT, Type.SINT, Type.POINTER, Type.SINT,
+            Type.UINT, Type.POINTER);
+    /** {@code getrandom}, for names no other user can predict; null before glibc 2.25 (callers use another source). */
+    private static final BoundCall GETRANDOM = LIBC.bindOptional("getrandom", Type.SLONG, Type.POINTER, Type.ULONG,
+            Type.UINT);
 
     private LinuxLibc() {
     }
 
-    /** A bound C function: its address and the call context jffi needs. */
-
     /**
-     * Whether the calls can be made on this system.
+     * The library and whether its calls can be made: the layout is known and every symbol bound.
      *
-     * @return true when the layout is known and every symbol was bound
+     * @return the library
      */
-    public static boolean isAvailable() {
-        return UNAVAILABILITY_CAUSE == null;
-    }
-
-    /**
-     * Why the calls cannot be made, or null when they can.
-     *
-     * @return the cause, or null
-     */
-    public static Throwable unavailabilityCause() {
-        return UNAVAILABILITY_CAUSE;
-    }
-
-    /**
-     * Throws when the calls cannot be made.
-     *
-     * @throws UnsupportedOperationException with the cause attached, when unavailable
-     */
-    public static void ensureAvailability() {
-        if (UNAVAILABILITY_CAUSE != null) {
-            throw new UnsupportedOperationException("native Linux calls unavailable: " + UNAVAILABILITY_CAUSE,
-                    UNAVAILABILITY_CAUSE);
-        }
+    public static NativeLibrary library() {
+        return LIBC;
     }
 
     /**
@@ -169,7 +74,7 @@ public final class LinuxLibc {
      * @throws UnsupportedOperationException when unavailable
      */
     public static LinuxAbi abi() {
-        ensureAvailability();
+        LIBC.ensureAvailable();
         return ABI;
     }
 
@@ -280,15 +185,5 @@ public final class LinuxLibc {
     /** {@code ssize_t readlinkat(int dirfd, const char *pathname, char *buf, size_t bufsiz)}. */
     static long readlinkat(int dirfd, long path, long buffer, long size) {
         return INVOKER.invokeL4(READLINKAT.context, READLINKAT.address, dirfd, path, buffer, size);
-    }
-
-    /**
-     * {@code int isatty(int fd)}: whether a descriptor is a terminal.
-     *
-     * @param fd the descriptor
-     * @return true for a terminal; false otherwise or when the calls are unavailable
-     */
-    public static boolean isatty(int fd) {
-        return UNAVAILABILITY_CAUSE == null && (int) INVOKER.invokeL1(ISATTY.context, ISATTY.address, fd) == 1;
     }
 }

@@ -66,7 +66,7 @@ public final class OutputFile {
      * filesystem without {@code O_TMPFILE} (none of those mounts here, so the tests choose it).
      */
     static OutputFile create(Path target, boolean unnamed) throws IOException {
-        LinuxLibc.ensureAvailability();
+        LinuxLibc.library().ensureAvailable();
         Path absolute = target.toAbsolutePath();
         Path directory = absolute.getParent();
         if (directory == null || absolute.getFileName() == null) {

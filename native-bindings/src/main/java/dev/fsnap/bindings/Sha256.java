@@ -30,27 +30,28 @@ public final class Sha256 implements AutoCloseable {
         Function init = null;
         Function update = null;
         Function fin = null;
-        String implementation = "JDK";
-        if (LinuxLibc.isAvailable()) {
+        String implementation = null;
+        if (!LinuxLibc.library().isAvailable()) {
+            implementation = "JDK (no native calls: " + LinuxLibc.library().unavailabilityCause() + ")";
+        } else {
+            StringBuilder tried = new StringBuilder();
             for (String name : LIBRARIES) {
-                try {
-                    Library lib = Library.getCachedInstance(name, Library.LAZY | Library.LOCAL);
-                    if (lib == null) {
-                        continue;
-                    }
-                    long i = lib.getSymbolAddress("SHA256_Init");
-                    long u = lib.getSymbolAddress("SHA256_Update");
-                    long f = lib.getSymbolAddress("SHA256_Final");
-                    if (i != 0 && u != 0 && f != 0) {
-                        init = new Function(i, Type.SINT, Type.POINTER);
-                        update = new Function(u, Type.SINT, Type.POINTER, Type.POINTER, Type.ULONG);
-                        fin = new Function(f, Type.SINT, Type.POINTER, Type.POINTER);
-                        implementation = name;
-                        break;
-                    }
-                } catch (Throwable t) {
-                    // not installed, or not loadable: try the next name, then the JDK
+                Library lib = Library.getCachedInstance(name, Library.LAZY | Library.LOCAL);
+                long i = lib == null ? 0 : lib.getSymbolAddress("SHA256_Init");
+                long u = lib == null ? 0 : lib.getSymbolAddress("SHA256_Update");
+                long f = lib == null ? 0 : lib.getSymbolAddress("SHA256_Final");
+                if (i != 0 && u != 0 && f != 0) {
+                    init = new Function(i, Type.SINT, Type.POINTER);
+                    update = new Function(u, Type.SINT, Type.POINTER, Type.POINTER, Type.ULONG);
+                    fin = new Function(f, Type.SINT, Type.POINTER, Type.POINTER);
+                    implementation = name;
+                    break;
                 }
+                tried.append(tried.length() == 0 ? "" : "; ").append(lib == null ? Library.getLastError()
+                        : name + " lacks SHA256_Init/Update/Final");
+            }
+            if (implementation == null) {
+                implementation = "JDK (no libcrypto: " + tried + ")";
             }
         }
         INIT = init;
@@ -84,7 +85,12 @@ public final class Sha256 implements AutoCloseable {
         return new Sha256();
     }
 
-    /** @return which implementation hashes: the libcrypto file name, or {@code JDK} */
+    /**
+     * Which implementation hashes, for the summary a user reads: the libcrypto file name, or {@code JDK}
+     * followed by why libcrypto is not used (never a silent fallback: the JDK's is slower in a short run).
+     *
+     * @return the implementation
+     */
     public static String implementation() {
         return IMPLEMENTATION;
     }

@@ -4,7 +4,6 @@ import jnr.constants.platform.Errno;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 
 import static dev.fsnap.bindings.NativeBuffer.IO;
 
@@ -17,13 +16,12 @@ import static dev.fsnap.bindings.NativeBuffer.IO;
  * <p>A failed call returns {@link #FAILED} or {@code false} and leaves the Win32 code in
  * {@link #lastWin32Error()} and its errno in {@link #lastError()}.
  */
-public final class WindowsDirectoryReader implements RecordBuffer, AutoCloseable {
+public final class WindowsDirectoryReader extends RecordBuffer implements AutoCloseable {
     /** What {@link #findFirst} returns for a directory with no entries at all (a volume's empty root). */
     public static final long EMPTY = 0L;
     /** What {@link #findFirst} returns on failure. */
     public static final long FAILED = WindowsAbi.INVALID_HANDLE_VALUE;
 
-    private final byte[] mirror;
     private final ByteBuffer records;
     private final NativeBuffer data;
     private final NativeBuffer path;
@@ -36,12 +34,8 @@ public final class WindowsDirectoryReader implements RecordBuffer, AutoCloseable
      * @throws UnsupportedOperationException when the calls are unavailable (any system but Windows)
      */
     public WindowsDirectoryReader(int bufferSize) {
-        Kernel32.ensureAvailability();
-        if (bufferSize < DirectoryReader.MIN_BUFFER_SIZE) {
-            throw new IllegalArgumentException("listing buffer of " + bufferSize + " bytes is below the minimum of "
-                    + DirectoryReader.MIN_BUFFER_SIZE);
-        }
-        this.mirror = new byte[bufferSize - bufferSize % WindowsAbi.FIND_DATA_SIZE];
+        super(bufferSize, WindowsAbi.FIND_DATA_SIZE);
+        Kernel32.library().ensureAvailable();
         this.records = ByteBuffer.wrap(mirror).order(ByteOrder.LITTLE_ENDIAN);
         this.data = new NativeBuffer(WindowsAbi.FIND_DATA_SIZE);
         this.path = new NativeBuffer((WindowsPaths.MAX_LONG_PATH + 1) * 2);
@@ -180,21 +174,6 @@ public final class WindowsDirectoryReader implements RecordBuffer, AutoCloseable
      */
     public long lastWriteTime(int position) {
         return WindowsAbi.FindData.lastWriteTime(records, position);
-    }
-
-    /**
-     * @param length bytes of records
-     * @return a copy, for another worker to {@link #restore}
-     */
-    public byte[] save(int length) {
-        return Arrays.copyOf(mirror, length);
-    }
-
-    /**
-     * @param saved records from {@link #save}
-     */
-    public void restore(byte[] saved) {
-        System.arraycopy(saved, 0, mirror, 0, saved.length);
     }
 
     /**

@@ -29,7 +29,7 @@ class LinuxAbiTest {
 
     @BeforeAll
     static void nativeCallsAreAvailable() {
-        assumeTrue(LinuxLibc.isAvailable(), () -> "native calls unavailable: " + LinuxLibc.unavailabilityCause());
+        assumeTrue(LinuxLibc.library().isAvailable(), () -> "native calls unavailable: " + LinuxLibc.library().unavailabilityCause());
     }
 
     @Test

@@ -50,13 +50,13 @@ class NativePlatformTest {
     @Test
     void otherSystemsBindingsLoadHereAndReportThemselvesUnavailable() {
         assertTrue(NativePlatform.current().orElseThrow().os == NativePlatform.Os.LINUX);
-        assertFalse(DarwinLibc.isAvailable());
-        assertNotNull(DarwinLibc.unavailabilityCause());
-        assertTrue(DarwinLibc.unavailabilityCause().getMessage().startsWith("not macOS: Linux"),
-                DarwinLibc.unavailabilityCause().getMessage());
-        assertFalse(Kernel32.isAvailable());
-        assertTrue(Kernel32.unavailabilityCause().getMessage().startsWith("not Windows: Linux"),
-                Kernel32.unavailabilityCause().getMessage());
+        assertFalse(DarwinLibc.library().isAvailable());
+        assertNotNull(DarwinLibc.library().unavailabilityCause());
+        assertTrue(DarwinLibc.library().unavailabilityCause().getMessage().startsWith("not macOS: Linux"),
+                DarwinLibc.library().unavailabilityCause().getMessage());
+        assertFalse(Kernel32.library().isAvailable());
+        assertTrue(Kernel32.library().unavailabilityCause().getMessage().startsWith("not Windows: Linux"),
+                Kernel32.library().unavailabilityCause().getMessage());
         UnsupportedOperationException mac = assertThrows(UnsupportedOperationException.class,
                 () -> new DarwinDirectoryReader(DirectoryReader.MIN_BUFFER_SIZE));
         assertTrue(mac.getMessage().contains("native macOS calls unavailable"), mac.getMessage());

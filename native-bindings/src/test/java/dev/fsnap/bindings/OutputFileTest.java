@@ -26,7 +26,7 @@ class OutputFileTest {
 
     @BeforeEach
     void linux() {
-        Assumptions.assumeTrue(LinuxLibc.isAvailable(), "native Linux calls unavailable");
+        Assumptions.assumeTrue(LinuxLibc.library().isAvailable(), "native Linux calls unavailable");
     }
 
     private List<String> names() throws IOException {

@@ -1,6 +1,6 @@
 package dev.fsnap.cli;
 
-import dev.fsnap.bindings.LinuxLibc;
+import dev.fsnap.scan.Scanner;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -43,7 +43,7 @@ public final class Main implements Runnable {
         // Loading the native library takes tens of milliseconds; for a scan, do it on another core
         // while the command line is parsed, instead of after.
         if (args.length > 0 && (args[0].equals("scan") || args[0].equals("check") || args[0].equals("tune"))) {
-            Thread preload = new Thread(LinuxLibc::isAvailable, "fsnap-preload");
+            Thread preload = new Thread(Scanner::nativeUnavailableReason, "fsnap-preload");
             preload.setDaemon(true);
             preload.start();
         }

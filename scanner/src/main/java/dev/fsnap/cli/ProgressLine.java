@@ -1,6 +1,5 @@
 package dev.fsnap.cli;
 
-import dev.fsnap.bindings.LinuxLibc;
 import dev.fsnap.scan.Scan;
 import dev.fsnap.scan.ScanProgress;
 
@@ -9,7 +8,9 @@ import java.util.Locale;
 
 /**
  * A live progress line on a terminal's stderr, redrawn four times a second and erased at the end.
- * Nothing is drawn when stderr is not a terminal, so logs and pipes stay clean.
+ * Nothing is drawn when stderr is not a terminal, so logs and pipes stay clean. Java cannot tell
+ * whether stderr alone is a terminal; the launcher can ({@code [ -t 2 ]}) and says so in
+ * {@code -Dfsnap.progress=true}. Run without the launcher, fsnap draws no progress line.
  */
 final class ProgressLine {
     private static final long PERIOD_MS = 250;
@@ -24,7 +25,7 @@ final class ProgressLine {
     }
 
     static ProgressLine startIfTerminal(Scan scan, PrintStream err) {
-        if (!LinuxLibc.isatty(2)) {
+        if (!Boolean.getBoolean("fsnap.progress")) {
             return null;
         }
         ProgressLine line = new ProgressLine(scan, err);

@@ -1,7 +1,6 @@
 package dev.fsnap.scan;
 
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -17,27 +16,13 @@ final class Concurrency {
     static final int ADAPTIVE_MIN = 4;
     static final int ADAPTIVE_MAX = 256;
 
-    /** {@code statfs} magic numbers of the filesystems whose calls are network round trips. */
-    private static final Map<Long, String> NETWORK_MAGIC = Map.ofEntries(
-            Map.entry(0x6969L, "nfs"),
-            Map.entry(0x517BL, "smb"),
-            Map.entry(0xFF534D42L, "cifs"),
-            Map.entry(0xFE534D42L, "smb2"),
-            Map.entry(0x65735546L, "fuse"),
-            Map.entry(0x0BD00BD0L, "lustre"),
-            Map.entry(0x00C36400L, "ceph"),
-            Map.entry(0x01021997L, "9p"),
-            Map.entry(0x5346414FL, "afs"),
-            Map.entry(0x47504653L, "gpfs"),
-            Map.entry(0x19830326L, "beegfs"),
-            Map.entry(0x013111A8L, "ibrix"),
-            Map.entry(0x6B414653L, "kafs"));
-    private static final Map<Long, String> LOCAL_MAGIC = Map.of(
-            0xEF53L, "ext4", 0x58465342L, "xfs", 0x9123683EL, "btrfs", 0x01021994L, "tmpfs",
-            0x794C7630L, "overlay", 0x2FC12FC1L, "zfs", 0xF2F52010L, "f2fs");
-    /** NIO's names for the same (its FileStore type is the mount table's), and macOS's. */
-    private static final Set<String> NETWORK_NAMES = Set.of("nfs", "nfs4", "cifs", "smb3", "smbfs", "smb2",
-            "lustre", "ceph", "9p", "afs", "gpfs", "beegfs", "glusterfs", "fuse.glusterfs", "fuse.sshfs",
+    /**
+     * The filesystems whose calls are network round trips, by name: as the native reader names them
+     * (from Linux's statfs magic or macOS's f_fstypename), and as NIO does (the mount table's type).
+     */
+    private static final Set<String> NETWORK_NAMES = Set.of("nfs", "nfs4", "cifs", "smb", "smb3", "smbfs", "smb2",
+            "lustre", "ceph", "9p", "afs", "kafs", "gpfs", "beegfs", "ibrix", "glusterfs", "fuse.glusterfs",
+            "fuse.sshfs",
             // macOS's statfs f_fstypename of its network clients and FUSE
             "afpfs", "webdav", "macfuse", "osxfuse");
 
@@ -47,15 +32,6 @@ final class Concurrency {
     /** A filesystem as the scan sees it: its name and whether calls on it are network round trips. */
     record Filesystem(String name, boolean network) {
         static final Filesystem UNKNOWN = new Filesystem("unknown", false);
-
-        static Filesystem ofMagic(long magic) {
-            String n = NETWORK_MAGIC.get(magic);
-            if (n != null) {
-                return new Filesystem(n, true);
-            }
-            String l = LOCAL_MAGIC.get(magic);
-            return new Filesystem(l != null ? l : "0x" + Long.toHexString(magic), false);
-        }
 
         static Filesystem ofName(String type) {
             String t = type.toLowerCase(Locale.ROOT);

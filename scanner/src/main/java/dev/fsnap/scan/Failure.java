@@ -1,13 +1,11 @@
 package dev.fsnap.scan;
 
+import dev.fsnap.bindings.FileErrors;
 import jnr.constants.platform.Errno;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.FileSystemLoopException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 
 /** Why one operation failed, as a symbolic code and the system's message; made by each backend. */
 record Failure(String code, String message) {
@@ -22,28 +20,16 @@ record Failure(String code, String message) {
         return errno == null ? new Failure("EIO", "Input/output error") : new Failure(errno.name(), errno.description());
     }
 
-    /** NIO reports errno only as strerror text (or a typed exception): map it back to the symbolic code. */
+    /** An exception of the JDK's file calls (the NIO backend's), by the error it stands for. */
     static Failure of(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return of(Errno.ENOENT);
-        }
-        if (e instanceof AccessDeniedException) {
-            return of(Errno.EACCES);
-        }
-        if (e instanceof NotDirectoryException) {
-            return of(Errno.ENOTDIR);
-        }
         if (e instanceof FileSystemLoopException) {
             return LOOP;
         }
-        String reason = e instanceof FileSystemException fse ? fse.getReason() : e.getMessage();
-        if (reason != null) {
-            for (Errno errno : Errno.values()) {
-                if (errno.defined() && reason.equals(errno.description())) {
-                    return of(errno);
-                }
-            }
+        Errno errno = FileErrors.errnoOf(e);
+        if (errno != null) {
+            return of(errno);
         }
+        String reason = e instanceof FileSystemException fse ? fse.getReason() : e.getMessage();
         return new Failure("EIO", reason == null ? e.toString() : reason);
     }
 

@@ -2,15 +2,12 @@ package dev.fsnap.scan;
 
 import dev.fsnap.bindings.DarwinDirectoryReader;
 import dev.fsnap.bindings.DirectoryReader;
-import dev.fsnap.bindings.LinuxAbi;
+import dev.fsnap.bindings.FileErrors;
 import dev.fsnap.bindings.StatFields;
 import dev.fsnap.bindings.UnixDirectoryReader;
 import jnr.constants.platform.Errno;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.function.IntFunction;
@@ -55,7 +52,7 @@ final class NativeAccess extends FileSystemAccess {
     void openRoot(EntryBatch batch) throws IOException {
         byte[] path = root.toString().getBytes(jnuCharset());
         if (!rootReader.statPath(rootReader.workingDirectory(), path, true)) {
-            throw rootException(rootReader.lastError(), "");
+            throw FileErrors.ofNamed(root.toString(), rootReader.lastError(), "");
         }
         int i = batch.begin(0);
         fill(rootReader, batch, i);
@@ -64,17 +61,13 @@ final class NativeAccess extends FileSystemAccess {
         }
         rootFd = rootReader.openRoot(path);
         if (rootFd < 0) {
-            throw rootException(rootReader.lastError(), "cannot open: ");
+            throw FileErrors.ofNamed(root.toString(), rootReader.lastError(), "cannot open");
         }
         filesystem = filesystemOf(rootReader, rootFd);
     }
 
     private static Concurrency.Filesystem filesystemOf(UnixDirectoryReader reader, int fd) {
-        if (reader instanceof DirectoryReader linux) {
-            long magic = linux.filesystemMagic(fd);
-            return magic == -1 ? Concurrency.Filesystem.UNKNOWN : Concurrency.Filesystem.ofMagic(magic);
-        }
-        String type = ((DarwinDirectoryReader) reader).filesystemType(fd);
+        String type = reader.filesystemType(fd);
         return type == null ? Concurrency.Filesystem.UNKNOWN : Concurrency.Filesystem.ofName(type);
     }
 
@@ -83,20 +76,6 @@ final class NativeAccess extends FileSystemAccess {
     @Override
     Concurrency.Filesystem filesystem() {
         return filesystem;
-    }
-
-    private IOException rootException(Errno errno, String what) {
-        String r = root.toString();
-        if (errno == Errno.ENOENT) {
-            return new NoSuchFileException(r);
-        }
-        if (errno == Errno.EACCES || errno == Errno.EPERM) {
-            return new AccessDeniedException(r);
-        }
-        if (errno == Errno.ENOTDIR) {
-            return new NotDirectoryException(r);
-        }
-        return new FileSystemException(r, null, what + Failure.of(errno).message());
     }
 
     static java.nio.charset.Charset jnuCharset() {
@@ -153,17 +132,16 @@ final class NativeAccess extends FileSystemAccess {
                         : e == Errno.ELOOP && !followLink ? Failure.LINK_ON_PATH : Failure.of(e);
                 return null;
             }
-            long listing = reader.startListing(fd);
-            if (listing == -1L) {
+            if (!reader.startListing(fd)) {
                 failure = Failure.of(reader.lastError());
                 return null;
             }
-            return new NativeDirectory(reader, fd, listing);
+            return new NativeDirectory(reader, fd);
         }
 
         @Override
         NameChunk read(Directory directory) {
-            int n = reader.readListing(((NativeDirectory) directory).listing);
+            int n = reader.readListing(((NativeDirectory) directory).fd);
             if (n <= 0) {
                 failure = n < 0 ? Failure.of(reader.lastError()) : null;
                 return null;
@@ -183,7 +161,7 @@ final class NativeAccess extends FileSystemAccess {
             int fd = ((NativeDirectory) directory).fd;
             for (int pos = 0; pos < records.length && !b.abandoned; pos = reader.next(pos)) {
                 if (reader.isSelfOrParent(pos) || (which != Names.ALL
-                        && (which == Names.MAYBE_DIRECTORIES) != mayBeDirectory(reader.recordType(pos), followLinks))) {
+                        && (which == Names.MAYBE_DIRECTORIES) != reader.mayBeDirectory(pos, followLinks))) {
                     continue;
                 }
                 int len = reader.nameLength(pos);
@@ -213,11 +191,6 @@ final class NativeAccess extends FileSystemAccess {
             }
         }
 
-        private static boolean mayBeDirectory(int recordType, boolean followLinks) {
-            return recordType == LinuxAbi.DT_DIR || recordType == LinuxAbi.DT_UNKNOWN
-                    || (followLinks && recordType == LinuxAbi.DT_LNK);
-        }
-
         @Override
         public void close() {
             reader.close();
@@ -227,17 +200,15 @@ final class NativeAccess extends FileSystemAccess {
     private static final class NativeDirectory extends Directory {
         private final UnixDirectoryReader opener;
         final int fd;
-        final long listing;
 
-        NativeDirectory(UnixDirectoryReader opener, int fd, long listing) {
+        NativeDirectory(UnixDirectoryReader opener, int fd) {
             this.opener = opener;
             this.fd = fd;
-            this.listing = listing;
         }
 
         @Override
         void closeNow() {
-            opener.endListing(listing);
+            opener.endListing(fd);
         }
     }
 }

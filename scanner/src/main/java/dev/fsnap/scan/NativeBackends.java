@@ -35,13 +35,13 @@ final class NativeBackends {
         Throwable cause;
         switch (platform.get().os) {
             case LINUX:
-                cause = LinuxLibc.unavailabilityCause();
+                cause = LinuxLibc.library().unavailabilityCause();
                 break;
             case MACOS:
-                cause = DarwinLibc.unavailabilityCause();
+                cause = DarwinLibc.library().unavailabilityCause();
                 break;
             default:
-                cause = Kernel32.unavailabilityCause();
+                cause = Kernel32.library().unavailabilityCause();
                 break;
         }
         return cause == null ? null : String.valueOf(cause);
@@ -64,7 +64,7 @@ final class NativeBackends {
                     throw new UnsupportedOperationException("following symbolic links is not supported on Windows:"
                             + " a listing gives no file ids, so a link that loops back could not be told");
                 }
-                Kernel32.ensureAvailability(); // no reader is made before the scan opens its root
+                Kernel32.library().ensureAvailable(); // no reader is made before the scan opens its root
                 return WindowsAccess.open(options.root(), options.bufferSize());
         }
     }

@@ -2,15 +2,13 @@ package dev.fsnap.scan;
 
 import dev.fsnap.bindings.StatFields;
 
-import dev.fsnap.bindings.DirectoryReader;
+import dev.fsnap.bindings.FileErrors;
+import dev.fsnap.bindings.RecordBuffer;
 import dev.fsnap.bindings.WindowsAbi;
 import dev.fsnap.bindings.WindowsDirectoryReader;
 import dev.fsnap.bindings.WindowsPaths;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.Set;
@@ -54,9 +52,9 @@ final class WindowsAccess extends FileSystemAccess {
 
     @Override
     void openRoot(EntryBatch batch) throws IOException {
-        try (WindowsDirectoryReader reader = new WindowsDirectoryReader(DirectoryReader.MIN_BUFFER_SIZE)) {
+        try (WindowsDirectoryReader reader = new WindowsDirectoryReader(RecordBuffer.MIN_BUFFER_SIZE)) {
             if (!reader.attributesOf(WindowsPaths.below(longRoot, ROOT, 0, false))) {
-                throw rootException(reader, "");
+                throw FileErrors.ofNamed(root.toString(), reader.lastError(), "");
             }
             int i = batch.begin(0);
             fill(reader, 0, batch, i);
@@ -65,7 +63,7 @@ final class WindowsAccess extends FileSystemAccess {
             }
             long handle = reader.findFirst(WindowsPaths.below(longRoot, ROOT, 0, true));
             if (handle == WindowsDirectoryReader.FAILED) {
-                throw rootException(reader, "cannot list: ");
+                throw FileErrors.ofNamed(root.toString(), reader.lastError(), "cannot list");
             }
             reader.findClose(handle);
             filesystem = filesystemOf(reader, longRoot);
@@ -83,20 +81,6 @@ final class WindowsAccess extends FileSystemAccess {
                     : new Concurrency.Filesystem("local drive", false);
         }
         return Concurrency.Filesystem.UNKNOWN;
-    }
-
-    private IOException rootException(WindowsDirectoryReader reader, String what) {
-        String r = root.toString();
-        switch (reader.lastError()) {
-            case ENOENT:
-                return new NoSuchFileException(r);
-            case EACCES:
-                return new AccessDeniedException(r);
-            case ENOTDIR:
-                return new NotDirectoryException(r);
-            default:
-                return new FileSystemException(r, null, what + failureOf(reader).message());
-        }
     }
 
     static Failure failureOf(WindowsDirectoryReader reader) {

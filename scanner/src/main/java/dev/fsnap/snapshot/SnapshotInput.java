@@ -23,7 +23,7 @@ abstract class SnapshotInput implements AutoCloseable {
     public abstract void close() throws IOException;
 
     static SnapshotInput open(Path file) throws IOException {
-        if (LinuxLibc.isAvailable()) {
+        if (LinuxLibc.library().isAvailable()) {
             InputFile f = InputFile.open(file);
             return new SnapshotInput() {
                 @Override

@@ -40,7 +40,7 @@ abstract class SnapshotOutput {
     abstract void release();
 
     static SnapshotOutput create(Path target) throws IOException {
-        return LinuxLibc.isAvailable() ? new Native(OutputFile.create(target)) : Nio.create(target);
+        return LinuxLibc.library().isAvailable() ? new Native(OutputFile.create(target)) : Nio.create(target);
     }
 
     private static final class Native extends SnapshotOutput {
