@@ -35,8 +35,8 @@ final class CheckCommand implements Callable<Integer> {
     @Option(names = {"-o", "--output"}, paramLabel = "NEW", required = true, description = "The snapshot to write.")
     Path output;
 
-    @Option(names = "--json", description = "Write one JSON object per change to stdout.")
-    boolean json;
+    @Mixin
+    ReportOptions report;
 
     @Mixin
     ScanArguments scan;
@@ -60,9 +60,9 @@ final class CheckCommand implements Callable<Integer> {
             }
             // The report is written in full before the new snapshot replaces anything: a report that
             // cannot be written (a full disk, a closed pipe) leaves the old file as it was.
-            ScanJob.Result scanned = ScanJob.run(options, false, output, err, finished -> {
+            ScanJob.Result scanned = ScanJob.run(options, null, output, err, finished -> {
                 try (Snapshot after = SnapshotFiles.open(finished, err)) {
-                    return after == null ? Main.USAGE : SnapshotFiles.diff(before, after, json, err);
+                    return after == null ? Main.USAGE : SnapshotFiles.diff(before, after, report, err);
                 } catch (IOException e) {
                     err.println("fsnap: " + ScanArguments.describe(e));
                     return Main.USAGE;

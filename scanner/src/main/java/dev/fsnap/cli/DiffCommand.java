@@ -2,7 +2,7 @@ package dev.fsnap.cli;
 
 import dev.fsnap.snapshot.Snapshot;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
@@ -28,8 +28,8 @@ final class DiffCommand implements Callable<Integer> {
     @Parameters(index = "1", paramLabel = "NEW", description = "The later snapshot.")
     Path now;
 
-    @Option(names = "--json", description = "Write one JSON object per change to stdout.")
-    boolean json;
+    @Mixin
+    ReportOptions report;
 
     private final PrintStream err = System.err;
 
@@ -42,7 +42,7 @@ final class DiffCommand implements Callable<Integer> {
             if (a == null || b == null) {
                 return Main.USAGE;
             }
-            return SnapshotFiles.diff(a, b, json, err);
+            return SnapshotFiles.diff(a, b, report, err);
         }
     }
 }

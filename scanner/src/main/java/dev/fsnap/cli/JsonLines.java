@@ -13,11 +13,11 @@ import java.util.Set;
 import java.util.Base64;
 
 /**
- * Writes entries as JSON lines, one object per entry. Paths and link targets that are valid UTF-8
+ * The report as JSON lines: one object per entry or change. Paths and link targets that are valid UTF-8
  * are written as strings; any other bytes go base64-encoded in {@code path_b64}/{@code target_b64},
  * so no name is ever lost or altered.
  */
-final class JsonLines {
+final class JsonLines implements Report {
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final Field[] FIELDS = Field.values();
     private final OutputStream out;
@@ -32,7 +32,8 @@ final class JsonLines {
         this.absent = absent;
     }
 
-    void write(Entry e) {
+    @Override
+    public void entry(Entry e) {
         ascii("{");
         entryFields(e);
         ascii("}\n");
@@ -43,7 +44,8 @@ final class JsonLines {
      * {@code fields}, {@code error}/{@code message}/{@code operation}/{@code side}, {@code old},
      * {@code new} (each an entry object), {@code racy}.
      */
-    void write(Change c) {
+    @Override
+    public void change(Change c) {
         ascii("{\"op\":\"");
         ascii(c.kind().label());
         ascii("\",");
@@ -241,7 +243,8 @@ final class JsonLines {
         length = 0;
     }
 
-    void flush() {
+    @Override
+    public void flush() {
         drain();
         try {
             out.flush();

@@ -4,7 +4,7 @@ import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.ScanError;
 import dev.fsnap.snapshot.Snapshot;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
@@ -28,8 +28,8 @@ final class LsCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "The snapshot.")
     Path file;
 
-    @Option(names = "--json", description = "Write one JSON object per entry to stdout.")
-    boolean json;
+    @Mixin
+    ReportOptions report;
 
     private final PrintStream err = System.err;
 
@@ -39,7 +39,7 @@ final class LsCommand implements Callable<Integer> {
             if (s == null) {
                 return Main.USAGE;
             }
-            Stdout out = Stdout.of(json, s.absentFields());
+            Report out = report.open(s.absentFields());
             String prefix = s.root().endsWith("/") ? s.root() : s.root() + "/";
             long[] counts = new long[2];
             try {
@@ -47,11 +47,7 @@ final class LsCommand implements Callable<Integer> {
                     @Override
                     public void entry(Entry e) {
                         counts[0]++;
-                        if (json) {
-                            out.json.write(e);
-                        } else {
-                            out.line(line(e));
-                        }
+                        out.entry(e);
                     }
 
                     @Override
@@ -75,11 +71,5 @@ final class LsCommand implements Callable<Integer> {
                     + (s.rules().isEmpty() ? "" : ", excluded " + String.join(" ", s.rules().patterns())));
             return Main.OK;
         }
-    }
-
-    private static String line(Entry e) {
-        String target = e.target() == null ? "" : " -> " + Display.path(e.target());
-        return String.format(Locale.ROOT, "%-7s %07o %12d %s %s%s%n", e.type().label(), e.mode(), e.size(), e.mtime(),
-                Display.path(e.path()), target);
     }
 }

@@ -25,8 +25,8 @@ final class ScanCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "ROOT", description = "The directory to scan.")
     String root;
 
-    @Option(names = "--json", description = "Write one JSON object per entry to stdout.")
-    boolean json;
+    @Mixin
+    ReportOptions report;
 
     @Option(names = {"-o", "--output"}, paramLabel = "FILE",
             description = "Write a snapshot to FILE (it replaces FILE atomically once the scan is complete).")
@@ -46,7 +46,7 @@ final class ScanCommand implements Callable<Integer> {
             err.println("fsnap: " + e.getMessage());
             return Main.USAGE;
         }
-        return ScanJob.run(options, json, output, err).exit();
+        return ScanJob.run(options, report, output, err).exit();
     }
 
     static String summaryLine(ScanSummary s) {

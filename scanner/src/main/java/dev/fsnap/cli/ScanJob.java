@@ -10,8 +10,6 @@ import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.scan.Scanner;
 import dev.fsnap.snapshot.SnapshotWriter;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -38,14 +36,18 @@ final class ScanJob {
         int run(Path finished);
     }
 
-    static Result run(ScanOptions options, boolean json, Path output, PrintStream err) throws InterruptedException {
-        return run(options, json, output, err, null);
+    static Result run(ScanOptions options, ReportOptions report, Path output, PrintStream err)
+            throws InterruptedException {
+        return run(options, report, output, err, null);
     }
 
-    static Result run(ScanOptions options, boolean json, Path output, PrintStream err, BeforeCommit beforeCommit)
-            throws InterruptedException {
+    /**
+     * @param report the format of the entries on standard output; null when none are written
+     */
+    static Result run(ScanOptions options, ReportOptions report, Path output, PrintStream err,
+                      BeforeCommit beforeCommit) throws InterruptedException {
         Scanner scanner = Scanner.of(options);
-        JsonLines out = json ? new JsonLines(new FileOutputStream(FileDescriptor.out), scanner.absentFields()) : null;
+        Report out = report == null ? null : report.entriesOfScan(scanner.absentFields());
         Path rootPath = options.root();
         String prefix = rootPath.toString().endsWith("/") ? rootPath.toString() : rootPath + "/";
         ScanListener errors = error -> {
@@ -62,7 +64,7 @@ final class ScanJob {
                 return new Result(Main.USAGE, null);
             }
         }
-        ScanListener shown = out == null ? errors : new JsonListener(out, errors);
+        ScanListener shown = out == null ? errors : new Reporting(out, errors);
         ScanListener listener = writer == null ? shown : writer.listenerWith(shown);
         // On SIGINT or SIGTERM (Ctrl-C, systemd, a cron kill) the JVM runs this, then exits with
         // 128 + the signal. It stops the scan and discards the unfinished snapshot; the writer frees
@@ -128,7 +130,7 @@ final class ScanJob {
                         }
                     }
                     ifCommitted.set(status);
-                    err.println(ScanCommand.summaryLine(summary));
+                    err.println(ScanCommand.summaryLine(summary) + ", hashed by " + SnapshotWriter.hashing());
                     writer.commit(summary);
                     return new Result(status, summary);
                 } catch (IOException e) {
@@ -153,18 +155,19 @@ final class ScanJob {
         }
     }
 
-    private static final class JsonListener implements EntryVisitor {
-        private final JsonLines out;
+    /** Writes each entry to the report as it is read, and tells another listener of the errors. */
+    private static final class Reporting implements EntryVisitor {
+        private final Report out;
         private final ScanListener errors;
 
-        JsonListener(JsonLines out, ScanListener errors) {
+        Reporting(Report out, ScanListener errors) {
             this.out = out;
             this.errors = errors;
         }
 
         @Override
         public void visit(Entry entry) {
-            out.write(entry);
+            out.entry(entry);
         }
 
         @Override

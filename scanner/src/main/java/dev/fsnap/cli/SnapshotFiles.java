@@ -1,7 +1,5 @@
 package dev.fsnap.cli;
 
-import dev.fsnap.scan.Field;
-import dev.fsnap.snapshot.Change;
 import dev.fsnap.snapshot.CorruptSnapshotException;
 import dev.fsnap.snapshot.DiffSummary;
 import dev.fsnap.snapshot.Differ;
@@ -13,8 +11,6 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.StringJoiner;
-import java.util.function.Consumer;
 
 /** Opening snapshots and reporting comparisons, for {@code ls}, {@code diff} and {@code check}. */
 final class SnapshotFiles {
@@ -48,17 +44,16 @@ final class SnapshotFiles {
      * Compares and reports; returns 0 (same: nothing but racy entries, if any), 1 (differences) or 2
      * (a snapshot is damaged).
      */
-    static int diff(Snapshot old, Snapshot now, boolean json, PrintStream err) {
+    static int diff(Snapshot old, Snapshot now, ReportOptions report, PrintStream err) {
         long start = System.nanoTime();
-        Stdout out = Stdout.of(json, Differ.ignoredFields(old, now));
-        Consumer<Change> sink = json ? out.json::write : c -> out.line(line(c));
+        Report out = report.open(Differ.ignoredFields(old, now));
         if (!old.root().equals(now.root())) {
             err.println("fsnap: note: comparing snapshots of different roots: " + old.root() + " and " + now.root());
         }
         DiffSummary s;
         try {
             try {
-                s = Differ.compare(old, now, sink);
+                s = Differ.compare(old, now, out::change);
             } finally {
                 out.flush();
             }
@@ -75,31 +70,5 @@ final class SnapshotFiles {
                 s.added(), s.removed(), s.modified(), s.moved(), s.unreadable(), s.racy(), s.directoriesRead(),
                 s.subtreesSkipped(), (System.nanoTime() - start) / 1e9));
         return s.differences() == 0 ? SAME : DIFFERENT;
-    }
-
-    private static String line(Change c) {
-        StringBuilder b = new StringBuilder(96);
-        b.append(c.kind().marker()).append(' ');
-        if (c instanceof Change.Moved m) {
-            b.append(Display.path(m.from())).append(" -> ");
-        }
-        b.append(Display.path(c.path()));
-        if (!c.fields().isEmpty()) {
-            StringJoiner j = new StringJoiner(",", "  (", ")");
-            for (Field f : c.fields()) {
-                j.add(f.label());
-            }
-            b.append(j);
-        }
-        if (c instanceof Change.Unreadable u) {
-            b.append("  unreadable in ").append(u.side().label()).append(": ").append(u.error().message())
-                    .append(" (").append(u.error().code()).append(')');
-        } else if (c.kind() == Change.Kind.RACY) {
-            b.append("  racy: read inside the old scan's time window; a change in the same tick would not show");
-        }
-        if (c.racy()) {
-            b.append("  [racy in new]");
-        }
-        return b.append('\n').toString();
     }
 }

@@ -1,0 +1,77 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.scan.Entry;
+import dev.fsnap.scan.Field;
+import dev.fsnap.snapshot.Change;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.StringJoiner;
+
+/**
+ * The report as lines of UTF-8 text, for a person: an entry as {@code ls} lists it (type, mode,
+ * size, mtime, path), a change with its marker ({@code + - M > ! ?}), its path and what changed.
+ */
+final class TextReport implements Report {
+    private final BufferedWriter out;
+
+    TextReport(OutputStream out) {
+        this.out = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
+    }
+
+    @Override
+    public void entry(Entry e) {
+        String target = e.target() == null ? "" : " -> " + Display.path(e.target());
+        write(String.format(Locale.ROOT, "%-7s %07o %12d %s %s%s%n", e.type().label(), e.mode(), e.size(), e.mtime(),
+                Display.path(e.path()), target));
+    }
+
+    @Override
+    public void change(Change c) {
+        StringBuilder b = new StringBuilder(96);
+        b.append(c.kind().marker()).append(' ');
+        if (c instanceof Change.Moved m) {
+            b.append(Display.path(m.from())).append(" -> ");
+        }
+        b.append(Display.path(c.path()));
+        if (!c.fields().isEmpty()) {
+            StringJoiner j = new StringJoiner(",", "  (", ")");
+            for (Field f : c.fields()) {
+                j.add(f.label());
+            }
+            b.append(j);
+        }
+        if (c instanceof Change.Unreadable u) {
+            b.append("  unreadable in ").append(u.side().label()).append(": ").append(u.error().message())
+                    .append(" (").append(u.error().code()).append(')');
+        } else if (c.kind() == Change.Kind.RACY) {
+            b.append("  racy: read inside the old scan's time window; a change in the same tick would not show");
+        }
+        if (c.racy()) {
+            b.append("  [racy in new]");
+        }
+        write(b.append('\n').toString());
+    }
+
+    private void write(String line) {
+        try {
+            out.write(line);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the output: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void flush() {
+        try {
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the output: " + e.getMessage(), e);
+        }
+    }
+}
