@@ -26,6 +26,9 @@ final class EntryBatch {
     /** A backend's own handle for a directory to descend into (NIO keeps the Path); null otherwise. */
     Object[] reference = new Object[256];
     final List<ScanError> errors = new ArrayList<>();
+    /** The scan's per-entry steps, run on each entry once its stat is filled; most scans have none. */
+    EntryStep[] steps = NO_STEPS;
+    static final EntryStep[] NO_STEPS = {};
 
     /**
      * Names begun in this chunk's pass, dropped ones included: the watchdog reads it to tell which
@@ -118,6 +121,21 @@ final class EntryBatch {
 
     void commitName(int length) {
         namesLength += length;
+    }
+
+    /**
+     * Called by a backend once entry {@code i}'s stat (and link target) is filled: runs the scan's
+     * per-entry steps on it, on this thread, inside the watched call. A failed step's error is
+     * recorded for the entry, which is kept.
+     */
+    void statted(FileSystemAccess.Worker worker, int i) {
+        EntryStep[] s = steps;
+        for (int k = 0; k < s.length && !abandoned; k++) {
+            Failure f = s[k].apply(worker, this, i);
+            if (f != null) {
+                errors.add(f.at(path(i), s[k].operation()));
+            }
+        }
     }
 
     /** Drops the last entry begun (its metadata could not be read). */

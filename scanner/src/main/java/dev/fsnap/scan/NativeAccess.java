@@ -188,6 +188,7 @@ final class NativeAccess extends FileSystemAccess {
                     }
                     b.target[i] = target;
                 }
+                b.statted(this, i);
             }
         }
 

@@ -186,6 +186,7 @@ final class NioAccess extends FileSystemAccess {
                 } else if (b.type[i] == EntryType.DIRECTORY) {
                     b.reference[i] = p;
                 }
+                b.statted(this, i);
             }
         }
 

@@ -9,5 +9,7 @@ public enum Operation {
     /** Reading an entry's metadata. */
     STAT,
     /** Reading a symbolic link's target. */
-    READLINK
+    READLINK,
+    /** Reading what an entry holds beyond its stat (its content, its attributes), after the stat. */
+    READ
 }

@@ -60,6 +60,8 @@ final class ScanRun implements Scan {
     private EntryBatch rootBatch;
     /** Limits the tasks reading at once below the pool's size; null when every worker may read. */
     private volatile Throttle throttle;
+    /** Per-entry steps after the stat (see {@link EntryStep}); set before {@link #start()}. */
+    private EntryStep[] steps = EntryBatch.NO_STEPS;
 
     ScanRun(ScanOptions options, FileSystemAccess access, String backendReason, ScanListener listener) {
         this.access = access;
@@ -333,6 +335,19 @@ final class ScanRun implements Scan {
     /** Whether the scan has ended, completed or not. */
     boolean isDone() {
         return rootTask != null && rootTask.isDone();
+    }
+
+    /**
+     * Adds a per-entry step, run on every entry below the root after its stat.
+     *
+     * @throws IllegalStateException once the scan has started
+     */
+    void addStep(EntryStep step) {
+        if (pool != null) {
+            throw new IllegalStateException("steps are added before the scan starts");
+        }
+        steps = java.util.Arrays.copyOf(steps, steps.length + 1);
+        steps[steps.length - 1] = step;
     }
 
     /** Opens the root, delivers its own entry, and starts listing it. */
@@ -792,6 +807,7 @@ final class ScanRun implements Scan {
             super(pool);
             this.run = run;
             run.workers.add(this);
+            batch.steps = run.steps;
             // Not getPoolIndex(): a worker is registered, and gets its index, only once it runs.
             setName("fsnap-scan-" + number);
         }

@@ -162,6 +162,7 @@ final class WindowsAccess extends FileSystemAccess {
                     continue;
                 }
                 fill(reader, pos, b, i);
+                b.statted(this, i);
             }
         }
 
