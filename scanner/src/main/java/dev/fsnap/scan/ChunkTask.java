@@ -19,7 +19,7 @@ final class ChunkTask extends ScanTask {
     }
 
     @Override
-    public void read(ScanRun.ScanThread thread) {
+    public void read(ScanThread thread) {
         boolean answered = true;
         try {
             if (!run.cancelled()) {

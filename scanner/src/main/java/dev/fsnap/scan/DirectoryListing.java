@@ -312,8 +312,8 @@ public final class DirectoryListing {
                 if (s < 0) {
                     continue;
                 }
-                if (e.operation() == Operation.READLINK) {
-                    setRef(s, ERROR, e);
+                if (e.operation() == Operation.READLINK || e.operation() == Operation.READ) {
+                    setRef(s, ERROR, e); // the entry is kept: a column of it could not be read
                 } else {
                     setSubdirectory(s, Subdirectory.UNREADABLE); // a link loop, found before opening
                     setRef(s, CHILD_ERROR, e);

@@ -45,7 +45,7 @@ final class DirectoryTask extends ScanTask {
     }
 
     @Override
-    public void read(ScanRun.ScanThread thread) {
+    public void read(ScanThread thread) {
         run.waiting.decrement();
         if (run.cancelled()) {
             finish();
@@ -91,7 +91,7 @@ final class DirectoryTask extends ScanTask {
      * @param first whether the next chunk is the first this worker reads (it stats that one itself)
      * @return false when the watchdog gave up on a call meanwhile: it recorded and completed it
      */
-    boolean listRest(ScanRun.ScanThread thread, CountedCompleter<?> current, FileSystemAccess.Directory dir,
+    boolean listRest(ScanThread thread, CountedCompleter<?> current, FileSystemAccess.Directory dir,
                      boolean first) {
         FileSystemAccess.Worker io = thread.worker;
         io.failure = null;

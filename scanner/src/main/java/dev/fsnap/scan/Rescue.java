@@ -32,7 +32,7 @@ final class Rescue extends ScanTask {
     }
 
     @Override
-    public void read(ScanRun.ScanThread thread) {
+    public void read(ScanThread thread) {
         boolean answered = true;
         try {
             if (!run.cancelled()) {
@@ -48,7 +48,7 @@ final class Rescue extends ScanTask {
     }
 
     /** Reads the directory on, unless its filesystem no longer answers: then the rest is not tried. */
-    private boolean readOn(ScanRun.ScanThread thread) {
+    private boolean readOn(ScanThread thread) {
         if (run.isUnresponsive(directory.device())) {
             directory.listFailed(run.unresponsive(directory.path));
             return true;

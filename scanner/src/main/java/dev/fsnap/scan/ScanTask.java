@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * reading part runs through {@link ScanRun#read} (which a throttle may defer), and its own part is
  * completed once, by its worker or by the watchdog that gave up on it.
  */
-abstract class ScanTask extends CountedCompleter<Void> implements ScanRun.Reading {
+abstract class ScanTask extends CountedCompleter<Void> implements CallLimit.Reading {
     private static final long serialVersionUID = 1L;
 
     final transient ScanRun run;
@@ -21,7 +21,7 @@ abstract class ScanTask extends CountedCompleter<Void> implements ScanRun.Readin
 
     @Override
     public final void compute() {
-        run.read(this, (ScanRun.ScanThread) Thread.currentThread());
+        run.read(this, (ScanThread) Thread.currentThread());
     }
 
     /** Completes this task's own part, once, whoever calls it first: its worker, or the watchdog. */

@@ -141,6 +141,7 @@ class EntryStepTest {
                 return null;
             }
         };
+        int descriptors = Descriptors.count();
         try {
             long start = System.nanoTime();
             Seen seen = scan(ScanOptions.builder(root).backend(backend).threads(2).opTimeout(Duration.ofSeconds(1))
@@ -156,5 +157,11 @@ class EntryStepTest {
         } finally {
             never.countDown();
         }
+        // The stuck worker, once its step returns, drops what it read and lets go of the directory.
+        long until = System.nanoTime() + 10_000_000_000L;
+        while (Descriptors.count() > descriptors && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertEquals(descriptors, Descriptors.count(), "descriptors once the stuck step returned");
     }
 }
