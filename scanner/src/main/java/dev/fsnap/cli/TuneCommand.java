@@ -1,7 +1,7 @@
 package dev.fsnap.cli;
 
 import dev.fsnap.scan.ScanOptions;
-import dev.fsnap.scan.ThroughputSweep;
+import dev.fsnap.walk.ThroughputSweep;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;

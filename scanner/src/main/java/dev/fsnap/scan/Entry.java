@@ -1,7 +1,8 @@
 package dev.fsnap.scan;
 
+import dev.fsnap.internal.Paths;
 import dev.fsnap.bindings.StatFields;
-import dev.fsnap.internal.EntryRows;
+import dev.fsnap.internal.ScanInternals;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -13,7 +14,7 @@ import java.util.Set;
  */
 public final class Entry {
     static {
-        EntryRows.register(new EntryRows() {
+        ScanInternals.register(new ScanInternals() {
             @Override
             public Entry entry(byte[] path, EntryType type, long[] stat, int offset, byte[] target) {
                 return of(path, type, stat, offset, target);
@@ -22,11 +23,6 @@ public final class Entry {
             @Override
             public void copyStat(Entry e, long[] row) {
                 System.arraycopy(e.stat, 0, row, 0, StatFields.WIDTH);
-            }
-
-            @Override
-            public void copyStat(DirectoryListing listing, int i, long[] row) {
-                listing.copyStat(i, row);
             }
 
             @Override
@@ -43,6 +39,17 @@ public final class Entry {
             public Set<Field> changed(EntryType typeA, long[] a, byte[] targetA, EntryType typeB, long[] b,
                                       byte[] targetB) {
                 return Field.changed(typeA, a, 0, targetA, typeB, b, 0, targetB);
+            }
+
+            @Override
+            public boolean excludesName(PathRules rules, byte[] parent, byte[] names, int offset, int length,
+                                        boolean directory) {
+                return rules.excludesName(parent, names, offset, length, directory);
+            }
+
+            @Override
+            public boolean directoriesFirst(ScanOptions options) {
+                return options.directoriesFirst();
             }
         });
     }

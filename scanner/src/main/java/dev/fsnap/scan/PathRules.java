@@ -1,5 +1,6 @@
 package dev.fsnap.scan;
 
+import dev.fsnap.internal.Paths;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,5 +1,6 @@
 package dev.fsnap.scan;
 
+import dev.fsnap.internal.Paths;
 import java.util.Arrays;
 
 /**

@@ -1,6 +1,6 @@
 package dev.fsnap.scan;
 
-import dev.fsnap.bindings.NativePlatform;
+import dev.fsnap.walk.Walk;
 
 import java.io.IOException;
 import java.util.Objects;
@@ -43,7 +43,7 @@ public final class Scanner {
      * @return null when it can, otherwise the reason
      */
     public static String nativeUnavailableReason() {
-        return NativeBackends.unavailableReason(NativePlatform.current());
+        return Walk.nativeUnavailableReason();
     }
 
     /**
@@ -54,17 +54,7 @@ public final class Scanner {
      * @return the absent fields; empty on Linux and macOS
      */
     public Set<Field> absentFields() {
-        return usesNative(nativeUnavailableReason()) ? NativeBackends.absentFields(os()) : Set.of();
-    }
-
-    /** Whether these options scan natively, given why the native backend is unavailable (null: it is not). */
-    private boolean usesNative(String unavailable) {
-        return options.backend() != Backend.NIO && unavailable == null;
-    }
-
-    /** The running system, known to have native calls once {@link #nativeUnavailableReason()} is null. */
-    private static NativePlatform.Os os() {
-        return NativePlatform.current().orElseThrow().os;
+        return Walk.absentFields(options);
     }
 
     /**
@@ -81,9 +71,7 @@ public final class Scanner {
      *         or cannot do what the options ask (following symbolic links on Windows)
      */
     public Scan start(ScanListener listener) throws IOException {
-        ScanRun run = prepare(listener);
-        run.start();
-        return run;
+        return Walk.start(options, listener);
     }
 
     /**
@@ -96,25 +84,7 @@ public final class Scanner {
      * @throws UnsupportedOperationException when the native backend was requested and is unavailable
      */
     public ScanStream stream(ScanListener errors) throws IOException {
-        return StreamingScan.start(this, errors);
-    }
-
-    /** A scan ready to {@link ScanRun#start()}, with its backend chosen. */
-    ScanRun prepare(ScanListener listener) {
-        FileSystemAccess access;
-        String reason;
-        Backend requested = options.backend();
-        String unavailable = nativeUnavailableReason();
-        if (usesNative(unavailable)) {
-            access = NativeBackends.open(os(), options);
-            reason = requested == Backend.NATIVE ? "requested" : "automatic";
-        } else if (requested == Backend.NATIVE) {
-            throw new UnsupportedOperationException("the native backend is unavailable: " + unavailable);
-        } else {
-            access = new NioAccess(options.root());
-            reason = requested == Backend.NIO ? "requested" : "native unavailable: " + unavailable;
-        }
-        return new ScanRun(options, access, reason, listener);
+        return Walk.stream(options, errors);
     }
 
     /**

@@ -1,8 +1,8 @@
 package dev.fsnap.snapshot;
 
 import dev.fsnap.bindings.StatFields;
-import dev.fsnap.internal.EntryRows;
-import dev.fsnap.scan.DirectoryListing;
+import dev.fsnap.internal.ScanInternals;
+import dev.fsnap.walk.DirectoryListing;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.Operation;
 import dev.fsnap.scan.ScanError;
@@ -145,7 +145,7 @@ final class Columns {
         return ROWS.slot(field);
     }
 
-    private static final EntryRows ROWS = EntryRows.get();
+    private static final ScanInternals ROWS = ScanInternals.get();
 
     /** Writes the entry's value of each column in the mask. */
     void encode(Encoder out, Fields f, int mask, Encoder scratch) {

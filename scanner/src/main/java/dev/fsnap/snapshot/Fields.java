@@ -1,8 +1,8 @@
 package dev.fsnap.snapshot;
 
 import dev.fsnap.bindings.StatFields;
-import dev.fsnap.internal.EntryRows;
-import dev.fsnap.scan.DirectoryListing;
+import dev.fsnap.internal.ScanInternals;
+import dev.fsnap.walk.DirectoryListing;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.EntryType;
@@ -13,7 +13,7 @@ import java.util.Set;
 
 /** One entry's fields while it is encoded or decoded: a mutable, reused holder. */
 final class Fields {
-    private static final EntryRows ROWS = EntryRows.get();
+    private static final ScanInternals ROWS = ScanInternals.get();
 
     byte[] name;
     int nameLength;
@@ -85,7 +85,7 @@ final class Fields {
             return;
         }
         failure = null;
-        ROWS.copyStat(l, i, stat);
+        l.copyStat(i, stat);
         target = l.target(i);
         targetFailure = e != null ? Failure.of(e) : null;
     }

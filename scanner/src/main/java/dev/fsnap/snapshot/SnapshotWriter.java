@@ -1,8 +1,8 @@
 package dev.fsnap.snapshot;
 
 import dev.fsnap.bindings.Sha256;
-import dev.fsnap.scan.DirectoryListing;
-import dev.fsnap.scan.DirectoryVisitor;
+import dev.fsnap.walk.DirectoryListing;
+import dev.fsnap.walk.DirectoryVisitor;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.EntryVisitor;

@@ -7,13 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** This process's open descriptors, as /proc shows them. */
-final class Descriptors {
+public final class Descriptors {
     private static final Path FDS = Path.of("/proc/self/fd");
 
     private Descriptors() {
     }
 
-    static int count() {
+    public static int count() {
         try (var s = Files.list(FDS)) {
             return (int) s.count() - 1; // the listing's own descriptor
         } catch (IOException e) {

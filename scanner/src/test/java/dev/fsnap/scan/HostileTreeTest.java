@@ -1,5 +1,7 @@
 package dev.fsnap.scan;
 
+import dev.fsnap.walk.DirectoryListing;
+import dev.fsnap.walk.DirectoryVisitor;
 import dev.fsnap.testdata.TreeBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -27,7 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Trees other people filled: each case builds the tree and checks the exact entries and errors. */
-class HostileTreeTest {
+public class HostileTreeTest {
     @TempDir
     Path dir;
 
@@ -55,10 +57,10 @@ class HostileTreeTest {
     }
 
     /** What a scan saw: entries by path (Latin-1, so any byte survives as one char), errors as lines. */
-    record Seen(Map<String, Entry> entries, List<String> errors, ScanSummary summary, int peakDescriptors) {
+    public record Seen(Map<String, Entry> entries, List<String> errors, ScanSummary summary, int peakDescriptors) {
     }
 
-    static Seen scan(ScanOptions options) throws Exception {
+    public static Seen scan(ScanOptions options) throws Exception {
         Map<String, Entry> entries = Collections.synchronizedMap(new TreeMap<>());
         List<String> errors = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger peak = new AtomicInteger();

@@ -1,7 +1,7 @@
 package dev.fsnap.snapshot;
 
-import dev.fsnap.scan.DirectoryListing;
-import dev.fsnap.scan.DirectoryVisitor;
+import dev.fsnap.walk.DirectoryListing;
+import dev.fsnap.walk.DirectoryVisitor;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.Scanner;

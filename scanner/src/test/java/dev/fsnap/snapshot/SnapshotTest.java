@@ -145,7 +145,7 @@ class SnapshotTest {
         try (SnapshotWriter w = SnapshotWriter.create(file, options)) {
             dev.fsnap.scan.Scan[] scan = new dev.fsnap.scan.Scan[1];
             java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
-            scan[0] = dev.fsnap.scan.Scanner.of(options).start(new dev.fsnap.scan.DirectoryVisitor() {
+            scan[0] = dev.fsnap.scan.Scanner.of(options).start(new dev.fsnap.walk.DirectoryVisitor() {
                 @Override
                 public void root(Entry e) {
                     awaitQuietly(started);
@@ -154,7 +154,7 @@ class SnapshotTest {
                 }
 
                 @Override
-                public Object directory(dev.fsnap.scan.DirectoryListing l) {
+                public Object directory(dev.fsnap.walk.DirectoryListing l) {
                     return w.directory(l);
                 }
             });

@@ -1,0 +1,85 @@
+package dev.fsnap.internal;
+
+import dev.fsnap.walk.DirectoryListing;
+import dev.fsnap.scan.Entry;
+import dev.fsnap.scan.EntryType;
+import dev.fsnap.scan.Field;
+import dev.fsnap.scan.PathRules;
+import dev.fsnap.scan.ScanOptions;
+
+import java.util.Set;
+
+/**
+ * What the rest of fsnap may do with the exported scan types that their API does not offer: make
+ * an entry of a row of stat slots without copying field by field, read an entry's row, compare two
+ * rows with the one comparison {@link Field#between} uses, ask path rules about a name in place,
+ * and read options the walk needs. Implemented by {@code dev.fsnap.scan}, which registers itself
+ * when {@link Entry} is initialized (as the JDK's {@code SharedSecrets} do).
+ */
+public abstract class ScanInternals {
+    private static volatile ScanInternals registered;
+
+    /**
+     * @param rows the implementation; called once, by {@code dev.fsnap.scan}
+     */
+    public static void register(ScanInternals rows) {
+        registered = rows;
+    }
+
+    /** @return the implementation */
+    public static ScanInternals get() {
+        ScanInternals r = registered;
+        if (r == null) {
+            try {
+                Class.forName(Entry.class.getName(), true, Entry.class.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+            r = registered;
+        }
+        return r;
+    }
+
+    /**
+     * @param path the path relative to the root; kept, not copied
+     * @param type the type
+     * @param stat the rows
+     * @param offset where this entry's row starts (copied)
+     * @param target a link's target; kept, not copied
+     * @return the entry
+     */
+    public abstract Entry entry(byte[] path, EntryType type, long[] stat, int offset, byte[] target);
+
+    /**
+     * @param e an entry
+     * @param row where to copy its row of stat slots, from 0
+     */
+    public abstract void copyStat(Entry e, long[] row);
+
+    /**
+     * @param e an entry
+     * @return its link target, not copied: never modify it
+     */
+    public abstract byte[] target(Entry e);
+
+    /**
+     * @param field a field of kind number, mode, identity or time
+     * @return its first slot in a row of {@code StatFields} slots (a time's nanoseconds follow)
+     */
+    public abstract int slot(Field field);
+
+    /** @return the fields in which two rows differ, as {@link Field#between} */
+    public abstract Set<Field> changed(EntryType typeA, long[] a, byte[] targetA, EntryType typeB, long[] b,
+                                       byte[] targetB);
+
+    /**
+     * As {@link PathRules}' own test of a listed name, without making its path first.
+     *
+     * @return whether the rules leave the name of {@code parent} out
+     */
+    public abstract boolean excludesName(PathRules rules, byte[] parent, byte[] names, int offset, int length,
+                                         boolean directory);
+
+    /** @return whether the options ask every chunk to be stat'ed directories first */
+    public abstract boolean directoriesFirst(ScanOptions options);
+}

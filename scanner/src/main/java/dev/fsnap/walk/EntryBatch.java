@@ -1,0 +1,223 @@
+package dev.fsnap.walk;
+
+import dev.fsnap.internal.ScanInternals;
+import dev.fsnap.internal.Paths;
+import dev.fsnap.scan.Entry;
+import dev.fsnap.scan.EntryType;
+import dev.fsnap.scan.Operation;
+import dev.fsnap.scan.PathRules;
+import dev.fsnap.scan.ScanError;
+import dev.fsnap.bindings.StatFields;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The entries of one chunk of one directory, as columns: filled by a backend, delivered, then
+ * reused by the same worker for its next chunk, so reading an entry allocates nothing but its name.
+ */
+final class EntryBatch {
+    private static final ScanInternals SCAN = ScanInternals.get();
+    byte[] parent = new byte[0];
+    int count;
+    byte[] names = new byte[16 * 1024];
+    int namesLength;
+    int[] nameOffset = new int[256];
+    int[] nameLength = new int[256];
+    EntryType[] type = new EntryType[256];
+    /** Each entry's stat, a row of {@link StatFields} slots: entry {@code i} from {@code i * StatFields.WIDTH}. */
+    long[] stat = new long[256 * StatFields.WIDTH];
+    byte[][] target = new byte[256][];
+    /** Whether the scan should list this entry as a directory (a directory, or a followed link to one). */
+    boolean[] descend = new boolean[256];
+    /** A backend's own handle for a directory to descend into (NIO keeps the Path); null otherwise. */
+    Object[] reference = new Object[256];
+    final List<ScanError> errors = new ArrayList<>();
+    /** The scan's per-entry steps, run on each entry once its stat is filled; most scans have none. */
+    EntryStep[] steps = NO_STEPS;
+    static final EntryStep[] NO_STEPS = {};
+
+    /**
+     * Names begun in this chunk's pass, dropped ones included: the watchdog reads it to tell which
+     * name a stuck stat is on (written opaquely, read by another thread).
+     */
+    private int begun;
+    /** Set by the watchdog when it gave up on this batch's stat: the backend stops at the next name. */
+    volatile boolean abandoned;
+    /** Names of this pass recorded lost instead of stat'ed, or null. */
+    private Lost lost;
+
+    /**
+     * Names of a pass to record as lost instead of stat'ing: the {@code from}-th name begun (its
+     * index among those begun) with {@code first}, and every later one with {@code rest} unless null.
+     */
+    record Lost(int from, Failure first, Failure rest) {
+    }
+
+    void reset(byte[] parentPath) {
+        parent = parentPath;
+        count = 0;
+        namesLength = 0;
+        errors.clear();
+        BEGUN.setOpaque(this, 0);
+        abandoned = false;
+        lost = null;
+    }
+
+    /** @return the names begun so far in this pass; from any thread */
+    int begun() {
+        return (int) BEGUN.getOpaque(this);
+    }
+
+    /** Makes this pass record these names as lost instead of stat'ing them (one hung in an earlier try). */
+    void lose(Lost names) {
+        lost = names;
+    }
+
+    /**
+     * Called by a backend for each name once begun: whether it is lost (see {@link #lose}); then
+     * its error is recorded, the entry dropped, and the backend goes on to the next name.
+     */
+    boolean lost(int i) {
+        Lost l = lost;
+        int n = begun - 1;
+        if (l == null || n < l.from() || (n > l.from() && l.rest() == null)) {
+            return false;
+        }
+        errors.add((n == l.from() ? l.first() : l.rest()).at(path(i), Operation.STAT));
+        dropLast();
+        return true;
+    }
+
+    private static final java.lang.invoke.VarHandle BEGUN;
+
+    static {
+        try {
+            BEGUN = java.lang.invoke.MethodHandles.lookup().findVarHandle(EntryBatch.class, "begun", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Starts an entry: stores its name and returns its index; the backend fills the columns. */
+    int add(byte[] source, int offset, int length) {
+        int i = begin(length);
+        System.arraycopy(source, offset, names, namesLength, length);
+        namesLength += length;
+        return i;
+    }
+
+    /** Starts an entry whose {@code length} name bytes the caller copies to {@code names[nameOffset[i]]}. */
+    int begin(int length) {
+        if (count == type.length) {
+            grow();
+        }
+        if (namesLength + length > names.length) {
+            names = Arrays.copyOf(names, Math.max(names.length * 2, namesLength + length));
+        }
+        int i = count++;
+        BEGUN.setOpaque(this, begun + 1);
+        nameOffset[i] = namesLength;
+        nameLength[i] = length;
+        StatFields.clear(stat, i * StatFields.WIDTH);
+        target[i] = null;
+        descend[i] = false;
+        reference[i] = null;
+        return i;
+    }
+
+    void commitName(int length) {
+        namesLength += length;
+    }
+
+    /**
+     * Called by a backend once entry {@code i}'s stat (and link target) is filled: runs the scan's
+     * per-entry steps on it, on this thread, inside the watched call. A failed step's error is
+     * recorded for the entry, which is kept.
+     */
+    void statted(FileSystemAccess.Worker worker, int i) {
+        EntryStep[] s = steps;
+        for (int k = 0; k < s.length && !abandoned; k++) {
+            Failure f = s[k].apply(worker, this, i);
+            if (f != null) {
+                errors.add(f.at(path(i), s[k].operation()));
+            }
+        }
+    }
+
+    /** Drops the last entry begun (its metadata could not be read). */
+    void dropLast() {
+        count--;
+        namesLength = nameOffset[count];
+    }
+
+    /**
+     * Removes the entries the rules exclude, and the errors of names they exclude (whose type is
+     * unknown: a pattern for directories only does not match them).
+     */
+    void leaveOut(PathRules rules) {
+        int kept = 0;
+        for (int i = 0; i < count; i++) {
+            if (SCAN.excludesName(rules, parent, names, nameOffset[i], nameLength[i], type[i] == EntryType.DIRECTORY)) {
+                continue;
+            }
+            if (kept != i) {
+                move(i, kept);
+            }
+            kept++;
+        }
+        count = kept;
+        if (!errors.isEmpty()) {
+            int nameStart = parent.length == 0 ? 0 : parent.length + 1;
+            errors.removeIf(e -> {
+                byte[] p = e.path();
+                return p.length > nameStart && SCAN.excludesName(rules, parent, p, nameStart, p.length - nameStart, false);
+            });
+        }
+    }
+
+    private void move(int from, int to) {
+        nameOffset[to] = nameOffset[from];
+        nameLength[to] = nameLength[from];
+        type[to] = type[from];
+        System.arraycopy(stat, from * StatFields.WIDTH, stat, to * StatFields.WIDTH, StatFields.WIDTH);
+        target[to] = target[from];
+        descend[to] = descend[from];
+        reference[to] = reference[from];
+    }
+
+    /** The entry's path relative to the root: parent, '/', name (just the name below the root). */
+    byte[] path(int i) {
+        return path(names, nameOffset[i], nameLength[i]);
+    }
+
+    /** The path relative to the root of a name in this batch's directory. */
+    byte[] path(byte[] source, int offset, int length) {
+        return Paths.child(parent, source, offset, length);
+    }
+
+    /** @return the value of one {@link StatFields} slot of entry {@code i} */
+    long get(int i, int slot) {
+        return stat[i * StatFields.WIDTH + slot];
+    }
+
+    void set(int i, int slot, long value) {
+        stat[i * StatFields.WIDTH + slot] = value;
+    }
+
+    Entry entry(int i) {
+        return SCAN.entry(path(i), type[i], stat, i * StatFields.WIDTH, target[i]);
+    }
+
+    private void grow() {
+        int n = type.length * 2;
+        nameOffset = Arrays.copyOf(nameOffset, n);
+        nameLength = Arrays.copyOf(nameLength, n);
+        type = Arrays.copyOf(type, n);
+        stat = Arrays.copyOf(stat, n * StatFields.WIDTH);
+        target = Arrays.copyOf(target, n);
+        descend = Arrays.copyOf(descend, n);
+        reference = Arrays.copyOf(reference, n);
+    }
+}

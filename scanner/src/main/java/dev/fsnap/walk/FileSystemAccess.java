@@ -1,0 +1,147 @@
+package dev.fsnap.walk;
+
+import dev.fsnap.scan.Backend;
+import dev.fsnap.scan.Field;
+import dev.fsnap.bindings.RecordBuffer;
+
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * How one scan reads the filesystem: the seam between the scan core and a backend. One instance per
+ * scan holds the root; each worker thread gets its own {@link Worker} with its own buffers.
+ */
+abstract class FileSystemAccess implements AutoCloseable {
+    /** @return which backend this is */
+    abstract Backend backend();
+
+    /**
+     * Opens the root and reads its own metadata into the batch, as the entry with the empty path.
+     *
+     * @throws IOException naming the root, when it is missing, not a directory, or unreadable
+     */
+    abstract void openRoot(EntryBatch batch) throws IOException;
+
+    /** @return the root's filesystem, known once {@link #openRoot} succeeded */
+    abstract Concurrency.Filesystem filesystem();
+
+    /** @return a new worker's access, used by that worker thread only */
+    abstract Worker newWorker();
+
+    /** Whether a chunk says which names are directories before they are stat'ed (see {@link Names}). */
+    boolean knowsDirectoriesBeforeStat() {
+        return false;
+    }
+
+    /**
+     * The fields this backend cannot read: left at zero in every entry, recorded as absent in a
+     * snapshot, and ignored when comparing.
+     */
+    Set<Field> absentFields() {
+        return Set.of();
+    }
+
+    /** Releases what {@link #openRoot} holds. */
+    @Override
+    public abstract void close();
+
+    /** One worker's reader. A call that fails returns null and leaves the reason in {@link #failure}. */
+    abstract static class Worker implements AutoCloseable {
+        Failure failure;
+
+        /** Opens a directory below the root by its relative path (empty for the root). */
+        abstract Directory open(byte[] path, Object reference, boolean followLink);
+
+        /**
+         * Reads the next chunk of names; null at the end, or on failure with {@link #failure} set;
+         * {@link #NO_NAMES} when the call returned only {@code .} and {@code ..} (read on).
+         */
+        abstract NameChunk read(Directory directory);
+
+        /** Reads the metadata of the names of the chunk that {@code which} picks, relative to the open directory. */
+        abstract void stat(Directory directory, NameChunk chunk, EntryBatch batch, boolean followLinks, Names which);
+
+        @Override
+        public abstract void close();
+    }
+
+    /**
+     * Which names of a chunk to stat. Where the listing tells directories apart ({@code d_type}), a
+     * chunk can be stat'ed in two passes, directories first, so that their tasks start before the
+     * other names are stat'ed: on a network filesystem, where each stat is a round trip, that puts
+     * the other workers to work sooner.
+     */
+    enum Names {
+        ALL,
+        /** Directories, names of unknown type, and links when they are followed. */
+        MAYBE_DIRECTORIES,
+        /** The others. */
+        REST
+    }
+
+    /**
+     * An open directory, shared by the chunks of a wide directory: closed when the last holder
+     * releases it, by whichever worker that is.
+     */
+    abstract static class Directory {
+        private final java.util.concurrent.atomic.AtomicInteger holders = new java.util.concurrent.atomic.AtomicInteger(1);
+
+        void retain() {
+            holders.incrementAndGet();
+        }
+
+        void release() {
+            if (holders.decrementAndGet() == 0) {
+                closeNow();
+            }
+        }
+
+        abstract void closeNow();
+    }
+
+    /**
+     * A listing call that returned nothing but {@code .} and {@code ..} (every empty directory's
+     * first): there is nothing to stat or deliver, and the listing goes on.
+     */
+    static final NameChunk NO_NAMES = new NameChunk() {
+        @Override
+        NameChunk detach() {
+            return this;
+        }
+    };
+
+    /** Names read from a directory, not yet stat'ed. */
+    abstract static class NameChunk {
+        /** @return a copy that does not depend on the reading worker's buffers */
+        abstract NameChunk detach();
+    }
+
+    /** Raw directory records: still in the reading worker's buffer, or saved for another worker. */
+    static final class Records extends NameChunk {
+        private final RecordBuffer owner;
+        final int length;
+        private final byte[] saved;
+
+        Records(RecordBuffer owner, int length) {
+            this(owner, length, null);
+        }
+
+        private Records(RecordBuffer owner, int length, byte[] saved) {
+            this.owner = owner;
+            this.length = length;
+            this.saved = saved;
+        }
+
+        /** Makes sure {@code reader}'s buffer holds these records, restoring them if another reader listed them. */
+        void loadInto(RecordBuffer reader) {
+            if (owner != reader) {
+                reader.restore(saved);
+            }
+        }
+
+        @Override
+        NameChunk detach() {
+            return saved != null ? this : new Records(null, length, owner.save(length));
+        }
+    }
+}

@@ -1,0 +1,219 @@
+package dev.fsnap.walk;
+
+import dev.fsnap.scan.Backend;
+import dev.fsnap.scan.EntryType;
+import dev.fsnap.scan.Operation;
+import dev.fsnap.scan.StatCall;
+import dev.fsnap.bindings.DarwinDirectoryReader;
+import dev.fsnap.bindings.DirectoryReader;
+import dev.fsnap.bindings.FileErrors;
+import dev.fsnap.bindings.StatFields;
+import dev.fsnap.bindings.UnixDirectoryReader;
+import jnr.constants.platform.Errno;
+
+import java.io.IOException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+import java.util.function.IntFunction;
+
+/**
+ * The native Unix backend: the root stays open for the whole scan; every directory is opened
+ * relative to it with {@code openat}, listed ({@code getdents64} on Linux, {@code readdir} on
+ * macOS), and every entry stat'ed with {@code fstatat} (or {@code statx}) relative to its open
+ * directory.
+ */
+final class NativeAccess extends FileSystemAccess {
+    private final Path root;
+    private final IntFunction<UnixDirectoryReader> readers;
+    private final int bufferSize;
+    private final UnixDirectoryReader rootReader;
+    private int rootFd = -1;
+
+    private NativeAccess(Path root, int bufferSize, IntFunction<UnixDirectoryReader> readers) {
+        this.root = root;
+        this.bufferSize = bufferSize;
+        this.readers = readers;
+        this.rootReader = readers.apply(DirectoryReader.MIN_BUFFER_SIZE);
+    }
+
+    /** Linux: {@code getdents64}, and {@code fstatat} or {@code statx}. */
+    static NativeAccess linux(Path root, int bufferSize, StatCall statCall) {
+        boolean statx = statCall == StatCall.STATX;
+        return new NativeAccess(root, bufferSize, size -> new DirectoryReader(size, statx));
+    }
+
+    /** macOS: {@code fdopendir}/{@code readdir} and {@code fstatat}, under the architecture's symbol names. */
+    static NativeAccess macos(Path root, int bufferSize) {
+        return new NativeAccess(root, bufferSize, DarwinDirectoryReader::new);
+    }
+
+    @Override
+    Backend backend() {
+        return Backend.NATIVE;
+    }
+
+    @Override
+    void openRoot(EntryBatch batch) throws IOException {
+        byte[] path = root.toString().getBytes(jnuCharset());
+        if (!rootReader.statPath(rootReader.workingDirectory(), path, true)) {
+            throw FileErrors.ofNamed(root.toString(), rootReader.lastError(), "");
+        }
+        int i = batch.begin(0);
+        fill(rootReader, batch, i);
+        if (batch.type[i] != EntryType.DIRECTORY) {
+            throw new NotDirectoryException(root.toString());
+        }
+        rootFd = rootReader.openRoot(path);
+        if (rootFd < 0) {
+            throw FileErrors.ofNamed(root.toString(), rootReader.lastError(), "cannot open");
+        }
+        filesystem = filesystemOf(rootReader, rootFd);
+    }
+
+    private static Concurrency.Filesystem filesystemOf(UnixDirectoryReader reader, int fd) {
+        String type = reader.filesystemType(fd);
+        return type == null ? Concurrency.Filesystem.UNKNOWN : Concurrency.Filesystem.ofName(type);
+    }
+
+    private volatile Concurrency.Filesystem filesystem = Concurrency.Filesystem.UNKNOWN;
+
+    @Override
+    Concurrency.Filesystem filesystem() {
+        return filesystem;
+    }
+
+    static java.nio.charset.Charset jnuCharset() {
+        String name = System.getProperty("sun.jnu.encoding");
+        try {
+            return name == null ? java.nio.charset.Charset.defaultCharset() : java.nio.charset.Charset.forName(name);
+        } catch (RuntimeException e) {
+            return java.nio.charset.Charset.defaultCharset();
+        }
+    }
+
+    static void fill(UnixDirectoryReader r, EntryBatch b, int i) {
+        b.type[i] = EntryType.ofMode(r.mode());
+        r.copyStat(b.stat, i * StatFields.WIDTH);
+    }
+
+    @Override
+    boolean knowsDirectoriesBeforeStat() {
+        return true; // d_type
+    }
+
+    @Override
+    Worker newWorker() {
+        return new NativeWorker(readers.apply(bufferSize), rootFd);
+    }
+
+    @Override
+    public void close() {
+        if (rootFd >= 0) {
+            rootReader.close(rootFd);
+            rootFd = -1;
+        }
+        rootReader.close();
+    }
+
+    private static final byte[] DOT = {'.'};
+
+    private static final class NativeWorker extends Worker {
+        private final UnixDirectoryReader reader;
+        private final int rootFd;
+
+        NativeWorker(UnixDirectoryReader reader, int rootFd) {
+            this.reader = reader;
+            this.rootFd = rootFd;
+        }
+
+        @Override
+        Directory open(byte[] path, Object reference, boolean followLink) {
+            byte[] p = path.length == 0 ? DOT : path;
+            int fd = reader.openDirectory(rootFd, p, p.length, followLink);
+            if (fd < 0) {
+                Errno e = reader.lastError();
+                failure = e == Errno.EXDEV && followLink ? Failure.OUTSIDE_ROOT
+                        : e == Errno.ELOOP && !followLink ? Failure.LINK_ON_PATH : Failure.of(e);
+                return null;
+            }
+            if (!reader.startListing(fd)) {
+                failure = Failure.of(reader.lastError());
+                return null;
+            }
+            return new NativeDirectory(reader, fd);
+        }
+
+        @Override
+        NameChunk read(Directory directory) {
+            int n = reader.readListing(((NativeDirectory) directory).fd);
+            if (n <= 0) {
+                failure = n < 0 ? Failure.of(reader.lastError()) : null;
+                return null;
+            }
+            for (int pos = 0; pos < n; pos = reader.next(pos)) {
+                if (!reader.isSelfOrParent(pos)) {
+                    return new Records(reader, n);
+                }
+            }
+            return NO_NAMES;
+        }
+
+        @Override
+        void stat(Directory directory, NameChunk chunk, EntryBatch b, boolean followLinks, Names which) {
+            Records records = (Records) chunk;
+            records.loadInto(reader);
+            int fd = ((NativeDirectory) directory).fd;
+            for (int pos = 0; pos < records.length && !b.abandoned; pos = reader.next(pos)) {
+                if (reader.isSelfOrParent(pos) || (which != Names.ALL
+                        && (which == Names.MAYBE_DIRECTORIES) != reader.mayBeDirectory(pos, followLinks))) {
+                    continue;
+                }
+                int len = reader.nameLength(pos);
+                int i = b.begin(len);
+                reader.copyName(pos, len, b.names, b.nameOffset[i]);
+                b.commitName(len);
+                if (b.lost(i)) {
+                    continue;
+                }
+                boolean ok = reader.stat(fd, pos, followLinks);
+                if (!ok && followLinks && reader.lastError() == Errno.ENOENT) {
+                    ok = reader.stat(fd, pos, false); // a dangling link is reported as the link itself
+                }
+                if (!ok) {
+                    b.errors.add(Failure.of(reader.lastError()).at(b.path(i), Operation.STAT));
+                    b.dropLast();
+                    continue;
+                }
+                fill(reader, b, i);
+                if (b.type[i] == EntryType.SYMLINK) {
+                    byte[] target = reader.readLink(fd, pos);
+                    if (target == null) {
+                        b.errors.add(Failure.of(reader.lastError()).at(b.path(i), Operation.READLINK));
+                    }
+                    b.target[i] = target;
+                }
+                b.statted(this, i);
+            }
+        }
+
+        @Override
+        public void close() {
+            reader.close();
+        }
+    }
+
+    private static final class NativeDirectory extends Directory {
+        private final UnixDirectoryReader opener;
+        final int fd;
+
+        NativeDirectory(UnixDirectoryReader opener, int fd) {
+            this.opener = opener;
+            this.fd = fd;
+        }
+
+        @Override
+        void closeNow() {
+            opener.endListing(fd);
+        }
+    }
+}

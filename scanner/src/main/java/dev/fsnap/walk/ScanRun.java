@@ -1,0 +1,400 @@
+package dev.fsnap.walk;
+
+import dev.fsnap.internal.ScanInternals;
+import dev.fsnap.scan.Backend;
+import dev.fsnap.scan.EntryType;
+import dev.fsnap.scan.Operation;
+import dev.fsnap.scan.PathRules;
+import dev.fsnap.scan.Scan;
+import dev.fsnap.scan.ScanError;
+import dev.fsnap.scan.ScanListener;
+import dev.fsnap.scan.ScanOptions;
+import dev.fsnap.scan.ScanProgress;
+import dev.fsnap.scan.ScanSummary;
+import dev.fsnap.bindings.StatFields;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountedCompleter;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * One scan: a work-stealing pool with one task per directory. Each worker thread owns its backend
+ * reader and its entry batch, so the hot path allocates nothing per entry but the entry's name.
+ */
+final class ScanRun implements Scan {
+    private final FileSystemAccess access;
+    private final String backendReason;
+    private int threads;
+    private String threadsReason;
+    private final int requestedThreads;
+    final boolean followLinks;
+    private final boolean oneFileSystem;
+    /** What the scan leaves out; null when nothing. */
+    private final PathRules rules;
+    private ForkJoinPool pool;
+    /** Replaces the workers the watchdog gives up on. */
+    StandBy standBy;
+    /** Listeners, and the counts. */
+    private final Delivery delivery;
+    /** How tasks reach the workers, and how many may read at once. */
+    final CallLimit calls = new CallLimit(this);
+    final LongAdder waiting = new LongAdder();
+    private final long startNanos = System.nanoTime();
+    private volatile boolean cancelled;
+    private volatile long endNanos;
+    private final long opTimeoutNanos;
+    private final Path rootPath;
+    private final Watchdog watchdog;
+    final List<ScanThread> workers = new CopyOnWriteArrayList<>();
+    private long rootDevice;
+    private DirectoryTask rootTask;
+    /** The root's own entry, delivered by the root task so that a visitor's failure ends the scan like any other. */
+    private EntryBatch rootBatch;
+    /** Per-entry steps after the stat (see {@link EntryStep}); set before {@link #start()}. */
+    private EntryStep[] steps = EntryBatch.NO_STEPS;
+
+    ScanRun(ScanOptions options, FileSystemAccess access, String backendReason, ScanListener listener) {
+        this.access = access;
+        this.delivery = new Delivery(listener, this::cancel);
+        this.backendReason = backendReason;
+        this.requestedThreads = options.threads();
+        this.followLinks = options.followSymlinks();
+        this.oneFileSystem = options.oneFileSystem();
+        this.rules = options.rules().isEmpty() ? null : options.rules();
+        this.opTimeoutNanos = options.opTimeout().toNanos();
+        this.directoriesFirstAlways = ScanInternals.get().directoriesFirst(options);
+        this.rootPath = options.root();
+        this.watchdog = new Watchdog(this, workers, opTimeoutNanos);
+    }
+
+    /**
+     * Sizes the pool for the root's filesystem, once it is open. Where the count adapts, the pool is
+     * sized for the most it may reach and a limit on calls in flight starts at the chosen count.
+     */
+    private StandBy newPool() {
+        directoriesFirst = access.knowsDirectoriesBeforeStat()
+                && (directoriesFirstAlways || access.filesystem().network());
+        Concurrency.Choice c = Concurrency.choose(requestedThreads, access.filesystem(),
+                Runtime.getRuntime().availableProcessors());
+        threads = c.threads();
+        threadsReason = c.reason();
+        int size = threads;
+        if (c.adaptive() && !calls.limited()) {
+            size = Concurrency.ADAPTIVE_MAX;
+            calls.limit(threads);
+            adapter = new Adapter(new HillClimb(threads, Concurrency.ADAPTIVE_MIN, Concurrency.ADAPTIVE_MAX),
+                    delivery.entries::sum, calls::limit);
+        }
+        AtomicInteger numbers = new AtomicInteger();
+        return StandBy.start(size, threads, p -> new ScanThread(p, this, numbers.getAndIncrement()));
+    }
+
+    /**
+     * Whether each chunk is stat'ed directories first, and their tasks forked before the other names
+     * are stat'ed (see {@link FileSystemAccess.Names}): on a network filesystem, where the listing
+     * gives types, or always when the options say so.
+     */
+    private boolean directoriesFirst;
+    private final boolean directoriesFirstAlways;
+
+    /** Follows the throughput with the limit on calls in flight; null when the count is fixed. */
+    private Adapter adapter;
+
+    /** Hands a new task to the pool (see {@link CallLimit#schedule}). */
+    void schedule(CountedCompleter<?> task) {
+        calls.schedule(task);
+    }
+
+    /** Lets at most {@code calls} tasks read at once, from now on (see {@link CallLimit#limit}). */
+    void limitCalls(int calls) {
+        this.calls.limit(calls);
+    }
+
+    /** Runs a task's reading part on a worker (see {@link CallLimit#read}). */
+    void read(CallLimit.Reading task, ScanThread t) {
+        calls.read(task, t);
+    }
+
+    /** Gives a worker its reader when it first reads: not when the thread starts, reserves may never read. */
+    void prepareWorker(ScanThread t) {
+        if (t.worker == null) {
+            t.worker = access.newWorker();
+        }
+    }
+
+    /**
+     * A worker whose call was given up on, and came back after all, was replaced meanwhile: it
+     * stands by in turn, so that the pool goes back to its size.
+     */
+    void rejoinIfCameBack(ScanThread t) {
+        if (t.cameBack) {
+            t.cameBack = false;
+            standBy.standBy();
+        }
+    }
+
+    EntryStep[] steps() {
+        return steps;
+    }
+
+    Backend backend() {
+        return access.backend();
+    }
+
+    /** Calls the watchdog gave up on. */
+    int givenUp() {
+        return watchdog.givenUp();
+    }
+
+    /** The pool's size, once started. */
+    int threads() {
+        return threads;
+    }
+
+    /** Waits up to {@code nanos} for the scan to end, completed or not. */
+    void awaitEnd(long nanos) throws InterruptedException {
+        try {
+            rootTask.get(nanos, TimeUnit.NANOSECONDS);
+        } catch (TimeoutException | ExecutionException | CancellationException e) {
+            // ended badly, or not yet: await() says which
+        }
+    }
+
+    /** Whether the scan has ended, completed or not. */
+    boolean isDone() {
+        return rootTask != null && rootTask.isDone();
+    }
+
+    /**
+     * Adds a per-entry step, run on every entry below the root after its stat.
+     *
+     * @throws IllegalStateException once the scan has started
+     */
+    void addStep(EntryStep step) {
+        if (pool != null) {
+            throw new IllegalStateException("steps are added before the scan starts");
+        }
+        steps = Arrays.copyOf(steps, steps.length + 1);
+        steps[steps.length - 1] = step;
+    }
+
+    /** Opens the root, delivers its own entry, and starts listing it. */
+    void start() throws IOException {
+        EntryBatch rootBatch = new EntryBatch();
+        rootBatch.reset(new byte[0]);
+        RootOpening.open(access, rootBatch, rootPath, opTimeoutNanos, watchdog.timeoutText());
+        standBy = newPool();
+        pool = standBy.pool();
+        calls.pool(pool);
+        rootDevice = rootBatch.get(0, StatFields.DEVICE);
+        this.rootBatch = rootBatch;
+        rootTask = new DirectoryTask(null, this, new byte[0], rootBatch.reference[0], rootBatch.get(0, StatFields.DEVICE),
+                rootBatch.get(0, StatFields.INODE), null, -1);
+        waiting.increment();
+        watchdog.start();
+        if (adapter != null) {
+            adapter.start();
+        }
+        pool.execute(rootTask);
+    }
+
+    @Override
+    public ScanProgress progress() {
+        long end = endNanos;
+        return new ScanProgress(delivery.entries.sum(), delivery.bytes.sum(), waiting.sum(), delivery.errors.sum(),
+                Duration.ofNanos((end != 0 ? end : System.nanoTime()) - startNanos));
+    }
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+    }
+
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    /**
+     * How many chunks of one wide directory may wait to be stolen: beyond it, the reading worker stats
+     * the next chunk itself, so a directory of millions of entries holds a few chunks in memory, not
+     * all of its names.
+     */
+    int chunksInFlight() {
+        return 2 * threads;
+    }
+
+    boolean isUnresponsive(long device) {
+        return watchdog.isUnresponsive(device);
+    }
+
+    ScanError unresponsive(byte[] path) {
+        return watchdog.unresponsive(path);
+    }
+
+    boolean listsDirectories() {
+        return delivery.listsDirectories();
+    }
+
+    Object visitDirectory(DirectoryListing listing) {
+        return delivery.directory(listing);
+    }
+
+    @Override
+    public ScanSummary await() throws InterruptedException {
+        try {
+            rootTask.get();
+            RuntimeException thrown = delivery.listenerFailure();
+            if (thrown != null) {
+                throw thrown;
+            }
+        } catch (InterruptedException e) {
+            cancel();
+            throw e;
+        } catch (ExecutionException e) {
+            cancel();
+            RuntimeException thrown = delivery.listenerFailure();
+            if (thrown != null) {
+                throw thrown;
+            }
+            throw unchecked(e.getCause());
+        } finally {
+            if (endNanos == 0) {
+                endNanos = System.nanoTime();
+            }
+            watchdog.interrupt();
+            if (adapter != null) {
+                int start = threads;
+                threads = adapter.finish();
+                threadsReason += adapter.outcome(start);
+                adapter = null;
+            }
+            standBy.close();
+            pool.shutdown();
+            if (watchdog.givenUp() == 0) {
+                // Workers free their native buffers as they terminate; wait so a finished scan holds nothing.
+                pool.awaitTermination(10, TimeUnit.SECONDS);
+            }
+            // Otherwise some worker is still parked in the kernel: it frees its buffers if its call ever
+            // returns, and the scan does not wait for it.
+            access.close();
+        }
+        return new ScanSummary(delivery.entries.sum(), delivery.directories.sum(), delivery.errors.sum(),
+                delivery.bytes.sum(),
+                Duration.ofNanos(endNanos - startNanos), access.backend(), backendReason, threads, threadsReason, cancelled,
+                access.absentFields());
+    }
+
+    /** What a scan's failure is rethrown as: itself when unchecked, else wrapped. */
+    static RuntimeException unchecked(Throwable cause) {
+        if (cause instanceof RuntimeException re) {
+            return re;
+        }
+        if (cause instanceof Error err) {
+            throw err;
+        }
+        return new IllegalStateException(cause);
+    }
+
+    /**
+     * Reads the metadata of one chunk of names, delivers it, and forks a task for every
+     * subdirectory as a child of {@code current} (the directory's task or one of its chunk tasks).
+     */
+    boolean process(CountedCompleter<?> current, DirectoryTask directory, FileSystemAccess.Directory open,
+                    FileSystemAccess.NameChunk chunk) {
+        if (directoriesFirst) {
+            return process(current, directory, open, chunk, FileSystemAccess.Names.MAYBE_DIRECTORIES, null)
+                    && process(current, directory, open, chunk, FileSystemAccess.Names.REST, null);
+        }
+        return process(current, directory, open, chunk, FileSystemAccess.Names.ALL, null);
+    }
+
+    /**
+     * Stats a chunk again after a stat of it hung: from the pass it hung in, with the name it hung
+     * on recorded as {@code lost} (and, when the filesystem has since been found unresponsive, every
+     * name after it recorded as not tried).
+     */
+    boolean retry(Rescue rescue, DirectoryTask directory, FileSystemAccess.Directory open,
+                  FileSystemAccess.NameChunk chunk, FileSystemAccess.Names pass, int lostAt, Failure why) {
+        Failure rest = isUnresponsive(directory.device()) ? new Failure("ETIMEDOUT", unresponsive(directory.path)
+                .message()) : null;
+        EntryBatch.Lost lost = new EntryBatch.Lost(lostAt, why, rest);
+        if (pass == FileSystemAccess.Names.MAYBE_DIRECTORIES) {
+            return process(rescue, directory, open, chunk, pass, lost)
+                    && process(rescue, directory, open, chunk, FileSystemAccess.Names.REST,
+                    rest == null ? null : new EntryBatch.Lost(0, rest, rest));
+        }
+        return process(rescue, directory, open, chunk, pass, lost);
+    }
+
+    private boolean process(CountedCompleter<?> current, DirectoryTask directory, FileSystemAccess.Directory open,
+                            FileSystemAccess.NameChunk chunk, FileSystemAccess.Names which, EntryBatch.Lost lost) {
+        ScanThread thread = (ScanThread) Thread.currentThread();
+        EntryBatch b = thread.batch;
+        b.reset(directory.path);
+        b.lose(lost);
+        thread.callOpen = open;
+        thread.callChunk = chunk;
+        thread.callPass = which;
+        long call = thread.begin(Operation.STAT, current, directory);
+        thread.worker.stat(open, chunk, b, followLinks, which);
+        if (!thread.end(call)) {
+            return false; // given up on while it waited: the watchdog recorded and completed it
+        }
+        if (rules != null) {
+            b.leaveOut(rules);
+        }
+        for (int i = 0; i < b.count; i++) {
+            if (b.type[i] != EntryType.DIRECTORY || (oneFileSystem && b.get(i, StatFields.DEVICE) != rootDevice)) {
+                continue;
+            }
+            if (followLinks && directory.hasAncestor(b.get(i, StatFields.DEVICE), b.get(i, StatFields.INODE))) {
+                b.errors.add(Failure.LOOP.at(b.path(i), Operation.OPEN));
+                continue;
+            }
+            b.descend[i] = true;
+        }
+        int base = directory.listing == null ? 0 : directory.listing.add(b, oneFileSystem, rootDevice);
+        delivery.batch(b);
+        for (int i = 0; i < b.count; i++) {
+            if (b.descend[i]) {
+                current.addToPendingCount(1);
+                waiting.increment();
+                schedule(new DirectoryTask(current, this, b.path(i), b.reference[i], b.get(i, StatFields.DEVICE), b.get(i, StatFields.INODE),
+                        directory, base + i));
+            }
+        }
+        return true;
+    }
+
+    /**
+     * A worker thread ended by an exception or error outside any task (out of memory in the pool
+     * itself): the tasks it held will never complete, so the scan fails now instead of hanging.
+     */
+    void workerDied(Throwable exception) {
+        cancel();
+        DirectoryTask root = rootTask;
+        if (root != null) {
+            root.completeExceptionally(exception);
+        }
+    }
+
+    void deliverRoot() {
+        delivery.root(rootBatch);
+        rootBatch = null;
+    }
+
+    void error(ScanError error) {
+        delivery.error(error);
+    }
+}
