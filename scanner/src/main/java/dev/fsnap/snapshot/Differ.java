@@ -189,7 +189,7 @@ public final class Differ {
         if (!oldListed || !newListed) {
             unreadable(root, !oldListed ? Fields.Failure.of(old.rootFailure()) : Fields.Failure.of(now.rootFailure()),
                     side(!oldListed, !newListed));
-        } else if (!skippable(old.rootHash(), old.rootFlags(), now.rootHash(), now.rootFlags())) {
+        } else if (!DirectoryRecord.unchangedByHash(old.rootHash(), old.rootFlags(), now.rootHash(), now.rootFlags())) {
             directoriesRead += 2;
             diffDirectory(old.rootDirectory(), now.rootDirectory(), root);
         } else {
@@ -201,12 +201,6 @@ public final class Differ {
     private DirectoryRecord read(Snapshot s, long offset) throws IOException {
         directoriesRead++;
         return s.readDirectory(offset);
-    }
-
-    private static boolean skippable(byte[] oldHash, int oldFlags, byte[] newHash, int newFlags) {
-        return Arrays.equals(oldHash, newHash)
-                && (oldFlags & (Format.SUBTREE_RACY | Format.SUBTREE_UNREADABLE)) == 0
-                && (newFlags & Format.SUBTREE_UNREADABLE) == 0;
     }
 
     private void diffDirectory(DirectoryRecord x, DirectoryRecord y, byte[] prefix) throws IOException {
@@ -276,9 +270,9 @@ public final class Differ {
     /** A directory replaced by something else (or the reverse): its contents are on one side only. */
     private void contentsOnlyIn(Snapshot s, DirectoryRecord d, int i, byte[] path, List<Pending> into)
             throws IOException {
-        if (d.ref[i] == Format.REF_UNREADABLE) {
+        if (d.unreadable(i)) {
             unreadable(path, d.refFailure[i], s == old ? Change.Side.OLD : Change.Side.NEW);
-        } else if (d.ref[i] == Format.REF_LISTED) {
+        } else if (d.listed(i)) {
             DirectoryRecord sub = read(s, d.childOffset[i]);
             for (int k = 0; k < sub.entries.length; k++) {
                 onlyIn(s, sub, k, path, into);
@@ -310,17 +304,16 @@ public final class Differ {
 
     private void compareSubtrees(DirectoryRecord x, int i, DirectoryRecord y, int j, byte[] path)
             throws IOException {
-        int ra = x.ref[i];
-        int rb = y.ref[j];
-        if (ra == Format.REF_UNREADABLE || rb == Format.REF_UNREADABLE) {
-            unreadable(path, ra == Format.REF_UNREADABLE ? x.refFailure[i] : y.refFailure[j],
-                    side(ra == Format.REF_UNREADABLE, rb == Format.REF_UNREADABLE));
+        boolean ua = x.unreadable(i);
+        boolean ub = y.unreadable(j);
+        if (ua || ub) {
+            unreadable(path, ua ? x.refFailure[i] : y.refFailure[j], side(ua, ub));
             return;
         }
-        if (ra != Format.REF_LISTED || rb != Format.REF_LISTED) {
+        if (!x.listed(i) || !y.listed(j)) {
             return; // not entered in one scan (another filesystem): nothing to compare
         }
-        if (skippable(x.hash[i], x.subtreeFlags[i], y.hash[j], y.subtreeFlags[j])) {
+        if (DirectoryRecord.unchangedByHash(x.hash[i], x.subtreeFlags[i], y.hash[j], y.subtreeFlags[j])) {
             skipped++;
             return;
         }
@@ -363,7 +356,7 @@ public final class Differ {
         }
 
         boolean listedDirectory() {
-            return entry.type == EntryType.DIRECTORY && dir.ref[index] == Format.REF_LISTED;
+            return entry.type == EntryType.DIRECTORY && dir.listed(index);
         }
 
         boolean isUnder(Pending p) {
@@ -519,9 +512,9 @@ public final class Differ {
             if (p.entry.type != EntryType.DIRECTORY || p.expanded) {
                 continue;
             }
-            if (p.dir.ref[p.index] == Format.REF_UNREADABLE) {
+            if (p.dir.unreadable(p.index)) {
                 unreadable(p.path, p.dir.refFailure[p.index], p.side == old ? Change.Side.OLD : Change.Side.NEW);
-            } else if (p.dir.ref[p.index] == Format.REF_LISTED) {
+            } else if (p.dir.listed(p.index)) {
                 reportSubtree(kind, p.side, read(p.side, p.dir.childOffset[p.index]), p.path);
             }
         }
@@ -551,9 +544,9 @@ public final class Differ {
                 continue;
             }
             one(kind, path, e, s);
-            if (d.ref[k] == Format.REF_UNREADABLE) {
+            if (d.unreadable(k)) {
                 unreadable(path, d.refFailure[k], side);
-            } else if (d.ref[k] == Format.REF_LISTED) {
+            } else if (d.listed(k)) {
                 reportSubtree(kind, s, read(s, d.childOffset[k]), path);
             }
         }

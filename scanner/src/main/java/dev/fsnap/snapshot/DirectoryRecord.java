@@ -1,6 +1,8 @@
 package dev.fsnap.snapshot;
 
 import dev.fsnap.scan.EntryType;
+import dev.fsnap.scan.ScanError;
+import dev.fsnap.walk.DirectoryListing;
 
 import java.util.Arrays;
 
@@ -14,8 +16,8 @@ final class DirectoryRecord {
     /** Why the listing stopped part way, or null. */
     final Fields.Failure listFailure;
     final Fields[] entries;
-    /** Per entry: {@link #NO_REF}, or a {@code Format.REF_*} state. */
-    final int[] ref;
+    /** Per entry: {@link #NO_REF}, or a {@code Format.REF_*} state: ask {@link #listed} and {@link #unreadable}. */
+    private final int[] ref;
     final byte[][] hash;
     final long[] childOffset;
     final int[] subtreeFlags;
@@ -96,6 +98,142 @@ final class DirectoryRecord {
             throw in.corrupt("unexpected bytes after the directory's entries");
         }
         return r;
+    }
+
+    /**
+     * What a parent records of a written directory block: where it is, its hash, and what its
+     * subtree holds ({@link Format#SUBTREE_RACY}, {@link Format#SUBTREE_UNREADABLE}).
+     *
+     * @param offset the block's offset
+     * @param hash its truncated SHA-256
+     * @param flags its subtree flags
+     */
+    record Ref(long offset, byte[] hash, int flags) {
+        /** An empty directory: no block is written for it. */
+        static final Ref EMPTY = new Ref(Format.EMPTY_OFFSET, Format.EMPTY_HASH, 0);
+    }
+
+    /**
+     * A directory block as encoded: the length of its hashed part (the entries and the children's
+     * hashes; their offsets and flags follow unhashed), and its subtree's flags.
+     */
+    record Encoded(int hashed, int flags) {
+    }
+
+    /**
+     * Encodes a scanned directory as a block body, the reverse of {@link #decode}. Each listed
+     * subdirectory's {@link DirectoryListing#childResult} is the {@link Ref} its own block was
+     * written with.
+     *
+     * @param listing the directory, its subdirectories written
+     * @param body where to encode
+     * @param f the worker's scratch fields
+     * @param codec the worker's entry codec
+     * @param columns the columns the file's entries may carry
+     * @param racyFrom from when a timestamp is racy
+     * @return the hashed length and the subtree flags
+     */
+    static Encoded encode(DirectoryListing listing, Encoder body, Fields f, EntryCodec codec, Columns columns,
+                          RacyFrom racyFrom) {
+        int mask = columns.mask(listing);
+        codec.reset(mask);
+        boolean unreadable = false;
+        boolean racy = false;
+        ScanError listError = listing.listError();
+        body.u8((listError != null ? Format.LIST_INCOMPLETE : 0) | (mask != 0 ? Format.COLUMNS : 0));
+        if (listError != null) {
+            EntryCodec.encodeFailure(body, Fields.Failure.of(listError));
+            unreadable = true;
+        }
+        if (mask != 0) {
+            body.varint(mask);
+        }
+        int n = listing.size();
+        body.varint(n);
+        for (int i = 0; i < n; i++) {
+            f.from(listing, i);
+            codec.encode(body, f);
+            if (f.failure != null || f.targetFailure != null) {
+                unreadable = true;
+            } else if (!racy) {
+                racy = racyFrom.covers(f);
+            }
+        }
+        // Subdirectory references, hashed part: state, then the child's hash or failure.
+        int listed = 0;
+        for (int i = 0; i < n; i++) {
+            if (!isDirectory(listing, i)) {
+                continue;
+            }
+            switch (listing.subdirectory(i)) {
+                case LISTED -> {
+                    Ref c = (Ref) listing.childResult(i);
+                    if (c == null) {
+                        throw new IllegalStateException("subdirectory visited without a result: "
+                                + listing.entry(i).displayPath());
+                    }
+                    if (c == Ref.EMPTY) {
+                        body.u8(Format.REF_EMPTY);
+                        continue;
+                    }
+                    body.u8(Format.REF_LISTED);
+                    body.bytes(c.hash, 0, Format.HASH);
+                    racy |= (c.flags & Format.SUBTREE_RACY) != 0;
+                    unreadable |= (c.flags & Format.SUBTREE_UNREADABLE) != 0;
+                    listed++;
+                }
+                case UNREADABLE -> {
+                    body.u8(Format.REF_UNREADABLE);
+                    EntryCodec.encodeFailure(body, Fields.Failure.of(listing.childError(i)));
+                    unreadable = true;
+                }
+                default -> body.u8(Format.REF_NOT_SCANNED);
+            }
+        }
+        int hashed = body.length;
+        // Not hashed: where each listed child is in this file, and what its subtree holds.
+        if (listed > 0) {
+            for (int i = 0; i < n; i++) {
+                if (isDirectory(listing, i) && listing.subdirectory(i) == DirectoryListing.Subdirectory.LISTED
+                        && listing.childResult(i) != Ref.EMPTY) {
+                    Ref c = (Ref) listing.childResult(i);
+                    body.u8(c.flags);
+                    body.varint(c.offset);
+                }
+            }
+        }
+        return new Encoded(hashed, (racy ? Format.SUBTREE_RACY : 0) | (unreadable ? Format.SUBTREE_UNREADABLE : 0));
+    }
+
+    /** A readable directory entry: it has a reference (unreadable entries are typed unknown). */
+    private static boolean isDirectory(DirectoryListing l, int i) {
+        return l.type(i) == EntryType.DIRECTORY;
+    }
+
+    /** @return whether entry {@code i} is a subdirectory that was listed: its block is at {@code childOffset[i]} */
+    boolean listed(int i) {
+        return ref[i] == Format.REF_LISTED;
+    }
+
+    /** @return whether entry {@code i} is a subdirectory that could not be listed: why is {@code refFailure[i]} */
+    boolean unreadable(int i) {
+        return ref[i] == Format.REF_UNREADABLE;
+    }
+
+    /**
+     * Whether a subtree is unchanged by its hash alone: the same hash, and nothing in either that
+     * a hash cannot vouch for (timestamps inside the old scan's racy window, unreadable parts).
+     *
+     * @param oldHash the old subtree's hash
+     * @param oldFlags its subtree flags
+     * @param newHash the new one's
+     * @param newFlags its flags
+     * @return true when the two need not be read
+     */
+    static boolean unchangedByHash(byte[] oldHash, int oldFlags, byte[] newHash, int newFlags) {
+        return Arrays.equals(oldHash, newHash)
+                && (oldFlags & (Format.SUBTREE_RACY | Format.SUBTREE_UNREADABLE)) == 0
+                && (newFlags & Format.SUBTREE_UNREADABLE) == 0;
     }
 
     /** @return the index of the entry with this name, or a negative value */

@@ -64,11 +64,7 @@ public final class Snapshot implements Closeable {
     private long errors;
     private long bytes;
     private Entry rootEntry;
-    private int rootState;
-    private byte[] rootHash;
-    private int rootFlags;
-    private long rootOffset;
-    private Fields.Failure rootFailure;
+    private Footer.RootRef rootRef;
     private long lastUnreadableBlock;
     private RacyFrom racyFrom;
 
@@ -112,43 +108,17 @@ public final class Snapshot implements Closeable {
         dataEnd = size;
         Decoder h = readBlock(Format.MAGIC.length, Format.HEADER);
         headerEnd = h.end();
-        int version = (int) Math.min(Integer.MAX_VALUE, h.varint());
-        if (version < Format.OLDEST_VERSION || version > Format.VERSION) {
-            throw new IncompatibleSnapshotException(file, version);
-        }
-        root = h.text();
-        started = instant(h);
-        long window = h.varint();
-        if (window < 0) {
-            throw h.corrupt("racy window out of range: " + window);
-        }
-        racyWindow = Duration.ofNanos(window);
-        requestedThreads = h.count(Integer.MAX_VALUE, "threads");
-        requestedBackend = h.text();
-        int flags = h.u8();
-        followSymlinks = (flags & 1) != 0;
-        oneFileSystem = (flags & 2) != 0;
-        columns = version >= 4 ? Columns.read(h, file) : Columns.NONE;
-        if (version >= 2) {
-            int n = h.count(h.remaining(), "patterns");
-            java.util.List<String> patterns = new java.util.ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                patterns.add(h.text());
-            }
-            try {
-                rules = PathRules.of(patterns);
-            } catch (IllegalArgumentException e) {
-                throw new CorruptSnapshotException(file, Format.MAGIC.length, "a recorded rule is not valid: "
-                        + e.getMessage());
-            }
-        } else {
-            rules = PathRules.NONE;
-        }
-        try {
-            racyFrom = new RacyFrom(started, racyWindow);
-        } catch (java.time.DateTimeException e) {
-            throw new CorruptSnapshotException(file, Format.MAGIC.length, "the scan's start is out of range");
-        }
+        Header header = Header.decode(h, file);
+        root = header.root();
+        started = header.started();
+        racyWindow = header.racyWindow();
+        requestedThreads = header.threads();
+        requestedBackend = header.backend();
+        followSymlinks = header.followSymlinks();
+        oneFileSystem = header.oneFileSystem();
+        columns = header.columns();
+        rules = header.rules();
+        racyFrom = header.racyFrom();
 
         if (size < Format.MAGIC.length + Format.TRAILER) {
             throw new CorruptSnapshotException(file, size, "truncated: no trailer");
@@ -169,70 +139,19 @@ public final class Snapshot implements Closeable {
         dataEnd = trailerAt;
         Decoder f = readBlock(footerOffset, Format.FOOTER);
         dataEnd = footerOffset;
-        finished = instant(f);
-        backend = f.text();
-        backendReason = f.text();
-        if (version >= 3) {
-            absentFields = Format.fields(f.varint());
-            if (absentFields == null) {
-                throw f.corrupt("unknown absent fields");
-            }
-        } else {
-            absentFields = Set.of();
-        }
-        threads = f.count(Integer.MAX_VALUE, "threads");
-        entries = f.varint();
-        directories = f.varint();
-        errors = f.varint();
-        bytes = f.varint();
-        Fields r = new Fields();
-        EntryCodec rootCodec = new EntryCodec(columns);
-        if (version >= 4) {
-            rootCodec.reset(columns.rootMask(f));
-        }
-        rootCodec.decode(f, r);
-        if (r.failure != null || r.nameLength != 0) {
-            throw f.corrupt("the root entry is malformed");
-        }
-        rootEntry = r.toEntry(new byte[0]);
-        rootState = f.u8();
-        if (rootState == Format.REF_LISTED) {
-            rootHash = f.bytes(Format.HASH);
-            rootFlags = f.u8();
-            rootOffset = f.varint();
-            if (rootOffset < Format.MAGIC.length || rootOffset >= footerOffset) {
-                throw f.corrupt("the root directory's offset is outside the file");
-            }
-        } else if (rootState == Format.REF_EMPTY) {
-            rootState = Format.REF_LISTED;
-            rootHash = Format.EMPTY_HASH;
-            rootOffset = Format.EMPTY_OFFSET;
-        } else if (rootState == Format.REF_UNREADABLE) {
-            rootFailure = EntryCodec.decodeFailure(f);
-            rootFlags = Format.SUBTREE_UNREADABLE;
-        } else {
-            throw f.corrupt("unknown root state " + rootState);
-        }
-        lastUnreadableBlock = f.varint() - 1;
-        if (f.varint() != errors) {
-            throw f.corrupt("the unreadable list's count differs from the scan's error count");
-        }
-        if (lastUnreadableBlock >= footerOffset) {
-            throw f.corrupt("the unreadable list's offset is outside the file");
-        }
-        if (!f.atEnd()) {
-            throw f.corrupt("unexpected bytes at the end of the footer");
-        }
-    }
-
-    /** A time as zigzag seconds and varint nanoseconds, within what {@link Instant} holds. */
-    private static Instant instant(Decoder d) throws CorruptSnapshotException {
-        long seconds = d.zigzag();
-        int nanos = d.nanos();
-        if (seconds < Instant.MIN.getEpochSecond() || seconds > Instant.MAX.getEpochSecond()) {
-            throw d.corrupt("time out of range: " + seconds + " s");
-        }
-        return Instant.ofEpochSecond(seconds, nanos);
+        Footer footer = Footer.decode(f, header, footerOffset);
+        finished = footer.finished();
+        backend = footer.backend();
+        backendReason = footer.backendReason();
+        absentFields = footer.absentFields();
+        threads = footer.threads();
+        entries = footer.entries();
+        directories = footer.directories();
+        errors = footer.errors();
+        bytes = footer.bytes();
+        rootEntry = footer.root();
+        rootRef = footer.rootRef();
+        lastUnreadableBlock = footer.lastUnreadableBlock();
     }
 
     private byte[] read(long offset, int length) throws IOException {
@@ -334,7 +253,7 @@ public final class Snapshot implements Closeable {
 
     /** The root directory's block, or null when the root could not be listed. */
     DirectoryRecord rootDirectory() throws IOException {
-        return rootState == Format.REF_LISTED ? readDirectory(rootOffset) : null;
+        return rootRef.listed() ? readDirectory(rootRef.offset()) : null;
     }
 
     /** @return the file's size in bytes */
@@ -353,7 +272,7 @@ public final class Snapshot implements Closeable {
 
     /** @return the root directory's block offset when it is listed and not empty, else -1 */
     long rootBlock() {
-        return rootState == Format.REF_LISTED && rootOffset != Format.EMPTY_OFFSET ? rootOffset : -1;
+        return rootRef.listed() && rootRef.offset() != Format.EMPTY_OFFSET ? rootRef.offset() : -1;
     }
 
     long lastUnreadableBlock() {
@@ -371,15 +290,15 @@ public final class Snapshot implements Closeable {
     }
 
     byte[] rootHash() {
-        return rootHash;
+        return rootRef.hash();
     }
 
     int rootFlags() {
-        return rootFlags;
+        return rootRef.flags();
     }
 
     ScanError rootFailure() {
-        return rootFailure == null ? null : rootFailure.at(new byte[0]);
+        return rootRef.failure() == null ? null : rootRef.failure().at(new byte[0]);
     }
 
     /** @return the file */
@@ -542,10 +461,10 @@ public final class Snapshot implements Closeable {
             return new Lookup(Status.FOUND, rootEntry, null);
         }
         List<byte[]> components = split(path);
-        if (rootState != Format.REF_LISTED) {
+        if (!rootRef.listed()) {
             return new Lookup(Status.UNREADABLE, null, rootFailure());
         }
-        DirectoryRecord dir = readDirectory(rootOffset);
+        DirectoryRecord dir = readDirectory(rootRef.offset());
         int consumed = 0;
         for (int k = 0; k < components.size(); k++) {
             byte[] name = components.get(k);
@@ -567,15 +486,13 @@ public final class Snapshot implements Closeable {
             if (e.type != EntryType.DIRECTORY) {
                 return absent(path);
             }
-            switch (dir.ref[i]) {
-                case Format.REF_LISTED -> dir = readDirectory(dir.childOffset[i]);
-                case Format.REF_UNREADABLE -> {
-                    return new Lookup(Status.UNREADABLE, null, dir.refFailure[i].at(here));
-                }
-                default -> {
-                    return new Lookup(Status.NOT_SCANNED, null, null);
-                }
+            if (dir.unreadable(i)) {
+                return new Lookup(Status.UNREADABLE, null, dir.refFailure[i].at(here));
             }
+            if (!dir.listed(i)) {
+                return new Lookup(Status.NOT_SCANNED, null, null);
+            }
+            dir = readDirectory(dir.childOffset[i]);
         }
         throw new AssertionError("unreachable");
     }
@@ -629,14 +546,14 @@ public final class Snapshot implements Closeable {
      */
     public void walk(Visitor visitor) throws IOException {
         visitor.entry(rootEntry);
-        if (rootState != Format.REF_LISTED) {
+        if (!rootRef.listed()) {
             visitor.unreadable(rootFailure());
             return;
         }
         record Level(DirectoryRecord dir, byte[] path, int[] next) {
         }
         Deque<Level> stack = new ArrayDeque<>();
-        DirectoryRecord top = readDirectory(rootOffset);
+        DirectoryRecord top = readDirectory(rootRef.offset());
         if (top.listFailure != null) {
             visitor.unreadable(top.listFailure.at(new byte[0]));
         }
@@ -659,9 +576,9 @@ public final class Snapshot implements Closeable {
             if (e.targetFailure != null) {
                 visitor.unreadable(e.targetFailure.at(path));
             }
-            if (dir.ref[i] == Format.REF_UNREADABLE) {
+            if (dir.unreadable(i)) {
                 visitor.unreadable(dir.refFailure[i].at(path));
-            } else if (dir.ref[i] == Format.REF_LISTED) {
+            } else if (dir.listed(i)) {
                 DirectoryRecord sub = readDirectory(dir.childOffset[i]);
                 if (sub.listFailure != null) {
                     visitor.unreadable(sub.listFailure.at(path));

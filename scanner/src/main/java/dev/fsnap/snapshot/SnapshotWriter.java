@@ -70,7 +70,7 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
     private ScanError rootFailure;
 
     private volatile Entry rootEntry;
-    private volatile ChildRef rootRef;
+    private volatile DirectoryRecord.Ref rootRef;
     /** Where {@link #complete} left the finished file for reading, or null before. */
     private Path completed;
     private boolean published;
@@ -86,21 +86,7 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
         this.gate = new Gate(this::release);
         this.started = started;
         this.racyFrom = new RacyFrom(started, racyWindow);
-        Encoder header = new Encoder(256);
-        header.varint(Format.VERSION);
-        header.string(options.root().toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8));
-        header.zigzag(started.getEpochSecond());
-        header.varint(started.getNano());
-        header.varint(racyWindow.toNanos());
-        header.varint(options.threads());
-        header.string(options.backend().name().getBytes(StandardCharsets.UTF_8));
-        header.u8((options.followSymlinks() ? 1 : 0) | (options.oneFileSystem() ? 2 : 0));
-        COLUMNS.write(header);
-        java.util.List<String> patterns = options.rules().patterns();
-        header.varint(patterns.size());
-        for (String pattern : patterns) {
-            header.string(pattern.getBytes(StandardCharsets.UTF_8));
-        }
+        Encoder header = Header.of(options, started, racyWindow, COLUMNS).encode();
         enter();
         try {
             write(Format.MAGIC, 0, Format.MAGIC.length);
@@ -310,95 +296,23 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
     private Object writeDirectory(DirectoryListing listing) {
         if (listing.size() == 0 && listing.listError() == null) {
             if (listing.path().length == 0) {
-                rootRef = EMPTY;
+                rootRef = DirectoryRecord.Ref.EMPTY;
             }
-            return EMPTY;
+            return DirectoryRecord.Ref.EMPTY;
         }
         Local t = locals.get();
         Encoder body = t.body;
         body.reset();
-        Fields f = t.fields;
-        int columns = COLUMNS.mask(listing);
-        t.codec.reset(columns);
-        boolean unreadable = false;
-        boolean racy = false;
-        ScanError listError = listing.listError();
-        body.u8((listError != null ? Format.LIST_INCOMPLETE : 0) | (columns != 0 ? Format.COLUMNS : 0));
-        if (listError != null) {
-            EntryCodec.encodeFailure(body, Fields.Failure.of(listError));
-            unreadable = true;
-        }
-        if (columns != 0) {
-            body.varint(columns);
-        }
-        int n = listing.size();
-        body.varint(n);
-        for (int i = 0; i < n; i++) {
-            f.from(listing, i);
-            t.codec.encode(body, f);
-            if (f.failure != null || f.targetFailure != null) {
-                unreadable = true;
-            } else if (!racy) {
-                racy = racyFrom.covers(f);
-            }
-        }
-        // Subdirectory references, hashed part: state, then the child's hash or failure.
-        int listed = 0;
-        for (int i = 0; i < n; i++) {
-            if (!isDirectory(listing, i)) {
-                continue;
-            }
-            switch (listing.subdirectory(i)) {
-                case LISTED -> {
-                    ChildRef c = (ChildRef) listing.childResult(i);
-                    if (c == null) {
-                        throw new IllegalStateException("subdirectory visited without a result: "
-                                + listing.entry(i).displayPath());
-                    }
-                    if (c == EMPTY) {
-                        body.u8(Format.REF_EMPTY);
-                        continue;
-                    }
-                    body.u8(Format.REF_LISTED);
-                    body.bytes(c.hash, 0, Format.HASH);
-                    racy |= (c.flags & Format.SUBTREE_RACY) != 0;
-                    unreadable |= (c.flags & Format.SUBTREE_UNREADABLE) != 0;
-                    listed++;
-                }
-                case UNREADABLE -> {
-                    body.u8(Format.REF_UNREADABLE);
-                    EntryCodec.encodeFailure(body, Fields.Failure.of(listing.childError(i)));
-                    unreadable = true;
-                }
-                default -> body.u8(Format.REF_NOT_SCANNED);
-            }
-        }
-        int hashed = body.length;
-        // Not hashed: where each listed child is in this file, and what its subtree holds.
-        if (listed > 0) {
-            for (int i = 0; i < n; i++) {
-                if (isDirectory(listing, i) && listing.subdirectory(i) == DirectoryListing.Subdirectory.LISTED
-                        && listing.childResult(i) != EMPTY) {
-                    ChildRef c = (ChildRef) listing.childResult(i);
-                    body.u8(c.flags);
-                    body.varint(c.offset);
-                }
-            }
-        }
+        DirectoryRecord.Encoded block = DirectoryRecord.encode(listing, body, t.fields, t.codec, COLUMNS, racyFrom);
+        int hashed = block.hashed();
         t.sha.digest(body.buf, 0, hashed, t.digest);
         byte[] hash = java.util.Arrays.copyOf(t.digest, Format.HASH);
         long offset = append(Format.DIRECTORY, body, t);
-        ChildRef ref = new ChildRef(offset, hash, (racy ? Format.SUBTREE_RACY : 0)
-                | (unreadable ? Format.SUBTREE_UNREADABLE : 0));
+        DirectoryRecord.Ref ref = new DirectoryRecord.Ref(offset, hash, block.flags());
         if (listing.path().length == 0) {
             rootRef = ref;
         }
         return ref;
-    }
-
-    /** A readable directory entry: it has a reference (unreadable entries are typed unknown). */
-    private static boolean isDirectory(DirectoryListing l, int i) {
-        return l.type(i) == EntryType.DIRECTORY;
     }
 
 
@@ -490,8 +404,7 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
         if (summary.cancelled()) {
             throw new IllegalStateException("a cancelled scan is not committed: " + target + " is unchanged");
         }
-        Entry root = rootEntry;
-        if (root == null) {
+        if (rootEntry == null) {
             throw new IllegalStateException("the scan delivered no root entry");
         }
         enter();
@@ -499,41 +412,16 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
             synchronized (errorLock) {
                 flushErrors();
             }
-            Instant ended = started.plus(summary.elapsed());
+            DirectoryRecord.Ref ref = rootRef;
+            Footer.RootRef root = ref == DirectoryRecord.Ref.EMPTY ? Footer.RootRef.EMPTY
+                    : ref != null ? new Footer.RootRef(true, ref.hash(), ref.flags(), ref.offset(), null)
+                    : Footer.RootRef.unreadable(Fields.Failure.of(rootFailure != null ? rootFailure
+                            : new ScanError(new byte[0], Operation.OPEN, "EIO", "the root was not listed")));
             Encoder body = new Encoder(512);
-            body.zigzag(ended.getEpochSecond());
-            body.varint(ended.getNano());
-            body.string(summary.backend().name().getBytes(StandardCharsets.UTF_8));
-            body.string(summary.backendReason().getBytes(StandardCharsets.UTF_8));
-            body.varint(Format.fieldMask(summary.absentFields()));
-            body.varint(summary.threads());
-            body.varint(summary.entries());
-            body.varint(summary.directories());
-            body.varint(summary.errors());
-            body.varint(summary.bytes());
-            Fields f = new Fields();
-            f.from(root, new byte[0]);
-            EntryCodec rootCodec = new EntryCodec(COLUMNS);
-            int rootColumns = COLUMNS.mask(f);
-            body.varint(rootColumns);
-            rootCodec.reset(rootColumns);
-            rootCodec.encode(body, f);
-            ChildRef ref = rootRef;
-            if (ref == EMPTY) {
-                body.u8(Format.REF_EMPTY);
-            } else if (ref != null) {
-                body.u8(Format.REF_LISTED);
-                body.bytes(ref.hash, 0, Format.HASH);
-                body.u8(ref.flags);
-                body.varint(ref.offset);
-            } else {
-                ScanError why = rootFailure != null ? rootFailure
-                        : new ScanError(new byte[0], Operation.OPEN, "EIO", "the root was not listed");
-                body.u8(Format.REF_UNREADABLE);
-                EntryCodec.encodeFailure(body, Fields.Failure.of(why));
-            }
-            body.varint(lastUnreadableBlock + 1);
-            body.varint(unreadableCount);
+            new Footer(started.plus(summary.elapsed()), summary.backend().name(), summary.backendReason(),
+                    summary.absentFields(), summary.threads(), summary.entries(), summary.directories(),
+                    summary.errors(), summary.bytes(), rootEntry, root, lastUnreadableBlock, unreadableCount)
+                    .encode(body, COLUMNS);
             Local t = locals.get();
             long footer = append(Format.FOOTER, body, t);
             Encoder trailer = new Encoder(Format.TRAILER);
@@ -581,12 +469,6 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
     public synchronized boolean committed() {
         return published;
     }
-
-    /** What a parent records of a written directory. */
-    private record ChildRef(long offset, byte[] hash, int flags) {
-    }
-
-    private static final ChildRef EMPTY = new ChildRef(Format.EMPTY_OFFSET, Format.EMPTY_HASH, 0);
 
     /** One worker's encoding state. */
     private static final class Local {

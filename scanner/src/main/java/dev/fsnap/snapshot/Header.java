@@ -1,0 +1,126 @@
+package dev.fsnap.snapshot;
+
+import dev.fsnap.scan.PathRules;
+import dev.fsnap.scan.ScanOptions;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.DateTimeException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The header block: what was asked of the scan and when it started. Written first, after the
+ * magic; read before anything else. See {@code docs/snapshot-format.md}, "Header".
+ *
+ * @param version the format version the file was written in
+ * @param root the scanned root, absolute
+ * @param started when the scan started
+ * @param racyWindow how long before the start a timestamp still counts as racy
+ * @param threads the threads asked for (0: chosen by the scan)
+ * @param backend the backend asked for
+ * @param followSymlinks whether links were followed
+ * @param oneFileSystem whether the scan stayed on the root's filesystem
+ * @param columns the columns entries may carry beyond their fixed part (version 4)
+ * @param rules what the scan left out (version 2)
+ */
+record Header(int version, String root, Instant started, Duration racyWindow, int threads, String backend,
+              boolean followSymlinks, boolean oneFileSystem, Columns columns, PathRules rules) {
+
+    /** The header of a snapshot about to be written, in the current version. */
+    static Header of(ScanOptions options, Instant started, Duration racyWindow, Columns columns) {
+        return new Header(Format.VERSION, options.root().toAbsolutePath().toString(), started, racyWindow,
+                options.threads(), options.backend().name(), options.followSymlinks(), options.oneFileSystem(),
+                columns, options.rules());
+    }
+
+    /** @return the block's body */
+    Encoder encode() {
+        Encoder out = new Encoder(256);
+        out.varint(version);
+        out.string(root.getBytes(StandardCharsets.UTF_8));
+        out.zigzag(started.getEpochSecond());
+        out.varint(started.getNano());
+        out.varint(racyWindow.toNanos());
+        out.varint(threads);
+        out.string(backend.getBytes(StandardCharsets.UTF_8));
+        out.u8((followSymlinks ? 1 : 0) | (oneFileSystem ? 2 : 0));
+        columns.write(out);
+        List<String> patterns = rules.patterns();
+        out.varint(patterns.size());
+        for (String pattern : patterns) {
+            out.string(pattern.getBytes(StandardCharsets.UTF_8));
+        }
+        return out;
+    }
+
+    /**
+     * Reads the header block's body.
+     *
+     * @param in the body
+     * @param file the snapshot, for messages
+     * @throws IncompatibleSnapshotException when the version, or a required column, is not read here
+     * @throws CorruptSnapshotException when a value is out of range
+     */
+    static Header decode(Decoder in, Path file) throws CorruptSnapshotException, IncompatibleSnapshotException {
+        int version = (int) Math.min(Integer.MAX_VALUE, in.varint());
+        if (version < Format.OLDEST_VERSION || version > Format.VERSION) {
+            throw new IncompatibleSnapshotException(file, version);
+        }
+        String root = in.text();
+        Instant started = instant(in);
+        long window = in.varint();
+        if (window < 0) {
+            throw in.corrupt("racy window out of range: " + window);
+        }
+        int threads = in.count(Integer.MAX_VALUE, "threads");
+        String backend = in.text();
+        int flags = in.u8();
+        Columns columns = version >= 4 ? Columns.read(in, file) : Columns.NONE;
+        PathRules rules = PathRules.NONE;
+        if (version >= 2) {
+            int n = in.count(in.remaining(), "patterns");
+            List<String> patterns = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                patterns.add(in.text());
+            }
+            try {
+                rules = PathRules.of(patterns);
+            } catch (IllegalArgumentException e) {
+                throw new CorruptSnapshotException(file, Format.MAGIC.length, "a recorded rule is not valid: "
+                        + e.getMessage());
+            }
+        }
+        Header h = new Header(version, root, started, Duration.ofNanos(window), threads, backend, (flags & 1) != 0,
+                (flags & 2) != 0, columns, rules);
+        try {
+            h.racyFrom();
+        } catch (DateTimeException e) {
+            throw new CorruptSnapshotException(file, Format.MAGIC.length, "the scan's start is out of range");
+        }
+        return h;
+    }
+
+    /** @return the moment from which a timestamp of this scan is racy */
+    RacyFrom racyFrom() {
+        return new RacyFrom(started, racyWindow);
+    }
+
+    /** A time as zigzag seconds and varint nanoseconds, within what {@link Instant} holds. */
+    static Instant instant(Decoder d) throws CorruptSnapshotException {
+        long seconds = d.zigzag();
+        int nanos = d.nanos();
+        if (seconds < Instant.MIN.getEpochSecond() || seconds > Instant.MAX.getEpochSecond()) {
+            throw d.corrupt("time out of range: " + seconds + " s");
+        }
+        return Instant.ofEpochSecond(seconds, nanos);
+    }
+
+    /** Writes a time as {@link #instant} reads it. */
+    static void instant(Encoder out, Instant t) {
+        out.zigzag(t.getEpochSecond());
+        out.varint(t.getNano());
+    }
+}
