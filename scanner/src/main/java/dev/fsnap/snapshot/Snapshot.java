@@ -199,11 +199,7 @@ public final class Snapshot implements Closeable {
         byte[] start = read(offset, head);
         Decoder d = new Decoder(file, start, 0, head, offset);
         int kind = d.u8();
-        long length = d.varint();
-        long frame = d.pos + length + 4;
-        if (length < 0 || length > Format.MAX_BLOCK || frame > dataEnd - offset) {
-            throw new CorruptSnapshotException(file, offset, "block length " + length + " runs past the data");
-        }
+        long frame = Frame.length(d, dataEnd - offset, file, offset);
         byte[] block = start;
         if (frame > head) {
             if (frame > STREAM_PIECE) {
@@ -212,16 +208,8 @@ public final class Snapshot implements Closeable {
             block = Arrays.copyOf(start, (int) frame);
             System.arraycopy(read(offset + head, (int) frame - head), 0, block, head, (int) frame - head);
         }
-        CRC32C crc = new CRC32C();
-        crc.update(block, 0, (int) frame - 4);
-        if ((int) crc.getValue() != storedCrc(block, (int) frame - 4)) {
-            throw new CorruptSnapshotException(file, offset, "checksum mismatch in a '" + (char) kind + "' block");
-        }
-        return new Decoder(file, block, d.pos, (int) frame - 4, offset).framed(kind, offset + frame);
-    }
-
-    private static int storedCrc(byte[] b, int at) {
-        return ByteBuffer.wrap(b, at, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
+        Frame.check(block, (int) frame, kind, file, offset);
+        return new Decoder(file, block, d.pos, (int) frame - Frame.CRC, offset).framed(kind, offset + frame);
     }
 
     /** Checks a long frame's CRC reading it piece by piece, in memory bounded by one piece. */
@@ -229,16 +217,14 @@ public final class Snapshot implements Closeable {
         CRC32C crc = new CRC32C();
         byte[] piece = new byte[STREAM_PIECE];
         long at = offset;
-        long end = offset + frame - 4;
+        long end = offset + frame - Frame.CRC;
         while (at < end) {
             int n = (int) Math.min(STREAM_PIECE, end - at);
             readFully(piece, n, at);
             crc.update(piece, 0, n);
             at += n;
         }
-        if ((int) crc.getValue() != storedCrc(read(end, 4), 0)) {
-            throw new CorruptSnapshotException(file, offset, "checksum mismatch in a '" + (char) kind + "' block");
-        }
+        Frame.check(crc, read(end, Frame.CRC), 0, kind, file, offset);
     }
 
     /** Bytes read at a time when a long frame's checksum is checked before it is held. */

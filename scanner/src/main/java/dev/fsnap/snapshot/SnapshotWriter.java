@@ -319,20 +319,12 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
     /** Frames a block (kind, length, body, CRC-32C) and appends it; returns its offset. */
     private long append(int kind, Encoder body, Local t) {
         Encoder head = t.frame;
-        head.reset();
-        head.u8(kind);
-        head.varint(body.length);
-        t.crc.reset();
-        t.crc.update(head.buf, 0, head.length);
-        t.crc.update(body.buf, 0, body.length);
-        int crc = (int) t.crc.getValue();
-        head.le32(crc);
-        int headLength = head.length - 4;
+        int headLength = Frame.head(head, kind, body, t.crc);
         synchronized (outputLock) {
             long offset = position;
             write(head.buf, 0, headLength);
             write(body.buf, 0, body.length);
-            write(head.buf, headLength, 4);
+            write(head.buf, headLength, Frame.CRC);
             return offset;
         }
     }
