@@ -5,7 +5,8 @@
 #
 # FLOOR_BINARY is the reference scan (getdents64 + fstatat on N threads; run as FLOOR TREE THREADS).
 # The commands are alternated RUNS times (default 5) after one warm-up each; the medians of wall
-# time, CPU time (user + system) and peak RSS are printed with fsnap's ratios to the reference.
+# time, CPU time (user + system) and peak RSS are printed with fsnap's ratios to the reference, and
+# fsnap's ratios to java-bare and to the old jar taken round by round (their median).
 # JVM start-up is included: this is what a user waits for.
 #
 # Where jmh/target/benchmarks.jar is built, `java-bare` is timed too: the same algorithm as the
@@ -84,4 +85,14 @@ for n in names:
 o, m = med.get("fsnap-old"), med.get("fsnap-native")
 if o and m:
     print(f"fsnap-native / fsnap-old: wall {m[0] / o[0]:.3f}, cpu {m[1] / o[1]:.3f}")
+# The same ratios taken round by round (the two commands ran one after the other) and then the
+# median: a shared machine's load drifts over minutes, and this cancels what both runs of a round saw.
+def rounds(n):
+    return [list(map(float, l.split())) for l in open(f"{d}/{n}") if l.strip() and l[0].isdigit()]
+for a, b in (("fsnap-native", "java-bare"), ("fsnap-native", "fsnap-old")):
+    if a in med and b in med:
+        pairs = list(zip(rounds(a), rounds(b)))
+        wall = statistics.median(x[0] / y[0] for x, y in pairs)
+        cpu = statistics.median((x[1] + x[2]) / (y[1] + y[2]) for x, y in pairs)
+        print(f"round by round, {a} / {b}: wall {wall:.3f}, cpu {cpu:.3f} (median of {len(pairs)})")
 PY

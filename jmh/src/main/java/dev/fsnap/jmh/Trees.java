@@ -44,7 +44,7 @@ final class Trees {
     /** Scans a tree into a snapshot, as {@code fsnap scan -o} does. */
     static ScanSummary snapshot(ScanOptions options, Path target) throws IOException, InterruptedException {
         try (SnapshotWriter w = SnapshotWriter.create(target, options)) {
-            ScanSummary s = Scanner.of(options).scan(w);
+            ScanSummary s = Scanner.of(options).scan(w.listener());
             w.commit(s);
             return s;
         }

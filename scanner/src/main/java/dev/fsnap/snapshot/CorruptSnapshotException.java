@@ -15,7 +15,14 @@ public final class CorruptSnapshotException extends IOException {
     /** The byte offset of the damaged block. */
     private final long offset;
 
-    CorruptSnapshotException(Path file, long offset, String reason) {
+    /**
+     * Made by the snapshot reader.
+     *
+     * @param file the snapshot file
+     * @param offset the byte offset of the damaged block
+     * @param reason what is wrong there
+     */
+    public CorruptSnapshotException(Path file, long offset, String reason) {
         super(file + ": corrupt snapshot at byte offset " + offset + ": " + reason);
         this.file = file;
         this.offset = offset;

@@ -1,5 +1,7 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.snapshot.format.DirectoryRecord;
+import dev.fsnap.snapshot.format.Fields;
 import dev.fsnap.bindings.StatFields;
 
 import dev.fsnap.scan.Field;

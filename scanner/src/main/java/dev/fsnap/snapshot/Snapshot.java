@@ -1,5 +1,15 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.snapshot.format.Columns;
+import dev.fsnap.snapshot.format.Decoder;
+import dev.fsnap.snapshot.format.DirectoryRecord;
+import dev.fsnap.snapshot.format.EntryCodec;
+import dev.fsnap.snapshot.format.Fields;
+import dev.fsnap.snapshot.format.Footer;
+import dev.fsnap.snapshot.format.Format;
+import dev.fsnap.snapshot.format.Frame;
+import dev.fsnap.snapshot.format.Header;
+import dev.fsnap.snapshot.format.RacyFrom;
 import dev.fsnap.scan.Backend;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryType;

@@ -1,5 +1,15 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.snapshot.format.Columns;
+import dev.fsnap.snapshot.format.DirectoryRecord;
+import dev.fsnap.snapshot.format.Encoder;
+import dev.fsnap.snapshot.format.EntryCodec;
+import dev.fsnap.snapshot.format.Fields;
+import dev.fsnap.snapshot.format.Footer;
+import dev.fsnap.snapshot.format.Format;
+import dev.fsnap.snapshot.format.Frame;
+import dev.fsnap.snapshot.format.Header;
+import dev.fsnap.snapshot.format.RacyFrom;
 import dev.fsnap.bindings.Sha256;
 import dev.fsnap.walk.DirectoryListing;
 import dev.fsnap.walk.DirectoryVisitor;
@@ -39,7 +49,7 @@ import java.util.zip.CRC32C;
  * touch it: {@link #close} from a signal's shutdown hook while workers still write leaves the freeing
  * to the last of them, and a worker stuck in the kernel keeps it allocated.
  */
-public final class SnapshotWriter implements DirectoryVisitor, Closeable {
+public final class SnapshotWriter implements Closeable {
     /** The default racy window: timestamps this close to the scan's start cannot be trusted to show a change. */
     public static final Duration DEFAULT_RACY_WINDOW = Duration.ofSeconds(2);
     private static final int UNREADABLE_BATCH = 256;
@@ -187,10 +197,16 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
      * @return the listener for {@link dev.fsnap.scan.Scanner#start}
      */
     public ScanListener listenerWith(ScanListener others) {
-        if (others == null) {
-            return this;
-        }
         return others instanceof EntryVisitor v ? new WritingVisitor(this, others, v) : new Writing(this, others);
+    }
+
+    /**
+     * The listener to scan with: it writes this snapshot, a whole directory at a time.
+     *
+     * @return the listener for {@link dev.fsnap.scan.Scanner#start}
+     */
+    public ScanListener listener() {
+        return listenerWith(null);
     }
 
     /** Writes the snapshot and tells another listener of the errors. */
@@ -216,7 +232,9 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
         @Override
         public void error(ScanError error) {
             writer.error(error);
-            others.error(error);
+            if (others != null) {
+                others.error(error);
+            }
         }
     }
 
@@ -240,13 +258,13 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
         return started;
     }
 
-    @Override
-    public void root(Entry root) {
+    /** The root's own entry, which the footer holds. */
+    void root(Entry root) {
         rootEntry = root;
     }
 
-    @Override
-    public void error(ScanError error) {
+    /** An entry or directory that could not be read: into the unreadable list. */
+    void error(ScanError error) {
         enter();
         try {
             recordError(error);
@@ -283,8 +301,8 @@ public final class SnapshotWriter implements DirectoryVisitor, Closeable {
         lastUnreadableBlock = append(Format.UNREADABLE, body, locals.get());
     }
 
-    @Override
-    public Object directory(DirectoryListing listing) {
+    /** A finished directory: encoded, hashed and appended; returns its reference for the parent. */
+    Object directory(DirectoryListing listing) {
         enter();
         try {
             return writeDirectory(listing);

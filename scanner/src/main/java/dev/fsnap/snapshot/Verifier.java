@@ -1,5 +1,9 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.snapshot.format.Columns;
+import dev.fsnap.snapshot.format.Decoder;
+import dev.fsnap.snapshot.format.EntryCodec;
+import dev.fsnap.snapshot.format.Format;
 import dev.fsnap.bindings.Sha256;
 
 import java.io.IOException;

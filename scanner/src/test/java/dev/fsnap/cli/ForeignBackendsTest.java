@@ -55,7 +55,7 @@ class ForeignBackendsTest {
         Path file = dir.resolve("s");
         ScanOptions options = ScanOptions.builder(root).build();
         try (SnapshotWriter w = SnapshotWriter.create(file, options)) {
-            ScanSummary s = Scanner.of(options).scan(w);
+            ScanSummary s = Scanner.of(options).scan(w.listener());
             w.commit(new ScanSummary(s.entries(), s.directories(), s.errors(), s.bytes(), s.elapsed(), s.backend(),
                     s.backendReason(), s.threads(), s.threadsReason(), s.cancelled(),
                     EnumSet.of(Field.CTIME, Field.INO, Field.UID, Field.GID, Field.NLINK, Field.TARGET)));

@@ -1,7 +1,5 @@
 package dev.fsnap.scan;
 
-import dev.fsnap.walk.DirectoryListing;
-import dev.fsnap.walk.DirectoryVisitor;
 import dev.fsnap.testdata.TreeBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
@@ -30,6 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Trees other people filled: each case builds the tree and checks the exact entries and errors. */
 public class HostileTreeTest {
+    HostileTreeTest() {
+    }
+
     @TempDir
     Path dir;
 
@@ -160,7 +161,7 @@ public class HostileTreeTest {
 
     static void snapshot(Path root, Path file) throws Exception {
         try (var w = dev.fsnap.snapshot.SnapshotWriter.create(file, options(root), Duration.ZERO)) {
-            w.commit(Scanner.of(options(root)).scan(w));
+            w.commit(Scanner.of(options(root)).scan(w.listener()));
         }
     }
 
@@ -425,11 +426,7 @@ public class HostileTreeTest {
         Path file = dir.resolve("race.snap");
         ScanSummary s;
         try (var writer = dev.fsnap.snapshot.SnapshotWriter.create(file, one, Duration.ZERO)) {
-            abstract class Both implements EntryVisitor, DirectoryVisitor {
-                @Override
-                public abstract void error(ScanError e);
-            }
-            s = Scanner.of(one).scan(new Both() {
+            s = Scanner.of(one).scan(writer.listenerWith(new EntryVisitor() {
                 @Override
                 public void visit(Entry e) {
                     delivered.add(latin1(e.path()));
@@ -447,21 +444,10 @@ public class HostileTreeTest {
                 }
 
                 @Override
-                public void root(Entry e) {
-                    writer.root(e);
-                }
-
-                @Override
-                public Object directory(DirectoryListing l) {
-                    return writer.directory(l);
-                }
-
-                @Override
                 public void error(ScanError e) {
-                    writer.error(e);
                     errors.add(latin1(e.path()) + " " + e.operation() + " " + e.code());
                 }
-            });
+            }));
             writer.commit(s);
         }
         // The snapshot keeps those names, as entries that could not be read: not dropped, not absent.

@@ -28,7 +28,7 @@ class SnapshotDescriptorsTest {
             List<String> open = Descriptors.openBelow(out);
             assertEquals(2, open.size(), "the directory and the unnamed file: " + open);
             assertTrue(open.stream().allMatch(d -> d.endsWith(" cloexec")), open.toString());
-            w.commit(Scanner.of(options).scan(w));
+            w.commit(Scanner.of(options).scan(w.listener()));
         }
         assertEquals(List.of(), Descriptors.openBelow(out), "all closed after the commit");
         try (Snapshot s = Snapshot.open(target)) {

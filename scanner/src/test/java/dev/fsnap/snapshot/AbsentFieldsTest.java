@@ -1,5 +1,10 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.snapshot.format.Decoder;
+import dev.fsnap.snapshot.format.Encoder;
+import dev.fsnap.snapshot.format.EntryCodec;
+import dev.fsnap.snapshot.format.Fields;
+import dev.fsnap.snapshot.format.Format;
 import dev.fsnap.bindings.StatFields;
 
 import dev.fsnap.scan.EntryType;
@@ -44,7 +49,7 @@ class AbsentFieldsTest {
     private static void take(Path root, Path file, Set<Field> absent) throws Exception {
         ScanOptions options = Snapshots.options(root);
         try (SnapshotWriter w = SnapshotWriter.create(file, options, Duration.ZERO)) {
-            ScanSummary s = Scanner.of(options).scan(w);
+            ScanSummary s = Scanner.of(options).scan(w.listener());
             w.commit(new ScanSummary(s.entries(), s.directories(), s.errors(), s.bytes(), s.elapsed(), s.backend(),
                     s.backendReason(), s.threads(), s.threadsReason(), s.cancelled(), absent));
         }

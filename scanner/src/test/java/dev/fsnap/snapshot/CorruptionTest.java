@@ -1,5 +1,6 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.snapshot.format.Format;
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.testdata.TreeBuilder;
 import org.junit.jupiter.api.BeforeEach;

@@ -1,5 +1,9 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.snapshot.format.Encoder;
+import dev.fsnap.snapshot.format.EntryCodec;
+import dev.fsnap.snapshot.format.Fields;
+import dev.fsnap.snapshot.format.Format;
 import dev.fsnap.bindings.StatFields;
 
 import dev.fsnap.scan.EntryType;

@@ -1,5 +1,7 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.snapshot.format.Encoder;
+import dev.fsnap.snapshot.format.Format;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
 import java.io.IOException;

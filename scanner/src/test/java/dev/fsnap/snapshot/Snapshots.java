@@ -32,7 +32,7 @@ final class Snapshots {
 
     static ScanSummary take(ScanOptions options, Path file, Duration racyWindow) throws Exception {
         try (SnapshotWriter w = SnapshotWriter.create(file, options, racyWindow)) {
-            ScanSummary s = Scanner.of(options).scan(w);
+            ScanSummary s = Scanner.of(options).scan(w.listener());
             w.commit(s);
             return s;
         }

@@ -1,4 +1,4 @@
-package dev.fsnap.snapshot;
+package dev.fsnap.snapshot.format;
 
 import dev.fsnap.bindings.StatFields;
 import dev.fsnap.internal.ScanInternals;
@@ -12,21 +12,21 @@ import dev.fsnap.scan.ScanError;
 import java.util.Set;
 
 /** One entry's fields while it is encoded or decoded: a mutable, reused holder. */
-final class Fields {
+public final class Fields {
     private static final ScanInternals ROWS = ScanInternals.get();
 
-    byte[] name;
-    int nameLength;
-    EntryType type = EntryType.UNKNOWN;
+    public byte[] name;
+    public int nameLength;
+    public EntryType type = EntryType.UNKNOWN;
     /** Why the entry's metadata could not be read; then only the name and this are meaningful. */
-    Failure failure;
+    public Failure failure;
     /** The values, in {@link StatFields} slots. */
-    final long[] stat = new long[StatFields.WIDTH];
-    byte[] target;
+    public final long[] stat = new long[StatFields.WIDTH];
+    public byte[] target;
     /** Why a symbolic link's target could not be read. */
-    Failure targetFailure;
+    public Failure targetFailure;
 
-    Fields() {
+    public Fields() {
         this(256);
     }
 
@@ -35,17 +35,17 @@ final class Fields {
     }
 
     /** A stored error: which operation, the symbolic code, the system's message. */
-    record Failure(Operation operation, String code, String message) {
-        static Failure of(ScanError e) {
+    public record Failure(Operation operation, String code, String message) {
+        public static Failure of(ScanError e) {
             return e == null ? null : new Failure(e.operation(), e.code(), e.message());
         }
 
-        ScanError at(byte[] path) {
+        public ScanError at(byte[] path) {
             return new ScanError(path, operation, code, message);
         }
     }
 
-    void name(byte[] src, int off, int len) {
+    public void name(byte[] src, int off, int len) {
         if (len > name.length) {
             name = new byte[Math.max(len, name.length * 2)];
         }
@@ -53,15 +53,15 @@ final class Fields {
         nameLength = len;
     }
 
-    long get(int slot) {
+    public long get(int slot) {
         return stat[slot];
     }
 
-    Entry toEntry(byte[] path) {
+    public Entry toEntry(byte[] path) {
         return ROWS.entry(path, type, stat, 0, target);
     }
 
-    void from(Entry e, byte[] name) {
+    public void from(Entry e, byte[] name) {
         name(name, 0, name.length);
         type = e.type();
         failure = null;
@@ -71,7 +71,7 @@ final class Fields {
     }
 
     /** Takes an entry of a scanned directory: its name, and its fields or why they could not be read. */
-    void from(DirectoryListing l, int i) {
+    public void from(DirectoryListing l, int i) {
         int len = l.nameLength(i);
         if (len > name.length) {
             name = new byte[Math.max(len, name.length * 2)];
@@ -91,7 +91,7 @@ final class Fields {
     }
 
     /** @return a copy holding exactly its name, for keeping after the next decode */
-    Fields compactCopy() {
+    public Fields compactCopy() {
         Fields c = new Fields(nameLength);
         System.arraycopy(name, 0, c.name, 0, nameLength);
         c.nameLength = nameLength;
@@ -104,7 +104,7 @@ final class Fields {
     }
 
     /** @return the fields in which two decoded entries differ (as {@link Field#between} for entries) */
-    static Set<Field> changed(Fields a, Fields b) {
+    public static Set<Field> changed(Fields a, Fields b) {
         return ROWS.changed(a.type, a.stat, a.target, b.type, b.stat, b.target);
     }
 }

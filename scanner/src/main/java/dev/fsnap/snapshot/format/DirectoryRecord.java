@@ -1,5 +1,6 @@
-package dev.fsnap.snapshot;
+package dev.fsnap.snapshot.format;
 
+import dev.fsnap.snapshot.CorruptSnapshotException;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.ScanError;
 import dev.fsnap.walk.DirectoryListing;
@@ -7,21 +8,21 @@ import dev.fsnap.walk.DirectoryListing;
 import java.util.Arrays;
 
 /** One decoded directory block: its entries in name order and a reference per subdirectory. */
-final class DirectoryRecord {
-    static final int NO_REF = -1;
+public final class DirectoryRecord {
+    public static final int NO_REF = -1;
     /** What an empty directory (stored as {@code REF_EMPTY}, without a block) reads back as. */
-    static final DirectoryRecord EMPTY = new DirectoryRecord(Format.EMPTY_OFFSET, null, new Fields[0]);
+    public static final DirectoryRecord EMPTY = new DirectoryRecord(Format.EMPTY_OFFSET, null, new Fields[0]);
 
-    final long offset;
+    public final long offset;
     /** Why the listing stopped part way, or null. */
-    final Fields.Failure listFailure;
-    final Fields[] entries;
+    public final Fields.Failure listFailure;
+    public final Fields[] entries;
     /** Per entry: {@link #NO_REF}, or a {@code Format.REF_*} state: ask {@link #listed} and {@link #unreadable}. */
     private final int[] ref;
-    final byte[][] hash;
-    final long[] childOffset;
-    final int[] subtreeFlags;
-    final Fields.Failure[] refFailure;
+    public final byte[][] hash;
+    public final long[] childOffset;
+    public final int[] subtreeFlags;
+    public final Fields.Failure[] refFailure;
 
     private DirectoryRecord(long offset, Fields.Failure listFailure, Fields[] entries) {
         this.offset = offset;
@@ -36,7 +37,7 @@ final class DirectoryRecord {
         refFailure = new Fields.Failure[n];
     }
 
-    static DirectoryRecord decode(Decoder in, long offset, Columns columns) throws CorruptSnapshotException {
+    public static DirectoryRecord decode(Decoder in, long offset, Columns columns) throws CorruptSnapshotException {
         int flags = in.u8();
         if ((flags & ~(Format.LIST_INCOMPLETE | Format.COLUMNS)) != 0) {
             throw in.corrupt("unknown directory flags " + flags);
@@ -108,16 +109,16 @@ final class DirectoryRecord {
      * @param hash its truncated SHA-256
      * @param flags its subtree flags
      */
-    record Ref(long offset, byte[] hash, int flags) {
+    public record Ref(long offset, byte[] hash, int flags) {
         /** An empty directory: no block is written for it. */
-        static final Ref EMPTY = new Ref(Format.EMPTY_OFFSET, Format.EMPTY_HASH, 0);
+        public static final Ref EMPTY = new Ref(Format.EMPTY_OFFSET, Format.EMPTY_HASH, 0);
     }
 
     /**
      * A directory block as encoded: the length of its hashed part (the entries and the children's
      * hashes; their offsets and flags follow unhashed), and its subtree's flags.
      */
-    record Encoded(int hashed, int flags) {
+    public record Encoded(int hashed, int flags) {
     }
 
     /**
@@ -133,7 +134,7 @@ final class DirectoryRecord {
      * @param racyFrom from when a timestamp is racy
      * @return the hashed length and the subtree flags
      */
-    static Encoded encode(DirectoryListing listing, Encoder body, Fields f, EntryCodec codec, Columns columns,
+    public static Encoded encode(DirectoryListing listing, Encoder body, Fields f, EntryCodec codec, Columns columns,
                           RacyFrom racyFrom) {
         int mask = columns.mask(listing);
         codec.reset(mask);
@@ -211,12 +212,12 @@ final class DirectoryRecord {
     }
 
     /** @return whether entry {@code i} is a subdirectory that was listed: its block is at {@code childOffset[i]} */
-    boolean listed(int i) {
+    public boolean listed(int i) {
         return ref[i] == Format.REF_LISTED;
     }
 
     /** @return whether entry {@code i} is a subdirectory that could not be listed: why is {@code refFailure[i]} */
-    boolean unreadable(int i) {
+    public boolean unreadable(int i) {
         return ref[i] == Format.REF_UNREADABLE;
     }
 
@@ -230,14 +231,14 @@ final class DirectoryRecord {
      * @param newFlags its flags
      * @return true when the two need not be read
      */
-    static boolean unchangedByHash(byte[] oldHash, int oldFlags, byte[] newHash, int newFlags) {
+    public static boolean unchangedByHash(byte[] oldHash, int oldFlags, byte[] newHash, int newFlags) {
         return Arrays.equals(oldHash, newHash)
                 && (oldFlags & (Format.SUBTREE_RACY | Format.SUBTREE_UNREADABLE)) == 0
                 && (newFlags & Format.SUBTREE_UNREADABLE) == 0;
     }
 
     /** @return the index of the entry with this name, or a negative value */
-    int find(byte[] name) {
+    public int find(byte[] name) {
         int lo = 0;
         int hi = entries.length - 1;
         while (lo <= hi) {

@@ -1,5 +1,7 @@
-package dev.fsnap.snapshot;
+package dev.fsnap.snapshot.format;
 
+import dev.fsnap.snapshot.CorruptSnapshotException;
+import dev.fsnap.snapshot.IncompatibleSnapshotException;
 import dev.fsnap.scan.PathRules;
 import dev.fsnap.scan.ScanOptions;
 
@@ -26,18 +28,18 @@ import java.util.List;
  * @param columns the columns entries may carry beyond their fixed part (version 4)
  * @param rules what the scan left out (version 2)
  */
-record Header(int version, String root, Instant started, Duration racyWindow, int threads, String backend,
+public record Header(int version, String root, Instant started, Duration racyWindow, int threads, String backend,
               boolean followSymlinks, boolean oneFileSystem, Columns columns, PathRules rules) {
 
     /** The header of a snapshot about to be written, in the current version. */
-    static Header of(ScanOptions options, Instant started, Duration racyWindow, Columns columns) {
+    public static Header of(ScanOptions options, Instant started, Duration racyWindow, Columns columns) {
         return new Header(Format.VERSION, options.root().toAbsolutePath().toString(), started, racyWindow,
                 options.threads(), options.backend().name(), options.followSymlinks(), options.oneFileSystem(),
                 columns, options.rules());
     }
 
     /** @return the block's body */
-    Encoder encode() {
+    public Encoder encode() {
         Encoder out = new Encoder(256);
         out.varint(version);
         out.string(root.getBytes(StandardCharsets.UTF_8));
@@ -64,7 +66,7 @@ record Header(int version, String root, Instant started, Duration racyWindow, in
      * @throws IncompatibleSnapshotException when the version, or a required column, is not read here
      * @throws CorruptSnapshotException when a value is out of range
      */
-    static Header decode(Decoder in, Path file) throws CorruptSnapshotException, IncompatibleSnapshotException {
+    public static Header decode(Decoder in, Path file) throws CorruptSnapshotException, IncompatibleSnapshotException {
         int version = (int) Math.min(Integer.MAX_VALUE, in.varint());
         if (version < Format.OLDEST_VERSION || version > Format.VERSION) {
             throw new IncompatibleSnapshotException(file, version);
@@ -104,12 +106,12 @@ record Header(int version, String root, Instant started, Duration racyWindow, in
     }
 
     /** @return the moment from which a timestamp of this scan is racy */
-    RacyFrom racyFrom() {
+    public RacyFrom racyFrom() {
         return new RacyFrom(started, racyWindow);
     }
 
     /** A time as zigzag seconds and varint nanoseconds, within what {@link Instant} holds. */
-    static Instant instant(Decoder d) throws CorruptSnapshotException {
+    public static Instant instant(Decoder d) throws CorruptSnapshotException {
         long seconds = d.zigzag();
         int nanos = d.nanos();
         if (seconds < Instant.MIN.getEpochSecond() || seconds > Instant.MAX.getEpochSecond()) {
@@ -119,7 +121,7 @@ record Header(int version, String root, Instant started, Duration racyWindow, in
     }
 
     /** Writes a time as {@link #instant} reads it. */
-    static void instant(Encoder out, Instant t) {
+    public static void instant(Encoder out, Instant t) {
         out.zigzag(t.getEpochSecond());
         out.varint(t.getNano());
     }

@@ -1,5 +1,6 @@
-package dev.fsnap.snapshot;
+package dev.fsnap.snapshot.format;
 
+import dev.fsnap.snapshot.CorruptSnapshotException;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.Field;
 
@@ -26,7 +27,7 @@ import java.util.Set;
  * @param lastUnreadableBlock the offset of the last unreadable-list block, -1 when none
  * @param unreadableCount the unreadable list's length: the scan's error count
  */
-record Footer(Instant finished, String backend, String backendReason, Set<Field> absentFields, int threads,
+public record Footer(Instant finished, String backend, String backendReason, Set<Field> absentFields, int threads,
               long entries, long directories, long errors, long bytes, Entry root, RootRef rootRef,
               long lastUnreadableBlock, long unreadableCount) {
 
@@ -41,10 +42,10 @@ record Footer(Instant finished, String backend, String backendReason, Set<Field>
      * @param offset its block's offset
      * @param failure why it could not be listed; null when it was
      */
-    record RootRef(boolean listed, byte[] hash, int flags, long offset, Fields.Failure failure) {
-        static final RootRef EMPTY = new RootRef(true, Format.EMPTY_HASH, 0, Format.EMPTY_OFFSET, null);
+    public record RootRef(boolean listed, byte[] hash, int flags, long offset, Fields.Failure failure) {
+        public static final RootRef EMPTY = new RootRef(true, Format.EMPTY_HASH, 0, Format.EMPTY_OFFSET, null);
 
-        static RootRef unreadable(Fields.Failure why) {
+        public static RootRef unreadable(Fields.Failure why) {
             return new RootRef(false, null, Format.SUBTREE_UNREADABLE, -1, why);
         }
     }
@@ -55,7 +56,7 @@ record Footer(Instant finished, String backend, String backendReason, Set<Field>
      * @param out where to
      * @param columns the columns the file's entries may carry
      */
-    void encode(Encoder out, Columns columns) {
+    public void encode(Encoder out, Columns columns) {
         Header.instant(out, finished);
         out.string(backend.getBytes(StandardCharsets.UTF_8));
         out.string(backendReason.getBytes(StandardCharsets.UTF_8));
@@ -95,7 +96,7 @@ record Footer(Instant finished, String backend, String backendReason, Set<Field>
      * @param footerOffset where the footer starts: every offset it holds is before it
      * @throws CorruptSnapshotException when a value is out of range or inconsistent
      */
-    static Footer decode(Decoder f, Header header, long footerOffset) throws CorruptSnapshotException {
+    public static Footer decode(Decoder f, Header header, long footerOffset) throws CorruptSnapshotException {
         Instant finished = Header.instant(f);
         String backend = f.text();
         String backendReason = f.text();

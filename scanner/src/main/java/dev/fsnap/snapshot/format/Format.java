@@ -1,4 +1,4 @@
-package dev.fsnap.snapshot;
+package dev.fsnap.snapshot.format;
 
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.Field;
@@ -7,63 +7,63 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /** The constants of the snapshot format; {@code docs/snapshot-format.md} is their prose. */
-final class Format {
+public final class Format {
     private Format() {
     }
 
     /** The first eight bytes: not text, so that a text file or a mangled transfer is told at once. */
-    static final byte[] MAGIC = {(byte) 0x89, 'F', 'S', 'N', 'A', 'P', '\r', '\n'};
+    public static final byte[] MAGIC = {(byte) 0x89, 'F', 'S', 'N', 'A', 'P', '\r', '\n'};
     /** The last four bytes. */
-    static final byte[] END_MAGIC = {'F', 'S', 'N', 'E'};
+    public static final byte[] END_MAGIC = {'F', 'S', 'N', 'E'};
     /**
      * The version written. Versions 1 (before exclusion rules), 2 (before absent fields) and 3
      * (before columns) are read too.
      */
-    static final int VERSION = 4;
-    static final int OLDEST_VERSION = 1;
+    public static final int VERSION = 4;
+    public static final int OLDEST_VERSION = 1;
     /** The fixed trailer: footer offset (8), footer length (4), end magic (4). */
-    static final int TRAILER = 16;
+    public static final int TRAILER = 16;
 
     /** Block kinds. Every block is: kind (1), body length (varint), body, CRC-32C of all before (4). */
-    static final int HEADER = 'H';
-    static final int DIRECTORY = 'D';
-    static final int UNREADABLE = 'U';
-    static final int FOOTER = 'F';
+    public static final int HEADER = 'H';
+    public static final int DIRECTORY = 'D';
+    public static final int UNREADABLE = 'U';
+    public static final int FOOTER = 'F';
 
     /** Largest block accepted when reading: a bigger length is damage, not data. */
-    static final int MAX_BLOCK = 1 << 30;
+    public static final int MAX_BLOCK = 1 << 30;
     /** Bytes of the truncated SHA-256 each directory is identified by. */
-    static final int HASH = 16;
+    public static final int HASH = 16;
 
     // Entry head byte.
-    static final int TYPE_MASK = 0x07;
-    static final int ENTRY_UNREADABLE = 0x08;
-    static final int SAME_ATTRS = 0x10;
-    static final int CTIME_IS_MTIME = 0x20;
-    static final int WIDE_TIME = 0x40;
-    static final int TARGET_UNREADABLE = 0x80;
+    public static final int TYPE_MASK = 0x07;
+    public static final int ENTRY_UNREADABLE = 0x08;
+    public static final int SAME_ATTRS = 0x10;
+    public static final int CTIME_IS_MTIME = 0x20;
+    public static final int WIDE_TIME = 0x40;
+    public static final int TARGET_UNREADABLE = 0x80;
 
     // Directory block flags.
-    static final int LIST_INCOMPLETE = 0x01;
+    public static final int LIST_INCOMPLETE = 0x01;
     /** The block's entries carry columns: a varint mask of them follows (version 4). */
-    static final int COLUMNS = 0x02;
+    public static final int COLUMNS = 0x02;
 
     // Subdirectory reference state (low bits) and subtree flags.
-    static final int REF_NOT_SCANNED = 0;
-    static final int REF_LISTED = 1;
-    static final int REF_UNREADABLE = 2;
+    public static final int REF_NOT_SCANNED = 0;
+    public static final int REF_LISTED = 1;
+    public static final int REF_UNREADABLE = 2;
     /** An empty directory: no block is written for it (most directories of many trees are empty leaves). */
-    static final int REF_EMPTY = 3;
+    public static final int REF_EMPTY = 3;
     /** The offset and hash an empty directory is read back with. */
-    static final long EMPTY_OFFSET = 0;
-    static final byte[] EMPTY_HASH = new byte[HASH];
-    static final int SUBTREE_RACY = 0x10;
-    static final int SUBTREE_UNREADABLE = 0x20;
+    public static final long EMPTY_OFFSET = 0;
+    public static final byte[] EMPTY_HASH = new byte[HASH];
+    public static final int SUBTREE_RACY = 0x10;
+    public static final int SUBTREE_UNREADABLE = 0x20;
 
     private static final EntryType[] TYPES = {EntryType.UNKNOWN, EntryType.FILE, EntryType.DIRECTORY,
         EntryType.SYMLINK, EntryType.FIFO, EntryType.SOCKET, EntryType.CHAR_DEVICE, EntryType.BLOCK_DEVICE};
 
-    static int typeCode(EntryType t) {
+    public static int typeCode(EntryType t) {
         switch (t) {
             case FILE: return 1;
             case DIRECTORY: return 2;
@@ -76,12 +76,12 @@ final class Format {
         }
     }
 
-    static EntryType type(int code) {
+    public static EntryType type(int code) {
         return TYPES[code & TYPE_MASK];
     }
 
     /** A set of fields as a bit mask: bit {@link Field#id()}. */
-    static long fieldMask(Set<Field> fields) {
+    public static long fieldMask(Set<Field> fields) {
         long mask = 0;
         for (Field f : fields) {
             mask |= 1L << f.id();
@@ -90,7 +90,7 @@ final class Format {
     }
 
     /** The fields of a bit mask; null when it holds a bit no field has. */
-    static Set<Field> fields(long mask) {
+    public static Set<Field> fields(long mask) {
         EnumSet<Field> set = EnumSet.noneOf(Field.class);
         for (int id = 0; id < 64; id++) {
             if ((mask & 1L << id) != 0) {

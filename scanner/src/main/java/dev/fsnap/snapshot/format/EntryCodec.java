@@ -1,5 +1,6 @@
-package dev.fsnap.snapshot;
+package dev.fsnap.snapshot.format;
 
+import dev.fsnap.snapshot.CorruptSnapshotException;
 import dev.fsnap.bindings.StatFields;
 
 import dev.fsnap.scan.EntryType;
@@ -12,7 +13,7 @@ import java.nio.charset.StandardCharsets;
  * inodes as deltas, mode/uid/gid/nlink/dev omitted when equal to the previous entry's. One codec per
  * block; {@link #reset} between blocks.
  */
-final class EntryCodec {
+public final class EntryCodec {
     /** Times within this many seconds of the epoch fit a signed 64-bit nanosecond count. */
     private static final long NARROW_SECONDS = 9_000_000_000L;
     private static final Operation[] OPERATIONS = Operation.values();
@@ -36,21 +37,21 @@ final class EntryCodec {
     private final Encoder scratch = new Encoder(32);
 
     /** A codec for files without columns (versions 1 to 3). */
-    EntryCodec() {
+    public EntryCodec() {
         this(Columns.NONE);
     }
 
-    EntryCodec(Columns columns) {
+    public EntryCodec(Columns columns) {
         this.columns = columns;
     }
 
     /** Starts a block whose entries carry the columns of the mask. */
-    void reset(int columnMask) {
+    public void reset(int columnMask) {
         reset();
         mask = columnMask;
     }
 
-    void reset() {
+    public void reset() {
         mask = 0;
         skipped = 0;
         prevNameLength = 0;
@@ -63,7 +64,7 @@ final class EntryCodec {
         prevDevice = 0;
     }
 
-    void encode(Encoder out, Fields f) {
+    public void encode(Encoder out, Fields f) {
         int head = Format.typeCode(f.type);
         if (f.failure != null) {
             out.u8(head | Format.ENTRY_UNREADABLE);
@@ -160,13 +161,13 @@ final class EntryCodec {
         prevNameLength = f.nameLength;
     }
 
-    static void encodeFailure(Encoder out, Fields.Failure failure) {
+    public static void encodeFailure(Encoder out, Fields.Failure failure) {
         out.u8(failure.operation().ordinal());
         out.string(failure.code().getBytes(StandardCharsets.UTF_8));
         out.string(failure.message().getBytes(StandardCharsets.UTF_8));
     }
 
-    void decode(Decoder in, Fields f) throws CorruptSnapshotException {
+    public void decode(Decoder in, Fields f) throws CorruptSnapshotException {
         int head = in.u8();
         f.type = Format.type(head);
         decodeName(in, f);
@@ -237,7 +238,7 @@ final class EntryCodec {
      *
      * @return the entry's type code, or -1 when its metadata was unreadable
      */
-    int skip(Decoder in) throws CorruptSnapshotException {
+    public int skip(Decoder in) throws CorruptSnapshotException {
         int head = in.u8();
         int at = in.pos;
         int shared = in.count(prevNameLength, "shared name prefix");
@@ -294,7 +295,7 @@ final class EntryCodec {
         return type;
     }
 
-    static void skipFailure(Decoder in) throws CorruptSnapshotException {
+    public static void skipFailure(Decoder in) throws CorruptSnapshotException {
         int op = in.u8();
         if (op >= OPERATIONS.length) {
             throw in.corrupt("unknown operation " + op);
@@ -323,7 +324,7 @@ final class EntryCodec {
         prevNameLength = length;
     }
 
-    static Fields.Failure decodeFailure(Decoder in) throws CorruptSnapshotException {
+    public static Fields.Failure decodeFailure(Decoder in) throws CorruptSnapshotException {
         int op = in.u8();
         if (op >= OPERATIONS.length) {
             throw in.corrupt("unknown operation " + op);

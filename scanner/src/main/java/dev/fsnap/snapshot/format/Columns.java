@@ -1,5 +1,7 @@
-package dev.fsnap.snapshot;
+package dev.fsnap.snapshot.format;
 
+import dev.fsnap.snapshot.CorruptSnapshotException;
+import dev.fsnap.snapshot.IncompatibleSnapshotException;
 import dev.fsnap.bindings.StatFields;
 import dev.fsnap.internal.ScanInternals;
 import dev.fsnap.walk.DirectoryListing;
@@ -19,16 +21,16 @@ import java.util.List;
  * column without a new format version; a reader skips a column it does not know unless the writer
  * marked it required, and then refuses the file by name.
  */
-final class Columns {
+public final class Columns {
     /** Fields of id below this are in every entry's fixed part (formats 1 to 3 have only those). */
-    static final int FIXED = 10;
+    public static final int FIXED = 10;
     /** A column a reader must understand to read the file. */
     private static final int REQUIRED = 1;
     /** At most this many columns: a block's mask is an int. */
     private static final int MAX = 31;
 
     /** Files before version 4: no columns. */
-    static final Columns NONE = new Columns(new Field[0]);
+    public static final Columns NONE = new Columns(new Field[0]);
 
     /** The columns, in header order; null for one this release does not know (skipped). */
     private final Field[] fields;
@@ -41,7 +43,7 @@ final class Columns {
      * @return the columns a snapshot written now has: every field beyond the fixed part, by id
      * @throws IllegalStateException for a field beyond the fixed part of a kind no column codes yet
      */
-    static Columns written() {
+    public static Columns written() {
         List<Field> extra = new ArrayList<>();
         for (Field f : Field.values()) {
             if (f.id() >= FIXED) {
@@ -56,7 +58,7 @@ final class Columns {
     }
 
     /** Writes the header's column list: count, then each column's id, name and flags. */
-    void write(Encoder out) {
+    public void write(Encoder out) {
         out.varint(fields.length);
         for (Field f : fields) {
             out.varint(f.id());
@@ -70,7 +72,7 @@ final class Columns {
      *
      * @throws IncompatibleSnapshotException when a required column is one this release does not know
      */
-    static Columns read(Decoder in, Path file) throws CorruptSnapshotException, IncompatibleSnapshotException {
+    public static Columns read(Decoder in, Path file) throws CorruptSnapshotException, IncompatibleSnapshotException {
         int n = in.count(MAX, "column count");
         Field[] fields = new Field[n];
         for (int i = 0; i < n; i++) {
@@ -94,7 +96,7 @@ final class Columns {
      * @param l a scanned directory
      * @return the columns of which at least one readable entry of the directory has a value: bit per column
      */
-    int mask(DirectoryListing l) {
+    public int mask(DirectoryListing l) {
         int all = (1 << fields.length) - 1;
         int mask = 0;
         for (int i = 0, n = l.size(); i < n && mask != all; i++) {
@@ -112,7 +114,7 @@ final class Columns {
     }
 
     /** @return the columns of which one entry has a value */
-    int mask(Fields f) {
+    public int mask(Fields f) {
         int mask = 0;
         for (int c = 0; c < fields.length; c++) {
             if (f.failure == null && f.stat[secondsSlot(fields[c]) + 1] != StatFields.ABSENT) {
@@ -123,7 +125,7 @@ final class Columns {
     }
 
     /** Reads a directory block's mask of carried columns (present only when it carries some). */
-    int blockMask(Decoder in) throws CorruptSnapshotException {
+    public int blockMask(Decoder in) throws CorruptSnapshotException {
         int mask = rootMask(in);
         if (mask == 0) {
             throw in.corrupt("a block flagged as carrying columns carries none");
@@ -132,7 +134,7 @@ final class Columns {
     }
 
     /** Reads the footer's mask of the columns the root entry carries (version 4: always there). */
-    int rootMask(Decoder in) throws CorruptSnapshotException {
+    public int rootMask(Decoder in) throws CorruptSnapshotException {
         long mask = in.varint();
         if (mask >>> fields.length != 0) {
             throw in.corrupt("an entry carries a column the header does not list");
@@ -148,7 +150,7 @@ final class Columns {
     private static final ScanInternals ROWS = ScanInternals.get();
 
     /** Writes the entry's value of each column in the mask. */
-    void encode(Encoder out, Fields f, int mask, Encoder scratch) {
+    public void encode(Encoder out, Fields f, int mask, Encoder scratch) {
         for (int c = 0; c < fields.length; c++) {
             if ((mask & 1 << c) == 0) {
                 continue;
@@ -182,7 +184,7 @@ final class Columns {
     }
 
     /** Reads the entry's value of each column in the mask; a column not carried is absent. */
-    void decode(Decoder in, Fields f, int mask) throws CorruptSnapshotException {
+    public void decode(Decoder in, Fields f, int mask) throws CorruptSnapshotException {
         for (int c = 0; c < fields.length; c++) {
             Field field = fields[c];
             boolean carried = (mask & 1 << c) != 0;
@@ -223,7 +225,7 @@ final class Columns {
     }
 
     /** Reads past the entry's column values, checking their lengths. */
-    void skip(Decoder in, int mask) throws CorruptSnapshotException {
+    public void skip(Decoder in, int mask) throws CorruptSnapshotException {
         for (int c = 0; c < fields.length; c++) {
             if ((mask & 1 << c) != 0) {
                 in.skipString();

@@ -1,5 +1,6 @@
-package dev.fsnap.snapshot;
+package dev.fsnap.snapshot.format;
 
+import dev.fsnap.snapshot.CorruptSnapshotException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -7,17 +8,17 @@ import java.util.Arrays;
  * Reads what {@link Encoder} wrote, from one checked block. Every read is bounds-checked: a length
  * or varint that runs past the block is reported as corruption with its file offset.
  */
-final class Decoder {
+public final class Decoder {
     private final Path file;
     private final byte[] buf;
     private final long base;
     private final int bodyStart;
-    int pos;
+    public int pos;
     private final int limit;
     private int kind;
     private long end;
 
-    Decoder(Path file, byte[] buf, int pos, int limit, long base) {
+    public Decoder(Path file, byte[] buf, int pos, int limit, long base) {
         this.file = file;
         this.buf = buf;
         this.pos = pos;
@@ -27,53 +28,53 @@ final class Decoder {
     }
 
     /** Marks this decoder as a block's body: its kind and the file offset just after its frame. */
-    Decoder framed(int blockKind, long frameEnd) {
+    public Decoder framed(int blockKind, long frameEnd) {
         this.kind = blockKind;
         this.end = frameEnd;
         return this;
     }
 
     /** @return the block's kind byte */
-    int kind() {
+    public int kind() {
         return kind;
     }
 
     /** @return the file offset just after the block's frame: where the next block starts */
-    long end() {
+    public long end() {
         return end;
     }
 
     /** @return the bytes of the body not yet read */
-    int remaining() {
+    public int remaining() {
         return limit - pos;
     }
 
     /** @return the array the block is read from: the body lies from {@link #bodyStart()} (for hashing) */
-    byte[] buffer() {
+    public byte[] buffer() {
         return buf;
     }
 
     /** @return the index in {@link #buffer()} where the body starts */
-    int bodyStart() {
+    public int bodyStart() {
         return bodyStart;
     }
 
-    CorruptSnapshotException corrupt(String reason) {
+    public CorruptSnapshotException corrupt(String reason) {
         return new CorruptSnapshotException(file, base + pos, reason);
     }
 
-    boolean atEnd() {
+    public boolean atEnd() {
         return pos == limit;
     }
 
-    int u8() throws CorruptSnapshotException {
+    public int u8() throws CorruptSnapshotException {
         if (pos >= limit) {
             throw corrupt("block ends early");
         }
         return buf[pos++] & 0xFF;
     }
 
-    long varint() throws CorruptSnapshotException {
+    public long varint() throws CorruptSnapshotException {
         // One loop over the array, no call per byte: a verification reads millions of these.
         byte[] b = buf;
         int p = pos;
@@ -92,7 +93,7 @@ final class Decoder {
     }
 
     /** A varint that must fit a non-negative int no larger than {@code max}. */
-    int count(int max, String what) throws CorruptSnapshotException {
+    public int count(int max, String what) throws CorruptSnapshotException {
         long v = varint();
         if (v < 0 || v > max) {
             throw corrupt(what + " out of range: " + v);
@@ -101,7 +102,7 @@ final class Decoder {
     }
 
     /** A varint that must be a count of nanoseconds within a second. */
-    int nanos() throws CorruptSnapshotException {
+    public int nanos() throws CorruptSnapshotException {
         long n = varint();
         if (n < 0 || n > 999_999_999) {
             throw corrupt("nanoseconds out of range: " + n);
@@ -109,13 +110,13 @@ final class Decoder {
         return (int) n;
     }
 
-    long zigzag() throws CorruptSnapshotException {
+    public long zigzag() throws CorruptSnapshotException {
         long v = varint();
         return (v >>> 1) ^ -(v & 1);
     }
 
     /** Moves past {@code n} bytes, which must lie in the block. */
-    void skip(int n) throws CorruptSnapshotException {
+    public void skip(int n) throws CorruptSnapshotException {
         if (n < 0 || n > limit - pos) {
             throw corrupt("length " + n + " runs past the block");
         }
@@ -123,12 +124,12 @@ final class Decoder {
     }
 
     /** Moves past a string. */
-    void skipString() throws CorruptSnapshotException {
+    public void skipString() throws CorruptSnapshotException {
         skip(count(limit - pos, "string length"));
     }
 
     /** Compares the next {@code n} bytes, unsigned, with {@code other[from, to)}; moves past them. */
-    int compareNext(int n, byte[] other, int from, int to) throws CorruptSnapshotException {
+    public int compareNext(int n, byte[] other, int from, int to) throws CorruptSnapshotException {
         if (n < 0 || n > limit - pos) {
             throw corrupt("length " + n + " runs past the block");
         }
@@ -138,17 +139,17 @@ final class Decoder {
     }
 
     /** Copies the {@code n} bytes just moved past into {@code into} at {@code at}. */
-    void copyPrevious(int n, byte[] into, int at) {
+    public void copyPrevious(int n, byte[] into, int at) {
         System.arraycopy(buf, pos - n, into, at, n);
     }
 
     /** Copies the next {@code n} bytes into {@code into} at {@code at} and moves past them. */
-    void readInto(byte[] into, int at, int n) throws CorruptSnapshotException {
+    public void readInto(byte[] into, int at, int n) throws CorruptSnapshotException {
         skip(n);
         System.arraycopy(buf, pos - n, into, at, n);
     }
 
-    byte[] bytes(int n) throws CorruptSnapshotException {
+    public byte[] bytes(int n) throws CorruptSnapshotException {
         if (n < 0 || n > limit - pos) {
             throw corrupt("length " + n + " runs past the block");
         }
@@ -157,11 +158,11 @@ final class Decoder {
         return b;
     }
 
-    byte[] string() throws CorruptSnapshotException {
+    public byte[] string() throws CorruptSnapshotException {
         return bytes(count(limit - pos, "string length"));
     }
 
-    String text() throws CorruptSnapshotException {
+    public String text() throws CorruptSnapshotException {
         return new String(string(), java.nio.charset.StandardCharsets.UTF_8);
     }
 }

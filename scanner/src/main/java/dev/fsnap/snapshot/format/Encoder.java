@@ -1,17 +1,17 @@
-package dev.fsnap.snapshot;
+package dev.fsnap.snapshot.format;
 
 import java.util.Arrays;
 
 /** An append-only byte buffer with the snapshot's primitive encodings: LEB128 varints, zigzag, strings. */
-final class Encoder {
-    byte[] buf;
-    int length;
+public final class Encoder {
+    public byte[] buf;
+    public int length;
 
-    Encoder(int capacity) {
+    public Encoder(int capacity) {
         buf = new byte[capacity];
     }
 
-    void reset() {
+    public void reset() {
         length = 0;
     }
 
@@ -21,13 +21,13 @@ final class Encoder {
         }
     }
 
-    void u8(int v) {
+    public void u8(int v) {
         ensure(1);
         buf[length++] = (byte) v;
     }
 
     /** An unsigned LEB128 varint of all 64 bits. */
-    void varint(long v) {
+    public void varint(long v) {
         ensure(10);
         while ((v & ~0x7FL) != 0) {
             buf[length++] = (byte) ((v & 0x7F) | 0x80);
@@ -37,23 +37,23 @@ final class Encoder {
     }
 
     /** A signed value, zigzag-mapped so that small magnitudes take few bytes. */
-    void zigzag(long v) {
+    public void zigzag(long v) {
         varint((v << 1) ^ (v >> 63));
     }
 
-    void bytes(byte[] b, int off, int len) {
+    public void bytes(byte[] b, int off, int len) {
         ensure(len);
         System.arraycopy(b, off, buf, length, len);
         length += len;
     }
 
     /** A length-prefixed byte string. */
-    void string(byte[] b) {
+    public void string(byte[] b) {
         varint(b.length);
         bytes(b, 0, b.length);
     }
 
-    void le32(int v) {
+    public void le32(int v) {
         ensure(4);
         buf[length++] = (byte) v;
         buf[length++] = (byte) (v >>> 8);
@@ -61,7 +61,7 @@ final class Encoder {
         buf[length++] = (byte) (v >>> 24);
     }
 
-    void le64(long v) {
+    public void le64(long v) {
         le32((int) v);
         le32((int) (v >>> 32));
     }

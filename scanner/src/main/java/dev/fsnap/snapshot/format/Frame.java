@@ -1,5 +1,6 @@
-package dev.fsnap.snapshot;
+package dev.fsnap.snapshot.format;
 
+import dev.fsnap.snapshot.CorruptSnapshotException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
@@ -10,9 +11,9 @@ import java.util.zip.CRC32C;
  * before it (4 bytes, little-endian). Framing on write and its checks on read, side by side; see
  * {@code docs/snapshot-format.md}, "Blocks".
  */
-final class Frame {
+public final class Frame {
     /** Bytes of the checksum. */
-    static final int CRC = 4;
+    public static final int CRC = 4;
 
     private Frame() {
     }
@@ -27,7 +28,7 @@ final class Frame {
      * @param crc the worker's checksum, reset here
      * @return the head's length, before its checksum
      */
-    static int head(Encoder head, int kind, Encoder body, CRC32C crc) {
+    public static int head(Encoder head, int kind, Encoder body, CRC32C crc) {
         head.reset();
         head.u8(kind);
         head.varint(body.length);
@@ -49,7 +50,7 @@ final class Frame {
      * @return the frame's whole length, checksum included
      * @throws CorruptSnapshotException when the length is out of range or runs past the data
      */
-    static long length(Decoder head, long room, Path file, long offset) throws CorruptSnapshotException {
+    public static long length(Decoder head, long room, Path file, long offset) throws CorruptSnapshotException {
         long length = head.varint();
         long frame = head.pos + length + CRC;
         if (length < 0 || length > Format.MAX_BLOCK || frame > room) {
@@ -63,7 +64,7 @@ final class Frame {
      *
      * @throws CorruptSnapshotException when the stored checksum is not the frame's
      */
-    static void check(byte[] frame, int length, int kind, Path file, long offset) throws CorruptSnapshotException {
+    public static void check(byte[] frame, int length, int kind, Path file, long offset) throws CorruptSnapshotException {
         CRC32C crc = new CRC32C();
         crc.update(frame, 0, length - CRC);
         check(crc, frame, length - CRC, kind, file, offset);
@@ -75,7 +76,7 @@ final class Frame {
      * @param stored where the stored checksum is in {@code b}
      * @throws CorruptSnapshotException when they differ
      */
-    static void check(CRC32C crc, byte[] b, int stored, int kind, Path file, long offset)
+    public static void check(CRC32C crc, byte[] b, int stored, int kind, Path file, long offset)
             throws CorruptSnapshotException {
         if ((int) crc.getValue() != ByteBuffer.wrap(b, stored, CRC).order(ByteOrder.LITTLE_ENDIAN).getInt()) {
             throw new CorruptSnapshotException(file, offset, "checksum mismatch in a '" + (char) kind + "' block");
