@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 
 /** {@code fsnap diff OLD NEW}: what changed between two snapshots. */
 @Command(name = "diff", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
@@ -36,7 +37,7 @@ final class DiffCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         // Opening verifies each file whole: the two on two cores at once.
-        java.util.concurrent.CompletableFuture<Snapshot> later = java.util.concurrent.CompletableFuture.supplyAsync(
+        CompletableFuture<Snapshot> later = CompletableFuture.supplyAsync(
                 () -> SnapshotFiles.open(now, err), SnapshotFiles::onOwnThread);
         try (Snapshot a = SnapshotFiles.open(old, err); Snapshot b = later.join()) {
             if (a == null || b == null) {

@@ -1,6 +1,5 @@
 package dev.fsnap.internal;
 
-import dev.fsnap.walk.DirectoryListing;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.Field;

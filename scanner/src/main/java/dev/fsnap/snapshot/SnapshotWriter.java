@@ -34,6 +34,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Queue;
 
 /**
  * Writes a snapshot while the scan runs: pass it to {@link dev.fsnap.scan.Scanner#start} as the
@@ -61,7 +63,7 @@ public final class SnapshotWriter implements Closeable {
     private final Instant started;
     private final RacyFrom racyFrom;
     /** Every worker's encoding state, to free its native memory at the end. */
-    private final java.util.Queue<Local> allLocals = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private final Queue<Local> allLocals = new ConcurrentLinkedQueue<>();
     private final ThreadLocal<Local> locals = ThreadLocal.withInitial(() -> {
         Local l = new Local();
         allLocals.add(l);

@@ -3,6 +3,7 @@ package dev.fsnap.walk;
 import dev.fsnap.scan.Operation;
 import dev.fsnap.scan.ScanError;
 import java.util.concurrent.CountedCompleter;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Lists one directory. The first chunk of names is stat'ed at once; every further chunk (a wide
@@ -22,7 +23,7 @@ final class DirectoryTask extends ScanTask {
     /** The slot of this directory's own entry in its parent's listing. */
     private final int slot;
     /** Chunks forked and not yet done. */
-    private final java.util.concurrent.atomic.AtomicInteger chunksWaiting = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger chunksWaiting = new AtomicInteger();
 
     DirectoryTask(CountedCompleter<?> completer, ScanRun run, byte[] path, Object reference, long device, long inode,
                   DirectoryTask parentDirectory, int slot) {

@@ -6,6 +6,7 @@ import dev.fsnap.bindings.RecordBuffer;
 
 import java.io.IOException;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How one scan reads the filesystem: the seam between the scan core and a backend. One instance per
@@ -84,7 +85,7 @@ abstract class FileSystemAccess implements AutoCloseable {
      * releases it, by whichever worker that is.
      */
     abstract static class Directory {
-        private final java.util.concurrent.atomic.AtomicInteger holders = new java.util.concurrent.atomic.AtomicInteger(1);
+        private final AtomicInteger holders = new AtomicInteger(1);
 
         void retain() {
             holders.incrementAndGet();
