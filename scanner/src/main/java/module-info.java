@@ -9,10 +9,7 @@
 module dev.fsnap.scanner {
     requires dev.fsnap.bindings;
     requires org.jnrproject.constants;
-    requires info.picocli;
 
     exports dev.fsnap.scan;
     exports dev.fsnap.snapshot;
-
-    opens dev.fsnap.cli to info.picocli;
 }

@@ -2,49 +2,55 @@ package dev.fsnap.cli;
 
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.snapshot.Snapshot;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /** {@code fsnap check ROOT --against OLD -o NEW}: the nightly job, a scan and a diff in one run. */
-@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Scans ROOT into a new snapshot and reports what changed since the old one.",
-            "The report is as diff writes it.",
-            "OLD is verified whole before the scan starts; NEW may be the same file as OLD: it is replaced,",
-            "atomically, only once the report is written in full."},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
-            " 0:no differences",
-            " 1:differences (including subtrees that could not be read)",
-            " 2:bad usage, an unusable ROOT, a damaged OLD, NEW cannot be written, or the report",
-            "   cannot be written (then NEW is not written either)",
-            " 130, 143:stopped by SIGINT or SIGTERM (NEW is not written)"})
-final class CheckCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ROOT", description = "The directory to scan.")
+final class CheckCommand implements Command {
     String root;
-
-    @Option(names = "--against", paramLabel = "OLD", required = true, description = "The previous snapshot.")
     Path old;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "NEW", required = true, description = "The snapshot to write.")
     Path output;
-
-    @Mixin
-    ReportOptions report;
-
-    @Mixin
-    ScanArguments scan;
+    final ReportOptions report = new ReportOptions();
+    final ScanArguments scan = new ScanArguments();
 
     private final PrintStream err = System.err;
 
     @Override
-    public Integer call() throws IOException, InterruptedException {
+    public String name() {
+        return "check";
+    }
+
+    @Override
+    public String[] description() {
+        return new String[] {"Scans ROOT into a new snapshot and reports what changed since the old one.",
+            "The report is as diff writes it.",
+            "OLD is verified whole before the scan starts; NEW may be the same file as OLD: it is replaced,",
+            "atomically, only once the report is written in full."};
+    }
+
+    @Override
+    public String[] exitStatus() {
+        return new String[] {
+            " 0:no differences",
+            " 1:differences (including subtrees that could not be read)",
+            " 2:bad usage, an unusable ROOT, a damaged OLD, NEW cannot be written, or the report",
+            "   cannot be written (then NEW is not written either)",
+            " 130, 143:stopped by SIGINT or SIGTERM (NEW is not written)"};
+    }
+
+    @Override
+    public void declare(Arguments a) {
+        a.parameter("ROOT", "The directory to scan.", v -> root = v);
+        a.requiredOption("OLD", "The previous snapshot.", v -> old = ScanArguments.path(v), "--against");
+        a.requiredOption("NEW", "The snapshot to write.", v -> output = ScanArguments.path(v), "-o", "--output");
+        report.declare(a);
+        scan.declare(a);
+    }
+
+    @Override
+    public int call() throws IOException, InterruptedException {
         ScanOptions options;
         try {
             options = scan.options(root);

@@ -1,41 +1,50 @@
 package dev.fsnap.cli;
 
 import dev.fsnap.snapshot.Snapshot;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code fsnap diff OLD NEW}: what changed between two snapshots. */
-@Command(name = "diff", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Reports what changed between two snapshots.",
-            "One line per change, with a marker (+ added, - removed, M modified, > moved, ! unreadable,",
-            "? racy) and the path; a summary on stderr. With --json, one JSON object per change."},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
-            " 0:no differences (racy entries alone do not count: they are unchanged as far as",
-            "   anyone can tell, and reported so that they are not hidden)",
-            " 1:differences: added, removed, modified, moved or unreadable",
-            " 2:a snapshot is missing, damaged, truncated, or of another format version"})
-final class DiffCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "OLD", description = "The earlier snapshot.")
+final class DiffCommand implements Command {
     Path old;
-
-    @Parameters(index = "1", paramLabel = "NEW", description = "The later snapshot.")
     Path now;
-
-    @Mixin
-    ReportOptions report;
+    final ReportOptions report = new ReportOptions();
 
     private final PrintStream err = System.err;
 
     @Override
-    public Integer call() throws IOException {
+    public String name() {
+        return "diff";
+    }
+
+    @Override
+    public String[] description() {
+        return new String[] {"Reports what changed between two snapshots.",
+            "One line per change, with a marker (+ added, - removed, M modified, > moved, ! unreadable,",
+            "? racy) and the path; a summary on stderr. With --json, one JSON object per change."};
+    }
+
+    @Override
+    public String[] exitStatus() {
+        return new String[] {
+            " 0:no differences (racy entries alone do not count: they are unchanged as far as",
+            "   anyone can tell, and reported so that they are not hidden)",
+            " 1:differences: added, removed, modified, moved or unreadable",
+            " 2:a snapshot is missing, damaged, truncated, or of another format version"};
+    }
+
+    @Override
+    public void declare(Arguments a) {
+        a.parameter("OLD", "The earlier snapshot.", v -> old = ScanArguments.path(v));
+        a.parameter("NEW", "The later snapshot.", v -> now = ScanArguments.path(v));
+        report.declare(a);
+    }
+
+    @Override
+    public int call() throws IOException {
         // Opening verifies each file whole: the two on two cores at once.
         CompletableFuture<Snapshot> later = CompletableFuture.supplyAsync(
                 () -> SnapshotFiles.open(now, err), SnapshotFiles::onOwnThread);

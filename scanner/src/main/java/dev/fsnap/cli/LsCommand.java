@@ -3,38 +3,48 @@ package dev.fsnap.cli;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.ScanError;
 import dev.fsnap.snapshot.Snapshot;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /** {@code fsnap ls FILE}: a snapshot's entries, in path order. */
-@Command(name = "ls", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Lists a snapshot's entries.",
-            "In path order, one line each: type, mode, size, mtime, path.",
-            "With --json, one JSON object per entry, as scan --json writes them.",
-            "What the scan could not read goes to stderr, one line each."},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
-            " 0:the snapshot was read",
-            " 2:the snapshot is missing, damaged, truncated, or of another format version"})
-final class LsCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "The snapshot.")
+final class LsCommand implements Command {
     Path file;
-
-    @Mixin
-    ReportOptions report;
+    final ReportOptions report = new ReportOptions();
 
     private final PrintStream err = System.err;
 
     @Override
-    public Integer call() throws IOException {
+    public String name() {
+        return "ls";
+    }
+
+    @Override
+    public String[] description() {
+        return new String[] {"Lists a snapshot's entries.",
+            "In path order, one line each: type, mode, size, mtime, path.",
+            "With --json, one JSON object per entry, as scan --json writes them.",
+            "What the scan could not read goes to stderr, one line each."};
+    }
+
+    @Override
+    public String[] exitStatus() {
+        return new String[] {
+            " 0:the snapshot was read",
+            " 2:the snapshot is missing, damaged, truncated, or of another format version"};
+    }
+
+    @Override
+    public void declare(Arguments a) {
+        a.parameter("FILE", "The snapshot.", v -> file = ScanArguments.path(v));
+        report.declare(a);
+    }
+
+    @Override
+    public int call() throws IOException {
         try (Snapshot s = SnapshotFiles.open(file, err)) {
             if (s == null) {
                 return Main.USAGE;

@@ -1,27 +1,17 @@
 package dev.fsnap.cli;
 
 import dev.fsnap.scan.Scanner;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.LinkedHashMap;
-import java.util.Map;
+import java.io.PrintStream;
 import java.util.Properties;
-import java.util.function.Supplier;
 
-/** The {@code fsnap} command line. */
-@Command(name = "fsnap", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Reads file metadata at native speed and detects what changed in a filesystem.",
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
-            " 0:scan, ls: everything was read; diff, check: no differences; verify: the snapshot is whole",
-            " 1:diff, check: differences",
-            " 2:bad usage, an unusable root, or a missing or damaged snapshot",
-            " 3:scan: the scan finished, but some entries could not be read",
-            " 130, 143:stopped by SIGINT or SIGTERM; a snapshot being written is discarded, the old one kept"})
-public final class Main implements Runnable {
+/**
+ * The {@code fsnap} command line: picks the command the first argument names, parses the rest
+ * into it ({@link Arguments}), runs it, and exits with its status.
+ */
+public final class Main {
     /** Exit status: everything was read. */
     static final int OK = 0;
     /** Exit status: bad usage or an unusable root. */
@@ -31,8 +21,23 @@ public final class Main implements Runnable {
     /** Exit status: stopped by SIGINT (the JVM exits with 128 + the signal: 130, or 143 for SIGTERM). */
     static final int INTERRUPTED = 130;
 
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    private static final String[] DESCRIPTION = {
+        "Reads file metadata at native speed and detects what changed in a filesystem."};
+    private static final String[] EXIT_STATUS = {
+        " 0:scan, ls: everything was read; diff, check: no differences; verify: the snapshot is whole",
+        " 1:diff, check: differences",
+        " 2:bad usage, an unusable root, or a missing or damaged snapshot",
+        " 3:scan: the scan finished, but some entries could not be read",
+        " 130, 143:stopped by SIGINT or SIGTERM; a snapshot being written is discarded, the old one kept"};
+
+    private Main() {
+    }
+
+    /** @return every command, in the order help lists them */
+    private static Command[] commands() {
+        return new Command[] {new ScanCommand(), new LsCommand(), new DiffCommand(), new CheckCommand(),
+            new TuneCommand(), new VerifyCommand()};
+    }
 
     /**
      * Runs the command line and exits with its status.
@@ -82,51 +87,89 @@ public final class Main implements Runnable {
      * @return the exit status
      */
     static int run(String... args) {
-        CommandLine cli = new CommandLine(new Main());
-        // picocli builds a command's model by reflection when it is added, tens of milliseconds each:
-        // add only the command being run, or all of them when none is named (for help and errors).
-        Map<String, Supplier<Object>> commands = new LinkedHashMap<>();
-        commands.put("scan", ScanCommand::new);
-        commands.put("ls", LsCommand::new);
-        commands.put("diff", DiffCommand::new);
-        commands.put("check", CheckCommand::new);
-        commands.put("tune", TuneCommand::new);
-        commands.put("verify", VerifyCommand::new);
-        Supplier<Object> named = args.length > 0 ? commands.get(args[0]) : null;
-        if (named != null) {
-            cli.addSubcommand(args[0], named.get());
-        } else {
-            commands.forEach((name, command) -> cli.addSubcommand(name, command.get()));
-        }
-        cli.setExitCodeExceptionMapper(e -> USAGE);
-        cli.setParameterExceptionHandler((e, a) -> {
-            e.getCommandLine().getErr().println("fsnap: " + e.getMessage());
-            e.getCommandLine().getErr().println("Try 'fsnap " + subcommandName(e.getCommandLine()) + "--help'.");
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        if (args.length == 0) {
+            err.println("fsnap: a command is required (scan, ls, diff, check, tune, verify)");
+            err.println("Try 'fsnap --help'.");
             return USAGE;
-        });
-        return cli.execute(args);
-    }
-
-    private static String subcommandName(CommandLine c) {
-        return c.getParent() == null ? "" : c.getCommandName() + " ";
-    }
-
-    @Override
-    public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required (scan, ls, diff, check, tune, verify)");
-    }
-
-    /** Reads the version Maven wrote into the jar. */
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() throws IOException {
-            Properties p = new Properties();
-            try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
-                if (in != null) {
-                    p.load(in);
-                }
-            }
-            return new String[] {"fsnap " + p.getProperty("version", "unknown")};
         }
+        if (args[0].equals("-h") || args[0].equals("--help")) {
+            out.print(help());
+            return OK;
+        }
+        if (args[0].equals("-V") || args[0].equals("--version")) {
+            out.println(version());
+            return OK;
+        }
+        Command command = null;
+        for (Command c : commands()) {
+            if (c.name().equals(args[0])) {
+                command = c;
+            }
+        }
+        if (command == null) {
+            err.println("fsnap: Unknown command: '" + args[0] + "' (scan, ls, diff, check, tune, verify)");
+            err.println("Try 'fsnap --help'.");
+            return USAGE;
+        }
+        Arguments arguments = new Arguments(command.name());
+        command.declare(arguments);
+        try {
+            switch (arguments.parse(args, 1)) {
+                case HELP:
+                    out.print(arguments.help(command.description(), command.exitStatus()));
+                    return OK;
+                case VERSION:
+                    out.println(version());
+                    return OK;
+                default:
+                    break;
+            }
+        } catch (Arguments.UsageException e) {
+            err.println("fsnap: " + e.getMessage());
+            err.println("Try 'fsnap " + command.name() + " --help'.");
+            return USAGE;
+        }
+        try {
+            return command.call();
+        } catch (Exception e) {
+            e.printStackTrace(err);
+            return USAGE;
+        }
+    }
+
+    /** The help of {@code fsnap --help}: the commands and the exit statuses. */
+    private static String help() {
+        StringBuilder b = new StringBuilder("Usage: fsnap COMMAND [OPTIONS] [ARGUMENTS]\n");
+        for (String d : DESCRIPTION) {
+            b.append(d).append('\n');
+        }
+        b.append("\nCommands:\n");
+        for (Command c : commands()) {
+            b.append("  ").append(c.name()).append(" ".repeat(10 - c.name().length())).append(c.description()[0])
+                    .append('\n');
+        }
+        b.append("\n  -h, --help     Show this help message and exit.\n");
+        b.append("  -V, --version  Print version information and exit.\n");
+        b.append("\n'fsnap COMMAND --help' shows a command's options.\n\nExit status:\n");
+        for (String line : EXIT_STATUS) {
+            int colon = line.indexOf(':');
+            b.append("  ").append(line, 0, colon).append("  ").append(line.substring(colon + 1)).append('\n');
+        }
+        return b.toString();
+    }
+
+    /** @return the version Maven wrote into the jar: {@code fsnap 0.1.0-SNAPSHOT} */
+    static String version() {
+        Properties p = new Properties();
+        try (InputStream in = Main.class.getResourceAsStream("version.properties")) {
+            if (in != null) {
+                p.load(in);
+            }
+        } catch (IOException e) {
+            // no version recorded: said as unknown
+        }
+        return "fsnap " + p.getProperty("version", "unknown");
     }
 }

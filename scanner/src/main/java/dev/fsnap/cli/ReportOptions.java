@@ -1,7 +1,6 @@
 package dev.fsnap.cli;
 
 import dev.fsnap.scan.Field;
-import picocli.CommandLine.Option;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -9,9 +8,12 @@ import java.util.Set;
 
 /** The report format a command writes to standard output: the one place its option is declared. */
 final class ReportOptions {
-    @Option(names = "--json", description = "Write the report as JSON lines: one object per entry (scan, ls) "
-            + "or per change (diff, check).")
     boolean json;
+
+    void declare(Arguments a) {
+        a.flag("Write the report as JSON lines: one object per entry (scan, ls) or per change (diff, check).",
+                () -> json = true, "--json");
+    }
 
     /**
      * The report, on standard output.

@@ -4,7 +4,6 @@ import dev.fsnap.scan.Backend;
 import dev.fsnap.scan.PathRules;
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.StatCall;
-import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -13,50 +12,55 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 
 /** The options of a scan, shared by {@code scan} and {@code check}. */
 final class ScanArguments {
-    @Option(names = "--threads", paramLabel = "N",
-            description = "Worker threads (default: one per processor on a local disk; on a network "
-                    + "filesystem such as NFS, SMB or FUSE, 64 calls in flight to start with, then as many as "
-                    + "read fastest, 4 to 256; the summary says which and why).")
     Integer threads;
-
-    @Option(names = "--backend", paramLabel = "NAME", defaultValue = "auto",
-            description = "native, nio or auto (default: native where available, else nio; the summary says which).")
-    String backend;
-
-    @Option(names = "--follow", description = "Follow symbolic links to directories (loops are detected).")
+    String backend = "auto";
     boolean follow;
-
-    @Option(names = {"-x", "--one-file-system"}, description = "Stay on the root's filesystem.")
     boolean oneFileSystem;
-
-    @Option(names = "--op-timeout", paramLabel = "SECONDS",
-            description = "Give up on a filesystem call after this long (default 30): what it was reading is "
-                    + "recorded as unreadable (ETIMEDOUT), and after two such calls the rest of that filesystem too.")
     Double opTimeout;
-
-    @Option(names = "--stat", paramLabel = "CALL",
-            description = "Native backend: the call that reads each entry, fstatat (default) or statx.")
     String statCall;
-
-    @Option(names = "--buffer-size", paramLabel = "BYTES",
-            description = "Native backend: bytes asked of each getdents64 (default 65536, at most 16777216).")
     Integer bufferSize;
+    final List<String> excludes = new ArrayList<>();
+    final List<Path> excludeFrom = new ArrayList<>();
 
-    @Option(names = "--exclude", paramLabel = "PATTERN",
-            description = "Leave out what PATTERN matches, relative to ROOT, in .gitignore syntax: *.tmp (a name at "
-                    + "any depth), cache/ (directories only), /build or a/b (from ROOT), **, and !PATTERN to bring "
-                    + "back what an earlier one left out. Repeatable; excluded directories are not entered. The "
-                    + "patterns are recorded in the snapshot, and diff reports nothing either snapshot left out.")
-    java.util.List<String> excludes;
+    void declare(Arguments a) {
+        a.option("N", "Worker threads (default: one per processor on a local disk; on a network filesystem such as "
+                        + "NFS, SMB or FUSE, 64 calls in flight to start with, then as many as read fastest, 4 to 256; "
+                        + "the summary says which and why).", v -> threads = Arguments.integer(v), "--threads")
+                .option("NAME", "native, nio or auto (default: native where available, else nio; the summary says "
+                        + "which).", v -> backend = v, "--backend")
+                .flag("Follow symbolic links to directories (loops are detected).", () -> follow = true, "--follow")
+                .flag("Stay on the root's filesystem.", () -> oneFileSystem = true, "-x", "--one-file-system")
+                .option("SECONDS", "Give up on a filesystem call after this long (default 30): what it was reading "
+                        + "is recorded as unreadable (ETIMEDOUT), and after two such calls the rest of that filesystem "
+                        + "too.", v -> opTimeout = Arguments.decimal(v), "--op-timeout")
+                .option("CALL", "Native backend: the call that reads each entry, fstatat (default) or statx.",
+                        v -> statCall = v, "--stat")
+                .option("BYTES", "Native backend: bytes asked of each getdents64 (default 65536, at most 16777216).",
+                        v -> bufferSize = Arguments.integer(v), "--buffer-size")
+                .option("PATTERN", "Leave out what PATTERN matches, relative to ROOT, in .gitignore syntax: *.tmp (a "
+                        + "name at any depth), cache/ (directories only), /build or a/b (from ROOT), **, and !PATTERN "
+                        + "to bring back what an earlier one left out. Repeatable; excluded directories are not "
+                        + "entered. The patterns are recorded in the snapshot, and diff reports nothing either "
+                        + "snapshot left out.", excludes::add, "--exclude")
+                .option("FILE", "Read --exclude patterns from FILE, one per line (blank lines and # comments "
+                        + "skipped); they apply before those given with --exclude. Repeatable.",
+                        v -> excludeFrom.add(path(v)), "--exclude-from");
+    }
 
-    @Option(names = "--exclude-from", paramLabel = "FILE",
-            description = "Read --exclude patterns from FILE, one per line (blank lines and # comments skipped); "
-                    + "they apply before those given with --exclude. Repeatable.")
-    java.util.List<Path> excludeFrom;
+    /** A path argument, or why the text is not one. */
+    static Path path(String text) {
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a valid path: " + e.getReason());
+        }
+    }
 
     /**
      * @throws IllegalArgumentException with a message for the user when an option is wrong
@@ -106,22 +110,18 @@ final class ScanArguments {
                 }
             }
         }
-        if (excludeFrom != null) {
-            for (Path file : excludeFrom) {
-                try {
-                    builder.rules(PathRules.read(file));
-                } catch (IOException e) {
-                    throw new IllegalArgumentException("--exclude-from " + describe(e));
-                }
+        for (Path file : excludeFrom) {
+            try {
+                builder.rules(PathRules.read(file));
+            } catch (IOException e) {
+                throw new IllegalArgumentException("--exclude-from " + describe(e));
             }
         }
-        if (excludes != null) {
-            for (String pattern : excludes) {
-                try {
-                    builder.exclude(pattern);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--exclude: " + e.getMessage());
-                }
+        for (String pattern : excludes) {
+            try {
+                builder.exclude(pattern);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--exclude: " + e.getMessage());
             }
         }
         if (threads != null) {

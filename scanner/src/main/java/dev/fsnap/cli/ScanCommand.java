@@ -2,43 +2,51 @@ package dev.fsnap.cli;
 
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.ScanSummary;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /** {@code fsnap scan ROOT}: reads every entry's metadata and reports a summary, the entries as JSON, a snapshot. */
-@Command(name = "scan", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Scans ROOT and prints a one-line summary to stderr.",
-            "With --json, writes one JSON object per entry to stdout; with -o, a snapshot file."},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
-            " 0:everything was read",
-            " 2:bad usage, or ROOT cannot be scanned, or the snapshot cannot be written",
-            " 3:the scan finished, but some entries could not be read"})
-final class ScanCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "ROOT", description = "The directory to scan.")
+final class ScanCommand implements Command {
     String root;
-
-    @Mixin
-    ReportOptions report;
-
-    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
-            description = "Write a snapshot to FILE (it replaces FILE atomically once the scan is complete).")
+    final ReportOptions report = new ReportOptions();
     Path output;
 
-    @Mixin
-    ScanArguments scan;
+    final ScanArguments scan = new ScanArguments();
 
     private final PrintStream err = System.err;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public String name() {
+        return "scan";
+    }
+
+    @Override
+    public String[] description() {
+        return new String[] {"Scans ROOT and prints a one-line summary to stderr.",
+            "With --json, writes one JSON object per entry to stdout; with -o, a snapshot file."};
+    }
+
+    @Override
+    public String[] exitStatus() {
+        return new String[] {
+            " 0:everything was read",
+            " 2:bad usage, or ROOT cannot be scanned, or the snapshot cannot be written",
+            " 3:the scan finished, but some entries could not be read"};
+    }
+
+    @Override
+    public void declare(Arguments a) {
+        a.parameter("ROOT", "The directory to scan.", v -> root = v);
+        report.declare(a);
+        a.option("FILE", "Write a snapshot to FILE (it replaces FILE atomically once the scan is complete).",
+                v -> output = ScanArguments.path(v), "-o", "--output");
+        scan.declare(a);
+    }
+
+    @Override
+    public int call() throws InterruptedException {
         ScanOptions options;
         try {
             options = scan.options(root);

@@ -2,20 +2,32 @@ package dev.fsnap.cli;
 
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.walk.ThroughputSweep;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 
 /** {@code fsnap tune ROOT}: measures entries/s against threads on the user's storage and recommends a setting. */
-@Command(name = "tune", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Measures how fast ROOT's metadata reads with 1, 2, 4, ... threads and recommends a "
+final class TuneCommand implements Command {
+    private static final int BAR = 40;
+
+    String root;
+    double budget = 30;
+    Integer maxThreads;
+    final ScanArguments scan = new ScanArguments();
+
+    private final PrintStream out = System.out;
+    private final PrintStream err = System.err;
+
+    @Override
+    public String name() {
+        return "tune";
+    }
+
+    @Override
+    public String[] description() {
+        return new String[] {"Measures how fast ROOT's metadata reads with 1, 2, 4, ... threads and recommends a "
                 + "thread count: the fewest that reach 85 % of the best throughput, where the curve flattens.",
             "",
             "It reads metadata only (no file contents), for the time budget (default 30 s): one scan runs "
@@ -26,35 +38,29 @@ import java.util.concurrent.Callable;
             "To apply the recommendation, pass it to every scan: fsnap scan --threads N [--backend B] ROOT "
                 + "(likewise check), or in a program ScanOptions.builder(root).threads(N). Without --threads, "
                 + "a scan uses one thread per core on a local disk and 64 on a network filesystem.",
-            "Run it at the hour the nightly scan runs: a server's load changes its curve."},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
-            " 0:measured; the recommendation is on stdout",
-            " 3:the filesystem stopped answering during the sweep: no recommendation",
-            " 2:bad usage, or ROOT cannot be scanned"})
-final class TuneCommand implements Callable<Integer> {
-    private static final int BAR = 40;
-
-    @Parameters(index = "0", paramLabel = "ROOT", description = "The directory to measure on.")
-    String root;
-
-    @Option(names = "--budget", paramLabel = "SECONDS", defaultValue = "30",
-            description = "How long the whole sweep may take (default 30).")
-    double budget;
-
-    @Option(names = "--max-threads", paramLabel = "N",
-            description = "The largest thread count to try (default 256 on a network filesystem, 8 per core "
-                    + "on a local one).")
-    Integer maxThreads;
-
-    @Mixin
-    ScanArguments scan;
-
-    private final PrintStream out = System.out;
-    private final PrintStream err = System.err;
+            "Run it at the hour the nightly scan runs: a server's load changes its curve."};
+    }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public String[] exitStatus() {
+        return new String[] {
+            " 0:measured; the recommendation is on stdout",
+            " 3:the filesystem stopped answering during the sweep: no recommendation",
+            " 2:bad usage, or ROOT cannot be scanned"};
+    }
+
+    @Override
+    public void declare(Arguments a) {
+        a.parameter("ROOT", "The directory to measure on.", v -> root = v);
+        a.option("SECONDS", "How long the whole sweep may take (default 30).", v -> budget = Arguments.decimal(v),
+                "--budget");
+        a.option("N", "The largest thread count to try (default 256 on a network filesystem, 8 per core on a local "
+                + "one).", v -> maxThreads = Arguments.integer(v), "--max-threads");
+        scan.declare(a);
+    }
+
+    @Override
+    public int call() throws InterruptedException {
         ThroughputSweep sweep;
         try {
             if (scan.threads != null) {

@@ -2,31 +2,43 @@ package dev.fsnap.cli;
 
 import dev.fsnap.snapshot.Snapshot;
 import dev.fsnap.snapshot.Verification;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 
 /** {@code fsnap verify FILE}: checks a whole snapshot, for scripts that keep them. */
-@Command(name = "verify", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = {"Verifies that a snapshot is whole.",
-            "Checks every block's checksum, every directory block against the hash its parent holds,",
-            "each block referenced once, and the unreadable list; prints one line to stdout when all hold."},
-        exitCodeListHeading = "%nExit status:%n",
-        exitCodeList = {
-            " 0:the snapshot is whole",
-            " 2:the snapshot is missing, damaged, truncated, or of another format version"})
-final class VerifyCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "FILE", description = "The snapshot.")
+final class VerifyCommand implements Command {
     Path file;
 
     private final PrintStream err = System.err;
 
     @Override
-    public Integer call() throws IOException {
+    public String name() {
+        return "verify";
+    }
+
+    @Override
+    public String[] description() {
+        return new String[] {"Verifies that a snapshot is whole.",
+            "Checks every block's checksum, every directory block against the hash its parent holds,",
+            "each block referenced once, and the unreadable list; prints one line to stdout when all hold."};
+    }
+
+    @Override
+    public String[] exitStatus() {
+        return new String[] {
+            " 0:the snapshot is whole",
+            " 2:the snapshot is missing, damaged, truncated, or of another format version"};
+    }
+
+    @Override
+    public void declare(Arguments a) {
+        a.parameter("FILE", "The snapshot.", v -> file = ScanArguments.path(v));
+    }
+
+    @Override
+    public int call() throws IOException {
         try (Snapshot s = SnapshotFiles.open(file, err)) {
             if (s == null) {
                 return Main.USAGE;

@@ -1,0 +1,289 @@
+package dev.fsnap.cli;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One command's options and parameters, declared in code and parsed without reflection: a
+ * command-line library that builds its model from annotations costs a short-lived JVM about a
+ * tenth of a second at every start (see docs/performance.md), as much as a scan of a hundred
+ * thousand entries. Options are {@code --name=VALUE}, {@code --name VALUE}, {@code -n VALUE} or
+ * flags; {@code --} ends the options. Every command has {@code -h, --help} and {@code -V, --version}.
+ */
+final class Arguments {
+    /** Takes an option's or a parameter's text. */
+    interface Value {
+        /**
+         * @param text the argument
+         * @throws IllegalArgumentException with the reason the text is not a valid value
+         */
+        void set(String text);
+    }
+
+    /** A bad command line: the message says what, for the line {@code fsnap: MESSAGE}. */
+    static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    /** What the command line asked for besides running the command. */
+    enum Outcome {
+        RUN,
+        HELP,
+        VERSION
+    }
+
+    private record Option(String[] names, String label, String description, Value value, Runnable flag,
+                          boolean required) {
+        boolean takesValue() {
+            return value != null;
+        }
+
+        String shown() {
+            StringBuilder b = new StringBuilder();
+            for (String n : names) {
+                b.append(b.length() == 0 ? "" : ", ").append(n);
+            }
+            return takesValue() ? b.append('=').append(label).toString() : b.toString();
+        }
+    }
+
+    private record Parameter(String label, String description, Value value, boolean required) {
+    }
+
+    private final String command;
+    private final List<Option> options = new ArrayList<>();
+    private final List<Parameter> parameters = new ArrayList<>();
+
+    /** @param command the command's name, as typed after {@code fsnap} */
+    Arguments(String command) {
+        this.command = command;
+    }
+
+    /** Declares a flag: an option without a value. */
+    Arguments flag(String description, Runnable set, String... names) {
+        options.add(new Option(names, null, description, null, set, false));
+        return this;
+    }
+
+    /** Declares an option with a value; given again, it is set again (a list option adds). */
+    Arguments option(String label, String description, Value set, String... names) {
+        options.add(new Option(names, label, description, set, null, false));
+        return this;
+    }
+
+    /** Declares an option with a value that must be given. */
+    Arguments requiredOption(String label, String description, Value set, String... names) {
+        options.add(new Option(names, label, description, set, null, true));
+        return this;
+    }
+
+    /** Declares the next positional parameter, required. */
+    Arguments parameter(String label, String description, Value set) {
+        parameters.add(new Parameter(label, description, set, true));
+        return this;
+    }
+
+    /**
+     * Parses the arguments after the command's name.
+     *
+     * @return whether to run the command or to show help or the version
+     * @throws UsageException naming the argument that is wrong and why
+     */
+    Outcome parse(String[] args, int from) throws UsageException {
+        int next = 0;
+        boolean optionsEnded = false;
+        List<Option> given = new ArrayList<>();
+        for (int i = from; i < args.length; i++) {
+            String a = args[i];
+            if (!optionsEnded && a.equals("--")) {
+                optionsEnded = true;
+                continue;
+            }
+            if (!optionsEnded && a.length() > 1 && a.startsWith("-")) {
+                if (a.equals("-h") || a.equals("--help")) {
+                    return Outcome.HELP;
+                }
+                if (a.equals("-V") || a.equals("--version")) {
+                    return Outcome.VERSION;
+                }
+                int eq = a.startsWith("--") ? a.indexOf('=') : -1;
+                String name = eq < 0 ? a : a.substring(0, eq);
+                Option o = find(name);
+                if (o == null) {
+                    throw new UsageException("Unknown option: '" + a + "'");
+                }
+                if (!o.takesValue()) {
+                    if (eq >= 0) {
+                        throw new UsageException("Option '" + name + "' takes no value, not '" + a.substring(eq + 1)
+                                + "'");
+                    }
+                    o.flag().run();
+                    continue;
+                }
+                String text;
+                if (eq >= 0) {
+                    text = a.substring(eq + 1);
+                } else if (i + 1 < args.length) {
+                    text = args[++i];
+                } else {
+                    throw new UsageException("Missing required parameter for option '" + name + "' (" + o.label()
+                            + ")");
+                }
+                set(o.value(), text, "option '" + name + "'");
+                given.add(o);
+                continue;
+            }
+            if (next == parameters.size()) {
+                throw new UsageException("Unmatched argument: '" + a + "'");
+            }
+            Parameter p = parameters.get(next++);
+            set(p.value(), a, "positional parameter " + p.label());
+        }
+        if (next < parameters.size()) {
+            StringBuilder labels = new StringBuilder();
+            for (int k = next; k < parameters.size(); k++) {
+                labels.append(labels.length() == 0 ? "" : ", ").append('\'').append(parameters.get(k).label())
+                        .append('\'');
+            }
+            throw new UsageException("Missing required parameter" + (parameters.size() - next > 1 ? "s" : "") + ": "
+                    + labels);
+        }
+        StringBuilder missing = new StringBuilder();
+        int count = 0;
+        for (Option o : options) {
+            if (o.required() && !given.contains(o)) {
+                missing.append(count++ == 0 ? "" : ", ").append('\'').append(o.names()[o.names().length - 1])
+                        .append('=').append(o.label()).append('\'');
+            }
+        }
+        if (count > 0) {
+            throw new UsageException("Missing required option" + (count > 1 ? "s" : "") + ": " + missing);
+        }
+        return Outcome.RUN;
+    }
+
+    private Option find(String name) {
+        for (Option o : options) {
+            for (String n : o.names()) {
+                if (n.equals(name)) {
+                    return o;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static void set(Value value, String text, String what) throws UsageException {
+        try {
+            value.set(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("Invalid value for " + what + ": " + e.getMessage());
+        }
+    }
+
+    /** An integer option's value, or why the text is not one. */
+    static int integer(String text) {
+        try {
+            return Integer.parseInt(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not an int");
+        }
+    }
+
+    /** A decimal option's value, or why the text is not one. */
+    static double decimal(String text) {
+        try {
+            return Double.parseDouble(text);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a number");
+        }
+    }
+
+    /**
+     * The command's help: usage, description, parameters, options and exit statuses.
+     *
+     * @param description paragraphs of what the command does
+     * @param exitStatus lines {@code "N:meaning"}; a line that starts with three spaces continues the one before
+     */
+    String help(String[] description, String[] exitStatus) {
+        StringBuilder b = new StringBuilder("Usage: fsnap ").append(command).append(" [OPTIONS]");
+        for (Parameter p : parameters) {
+            b.append(' ').append(p.label());
+        }
+        b.append("\n");
+        for (String d : description) {
+            wrap(b, d, 0, 0);
+        }
+        if (!parameters.isEmpty()) {
+            b.append("\nParameters:\n");
+            for (Parameter p : parameters) {
+                row(b, p.label(), p.description());
+            }
+        }
+        b.append("\nOptions:\n");
+        for (Option o : options) {
+            row(b, o.shown(), o.description());
+        }
+        row(b, "-h, --help", "Show this help message and exit.");
+        row(b, "-V, --version", "Print version information and exit.");
+        b.append("\nExit status:\n");
+        for (String line : exitStatus) {
+            int colon = line.indexOf(':');
+            if (line.startsWith("   ") || colon < 0) {
+                wrap(b, line.strip(), 6, 6);
+            } else {
+                String code = line.substring(0, colon).strip();
+                b.append(" ".repeat(Math.max(1, 4 - code.length()))).append(code).append("  ");
+                wrap(b, line.substring(colon + 1), Math.max(6, code.length() + 3), 0);
+            }
+        }
+        return b.toString();
+    }
+
+    private static final int WIDTH = 80;
+    private static final int LABELS = 28;
+
+    private static void row(StringBuilder b, String label, String description) {
+        String head = "  " + label;
+        if (head.length() + 2 > LABELS) {
+            b.append(head).append('\n');
+            b.append(" ".repeat(LABELS));
+        } else {
+            b.append(head).append(" ".repeat(LABELS - head.length()));
+        }
+        wrap(b, description, LABELS, 0);
+    }
+
+    /**
+     * Appends {@code text} wrapped at {@link #WIDTH}, ending the line. The first line starts at
+     * column {@code indent} (after {@code lead} spaces appended here: 0 when the caller has already
+     * filled the columns before it); later lines are indented by {@code indent}.
+     */
+    private static void wrap(StringBuilder b, String text, int indent, int lead) {
+        b.append(" ".repeat(lead));
+        int column = indent;
+        boolean any = false;
+        for (String word : text.split(" ")) {
+            if (word.isEmpty()) {
+                continue;
+            }
+            if (any && column + 1 + word.length() > WIDTH) {
+                b.append('\n').append(" ".repeat(indent));
+                column = indent;
+                any = false;
+            }
+            if (any) {
+                b.append(' ');
+                column++;
+            }
+            b.append(word);
+            column += word.length();
+            any = true;
+        }
+        b.append('\n');
+    }
+}
