@@ -8,7 +8,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 
 /** {@code fsnap check ROOT --against OLD -o NEW}: the nightly job, a scan and a diff in one run. */
-final class CheckCommand implements Command {
+final class CheckCommand extends Command {
     String root;
     Path old;
     Path output;
@@ -17,31 +17,23 @@ final class CheckCommand implements Command {
 
     private final PrintStream err = System.err;
 
-    @Override
-    public String name() {
-        return "check";
+    CheckCommand() {
+        super("check", new String[] {
+                "Scans ROOT into a new snapshot and reports what changed since the old one.",
+                "The report is as diff writes it.",
+                "OLD is verified whole before the scan starts; NEW may be the same file as OLD: it is replaced,",
+                "atomically, only once the report is written in full."
+            }, new String[] {
+                " 0:no differences",
+                " 1:differences (including subtrees that could not be read)",
+                " 2:bad usage, an unusable ROOT, a damaged OLD, NEW cannot be written, or the report",
+                "   cannot be written (then NEW is not written either)",
+                " 130, 143:stopped by SIGINT or SIGTERM (NEW is not written)"
+            });
     }
 
     @Override
-    public String[] description() {
-        return new String[] {"Scans ROOT into a new snapshot and reports what changed since the old one.",
-            "The report is as diff writes it.",
-            "OLD is verified whole before the scan starts; NEW may be the same file as OLD: it is replaced,",
-            "atomically, only once the report is written in full."};
-    }
-
-    @Override
-    public String[] exitStatus() {
-        return new String[] {
-            " 0:no differences",
-            " 1:differences (including subtrees that could not be read)",
-            " 2:bad usage, an unusable ROOT, a damaged OLD, NEW cannot be written, or the report",
-            "   cannot be written (then NEW is not written either)",
-            " 130, 143:stopped by SIGINT or SIGTERM (NEW is not written)"};
-    }
-
-    @Override
-    public void declare(Arguments a) {
+    void declare(Arguments a) {
         a.parameter("ROOT", "The directory to scan.", v -> root = v);
         a.requiredOption("OLD", "The previous snapshot.", v -> old = ScanArguments.path(v), "--against");
         a.requiredOption("NEW", "The snapshot to write.", v -> output = ScanArguments.path(v), "-o", "--output");
@@ -50,7 +42,7 @@ final class CheckCommand implements Command {
     }
 
     @Override
-    public int call() throws IOException, InterruptedException {
+    int call() throws IOException, InterruptedException {
         ScanOptions options;
         try {
             options = scan.options(root);

@@ -4,22 +4,40 @@ package dev.fsnap.cli;
  * One of fsnap's commands: its name, what its help says, its arguments, and what it does. The
  * commands are listed once, in {@link Main}.
  */
-interface Command {
-    /** @return the name typed after {@code fsnap} */
-    String name();
+abstract class Command {
+    private final String name;
+    private final String[] description;
+    private final String[] exitStatus;
 
-    /** @return the help's paragraphs: the first is the line {@code fsnap --help} lists the command with */
-    String[] description();
+    /**
+     * @param name the name typed after {@code fsnap}
+     * @param description the help's paragraphs: the first is the line {@code fsnap --help} lists the command with
+     * @param exitStatus the exit statuses, as {@code "N:meaning"} lines (a line starting with three spaces continues)
+     */
+    Command(String name, String[] description, String[] exitStatus) {
+        this.name = name;
+        this.description = description;
+        this.exitStatus = exitStatus;
+    }
 
-    /** @return the exit statuses, as {@code "N:meaning"} lines (a line starting with three spaces continues) */
-    String[] exitStatus();
+    final String name() {
+        return name;
+    }
+
+    final String[] description() {
+        return description;
+    }
+
+    final String[] exitStatus() {
+        return exitStatus;
+    }
 
     /**
      * Declares the options and parameters, each bound to the field it sets.
      *
      * @param arguments where to declare them
      */
-    void declare(Arguments arguments);
+    abstract void declare(Arguments arguments);
 
     /**
      * Runs the command with its arguments set.
@@ -27,5 +45,5 @@ interface Command {
      * @return the exit status
      * @throws Exception when something unforeseen fails (reported with its stack, exit 2)
      */
-    int call() throws Exception;
+    abstract int call() throws Exception;
 }

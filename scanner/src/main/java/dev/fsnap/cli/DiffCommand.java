@@ -8,43 +8,35 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
 /** {@code fsnap diff OLD NEW}: what changed between two snapshots. */
-final class DiffCommand implements Command {
+final class DiffCommand extends Command {
     Path old;
     Path now;
     final ReportOptions report = new ReportOptions();
 
     private final PrintStream err = System.err;
 
-    @Override
-    public String name() {
-        return "diff";
+    DiffCommand() {
+        super("diff", new String[] {
+                "Reports what changed between two snapshots.",
+                "One line per change, with a marker (+ added, - removed, M modified, > moved, ! unreadable,",
+                "? racy) and the path; a summary on stderr. With --json, one JSON object per change."
+            }, new String[] {
+                " 0:no differences (racy entries alone do not count: they are unchanged as far as",
+                "   anyone can tell, and reported so that they are not hidden)",
+                " 1:differences: added, removed, modified, moved or unreadable",
+                " 2:a snapshot is missing, damaged, truncated, or of another format version"
+            });
     }
 
     @Override
-    public String[] description() {
-        return new String[] {"Reports what changed between two snapshots.",
-            "One line per change, with a marker (+ added, - removed, M modified, > moved, ! unreadable,",
-            "? racy) and the path; a summary on stderr. With --json, one JSON object per change."};
-    }
-
-    @Override
-    public String[] exitStatus() {
-        return new String[] {
-            " 0:no differences (racy entries alone do not count: they are unchanged as far as",
-            "   anyone can tell, and reported so that they are not hidden)",
-            " 1:differences: added, removed, modified, moved or unreadable",
-            " 2:a snapshot is missing, damaged, truncated, or of another format version"};
-    }
-
-    @Override
-    public void declare(Arguments a) {
+    void declare(Arguments a) {
         a.parameter("OLD", "The earlier snapshot.", v -> old = ScanArguments.path(v));
         a.parameter("NEW", "The later snapshot.", v -> now = ScanArguments.path(v));
         report.declare(a);
     }
 
     @Override
-    public int call() throws IOException {
+    int call() throws IOException {
         // Opening verifies each file whole: the two on two cores at once.
         CompletableFuture<Snapshot> later = CompletableFuture.supplyAsync(
                 () -> SnapshotFiles.open(now, err), SnapshotFiles::onOwnThread);

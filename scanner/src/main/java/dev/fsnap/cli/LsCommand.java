@@ -11,40 +11,32 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** {@code fsnap ls FILE}: a snapshot's entries, in path order. */
-final class LsCommand implements Command {
+final class LsCommand extends Command {
     Path file;
     final ReportOptions report = new ReportOptions();
 
     private final PrintStream err = System.err;
 
-    @Override
-    public String name() {
-        return "ls";
+    LsCommand() {
+        super("ls", new String[] {
+                "Lists a snapshot's entries.",
+                "In path order, one line each: type, mode, size, mtime, path.",
+                "With --json, one JSON object per entry, as scan --json writes them.",
+                "What the scan could not read goes to stderr, one line each."
+            }, new String[] {
+                " 0:the snapshot was read",
+                " 2:the snapshot is missing, damaged, truncated, or of another format version"
+            });
     }
 
     @Override
-    public String[] description() {
-        return new String[] {"Lists a snapshot's entries.",
-            "In path order, one line each: type, mode, size, mtime, path.",
-            "With --json, one JSON object per entry, as scan --json writes them.",
-            "What the scan could not read goes to stderr, one line each."};
-    }
-
-    @Override
-    public String[] exitStatus() {
-        return new String[] {
-            " 0:the snapshot was read",
-            " 2:the snapshot is missing, damaged, truncated, or of another format version"};
-    }
-
-    @Override
-    public void declare(Arguments a) {
+    void declare(Arguments a) {
         a.parameter("FILE", "The snapshot.", v -> file = ScanArguments.path(v));
         report.declare(a);
     }
 
     @Override
-    public int call() throws IOException {
+    int call() throws IOException {
         try (Snapshot s = SnapshotFiles.open(file, err)) {
             if (s == null) {
                 return Main.USAGE;

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /** {@code fsnap scan ROOT}: reads every entry's metadata and reports a summary, the entries as JSON, a snapshot. */
-final class ScanCommand implements Command {
+final class ScanCommand extends Command {
     String root;
     final ReportOptions report = new ReportOptions();
     Path output;
@@ -17,27 +17,19 @@ final class ScanCommand implements Command {
 
     private final PrintStream err = System.err;
 
-    @Override
-    public String name() {
-        return "scan";
+    ScanCommand() {
+        super("scan", new String[] {
+                "Scans ROOT and prints a one-line summary to stderr.",
+                "With --json, writes one JSON object per entry to stdout; with -o, a snapshot file."
+            }, new String[] {
+                " 0:everything was read",
+                " 2:bad usage, or ROOT cannot be scanned, or the snapshot cannot be written",
+                " 3:the scan finished, but some entries could not be read"
+            });
     }
 
     @Override
-    public String[] description() {
-        return new String[] {"Scans ROOT and prints a one-line summary to stderr.",
-            "With --json, writes one JSON object per entry to stdout; with -o, a snapshot file."};
-    }
-
-    @Override
-    public String[] exitStatus() {
-        return new String[] {
-            " 0:everything was read",
-            " 2:bad usage, or ROOT cannot be scanned, or the snapshot cannot be written",
-            " 3:the scan finished, but some entries could not be read"};
-    }
-
-    @Override
-    public void declare(Arguments a) {
+    void declare(Arguments a) {
         a.parameter("ROOT", "The directory to scan.", v -> root = v);
         report.declare(a);
         a.option("FILE", "Write a snapshot to FILE (it replaces FILE atomically once the scan is complete).",
@@ -46,7 +38,7 @@ final class ScanCommand implements Command {
     }
 
     @Override
-    public int call() throws InterruptedException {
+    int call() throws InterruptedException {
         ScanOptions options;
         try {
             options = scan.options(root);

@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** {@code fsnap tune ROOT}: measures entries/s against threads on the user's storage and recommends a setting. */
-final class TuneCommand implements Command {
+final class TuneCommand extends Command {
     private static final int BAR = 40;
 
     String root;
@@ -20,37 +20,29 @@ final class TuneCommand implements Command {
     private final PrintStream out = System.out;
     private final PrintStream err = System.err;
 
-    @Override
-    public String name() {
-        return "tune";
-    }
-
-    @Override
-    public String[] description() {
-        return new String[] {"Measures how fast ROOT's metadata reads with 1, 2, 4, ... threads and recommends a "
+    TuneCommand() {
+        super("tune", new String[] {
+                "Measures how fast ROOT's metadata reads with 1, 2, 4, ... threads and recommends a "
                 + "thread count: the fewest that reach 85 % of the best throughput, where the curve flattens.",
-            "",
-            "It reads metadata only (no file contents), for the time budget (default 30 s): one scan runs "
+                "",
+                "It reads metadata only (no file contents), for the time budget (default 30 s): one scan runs "
                 + "through the sweep while the number of calls in flight steps up, so each step reads entries "
                 + "no earlier step read (a small tree is read again from the start). A last step reads with "
                 + "the NIO backend at the recommended count, for comparison.",
-            "",
-            "To apply the recommendation, pass it to every scan: fsnap scan --threads N [--backend B] ROOT "
+                "",
+                "To apply the recommendation, pass it to every scan: fsnap scan --threads N [--backend B] ROOT "
                 + "(likewise check), or in a program ScanOptions.builder(root).threads(N). Without --threads, "
                 + "a scan uses one thread per core on a local disk and 64 on a network filesystem.",
-            "Run it at the hour the nightly scan runs: a server's load changes its curve."};
+                "Run it at the hour the nightly scan runs: a server's load changes its curve."
+            }, new String[] {
+                " 0:measured; the recommendation is on stdout",
+                " 3:the filesystem stopped answering during the sweep: no recommendation",
+                " 2:bad usage, or ROOT cannot be scanned"
+            });
     }
 
     @Override
-    public String[] exitStatus() {
-        return new String[] {
-            " 0:measured; the recommendation is on stdout",
-            " 3:the filesystem stopped answering during the sweep: no recommendation",
-            " 2:bad usage, or ROOT cannot be scanned"};
-    }
-
-    @Override
-    public void declare(Arguments a) {
+    void declare(Arguments a) {
         a.parameter("ROOT", "The directory to measure on.", v -> root = v);
         a.option("SECONDS", "How long the whole sweep may take (default 30).", v -> budget = Arguments.decimal(v),
                 "--budget");
@@ -60,7 +52,7 @@ final class TuneCommand implements Command {
     }
 
     @Override
-    public int call() throws InterruptedException {
+    int call() throws InterruptedException {
         ThroughputSweep sweep;
         try {
             if (scan.threads != null) {

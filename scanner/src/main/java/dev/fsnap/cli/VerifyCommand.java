@@ -8,37 +8,29 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 
 /** {@code fsnap verify FILE}: checks a whole snapshot, for scripts that keep them. */
-final class VerifyCommand implements Command {
+final class VerifyCommand extends Command {
     Path file;
 
     private final PrintStream err = System.err;
 
-    @Override
-    public String name() {
-        return "verify";
+    VerifyCommand() {
+        super("verify", new String[] {
+                "Verifies that a snapshot is whole.",
+                "Checks every block's checksum, every directory block against the hash its parent holds,",
+                "each block referenced once, and the unreadable list; prints one line to stdout when all hold."
+            }, new String[] {
+                " 0:the snapshot is whole",
+                " 2:the snapshot is missing, damaged, truncated, or of another format version"
+            });
     }
 
     @Override
-    public String[] description() {
-        return new String[] {"Verifies that a snapshot is whole.",
-            "Checks every block's checksum, every directory block against the hash its parent holds,",
-            "each block referenced once, and the unreadable list; prints one line to stdout when all hold."};
-    }
-
-    @Override
-    public String[] exitStatus() {
-        return new String[] {
-            " 0:the snapshot is whole",
-            " 2:the snapshot is missing, damaged, truncated, or of another format version"};
-    }
-
-    @Override
-    public void declare(Arguments a) {
+    void declare(Arguments a) {
         a.parameter("FILE", "The snapshot.", v -> file = ScanArguments.path(v));
     }
 
     @Override
-    public int call() throws IOException {
+    int call() throws IOException {
         try (Snapshot s = SnapshotFiles.open(file, err)) {
             if (s == null) {
                 return Main.USAGE;
