@@ -231,31 +231,52 @@ final class Arguments {
         row(b, "-h, --help", "Show this help message and exit.");
         row(b, "-V, --version", "Print version information and exit.");
         b.append("\nExit status:\n");
-        for (String line : exitStatus) {
+        exitStatus(b, exitStatus);
+        return b.toString();
+    }
+
+    /**
+     * Appends exit status lines {@code "N:meaning"} as rows; a line that starts with three spaces
+     * continues the meaning before it.
+     */
+    static void exitStatus(StringBuilder b, String[] lines) {
+        String code = null;
+        StringBuilder meaning = new StringBuilder();
+        for (String line : lines) {
             int colon = line.indexOf(':');
             if (line.startsWith("   ") || colon < 0) {
-                wrap(b, line.strip(), 6, 6);
-            } else {
-                String code = line.substring(0, colon).strip();
-                b.append(" ".repeat(Math.max(1, 4 - code.length()))).append(code).append("  ");
-                wrap(b, line.substring(colon + 1), Math.max(6, code.length() + 3), 0);
+                meaning.append(' ').append(line.strip());
+                continue;
             }
+            if (code != null) {
+                row(b, code, meaning.toString(), 12);
+            }
+            code = line.substring(0, colon).strip();
+            meaning.setLength(0);
+            meaning.append(line.substring(colon + 1));
         }
-        return b.toString();
+        if (code != null) {
+            row(b, code, meaning.toString(), 12);
+        }
     }
 
     private static final int WIDTH = 80;
     private static final int LABELS = 28;
 
     private static void row(StringBuilder b, String label, String description) {
+        row(b, label, description, LABELS);
+    }
+
+    /** Appends {@code label}, then {@code description} from column {@code column}, wrapped. */
+    static void row(StringBuilder b, String label, String description, int column) {
         String head = "  " + label;
-        if (head.length() + 2 > LABELS) {
+        if (head.length() + 2 > column) {
             b.append(head).append('\n');
-            b.append(" ".repeat(LABELS));
+            b.append(" ".repeat(column));
         } else {
-            b.append(head).append(" ".repeat(LABELS - head.length()));
+            b.append(head).append(" ".repeat(column - head.length()));
         }
-        wrap(b, description, LABELS, 0);
+        wrap(b, description, column, 0);
     }
 
     /**

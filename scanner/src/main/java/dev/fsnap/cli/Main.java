@@ -147,16 +147,12 @@ public final class Main {
         }
         b.append("\nCommands:\n");
         for (Command c : commands()) {
-            b.append("  ").append(c.name()).append(" ".repeat(10 - c.name().length())).append(c.description()[0])
-                    .append('\n');
+            Arguments.row(b, c.name(), c.description()[0], 12);
         }
         b.append("\n  -h, --help     Show this help message and exit.\n");
         b.append("  -V, --version  Print version information and exit.\n");
         b.append("\n'fsnap COMMAND --help' shows a command's options.\n\nExit status:\n");
-        for (String line : EXIT_STATUS) {
-            int colon = line.indexOf(':');
-            b.append("  ").append(line, 0, colon).append("  ").append(line.substring(colon + 1)).append('\n');
-        }
+        Arguments.exitStatus(b, EXIT_STATUS);
         return b.toString();
     }
 
