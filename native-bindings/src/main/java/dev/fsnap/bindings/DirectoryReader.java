@@ -353,6 +353,10 @@ public final class DirectoryReader extends UnixDirectoryReader {
         f[StatFields.MTIME_NSEC] = IO.getInt(a + LinuxAbi.STX_MTIME + 8);
         f[StatFields.CTIME_SEC] = IO.getLong(a + LinuxAbi.STX_CTIME);
         f[StatFields.CTIME_NSEC] = IO.getInt(a + LinuxAbi.STX_CTIME + 8);
+        long supported = IO.getLong(a + LinuxAbi.STX_ATTRIBUTES_MASK) & LinuxAbi.STATX_FILE_FLAGS;
+        if (supported != 0) {
+            f[StatFields.FLAGS] = IO.getLong(a + LinuxAbi.STX_ATTRIBUTES) & supported;
+        }
         if ((IO.getInt(a + LinuxAbi.STX_MASK) & LinuxAbi.STATX_BTIME) != 0) {
             f[StatFields.BTIME_SEC] = IO.getLong(a + LinuxAbi.STX_BTIME);
             f[StatFields.BTIME_NSEC] = IO.getInt(a + LinuxAbi.STX_BTIME + 8);

@@ -56,6 +56,17 @@ public enum LinuxAbi {
     public static final int STATX_SIZE = 256;
     /** Offset of {@code stx_mask} (u32): which fields the filesystem filled. */
     public static final int STX_MASK = 0;
+    /** Offset of {@code stx_attributes} (u64): the file's flags, as far as {@code stx_attributes_mask} says. */
+    public static final int STX_ATTRIBUTES = 8;
+    /** Offset of {@code stx_attributes_mask} (u64): which {@code stx_attributes} bits the filesystem supports. */
+    public static final int STX_ATTRIBUTES_MASK = 56;
+    /**
+     * The {@code statx} attributes that are a file's own flags, as {@code lsattr} shows them:
+     * compressed (c, 0x4), immutable (i, 0x10), append-only (a, 0x20), nodump (d, 0x40), encrypted
+     * (E, 0x800), verity (V, 0x100000), DAX (x, 0x200000). Automount and mount-root are left out: they
+     * describe where the file is mounted, not the file.
+     */
+    public static final long STATX_FILE_FLAGS = 0x4L | 0x10L | 0x20L | 0x40L | 0x800L | 0x100000L | 0x200000L;
     /** Offset of {@code stx_nlink} (u32). */
     public static final int STX_NLINK = 16;
     /** Offset of {@code stx_uid} (u32). */

@@ -36,12 +36,17 @@ public final class StatFields {
     public static final int BTIME_SEC = 11;
     /** The birth time's nanoseconds, or {@link #ABSENT}. */
     public static final int BTIME_NSEC = 12;
+    /**
+     * File flags, as {@code statx} attribute bits ({@link LinuxAbi#STATX_FILE_FLAGS}): immutable,
+     * append-only, nodump, compressed, encrypted, DAX, verity; or {@link #ABSENT} where not read.
+     */
+    public static final int FLAGS = 13;
     /** Slots per row. */
-    public static final int WIDTH = 13;
+    public static final int WIDTH = 14;
 
     /**
-     * The nanoseconds slot of a time the system or the filesystem did not give: the time is absent,
-     * not zero.
+     * The nanoseconds slot of a time, or the slot of a field, the system or the filesystem did not
+     * give: the value is absent, not zero.
      */
     public static final long ABSENT = -1;
 
@@ -49,10 +54,11 @@ public final class StatFields {
 
     static {
         BLANK[BTIME_NSEC] = ABSENT;
+        BLANK[FLAGS] = ABSENT;
     }
 
     /**
-     * Makes a row blank: zeros, and every optional time absent.
+     * Makes a row blank: zeros, and every optional time and field absent.
      *
      * @param row the rows
      * @param offset where the row starts

@@ -131,6 +131,12 @@ final class JsonLines implements Report {
                     key(f);
                     number(e.value(f) & 0xffffffffL);
                 }
+                case FLAGS -> {
+                    key(f);
+                    ascii("\"");
+                    ascii(e.flags());
+                    ascii("\"");
+                }
                 default -> {
                     key(f);
                     number(e.value(f));

@@ -15,7 +15,8 @@ import java.util.StringJoiner;
 
 /**
  * The report as lines of UTF-8 text, for a person: an entry as {@code ls} lists it (type, mode,
- * size, mtime, path), a change with its marker ({@code + - M > ! ?}), its path and what changed.
+ * size, mtime, path), a change with its marker ({@code + - M > ! ?}), its path and what changed
+ * (with the old and new values of the fields a person cannot look up in the tree: the flags).
  */
 final class TextReport implements Report {
     private final BufferedWriter out;
@@ -45,6 +46,9 @@ final class TextReport implements Report {
                 j.add(f.label());
             }
             b.append(j);
+        }
+        if (c.fields().contains(Field.FLAGS) && c.before() != null && c.after() != null) {
+            b.append("  flags ").append(c.before().flags()).append(" -> ").append(c.after().flags());
         }
         if (c instanceof Change.Unreadable u) {
             b.append("  unreadable in ").append(u.side().label()).append(": ").append(u.error().message())

@@ -177,6 +177,8 @@ public final class Entry {
         switch (field.kind()) {
             case TIME:
                 return stat[field.slot + 1] != StatFields.ABSENT;
+            case FLAGS:
+                return stat[field.slot] != StatFields.ABSENT;
             case TARGET:
                 return target != null;
             default:
@@ -246,6 +248,30 @@ public final class Entry {
     /** @return {@code st_nlink} */
     public long linkCount() {
         return stat[StatFields.NLINK];
+    }
+
+    /** The flags {@link #flags()} shows, in {@code lsattr}'s order, with their {@code statx} bits. */
+    private static final String FLAG_LETTERS = "iadcExV";
+    private static final long[] FLAG_BITS = {0x10L, 0x20L, 0x40L, 0x4L, 0x800L, 0x200000L, 0x100000L};
+
+    /**
+     * The file's flags as {@code lsattr} writes them, one position per flag fsnap reads, {@code -}
+     * where it is not set: {@code i} immutable, {@code a} append-only, {@code d} nodump, {@code c}
+     * compressed, {@code E} encrypted, {@code x} DAX, {@code V} verity. {@code "i------"} is an
+     * immutable file.
+     *
+     * @return the flags, or null where they were not read (see {@link Field#FLAGS})
+     */
+    public String flags() {
+        long bits = stat[StatFields.FLAGS];
+        if (bits == StatFields.ABSENT) {
+            return null;
+        }
+        char[] shown = new char[FLAG_BITS.length];
+        for (int k = 0; k < FLAG_BITS.length; k++) {
+            shown[k] = (bits & FLAG_BITS[k]) != 0 ? FLAG_LETTERS.charAt(k) : '-';
+        }
+        return new String(shown);
     }
 
     /** @return a copy of the link target bytes, or null when this is not a symbolic link */

@@ -41,7 +41,13 @@ public enum Field {
     /** The inode number and the device (the file was replaced by another). */
     INO(8, "ino", "ino", Kind.IDENTITY, StatFields.INODE),
     /** A symbolic link's target. */
-    TARGET(9, "target", "target", Kind.TARGET, -1);
+    TARGET(9, "target", "target", Kind.TARGET, -1),
+    /**
+     * The file's flags as {@code lsattr} shows them (immutable, append-only, nodump, compressed,
+     * encrypted, DAX, verity): {@code statx}'s {@code stx_attributes} where the filesystem supports
+     * them; absent with {@code fstatat}, NIO and Windows.
+     */
+    FLAGS(11, "flags", "flags", Kind.FLAGS, StatFields.FLAGS);
 
     /** How a field's value is held, compared and written. */
     public enum Kind {
@@ -59,7 +65,12 @@ public enum Field {
         /** The inode number and the device, compared together; JSON writes {@code ino} and {@code dev}. */
         IDENTITY,
         /** A symbolic link's target bytes. */
-        TARGET
+        TARGET,
+        /**
+         * File flags, as {@code statx} attribute bits; absent (never compared, never written) where
+         * not read. Reports write them as {@code lsattr} letters ({@link Entry#flags()}).
+         */
+        FLAGS
     }
 
     private static final Field[] BY_ID;
@@ -137,7 +148,7 @@ public enum Field {
 
     /**
      * The one comparison of two entries' fields, for entries and for the rows a snapshot decodes.
-     * Times absent on either side are not compared.
+     * Times and flags absent on either side are not compared.
      */
     static Set<Field> changed(EntryType typeA, long[] a, int offsetA, byte[] targetA,
                               EntryType typeB, long[] b, int offsetB, byte[] targetB) {
@@ -161,6 +172,10 @@ public enum Field {
                 case IDENTITY:
                     differs = a[offsetA + s] != b[offsetB + s]
                             || a[offsetA + StatFields.DEVICE] != b[offsetB + StatFields.DEVICE];
+                    break;
+                case FLAGS:
+                    differs = a[offsetA + s] != StatFields.ABSENT && b[offsetB + s] != StatFields.ABSENT
+                            && a[offsetA + s] != b[offsetB + s];
                     break;
                 default:
                     differs = a[offsetA + s] != b[offsetB + s];

@@ -227,6 +227,8 @@ public final class DirectoryListing {
         switch (field.kind()) {
             case TIME:
                 return rows[row(i) + STAT + SCAN.slot(field) + 1] != StatFields.ABSENT;
+            case FLAGS:
+                return rows[row(i) + STAT + SCAN.slot(field)] != StatFields.ABSENT;
             case TARGET:
                 return target(i) != null;
             default:

@@ -39,7 +39,7 @@ class FieldBetweenTest {
     void fieldBetweenNamesWhatTheDifferReportsForEveryModifiedEntry() throws Exception {
         Path root = TreeBuilder.at(dir.resolve("t")).file("grown", 10).file("chmod", 1).file("copied", 4)
                 .file("linked", 2).symlink("link", "grown").file("becomes-dir", 1).file("same", 5)
-                .file("owned", 1).root();
+                .file("owned", 1).file("flagged", 1).root();
         FileTime then = FileTime.from(Instant.parse("2020-01-01T00:00:00Z")); // kept exactly by a copy
         Files.setLastModifiedTime(root.resolve("copied"), then);
         Path old = dir.resolve("old.snap");
@@ -62,8 +62,14 @@ class FieldBetweenTest {
             Files.setAttribute(root.resolve("owned"), "unix:uid", 4321);                     // UID
             Files.setAttribute(root.resolve("owned"), "unix:gid", 4321);                     // GID
         }
+        // FLAGS, where the filesystem has file flags (ext4, xfs, btrfs; chattr fails elsewhere)
+        boolean flags = chattr("+d", root.resolve("flagged"));
         Path now = dir.resolve("new.snap");
-        Snapshots.take(options, now, Duration.ZERO);
+        try {
+            Snapshots.take(options, now, Duration.ZERO);
+        } finally {
+            chattr("-d", root.resolve("flagged"));
+        }
 
         Set<Field> seen = EnumSet.noneOf(Field.class);
         Map<String, Set<Field>> reported = new HashMap<>();
@@ -81,9 +87,19 @@ class FieldBetweenTest {
         if (BirthTimeTest.statBirth(root) == null) {
             expected.remove(Field.BTIME); // a filesystem that records no birth time
         }
+        if (!flags) {
+            expected.remove(Field.FLAGS); // a filesystem without file flags
+        }
         assertEquals(expected, seen, "every field changed once in this tree: " + reported);
         assertFalse(reported.containsKey("same"), "an untouched file is not modified: " + reported);
         Entry same = Snapshots.read(now, new ArrayList<>()).get("same");
         assertEquals(Set.of(), Field.between(same, same));
+    }
+
+    /** Sets or clears a file flag with chattr; false where the filesystem has none. */
+    private static boolean chattr(String change, Path file) throws Exception {
+        Process p = new ProcessBuilder("chattr", change, file.toString()).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor() == 0;
     }
 }

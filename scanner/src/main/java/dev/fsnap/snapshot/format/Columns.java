@@ -47,7 +47,7 @@ public final class Columns {
         List<Field> extra = new ArrayList<>();
         for (Field f : Field.values()) {
             if (f.id() >= FIXED) {
-                if (f.kind() != Field.Kind.TIME) {
+                if (f.kind() != Field.Kind.TIME && f.kind() != Field.Kind.FLAGS) {
                     throw new IllegalStateException("no column coding for " + f.kind() + " fields: " + f.label());
                 }
                 extra.add(f);
@@ -117,7 +117,7 @@ public final class Columns {
     public int mask(Fields f) {
         int mask = 0;
         for (int c = 0; c < fields.length; c++) {
-            if (f.failure == null && f.stat[secondsSlot(fields[c]) + 1] != StatFields.ABSENT) {
+            if (f.failure == null && has(f.stat, fields[c])) {
                 mask |= 1 << c;
             }
         }
@@ -142,9 +142,15 @@ public final class Columns {
         return (int) mask;
     }
 
-    /** The seconds slot of a time column (its nanoseconds follow). */
-    private static int secondsSlot(Field field) {
+    /** The first slot of a column's value (a time's nanoseconds follow its seconds). */
+    private static int slot(Field field) {
         return ROWS.slot(field);
+    }
+
+    /** Whether a row has a value for a column: a time's nanoseconds, or a field's slot, not absent. */
+    private static boolean has(long[] row, Field field) {
+        int s = slot(field);
+        return row[field.kind() == Field.Kind.TIME ? s + 1 : s] != StatFields.ABSENT;
     }
 
     private static final ScanInternals ROWS = ScanInternals.get();
@@ -156,7 +162,11 @@ public final class Columns {
                 continue;
             }
             scratch.reset();
-            encodeTime(scratch, f, secondsSlot(fields[c]));
+            if (fields[c].kind() == Field.Kind.TIME) {
+                encodeTime(scratch, f, slot(fields[c]));
+            } else {
+                encodeFlags(scratch, f.stat[slot(fields[c])]);
+            }
             out.varint(scratch.length);
             out.bytes(scratch.buf, 0, scratch.length);
         }
@@ -183,6 +193,18 @@ public final class Columns {
         }
     }
 
+    /**
+     * Flags, the most common value shortest: empty when none is set (most files), the bits as a
+     * varint otherwise, and a single 0 byte where this entry has none in a block where others do.
+     */
+    private static void encodeFlags(Encoder out, long bits) {
+        if (bits == StatFields.ABSENT) {
+            out.u8(0);
+        } else if (bits != 0) {
+            out.varint(bits);
+        }
+    }
+
     /** Reads the entry's value of each column in the mask; a column not carried is absent. */
     public void decode(Decoder in, Fields f, int mask) throws CorruptSnapshotException {
         for (int c = 0; c < fields.length; c++) {
@@ -194,14 +216,29 @@ public final class Columns {
                 }
                 continue;
             }
-            int secondsSlot = secondsSlot(field);
-            f.stat[secondsSlot] = 0;
-            f.stat[secondsSlot + 1] = StatFields.ABSENT;
+            int slot = slot(field);
+            boolean time = field.kind() == Field.Kind.TIME;
+            if (time) {
+                f.stat[slot] = 0;
+                f.stat[slot + 1] = StatFields.ABSENT;
+            } else {
+                f.stat[slot] = StatFields.ABSENT;
+            }
             if (carried) {
                 int length = in.count(in.remaining(), "column value length");
                 int end = in.pos + length;
-                if (length > 0) {
-                    decodeTime(in, f, secondsSlot, end);
+                if (time) {
+                    if (length > 0) {
+                        decodeTime(in, f, slot, end);
+                    }
+                } else if (length == 0) {
+                    f.stat[slot] = 0;
+                } else {
+                    long bits = in.varint();
+                    if (bits < 0) {
+                        throw in.corrupt("a " + field.label() + " value out of range");
+                    }
+                    f.stat[slot] = bits == 0 ? StatFields.ABSENT : bits;
                 }
                 if (in.pos != end) {
                     throw in.corrupt("a " + field.label() + " value of the wrong length");
