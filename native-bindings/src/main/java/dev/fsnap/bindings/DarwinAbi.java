@@ -100,6 +100,8 @@ public enum DarwinAbi {
     public static final int ST_SIZE = 96;
     /** Offset of {@code st_birthtimespec} (seconds, then nanoseconds). */
     public static final int ST_BIRTHTIME = 80;
+    /** Offset of {@code st_flags} (uint32): {@code chflags}'s user and system flags. */
+    public static final int ST_FLAGS = 116;
 
     /** {@code sizeof(struct dirent)} with 64-bit inodes: the name has room for 1,023 bytes and a NUL. */
     public static final int DIRENT_SIZE = 1048;
@@ -216,6 +218,33 @@ public enum DarwinAbi {
          */
         public static int ctimeNanos(ByteBuffer st) {
             return (int) le(st).getLong(ST_CTIME + 8);
+        }
+
+        /**
+         * The file's flags as the {@code statx} attribute bits fsnap keeps on every system
+         * ({@link LinuxAbi#STATX_FILE_FLAGS}): {@code UF_NODUMP} as nodump, {@code UF_IMMUTABLE} and
+         * {@code SF_IMMUTABLE} as immutable, {@code UF_APPEND} and {@code SF_APPEND} as append-only,
+         * {@code UF_COMPRESSED} as compressed; other flags ({@code UF_HIDDEN}, ...) are not kept.
+         *
+         * @param st a {@code struct stat}
+         * @return the flags
+         */
+        public static long flags(ByteBuffer st) {
+            int f = le(st).getInt(ST_FLAGS);
+            long bits = 0;
+            if ((f & 0x1) != 0) { // UF_NODUMP
+                bits |= 0x40;
+            }
+            if ((f & (0x2 | 0x20000)) != 0) { // UF_IMMUTABLE, SF_IMMUTABLE
+                bits |= 0x10;
+            }
+            if ((f & (0x4 | 0x40000)) != 0) { // UF_APPEND, SF_APPEND
+                bits |= 0x20;
+            }
+            if ((f & 0x20) != 0) { // UF_COMPRESSED
+                bits |= 0x4;
+            }
+            return bits;
         }
     }
 

@@ -291,6 +291,7 @@ public final class DarwinDirectoryReader extends UnixDirectoryReader {
         row[StatFields.NLINK] = DarwinAbi.Stat.linkCount(st);
         row[StatFields.BTIME_SEC] = st.getLong(DarwinAbi.ST_BIRTHTIME);
         row[StatFields.BTIME_NSEC] = st.getLong(DarwinAbi.ST_BIRTHTIME + 8);
+        row[StatFields.FLAGS] = DarwinAbi.Stat.flags(st);
     }
 
     // ---------------------------------------------------------------- symbolic links

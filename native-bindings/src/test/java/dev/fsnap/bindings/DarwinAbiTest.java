@@ -66,6 +66,18 @@ class DarwinAbiTest {
         assertEquals(1_700_000_001L, DarwinAbi.Stat.ctimeSeconds(st));
         assertEquals(987_654_321, DarwinAbi.Stat.ctimeNanos(st));
         assertEquals(5_000_000_000L, DarwinAbi.Stat.size(st), "sizes above 4 GiB");
+        assertEquals(0, DarwinAbi.Stat.flags(st), "no flag set");
+    }
+
+    @Test
+    void chflagsFlagsAreReadAsTheStatxBitsFsnapKeeps() {
+        ByteBuffer st = stat(1, 0100644, 1, 1, 0, 0, 0, 0, 0, 0, 0);
+        st.putInt(DarwinAbi.ST_FLAGS, 0x2 | 0x40000 | 0x8000); // uchg, sappnd, and UF_HIDDEN (not kept)
+        assertEquals(0x10L | 0x20L, DarwinAbi.Stat.flags(st));
+        st.putInt(DarwinAbi.ST_FLAGS, 0x20000 | 0x1 | 0x20); // schg, nodump, compressed
+        assertEquals(0x10L | 0x40L | 0x4L, DarwinAbi.Stat.flags(st));
+        assertEquals(0x10L | 0x20L | 0x40L | 0x4L, (0x10L | 0x20L | 0x40L | 0x4L) & LinuxAbi.STATX_FILE_FLAGS,
+                "every bit kept on macOS is one Linux keeps");
     }
 
     @Test

@@ -44,8 +44,8 @@ public enum Field {
     TARGET(9, "target", "target", Kind.TARGET, -1),
     /**
      * The file's flags as {@code lsattr} shows them (immutable, append-only, nodump, compressed,
-     * encrypted, DAX, verity): {@code statx}'s {@code stx_attributes} where the filesystem supports
-     * them; absent with {@code fstatat}, NIO and Windows.
+     * encrypted, DAX, verity): {@code statx}'s {@code stx_attributes} on Linux where the filesystem
+     * supports them, {@code st_flags} on macOS; absent with {@code fstatat}, NIO and Windows.
      */
     FLAGS(11, "flags", "flags", Kind.FLAGS, StatFields.FLAGS);
 
