@@ -2,6 +2,11 @@ package dev.fsnap.bindings;
 
 import jnr.constants.platform.Errno;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
 import static dev.fsnap.bindings.NativeBuffer.IO;
 
 /**
@@ -400,6 +405,104 @@ public final class DirectoryReader extends UnixDirectoryReader {
         return linkTarget(LinuxLibc.readlinkat(dirfd, name, link.address, link.capacity));
     }
 
+    // ---------------------------------------------------------------- extended attributes
+
+    /** The largest list of names and the largest value Linux gives ({@code XATTR_LIST_MAX}, {@code XATTR_SIZE_MAX}). */
+    private static final int XATTR_MAX = 64 * 1024;
+    private static final byte[] PROC_FD = "/proc/self/fd/".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[][] NO_XATTRS = {};
+    /** The names, then each value; made when first needed, grown up to {@link #XATTR_MAX}. */
+    private NativeBuffer xattrList;
+    private NativeBuffer xattrValue;
+    private final NativeBuffer xattrName = new NativeBuffer(256);
+
+    /**
+     * The extended attributes of the entry a record names, its own and never a link's target's:
+     * {@code llistxattr} and {@code lgetxattr} on {@code /proc/self/fd/DIRFD/NAME}, so that the name
+     * is looked up in the open directory (by its descriptor, not by a path that can be swapped) and
+     * a symbolic link in the last place is not followed. Names and values are bytes, kept as they
+     * are. An attribute removed between the listing and its reading is left out.
+     *
+     * @param dirfd the directory the record was listed from
+     * @param position the record's offset
+     * @return pairs: {@code [2k]} a name without its NUL, {@code [2k + 1]} its value; empty when the
+     *         entry has none or the filesystem keeps none; null with {@link #lastError()} set
+     *         ({@code ENOENT}: the entry was removed since it was listed)
+     */
+    public byte[][] readXattrs(int dirfd, int position) {
+        if (!LinuxLibc.hasXattrs()) {
+            fail(Errno.ENOSYS);
+            return null;
+        }
+        byte[] fd = Integer.toString(dirfd).getBytes(StandardCharsets.US_ASCII);
+        int nameLength = nameLength(position);
+        byte[] proc = new byte[PROC_FD.length + fd.length + 1 + nameLength];
+        System.arraycopy(PROC_FD, 0, proc, 0, PROC_FD.length);
+        System.arraycopy(fd, 0, proc, PROC_FD.length, fd.length);
+        proc[PROC_FD.length + fd.length] = '/';
+        copyName(position, nameLength, proc, PROC_FD.length + fd.length + 1);
+        if (!putPath(proc, 0, proc.length)) {
+            return null;
+        }
+        if (xattrList == null) {
+            xattrList = new NativeBuffer(4096);
+            xattrValue = new NativeBuffer(4096);
+        }
+        long n;
+        while ((n = LinuxLibc.llistxattr(path.address, xattrList.address, xattrList.capacity)) < 0) {
+            Errno e = Errno.valueOf(LinuxLibc.errno());
+            if (e == Errno.EOPNOTSUPP || e == Errno.ENOTSUP) {
+                return NO_XATTRS; // a filesystem without extended attributes
+            }
+            if (e != Errno.ERANGE || xattrList.capacity >= XATTR_MAX) {
+                fail(e);
+                return null;
+            }
+            xattrList.close();
+            xattrList = new NativeBuffer(XATTR_MAX);
+        }
+        if (n == 0) {
+            return NO_XATTRS;
+        }
+        byte[] names = new byte[(int) n];
+        IO.getByteArray(xattrList.address, names, 0, names.length);
+        List<byte[]> pairs = new ArrayList<>();
+        for (int start = 0, end; start < names.length; start = end + 1) {
+            end = start;
+            while (end < names.length && names[end] != 0) {
+                end++;
+            }
+            if (end == start || end - start > 255) {
+                continue;
+            }
+            IO.putByteArray(xattrName.address, names, start, end - start);
+            IO.putByte(xattrName.address + end - start, (byte) 0);
+            long v;
+            while ((v = LinuxLibc.lgetxattr(path.address, xattrName.address, xattrValue.address,
+                    xattrValue.capacity)) < 0) {
+                Errno e = Errno.valueOf(LinuxLibc.errno());
+                if (e != Errno.ERANGE || xattrValue.capacity >= XATTR_MAX) {
+                    break;
+                }
+                xattrValue.close();
+                xattrValue = new NativeBuffer(XATTR_MAX);
+            }
+            if (v < 0) {
+                Errno e = Errno.valueOf(LinuxLibc.errno());
+                if (e == Errno.ENODATA) {
+                    continue; // removed since it was listed
+                }
+                fail(e);
+                return null;
+            }
+            byte[] value = new byte[(int) v];
+            IO.getByteArray(xattrValue.address, value, 0, value.length);
+            pairs.add(Arrays.copyOfRange(names, start, end));
+            pairs.add(value);
+        }
+        return pairs.toArray(new byte[0][]);
+    }
+
     /** Frees the buffers. Harmless to call twice. */
     @Override
     public void close() {
@@ -407,5 +510,10 @@ public final class DirectoryReader extends UnixDirectoryReader {
         records.close();
         stat.close();
         how.close();
+        xattrName.close();
+        if (xattrList != null) {
+            xattrList.close();
+            xattrValue.close();
+        }
     }
 }

@@ -51,6 +51,11 @@ public final class LinuxLibc {
     /** {@code statx}, wrapped by glibc since 2.28; null where the C library lacks it (fstatat is the stat call). */
     private static final BoundCall STATX = LIBC.bindOptional("statx", Type.SINT, Type.SINT, Type.POINTER, Type.SINT,
             Type.UINT, Type.POINTER);
+    /** {@code llistxattr} and {@code lgetxattr}: an entry's extended attributes, not following a final link. */
+    private static final BoundCall LLISTXATTR = LIBC.bindOptional("llistxattr", Type.SLONG, Type.POINTER, Type.POINTER,
+            Type.ULONG);
+    private static final BoundCall LGETXATTR = LIBC.bindOptional("lgetxattr", Type.SLONG, Type.POINTER, Type.POINTER,
+            Type.POINTER, Type.ULONG);
     /** {@code getrandom}, for names no other user can predict; null before glibc 2.25 (callers use another source). */
     private static final BoundCall GETRANDOM = LIBC.bindOptional("getrandom", Type.SLONG, Type.POINTER, Type.ULONG,
             Type.UINT);
@@ -180,6 +185,21 @@ public final class LinuxLibc {
     /** {@code int statx(int dirfd, const char *pathname, int flags, unsigned int mask, struct statx *buf)}. */
     static int statx(int dirfd, long path, int flags, int mask, long statxbuf) {
         return (int) INVOKER.invokeL5(STATX.context, STATX.address, dirfd, path, flags, mask & 0xFFFFFFFFL, statxbuf);
+    }
+
+    /** @return whether the extended attribute calls were bound (every glibc has them) */
+    static boolean hasXattrs() {
+        return LLISTXATTR != null && LGETXATTR != null;
+    }
+
+    /** {@code ssize_t llistxattr(const char *path, char *list, size_t size)}. */
+    static long llistxattr(long path, long list, long size) {
+        return INVOKER.invokeL3(LLISTXATTR.context, LLISTXATTR.address, path, list, size);
+    }
+
+    /** {@code ssize_t lgetxattr(const char *path, const char *name, void *value, size_t size)}. */
+    static long lgetxattr(long path, long name, long value, long size) {
+        return INVOKER.invokeL4(LGETXATTR.context, LGETXATTR.address, path, name, value, size);
     }
 
     /** {@code ssize_t readlinkat(int dirfd, const char *pathname, char *buf, size_t bufsiz)}. */
