@@ -233,16 +233,16 @@ public enum DarwinAbi {
             int f = le(st).getInt(ST_FLAGS);
             long bits = 0;
             if ((f & 0x1) != 0) { // UF_NODUMP
-                bits |= 0x40;
+                bits |= StatFields.FLAG_NODUMP;
             }
             if ((f & (0x2 | 0x20000)) != 0) { // UF_IMMUTABLE, SF_IMMUTABLE
-                bits |= 0x10;
+                bits |= StatFields.FLAG_IMMUTABLE;
             }
             if ((f & (0x4 | 0x40000)) != 0) { // UF_APPEND, SF_APPEND
-                bits |= 0x20;
+                bits |= StatFields.FLAG_APPEND;
             }
             if ((f & 0x20) != 0) { // UF_COMPRESSED
-                bits |= 0x4;
+                bits |= StatFields.FLAG_COMPRESSED;
             }
             return bits;
         }

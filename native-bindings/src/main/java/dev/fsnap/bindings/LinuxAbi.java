@@ -66,7 +66,9 @@ public enum LinuxAbi {
      * (E, 0x800), verity (V, 0x100000), DAX (x, 0x200000). Automount and mount-root are left out: they
      * describe where the file is mounted, not the file.
      */
-    public static final long STATX_FILE_FLAGS = 0x4L | 0x10L | 0x20L | 0x40L | 0x800L | 0x100000L | 0x200000L;
+    public static final long STATX_FILE_FLAGS = StatFields.FLAG_COMPRESSED | StatFields.FLAG_IMMUTABLE
+            | StatFields.FLAG_APPEND | StatFields.FLAG_NODUMP | StatFields.FLAG_ENCRYPTED | StatFields.FLAG_VERITY
+            | StatFields.FLAG_DAX;
     /** Offset of {@code stx_nlink} (u32). */
     public static final int STX_NLINK = 16;
     /** Offset of {@code stx_uid} (u32). */

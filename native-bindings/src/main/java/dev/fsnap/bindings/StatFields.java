@@ -44,6 +44,22 @@ public final class StatFields {
     /** Slots per row. */
     public static final int WIDTH = 14;
 
+    // The bits of the FLAGS slot: statx's attribute values, which every system's reader maps to.
+    /** Compressed by the filesystem ({@code lsattr} c). */
+    public static final long FLAG_COMPRESSED = 0x4L;
+    /** Immutable ({@code lsattr} i; macOS {@code uchg}, {@code schg}). */
+    public static final long FLAG_IMMUTABLE = 0x10L;
+    /** Append-only ({@code lsattr} a; macOS {@code uappnd}, {@code sappnd}). */
+    public static final long FLAG_APPEND = 0x20L;
+    /** Not to be dumped ({@code lsattr} d; macOS {@code nodump}). */
+    public static final long FLAG_NODUMP = 0x40L;
+    /** Encrypted ({@code lsattr} E). */
+    public static final long FLAG_ENCRYPTED = 0x800L;
+    /** Protected by fs-verity ({@code lsattr} V). */
+    public static final long FLAG_VERITY = 0x100000L;
+    /** Direct access ({@code lsattr} x). */
+    public static final long FLAG_DAX = 0x200000L;
+
     /**
      * The nanoseconds slot of a time, or the slot of a field, the system or the filesystem did not
      * give: the value is absent, not zero.

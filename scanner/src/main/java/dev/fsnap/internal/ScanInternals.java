@@ -67,6 +67,14 @@ public abstract class ScanInternals {
      */
     public abstract int slot(Field field);
 
+    /**
+     * @param field a field held in a row of stat slots
+     * @param row the rows
+     * @param offset where the row starts
+     * @return whether the row holds a value of the field (the one absent-fields rule, {@code Field}'s)
+     */
+    public abstract boolean present(Field field, long[] row, int offset);
+
     /** @return the fields in which two rows differ, as {@link Field#between} */
     public abstract Set<Field> changed(EntryType typeA, long[] a, byte[] targetA, EntryType typeB, long[] b,
                                        byte[] targetB);

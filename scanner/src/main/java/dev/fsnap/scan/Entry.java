@@ -31,6 +31,11 @@ public final class Entry {
             }
 
             @Override
+            public boolean present(Field field, long[] row, int offset) {
+                return field.present(row, offset);
+            }
+
+            @Override
             public byte[] target(Entry e) {
                 return e.target;
             }
@@ -175,14 +180,10 @@ public final class Entry {
      */
     public boolean has(Field field) {
         switch (field.kind()) {
-            case TIME:
-                return stat[field.slot + 1] != StatFields.ABSENT;
-            case FLAGS:
-                return stat[field.slot] != StatFields.ABSENT;
             case TARGET:
                 return target != null;
             default:
-                return true;
+                return field.present(stat, 0);
         }
     }
 
@@ -252,7 +253,8 @@ public final class Entry {
 
     /** The flags {@link #flags()} shows, in {@code lsattr}'s order, with their {@code statx} bits. */
     private static final String FLAG_LETTERS = "iadcExV";
-    private static final long[] FLAG_BITS = {0x10L, 0x20L, 0x40L, 0x4L, 0x800L, 0x200000L, 0x100000L};
+    private static final long[] FLAG_BITS = {StatFields.FLAG_IMMUTABLE, StatFields.FLAG_APPEND, StatFields.FLAG_NODUMP,
+        StatFields.FLAG_COMPRESSED, StatFields.FLAG_ENCRYPTED, StatFields.FLAG_DAX, StatFields.FLAG_VERITY};
 
     /**
      * The file's flags as {@code lsattr} writes them, one position per flag fsnap reads, {@code -}

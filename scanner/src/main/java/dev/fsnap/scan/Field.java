@@ -164,18 +164,15 @@ public enum Field {
                     differs = !Arrays.equals(targetA, targetB);
                     break;
                 case TIME:
-                    long nanosA = a[offsetA + s + 1];
-                    long nanosB = b[offsetB + s + 1];
-                    differs = nanosA != StatFields.ABSENT && nanosB != StatFields.ABSENT
-                            && (a[offsetA + s] != b[offsetB + s] || nanosA != nanosB);
+                    differs = f.present(a, offsetA) && f.present(b, offsetB)
+                            && (a[offsetA + s] != b[offsetB + s] || a[offsetA + s + 1] != b[offsetB + s + 1]);
                     break;
                 case IDENTITY:
                     differs = a[offsetA + s] != b[offsetB + s]
                             || a[offsetA + StatFields.DEVICE] != b[offsetB + StatFields.DEVICE];
                     break;
                 case FLAGS:
-                    differs = a[offsetA + s] != StatFields.ABSENT && b[offsetB + s] != StatFields.ABSENT
-                            && a[offsetA + s] != b[offsetB + s];
+                    differs = f.present(a, offsetA) && f.present(b, offsetB) && a[offsetA + s] != b[offsetB + s];
                     break;
                 default:
                     differs = a[offsetA + s] != b[offsetB + s];
@@ -186,6 +183,22 @@ public enum Field {
             }
         }
         return changed;
+    }
+
+    /**
+     * The absent-fields rule, for a field held in a row of stat slots: a time (its nanoseconds) or
+     * the flags the system or the filesystem did not give are absent; any other such field is
+     * always there. The type and the link target are not held in the row: their holders answer.
+     */
+    boolean present(long[] row, int offset) {
+        switch (kind) {
+            case TIME:
+                return row[offset + slot + 1] != StatFields.ABSENT;
+            case FLAGS:
+                return row[offset + slot] != StatFields.ABSENT;
+            default:
+                return true;
+        }
     }
 
     /** Every field, in order: one array for the per-entry loops instead of a copy from {@link #values()} each. */

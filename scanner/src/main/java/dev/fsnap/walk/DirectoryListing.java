@@ -225,14 +225,10 @@ public final class DirectoryListing {
      */
     public boolean has(int i, Field field) {
         switch (field.kind()) {
-            case TIME:
-                return rows[row(i) + STAT + SCAN.slot(field) + 1] != StatFields.ABSENT;
-            case FLAGS:
-                return rows[row(i) + STAT + SCAN.slot(field)] != StatFields.ABSENT;
             case TARGET:
                 return target(i) != null;
             default:
-                return true;
+                return SCAN.present(field, rows, row(i) + STAT);
         }
     }
 

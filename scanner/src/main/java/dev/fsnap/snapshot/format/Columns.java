@@ -147,10 +147,9 @@ public final class Columns {
         return ROWS.slot(field);
     }
 
-    /** Whether a row has a value for a column: a time's nanoseconds, or a field's slot, not absent. */
+    /** Whether a row has a value for a column. */
     private static boolean has(long[] row, Field field) {
-        int s = slot(field);
-        return row[field.kind() == Field.Kind.TIME ? s + 1 : s] != StatFields.ABSENT;
+        return ROWS.present(field, row, 0);
     }
 
     private static final ScanInternals ROWS = ScanInternals.get();
