@@ -478,20 +478,20 @@ public final class DirectoryReader extends UnixDirectoryReader {
             IO.putByteArray(xattrName.address, names, start, end - start);
             IO.putByte(xattrName.address + end - start, (byte) 0);
             long v;
+            Errno e = null;
             while ((v = LinuxLibc.lgetxattr(path.address, xattrName.address, xattrValue.address,
                     xattrValue.capacity)) < 0) {
-                Errno e = Errno.valueOf(LinuxLibc.errno());
+                e = Errno.valueOf(LinuxLibc.errno());
                 if (e != Errno.ERANGE || xattrValue.capacity >= XATTR_MAX) {
                     break;
                 }
                 xattrValue.close();
                 xattrValue = new NativeBuffer(XATTR_MAX);
             }
+            if (v < 0 && e == Errno.ENODATA) {
+                continue; // removed since it was listed
+            }
             if (v < 0) {
-                Errno e = Errno.valueOf(LinuxLibc.errno());
-                if (e == Errno.ENODATA) {
-                    continue; // removed since it was listed
-                }
                 fail(e);
                 return null;
             }
