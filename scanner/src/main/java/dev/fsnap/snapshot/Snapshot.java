@@ -49,34 +49,15 @@ public final class Snapshot implements Closeable {
     private long dataEnd;
     private Verification verification;
 
-    private String root;
-    private Instant started;
-    private Duration racyWindow;
-    private int requestedThreads;
-    private String requestedBackend;
-    private boolean followSymlinks;
-    private boolean oneFileSystem;
-    private PathRules rules;
-
-    private Instant finished;
-    private String backend;
-    private String backendReason;
-    private Set<Field> absentFields;
-    /** The columns beyond the fixed entry encoding (none before version 4). */
-    private Columns columns;
+    /** What was asked of the scan, and the columns entries may carry. */
+    private Header header;
+    /** How the scan ended, the root's entry and reference. */
+    private Footer footer;
+    private RacyFrom racyFrom;
 
     Columns columns() {
-        return columns;
+        return header.columns();
     }
-    private int threads;
-    private long entries;
-    private long directories;
-    private long errors;
-    private long bytes;
-    private Entry rootEntry;
-    private Footer.RootRef rootRef;
-    private long lastUnreadableBlock;
-    private RacyFrom racyFrom;
 
     private Snapshot(Path file, SnapshotInput channel) {
         this.file = file;
@@ -118,16 +99,7 @@ public final class Snapshot implements Closeable {
         dataEnd = size;
         Decoder h = readBlock(Format.MAGIC.length, Format.HEADER);
         headerEnd = h.end();
-        Header header = Header.decode(h, file);
-        root = header.root();
-        started = header.started();
-        racyWindow = header.racyWindow();
-        requestedThreads = header.threads();
-        requestedBackend = header.backend();
-        followSymlinks = header.followSymlinks();
-        oneFileSystem = header.oneFileSystem();
-        columns = header.columns();
-        rules = header.rules();
+        header = Header.decode(h, file);
         racyFrom = header.racyFrom();
 
         if (size < Format.MAGIC.length + Format.TRAILER) {
@@ -149,19 +121,7 @@ public final class Snapshot implements Closeable {
         dataEnd = trailerAt;
         Decoder f = readBlock(footerOffset, Format.FOOTER);
         dataEnd = footerOffset;
-        Footer footer = Footer.decode(f, header, footerOffset);
-        finished = footer.finished();
-        backend = footer.backend();
-        backendReason = footer.backendReason();
-        absentFields = footer.absentFields();
-        threads = footer.threads();
-        entries = footer.entries();
-        directories = footer.directories();
-        errors = footer.errors();
-        bytes = footer.bytes();
-        rootEntry = footer.root();
-        rootRef = footer.rootRef();
-        lastUnreadableBlock = footer.lastUnreadableBlock();
+        footer = Footer.decode(f, header, footerOffset);
     }
 
     private byte[] read(long offset, int length) throws IOException {
@@ -244,12 +204,12 @@ public final class Snapshot implements Closeable {
         if (offset == Format.EMPTY_OFFSET) {
             return DirectoryRecord.EMPTY;
         }
-        return DirectoryRecord.decode(readBlock(offset, Format.DIRECTORY), offset, columns);
+        return DirectoryRecord.decode(readBlock(offset, Format.DIRECTORY), offset, header.columns());
     }
 
     /** The root directory's block, or null when the root could not be listed. */
     DirectoryRecord rootDirectory() throws IOException {
-        return rootRef.listed() ? readDirectory(rootRef.offset()) : null;
+        return footer.rootRef().listed() ? readDirectory(footer.rootRef().offset()) : null;
     }
 
     /** @return the file's size in bytes */
@@ -268,11 +228,12 @@ public final class Snapshot implements Closeable {
 
     /** @return the root directory's block offset when it is listed and not empty, else -1 */
     long rootBlock() {
-        return rootRef.listed() && rootRef.offset() != Format.EMPTY_OFFSET ? rootRef.offset() : -1;
+        Footer.RootRef ref = footer.rootRef();
+        return ref.listed() && ref.offset() != Format.EMPTY_OFFSET ? ref.offset() : -1;
     }
 
     long lastUnreadableBlock() {
-        return lastUnreadableBlock;
+        return footer.lastUnreadableBlock();
     }
 
     /**
@@ -286,15 +247,15 @@ public final class Snapshot implements Closeable {
     }
 
     byte[] rootHash() {
-        return rootRef.hash();
+        return footer.rootRef().hash();
     }
 
     int rootFlags() {
-        return rootRef.flags();
+        return footer.rootRef().flags();
     }
 
     ScanError rootFailure() {
-        return rootRef.failure() == null ? null : rootRef.failure().at(new byte[0]);
+        return footer.rootRef().failure() == null ? null : footer.rootRef().failure().at(new byte[0]);
     }
 
     /** @return the file */
@@ -304,34 +265,35 @@ public final class Snapshot implements Closeable {
 
     /** @return the scanned root, as an absolute path */
     public String root() {
-        return root;
+        return header.root();
     }
 
     /** @return when the scan started */
     public Instant started() {
-        return started;
+        return header.started();
     }
 
     /** @return when the scan ended */
     public Instant finished() {
-        return finished;
+        return footer.finished();
     }
 
     /** @return the racy window: timestamps this long before {@link #started()} or later are racy */
     public Duration racyWindow() {
-        return racyWindow;
+        return header.racyWindow();
     }
 
     /** @return the backend that read the tree ({@code NATIVE} or {@code NIO}) and why, as the summary said */
     public String backend() {
-        return backend + " (" + backendReason + ")";
+        return footer.backend() + " (" + footer.backendReason() + ")";
     }
 
     /** @return the options of the scan, for display: threads asked for, backend asked for, links, filesystems, rules */
     public String options() {
-        return "threads=" + (requestedThreads == 0 ? "auto" : requestedThreads) + " backend="
-                + requestedBackend.toLowerCase(java.util.Locale.ROOT) + " follow=" + followSymlinks
-                + " one-file-system=" + oneFileSystem + (rules.isEmpty() ? "" : " exclude=" + rules.patterns());
+        return "threads=" + (header.threads() == 0 ? "auto" : header.threads()) + " backend="
+                + header.backend().toLowerCase(java.util.Locale.ROOT) + " follow=" + header.followSymlinks()
+                + " one-file-system=" + header.oneFileSystem()
+                + (header.rules().isEmpty() ? "" : " exclude=" + header.rules().patterns());
     }
 
     /**
@@ -345,12 +307,14 @@ public final class Snapshot implements Closeable {
     public ScanOptions scanOptions() {
         Backend b;
         try {
-            b = Backend.valueOf(requestedBackend);
+            b = Backend.valueOf(header.backend());
         } catch (IllegalArgumentException e) {
             b = Backend.AUTO;
         }
-        return ScanOptions.builder(java.nio.file.Path.of(root)).threads(Math.min(requestedThreads, ScanOptions.MAX_THREADS))
-                .backend(b).followSymlinks(followSymlinks).oneFileSystem(oneFileSystem).rules(rules).build();
+        return ScanOptions.builder(java.nio.file.Path.of(header.root()))
+                .threads(Math.min(header.threads(), ScanOptions.MAX_THREADS)).backend(b)
+                .followSymlinks(header.followSymlinks()).oneFileSystem(header.oneFileSystem()).rules(header.rules())
+                .build();
     }
 
     /**
@@ -360,7 +324,7 @@ public final class Snapshot implements Closeable {
      * @return the rules, {@link PathRules#NONE} when there were none
      */
     public PathRules rules() {
-        return rules;
+        return header.rules();
     }
 
     /**
@@ -371,37 +335,37 @@ public final class Snapshot implements Closeable {
      * @return the absent fields; empty for scans on Linux and macOS, and for snapshots before version 3
      */
     public Set<Field> absentFields() {
-        return java.util.Collections.unmodifiableSet(absentFields);
+        return java.util.Collections.unmodifiableSet(footer.absentFields());
     }
 
     /** @return the worker threads the scan used */
     public int threads() {
-        return threads;
+        return footer.threads();
     }
 
     /** @return entries read, the root included */
     public long entries() {
-        return entries;
+        return footer.entries();
     }
 
     /** @return directories among them */
     public long directories() {
-        return directories;
+        return footer.directories();
     }
 
     /** @return entries or directories that could not be read */
     public long errors() {
-        return errors;
+        return footer.errors();
     }
 
     /** @return the sum of the sizes of regular files */
     public long bytes() {
-        return bytes;
+        return footer.bytes();
     }
 
     /** @return the root's own entry (empty path) */
     public Entry rootEntry() {
-        return rootEntry;
+        return footer.root();
     }
 
     /**
@@ -454,13 +418,13 @@ public final class Snapshot implements Closeable {
      */
     public Lookup lookup(byte[] path) throws IOException {
         if (path.length == 0) {
-            return new Lookup(Status.FOUND, rootEntry, null);
+            return new Lookup(Status.FOUND, footer.root(), null);
         }
         List<byte[]> components = split(path);
-        if (!rootRef.listed()) {
+        if (!footer.rootRef().listed()) {
             return new Lookup(Status.UNREADABLE, null, rootFailure());
         }
-        DirectoryRecord dir = readDirectory(rootRef.offset());
+        DirectoryRecord dir = readDirectory(footer.rootRef().offset());
         int consumed = 0;
         for (int k = 0; k < components.size(); k++) {
             byte[] name = components.get(k);
@@ -495,7 +459,7 @@ public final class Snapshot implements Closeable {
 
     /** Not in the snapshot: left out by its rules, or not there when it was taken. */
     private Lookup absent(byte[] path) {
-        boolean excluded = rules.excludes(path, false) || rules.excludes(path, true);
+        boolean excluded = header.rules().excludes(path, false) || header.rules().excludes(path, true);
         return new Lookup(excluded ? Status.EXCLUDED : Status.ABSENT, null, null);
     }
 
@@ -541,15 +505,15 @@ public final class Snapshot implements Closeable {
      * @throws IOException when a block is damaged
      */
     public void walk(Visitor visitor) throws IOException {
-        visitor.entry(rootEntry);
-        if (!rootRef.listed()) {
+        visitor.entry(footer.root());
+        if (!footer.rootRef().listed()) {
             visitor.unreadable(rootFailure());
             return;
         }
         record Level(DirectoryRecord dir, byte[] path, int[] next) {
         }
         Deque<Level> stack = new ArrayDeque<>();
-        DirectoryRecord top = readDirectory(rootRef.offset());
+        DirectoryRecord top = readDirectory(footer.rootRef().offset());
         if (top.listFailure != null) {
             visitor.unreadable(top.listFailure.at(new byte[0]));
         }
@@ -603,7 +567,7 @@ public final class Snapshot implements Closeable {
      */
     public List<ScanError> unreadable() throws IOException {
         List<List<ScanError>> blocks = new ArrayList<>();
-        long at = lastUnreadableBlock;
+        long at = footer.lastUnreadableBlock();
         while (at >= 0) {
             Decoder d = readBlock(at, Format.UNREADABLE);
             long previous = d.varint() - 1;
