@@ -411,17 +411,42 @@ public final class DirectoryReader extends UnixDirectoryReader {
     private static final int XATTR_MAX = 64 * 1024;
     private static final byte[] PROC_FD = "/proc/self/fd/".getBytes(StandardCharsets.US_ASCII);
     private static final byte[][] NO_XATTRS = {};
+    /**
+     * Whether {@code listxattrat}/{@code getxattrat} (Linux 6.13) are used: until the first
+     * {@code ENOSYS}, unless {@code -Dfsnap.xattrs.proc=true} asks for the older way.
+     */
+    private static volatile boolean xattrsAt = !Boolean.getBoolean("fsnap.xattrs.proc");
     /** The names, then each value; made when first needed, grown up to {@link #XATTR_MAX}. */
     private NativeBuffer xattrList;
     private NativeBuffer xattrValue;
-    private final NativeBuffer xattrName = new NativeBuffer(256);
+    /** An attribute's name, NUL-terminated; then {@code struct xattr_args} at {@link #XATTR_ARGS}. */
+    private final NativeBuffer xattrName = new NativeBuffer(256 + 16);
+    private static final int XATTR_ARGS = 256;
+    /** {@code /proc/self/fd/DIRFD/NAME}, built here before it is copied to the path buffer. */
+    private byte[] procPath;
+
+    /** Chooses the way, for tests of both on one kernel; {@code true} is undone at the first ENOSYS. */
+    static void useXattrsAt(boolean useAt) {
+        xattrsAt = useAt;
+    }
 
     /**
-     * The extended attributes of the entry a record names, its own and never a link's target's:
-     * {@code llistxattr} and {@code lgetxattr} on {@code /proc/self/fd/DIRFD/NAME}, so that the name
-     * is looked up in the open directory (by its descriptor, not by a path that can be swapped) and
-     * a symbolic link in the last place is not followed. Names and values are bytes, kept as they
-     * are. An attribute removed between the listing and its reading is left out.
+     * How extended attributes are read on this system: {@code "listxattrat"} (Linux 6.13 and later)
+     * or {@code "/proc/self/fd"} (older kernels).
+     *
+     * @return the name of the way
+     */
+    public static String xattrCalls() {
+        return xattrsAt ? "listxattrat" : "/proc/self/fd";
+    }
+
+    /**
+     * The extended attributes of the entry a record names, its own and never a link's target's, its
+     * name looked up in the open directory (by its descriptor, not by a path that can be swapped):
+     * {@code listxattrat} and {@code getxattrat} with {@code AT_SYMLINK_NOFOLLOW} where the kernel
+     * has them (6.13), else {@code llistxattr} and {@code lgetxattr} on {@code /proc/self/fd/DIRFD/NAME}.
+     * Names and values are bytes, kept as they are. An attribute removed between the listing and its
+     * reading is left out. Nothing is allocated for an entry without attributes.
      *
      * @param dirfd the directory the record was listed from
      * @param position the record's offset
@@ -434,14 +459,9 @@ public final class DirectoryReader extends UnixDirectoryReader {
             fail(Errno.ENOSYS);
             return null;
         }
-        byte[] fd = Integer.toString(dirfd).getBytes(StandardCharsets.US_ASCII);
-        int nameLength = nameLength(position);
-        byte[] proc = new byte[PROC_FD.length + fd.length + 1 + nameLength];
-        System.arraycopy(PROC_FD, 0, proc, 0, PROC_FD.length);
-        System.arraycopy(fd, 0, proc, PROC_FD.length, fd.length);
-        proc[PROC_FD.length + fd.length] = '/';
-        copyName(position, nameLength, proc, PROC_FD.length + fd.length + 1);
-        if (!putPath(proc, 0, proc.length)) {
+        boolean at = xattrsAt;
+        long name = records.address + position + LinuxAbi.DIRENT_NAME;
+        if (!at && !putProcPath(dirfd, position)) {
             return null;
         }
         if (xattrList == null) {
@@ -449,8 +469,13 @@ public final class DirectoryReader extends UnixDirectoryReader {
             xattrValue = new NativeBuffer(4096);
         }
         long n;
-        while ((n = LinuxLibc.llistxattr(path.address, xattrList.address, xattrList.capacity)) < 0) {
+        while ((n = at ? LinuxLibc.listxattrat(dirfd, name, LinuxAbi.AT_SYMLINK_NOFOLLOW, xattrList.address,
+                xattrList.capacity) : LinuxLibc.llistxattr(path.address, xattrList.address, xattrList.capacity)) < 0) {
             Errno e = Errno.valueOf(LinuxLibc.errno());
+            if (at && e == Errno.ENOSYS) {
+                xattrsAt = false; // a kernel before 6.13
+                return readXattrs(dirfd, position);
+            }
             if (e == Errno.EOPNOTSUPP || e == Errno.ENOTSUP) {
                 return NO_XATTRS; // a filesystem without extended attributes
             }
@@ -479,8 +504,7 @@ public final class DirectoryReader extends UnixDirectoryReader {
             IO.putByte(xattrName.address + end - start, (byte) 0);
             long v;
             Errno e = null;
-            while ((v = LinuxLibc.lgetxattr(path.address, xattrName.address, xattrValue.address,
-                    xattrValue.capacity)) < 0) {
+            while ((v = readXattr(at, dirfd, name)) < 0) {
                 e = Errno.valueOf(LinuxLibc.errno());
                 if (e != Errno.ERANGE || xattrValue.capacity >= XATTR_MAX) {
                     break;
@@ -501,6 +525,40 @@ public final class DirectoryReader extends UnixDirectoryReader {
             pairs.add(value);
         }
         return pairs.toArray(new byte[0][]);
+    }
+
+    /** One value, the attribute named in {@link #xattrName}, into {@link #xattrValue}. */
+    private long readXattr(boolean at, int dirfd, long name) {
+        if (!at) {
+            return LinuxLibc.lgetxattr(path.address, xattrName.address, xattrValue.address, xattrValue.capacity);
+        }
+        long args = xattrName.address + XATTR_ARGS;
+        IO.putLong(args, xattrValue.address);
+        IO.putInt(args + 8, (int) xattrValue.capacity);
+        IO.putInt(args + 12, 0);
+        return LinuxLibc.getxattrat(dirfd, name, LinuxAbi.AT_SYMLINK_NOFOLLOW, xattrName.address, args);
+    }
+
+    /** Puts {@code /proc/self/fd/DIRFD/NAME} in the path buffer, reusing one array. */
+    private boolean putProcPath(int dirfd, int position) {
+        int nameLength = nameLength(position);
+        int need = PROC_FD.length + 11 + 1 + nameLength;
+        if (procPath == null || procPath.length < need) {
+            procPath = new byte[Math.max(need, 64 + 256)];
+            System.arraycopy(PROC_FD, 0, procPath, 0, PROC_FD.length);
+        }
+        int at = PROC_FD.length;
+        int digits = 1;
+        for (int v = dirfd; v >= 10; v /= 10) {
+            digits++;
+        }
+        for (int k = digits - 1, v = dirfd; k >= 0; k--, v /= 10) {
+            procPath[at + k] = (byte) ('0' + v % 10);
+        }
+        at += digits;
+        procPath[at++] = '/';
+        copyName(position, nameLength, procPath, at);
+        return putPath(procPath, 0, at + nameLength);
     }
 
     /** Frees the buffers. Harmless to call twice. */

@@ -40,6 +40,14 @@ public enum LinuxAbi {
     public static final int AT_SYMLINK_NOFOLLOW = 0x100;
     /** {@code openat2}'s number: the same in the unified table of x86_64 and aarch64 (Linux 5.6+). */
     public static final long SYS_OPENAT2 = 437;
+    /**
+     * {@code getxattrat} and {@code listxattrat} (Linux 6.13): numbered after 424, where the
+     * numbers became the same on every architecture.
+     */
+    static final long SYS_GETXATTRAT = 464;
+    static final long SYS_LISTXATTRAT = 465;
+    /** {@code struct xattr_args}: {@code __aligned_u64 value; __u32 size; __u32 flags;}. */
+    static final long XATTR_ARGS_SIZE = 16;
     /** {@code struct open_how}: flags, mode, resolve (three u64). */
     public static final int OPEN_HOW_SIZE = 24;
     /** {@code RESOLVE_NO_SYMLINKS}: fail with ELOOP at any symbolic link in the path. */

@@ -1,5 +1,6 @@
 package dev.fsnap.bindings;
 
+import com.kenai.jffi.HeapInvocationBuffer;
 import com.kenai.jffi.Invoker;
 import com.kenai.jffi.LastError;
 import com.kenai.jffi.Library;
@@ -48,6 +49,14 @@ public final class LinuxLibc {
     /** {@code syscall(2)}, for {@code openat2}, which the C library does not wrap. */
     private static final BoundCall SYSCALL = LIBC.bind("syscall", Type.SLONG, Type.SLONG, Type.SLONG, Type.POINTER,
             Type.POINTER, Type.ULONG);
+    /**
+     * {@code syscall(2)} for {@code listxattrat} and {@code getxattrat} (Linux 6.13), which the C
+     * library does not wrap.
+     */
+    private static final BoundCall LISTXATTRAT = LIBC.bind("syscall", Type.SLONG, Type.SLONG, Type.SINT, Type.POINTER,
+            Type.UINT, Type.POINTER, Type.ULONG);
+    private static final BoundCall GETXATTRAT = LIBC.bind("syscall", Type.SLONG, Type.SLONG, Type.SINT, Type.POINTER,
+            Type.UINT, Type.POINTER, Type.POINTER, Type.ULONG);
     /** {@code statx}, wrapped by glibc since 2.28; null where the C library lacks it (fstatat is the stat call). */
     private static final BoundCall STATX = LIBC.bindOptional("statx", Type.SINT, Type.SINT, Type.POINTER, Type.SINT,
             Type.UINT, Type.POINTER);
@@ -190,6 +199,32 @@ public final class LinuxLibc {
     /** @return whether the extended attribute calls were bound (every glibc has them) */
     static boolean hasXattrs() {
         return LLISTXATTR != null && LGETXATTR != null;
+    }
+
+    /**
+     * {@code ssize_t listxattrat(int dfd, const char *path, unsigned int at_flags, char *list, size_t size)}
+     * (Linux 6.13): -1 with errno ENOSYS where the kernel (or a seccomp filter) does not offer it.
+     */
+    static long listxattrat(int dirfd, long path, int atFlags, long list, long size) {
+        return INVOKER.invokeL6(LISTXATTRAT.context, LISTXATTRAT.address, LinuxAbi.SYS_LISTXATTRAT, dirfd, path,
+                atFlags & 0xFFFFFFFFL, list, size);
+    }
+
+    /**
+     * {@code ssize_t getxattrat(int dfd, const char *path, unsigned int at_flags, const char *name,
+     * struct xattr_args *args, size_t size)} (Linux 6.13), {@code args} filled by the caller: -1 with
+     * errno ENOSYS where the kernel does not offer it.
+     */
+    static long getxattrat(int dirfd, long path, int atFlags, long name, long args) {
+        HeapInvocationBuffer call = new HeapInvocationBuffer(GETXATTRAT.context);
+        call.putLong(LinuxAbi.SYS_GETXATTRAT);
+        call.putInt(dirfd);
+        call.putAddress(path);
+        call.putInt(atFlags);
+        call.putAddress(name);
+        call.putAddress(args);
+        call.putLong(LinuxAbi.XATTR_ARGS_SIZE);
+        return INVOKER.invokeLong(GETXATTRAT.context, GETXATTRAT.address, call);
     }
 
     /** {@code ssize_t llistxattr(const char *path, char *list, size_t size)}. */

@@ -40,8 +40,30 @@ class XattrTest {
         return at;
     }
 
+    @org.junit.jupiter.api.AfterEach
+    void restore() {
+        DirectoryReader.useXattrsAt(true);
+    }
+
     @Test
-    void attributesAreReadByteExactWithoutFollowingALink() throws Exception {
+    void attributesAreReadThroughTheAtCalls() throws Exception {
+        DirectoryReader.useXattrsAt(true);
+        attributesAreReadByteExactWithoutFollowingALink();
+        String[] version = System.getProperty("os.version").split("[.-]");
+        boolean since613 = Integer.parseInt(version[0]) > 6
+                || Integer.parseInt(version[0]) == 6 && Integer.parseInt(version[1]) >= 13;
+        assertEquals(since613 ? "listxattrat" : "/proc/self/fd", DirectoryReader.xattrCalls(),
+                "the at calls from Linux 6.13, /proc/self/fd before");
+    }
+
+    @Test
+    void attributesAreReadThroughProcOnOlderKernels() throws Exception {
+        DirectoryReader.useXattrsAt(false);
+        attributesAreReadByteExactWithoutFollowingALink();
+        assertEquals("/proc/self/fd", DirectoryReader.xattrCalls());
+    }
+
+    private void attributesAreReadByteExactWithoutFollowingALink() throws Exception {
         assumeTrue(LinuxLibc.library().isAvailable(), "native Linux calls unavailable");
         Path file = Files.writeString(dir.resolve("f"), "data");
         UserDefinedFileAttributeView view = Files.getFileAttributeView(file, UserDefinedFileAttributeView.class);
