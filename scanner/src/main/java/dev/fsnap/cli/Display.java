@@ -1,6 +1,12 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.scan.Entry;
+import dev.fsnap.scan.Field;
+import dev.fsnap.scan.Xattr;
+
 import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.StringJoiner;
 
 /**
  * Paths for human-readable lines: UTF-8 shown as is, except that backslash, control characters
@@ -49,5 +55,28 @@ final class Display {
             i++;
         }
         return s.toString();
+    }
+
+    /**
+     * An extended attribute field of an entry as people read it: an ACL as {@code getfacl} writes
+     * it (names from the local user and group files), capabilities as {@code getcap}, a label as
+     * text, other attributes as {@code getfattr -d} writes them ({@code name="value"}); attributes
+     * joined by commas, {@code (none)} when the entry has none.
+     */
+    static String xattrs(Entry e, Field field) {
+        List<Xattr> all = e.xattrs(field);
+        if (all == null) {
+            return "(not read)";
+        }
+        if (all.isEmpty()) {
+            return "(none)";
+        }
+        Principals names = Principals.local();
+        StringJoiner j = new StringJoiner(",");
+        for (Xattr x : all) {
+            String text = x.text(names::user, names::group);
+            j.add(field == Field.XATTRS ? path(x.name()) + "=" + text : text);
+        }
+        return j.toString();
     }
 }

@@ -35,7 +35,7 @@ final class JsonLines implements Report {
     @Override
     public void entry(Entry e) {
         ascii("{");
-        entryFields(e);
+        entryFields(e, Set.of());
         ascii("}\n");
     }
 
@@ -78,12 +78,12 @@ final class JsonLines implements Report {
         }
         if (c.before() != null) {
             ascii(",\"old\":{");
-            entryFields(c.before());
+            entryFields(c.before(), c.fields());
             ascii("}");
         }
         if (c.after() != null) {
             ascii(",\"new\":{");
-            entryFields(c.after());
+            entryFields(c.after(), c.fields());
             ascii("}");
         }
         if (c.racy()) {
@@ -100,8 +100,12 @@ final class JsonLines implements Report {
         }
     }
 
-    /** The path, then every field of the schema the entry has and the backend could read, in schema order. */
-    private void entryFields(Entry e) {
+    /**
+     * The path, then every field of the schema the entry has and the backend could read, in schema
+     * order; an attribute field only when the entry has attributes of its class, or when it is one
+     * of the {@code changed} fields (then {@code []} says there were none).
+     */
+    private void entryFields(Entry e, Set<Field> changed) {
         pathField("path", e.path());
         for (Field f : FIELDS) {
             if (absent.contains(f) || !e.has(f)) {
@@ -137,12 +141,48 @@ final class JsonLines implements Report {
                     ascii(e.flags());
                     ascii("\"");
                 }
+                case XATTRS -> xattrs(f, e.xattrs(f), changed.contains(f));
                 default -> {
                     key(f);
                     number(e.value(f));
                 }
             }
         }
+    }
+
+    /**
+     * An attribute field, when the entry has attributes of its class: an array of objects with
+     * {@code name} (or {@code name_b64}), {@code value} (or {@code value_b64}, or {@code sha256}
+     * in hex where only the digest is kept), and for ACLs, capabilities and labels {@code text}
+     * as {@link dev.fsnap.scan.Xattr#text()} writes it (ids as numbers).
+     */
+    private void xattrs(Field f, java.util.List<dev.fsnap.scan.Xattr> all, boolean evenEmpty) {
+        if (all.isEmpty() && !evenEmpty) {
+            return;
+        }
+        key(f);
+        ascii("[");
+        boolean first = true;
+        for (dev.fsnap.scan.Xattr x : all) {
+            ascii(first ? "{" : ",{");
+            first = false;
+            bytesField("name", x.name());
+            ascii(",");
+            if (x.isDigest()) {
+                ascii("\"sha256\":\"");
+                ascii(java.util.HexFormat.of().formatHex(x.value()));
+                ascii("\"");
+            } else {
+                bytesField("value", x.value());
+            }
+            if (f != Field.XATTRS) {
+                ascii(",\"text\":\"");
+                string(x.text().getBytes(StandardCharsets.UTF_8));
+                ascii("\"");
+            }
+            ascii("}");
+        }
+        ascii("]");
     }
 
     private void key(Field f) {

@@ -25,6 +25,8 @@ final class ScanArguments {
     Double opTimeout;
     String statCall;
     Integer bufferSize;
+    boolean xattrs;
+    boolean integrity;
     final List<String> excludes = new ArrayList<>();
     final List<Path> excludeFrom = new ArrayList<>();
 
@@ -41,6 +43,12 @@ final class ScanArguments {
                         + "too.", v -> opTimeout = Arguments.decimal(v), "--op-timeout")
                 .option("CALL", "Native backend: the call that reads each entry, fstatat (default) or statx.",
                         v -> statCall = v, "--stat")
+                .flag("Read each entry's extended attributes, never a link target's: ACLs, file capabilities, the "
+                        + "SELinux label and any other (user.*, trusted.*, security.*), compared as the fields acl, "
+                        + "caps, selinux and xattrs. One more call per entry (a round trip on a network filesystem). "
+                        + "Native backend on Linux.", () -> xattrs = true, "--xattrs")
+                .flag("Read all that fsnap can check of an entry: --stat statx (birth time, file flags such as "
+                        + "immutable and append-only) and --xattrs.", () -> integrity = true, "--integrity")
                 .option("BYTES", "Native backend: bytes asked of each getdents64 (default 65536, at most 16777216).",
                         v -> bufferSize = Arguments.integer(v), "--buffer-size")
                 .option("PATTERN", "Leave out what PATTERN matches, relative to ROOT, in .gitignore syntax: *.tmp (a "
@@ -90,6 +98,13 @@ final class ScanArguments {
             }
             builder.opTimeout(java.time.Duration.ofNanos((long) (opTimeout * 1e9)));
         }
+        if (b == Backend.NIO && xattrs) {
+            throw new IllegalArgumentException("--xattrs applies to the native backend, not to --backend nio");
+        }
+        if (integrity && statCall == null && b != Backend.NIO) {
+            statCall = "statx";
+        }
+        builder.xattrs(xattrs || integrity);
         if (statCall != null || bufferSize != null) {
             if (b == Backend.NIO) {
                 throw new IllegalArgumentException("--stat and --buffer-size apply to the native backend, "

@@ -16,7 +16,8 @@ import java.util.StringJoiner;
 /**
  * The report as lines of UTF-8 text, for a person: an entry as {@code ls} lists it (type, mode,
  * size, mtime, path), a change with its marker ({@code + - M > ! ?}), its path and what changed
- * (with the old and new values of the fields a person cannot look up in the tree: the flags).
+ * (with the old and new values of the fields a person cannot look up in the tree: the flags and
+ * the extended attributes).
  */
 final class TextReport implements Report {
     private final BufferedWriter out;
@@ -47,8 +48,15 @@ final class TextReport implements Report {
             }
             b.append(j);
         }
-        if (c.fields().contains(Field.FLAGS) && c.before() != null && c.after() != null) {
-            b.append("  flags ").append(c.before().flags()).append(" -> ").append(c.after().flags());
+        if (c.before() != null && c.after() != null) {
+            for (Field f : c.fields()) {
+                if (f.kind() == Field.Kind.FLAGS) {
+                    b.append("  flags ").append(c.before().flags()).append(" -> ").append(c.after().flags());
+                } else if (f.kind() == Field.Kind.XATTRS) {
+                    b.append("  ").append(f.label()).append(' ').append(Display.xattrs(c.before(), f)).append(" -> ")
+                            .append(Display.xattrs(c.after(), f));
+                }
+            }
         }
         if (c instanceof Change.Unreadable u) {
             b.append("  unreadable in ").append(u.side().label()).append(": ").append(u.error().message())

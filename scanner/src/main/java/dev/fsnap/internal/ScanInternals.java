@@ -44,10 +44,12 @@ public abstract class ScanInternals {
      * @param type the type
      * @param stat the rows
      * @param offset where this entry's row starts (copied)
-     * @param target a link's target; kept, not copied
+     * @param values the byte values (a link's target, the attribute classes), {@link #byteValues()} of
+     *               them from {@code bytes}; kept, not copied; null when there are none
+     * @param bytes where this entry's byte values start
      * @return the entry
      */
-    public abstract Entry entry(byte[] path, EntryType type, long[] stat, int offset, byte[] target);
+    public abstract Entry entry(byte[] path, EntryType type, long[] stat, int offset, byte[][] values, int bytes);
 
     /**
      * @param e an entry
@@ -57,9 +59,38 @@ public abstract class ScanInternals {
 
     /**
      * @param e an entry
-     * @return its link target, not copied: never modify it
+     * @return its byte values, {@link #byteValues()} of them, not copied (never modify them); null when none
      */
-    public abstract byte[] target(Entry e);
+    public abstract byte[][] values(Entry e);
+
+    /** @return how many fields an entry holds as bytes: the width of a row of byte values */
+    public abstract int byteValues();
+
+    /**
+     * @param field a field of kind target or extended attributes
+     * @return its index in a row of byte values
+     */
+    public abstract int bytesIndex(Field field);
+
+    /**
+     * Splits the extended attributes a reader gave (name, value, name, value, ...) into the values
+     * of the attribute fields ({@code ACL}, {@code CAPS}, {@code SELINUX}, {@code XATTRS}), each in
+     * name order, long values of no security meaning kept as their SHA-256; a class without an
+     * attribute gets the empty value.
+     *
+     * @param pairs names and values
+     * @param into a row of byte values
+     * @param offset where the row starts
+     */
+    public abstract void xattrValues(byte[][] pairs, byte[][] into, int offset);
+
+    /**
+     * @param value a stored attribute field's value
+     * @param offset where it starts
+     * @param length its length
+     * @return null when well formed, else what is wrong
+     */
+    public abstract String checkXattrs(byte[] value, int offset, int length);
 
     /**
      * @param field a field of kind number, mode, identity or time
@@ -76,8 +107,8 @@ public abstract class ScanInternals {
     public abstract boolean present(Field field, long[] row, int offset);
 
     /** @return the fields in which two rows differ, as {@link Field#between} */
-    public abstract Set<Field> changed(EntryType typeA, long[] a, byte[] targetA, EntryType typeB, long[] b,
-                                       byte[] targetB);
+    public abstract Set<Field> changed(EntryType typeA, long[] a, byte[][] valuesA, EntryType typeB, long[] b,
+                                       byte[][] valuesB);
 
     /**
      * As {@link PathRules}' own test of a listed name, without making its path first.

@@ -6,6 +6,7 @@ import dev.fsnap.internal.ScanInternals;
 
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -16,8 +17,8 @@ public final class Entry {
     static {
         ScanInternals.register(new ScanInternals() {
             @Override
-            public Entry entry(byte[] path, EntryType type, long[] stat, int offset, byte[] target) {
-                return of(path, type, stat, offset, target);
+            public Entry entry(byte[] path, EntryType type, long[] stat, int offset, byte[][] values, int bytes) {
+                return of(path, type, stat, offset, values, bytes);
             }
 
             @Override
@@ -36,14 +37,34 @@ public final class Entry {
             }
 
             @Override
-            public byte[] target(Entry e) {
-                return e.target;
+            public byte[][] values(Entry e) {
+                return e.values;
             }
 
             @Override
-            public Set<Field> changed(EntryType typeA, long[] a, byte[] targetA, EntryType typeB, long[] b,
-                                      byte[] targetB) {
-                return Field.changed(typeA, a, 0, targetA, typeB, b, 0, targetB);
+            public int byteValues() {
+                return Field.BYTE_VALUES;
+            }
+
+            @Override
+            public int bytesIndex(Field field) {
+                return field.bytes;
+            }
+
+            @Override
+            public Set<Field> changed(EntryType typeA, long[] a, byte[][] valuesA, EntryType typeB, long[] b,
+                                      byte[][] valuesB) {
+                return Field.changed(typeA, a, 0, valuesA, 0, typeB, b, 0, valuesB, 0);
+            }
+
+            @Override
+            public void xattrValues(byte[][] pairs, byte[][] into, int offset) {
+                Xattrs.split(pairs, into, offset);
+            }
+
+            @Override
+            public String checkXattrs(byte[] value, int offset, int length) {
+                return Xattrs.check(value, offset, length);
             }
 
             @Override
@@ -63,9 +84,10 @@ public final class Entry {
     private final EntryType type;
     /** The values, in {@link StatFields} slots. */
     final long[] stat;
-    private final byte[] target;
+    /** The fields held as bytes, at their {@link Field#bytes} index; null when the entry has none. */
+    final byte[][] values;
 
-    private Entry(byte[] path, EntryType type, long[] stat, byte[] target) {
+    private Entry(byte[] path, EntryType type, long[] stat, byte[][] values) {
         if (path == null || type == null) {
             throw new NullPointerException("path and type are required");
         }
@@ -80,7 +102,7 @@ public final class Entry {
         this.path = path;
         this.type = type;
         this.stat = stat;
-        this.target = target;
+        this.values = values;
     }
 
     /**
@@ -108,7 +130,7 @@ public final class Entry {
     public Entry(byte[] path, EntryType type, long size, long mtimeSec, int mtimeNsec, long ctimeSec, int ctimeNsec,
                  long inode, long device, int mode, long uid, long gid, long linkCount, byte[] target) {
         this(path, type, row(size, mtimeSec, mtimeNsec, ctimeSec, ctimeNsec, inode, device, mode, uid, gid,
-                linkCount), target);
+                linkCount), target == null ? null : withTarget(target));
     }
 
     private static long[] row(long size, long mtimeSec, int mtimeNsec, long ctimeSec, int ctimeNsec, long inode,
@@ -129,9 +151,27 @@ public final class Entry {
         return r;
     }
 
-    /** An entry of a row of stat slots (copied); the path and target are kept, not copied. */
-    static Entry of(byte[] path, EntryType type, long[] stat, int offset, byte[] target) {
-        return new Entry(path, type, Arrays.copyOfRange(stat, offset, offset + StatFields.WIDTH), target);
+    private static byte[][] withTarget(byte[] target) {
+        byte[][] v = new byte[Field.BYTE_VALUES][];
+        v[Field.TARGET.bytes] = target;
+        return v;
+    }
+
+    /**
+     * An entry of a row of stat slots (copied) and its byte values ({@link Field#BYTE_VALUES} from
+     * {@code bytes}, the array copied only when one is there); the path and the values are kept, not copied.
+     */
+    static Entry of(byte[] path, EntryType type, long[] stat, int offset, byte[][] values, int bytes) {
+        byte[][] kept = null;
+        if (values != null) {
+            for (int k = 0; k < Field.BYTE_VALUES; k++) {
+                if (values[bytes + k] != null) {
+                    kept = Arrays.copyOfRange(values, bytes, bytes + Field.BYTE_VALUES);
+                    break;
+                }
+            }
+        }
+        return new Entry(path, type, Arrays.copyOfRange(stat, offset, offset + StatFields.WIDTH), kept);
     }
 
     /** @return a copy of the path bytes, relative to the scan root; empty for the root itself */
@@ -181,7 +221,8 @@ public final class Entry {
     public boolean has(Field field) {
         switch (field.kind()) {
             case TARGET:
-                return target != null;
+            case XATTRS:
+                return Field.bytes(values, 0, field) != null;
             default:
                 return field.present(stat, 0);
         }
@@ -278,11 +319,25 @@ public final class Entry {
 
     /** @return a copy of the link target bytes, or null when this is not a symbolic link */
     public byte[] target() {
-        return target == null ? null : target.clone();
+        byte[] t = Field.bytes(values, 0, Field.TARGET);
+        return t == null ? null : t.clone();
     }
 
-    byte[] rawTarget() {
-        return target;
+    /**
+     * The extended attributes of one class, in name order, as the scan read them: its own, never a
+     * link target's. Scans read them when asked ({@link ScanOptions.Builder#xattrs}).
+     *
+     * @param field {@link Field#ACL}, {@link Field#CAPS}, {@link Field#SELINUX} or {@link Field#XATTRS}
+     * @return the attributes, empty when the entry has none; null when they were not read (not
+     *         asked for, not readable by the backend, or the reading failed: the scan recorded why)
+     * @throws IllegalArgumentException for a field that is not an attribute class
+     */
+    public List<Xattr> xattrs(Field field) {
+        if (field.kind() != Field.Kind.XATTRS) {
+            throw new IllegalArgumentException(field.label() + " is not an extended attribute field");
+        }
+        byte[] v = Field.bytes(values, 0, field);
+        return v == null ? null : Xattrs.decode(v);
     }
 
     /**
@@ -313,7 +368,7 @@ public final class Entry {
     @Override
     public boolean equals(Object o) {
         return o instanceof Entry e && Arrays.equals(path, e.path) && type == e.type && Arrays.equals(stat, e.stat)
-                && Arrays.equals(target, e.target);
+                && Arrays.deepEquals(values, e.values);
     }
 
     @Override
@@ -334,7 +389,8 @@ public final class Entry {
                 case MODE -> s.append(Integer.toOctalString(mode()));
                 case TIME -> s.append(stat[f.slot]).append('.').append(stat[f.slot + 1]);
                 case IDENTITY -> s.append(inode()).append(" dev=").append(device());
-                case TARGET -> s.append(Paths.display(target));
+                case TARGET -> s.append(Paths.display(Field.bytes(values, 0, f)));
+                case XATTRS -> s.append(xattrs(f));
                 default -> s.append(stat[f.slot]);
             }
         }

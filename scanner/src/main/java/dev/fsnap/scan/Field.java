@@ -41,13 +41,31 @@ public enum Field {
     /** The inode number and the device (the file was replaced by another). */
     INO(8, "ino", "ino", Kind.IDENTITY, StatFields.INODE),
     /** A symbolic link's target. */
-    TARGET(9, "target", "target", Kind.TARGET, -1),
+    TARGET(9, "target", "target", Kind.TARGET, -1, 0),
     /**
      * The file's flags as {@code lsattr} shows them (immutable, append-only, nodump, compressed,
      * encrypted, DAX, verity): {@code statx}'s {@code stx_attributes} on Linux where the filesystem
      * supports them, {@code st_flags} on macOS; absent with {@code fstatat}, NIO and Windows.
      */
-    FLAGS(11, "flags", "flags", Kind.FLAGS, StatFields.FLAGS);
+    FLAGS(11, "flags", "flags", Kind.FLAGS, StatFields.FLAGS),
+    /**
+     * Access control lists: the POSIX ACLs ({@code system.posix_acl_access}, and a directory's
+     * {@code system.posix_acl_default}) and NFSv4 ACLs ({@code system.nfs4_acl}). Read with
+     * {@link ScanOptions.Builder#xattrs}.
+     */
+    ACL(12, "acl", "acl", Kind.XATTRS, -1, 1),
+    /** File capabilities ({@code security.capability}): what {@code setcap} grants. Read with {@link ScanOptions.Builder#xattrs}. */
+    CAPS(13, "caps", "caps", Kind.XATTRS, -1, 2),
+    /** The SELinux label ({@code security.selinux}). Read with {@link ScanOptions.Builder#xattrs}. */
+    SELINUX(14, "selinux", "selinux", Kind.XATTRS, -1, 3),
+    /**
+     * Every other extended attribute ({@code user.*}, {@code trusted.*}, other {@code security.*}).
+     * Read with {@link ScanOptions.Builder#xattrs}.
+     */
+    XATTRS(15, "xattrs", "xattrs", Kind.XATTRS, -1, 4);
+
+    /** How many fields are held as bytes ({@link #bytes}): the link target and the extended attribute classes. */
+    static final int BYTE_VALUES = 5;
 
     /** How a field's value is held, compared and written. */
     public enum Kind {
@@ -66,6 +84,11 @@ public enum Field {
         IDENTITY,
         /** A symbolic link's target bytes. */
         TARGET,
+        /**
+         * Extended attributes of one class, names and values as bytes ({@link Entry#xattrs}); absent
+         * (never compared, never written) where the scan did not read them, empty where an entry has none.
+         */
+        XATTRS,
         /**
          * File flags, as {@code statx} attribute bits; absent (never compared, never written) where
          * not read. Reports write them as {@code lsattr} letters ({@link Entry#flags()}).
@@ -94,15 +117,22 @@ public enum Field {
     private final String label;
     private final String jsonName;
     private final Kind kind;
-    /** The first {@link StatFields} slot holding the value; -1 for the type and the target. */
+    /** The first {@link StatFields} slot holding the value; -1 for the type and the fields held as bytes. */
     final int slot;
+    /** For a field held as bytes, its index among an entry's byte values; -1 for the others. */
+    final int bytes;
 
     Field(int id, String label, String jsonName, Kind kind, int slot) {
+        this(id, label, jsonName, kind, slot, -1);
+    }
+
+    Field(int id, String label, String jsonName, Kind kind, int slot, int bytes) {
         this.id = id;
         this.label = label;
         this.jsonName = jsonName;
         this.kind = kind;
         this.slot = slot;
+        this.bytes = bytes;
     }
 
     /** @return the lower-case name used in reports: {@code size}, {@code mtime}, ... */
@@ -142,16 +172,17 @@ public enum Field {
      * @return the changed fields; empty when unchanged
      */
     public static Set<Field> between(Entry before, Entry after) {
-        return changed(before.type(), before.stat, 0, before.rawTarget(), after.type(), after.stat, 0,
-                after.rawTarget());
+        return changed(before.type(), before.stat, 0, before.values, 0, after.type(), after.stat, 0, after.values, 0);
     }
 
     /**
      * The one comparison of two entries' fields, for entries and for the rows a snapshot decodes.
-     * Times and flags absent on either side are not compared.
+     * Times, flags and attributes absent on either side are not compared.
+     *
+     * @param valuesA the byte values of the first entry, {@link #BYTE_VALUES} from {@code bytesA}; null when it has none
      */
-    static Set<Field> changed(EntryType typeA, long[] a, int offsetA, byte[] targetA,
-                              EntryType typeB, long[] b, int offsetB, byte[] targetB) {
+    static Set<Field> changed(EntryType typeA, long[] a, int offsetA, byte[][] valuesA, int bytesA,
+                              EntryType typeB, long[] b, int offsetB, byte[][] valuesB, int bytesB) {
         EnumSet<Field> changed = EnumSet.noneOf(Field.class);
         for (Field f : VALUES) {
             int s = f.slot;
@@ -161,8 +192,14 @@ public enum Field {
                     differs = typeA != typeB;
                     break;
                 case TARGET:
-                    differs = !Arrays.equals(targetA, targetB);
+                    differs = !Arrays.equals(bytes(valuesA, bytesA, f), bytes(valuesB, bytesB, f));
                     break;
+                case XATTRS: {
+                    byte[] x = bytes(valuesA, bytesA, f);
+                    byte[] y = bytes(valuesB, bytesB, f);
+                    differs = x != null && y != null && !Arrays.equals(x, y);
+                    break;
+                }
                 case TIME:
                     differs = f.present(a, offsetA) && f.present(b, offsetB)
                             && (a[offsetA + s] != b[offsetB + s] || a[offsetA + s + 1] != b[offsetB + s + 1]);
@@ -185,10 +222,15 @@ public enum Field {
         return changed;
     }
 
+    /** A field's bytes in an entry's byte values, or null. */
+    static byte[] bytes(byte[][] values, int offset, Field f) {
+        return values == null ? null : values[offset + f.bytes];
+    }
+
     /**
      * The absent-fields rule, for a field held in a row of stat slots: a time (its nanoseconds) or
      * the flags the system or the filesystem did not give are absent; any other such field is
-     * always there. The type and the link target are not held in the row: their holders answer.
+     * always there. The type and the fields held as bytes are not held in the row: their holders answer.
      */
     boolean present(long[] row, int offset) {
         switch (kind) {

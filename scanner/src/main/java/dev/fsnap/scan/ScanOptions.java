@@ -18,6 +18,7 @@ public final class ScanOptions {
     private final int threads;
     private final Backend backend;
     private final boolean followSymlinks;
+    private final boolean xattrs;
     private final boolean oneFileSystem;
     private final int bufferSize;
     private final StatCall statCall;
@@ -35,6 +36,7 @@ public final class ScanOptions {
         this.threads = b.threads;
         this.backend = b.backend;
         this.followSymlinks = b.followSymlinks;
+        this.xattrs = b.xattrs;
         this.oneFileSystem = b.oneFileSystem;
         this.bufferSize = b.bufferSize;
     }
@@ -61,6 +63,7 @@ public final class ScanOptions {
         b.threads = threads;
         b.backend = backend;
         b.followSymlinks = followSymlinks;
+        b.xattrs = xattrs;
         b.oneFileSystem = oneFileSystem;
         b.bufferSize = bufferSize;
         b.statCall = statCall;
@@ -88,6 +91,11 @@ public final class ScanOptions {
     /** @return whether symbolic links to directories are followed (loops are detected) */
     public boolean followSymlinks() {
         return followSymlinks;
+    }
+
+    /** @return whether the scan reads each entry's extended attributes (ACLs, capabilities, SELinux label, others) */
+    public boolean xattrs() {
+        return xattrs;
     }
 
     /** @return whether the scan stays on the root's device */
@@ -132,7 +140,7 @@ public final class ScanOptions {
     @Override
     public String toString() {
         return "ScanOptions[root=" + root + ", threads=" + (threads == 0 ? "auto" : threads) + ", backend=" + backend
-                + ", followSymlinks=" + followSymlinks + ", oneFileSystem=" + oneFileSystem + ", bufferSize="
+                + ", followSymlinks=" + followSymlinks + ", xattrs=" + xattrs + ", oneFileSystem=" + oneFileSystem + ", bufferSize="
                 + bufferSize + ", statCall=" + statCall + ", opTimeout=" + opTimeout + (rules.isEmpty() ? "" : ", rules=" + rules) + "]";
     }
 
@@ -142,6 +150,7 @@ public final class ScanOptions {
         private int threads;
         private Backend backend = Backend.AUTO;
         private boolean followSymlinks;
+        private boolean xattrs;
         private boolean oneFileSystem;
         private int bufferSize = DEFAULT_BUFFER_SIZE;
         private StatCall statCall = StatCall.FSTATAT;
@@ -180,6 +189,21 @@ public final class ScanOptions {
          */
         public Builder backend(Backend backend) {
             this.backend = Objects.requireNonNull(backend, "backend");
+            return this;
+        }
+
+        /**
+         * Reads each entry's extended attributes below the root, its own and never a link target's,
+         * into the fields {@link Field#ACL}, {@link Field#CAPS}, {@link Field#SELINUX} and
+         * {@link Field#XATTRS}: one more call per entry (a round trip on a network filesystem), more
+         * for the entries that have some. Native backend on Linux only; elsewhere these fields are
+         * absent. Off by default.
+         *
+         * @param read whether to read them
+         * @return this builder
+         */
+        public Builder xattrs(boolean read) {
+            this.xattrs = read;
             return this;
         }
 

@@ -47,11 +47,13 @@ public final class Scanner {
     }
 
     /**
-     * The fields the backend these options choose cannot read: on Windows a listing gives no inode,
-     * device, owner, group, link count, change time or link target. They are zero in every
-     * {@link Entry}, recorded as absent in a snapshot, and ignored when snapshots are compared.
+     * The fields a scan with these options does not read: the extended attribute fields unless
+     * asked for ({@link ScanOptions.Builder#xattrs}, Linux's native backend only); on Windows also
+     * what a listing does not give (inode, device, owner, group, link count, change time, link
+     * target). They are zero or null in every {@link Entry}, recorded as absent in a snapshot, and
+     * ignored when snapshots are compared.
      *
-     * @return the absent fields; empty on Linux and macOS
+     * @return the absent fields
      */
     public Set<Field> absentFields() {
         return Walk.absentFields(options);

@@ -284,10 +284,10 @@ public final class Differ {
 
     private void compareFields(Fields a, Fields b, byte[] path) {
         Set<Field> fields = changed(a, b);
-        if (a.targetFailure != null || b.targetFailure != null) {
-            fields.remove(Field.TARGET);
-            unreadable(path, a.targetFailure != null ? a.targetFailure : b.targetFailure,
-                    side(a.targetFailure != null, b.targetFailure != null));
+        if (a.readFailure != null || b.readFailure != null) {
+            fields.remove(Field.TARGET); // a link's target not read is absent, not removed
+            unreadable(path, a.readFailure != null ? a.readFailure : b.readFailure,
+                    side(a.readFailure != null, b.readFailure != null));
         }
         if (!fields.isEmpty()) {
             nModified++;

@@ -533,8 +533,8 @@ public final class Snapshot implements Closeable {
                 continue;
             }
             visitor.entry(e.toEntry(path));
-            if (e.targetFailure != null) {
-                visitor.unreadable(e.targetFailure.at(path));
+            if (e.readFailure != null) {
+                visitor.unreadable(e.readFailure.at(path));
             }
             if (dir.unreadable(i)) {
                 visitor.unreadable(dir.refFailure[i].at(path));

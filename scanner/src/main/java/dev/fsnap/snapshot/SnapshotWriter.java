@@ -13,6 +13,7 @@ import dev.fsnap.snapshot.format.RacyFrom;
 import dev.fsnap.bindings.Sha256;
 import dev.fsnap.walk.DirectoryListing;
 import dev.fsnap.walk.DirectoryVisitor;
+import dev.fsnap.walk.Walk;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.EntryVisitor;
@@ -64,11 +65,7 @@ public final class SnapshotWriter implements Closeable {
     private final RacyFrom racyFrom;
     /** Every worker's encoding state, to free its native memory at the end. */
     private final Queue<Local> allLocals = new ConcurrentLinkedQueue<>();
-    private final ThreadLocal<Local> locals = ThreadLocal.withInitial(() -> {
-        Local l = new Local();
-        allLocals.add(l);
-        return l;
-    });
+    private final ThreadLocal<Local> locals = ThreadLocal.withInitial(this::newLocal);
 
     private final Object outputLock = new Object();
     private final ByteBuffer output = ByteBuffer.allocate(1 << 20);
@@ -88,8 +85,8 @@ public final class SnapshotWriter implements Closeable {
     private boolean published;
     private boolean closed;
 
-    /** The columns every snapshot written now lists in its header. */
-    private static final Columns COLUMNS = Columns.written();
+    /** The columns this snapshot lists in its header: those of the fields its scan reads. */
+    private final Columns columns;
 
     private SnapshotWriter(Path target, SnapshotOutput file, ScanOptions options, Instant started,
                            Duration racyWindow) {
@@ -98,7 +95,8 @@ public final class SnapshotWriter implements Closeable {
         this.gate = new Gate(this::release);
         this.started = started;
         this.racyFrom = new RacyFrom(started, racyWindow);
-        Encoder header = Header.of(options, started, racyWindow, COLUMNS).encode();
+        this.columns = Columns.written(Walk.absentFields(options));
+        Encoder header = Header.of(options, started, racyWindow, columns).encode();
         enter();
         try {
             write(Format.MAGIC, 0, Format.MAGIC.length);
@@ -323,7 +321,7 @@ public final class SnapshotWriter implements Closeable {
         Local t = locals.get();
         Encoder body = t.body;
         body.reset();
-        DirectoryRecord.Encoded block = DirectoryRecord.encode(listing, body, t.fields, t.codec, COLUMNS, racyFrom);
+        DirectoryRecord.Encoded block = DirectoryRecord.encode(listing, body, t.fields, t.codec, columns, racyFrom);
         int hashed = block.hashed();
         t.sha.digest(body.buf, 0, hashed, t.digest);
         byte[] hash = java.util.Arrays.copyOf(t.digest, Format.HASH);
@@ -433,7 +431,7 @@ public final class SnapshotWriter implements Closeable {
             new Footer(started.plus(summary.elapsed()), summary.backend().name(), summary.backendReason(),
                     summary.absentFields(), summary.threads(), summary.entries(), summary.directories(),
                     summary.errors(), summary.bytes(), rootEntry, root, lastUnreadableBlock, unreadableCount)
-                    .encode(body, COLUMNS);
+                    .encode(body, columns);
             Local t = locals.get();
             long footer = append(Format.FOOTER, body, t);
             Encoder trailer = new Encoder(Format.TRAILER);
@@ -482,14 +480,24 @@ public final class SnapshotWriter implements Closeable {
         return published;
     }
 
+    private Local newLocal() {
+        Local l = new Local(columns);
+        allLocals.add(l);
+        return l;
+    }
+
     /** One worker's encoding state. */
     private static final class Local {
         final Encoder body = new Encoder(16 * 1024);
         final Encoder frame = new Encoder(16);
-        final EntryCodec codec = new EntryCodec(COLUMNS);
+        final EntryCodec codec;
         final Fields fields = new Fields();
         final CRC32C crc = new CRC32C();
         final Sha256 sha = Sha256.create();
         final byte[] digest = new byte[Sha256.LENGTH];
+
+        Local(Columns columns) {
+            codec = new EntryCodec(columns);
+        }
     }
 }

@@ -39,12 +39,14 @@ public final class DirectoryListing {
     private static final int NAME = STATE + 1; // offset << 32 | length
     private static final int KEY = NAME + 1; // the name's first eight bytes, big-endian: most comparisons end here
     private static final int ROW = KEY + 1;
-    // Objects per entry, allocated only when an entry has one.
-    private static final int TARGET = 0;
-    private static final int ERROR = 1;
-    private static final int CHILD_RESULT = 2;
-    private static final int CHILD_ERROR = 3;
-    private static final int REFS = 4;
+    // Objects per entry, allocated only when an entry has one: the fields held as bytes (the link
+    // target, the attribute classes) at their index, then the listing's own.
+    private static final int VALUES = EntryBatch.VALUES;
+    private static final int TARGET = SCAN.bytesIndex(Field.TARGET);
+    private static final int ERROR = VALUES;
+    private static final int CHILD_RESULT = VALUES + 1;
+    private static final int CHILD_ERROR = VALUES + 2;
+    private static final int REFS = VALUES + 3;
     private static final long[] NO_ROWS = new long[0];
     private static final byte[] NO_NAMES = new byte[0];
 
@@ -226,7 +228,8 @@ public final class DirectoryListing {
     public boolean has(int i, Field field) {
         switch (field.kind()) {
             case TARGET:
-                return target(i) != null;
+            case XATTRS:
+                return bytes(i, field) != null;
             default:
                 return SCAN.present(field, rows, row(i) + STAT);
         }
@@ -242,6 +245,29 @@ public final class DirectoryListing {
      */
     public byte[] target(int i) {
         return (byte[]) ref(i, TARGET);
+    }
+
+    /**
+     * @param i the entry
+     * @param field a field held as bytes (the target, an attribute class)
+     * @return its value (shared, do not modify), or null when absent
+     */
+    public byte[] bytes(int i, Field field) {
+        return (byte[]) ref(i, SCAN.bytesIndex(field));
+    }
+
+    /**
+     * Copies the entry's fields held as bytes (shared, do not modify) into a row of byte values.
+     *
+     * @param i the entry
+     * @param into the row, {@code ScanInternals.byteValues()} wide
+     */
+    public void copyBytes(int i, byte[][] into) {
+        if (refs == null) {
+            Arrays.fill(into, 0, VALUES, null);
+        } else {
+            System.arraycopy(refs, order[i] * REFS, into, 0, VALUES);
+        }
     }
 
     /**
@@ -275,7 +301,12 @@ public final class DirectoryListing {
     public Entry entry(int i) {
         int r = row(i);
         long n = rows[r + NAME];
-        return SCAN.entry(Paths.child(path, names, (int) (n >>> 32), (int) n), type(i), rows, r + STAT, target(i));
+        byte[][] values = null;
+        if (refs != null) {
+            values = new byte[VALUES][];
+            copyBytes(i, values);
+        }
+        return SCAN.entry(Paths.child(path, names, (int) (n >>> 32), (int) n), type(i), rows, r + STAT, values, 0);
     }
 
     // ---- filled by the scan ----
@@ -300,8 +331,11 @@ public final class DirectoryListing {
                     : Subdirectory.NONE;
             System.arraycopy(b.stat, i * StatFields.WIDTH, rows, r + STAT, StatFields.WIDTH);
             rows[r + STATE] = sub.ordinal() << 8 | b.type[i].ordinal();
-            if (b.target[i] != null) {
-                setRef(s, TARGET, b.target[i]);
+            for (int k = 0; k < VALUES; k++) {
+                byte[] v = b.values[i * VALUES + k];
+                if (v != null) {
+                    setRef(s, k, v);
+                }
             }
         }
         int parentLength = b.parent.length == 0 ? 0 : b.parent.length + 1;

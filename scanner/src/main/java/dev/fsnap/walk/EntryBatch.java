@@ -28,7 +28,10 @@ final class EntryBatch {
     EntryType[] type = new EntryType[256];
     /** Each entry's stat, a row of {@link StatFields} slots: entry {@code i} from {@code i * StatFields.WIDTH}. */
     long[] stat = new long[256 * StatFields.WIDTH];
-    byte[][] target = new byte[256][];
+    /** Each entry's fields held as bytes (its link target, its attribute classes): entry {@code i} from {@code i * VALUES}. */
+    byte[][] values = new byte[256 * VALUES][];
+    static final int VALUES = SCAN.byteValues();
+    private static final int TARGET = SCAN.bytesIndex(dev.fsnap.scan.Field.TARGET);
     /** Whether the scan should list this entry as a directory (a directory, or a followed link to one). */
     boolean[] descend = new boolean[256];
     /** A backend's own handle for a directory to descend into (NIO keeps the Path); null otherwise. */
@@ -121,7 +124,7 @@ final class EntryBatch {
         nameOffset[i] = namesLength;
         nameLength[i] = length;
         StatFields.clear(stat, i * StatFields.WIDTH);
-        target[i] = null;
+        Arrays.fill(values, i * VALUES, i * VALUES + VALUES, null);
         descend[i] = false;
         reference[i] = null;
         return i;
@@ -182,7 +185,7 @@ final class EntryBatch {
         nameLength[to] = nameLength[from];
         type[to] = type[from];
         System.arraycopy(stat, from * StatFields.WIDTH, stat, to * StatFields.WIDTH, StatFields.WIDTH);
-        target[to] = target[from];
+        System.arraycopy(values, from * VALUES, values, to * VALUES, VALUES);
         descend[to] = descend[from];
         reference[to] = reference[from];
     }
@@ -207,7 +210,16 @@ final class EntryBatch {
     }
 
     Entry entry(int i) {
-        return SCAN.entry(path(i), type[i], stat, i * StatFields.WIDTH, target[i]);
+        return SCAN.entry(path(i), type[i], stat, i * StatFields.WIDTH, values, i * VALUES);
+    }
+
+    /** @return entry {@code i}'s link target, or null */
+    byte[] target(int i) {
+        return values[i * VALUES + TARGET];
+    }
+
+    void setTarget(int i, byte[] target) {
+        values[i * VALUES + TARGET] = target;
     }
 
     private void grow() {
@@ -216,7 +228,7 @@ final class EntryBatch {
         nameLength = Arrays.copyOf(nameLength, n);
         type = Arrays.copyOf(type, n);
         stat = Arrays.copyOf(stat, n * StatFields.WIDTH);
-        target = Arrays.copyOf(target, n);
+        values = Arrays.copyOf(values, n * VALUES);
         descend = Arrays.copyOf(descend, n);
         reference = Arrays.copyOf(reference, n);
     }

@@ -18,6 +18,9 @@ record Failure(String code, String message) {
     static final Failure LINK_ON_PATH = new Failure("ELOOP",
             "A symbolic link is on the path (a directory was replaced during the scan): not followed");
 
+    /** What the backend cannot do at all (extended attributes outside Linux's native backend). */
+    static final Failure NOT_SUPPORTED = new Failure("ENOTSUP", "Operation not supported by this backend");
+
     static Failure of(Errno errno) {
         return errno == null ? new Failure("EIO", "Input/output error") : new Failure(errno.name(), errno.description());
     }

@@ -62,6 +62,17 @@ abstract class FileSystemAccess implements AutoCloseable {
         /** Reads the metadata of the names of the chunk that {@code which} picks, relative to the open directory. */
         abstract void stat(Directory directory, NameChunk chunk, EntryBatch batch, boolean followLinks, Names which);
 
+        /**
+         * The extended attributes of the entry whose stat this worker just filled, read while its
+         * per-entry steps run ({@link EntryBatch#statted}).
+         *
+         * @return names and values, in pairs; null with {@link #failure} set
+         */
+        byte[][] xattrs() {
+            failure = Failure.NOT_SUPPORTED;
+            return null;
+        }
+
         @Override
         public abstract void close();
     }

@@ -1,6 +1,7 @@
 package dev.fsnap.walk;
 
 import dev.fsnap.scan.Backend;
+import dev.fsnap.scan.Field;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.Operation;
 import dev.fsnap.scan.StatCall;
@@ -14,6 +15,7 @@ import jnr.constants.platform.Errno;
 import java.io.IOException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
+import java.util.Set;
 import java.util.function.IntFunction;
 
 /**
@@ -28,23 +30,30 @@ final class NativeAccess extends FileSystemAccess {
     private final int bufferSize;
     private final UnixDirectoryReader rootReader;
     private int rootFd = -1;
+    private final Set<Field> absent;
 
-    private NativeAccess(Path root, int bufferSize, IntFunction<UnixDirectoryReader> readers) {
+    private NativeAccess(Path root, int bufferSize, IntFunction<UnixDirectoryReader> readers, Set<Field> absent) {
         this.root = root;
+        this.absent = absent;
         this.bufferSize = bufferSize;
         this.readers = readers;
         this.rootReader = readers.apply(DirectoryReader.MIN_BUFFER_SIZE);
     }
 
     /** Linux: {@code getdents64}, and {@code fstatat} or {@code statx}. */
-    static NativeAccess linux(Path root, int bufferSize, StatCall statCall) {
+    static NativeAccess linux(Path root, int bufferSize, StatCall statCall, Set<Field> absent) {
         boolean statx = statCall == StatCall.STATX;
-        return new NativeAccess(root, bufferSize, size -> new DirectoryReader(size, statx));
+        return new NativeAccess(root, bufferSize, size -> new DirectoryReader(size, statx), absent);
     }
 
     /** macOS: {@code fdopendir}/{@code readdir} and {@code fstatat}, under the architecture's symbol names. */
-    static NativeAccess macos(Path root, int bufferSize) {
-        return new NativeAccess(root, bufferSize, DarwinDirectoryReader::new);
+    static NativeAccess macos(Path root, int bufferSize, Set<Field> absent) {
+        return new NativeAccess(root, bufferSize, DarwinDirectoryReader::new, absent);
+    }
+
+    @Override
+    Set<Field> absentFields() {
+        return absent;
     }
 
     @Override
@@ -120,6 +129,9 @@ final class NativeAccess extends FileSystemAccess {
     private static final class NativeWorker extends Worker {
         private final UnixDirectoryReader reader;
         private final int rootFd;
+        /** The directory and record of the entry being stat'ed, for the steps after its stat. */
+        private int statFd;
+        private int statPosition;
 
         NativeWorker(UnixDirectoryReader reader, int rootFd) {
             this.reader = reader;
@@ -190,10 +202,21 @@ final class NativeAccess extends FileSystemAccess {
                     if (target == null) {
                         b.errors.add(Failure.of(reader.lastError()).at(b.path(i), Operation.READLINK));
                     }
-                    b.target[i] = target;
+                    b.setTarget(i, target);
                 }
+                statFd = fd;
+                statPosition = pos;
                 b.statted(this, i);
             }
+        }
+
+        @Override
+        byte[][] xattrs() {
+            byte[][] pairs = reader instanceof DirectoryReader linux ? linux.readXattrs(statFd, statPosition) : null;
+            if (pairs == null) {
+                failure = reader instanceof DirectoryReader ? Failure.of(reader.lastError()) : Failure.NOT_SUPPORTED;
+            }
+            return pairs;
         }
 
         @Override

@@ -17,9 +17,11 @@ import java.util.Set;
  * factory method typed as {@link FileSystemAccess}, so that verifying this class does not load it).
  */
 final class NativeBackends {
-    /** What a Windows listing does not say (see {@link WindowsAccess}). */
+    /** The extended attribute fields: absent unless read, and read only by the Linux backend when asked. */
+    static final Set<Field> XATTR_FIELDS = Set.copyOf(EnumSet.of(Field.ACL, Field.CAPS, Field.SELINUX, Field.XATTRS));
+    /** What a Windows listing does not say (see {@link WindowsAccess}), and the extended attributes. */
     static final Set<Field> WINDOWS_ABSENT = Set.copyOf(EnumSet.of(Field.CTIME, Field.INO, Field.UID, Field.GID,
-            Field.NLINK, Field.TARGET));
+            Field.NLINK, Field.TARGET, Field.ACL, Field.CAPS, Field.SELINUX, Field.XATTRS));
 
     private NativeBackends() {
     }
@@ -58,9 +60,10 @@ final class NativeBackends {
     static FileSystemAccess open(NativePlatform.Os os, ScanOptions options) {
         switch (os) {
             case LINUX: // the root's reader, made here, checks that the calls are available
-                return NativeAccess.linux(options.root(), options.bufferSize(), options.statCall());
+                return NativeAccess.linux(options.root(), options.bufferSize(), options.statCall(),
+                        absentFields(os, options));
             case MACOS:
-                return NativeAccess.macos(options.root(), options.bufferSize());
+                return NativeAccess.macos(options.root(), options.bufferSize(), absentFields(os, options));
             default:
                 if (options.followSymlinks()) {
                     throw new UnsupportedOperationException("following symbolic links is not supported on Windows:"
@@ -75,9 +78,18 @@ final class NativeBackends {
      * The fields a system's native backend cannot read (see {@link FileSystemAccess#absentFields}).
      *
      * @param os the operating system
-     * @return the absent fields, empty for Linux and macOS
+     * @param options the scan's options
+     * @return the absent fields: on Linux none, or the extended attributes unless asked; on macOS
+     *         the extended attributes; on Windows what a listing does not say too
      */
-    static Set<Field> absentFields(NativePlatform.Os os) {
-        return os == NativePlatform.Os.WINDOWS ? WINDOWS_ABSENT : Set.of();
+    static Set<Field> absentFields(NativePlatform.Os os, ScanOptions options) {
+        switch (os) {
+            case LINUX:
+                return options.xattrs() ? Set.of() : XATTR_FIELDS;
+            case MACOS:
+                return XATTR_FIELDS;
+            default:
+                return WINDOWS_ABSENT;
+        }
     }
 }

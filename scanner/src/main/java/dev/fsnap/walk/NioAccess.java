@@ -2,6 +2,7 @@ package dev.fsnap.walk;
 
 import dev.fsnap.scan.Backend;
 import dev.fsnap.scan.EntryType;
+import dev.fsnap.scan.Field;
 import dev.fsnap.scan.Operation;
 import dev.fsnap.bindings.StatFields;
 
@@ -19,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -69,6 +71,12 @@ final class NioAccess extends FileSystemAccess {
     }
 
     private volatile Concurrency.Filesystem filesystem = Concurrency.Filesystem.UNKNOWN;
+
+    /** The JDK reads no extended attributes but {@code user.*} ones: none are recorded. */
+    @Override
+    Set<Field> absentFields() {
+        return NativeBackends.XATTR_FIELDS;
+    }
 
     @Override
     Concurrency.Filesystem filesystem() {
@@ -182,7 +190,7 @@ final class NioAccess extends FileSystemAccess {
                 }
                 if (b.type[i] == EntryType.SYMLINK) {
                     try {
-                        b.target[i] = Files.readSymbolicLink(p).toString().getBytes(charset);
+                        b.setTarget(i, Files.readSymbolicLink(p).toString().getBytes(charset));
                     } catch (IOException e) {
                         b.errors.add(Failure.of(e).at(b.path(i), Operation.READLINK));
                     }

@@ -47,7 +47,8 @@ public final class Walk {
 
     /** @return the fields the backend these options choose cannot read */
     public static Set<Field> absentFields(ScanOptions options) {
-        return usesNative(options, nativeUnavailableReason()) ? NativeBackends.absentFields(os()) : Set.of();
+        return usesNative(options, nativeUnavailableReason()) ? NativeBackends.absentFields(os(), options)
+                : NativeBackends.XATTR_FIELDS;
     }
 
     /** A scan ready to {@link ScanRun#start()}, with its backend chosen. */
@@ -65,7 +66,11 @@ public final class Walk {
             access = new NioAccess(options.root());
             reason = requested == Backend.NIO ? "requested" : "native unavailable: " + unavailable;
         }
-        return new ScanRun(options, access, reason, listener);
+        ScanRun run = new ScanRun(options, access, reason, listener);
+        if (options.xattrs() && !access.absentFields().contains(Field.XATTRS)) {
+            run.addStep(XattrStep.INSTANCE);
+        }
+        return run;
     }
 
     /** Whether these options scan natively, given why the native backend is unavailable (null: it is not). */

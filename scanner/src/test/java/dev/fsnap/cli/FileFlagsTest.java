@@ -1,5 +1,6 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.testdata.Ext4Image;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +26,7 @@ class FileFlagsTest {
     @TempDir
     Path dir;
 
+    private Ext4Image image;
     private Path mount;
 
     private static int sh(String script, String... args) throws IOException, InterruptedException {
@@ -43,21 +45,18 @@ class FileFlagsTest {
 
     @BeforeEach
     void mountExt4() throws Exception {
-        assumeTrue("root".equals(System.getProperty("user.name")), "mounting a loop device needs root");
-        Path image = dir.resolve("ext4.img");
-        mount = dir.resolve("mnt");
-        int made = sh("truncate -s 32M \"$1\" && mkfs.ext4 -q -F \"$1\" && mkdir \"$2\" && mount -o loop \"$1\" \"$2\"",
-                image.toString(), mount.toString());
-        if (made != 0) {
-            mount = null;
+        try {
+            image = Ext4Image.mount(dir);
+        } catch (IllegalStateException notHere) {
+            assumeTrue(false, notHere.getMessage());
         }
-        assumeTrue(made == 0, "no ext4 on a loop device here (mkfs.ext4, mount -o loop)");
+        mount = image.root();
     }
 
     @AfterEach
     void unmount() throws Exception {
-        if (mount != null) {
-            sh("chattr -R -i -a \"$1\" 2>/dev/null; umount \"$1\"", mount.toString());
+        if (image != null) {
+            image.close();
         }
     }
 

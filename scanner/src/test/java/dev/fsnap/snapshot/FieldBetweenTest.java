@@ -39,12 +39,13 @@ class FieldBetweenTest {
     void fieldBetweenNamesWhatTheDifferReportsForEveryModifiedEntry() throws Exception {
         Path root = TreeBuilder.at(dir.resolve("t")).file("grown", 10).file("chmod", 1).file("copied", 4)
                 .file("linked", 2).symlink("link", "grown").file("becomes-dir", 1).file("same", 5)
-                .file("owned", 1).file("flagged", 1).root();
+                .file("owned", 1).file("flagged", 1).file("acl", 1).file("capable", 1).file("labelled", 1)
+                .file("tagged", 1).root();
         FileTime then = FileTime.from(Instant.parse("2020-01-01T00:00:00Z")); // kept exactly by a copy
         Files.setLastModifiedTime(root.resolve("copied"), then);
         Path old = dir.resolve("old.snap");
         // statx, so that the birth time is read too (a replaced file is born again)
-        ScanOptions options = ScanOptions.builder(root).threads(2).statCall(StatCall.STATX).build();
+        ScanOptions options = ScanOptions.builder(root).threads(2).statCall(StatCall.STATX).xattrs(true).build();
         Snapshots.take(options, old, Duration.ZERO);
 
         Files.writeString(root.resolve("grown"), "more", StandardOpenOption.APPEND);         // SIZE, MTIME, CTIME
@@ -64,6 +65,13 @@ class FieldBetweenTest {
         }
         // FLAGS, where the filesystem has file flags (ext4, xfs, btrfs; chattr fails elsewhere)
         boolean flags = chattr("+d", root.resolve("flagged"));
+        // ACL, CAPS, SELINUX, XATTRS: with the tools that set them where they are installed (as root for the last two)
+        boolean acl = run("setfacl", "-m", "u:nobody:r", root.resolve("acl").toString());
+        boolean caps = run("setcap", "cap_net_raw+ep", root.resolve("capable").toString());
+        boolean label = run("setfattr", "-n", "security.selinux", "-v", "system_u:object_r:etc_t:s0",
+                root.resolve("labelled").toString());
+        Files.getFileAttributeView(root.resolve("tagged"), java.nio.file.attribute.UserDefinedFileAttributeView.class)
+                .write("x", java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3}));
         Path now = dir.resolve("new.snap");
         try {
             Snapshots.take(options, now, Duration.ZERO);
@@ -90,6 +98,15 @@ class FieldBetweenTest {
         if (!flags) {
             expected.remove(Field.FLAGS); // a filesystem without file flags
         }
+        if (!acl) {
+            expected.remove(Field.ACL);
+        }
+        if (!caps) {
+            expected.remove(Field.CAPS);
+        }
+        if (!label) {
+            expected.remove(Field.SELINUX);
+        }
         assertEquals(expected, seen, "every field changed once in this tree: " + reported);
         assertFalse(reported.containsKey("same"), "an untouched file is not modified: " + reported);
         Entry same = Snapshots.read(now, new ArrayList<>()).get("same");
@@ -98,8 +115,17 @@ class FieldBetweenTest {
 
     /** Sets or clears a file flag with chattr; false where the filesystem has none. */
     private static boolean chattr(String change, Path file) throws Exception {
-        Process p = new ProcessBuilder("chattr", change, file.toString()).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor() == 0;
+        return run("chattr", change, file.toString());
+    }
+
+    /** Runs a tool; false where it failed or is not installed. */
+    private static boolean run(String... command) throws Exception {
+        try {
+            Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+            p.getInputStream().readAllBytes();
+            return p.waitFor() == 0;
+        } catch (java.io.IOException notInstalled) {
+            return false;
+        }
     }
 }

@@ -79,7 +79,7 @@ class EntryStepTest {
     record Seen(Map<String, Entry> entries, List<String> errors, ScanSummary summary) {
     }
 
-    private static Seen scan(ScanOptions options, EntryStep step) throws Exception {
+    private static Seen scan(ScanOptions options, EntryStep... steps) throws Exception {
         Map<String, Entry> entries = Collections.synchronizedMap(new TreeMap<>());
         List<String> errors = Collections.synchronizedList(new ArrayList<>());
         ScanRun run = Walk.prepare(options, new EntryVisitor() {
@@ -94,7 +94,9 @@ class EntryStepTest {
                         + e.message());
             }
         });
-        run.addStep(step);
+        for (EntryStep step : steps) {
+            run.addStep(step);
+        }
         run.start();
         ScanSummary summary = run.await();
         Collections.sort(errors);
@@ -173,5 +175,38 @@ class EntryStepTest {
             Thread.sleep(20);
         }
         assertEquals(descriptors, Descriptors.count(), "descriptors once the stuck step returned");
+    }
+
+    /**
+     * The attribute step after a step that removes the file it is on: the file is gone between its
+     * listing (and stat) and the reading of its attributes. It is recorded as such (READ, ENOENT),
+     * kept with what its stat read, and its attribute fields are absent, not "none".
+     */
+    @org.junit.jupiter.api.Test
+    void aFileRemovedBeforeItsAttributesAreReadIsRecordedAsSuchAndKept() throws Exception {
+        Path root = TreeBuilder.at(dir.resolve("t")).file("doomed", 7).file("kept", 3).root();
+        EntryStep remove = new EntryStep() {
+            @Override
+            public Operation operation() {
+                return Operation.READ;
+            }
+
+            @Override
+            public Failure apply(FileSystemAccess.Worker worker, EntryBatch batch, int i) {
+                try {
+                    Files.deleteIfExists(root.resolve(new String(batch.path(i), StandardCharsets.UTF_8)
+                            .equals("doomed") ? "doomed" : "not-there"));
+                } catch (IOException e) {
+                    return Failure.of(e);
+                }
+                return null;
+            }
+        };
+        Seen seen = scan(ScanOptions.builder(root).threads(1).build(), remove, XattrStep.INSTANCE);
+        Map<String, Entry> entries = seen.entries();
+        assertEquals(List.of("doomed READ ENOENT No such file or directory"), seen.errors());
+        assertEquals(7, entries.get("doomed").size(), "kept with what its stat read");
+        assertEquals(null, entries.get("doomed").xattrs(dev.fsnap.scan.Field.XATTRS), "not read: absent");
+        assertEquals(List.of(), entries.get("kept").xattrs(dev.fsnap.scan.Field.XATTRS), "read: none");
     }
 }

@@ -36,7 +36,7 @@ class NativeBackendsTest {
         ScanOptions options = ScanOptions.builder(dir).build();
         try (FileSystemAccess linux = NativeBackends.open(NativePlatform.Os.LINUX, options)) {
             assertEquals(Backend.NATIVE, linux.backend());
-            assertEquals(Set.of(), linux.absentFields());
+            assertEquals(NativeBackends.XATTR_FIELDS, linux.absentFields(), "attributes are read when asked");
         }
         UnsupportedOperationException mac = assertThrows(UnsupportedOperationException.class,
                 () -> NativeBackends.open(NativePlatform.Os.MACOS, options));
@@ -55,13 +55,20 @@ class NativeBackendsTest {
     }
 
     @Test
-    void onlyWindowsLeavesFieldsOutAndAScanHereReportsNone() throws Exception {
-        assertEquals(EnumSet.of(Field.CTIME, Field.INO, Field.UID, Field.GID, Field.NLINK, Field.TARGET),
-                NativeBackends.absentFields(NativePlatform.Os.WINDOWS));
-        assertEquals(Set.of(), NativeBackends.absentFields(NativePlatform.Os.MACOS));
-        assertEquals(Set.of(), NativeBackends.absentFields(NativePlatform.Os.LINUX));
-        Scanner scanner = Scanner.of(ScanOptions.builder(dir).build());
-        assertEquals(Set.of(), scanner.absentFields());
-        assertEquals(Set.of(), scanner.scan(null).absentFields());
+    void windowsLeavesStatFieldsOutAndOnlyLinuxReadsExtendedAttributesWhenAsked() throws Exception {
+        Set<Field> xattrs = EnumSet.of(Field.ACL, Field.CAPS, Field.SELINUX, Field.XATTRS);
+        ScanOptions plain = ScanOptions.builder(dir).build();
+        ScanOptions withXattrs = ScanOptions.builder(dir).xattrs(true).build();
+        EnumSet<Field> windows = EnumSet.of(Field.CTIME, Field.INO, Field.UID, Field.GID, Field.NLINK, Field.TARGET);
+        windows.addAll(xattrs);
+        assertEquals(windows, NativeBackends.absentFields(NativePlatform.Os.WINDOWS, withXattrs));
+        assertEquals(xattrs, NativeBackends.absentFields(NativePlatform.Os.MACOS, withXattrs));
+        assertEquals(xattrs, NativeBackends.absentFields(NativePlatform.Os.LINUX, plain));
+        assertEquals(Set.of(), NativeBackends.absentFields(NativePlatform.Os.LINUX, withXattrs));
+        assertEquals(xattrs, Scanner.of(plain).absentFields());
+        assertEquals(xattrs, Scanner.of(plain).scan(null).absentFields());
+        assertEquals(Set.of(), Scanner.of(withXattrs).scan(null).absentFields());
+        assertEquals(xattrs, Scanner.of(ScanOptions.builder(dir).backend(dev.fsnap.scan.Backend.NIO).xattrs(true)
+                .build()).scan(null).absentFields(), "the JDK reads no attributes but user ones: none");
     }
 }

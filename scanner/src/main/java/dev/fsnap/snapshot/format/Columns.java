@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The fields a snapshot stores beyond the fixed entry encoding (format version 4): the header lists
@@ -40,15 +41,21 @@ public final class Columns {
     }
 
     /**
-     * @return the columns a snapshot written now has: every field beyond the fixed part, by id
+     * @param absent the fields the scan does not read
+     * @return the columns a snapshot of that scan has: every field beyond the fixed part, by id,
+     *         but the extended attribute fields the scan does not read (so that a reader tells
+     *         "not read" from "none")
      * @throws IllegalStateException for a field beyond the fixed part of a kind no column codes yet
      */
-    public static Columns written() {
+    public static Columns written(Set<Field> absent) {
         List<Field> extra = new ArrayList<>();
         for (Field f : Field.values()) {
             if (f.id() >= FIXED) {
-                if (f.kind() != Field.Kind.TIME && f.kind() != Field.Kind.FLAGS) {
+                if (f.kind() != Field.Kind.TIME && f.kind() != Field.Kind.FLAGS && f.kind() != Field.Kind.XATTRS) {
                     throw new IllegalStateException("no column coding for " + f.kind() + " fields: " + f.label());
+                }
+                if (f.kind() == Field.Kind.XATTRS && absent.contains(f)) {
+                    continue;
                 }
                 extra.add(f);
             }
@@ -105,7 +112,8 @@ public final class Columns {
                 continue;
             }
             for (int c = 0; c < fields.length; c++) {
-                if (l.has(i, fields[c])) {
+                Field field = fields[c];
+                if (field.kind() == Field.Kind.XATTRS ? notNone(l.bytes(i, field)) : l.has(i, field)) {
                     mask |= 1 << c;
                 }
             }
@@ -113,11 +121,21 @@ public final class Columns {
         return mask;
     }
 
+    /**
+     * Whether an attribute value must be carried: a block not carrying a column holds none for
+     * each of its readable entries, so absent (null) is carried like any value but the empty one.
+     */
+    private static boolean notNone(byte[] value) {
+        return value == null || value.length > 0;
+    }
+
     /** @return the columns of which one entry has a value */
     public int mask(Fields f) {
         int mask = 0;
         for (int c = 0; c < fields.length; c++) {
-            if (f.failure == null && has(f.stat, fields[c])) {
+            Field field = fields[c];
+            if (f.failure == null && (field.kind() == Field.Kind.XATTRS ? notNone(f.bytes(field))
+                    : has(f.stat, field))) {
                 mask |= 1 << c;
             }
         }
@@ -161,10 +179,10 @@ public final class Columns {
                 continue;
             }
             scratch.reset();
-            if (fields[c].kind() == Field.Kind.TIME) {
-                encodeTime(scratch, f, slot(fields[c]));
-            } else {
-                encodeFlags(scratch, f.stat[slot(fields[c])]);
+            switch (fields[c].kind()) {
+                case TIME -> encodeTime(scratch, f, slot(fields[c]));
+                case FLAGS -> encodeFlags(scratch, f.stat[slot(fields[c])]);
+                default -> encodeXattrs(scratch, f.bytes(fields[c]));
             }
             out.varint(scratch.length);
             out.bytes(scratch.buf, 0, scratch.length);
@@ -204,7 +222,26 @@ public final class Columns {
         }
     }
 
-    /** Reads the entry's value of each column in the mask; a column not carried is absent. */
+    /**
+     * Extended attributes of one class: as held ({@code Xattrs}' encoding), empty when the entry
+     * has none, and a single 0 byte (a name of length 0, which no attribute has) when they were
+     * not read for this entry.
+     */
+    private static void encodeXattrs(Encoder out, byte[] value) {
+        if (value == null) {
+            out.u8(0);
+        } else {
+            out.bytes(value, 0, value.length);
+        }
+    }
+
+    private static final byte[] NO_XATTRS = {};
+
+    /**
+     * Reads the entry's value of each column in the mask; a time or flags column not carried is
+     * absent, an attribute column not carried holds none (its values are absent unless its column
+     * is in the header: the entry's byte values are cleared by the caller).
+     */
     public void decode(Decoder in, Fields f, int mask) throws CorruptSnapshotException {
         for (int c = 0; c < fields.length; c++) {
             Field field = fields[c];
@@ -213,6 +250,10 @@ public final class Columns {
                 if (carried) {
                     in.skipString();
                 }
+                continue;
+            }
+            if (field.kind() == Field.Kind.XATTRS) {
+                f.values[ROWS.bytesIndex(field)] = carried ? decodeXattrs(in, field) : NO_XATTRS;
                 continue;
             }
             int slot = slot(field);
@@ -260,10 +301,39 @@ public final class Columns {
         }
     }
 
-    /** Reads past the entry's column values, checking their lengths. */
+    private static byte[] decodeXattrs(Decoder in, Field field) throws CorruptSnapshotException {
+        int length = in.count(in.remaining(), "column value length");
+        int start = in.pos;
+        byte[] b = in.buffer();
+        if (length == 1 && b[start] == 0) {
+            in.skip(1);
+            return null;
+        }
+        checkXattrs(in, field, length);
+        return length == 0 ? NO_XATTRS : in.bytes(length);
+    }
+
+    private static void checkXattrs(Decoder in, Field field, int length) throws CorruptSnapshotException {
+        String wrong = ROWS.checkXattrs(in.buffer(), in.pos, length);
+        if (wrong != null) {
+            throw in.corrupt("a " + field.label() + " value: " + wrong);
+        }
+    }
+
+    /** Reads past the entry's column values, checking their lengths and what a decode checks of attributes. */
     public void skip(Decoder in, int mask) throws CorruptSnapshotException {
         for (int c = 0; c < fields.length; c++) {
-            if ((mask & 1 << c) != 0) {
+            if ((mask & 1 << c) == 0) {
+                continue;
+            }
+            Field field = fields[c];
+            if (field != null && field.kind() == Field.Kind.XATTRS) {
+                int length = in.count(in.remaining(), "column value length");
+                if (!(length == 1 && in.buffer()[in.pos] == 0)) {
+                    checkXattrs(in, field, length);
+                }
+                in.skip(length);
+            } else {
                 in.skipString();
             }
         }

@@ -154,7 +154,7 @@ public final class DirectoryRecord {
         for (int i = 0; i < n; i++) {
             f.from(listing, i);
             codec.encode(body, f);
-            if (f.failure != null || f.targetFailure != null) {
+            if (f.failure != null || f.readFailure != null) {
                 unreadable = true;
             } else if (!racy) {
                 racy = racyFrom.covers(f);

@@ -87,9 +87,10 @@ public final class EntryCodec {
         boolean sameAttrs = mode == prevMode && uid == prevUid && gid == prevGid && links == prevLinks
                 && device == prevDevice;
         boolean symlink = f.type == EntryType.SYMLINK;
-        // A link whose target could not be read carries the reason; one whose backend reads no
-        // targets (Windows) carries none, and is stored with an empty target (no POSIX link has one).
-        boolean targetUnreadable = symlink && f.target == null && f.targetFailure != null;
+        // An entry of which a read after the stat failed carries the reason: a link in place of its
+        // target (one whose backend reads no targets, Windows, carries none and is stored with an
+        // empty target, which no POSIX link has), anything else after its fixed part (version 5).
+        boolean readFailed = f.readFailure != null;
         if (!narrow) {
             head |= Format.WIDE_TIME;
         }
@@ -99,8 +100,8 @@ public final class EntryCodec {
         if (sameAttrs) {
             head |= Format.SAME_ATTRS;
         }
-        if (targetUnreadable) {
-            head |= Format.TARGET_UNREADABLE;
+        if (readFailed) {
+            head |= Format.READ_FAILED;
         }
         out.u8(head);
         encodeName(out, f);
@@ -135,10 +136,10 @@ public final class EntryCodec {
             prevLinks = links;
             prevDevice = device;
         }
-        if (targetUnreadable) {
-            encodeFailure(out, f.targetFailure);
+        if (readFailed) {
+            encodeFailure(out, f.readFailure);
         } else if (symlink) {
-            out.string(f.target == null ? NO_TARGET : f.target);
+            out.string(f.target() == null ? NO_TARGET : f.target());
         }
         if (mask != 0) {
             columns.encode(out, f, mask, scratch);
@@ -173,8 +174,8 @@ public final class EntryCodec {
         decodeName(in, f);
         if ((head & Format.ENTRY_UNREADABLE) != 0) {
             f.failure = decodeFailure(in);
-            f.target = null;
-            f.targetFailure = null;
+            java.util.Arrays.fill(f.values, null);
+            f.readFailure = null;
             return;
         }
         f.failure = null;
@@ -219,15 +220,13 @@ public final class EntryCodec {
         st[StatFields.GID] = prevGid;
         st[StatFields.NLINK] = prevLinks;
         st[StatFields.DEVICE] = prevDevice;
-        f.target = null;
-        f.targetFailure = null;
-        if (f.type == EntryType.SYMLINK) {
-            if ((head & Format.TARGET_UNREADABLE) != 0) {
-                f.targetFailure = decodeFailure(in);
-            } else {
-                byte[] target = in.string();
-                f.target = target.length == 0 ? null : target;
-            }
+        java.util.Arrays.fill(f.values, null);
+        f.readFailure = null;
+        if ((head & Format.READ_FAILED) != 0) {
+            f.readFailure = decodeFailure(in);
+        } else if (f.type == EntryType.SYMLINK) {
+            byte[] target = in.string();
+            f.target(target.length == 0 ? null : target);
         }
         columns.decode(in, f, mask);
     }
@@ -282,12 +281,10 @@ public final class EntryCodec {
             }
         }
         int type = head & Format.TYPE_MASK;
-        if (type == Format.typeCode(EntryType.SYMLINK)) {
-            if ((head & Format.TARGET_UNREADABLE) != 0) {
-                skipFailure(in);
-            } else {
-                in.skipString();
-            }
+        if ((head & Format.READ_FAILED) != 0) {
+            skipFailure(in);
+        } else if (type == Format.typeCode(EntryType.SYMLINK)) {
+            in.skipString();
         }
         if (mask != 0) {
             columns.skip(in, mask);

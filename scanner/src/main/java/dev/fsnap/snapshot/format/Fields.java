@@ -22,9 +22,14 @@ public final class Fields {
     public Failure failure;
     /** The values, in {@link StatFields} slots. */
     public final long[] stat = new long[StatFields.WIDTH];
-    public byte[] target;
-    /** Why a symbolic link's target could not be read. */
-    public Failure targetFailure;
+    /** The fields held as bytes (the link target, the attribute classes), each null when absent. */
+    public final byte[][] values = new byte[ROWS.byteValues()][];
+    /**
+     * Why a read after the stat failed: a symbolic link's target, or the entry's extended attributes
+     * (which are then absent); the entry is kept.
+     */
+    public Failure readFailure;
+    private static final int TARGET = ROWS.bytesIndex(Field.TARGET);
 
     public Fields() {
         this(256);
@@ -57,8 +62,22 @@ public final class Fields {
         return stat[slot];
     }
 
+    /** @return a symbolic link's target, or null */
+    public byte[] target() {
+        return values[TARGET];
+    }
+
+    public void target(byte[] target) {
+        values[TARGET] = target;
+    }
+
+    /** @return the value of a field held as bytes, or null when absent */
+    public byte[] bytes(Field field) {
+        return values[ROWS.bytesIndex(field)];
+    }
+
     public Entry toEntry(byte[] path) {
-        return ROWS.entry(path, type, stat, 0, target);
+        return ROWS.entry(path, type, stat, 0, values, 0);
     }
 
     public void from(Entry e, byte[] name) {
@@ -66,8 +85,13 @@ public final class Fields {
         type = e.type();
         failure = null;
         ROWS.copyStat(e, stat);
-        target = ROWS.target(e);
-        targetFailure = null;
+        byte[][] v = ROWS.values(e);
+        if (v == null) {
+            java.util.Arrays.fill(values, null);
+        } else {
+            System.arraycopy(v, 0, values, 0, values.length);
+        }
+        readFailure = null;
     }
 
     /** Takes an entry of a scanned directory: its name, and its fields or why they could not be read. */
@@ -86,8 +110,8 @@ public final class Fields {
         }
         failure = null;
         l.copyStat(i, stat);
-        target = l.target(i);
-        targetFailure = e != null ? Failure.of(e) : null;
+        l.copyBytes(i, values);
+        readFailure = e != null ? Failure.of(e) : null;
     }
 
     /** @return a copy holding exactly its name, for keeping after the next decode */
@@ -98,13 +122,13 @@ public final class Fields {
         c.type = type;
         c.failure = failure;
         System.arraycopy(stat, 0, c.stat, 0, StatFields.WIDTH);
-        c.target = target;
-        c.targetFailure = targetFailure;
+        System.arraycopy(values, 0, c.values, 0, values.length);
+        c.readFailure = readFailure;
         return c;
     }
 
     /** @return the fields in which two decoded entries differ (as {@link Field#between} for entries) */
     public static Set<Field> changed(Fields a, Fields b) {
-        return ROWS.changed(a.type, a.stat, a.target, b.type, b.stat, b.target);
+        return ROWS.changed(a.type, a.stat, a.values, b.type, b.stat, b.values);
     }
 }

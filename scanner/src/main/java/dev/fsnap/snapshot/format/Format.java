@@ -16,10 +16,10 @@ public final class Format {
     /** The last four bytes. */
     public static final byte[] END_MAGIC = {'F', 'S', 'N', 'E'};
     /**
-     * The version written. Versions 1 (before exclusion rules), 2 (before absent fields) and 3
-     * (before columns) are read too.
+     * The version written. Versions 1 (before exclusion rules), 2 (before absent fields), 3
+     * (before columns) and 4 (before read failures of entries other than links) are read too.
      */
-    public static final int VERSION = 4;
+    public static final int VERSION = 5;
     public static final int OLDEST_VERSION = 1;
     /** The fixed trailer: footer offset (8), footer length (4), end magic (4). */
     public static final int TRAILER = 16;
@@ -41,7 +41,11 @@ public final class Format {
     public static final int SAME_ATTRS = 0x10;
     public static final int CTIME_IS_MTIME = 0x20;
     public static final int WIDE_TIME = 0x40;
-    public static final int TARGET_UNREADABLE = 0x80;
+    /**
+     * A read after the stat failed: the failure follows the fixed part (a link's in place of its
+     * target). Versions before 5 set it on links only.
+     */
+    public static final int READ_FAILED = 0x80;
 
     // Directory block flags.
     public static final int LIST_INCOMPLETE = 0x01;

@@ -15,7 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class FlagsColumnTest {
     @Test
     void setNoneAndNotReadSurviveTheCodecSideBySide() throws Exception {
-        Columns columns = Columns.written();
+        Columns columns = Columns.written(java.util.Set.of());
         long[] values = {0x10L | 0x20L, 0L, StatFields.ABSENT, 0x200000L};
         Fields[] entries = new Fields[values.length];
         int mask = 0;

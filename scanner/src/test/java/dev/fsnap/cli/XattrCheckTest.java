@@ -1,0 +1,171 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.testdata.Ext4Image;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+import static dev.fsnap.cli.CliTest.fsnap;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * What an intruder changes outside {@code struct stat}, set with the real tools on a real ext4
+ * filesystem on a loop device ({@code setcap}, {@code setfacl}, {@code setfattr}, {@code chattr}),
+ * and reported by {@code check --integrity} as a modification of exactly that field with old and new
+ * values, in text (as {@code getcap} and {@code getfacl} write them) and JSON; and each removal.
+ */
+class XattrCheckTest {
+    @TempDir
+    Path dir;
+
+    private Ext4Image image;
+    private Path mount;
+
+    /** Runs a shell script; its exit status, and its output in {@code out} when given. */
+    private static int sh(String script, StringBuilder out, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", script, "_"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (out != null) {
+            out.append(text);
+        }
+        return p.waitFor();
+    }
+
+    private static String output(String script, String... args) throws Exception {
+        StringBuilder out = new StringBuilder();
+        assertEquals(0, sh(script, out, args), out.toString());
+        return out.toString().strip();
+    }
+
+    /** The report's modifications, racy entries and markers aside: the files change within the scans' windows. */
+    private static List<String> changes(String report) {
+        return report.lines().filter(l -> !l.startsWith("? ")).map(l -> l.replace("  [racy in new]", "")).sorted()
+                .toList();
+    }
+
+    private static String jsonLine(String json, String path) {
+        return json.lines().filter(l -> l.contains("\"path\":\"" + path + "\",")).findFirst().orElseThrow();
+    }
+
+    @BeforeEach
+    void mountExt4() throws Exception {
+        assumeTrue("root".equals(System.getProperty("user.name")), "setcap and setfattr -n security.* need root");
+        for (String tool : List.of("setcap", "getcap", "setfacl", "getfacl", "setfattr", "chattr", "mkfs.ext4")) {
+            assumeTrue(sh("command -v " + tool, null) == 0, tool + " is not installed (libcap2-bin, acl, attr, e2fsprogs)");
+        }
+        try {
+            image = Ext4Image.mount(dir);
+        } catch (IllegalStateException notHere) {
+            assumeTrue(false, notHere.getMessage());
+        }
+        mount = image.root();
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        if (image != null) {
+            image.close();
+        }
+    }
+
+    @Test
+    void eachSecurityAttributeIsReportedAsItsFieldWithOldAndNewValuesAndSoIsItsRemoval() throws Exception {
+        Path root = Files.createDirectories(mount.resolve("t"));
+        Files.createDirectories(root.resolve("finance"));
+        for (String name : List.of("tool", "data", "label", "binary", "locked", "log")) {
+            Files.writeString(root.resolve(name), name);
+        }
+        Files.createSymbolicLink(root.resolve("link"), Path.of("tool"));
+        Path s1 = dir.resolve("s1.snap");
+        CliTest.Run first = fsnap("scan", root.toString(), "--integrity", "-o", s1.toString());
+        assertEquals(0, first.status(), first.err());
+
+        // What an intruder or a careless admin does; a name and a value that are not UTF-8 among them.
+        String set = "cd \"$1\" && setcap cap_setuid+ep tool && setfacl -m u:nobody:rwx finance"
+                + " && setfacl -d -m u:nobody:rx finance && setfattr -n user.x -v hello data"
+                + " && setfattr -n security.selinux -v system_u:object_r:etc_t:s0 label"
+                + " && setfattr -n $'user.\\xff\\x01' -v 0xfe0001 binary && chattr +i locked && chattr +a log";
+        assertEquals(0, sh(set, null, root.toString()));
+        String getcap = output("getcap \"$1\"/tool", root.toString());
+        assertEquals(root.resolve("tool") + " cap_setuid=ep", getcap, "what getcap writes");
+        String getfacl = output("getfacl -cEp \"$1\"/finance | grep . | paste -sd,", root.toString());
+
+        Path s2 = dir.resolve("s2.snap");
+        CliTest.Run check = fsnap("check", root.toString(), "--integrity", "--against", s1.toString(), "-o",
+                s2.toString());
+        assertEquals(1, check.status(), check.err());
+        assertEquals(List.of(
+                "M binary  (ctime,xattrs)  xattrs (none) -> user.\\xff\\x01=0s/gAB",
+                "M data  (ctime,xattrs)  xattrs (none) -> user.x=\"hello\"",
+                "M finance  (ctime,mode,acl)  acl (none) -> " + getfacl,
+                "M label  (ctime,selinux)  selinux (none) -> system_u:object_r:etc_t:s0",
+                "M locked  (ctime,flags)  flags ------- -> i------",
+                "M log  (ctime,flags)  flags ------- -> -a-----",
+                "M tool  (ctime,caps)  caps (none) -> cap_setuid=ep"), changes(check.out()), check.out());
+        assertTrue(getfacl.startsWith("user::rwx,user:nobody:rwx,group::r-x,mask::rwx,other::r-x,default:user::rwx,"
+                + "default:user:nobody:r-x,"), "the access and the default ACL, as getfacl writes them: " + getfacl);
+        assertTrue(check.out().lines().noneMatch(l -> l.startsWith("M link")),
+                "the link's own attributes (none), never its target's: " + check.out());
+
+        String json = fsnap("diff", s1.toString(), s2.toString(), "--json").out();
+        String tool = jsonLine(json, "tool");
+        assertTrue(tool.contains("\"fields\":[\"ctime\",\"caps\"]") && tool.contains("\"caps\":[]")
+                && tool.contains("\"caps\":[{\"name\":\"security.capability\",\"value_b64\":\"")
+                && tool.contains("\"text\":\"cap_setuid=ep\"}]"), tool);
+        assertTrue(tool.indexOf("\"caps\":[]") < tool.indexOf("\"caps\":[{"), "old before new: " + tool);
+        String finance = jsonLine(json, "finance");
+        assertTrue(finance.contains("{\"name\":\"system.posix_acl_access\",") && finance.contains(
+                "\"text\":\"user::rwx,user:65534:rwx,group::r-x,mask::rwx,other::r-x\"}"), finance);
+        assertTrue(finance.contains("{\"name\":\"system.posix_acl_default\","), finance);
+        String label = jsonLine(json, "label");
+        assertTrue(label.contains("\"text\":\"system_u:object_r:etc_t:s0\""), label);
+        assertTrue(jsonLine(json, "data").contains("\"xattrs\":[{\"name\":\"user.x\",\"value\":\"hello\"}]"), json);
+        // Not UTF-8: base64 of the exact bytes, name and value.
+        String binary = jsonLine(json, "binary");
+        String name = binary.replaceAll(".*\"name_b64\":\"([^\"]*)\".*", "$1");
+        String value = binary.replaceAll(".*\"value_b64\":\"([^\"]*)\".*", "$1");
+        assertArrayEquals(new byte[] {'u', 's', 'e', 'r', '.', (byte) 0xff, 1}, Base64.getDecoder().decode(name));
+        assertArrayEquals(new byte[] {(byte) 0xfe, 0, 1}, Base64.getDecoder().decode(value));
+
+        // Each removed: reported with the old value and none.
+        String remove = "cd \"$1\" && setcap -r tool && setfacl -b finance && setfacl -k finance"
+                + " && setfattr -x user.x data && setfattr -x security.selinux label"
+                + " && setfattr -x $'user.\\xff\\x01' binary && chattr -i locked && chattr -a log";
+        assertEquals(0, sh(remove, null, root.toString()));
+        Path s3 = dir.resolve("s3.snap");
+        CliTest.Run removed = fsnap("check", root.toString(), "--integrity", "--against", s2.toString(), "-o",
+                s3.toString());
+        assertEquals(1, removed.status(), removed.err());
+        List<String> lines = changes(removed.out());
+        assertEquals(List.of(
+                "M binary  (ctime,xattrs)  xattrs user.\\xff\\x01=0s/gAB -> (none)",
+                "M data  (ctime,xattrs)  xattrs user.x=\"hello\" -> (none)",
+                "M finance  (ctime,mode,acl)  acl " + getfacl + " -> (none)",
+                "M label  (ctime,selinux)  selinux system_u:object_r:etc_t:s0 -> (none)",
+                "M locked  (ctime,flags)  flags i------ -> -------",
+                "M log  (ctime,flags)  flags -a----- -> -------",
+                "M tool  (ctime,caps)  caps cap_setuid=ep -> (none)"), lines, removed.out());
+
+        // Without --xattrs they are not read, and a comparison with a snapshot that has them says nothing of them.
+        assertEquals(0, sh("setcap cap_net_raw+ep \"$1\"/tool", null, root.toString()));
+        Path s4 = dir.resolve("s4.snap");
+        CliTest.Run unread = fsnap("check", root.toString(), "--stat", "statx", "--against", s3.toString(), "-o",
+                s4.toString());
+        assertEquals(1, unread.status(), unread.out() + unread.err());
+        assertEquals(List.of("M tool  (ctime)"), changes(unread.out()), unread.out());
+    }
+}
