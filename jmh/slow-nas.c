@@ -24,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/xattr.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -142,6 +143,23 @@ static int nas_release(const char *path, struct fuse_file_info *fi) {
     return 0;
 }
 
+/* Extended attributes, a round trip each as on NFSv4.2 (LISTXATTRS, GETXATTR): the source's own, links not followed. */
+static int nas_listxattr(const char *path, char *list, size_t size) {
+    round_trip();
+    char p[PATH_MAX];
+    snprintf(p, sizeof p, "/proc/self/fd/%d/%s", source_fd, rel(path));
+    ssize_t n = llistxattr(p, list, size);
+    return n < 0 ? -errno : (int) n;
+}
+
+static int nas_getxattr(const char *path, const char *name, char *value, size_t size) {
+    round_trip();
+    char p[PATH_MAX];
+    snprintf(p, sizeof p, "/proc/self/fd/%d/%s", source_fd, rel(path));
+    ssize_t n = lgetxattr(p, name, value, size);
+    return n < 0 ? -errno : (int) n;
+}
+
 static int nas_statfs(const char *path, struct statvfs *sv) {
     (void) path;
     round_trip();
@@ -159,6 +177,8 @@ static const struct fuse_operations operations = {
     .read = nas_read,
     .release = nas_release,
     .statfs = nas_statfs,
+    .listxattr = nas_listxattr,
+    .getxattr = nas_getxattr,
 };
 
 int main(int argc, char *argv[]) {

@@ -16,6 +16,9 @@
 # With OLD_JAR=PATH/fsnap.jar in the environment, `fsnap-old` is timed too: the same scan by that
 # jar (a previous build, prepared as the launcher prepares it), alternated with the current one.
 #
+# With XATTRS=1 in the environment, `fsnap-xattrs` is timed too: the same scan reading every
+# entry's extended attributes (--xattrs), alternated with the plain one.
+#
 # With AGAINST=SNAPSHOT in the environment, a fourth command is timed: `fsnap check TREE --against
 # SNAPSHOT -o NEW` (scan, snapshot written, comparison reported), the nightly job.
 set -euo pipefail
@@ -33,6 +36,7 @@ bench="$here/jmh/target/benchmarks.jar"
 if [ -f "$bench" ]; then names+=(java-bare); else echo "no $bench: java-bare not timed (mvn -DskipTests install)" >&2; fi
 names+=(fsnap-native)
 if [ -n "${OLD_JAR:-}" ]; then names+=(fsnap-old); fi
+if [ -n "${XATTRS:-}" ]; then names+=(fsnap-xattrs); fi
 names+=(fsnap-nio)
 # the launcher's JVM options (see ./fsnap), without its class-data archive of fsnap's own classes
 jffi_lib=$(ls -d "$here"/scanner/target/jffi/jni/*-Linux 2>/dev/null | head -1 || true)
@@ -57,6 +61,7 @@ run_one() {
         java-bare) "${JAVA_HOME:+$JAVA_HOME/bin/}java" $bare_opts -cp "$bench" dev.fsnap.jmh.BareScan "$tree" "$threads" ;;
         fsnap-native) jvm "$here/scanner/target/fsnap.jar" scan "$tree" --threads "$threads" --backend native ;;
         fsnap-old) jvm "$OLD_JAR" scan "$tree" --threads "$threads" --backend native ;;
+        fsnap-xattrs) jvm "$here/scanner/target/fsnap.jar" scan "$tree" --threads "$threads" --backend native --xattrs ;;
         fsnap-nio) jvm "$here/scanner/target/fsnap.jar" scan "$tree" --threads "$threads" --backend nio ;;
         fsnap-check) jvm "$here/scanner/target/fsnap.jar" check "$tree" --threads "$threads" --against "$AGAINST" -o "$out/new.snap" ;;
     esac
@@ -89,7 +94,7 @@ if o and m:
 # median: a shared machine's load drifts over minutes, and this cancels what both runs of a round saw.
 def rounds(n):
     return [list(map(float, l.split())) for l in open(f"{d}/{n}") if l.strip() and l[0].isdigit()]
-for a, b in (("fsnap-native", "java-bare"), ("fsnap-native", "fsnap-old")):
+for a, b in (("fsnap-native", "java-bare"), ("fsnap-native", "fsnap-old"), ("fsnap-xattrs", "fsnap-native")):
     if a in med and b in med:
         pairs = list(zip(rounds(a), rounds(b)))
         wall = statistics.median(x[0] / y[0] for x, y in pairs)

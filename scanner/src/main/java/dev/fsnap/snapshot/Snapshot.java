@@ -328,14 +328,22 @@ public final class Snapshot implements Closeable {
     }
 
     /**
-     * The fields the scan's backend could not read (Windows: inode, device, owner, group, link
-     * count, change time, link target). They read as zero in this snapshot's entries and are
-     * ignored when it is compared.
+     * The fields the scan did not read: the extended attribute fields unless it read them
+     * ({@code --xattrs}; never before version 5), and what its backend cannot read (Windows: inode,
+     * device, owner, group, link count, change time, link target). They read as zero or null in
+     * this snapshot's entries and are ignored when it is compared.
      *
-     * @return the absent fields; empty for scans on Linux and macOS, and for snapshots before version 3
+     * @return the absent fields
      */
     public Set<Field> absentFields() {
-        return java.util.Collections.unmodifiableSet(footer.absentFields());
+        java.util.EnumSet<Field> absent = java.util.EnumSet.noneOf(Field.class);
+        absent.addAll(footer.absentFields());
+        for (Field f : Field.values()) {
+            if (f.kind() == Field.Kind.XATTRS && !header.columns().has(f)) {
+                absent.add(f);
+            }
+        }
+        return java.util.Collections.unmodifiableSet(absent);
     }
 
     /** @return the worker threads the scan used */

@@ -64,6 +64,19 @@ public final class Columns {
         return new Columns(extra.toArray(new Field[0]));
     }
 
+    /**
+     * @param field a field
+     * @return whether the header lists it as a column (a field this release knows)
+     */
+    public boolean has(Field field) {
+        for (Field f : fields) {
+            if (f == field) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Writes the header's column list: count, then each column's id, name and flags. */
     public void write(Encoder out) {
         out.varint(fields.length);
@@ -172,8 +185,17 @@ public final class Columns {
 
     private static final ScanInternals ROWS = ScanInternals.get();
 
-    /** Writes the entry's value of each column in the mask. */
-    public void encode(Encoder out, Fields f, int mask, Encoder scratch) {
+    /** @return a codec's state for {@link #encode}, {@link #decode} and {@link #skip}: one slot per column */
+    byte[][] newPrevious() {
+        return new byte[fields.length][];
+    }
+
+    /**
+     * Writes the entry's value of each column in the mask.
+     *
+     * @param previous each attribute column's last value in this block, updated
+     */
+    public void encode(Encoder out, Fields f, int mask, Encoder scratch, byte[][] previous) {
         for (int c = 0; c < fields.length; c++) {
             if ((mask & 1 << c) == 0) {
                 continue;
@@ -182,7 +204,7 @@ public final class Columns {
             switch (fields[c].kind()) {
                 case TIME -> encodeTime(scratch, f, slot(fields[c]));
                 case FLAGS -> encodeFlags(scratch, f.stat[slot(fields[c])]);
-                default -> encodeXattrs(scratch, f.bytes(fields[c]));
+                default -> encodeXattrs(scratch, f.bytes(fields[c]), previous, c);
             }
             out.varint(scratch.length);
             out.bytes(scratch.buf, 0, scratch.length);
@@ -223,15 +245,22 @@ public final class Columns {
     }
 
     /**
-     * Extended attributes of one class: as held ({@code Xattrs}' encoding), empty when the entry
-     * has none, and a single 0 byte (a name of length 0, which no attribute has) when they were
-     * not read for this entry.
+     * Extended attributes of one class: as held ({@code Xattrs}' encoding); empty when the entry
+     * has none; a single 0 byte (a name of length 0, which no attribute has) when they were not
+     * read for this entry; a single 1 byte (a name of length 1 with nothing after it) when they are
+     * those of the block's entry before that carried some (most files of a directory share an ACL
+     * and a label).
      */
-    private static void encodeXattrs(Encoder out, byte[] value) {
+    private static void encodeXattrs(Encoder out, byte[] value, byte[][] previous, int column) {
         if (value == null) {
             out.u8(0);
+        } else if (value.length > 0 && java.util.Arrays.equals(value, previous[column])) {
+            out.u8(1);
         } else {
             out.bytes(value, 0, value.length);
+            if (value.length > 0) {
+                previous[column] = value;
+            }
         }
     }
 
@@ -241,8 +270,10 @@ public final class Columns {
      * Reads the entry's value of each column in the mask; a time or flags column not carried is
      * absent, an attribute column not carried holds none (its values are absent unless its column
      * is in the header: the entry's byte values are cleared by the caller).
+     *
+     * @param previous each attribute column's last value in this block, updated
      */
-    public void decode(Decoder in, Fields f, int mask) throws CorruptSnapshotException {
+    public void decode(Decoder in, Fields f, int mask, byte[][] previous) throws CorruptSnapshotException {
         for (int c = 0; c < fields.length; c++) {
             Field field = fields[c];
             boolean carried = (mask & 1 << c) != 0;
@@ -253,7 +284,7 @@ public final class Columns {
                 continue;
             }
             if (field.kind() == Field.Kind.XATTRS) {
-                f.values[ROWS.bytesIndex(field)] = carried ? decodeXattrs(in, field) : NO_XATTRS;
+                f.values[ROWS.bytesIndex(field)] = carried ? decodeXattrs(in, field, previous, c) : NO_XATTRS;
                 continue;
             }
             int slot = slot(field);
@@ -301,16 +332,32 @@ public final class Columns {
         }
     }
 
-    private static byte[] decodeXattrs(Decoder in, Field field) throws CorruptSnapshotException {
+    private static byte[] decodeXattrs(Decoder in, Field field, byte[][] previous, int column)
+            throws CorruptSnapshotException {
         int length = in.count(in.remaining(), "column value length");
-        int start = in.pos;
-        byte[] b = in.buffer();
-        if (length == 1 && b[start] == 0) {
-            in.skip(1);
-            return null;
+        if (length == 1) {
+            return mark(in, field, previous, column);
         }
         checkXattrs(in, field, length);
-        return length == 0 ? NO_XATTRS : in.bytes(length);
+        if (length == 0) {
+            return NO_XATTRS;
+        }
+        return previous[column] = in.bytes(length);
+    }
+
+    /** A one-byte value (no attribute list is one byte long): not read (0), or the same as the block's entry before (1). */
+    private static byte[] mark(Decoder in, Field field, byte[][] previous, int column) throws CorruptSnapshotException {
+        int mark = in.u8();
+        if (mark == 0) {
+            return null;
+        }
+        if (mark != 1) {
+            throw in.corrupt("a " + field.label() + " value of one byte that is no mark: " + mark);
+        }
+        if (previous[column] == null) {
+            throw in.corrupt("a " + field.label() + " value repeats an entry before it where there is none");
+        }
+        return previous[column];
     }
 
     private static void checkXattrs(Decoder in, Field field, int length) throws CorruptSnapshotException {
@@ -321,7 +368,7 @@ public final class Columns {
     }
 
     /** Reads past the entry's column values, checking their lengths and what a decode checks of attributes. */
-    public void skip(Decoder in, int mask) throws CorruptSnapshotException {
+    public void skip(Decoder in, int mask, byte[][] previous) throws CorruptSnapshotException {
         for (int c = 0; c < fields.length; c++) {
             if ((mask & 1 << c) == 0) {
                 continue;
@@ -329,8 +376,13 @@ public final class Columns {
             Field field = fields[c];
             if (field != null && field.kind() == Field.Kind.XATTRS) {
                 int length = in.count(in.remaining(), "column value length");
-                if (!(length == 1 && in.buffer()[in.pos] == 0)) {
-                    checkXattrs(in, field, length);
+                if (length == 1) {
+                    mark(in, field, previous, c);
+                    continue;
+                }
+                checkXattrs(in, field, length);
+                if (length > 0) {
+                    previous[c] = NO_XATTRS; // that one is there is all a repeat needs
                 }
                 in.skip(length);
             } else {

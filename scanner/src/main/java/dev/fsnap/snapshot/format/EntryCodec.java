@@ -35,6 +35,8 @@ public final class EntryCodec {
     private final Columns columns;
     private int mask;
     private final Encoder scratch = new Encoder(32);
+    /** Each attribute column's last value in this block (a repeat is stored as a mark), by column. */
+    private final byte[][] previous;
 
     /** A codec for files without columns (versions 1 to 3). */
     public EntryCodec() {
@@ -43,6 +45,7 @@ public final class EntryCodec {
 
     public EntryCodec(Columns columns) {
         this.columns = columns;
+        this.previous = columns.newPrevious();
     }
 
     /** Starts a block whose entries carry the columns of the mask. */
@@ -52,6 +55,7 @@ public final class EntryCodec {
     }
 
     public void reset() {
+        java.util.Arrays.fill(previous, null);
         mask = 0;
         skipped = 0;
         prevNameLength = 0;
@@ -142,7 +146,7 @@ public final class EntryCodec {
             out.string(f.target() == null ? NO_TARGET : f.target());
         }
         if (mask != 0) {
-            columns.encode(out, f, mask, scratch);
+            columns.encode(out, f, mask, scratch, previous);
         }
     }
 
@@ -228,7 +232,7 @@ public final class EntryCodec {
             byte[] target = in.string();
             f.target(target.length == 0 ? null : target);
         }
-        columns.decode(in, f, mask);
+        columns.decode(in, f, mask, previous);
     }
 
     /**
@@ -287,7 +291,7 @@ public final class EntryCodec {
             in.skipString();
         }
         if (mask != 0) {
-            columns.skip(in, mask);
+            columns.skip(in, mask, previous);
         }
         return type;
     }
