@@ -459,23 +459,47 @@ public final class DirectoryReader extends UnixDirectoryReader {
             fail(Errno.ENOSYS);
             return null;
         }
-        boolean at = xattrsAt;
-        long name = records.address + position + LinuxAbi.DIRENT_NAME;
-        if (!at && !putProcPath(dirfd, position)) {
+        int how = xattrsAt ? AT : PROC;
+        if (how == PROC && !putProcPath(dirfd, position)) {
             return null;
         }
+        byte[][] pairs = xattrs(how, dirfd, records.address + position + LinuxAbi.DIRENT_NAME);
+        if (pairs == null && how == AT && lastError() == Errno.ENOSYS) {
+            xattrsAt = false; // a kernel before 6.13
+            return readXattrs(dirfd, position);
+        }
+        return pairs;
+    }
+
+    /**
+     * The extended attributes of an open file itself ({@code flistxattr}, {@code fgetxattr}): the
+     * scan's root, which no directory of the scan lists.
+     *
+     * @param fd the open file
+     * @return as {@link #readXattrs(int, int)}
+     */
+    public byte[][] readXattrs(int fd) {
+        if (!LinuxLibc.hasXattrs()) {
+            fail(Errno.ENOSYS);
+            return null;
+        }
+        return xattrs(OF_FD, fd, 0);
+    }
+
+    /** The three ways: relative to a directory, through {@code /proc/self/fd}, of an open file. */
+    private static final int AT = 0;
+    private static final int PROC = 1;
+    private static final int OF_FD = 2;
+
+    /** Lists and reads: {@code fd} and {@code name} as the way needs them (the path buffer for PROC). */
+    private byte[][] xattrs(int how, int fd, long name) {
         if (xattrList == null) {
             xattrList = new NativeBuffer(4096);
             xattrValue = new NativeBuffer(4096);
         }
         long n;
-        while ((n = at ? LinuxLibc.listxattrat(dirfd, name, LinuxAbi.AT_SYMLINK_NOFOLLOW, xattrList.address,
-                xattrList.capacity) : LinuxLibc.llistxattr(path.address, xattrList.address, xattrList.capacity)) < 0) {
+        while ((n = listXattrs(how, fd, name)) < 0) {
             Errno e = Errno.valueOf(LinuxLibc.errno());
-            if (at && e == Errno.ENOSYS) {
-                xattrsAt = false; // a kernel before 6.13
-                return readXattrs(dirfd, position);
-            }
             if (e == Errno.EOPNOTSUPP || e == Errno.ENOTSUP) {
                 return NO_XATTRS; // a filesystem without extended attributes
             }
@@ -504,7 +528,7 @@ public final class DirectoryReader extends UnixDirectoryReader {
             IO.putByte(xattrName.address + end - start, (byte) 0);
             long v;
             Errno e = null;
-            while ((v = readXattr(at, dirfd, name)) < 0) {
+            while ((v = readXattr(how, fd, name)) < 0) {
                 e = Errno.valueOf(LinuxLibc.errno());
                 if (e != Errno.ERANGE || xattrValue.capacity >= XATTR_MAX) {
                     break;
@@ -527,16 +551,33 @@ public final class DirectoryReader extends UnixDirectoryReader {
         return pairs.toArray(new byte[0][]);
     }
 
-    /** One value, the attribute named in {@link #xattrName}, into {@link #xattrValue}. */
-    private long readXattr(boolean at, int dirfd, long name) {
-        if (!at) {
-            return LinuxLibc.lgetxattr(path.address, xattrName.address, xattrValue.address, xattrValue.capacity);
+    private long listXattrs(int how, int fd, long name) {
+        switch (how) {
+            case AT:
+                return LinuxLibc.listxattrat(fd, name, LinuxAbi.AT_SYMLINK_NOFOLLOW, xattrList.address,
+                        xattrList.capacity);
+            case PROC:
+                return LinuxLibc.llistxattr(path.address, xattrList.address, xattrList.capacity);
+            default:
+                return LinuxLibc.flistxattr(fd, xattrList.address, xattrList.capacity);
         }
-        long args = xattrName.address + XATTR_ARGS;
-        IO.putLong(args, xattrValue.address);
-        IO.putInt(args + 8, (int) xattrValue.capacity);
-        IO.putInt(args + 12, 0);
-        return LinuxLibc.getxattrat(dirfd, name, LinuxAbi.AT_SYMLINK_NOFOLLOW, xattrName.address, args);
+    }
+
+    /** One value, the attribute named in {@link #xattrName}, into {@link #xattrValue}. */
+    private long readXattr(int how, int fd, long name) {
+        switch (how) {
+            case AT: {
+                long args = xattrName.address + XATTR_ARGS;
+                IO.putLong(args, xattrValue.address);
+                IO.putInt(args + 8, (int) xattrValue.capacity);
+                IO.putInt(args + 12, 0);
+                return LinuxLibc.getxattrat(fd, name, LinuxAbi.AT_SYMLINK_NOFOLLOW, xattrName.address, args);
+            }
+            case PROC:
+                return LinuxLibc.lgetxattr(path.address, xattrName.address, xattrValue.address, xattrValue.capacity);
+            default:
+                return LinuxLibc.fgetxattr(fd, xattrName.address, xattrValue.address, xattrValue.capacity);
+        }
     }
 
     /** Puts {@code /proc/self/fd/DIRFD/NAME} in the path buffer, reusing one array. */

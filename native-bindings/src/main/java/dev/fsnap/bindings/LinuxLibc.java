@@ -65,6 +65,11 @@ public final class LinuxLibc {
             Type.ULONG);
     private static final BoundCall LGETXATTR = LIBC.bindOptional("lgetxattr", Type.SLONG, Type.POINTER, Type.POINTER,
             Type.POINTER, Type.ULONG);
+    /** {@code flistxattr} and {@code fgetxattr}: the extended attributes of an open file (the scan's root). */
+    private static final BoundCall FLISTXATTR = LIBC.bindOptional("flistxattr", Type.SLONG, Type.SINT, Type.POINTER,
+            Type.ULONG);
+    private static final BoundCall FGETXATTR = LIBC.bindOptional("fgetxattr", Type.SLONG, Type.SINT, Type.POINTER,
+            Type.POINTER, Type.ULONG);
     /** {@code getrandom}, for names no other user can predict; null before glibc 2.25 (callers use another source). */
     private static final BoundCall GETRANDOM = LIBC.bindOptional("getrandom", Type.SLONG, Type.POINTER, Type.ULONG,
             Type.UINT);
@@ -198,7 +203,17 @@ public final class LinuxLibc {
 
     /** @return whether the extended attribute calls were bound (every glibc has them) */
     static boolean hasXattrs() {
-        return LLISTXATTR != null && LGETXATTR != null;
+        return LLISTXATTR != null && LGETXATTR != null && FLISTXATTR != null && FGETXATTR != null;
+    }
+
+    /** {@code ssize_t flistxattr(int fd, char *list, size_t size)}. */
+    static long flistxattr(int fd, long list, long size) {
+        return INVOKER.invokeL3(FLISTXATTR.context, FLISTXATTR.address, fd, list, size);
+    }
+
+    /** {@code ssize_t fgetxattr(int fd, const char *name, void *value, size_t size)}. */
+    static long fgetxattr(int fd, long name, long value, long size) {
+        return INVOKER.invokeL4(FGETXATTR.context, FGETXATTR.address, fd, name, value, size);
     }
 
     /**

@@ -93,6 +93,14 @@ class XattrTest {
             assertEquals(0, reader.readXattrs(fd, at.get("link")).length,
                     "the link's own attributes (none), not its target's");
 
+            // The directory itself, through its descriptor (the scan's root, which no listing names).
+            Files.getFileAttributeView(dir, UserDefinedFileAttributeView.class).write("root", ByteBuffer.wrap(binary));
+            byte[][] own = reader.readXattrs(fd);
+            assertEquals(2, own.length);
+            assertArrayEquals("user.root".getBytes(StandardCharsets.UTF_8), own[0]);
+            assertArrayEquals(binary, own[1]);
+            Files.getFileAttributeView(dir, UserDefinedFileAttributeView.class).delete("root");
+
             Files.delete(dir.resolve("gone"));
             assertNull(reader.readXattrs(fd, at.get("gone")), "removed since it was listed");
             assertSame(Errno.ENOENT, reader.lastError());

@@ -77,7 +77,18 @@ final class NativeAccess extends FileSystemAccess {
             throw FileErrors.ofNamed(root.toString(), rootReader.lastError(), "cannot open");
         }
         filesystem = filesystemOf(rootReader, rootFd);
+        if (!absent.contains(Field.XATTRS) && rootReader instanceof DirectoryReader linux) {
+            // The root is listed by no directory of the scan: its attributes are read here, of its descriptor.
+            byte[][] pairs = linux.readXattrs(rootFd);
+            if (pairs == null) {
+                batch.errors.add(Failure.of(linux.lastError()).at(new byte[0], Operation.READ));
+            } else {
+                SCAN.xattrValues(pairs, batch.values, i * EntryBatch.VALUES);
+            }
+        }
     }
+
+    private static final dev.fsnap.internal.ScanInternals SCAN = dev.fsnap.internal.ScanInternals.get();
 
     private static Concurrency.Filesystem filesystemOf(UnixDirectoryReader reader, int fd) {
         String type = reader.filesystemType(fd);

@@ -98,17 +98,20 @@ class XattrCheckTest {
         String set = "cd \"$1\" && setcap cap_setuid+ep tool && setfacl -m u:nobody:rwx finance"
                 + " && setfacl -d -m u:nobody:rx finance && setfattr -n user.x -v hello data"
                 + " && setfattr -n security.selinux -v system_u:object_r:etc_t:s0 label"
-                + " && setfattr -n $'user.\\xff\\x01' -v 0xfe0001 binary && chattr +i locked && chattr +a log";
+                + " && setfattr -n $'user.\\xff\\x01' -v 0xfe0001 binary && chattr +i locked && chattr +a log"
+                + " && setfacl -m u:nobody:rx .";
         assertEquals(0, sh(set, null, root.toString()));
         String getcap = output("getcap \"$1\"/tool", root.toString());
         assertEquals(root.resolve("tool") + " cap_setuid=ep", getcap, "what getcap writes");
         String getfacl = output("getfacl -cEp \"$1\"/finance | grep . | paste -sd,", root.toString());
+        String rootAcl = output("getfacl -cEp \"$1\" | grep . | paste -sd,", root.toString());
 
         Path s2 = dir.resolve("s2.snap");
         CliTest.Run check = fsnap("check", root.toString(), "--integrity", "--against", s1.toString(), "-o",
                 s2.toString());
         assertEquals(1, check.status(), check.err());
         assertEquals(List.of(
+                "M .  (ctime,acl)  acl (none) -> " + rootAcl,
                 "M binary  (ctime,xattrs)  xattrs (none) -> user.\\xff\\x01=0s/gAB",
                 "M data  (ctime,xattrs)  xattrs (none) -> user.x=\"hello\"",
                 "M finance  (ctime,mode,acl)  acl (none) -> " + getfacl,
@@ -144,7 +147,7 @@ class XattrCheckTest {
         // Each removed: reported with the old value and none.
         String remove = "cd \"$1\" && setcap -r tool && setfacl -b finance && setfacl -k finance"
                 + " && setfattr -x user.x data && setfattr -x security.selinux label"
-                + " && setfattr -x $'user.\\xff\\x01' binary && chattr -i locked && chattr -a log";
+                + " && setfattr -x $'user.\\xff\\x01' binary && chattr -i locked && chattr -a log && setfacl -b .";
         assertEquals(0, sh(remove, null, root.toString()));
         Path s3 = dir.resolve("s3.snap");
         CliTest.Run removed = fsnap("check", root.toString(), "--integrity", "--against", s2.toString(), "-o",
@@ -152,6 +155,7 @@ class XattrCheckTest {
         assertEquals(1, removed.status(), removed.err());
         List<String> lines = changes(removed.out());
         assertEquals(List.of(
+                "M .  (ctime,acl)  acl " + rootAcl + " -> (none)",
                 "M binary  (ctime,xattrs)  xattrs user.\\xff\\x01=0s/gAB -> (none)",
                 "M data  (ctime,xattrs)  xattrs user.x=\"hello\" -> (none)",
                 "M finance  (ctime,mode,acl)  acl " + getfacl + " -> (none)",
