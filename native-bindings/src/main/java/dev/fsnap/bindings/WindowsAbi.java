@@ -47,6 +47,10 @@ public final class WindowsAbi {
     public static final int FILE_ATTRIBUTE_DIRECTORY = 0x10;
     /** {@code FILE_ATTRIBUTE_REPARSE_POINT}. */
     public static final int FILE_ATTRIBUTE_REPARSE_POINT = 0x400;
+    /** {@code FILE_ATTRIBUTE_COMPRESSED}. */
+    public static final int FILE_ATTRIBUTE_COMPRESSED = 0x800;
+    /** {@code FILE_ATTRIBUTE_ENCRYPTED}. */
+    public static final int FILE_ATTRIBUTE_ENCRYPTED = 0x4000;
     /** {@code IO_REPARSE_TAG_SYMLINK}: a symbolic link. */
     public static final int IO_REPARSE_TAG_SYMLINK = 0xA000000C;
     /** {@code IO_REPARSE_TAG_MOUNT_POINT}: a junction, or a volume mounted in a folder. */
@@ -217,6 +221,18 @@ public final class WindowsAbi {
             mode = S_IFREG;
         }
         return mode | ((attributes & FILE_ATTRIBUTE_READONLY) != 0 ? 0444 : 0666);
+    }
+
+    /**
+     * The file flags a listing gives, as the {@link StatFields} flag bits: compressed (NTFS
+     * compression) and encrypted (EFS). Read-only is in the {@link #mode}.
+     *
+     * @param attributes {@code dwFileAttributes}
+     * @return the flag bits
+     */
+    public static long flags(int attributes) {
+        return ((attributes & FILE_ATTRIBUTE_COMPRESSED) != 0 ? StatFields.FLAG_COMPRESSED : 0)
+                | ((attributes & FILE_ATTRIBUTE_ENCRYPTED) != 0 ? StatFields.FLAG_ENCRYPTED : 0);
     }
 
     /**

@@ -144,6 +144,11 @@ class WindowsAbiTest {
         assertEquals(040555, WindowsAbi.mode(WindowsAbi.FILE_ATTRIBUTE_DIRECTORY | WindowsAbi.FILE_ATTRIBUTE_READONLY,
                 0));
         assertEquals(0100444, WindowsAbi.mode(WindowsAbi.FILE_ATTRIBUTE_READONLY, 0));
+        // The file flags a listing gives: compression and encryption, as the same bits as Linux's statx.
+        assertEquals(0, WindowsAbi.flags(WindowsAbi.FILE_ATTRIBUTE_READONLY | WindowsAbi.FILE_ATTRIBUTE_DIRECTORY));
+        assertEquals(StatFields.FLAG_COMPRESSED, WindowsAbi.flags(WindowsAbi.FILE_ATTRIBUTE_COMPRESSED));
+        assertEquals(StatFields.FLAG_COMPRESSED | StatFields.FLAG_ENCRYPTED,
+                WindowsAbi.flags(WindowsAbi.FILE_ATTRIBUTE_COMPRESSED | WindowsAbi.FILE_ATTRIBUTE_ENCRYPTED | 0x2 | 0x4));
         assertEquals(0100666, WindowsAbi.mode(0x80 /* NORMAL */, 0));
     }
 

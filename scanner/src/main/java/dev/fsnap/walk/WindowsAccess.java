@@ -98,6 +98,7 @@ final class WindowsAccess extends FileSystemAccess {
         int mode = WindowsAbi.mode(attributes, tag);
         b.type[i] = EntryType.ofMode(mode);
         b.set(i, StatFields.MODE, mode);
+        b.set(i, StatFields.FLAGS, WindowsAbi.flags(attributes));
         b.set(i, StatFields.SIZE, b.type[i] == EntryType.FILE ? r.size(position) : 0);
         long written = r.lastWriteTime(position);
         b.set(i, StatFields.MTIME_SEC, WindowsAbi.unixSeconds(written));
