@@ -164,6 +164,10 @@ class XattrCheckTest {
                 "M log  (ctime,flags)  flags -a----- -> -------",
                 "M tool  (ctime,caps)  caps cap_setuid=ep -> (none)"), lines, removed.out());
 
+        String gone = jsonLine(fsnap("diff", s2.toString(), s3.toString(), "--json").out(), "tool");
+        assertTrue(gone.contains("\"fields\":[\"ctime\",\"caps\"]") && gone.indexOf("\"text\":\"cap_setuid=ep\"")
+                < gone.indexOf("\"caps\":[]") && gone.contains("\"caps\":[]"), "old, then none: " + gone);
+
         // Without --xattrs they are not read, and a comparison with a snapshot that has them says nothing of them.
         assertEquals(0, sh("setcap cap_net_raw+ep \"$1\"/tool", null, root.toString()));
         Path s4 = dir.resolve("s4.snap");
