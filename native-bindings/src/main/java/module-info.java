@@ -5,6 +5,7 @@
 module dev.fsnap.bindings {
     requires org.jnrproject.jffi;
     requires org.jnrproject.constants;
+    requires hash4j;
 
     exports dev.fsnap.bindings to dev.fsnap.scanner;
 }

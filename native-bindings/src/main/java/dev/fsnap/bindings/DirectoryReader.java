@@ -400,6 +400,11 @@ public final class DirectoryReader extends UnixDirectoryReader {
      * @param position the record's offset
      * @return the target's bytes, or null with {@link #lastError()} set
      */
+    /** @return the native address of a record's NUL-terminated name */
+    long nameAddress(int position) {
+        return records.address + position + LinuxAbi.DIRENT_NAME;
+    }
+
     public byte[] readLink(int dirfd, int position) {
         long name = records.address + position + LinuxAbi.DIRENT_NAME;
         return linkTarget(LinuxLibc.readlinkat(dirfd, name, link.address, link.capacity));

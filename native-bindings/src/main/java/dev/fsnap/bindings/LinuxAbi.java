@@ -45,6 +45,14 @@ public enum LinuxAbi {
      * numbers became the same on every architecture.
      */
     static final long SYS_GETXATTRAT = 464;
+    /** {@code AT_EMPTY_PATH}: the call is about the descriptor itself. */
+    static final int AT_EMPTY_PATH = 0x1000;
+    /** {@code O_NONBLOCK} (04000): the same on x86_64 and aarch64. */
+    static final int O_NONBLOCK = 0x800;
+    /** {@code RWF_NOWAIT}: {@code preadv2} answers only from the page cache, else {@code EAGAIN} (Linux 4.14). */
+    static final int RWF_NOWAIT = 0x8;
+    /** {@code POSIX_FADV_DONTNEED}. */
+    static final int POSIX_FADV_DONTNEED = 4;
     static final long SYS_LISTXATTRAT = 465;
     /** {@code struct xattr_args}: {@code __aligned_u64 value; __u32 size; __u32 flags;}. */
     static final long XATTR_ARGS_SIZE = 16;

@@ -70,6 +70,12 @@ public final class LinuxLibc {
             Type.ULONG);
     private static final BoundCall FGETXATTR = LIBC.bindOptional("fgetxattr", Type.SLONG, Type.SINT, Type.POINTER,
             Type.POINTER, Type.ULONG);
+    /** {@code preadv2}: with {@code RWF_NOWAIT}, a read that answers only from the page cache (glibc 2.26). */
+    private static final BoundCall PREADV2 = LIBC.bindOptional("preadv2", Type.SLONG, Type.SINT, Type.POINTER,
+            Type.SINT, Type.SLONG, Type.SINT);
+    /** {@code posix_fadvise}: drops from the page cache what a content read brought in. */
+    private static final BoundCall POSIX_FADVISE = LIBC.bind("posix_fadvise64", Type.SINT, Type.SINT, Type.SLONG,
+            Type.SLONG, Type.SINT);
     /** {@code getrandom}, for names no other user can predict; null before glibc 2.25 (callers use another source). */
     private static final BoundCall GETRANDOM = LIBC.bindOptional("getrandom", Type.SLONG, Type.POINTER, Type.ULONG,
             Type.UINT);
@@ -204,6 +210,21 @@ public final class LinuxLibc {
     /** @return whether the extended attribute calls were bound (every glibc has them) */
     static boolean hasXattrs() {
         return LLISTXATTR != null && LGETXATTR != null && FLISTXATTR != null && FGETXATTR != null;
+    }
+
+    /** @return whether {@code preadv2} was bound */
+    static boolean hasPreadv2() {
+        return PREADV2 != null;
+    }
+
+    /** {@code ssize_t preadv2(int fd, const struct iovec *iov, int iovcnt, off_t offset, int flags)}. */
+    static long preadv2(int fd, long iov, int count, long offset, int flags) {
+        return INVOKER.invokeL5(PREADV2.context, PREADV2.address, fd, iov, count, offset, flags);
+    }
+
+    /** {@code int posix_fadvise(int fd, off_t offset, off_t len, int advice)}: the error number, not -1 and errno. */
+    static int posixFadvise(int fd, long offset, long length, int advice) {
+        return (int) INVOKER.invokeL4(POSIX_FADVISE.context, POSIX_FADVISE.address, fd, offset, length, advice);
     }
 
     /** {@code ssize_t flistxattr(int fd, char *list, size_t size)}. */

@@ -126,6 +126,48 @@ public final class Sha256 implements AutoCloseable {
         NativeBuffer.IO.getByteArray(output.address, digest, 0, LENGTH);
     }
 
+    // ---- streaming, for a file's content read into native memory (ContentReader)
+
+    private byte[] heapChunk;
+
+    /** Starts a digest of several pieces. */
+    void start() {
+        if (jdk != null) {
+            jdk.reset();
+        } else {
+            Invoker.getInstance().invokeL1(INIT.getCallContext(), INIT.getFunctionAddress(), output.address + LENGTH);
+        }
+    }
+
+    /** Adds {@code length} bytes at a native address. */
+    void update(long address, int length) {
+        if (jdk != null) {
+            if (heapChunk == null || heapChunk.length < length) {
+                heapChunk = new byte[Math.max(length, 64 * 1024)];
+            }
+            NativeBuffer.IO.getByteArray(address, heapChunk, 0, length);
+            jdk.update(heapChunk, 0, length);
+        } else {
+            Invoker.getInstance().invokeL3(UPDATE.getCallContext(), UPDATE.getFunctionAddress(), output.address + LENGTH,
+                    address, length);
+        }
+    }
+
+    /** Ends the digest begun by {@link #start()} into {@code digest} ({@link #LENGTH} bytes). */
+    void finish(byte[] digest) {
+        if (jdk != null) {
+            try {
+                jdk.digest(digest, 0, LENGTH);
+            } catch (java.security.DigestException e) {
+                throw new IllegalArgumentException("digest needs " + LENGTH + " bytes", e);
+            }
+            return;
+        }
+        Invoker.getInstance().invokeL2(FINAL.getCallContext(), FINAL.getFunctionAddress(), output.address,
+                output.address + LENGTH);
+        NativeBuffer.IO.getByteArray(output.address, digest, 0, LENGTH);
+    }
+
     @Override
     public void close() {
         if (input != null) {

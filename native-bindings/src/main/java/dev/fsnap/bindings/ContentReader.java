@@ -1,0 +1,290 @@
+package dev.fsnap.bindings;
+
+import com.dynatrace.hash4j.hashing.HashStream128;
+import com.dynatrace.hash4j.hashing.HashValue128;
+import com.dynatrace.hash4j.hashing.Hashing;
+import jnr.constants.platform.Errno;
+
+/**
+ * Reads a regular file's content and digests it, one worker's: the file opened relative to its
+ * directory ({@code openat} with {@code O_NOFOLLOW}, {@code O_NOATIME} where allowed,
+ * {@code O_CLOEXEC}, {@code O_NONBLOCK} so that a file replaced by a FIFO cannot block), read in
+ * large {@code pread}s into one native buffer, digested there (SHA-256 by the system's libcrypto,
+ * which uses the CPU's SHA instructions; XXH3-128 by hash4j), and stat'ed before and after on its
+ * descriptor, so that a file that changed while it was read is told.
+ *
+ * <p>The page cache is left as it was found: the first piece of a file is asked of the cache alone
+ * ({@code preadv2} with {@code RWF_NOWAIT}); a file that was not in the cache is read normally and
+ * dropped from it as it is read and, at the end, whole (its readahead too:
+ * {@code posix_fadvise(POSIX_FADV_DONTNEED)}), so a nightly digest of a file server's data does not
+ * push out what its users are working on; a file that was in the cache stays there.
+ *
+ * <p>A read is done in calls the caller makes one by one ({@link #open}, {@link #read} until it
+ * returns 0, {@link #finish}), so that it can show progress to a watchdog between them and give up
+ * in the middle. Every call reports failure as {@code false} or {@code -1} with {@link #lastError()}.
+ */
+public final class ContentReader implements AutoCloseable {
+    /** A content digest algorithm. */
+    public enum Algorithm {
+        /** SHA-256: cryptographic, for tamper evidence. */
+        SHA256("sha256", Sha256.LENGTH),
+        /** XXH3-128: fast, not cryptographic: for bit rot only. */
+        XXH3("xxh3-128", 16);
+
+        private final String label;
+        private final int length;
+
+        Algorithm(String label, int length) {
+            this.label = label;
+            this.length = length;
+        }
+
+        /** @return its name in options and snapshots: {@code sha256}, {@code xxh3-128} */
+        public String label() {
+            return label;
+        }
+
+        /** @return the digest's length in bytes */
+        public int length() {
+            return length;
+        }
+
+        /**
+         * @param label a name as {@link #label()} gives it
+         * @return the algorithm, or null
+         */
+        public static Algorithm ofLabel(String label) {
+            for (Algorithm a : values()) {
+                if (a.label.equals(label)) {
+                    return a;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** Bytes asked of each read: large enough that a call's cost vanishes, small enough to show progress. */
+    public static final int CHUNK = 1 << 20;
+    private static final int STATX_CHANGE = 0x1 | 0x2 | 0x40 | 0x80 | 0x100 | 0x200; // type, mode, mtime, ctime, ino, size
+    private static volatile boolean noAtimeRefused;
+    private static volatile boolean nowaitUnsupported = !LinuxLibc.hasPreadv2();
+
+    private final Algorithm algorithm;
+    private final NativeBuffer buffer = new NativeBuffer(CHUNK);
+    /** An iovec for preadv2, then two statx results (before, after). */
+    private final NativeBuffer scratch = new NativeBuffer(16 + 2 * LinuxAbi.STATX_SIZE);
+    private final Sha256 sha;
+    private final HashStream128 xxh;
+    private byte[] heap;
+    private int fd = -1;
+    private long offset;
+    /** Whether the open file was not in the page cache: what its read brings in is dropped. */
+    private boolean cold;
+    private Errno lastError;
+
+    /**
+     * @param algorithm the digest to compute
+     * @throws UnsupportedOperationException when the native Linux calls are unavailable
+     */
+    public ContentReader(Algorithm algorithm) {
+        LinuxLibc.library().ensureAvailable();
+        this.algorithm = algorithm;
+        this.sha = algorithm == Algorithm.SHA256 ? Sha256.create() : null;
+        this.xxh = algorithm == Algorithm.XXH3 ? Hashing.xxh3_128().hashStream() : null;
+    }
+
+    /** @return the algorithm */
+    public Algorithm algorithm() {
+        return algorithm;
+    }
+
+    /** @return why the last call failed */
+    public Errno lastError() {
+        return lastError;
+    }
+
+    /**
+     * Opens the file a directory record names, without following a link, and stats it.
+     *
+     * @param directory the reader that listed it
+     * @param dirfd the directory it was listed from
+     * @param position the record
+     * @return false with {@link #lastError()} ({@code ELOOP}: now a link; {@code EISDIR} or
+     *         {@code EINVAL}: now no regular file; {@code ENOENT}: removed)
+     */
+    public boolean open(DirectoryReader directory, int dirfd, int position) {
+        closeFile();
+        long name = directory.nameAddress(position);
+        int flags = LinuxAbi.O_RDONLY | LinuxAbi.O_CLOEXEC | LinuxAbi.O_NONBLOCK | LinuxLibc.abi().oNofollow;
+        int f = -1;
+        if (!noAtimeRefused) {
+            f = LinuxLibc.openat(dirfd, name, flags | LinuxAbi.O_NOATIME);
+            if (f < 0 && LinuxLibc.errno() == Errno.EPERM.intValue()) {
+                noAtimeRefused = true; // not the owner: O_NOATIME is refused, and the read may touch atime
+            }
+        }
+        if (f < 0 && noAtimeRefused) {
+            f = LinuxLibc.openat(dirfd, name, flags);
+        }
+        if (f < 0) {
+            return fail();
+        }
+        fd = f;
+        offset = 0;
+        cold = true;
+        if (!statInto(scratch.address + 16)) {
+            closeFile();
+            return false;
+        }
+        int mode = NativeBuffer.IO.getShort(scratch.address + 16 + LinuxAbi.STX_MODE) & LinuxAbi.S_IFMT;
+        if (mode != LinuxAbi.S_IFREG) {
+            closeFile();
+            lastError = Errno.EINVAL;
+            return false;
+        }
+        if (sha != null) {
+            sha.start();
+        } else {
+            xxh.reset();
+        }
+        return true;
+    }
+
+    private boolean statInto(long address) {
+        if (!LinuxLibc.hasStatx()) {
+            NativeBuffer.IO.setMemory(address, LinuxAbi.STATX_SIZE, (byte) 0);
+            return true; // no way to tell a change while reading: never reported as changed
+        }
+        long empty = scratch.address; // "" : the iovec is not in use yet
+        NativeBuffer.IO.putByte(empty, (byte) 0);
+        if (LinuxLibc.statx(fd, empty, LinuxAbi.AT_EMPTY_PATH, STATX_CHANGE, address) != 0) {
+            return fail();
+        }
+        return true;
+    }
+
+    /**
+     * Reads and digests the next piece.
+     *
+     * @return the bytes read, 0 at the end, -1 with {@link #lastError()}
+     */
+    public long read() {
+        long n = -1;
+        boolean fromCache = false;
+        if (offset == 0 && !nowaitUnsupported) {
+            NativeBuffer.IO.putLong(scratch.address, buffer.address);
+            NativeBuffer.IO.putLong(scratch.address + 8, CHUNK);
+            n = LinuxLibc.preadv2(fd, scratch.address, 1, offset, LinuxAbi.RWF_NOWAIT);
+            if (n < 0) {
+                int e = LinuxLibc.errno();
+                if (e == Errno.EOPNOTSUPP.intValue() || e == Errno.ENOSYS.intValue() || e == Errno.EINVAL.intValue()) {
+                    nowaitUnsupported = true; // an old kernel or a filesystem without it: plain reads, dropped after
+                } else if (e != Errno.EAGAIN.intValue()) {
+                    return failed();
+                }
+            } else {
+                // From the cache: a whole first piece, or the whole of a smaller file, means it was there.
+                fromCache = true;
+                long size = NativeBuffer.IO.getLong(scratch.address + 16 + LinuxAbi.STX_SIZE);
+                cold = n > 0 && n < CHUNK && n < size;
+            }
+        }
+        if (!fromCache && n != 0) {
+            n = LinuxLibc.pread(fd, buffer.address, CHUNK, offset);
+            if (n < 0) {
+                return failed();
+            }
+            if (n > 0 && cold) {
+                LinuxLibc.posixFadvise(fd, offset, n, LinuxAbi.POSIX_FADV_DONTNEED);
+            }
+        }
+        if (n > 0) {
+            digest(n);
+            offset += n;
+        }
+        return n;
+    }
+
+    private void digest(long n) {
+        if (sha != null) {
+            sha.update(buffer.address, (int) n);
+            return;
+        }
+        if (heap == null) {
+            heap = new byte[CHUNK];
+        }
+        NativeBuffer.IO.getByteArray(buffer.address, heap, 0, (int) n);
+        xxh.putBytes(heap, 0, (int) n);
+    }
+
+    /**
+     * Ends the read: the digest, and whether the file changed while it was read (its size, times,
+     * inode or mode differ from when it was opened). The file is closed.
+     *
+     * @param digest receives the digest, {@link Algorithm#length()} bytes
+     * @return 1 when the file changed while it was read, 0 when not, -1 with {@link #lastError()}
+     */
+    public int finish(byte[] digest) {
+        long before = scratch.address + 16;
+        long after = before + LinuxAbi.STATX_SIZE;
+        if (!statInto(after)) {
+            closeFile();
+            return -1;
+        }
+        if (cold) {
+            LinuxLibc.posixFadvise(fd, 0, 0, LinuxAbi.POSIX_FADV_DONTNEED); // the readahead beyond the last piece too
+        }
+        boolean changed = false;
+        for (int field : new int[] {LinuxAbi.STX_SIZE, LinuxAbi.STX_MTIME, LinuxAbi.STX_MTIME + 8, LinuxAbi.STX_CTIME,
+            LinuxAbi.STX_CTIME + 8, LinuxAbi.STX_INO}) {
+            changed |= NativeBuffer.IO.getLong(before + field) != NativeBuffer.IO.getLong(after + field);
+        }
+        if (sha != null) {
+            sha.finish(digest);
+        } else {
+            HashValue128 v = xxh.get();
+            long hi = v.getMostSignificantBits();
+            long lo = v.getLeastSignificantBits();
+            for (int k = 0; k < 8; k++) {
+                digest[k] = (byte) (hi >>> (56 - 8 * k));
+                digest[8 + k] = (byte) (lo >>> (56 - 8 * k));
+            }
+        }
+        closeFile();
+        return changed ? 1 : 0;
+    }
+
+    /** @return the bytes read of the open file so far */
+    public long offset() {
+        return offset;
+    }
+
+    private boolean fail() {
+        lastError = Errno.valueOf(LinuxLibc.errno());
+        return false;
+    }
+
+    private long failed() {
+        fail();
+        return -1;
+    }
+
+    /** Closes the file being read, if one is; harmless otherwise. */
+    public void closeFile() {
+        if (fd >= 0) {
+            LinuxLibc.close(fd);
+            fd = -1;
+        }
+    }
+
+    /** Closes the file and frees the buffers. */
+    @Override
+    public void close() {
+        closeFile();
+        buffer.close();
+        scratch.close();
+        if (sha != null) {
+            sha.close();
+        }
+    }
+}

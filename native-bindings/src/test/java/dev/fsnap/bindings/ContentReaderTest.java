@@ -1,0 +1,156 @@
+package dev.fsnap.bindings;
+
+import com.dynatrace.hash4j.hashing.HashValue128;
+import com.dynatrace.hash4j.hashing.Hashing;
+import jnr.constants.platform.Errno;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * A file's content read relative to its directory and digested: the digests are the algorithms'
+ * own, a link or a FIFO in a file's place is refused without blocking, a file that grows while it
+ * is read is told, and the page cache is left as it was found.
+ */
+class ContentReaderTest {
+    @TempDir
+    Path dir;
+
+    private DirectoryReader reader;
+    private int fd;
+    private Map<String, Integer> at;
+
+    @BeforeEach
+    void requireLinux() {
+        assumeTrue(LinuxLibc.library().isAvailable(), "native Linux calls unavailable");
+    }
+
+    private void list() {
+        reader = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE);
+        fd = reader.openRoot(dir.toString().getBytes(StandardCharsets.UTF_8));
+        at = new LinkedHashMap<>();
+        int n = reader.readListing(fd);
+        for (int pos = 0; pos < n; pos = reader.next(pos)) {
+            if (!reader.isSelfOrParent(pos)) {
+                byte[] name = new byte[reader.nameLength(pos)];
+                reader.copyName(pos, name.length, name, 0);
+                at.put(new String(name, StandardCharsets.UTF_8), pos);
+            }
+        }
+    }
+
+    private byte[] digest(ContentReader content, String name) {
+        assertTrue(content.open(reader, fd, at.get(name)), name + ": " + content.lastError());
+        long n;
+        while ((n = content.read()) > 0) {
+            assertTrue(n <= ContentReader.CHUNK);
+        }
+        assertEquals(0, n, name + ": " + content.lastError());
+        byte[] d = new byte[content.algorithm().length()];
+        assertEquals(0, content.finish(d), name + " did not change while read");
+        return d;
+    }
+
+    @Test
+    void digestsAreTheAlgorithmsOwnForEmptySmallAndManyChunkFiles() throws Exception {
+        byte[] big = new byte[ContentReader.CHUNK * 2 + 12345];
+        new Random(7).nextBytes(big);
+        Map<String, byte[]> files = Map.of("empty", new byte[0], "small", "abc".getBytes(StandardCharsets.US_ASCII),
+                "big", big);
+        for (Map.Entry<String, byte[]> f : files.entrySet()) {
+            Files.write(dir.resolve(f.getKey()), f.getValue());
+        }
+        list();
+        try (ContentReader sha = new ContentReader(ContentReader.Algorithm.SHA256);
+             ContentReader xxh = new ContentReader(ContentReader.Algorithm.XXH3)) {
+            for (Map.Entry<String, byte[]> f : files.entrySet()) {
+                assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(f.getValue()), digest(sha, f.getKey()),
+                        f.getKey());
+                HashValue128 x = Hashing.xxh3_128().hashBytesTo128Bits(f.getValue());
+                byte[] expected = java.nio.ByteBuffer.allocate(16).putLong(x.getMostSignificantBits())
+                        .putLong(x.getLeastSignificantBits()).array();
+                assertArrayEquals(expected, digest(xxh, f.getKey()), f.getKey());
+            }
+        } finally {
+            reader.close(fd);
+            reader.close();
+        }
+    }
+
+    @Test
+    void aLinkOrAFifoInAFilesPlaceIsRefusedWithoutBlockingAndAGrowingFileIsTold() throws Exception {
+        Files.writeString(dir.resolve("target"), "t");
+        Files.createSymbolicLink(dir.resolve("link"), Path.of("target"));
+        assertEquals(0, new ProcessBuilder("mkfifo", dir.resolve("fifo").toString()).start().waitFor());
+        Path growing = dir.resolve("growing");
+        Files.write(growing, new byte[ContentReader.CHUNK * 2]);
+        list();
+        try (ContentReader content = new ContentReader(ContentReader.Algorithm.SHA256)) {
+            assertFalse(content.open(reader, fd, at.get("link")));
+            assertSame(Errno.ELOOP, content.lastError(), "the link is not followed");
+            assertFalse(content.open(reader, fd, at.get("fifo")));
+            assertSame(Errno.EINVAL, content.lastError(), "no regular file: refused at once, not read");
+
+            assertTrue(content.open(reader, fd, at.get("growing")));
+            assertEquals(ContentReader.CHUNK, content.read());
+            Files.write(growing, new byte[100], StandardOpenOption.APPEND);
+            while (content.read() > 0) {
+                // to the end, the appended bytes too
+            }
+            assertEquals(1, content.finish(new byte[32]), "appended to while it was read");
+        } finally {
+            reader.close(fd);
+            reader.close();
+        }
+    }
+
+    /** Pages of a file in the page cache, as util-linux's fincore counts them; -1 without the tool. */
+    private static long cachedPages(Path file) throws Exception {
+        Process p = new ProcessBuilder("fincore", "-n", "-b", "-o", "PAGES", file.toString()).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
+        return p.waitFor() == 0 ? Long.parseLong(out) : -1;
+    }
+
+    @Test
+    void whatWasCachedStaysCachedAndWhatTheReadBroughtInIsDropped() throws Exception {
+        Path cold = dir.resolve("cold");
+        Path warm = dir.resolve("warm");
+        byte[] data = new byte[4 * ContentReader.CHUNK];
+        new Random(1).nextBytes(data);
+        Files.write(cold, data);
+        Files.write(warm, data);
+        // Out of the cache: written back, then dropped (as python's os.posix_fadvise would).
+        assertEquals(0, new ProcessBuilder("sh", "-c", "sync \"$1\" && dd if=\"$1\" iflag=nocache count=0 2>/dev/null",
+                "_", cold.toString()).start().waitFor());
+        assumeTrue(cachedPages(cold) == 0, "cannot take a file out of the page cache here (fincore, dd nocache)");
+        Files.readAllBytes(warm);
+        long warmPages = cachedPages(warm);
+        assertTrue(warmPages > 0);
+        list();
+        try (ContentReader content = new ContentReader(ContentReader.Algorithm.SHA256)) {
+            digest(content, "cold");
+            digest(content, "warm");
+        } finally {
+            reader.close(fd);
+            reader.close();
+        }
+        assertEquals(0, cachedPages(cold), "what the read brought in is dropped");
+        assertEquals(warmPages, cachedPages(warm), "what was cached stays cached");
+    }
+}
