@@ -24,52 +24,13 @@ import jnr.constants.platform.Errno;
  * in the middle. Every call reports failure as {@code false} or {@code -1} with {@link #lastError()}.
  */
 public final class ContentReader implements AutoCloseable {
-    /** A content digest algorithm. */
-    public enum Algorithm {
-        /** SHA-256: cryptographic, for tamper evidence. */
-        SHA256("sha256", Sha256.LENGTH),
-        /** XXH3-128: fast, not cryptographic: for bit rot only. */
-        XXH3("xxh3-128", 16);
-
-        private final String label;
-        private final int length;
-
-        Algorithm(String label, int length) {
-            this.label = label;
-            this.length = length;
-        }
-
-        /** @return its name in options and snapshots: {@code sha256}, {@code xxh3-128} */
-        public String label() {
-            return label;
-        }
-
-        /** @return the digest's length in bytes */
-        public int length() {
-            return length;
-        }
-
-        /**
-         * @param label a name as {@link #label()} gives it
-         * @return the algorithm, or null
-         */
-        public static Algorithm ofLabel(String label) {
-            for (Algorithm a : values()) {
-                if (a.label.equals(label)) {
-                    return a;
-                }
-            }
-            return null;
-        }
-    }
-
     /** Bytes asked of each read: large enough that a call's cost vanishes, small enough to show progress. */
     public static final int CHUNK = 1 << 20;
     private static final int STATX_CHANGE = 0x1 | 0x2 | 0x40 | 0x80 | 0x100 | 0x200; // type, mode, mtime, ctime, ino, size
     private static volatile boolean noAtimeRefused;
     private static volatile boolean nowaitUnsupported = !LinuxLibc.hasPreadv2();
 
-    private final Algorithm algorithm;
+    private final int length;
     private final NativeBuffer buffer = new NativeBuffer(CHUNK);
     /** An iovec for preadv2, then two statx results (before, after). */
     private final NativeBuffer scratch = new NativeBuffer(16 + 2 * LinuxAbi.STATX_SIZE);
@@ -82,20 +43,32 @@ public final class ContentReader implements AutoCloseable {
     private boolean cold;
     private Errno lastError;
 
-    /**
-     * @param algorithm the digest to compute
-     * @throws UnsupportedOperationException when the native Linux calls are unavailable
-     */
-    public ContentReader(Algorithm algorithm) {
+    private ContentReader(boolean sha256) {
         LinuxLibc.library().ensureAvailable();
-        this.algorithm = algorithm;
-        this.sha = algorithm == Algorithm.SHA256 ? Sha256.create() : null;
-        this.xxh = algorithm == Algorithm.XXH3 ? Hashing.xxh3_128().hashStream() : null;
+        this.sha = sha256 ? Sha256.create() : null;
+        this.xxh = sha256 ? null : Hashing.xxh3_128().hashStream();
+        this.length = sha256 ? Sha256.LENGTH : 16;
     }
 
-    /** @return the algorithm */
-    public Algorithm algorithm() {
-        return algorithm;
+    /**
+     * @return a reader that digests with SHA-256 (cryptographic: evidence against tampering)
+     * @throws UnsupportedOperationException when the native Linux calls are unavailable
+     */
+    public static ContentReader sha256() {
+        return new ContentReader(true);
+    }
+
+    /**
+     * @return a reader that digests with XXH3-128 (fast, not cryptographic: for bit rot only)
+     * @throws UnsupportedOperationException when the native Linux calls are unavailable
+     */
+    public static ContentReader xxh3() {
+        return new ContentReader(false);
+    }
+
+    /** @return the length of this reader's digests in bytes */
+    public int length() {
+        return length;
     }
 
     /** @return why the last call failed */
@@ -221,7 +194,7 @@ public final class ContentReader implements AutoCloseable {
      * Ends the read: the digest, and whether the file changed while it was read (its size, times,
      * inode or mode differ from when it was opened). The file is closed.
      *
-     * @param digest receives the digest, {@link Algorithm#length()} bytes
+     * @param digest receives the digest, {@link #length()} bytes
      * @return 1 when the file changed while it was read, 0 when not, -1 with {@link #lastError()}
      */
     public int finish(byte[] digest) {
@@ -252,6 +225,27 @@ public final class ContentReader implements AutoCloseable {
         }
         closeFile();
         return changed ? 1 : 0;
+    }
+
+    /**
+     * Whether the open file's size, times or inode differ from a stat row's: it changed between
+     * that stat and its opening.
+     *
+     * @param row a row of {@link StatFields} slots
+     * @param offset where the row starts
+     * @return true when they differ (false where {@code statx} is not available)
+     */
+    public boolean differsFrom(long[] row, int offset) {
+        if (!LinuxLibc.hasStatx()) {
+            return false;
+        }
+        long at = scratch.address + 16;
+        return NativeBuffer.IO.getLong(at + LinuxAbi.STX_SIZE) != row[offset + StatFields.SIZE]
+                || NativeBuffer.IO.getLong(at + LinuxAbi.STX_MTIME) != row[offset + StatFields.MTIME_SEC]
+                || (NativeBuffer.IO.getInt(at + LinuxAbi.STX_MTIME + 8) & 0xFFFFFFFFL) != row[offset + StatFields.MTIME_NSEC]
+                || NativeBuffer.IO.getLong(at + LinuxAbi.STX_CTIME) != row[offset + StatFields.CTIME_SEC]
+                || (NativeBuffer.IO.getInt(at + LinuxAbi.STX_CTIME + 8) & 0xFFFFFFFFL) != row[offset + StatFields.CTIME_NSEC]
+                || NativeBuffer.IO.getLong(at + LinuxAbi.STX_INO) != row[offset + StatFields.INODE];
     }
 
     /** @return the bytes read of the open file so far */

@@ -62,7 +62,7 @@ class ContentReaderTest {
             assertTrue(n <= ContentReader.CHUNK);
         }
         assertEquals(0, n, name + ": " + content.lastError());
-        byte[] d = new byte[content.algorithm().length()];
+        byte[] d = new byte[content.length()];
         assertEquals(0, content.finish(d), name + " did not change while read");
         return d;
     }
@@ -77,8 +77,7 @@ class ContentReaderTest {
             Files.write(dir.resolve(f.getKey()), f.getValue());
         }
         list();
-        try (ContentReader sha = new ContentReader(ContentReader.Algorithm.SHA256);
-             ContentReader xxh = new ContentReader(ContentReader.Algorithm.XXH3)) {
+        try (ContentReader sha = ContentReader.sha256(); ContentReader xxh = ContentReader.xxh3()) {
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(f.getValue()), digest(sha, f.getKey()),
                         f.getKey());
@@ -101,7 +100,7 @@ class ContentReaderTest {
         Path growing = dir.resolve("growing");
         Files.write(growing, new byte[ContentReader.CHUNK * 2]);
         list();
-        try (ContentReader content = new ContentReader(ContentReader.Algorithm.SHA256)) {
+        try (ContentReader content = ContentReader.sha256()) {
             assertFalse(content.open(reader, fd, at.get("link")));
             assertSame(Errno.ELOOP, content.lastError(), "the link is not followed");
             assertFalse(content.open(reader, fd, at.get("fifo")));
@@ -143,7 +142,7 @@ class ContentReaderTest {
         long warmPages = cachedPages(warm);
         assertTrue(warmPages > 0);
         list();
-        try (ContentReader content = new ContentReader(ContentReader.Algorithm.SHA256)) {
+        try (ContentReader content = ContentReader.sha256()) {
             digest(content, "cold");
             digest(content, "warm");
         } finally {

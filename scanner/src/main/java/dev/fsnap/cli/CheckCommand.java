@@ -26,6 +26,8 @@ final class CheckCommand extends Command {
             }, new String[] {
                 " 0:no differences",
                 " 1:differences (including subtrees that could not be read)",
+                " 4:with --digest: corrupt files (content changed, size, times and inode did not) or files",
+                "   tampered with (content and ctime changed, mtime put back), besides any other differences",
                 " 2:bad usage, an unusable ROOT, a damaged OLD, NEW cannot be written, or the report",
                 "   cannot be written (then NEW is not written either)",
                 " 130, 143:stopped by SIGINT or SIGTERM (NEW is not written)"
@@ -65,7 +67,7 @@ final class CheckCommand extends Command {
                     err.println("fsnap: " + ScanArguments.describe(e));
                     return Main.USAGE;
                 }
-            });
+            }, before);
             return scanned.exit() == Main.INCOMPLETE ? SnapshotFiles.DIFFERENT : scanned.exit();
         }
     }

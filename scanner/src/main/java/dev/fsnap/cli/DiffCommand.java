@@ -24,6 +24,8 @@ final class DiffCommand extends Command {
                 " 0:no differences (racy entries alone do not count: they are unchanged as far as",
                 "   anyone can tell, and reported so that they are not hidden)",
                 " 1:differences: added, removed, modified, moved or unreadable",
+                " 4:corrupt files (content changed, size, times and inode did not) or files tampered with",
+                "   (content and ctime changed, mtime put back), besides any other differences",
                 " 2:a snapshot is missing, damaged, truncated, or of another format version"
             });
     }

@@ -57,6 +57,12 @@ final class Display {
         return s.toString();
     }
 
+    /** A digest for a line of text: its first 16 hex digits, enough to tell two apart. */
+    static String digest(byte[] d) {
+        String hex = java.util.HexFormat.of().formatHex(d);
+        return hex.length() > 16 ? hex.substring(0, 16) + "…" : hex;
+    }
+
     /**
      * An extended attribute field of an entry as people read it: an ACL as {@code getfacl} writes
      * it (names from the local user and group files), capabilities as {@code getcap}, a label as

@@ -142,6 +142,20 @@ final class JsonLines implements Report {
                     ascii("\"");
                 }
                 case XATTRS -> xattrs(f, e.xattrs(f), changed.contains(f));
+                case CONTENT -> {
+                    dev.fsnap.scan.Content content = e.content();
+                    key(f);
+                    ascii("{\"digest\":\"");
+                    ascii(java.util.HexFormat.of().formatHex(content.digest()));
+                    ascii("\",\"verified_ms\":");
+                    number(content.verified().toEpochMilli());
+                    if (content.corrupt()) {
+                        ascii(",\"corrupt\":true,\"read\":\"");
+                        ascii(java.util.HexFormat.of().formatHex(content.read()));
+                        ascii("\"");
+                    }
+                    ascii("}");
+                }
                 default -> {
                     key(f);
                     number(e.value(f));

@@ -27,6 +27,10 @@ final class ScanArguments {
     Integer bufferSize;
     boolean xattrs;
     boolean integrity;
+    boolean digest;
+    String algorithm;
+    String verifyBudget;
+    String verifyWithin;
     final List<String> excludes = new ArrayList<>();
     final List<Path> excludeFrom = new ArrayList<>();
 
@@ -49,6 +53,18 @@ final class ScanArguments {
                         + "Native backend on Linux.", () -> xattrs = true, "--xattrs")
                 .flag("Read all that fsnap can check of an entry: --stat statx (birth time, file flags such as "
                         + "immutable and append-only) and --xattrs.", () -> integrity = true, "--integrity")
+                .flag("Read every regular file's content and keep its digest (SHA-256 unless --algorithm says "
+                        + "otherwise). With check, a file whose size, times and inode are unchanged takes over its "
+                        + "digest unread; new and changed files are always read. Reports corrupt (content changed, "
+                        + "metadata not) and tampered (content and ctime changed, mtime put back). Native backend on "
+                        + "Linux.", () -> digest = true, "--digest")
+                .option("NAME", "The digest: sha256 (default; evidence against tampering) or xxh3-128 (faster, for bit "
+                        + "rot only).", v -> algorithm = v, "--algorithm")
+                .option("SIZE", "With --digest: also read again unchanged files of this many bytes in all (1000, 200K, "
+                        + "50M, 200G, 2T), those verified longest ago first: with 1/N of the data, every file is read "
+                        + "again within N runs.", v -> verifyBudget = v, "--verify-budget")
+                .option("DAYS", "With --digest: read again every unchanged file verified longer ago than this "
+                        + "(30d, 12h), whatever the budget.", v -> verifyWithin = v, "--verify-within")
                 .option("BYTES", "Native backend: bytes asked of each getdents64 (default 65536, at most 16777216).",
                         v -> bufferSize = Arguments.integer(v), "--buffer-size")
                 .option("PATTERN", "Leave out what PATTERN matches, relative to ROOT, in .gitignore syntax: *.tmp (a "
@@ -105,6 +121,28 @@ final class ScanArguments {
             statCall = "statx";
         }
         builder.xattrs(xattrs || integrity);
+        if (algorithm != null && !digest) {
+            throw new IllegalArgumentException("--algorithm applies to --digest");
+        }
+        if ((verifyBudget != null || verifyWithin != null) && !digest) {
+            throw new IllegalArgumentException("--verify-budget and --verify-within apply to --digest");
+        }
+        if (digest) {
+            if (b == Backend.NIO) {
+                throw new IllegalArgumentException("--digest applies to the native backend, not to --backend nio");
+            }
+            dev.fsnap.scan.Digest d = dev.fsnap.scan.Digest.ofLabel(algorithm == null ? "sha256" : algorithm);
+            if (d == null) {
+                throw new IllegalArgumentException("--algorithm must be sha256 or xxh3-128, not '" + algorithm + "'");
+            }
+            builder.digest(d);
+            if (verifyBudget != null) {
+                builder.verifyBudget(bytes(verifyBudget));
+            }
+            if (verifyWithin != null) {
+                builder.verifyWithin(duration(verifyWithin));
+            }
+        }
         if (statCall != null || bufferSize != null) {
             if (b == Backend.NIO) {
                 throw new IllegalArgumentException("--stat and --buffer-size apply to the native backend, "
@@ -146,6 +184,43 @@ final class ScanArguments {
             builder.threads(threads);
         }
         return builder.build();
+    }
+
+    /** A size: a number of bytes, or with K, M, G, T (powers of 1024). */
+    static long bytes(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)([KMGT]?)B?", java.util.regex.Pattern.CASE_INSENSITIVE)
+                .matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("--verify-budget must be a size such as 500M or 200G, not '" + text + "'");
+        }
+        int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
+            case "K" -> 10;
+            case "M" -> 20;
+            case "G" -> 30;
+            case "T" -> 40;
+            default -> 0;
+        };
+        try {
+            return Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException("--verify-budget is too large: '" + text + "'");
+        }
+    }
+
+    /** A duration: a number with d, h, m or s. */
+    static java.time.Duration duration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)([dhms])").matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("--verify-within must be a duration such as 30d or 12h, not '" + text
+                    + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "d" -> java.time.Duration.ofDays(n);
+            case "h" -> java.time.Duration.ofHours(n);
+            case "m" -> java.time.Duration.ofMinutes(n);
+            default -> java.time.Duration.ofSeconds(n);
+        };
     }
 
     /** An I/O failure on a named file, as one line: the path and the system's reason. */

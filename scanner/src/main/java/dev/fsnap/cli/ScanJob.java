@@ -8,6 +8,8 @@ import dev.fsnap.scan.ScanListener;
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.scan.Scanner;
+import dev.fsnap.snapshot.Snapshot;
+import dev.fsnap.snapshot.SnapshotScan;
 import dev.fsnap.snapshot.SnapshotWriter;
 
 import java.io.IOException;
@@ -46,6 +48,14 @@ final class ScanJob {
      */
     static Result run(ScanOptions options, ReportOptions report, Path output, PrintStream err,
                       BeforeCommit beforeCommit) throws InterruptedException {
+        return run(options, report, output, err, beforeCommit, null);
+    }
+
+    /**
+     * @param baseline the last snapshot, whose digests unchanged files take over; null for none
+     */
+    static Result run(ScanOptions options, ReportOptions report, Path output, PrintStream err,
+                      BeforeCommit beforeCommit, Snapshot baseline) throws InterruptedException {
         Scanner scanner = Scanner.of(options);
         Report out = report == null ? null : report.entriesOfScan(scanner.absentFields());
         Path rootPath = options.root();
@@ -89,7 +99,8 @@ final class ScanJob {
         try {
             Scan scan;
             try {
-                scan = scanner.start(listener);
+                scan = baseline == null || options.digest() == null ? scanner.start(listener)
+                        : SnapshotScan.startAgainst(options, listener, baseline);
             } catch (IOException e) {
                 err.println("fsnap: " + ScanArguments.describe(e));
                 return new Result(Main.USAGE, null);
@@ -123,7 +134,7 @@ final class ScanJob {
                     Path finished = writer.complete(summary);
                     if (beforeCommit != null) {
                         status = beforeCommit.run(finished);
-                        if (status != Main.OK && status != SnapshotFiles.DIFFERENT) {
+                        if (status != Main.OK && status != SnapshotFiles.DIFFERENT && status != SnapshotFiles.CORRUPT) {
                             err.println("fsnap: " + output + " was not written" + (Files.exists(output)
                                     ? "; the file there was left as it was" : ""));
                             return new Result(status, summary);

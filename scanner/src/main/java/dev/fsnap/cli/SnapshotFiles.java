@@ -40,15 +40,22 @@ final class SnapshotFiles {
         }
     }
 
+    /** Exit status: a file corrupt (content changed, metadata not) or tampered with (mtime put back). */
+    static final int CORRUPT = 4;
+
     /**
-     * Compares and reports; returns 0 (same: nothing but racy entries, if any), 1 (differences) or 2
-     * (a snapshot is damaged).
+     * Compares and reports; returns 0 (same: nothing but racy entries, if any), 1 (differences), 4
+     * (corrupt or tampered files among them) or 2 (a snapshot is damaged).
      */
     static int diff(Snapshot old, Snapshot now, ReportOptions report, PrintStream err) {
         long start = System.nanoTime();
         Report out = report.open(Differ.ignoredFields(old, now));
         if (!old.root().equals(now.root())) {
             err.println("fsnap: note: comparing snapshots of different roots: " + old.root() + " and " + now.root());
+        }
+        if (old.contentDigest() != null && now.contentDigest() != null && old.contentDigest() != now.contentDigest()) {
+            err.println("fsnap: note: content not compared: the digests are " + old.contentDigest().label()
+                    + " in " + old.file() + " and " + now.contentDigest().label() + " in " + now.file());
         }
         DiffSummary s;
         try {
@@ -65,10 +72,11 @@ final class SnapshotFiles {
             return Main.USAGE;
         }
         err.println(String.format(Locale.ROOT,
-                "fsnap: %d added, %d removed, %d modified, %d moved, %d unreadable, %d racy; "
+                "fsnap: %d added, %d removed, %d modified, %d moved, %d unreadable, %d racy%s; "
                         + "%d directory blocks read, %d identical subtrees skipped, %.3f s",
-                s.added(), s.removed(), s.modified(), s.moved(), s.unreadable(), s.racy(), s.directoriesRead(),
-                s.subtreesSkipped(), (System.nanoTime() - start) / 1e9));
-        return s.differences() == 0 ? SAME : DIFFERENT;
+                s.added(), s.removed(), s.modified(), s.moved(), s.unreadable(), s.racy(),
+                s.corrupt() + s.tampered() == 0 ? "" : ", " + s.corrupt() + " CORRUPT, " + s.tampered() + " TAMPERED",
+                s.directoriesRead(), s.subtreesSkipped(), (System.nanoTime() - start) / 1e9));
+        return s.corrupt() + s.tampered() > 0 ? CORRUPT : s.differences() == 0 ? SAME : DIFFERENT;
     }
 }

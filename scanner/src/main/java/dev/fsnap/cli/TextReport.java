@@ -52,11 +52,21 @@ final class TextReport implements Report {
             for (Field f : c.fields()) {
                 if (f.kind() == Field.Kind.FLAGS) {
                     b.append("  flags ").append(c.before().flags()).append(" -> ").append(c.after().flags());
+                } else if (f.kind() == Field.Kind.CONTENT && c.before().content() != null
+                        && c.after().content() != null) {
+                    b.append("  content ").append(Display.digest(c.before().content().digest())).append(" -> ")
+                            .append(Display.digest(c.after().content().read()));
                 } else if (f.kind() == Field.Kind.XATTRS) {
                     b.append("  ").append(f.label()).append(' ').append(Display.xattrs(c.before(), f)).append(" -> ")
                             .append(Display.xattrs(c.after(), f));
                 }
             }
+        }
+        if (c.kind() == Change.Kind.CORRUPT) {
+            b.append("  CORRUPT: content changed, size, times and inode did not; baseline verified ")
+                    .append(c.after().content().verified());
+        } else if (c.kind() == Change.Kind.TAMPERED) {
+            b.append("  TAMPERED: content and ctime changed, mtime was put back");
         }
         if (c instanceof Change.Unreadable u) {
             b.append("  unreadable in ").append(u.side().label()).append(": ").append(u.error().message())

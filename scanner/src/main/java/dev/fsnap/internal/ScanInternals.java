@@ -93,6 +93,23 @@ public abstract class ScanInternals {
     public abstract String checkXattrs(byte[] value, int offset, int length);
 
     /**
+     * @param verifiedMillis when the content was last read and found as the baseline, ms since the epoch
+     * @param digest the baseline digest
+     * @param observed the digest read now where it differs from the baseline while the metadata did not; else null
+     * @return the content field's value ({@code Content}'s encoding)
+     */
+    public abstract byte[] contentValue(long verifiedMillis, byte[] digest, byte[] observed);
+
+    /** @return the baseline digest of a content value */
+    public abstract byte[] contentBaseline(byte[] value);
+
+    /** @return when a content value was verified, ms since the epoch */
+    public abstract long contentVerifiedMillis(byte[] value);
+
+    /** @return null when a stored content value is well formed, else what is wrong */
+    public abstract String checkContent(byte[] value, int offset, int length);
+
+    /**
      * @param field a field of kind number, mode, identity or time
      * @return its first slot in a row of {@code StatFields} slots (a time's nanoseconds follow)
      */

@@ -68,6 +68,26 @@ public final class Entry {
             }
 
             @Override
+            public byte[] contentValue(long verifiedMillis, byte[] digest, byte[] observed) {
+                return Content.encode(verifiedMillis, digest, observed);
+            }
+
+            @Override
+            public byte[] contentBaseline(byte[] value) {
+                return Content.baseline(value);
+            }
+
+            @Override
+            public long contentVerifiedMillis(byte[] value) {
+                return Content.of(value).verified().toEpochMilli();
+            }
+
+            @Override
+            public String checkContent(byte[] value, int offset, int length) {
+                return Content.check(value, offset, length);
+            }
+
+            @Override
             public boolean excludesName(PathRules rules, byte[] parent, byte[] names, int offset, int length,
                                         boolean directory) {
                 return rules.excludesName(parent, names, offset, length, directory);
@@ -222,6 +242,7 @@ public final class Entry {
         switch (field.kind()) {
             case TARGET:
             case XATTRS:
+            case CONTENT:
                 return Field.bytes(values, 0, field) != null;
             default:
                 return field.present(stat, 0);
@@ -324,6 +345,15 @@ public final class Entry {
     }
 
     /**
+     * The content digest of a regular file, where the scan read content ({@link ScanOptions.Builder#digest}).
+     *
+     * @return the digest, when it was verified, and whether the file is corrupt; null where not read
+     */
+    public Content content() {
+        return Content.of(Field.bytes(values, 0, Field.CONTENT));
+    }
+
+    /**
      * The extended attributes of one class, in name order, as the scan read them: its own, never a
      * link target's. Scans read them when asked ({@link ScanOptions.Builder#xattrs}).
      *
@@ -391,6 +421,7 @@ public final class Entry {
                 case IDENTITY -> s.append(inode()).append(" dev=").append(device());
                 case TARGET -> s.append(Paths.display(Field.bytes(values, 0, f)));
                 case XATTRS -> s.append(xattrs(f));
+                case CONTENT -> s.append(content());
                 default -> s.append(stat[f.slot]);
             }
         }

@@ -62,10 +62,15 @@ public enum Field {
      * Every other extended attribute ({@code user.*}, {@code trusted.*}, other {@code security.*}).
      * Read with {@link ScanOptions.Builder#xattrs}.
      */
-    XATTRS(15, "xattrs", "xattrs", Kind.XATTRS, -1, 4);
+    XATTRS(15, "xattrs", "xattrs", Kind.XATTRS, -1, 4),
+    /**
+     * A regular file's content digest ({@link Entry#content()}), read with
+     * {@link ScanOptions.Builder#digest}; absent otherwise, and for anything but regular files.
+     */
+    CONTENT(16, "content", "content", Kind.CONTENT, -1, 5);
 
-    /** How many fields are held as bytes ({@link #bytes}): the link target and the extended attribute classes. */
-    static final int BYTE_VALUES = 5;
+    /** How many fields are held as bytes ({@link #bytes}): the link target, the attribute classes, the content. */
+    static final int BYTE_VALUES = 6;
 
     /** How a field's value is held, compared and written. */
     public enum Kind {
@@ -89,6 +94,11 @@ public enum Field {
          * (never compared, never written) where the scan did not read them, empty where an entry has none.
          */
         XATTRS,
+        /**
+         * A content digest and when it was verified ({@link Content}); compared by the digest alone,
+         * absent (never compared) where not read.
+         */
+        CONTENT,
         /**
          * File flags, as {@code statx} attribute bits; absent (never compared, never written) where
          * not read. Reports write them as {@code lsattr} letters ({@link Entry#flags()}).
@@ -198,6 +208,12 @@ public enum Field {
                     byte[] x = bytes(valuesA, bytesA, f);
                     byte[] y = bytes(valuesB, bytesB, f);
                     differs = x != null && y != null && !Arrays.equals(x, y);
+                    break;
+                }
+                case CONTENT: {
+                    byte[] x = bytes(valuesA, bytesA, f);
+                    byte[] y = bytes(valuesB, bytesB, f);
+                    differs = x != null && y != null && !Arrays.equals(Content.baseline(x), Content.baseline(y));
                     break;
                 }
                 case TIME:

@@ -19,6 +19,9 @@ public final class ScanOptions {
     private final Backend backend;
     private final boolean followSymlinks;
     private final boolean xattrs;
+    private final Digest digest;
+    private final long verifyBudget;
+    private final java.time.Duration verifyWithin;
     private final boolean oneFileSystem;
     private final int bufferSize;
     private final StatCall statCall;
@@ -37,6 +40,9 @@ public final class ScanOptions {
         this.backend = b.backend;
         this.followSymlinks = b.followSymlinks;
         this.xattrs = b.xattrs;
+        this.digest = b.digest;
+        this.verifyBudget = b.verifyBudget;
+        this.verifyWithin = b.verifyWithin;
         this.oneFileSystem = b.oneFileSystem;
         this.bufferSize = b.bufferSize;
     }
@@ -64,6 +70,9 @@ public final class ScanOptions {
         b.backend = backend;
         b.followSymlinks = followSymlinks;
         b.xattrs = xattrs;
+        b.digest = digest;
+        b.verifyBudget = verifyBudget;
+        b.verifyWithin = verifyWithin;
         b.oneFileSystem = oneFileSystem;
         b.bufferSize = bufferSize;
         b.statCall = statCall;
@@ -96,6 +105,24 @@ public final class ScanOptions {
     /** @return whether the scan reads each entry's extended attributes (ACLs, capabilities, SELinux label, others) */
     public boolean xattrs() {
         return xattrs;
+    }
+
+    /** @return the algorithm regular files' content is digested with, or null when content is not read */
+    public Digest digest() {
+        return digest;
+    }
+
+    /**
+     * @return bytes of unchanged files to read again beyond those the schedule requires, oldest
+     *         verification first ({@code 0}: none)
+     */
+    public long verifyBudget() {
+        return verifyBudget;
+    }
+
+    /** @return the longest an unchanged file may go without being read again, or null for no limit */
+    public java.time.Duration verifyWithin() {
+        return verifyWithin;
     }
 
     /** @return whether the scan stays on the root's device */
@@ -151,6 +178,9 @@ public final class ScanOptions {
         private Backend backend = Backend.AUTO;
         private boolean followSymlinks;
         private boolean xattrs;
+        private Digest digest;
+        private long verifyBudget;
+        private java.time.Duration verifyWithin;
         private boolean oneFileSystem;
         private int bufferSize = DEFAULT_BUFFER_SIZE;
         private StatCall statCall = StatCall.FSTATAT;
@@ -204,6 +234,52 @@ public final class ScanOptions {
          */
         public Builder xattrs(boolean read) {
             this.xattrs = read;
+            return this;
+        }
+
+        /**
+         * Reads every regular file's content and keeps its digest (field {@link Field#CONTENT}). A
+         * file whose size, times and inode equal those of the baseline snapshot the scan is given
+         * (a check) takes over its digest unread, unless the verification schedule picks it
+         * ({@link #verifyBudget}, {@link #verifyWithin}). Native backend on Linux only.
+         *
+         * @param algorithm the digest, or null not to read content (the default)
+         * @return this builder
+         */
+        public Builder digest(Digest algorithm) {
+            this.digest = algorithm;
+            return this;
+        }
+
+        /**
+         * Reads again, besides new and changed files, unchanged files of this many bytes in all,
+         * those verified longest ago first: with 1/N of the data each night, every file is read
+         * again within N nights.
+         *
+         * @param bytes the budget, at least 0
+         * @return this builder
+         * @throws IllegalArgumentException when negative
+         */
+        public Builder verifyBudget(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("the verify budget must be at least 0 bytes, not " + bytes);
+            }
+            this.verifyBudget = bytes;
+            return this;
+        }
+
+        /**
+         * Reads again every unchanged file verified longer ago than this, whatever the budget.
+         *
+         * @param within the longest time without a read, or null for none
+         * @return this builder
+         * @throws IllegalArgumentException when not positive
+         */
+        public Builder verifyWithin(java.time.Duration within) {
+            if (within != null && (within.isNegative() || within.isZero())) {
+                throw new IllegalArgumentException("--verify-within must be positive, not " + within);
+            }
+            this.verifyWithin = within;
             return this;
         }
 

@@ -25,7 +25,7 @@ import java.util.Set;
  * would not show.
  */
 public sealed interface Change permits Change.Added, Change.Removed, Change.Modified, Change.Moved,
-        Change.Unreadable, Change.Racy {
+        Change.Unreadable, Change.Racy, Change.Corrupt, Change.Tampered {
 
     /** @return which kind of change this is */
     Kind kind();
@@ -205,6 +205,120 @@ public sealed interface Change permits Change.Added, Change.Removed, Change.Modi
         @Override
         public String toString() {
             return "Modified[" + displayPath() + " " + fields + (racy ? ", racy" : "") + "]";
+        }
+    }
+
+    /**
+     * A file whose content changed while its size, times and inode did not: bit rot, or a write
+     * behind the filesystem's back. Its old digest stays the baseline in the new snapshot (with the
+     * digest read beside it), so it is read and reported again every run until someone acts: restores
+     * the file (then nothing is reported) or rewrites it (then it is modified).
+     *
+     * @param path the path
+     * @param before the old entry
+     * @param after the new entry: {@code after().content()} is {@link dev.fsnap.scan.Content#corrupt()},
+     *              its {@code read()} the digest the read gave
+     */
+    record Corrupt(byte[] path, Entry before, Entry after) implements Change {
+        /**
+         * Copies and checks.
+         *
+         * @param path the path
+         * @param before the old entry
+         * @param after the new entry
+         * @throws NullPointerException when a component is null
+         */
+        public Corrupt {
+            path = path.clone();
+            Objects.requireNonNull(before, "before");
+            Objects.requireNonNull(after, "after");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.CORRUPT;
+        }
+
+        @Override
+        public byte[] path() {
+            return path.clone();
+        }
+
+        @Override
+        public Set<Field> fields() {
+            return Set.of(Field.CONTENT);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Corrupt c && Arrays.equals(path, c.path) && before.equals(c.before)
+                    && after.equals(c.after);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(path);
+        }
+
+        @Override
+        public String toString() {
+            return "Corrupt[" + displayPath() + "]";
+        }
+    }
+
+    /**
+     * A file whose content and change time changed while its modification time did not: a rewrite
+     * whose mtime was put back ({@code touch -r}, {@code touch -d}). The new content is the baseline
+     * from then on.
+     *
+     * @param path the path
+     * @param fields the fields that differ: {@code content} and {@code ctime} among them
+     * @param before the old entry
+     * @param after the new entry
+     * @param racy whether the new entry is racy
+     */
+    record Tampered(byte[] path, Set<Field> fields, Entry before, Entry after, boolean racy) implements Change {
+        /**
+         * Copies and checks.
+         *
+         * @param path the path
+         * @param fields the fields that differ
+         * @param before the old entry
+         * @param after the new entry
+         * @param racy whether the new entry is racy
+         * @throws NullPointerException when a component is null
+         */
+        public Tampered {
+            path = path.clone();
+            fields = copy(fields);
+            Objects.requireNonNull(before, "before");
+            Objects.requireNonNull(after, "after");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.TAMPERED;
+        }
+
+        @Override
+        public byte[] path() {
+            return path.clone();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Tampered t && Arrays.equals(path, t.path) && fields.equals(t.fields)
+                    && before.equals(t.before) && after.equals(t.after) && racy == t.racy;
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(path) * 31 + fields.hashCode();
+        }
+
+        @Override
+        public String toString() {
+            return "Tampered[" + displayPath() + " " + fields + "]";
         }
     }
 
@@ -403,7 +517,11 @@ public sealed interface Change permits Change.Added, Change.Removed, Change.Modi
         /** {@link Unreadable}. */
         UNREADABLE("!"),
         /** {@link Racy}. */
-        RACY("?");
+        RACY("?"),
+        /** {@link Corrupt}. */
+        CORRUPT("C"),
+        /** {@link Tampered}. */
+        TAMPERED("T");
 
         private final String marker;
 

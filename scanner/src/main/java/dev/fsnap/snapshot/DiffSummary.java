@@ -11,9 +11,11 @@ package dev.fsnap.snapshot;
  * @param racy unchanged entries the old snapshot read inside its own time window
  * @param directoriesRead directory blocks read, from both files
  * @param subtreesSkipped subdirectories skipped because their hashes were equal
+ * @param corrupt files whose content changed while their metadata did not
+ * @param tampered files whose content and ctime changed while their mtime did not
  */
 public record DiffSummary(long added, long removed, long modified, long moved, long unreadable, long racy,
-                          long directoriesRead, long subtreesSkipped) {
+                          long directoriesRead, long subtreesSkipped, long corrupt, long tampered) {
     /** @return the number of changes reported, racy entries included */
     public long changes() {
         return differences() + racy;
@@ -26,6 +28,6 @@ public record DiffSummary(long added, long removed, long modified, long moved, l
      * @return added, removed, modified, moved and unreadable
      */
     public long differences() {
-        return added + removed + modified + moved + unreadable;
+        return added + removed + modified + moved + unreadable + corrupt + tampered;
     }
 }

@@ -49,6 +49,8 @@ public final class Differ {
     private long nAdded;
     private long nRemoved;
     private long nModified;
+    private long nCorrupt;
+    private long nTampered;
     private long nMoved;
     private long nUnreadable;
     private long nRacy;
@@ -80,8 +82,9 @@ public final class Differ {
     }
 
     /**
-     * The fields a comparison of two snapshots ignores: those either snapshot's backend could not
-     * read ({@link Snapshot#absentFields()}).
+     * The fields a comparison of two snapshots ignores: those either snapshot's scan did not read
+     * ({@link Snapshot#absentFields()}), and the content where the two digested it with different
+     * algorithms.
      *
      * @param old the earlier snapshot
      * @param now the later snapshot
@@ -91,6 +94,9 @@ public final class Differ {
         EnumSet<Field> absent = EnumSet.noneOf(Field.class);
         absent.addAll(old.absentFields());
         absent.addAll(now.absentFields());
+        if (old.contentDigest() != null && now.contentDigest() != null && old.contentDigest() != now.contentDigest()) {
+            absent.add(Field.CONTENT); // digests of two algorithms say nothing of each other
+        }
         return Collections.unmodifiableSet(absent);
     }
 
@@ -131,7 +137,7 @@ public final class Differ {
             throw e;
         }
         return new DiffSummary(d.nAdded, d.nRemoved, d.nModified, d.nMoved, d.nUnreadable, d.nRacy,
-                d.directoriesRead, d.skipped);
+                d.directoriesRead, d.skipped, d.nCorrupt, d.nTampered);
     }
 
     /**
@@ -289,7 +295,15 @@ public final class Differ {
             unreadable(path, a.readFailure != null ? a.readFailure : b.readFailure,
                     side(a.readFailure != null, b.readFailure != null));
         }
-        if (!fields.isEmpty()) {
+        byte[] content = b.bytes(Field.CONTENT);
+        if (content != null && content[0] == 1 && a.bytes(Field.CONTENT) != null && !ignored.contains(Field.CONTENT)) {
+            // read again with its metadata unchanged, another digest: the baseline kept beside the digest read
+            nCorrupt++;
+            out.accept(new Change.Corrupt(path, a.toEntry(path), b.toEntry(path)));
+        } else if (fields.contains(Field.CONTENT) && fields.contains(Field.CTIME) && !fields.contains(Field.MTIME)) {
+            nTampered++;
+            out.accept(new Change.Tampered(path, fields, a.toEntry(path), b.toEntry(path), now.isRacy(b)));
+        } else if (!fields.isEmpty()) {
             nModified++;
             out.accept(new Change.Modified(path, fields, a.toEntry(path), b.toEntry(path), now.isRacy(b)));
         } else if (old.isRacy(a)) {

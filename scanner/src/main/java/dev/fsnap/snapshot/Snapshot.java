@@ -339,11 +339,16 @@ public final class Snapshot implements Closeable {
         java.util.EnumSet<Field> absent = java.util.EnumSet.noneOf(Field.class);
         absent.addAll(footer.absentFields());
         for (Field f : Field.values()) {
-            if (f.kind() == Field.Kind.XATTRS && !header.columns().has(f)) {
+            if ((f.kind() == Field.Kind.XATTRS || f.kind() == Field.Kind.CONTENT) && !header.columns().has(f)) {
                 absent.add(f);
             }
         }
         return java.util.Collections.unmodifiableSet(absent);
+    }
+
+    /** @return the algorithm of the content digests this snapshot keeps, or null when its scan read no content */
+    public dev.fsnap.scan.Digest contentDigest() {
+        return header.digest().isEmpty() ? null : dev.fsnap.scan.Digest.ofLabel(header.digest());
     }
 
     /** @return the worker threads the scan used */

@@ -73,6 +73,19 @@ final class EntryBatch {
         return (int) BEGUN.getOpaque(this);
     }
 
+    /** Pieces of content read in this batch: a long read shows the watchdog it is not stuck. */
+    private int progress;
+
+    /** @return the pieces read so far; from any thread */
+    int progress() {
+        return (int) PROGRESS.getOpaque(this);
+    }
+
+    /** Called by a step between calls of a long read (a file's content, piece by piece). */
+    void progressed() {
+        PROGRESS.setOpaque(this, progress + 1);
+    }
+
     /** Makes this pass record these names as lost instead of stat'ing them (one hung in an earlier try). */
     void lose(Lost names) {
         lost = names;
@@ -94,10 +107,12 @@ final class EntryBatch {
     }
 
     private static final java.lang.invoke.VarHandle BEGUN;
+    private static final java.lang.invoke.VarHandle PROGRESS;
 
     static {
         try {
             BEGUN = java.lang.invoke.MethodHandles.lookup().findVarHandle(EntryBatch.class, "begun", int.class);
+            PROGRESS = java.lang.invoke.MethodHandles.lookup().findVarHandle(EntryBatch.class, "progress", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -21,6 +21,9 @@ record Failure(String code, String message) {
     /** What the backend cannot do at all (extended attributes outside Linux's native backend). */
     static final Failure NOT_SUPPORTED = new Failure("ENOTSUP", "Operation not supported by this backend");
 
+    /** A file whose size, times or inode changed while its content was read, twice. */
+    static final Failure CHANGING = new Failure("ECHANGING", "The file changed while its content was read (twice)");
+
     static Failure of(Errno errno) {
         return errno == null ? new Failure("EIO", "Input/output error") : new Failure(errno.name(), errno.description());
     }

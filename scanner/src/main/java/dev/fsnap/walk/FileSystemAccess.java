@@ -49,6 +49,11 @@ abstract class FileSystemAccess implements AutoCloseable {
     /** One worker's reader. A call that fails returns null and leaves the reason in {@link #failure}. */
     abstract static class Worker implements AutoCloseable {
         Failure failure;
+        /**
+         * Set by {@link #content}: the file's size, times or inode differed, when it was opened, from
+         * its stat in the batch: it changed in between, and its digest proves no corruption.
+         */
+        boolean changedSinceStat;
 
         /** Opens a directory below the root by its relative path (empty for the root). */
         abstract Directory open(byte[] path, Object reference, boolean followLink);
@@ -69,6 +74,20 @@ abstract class FileSystemAccess implements AutoCloseable {
          * @return names and values, in pairs; null with {@link #failure} set
          */
         byte[][] xattrs() {
+            failure = Failure.NOT_SUPPORTED;
+            return null;
+        }
+
+        /**
+         * The content digest of the regular file whose stat this worker just filled, read while its
+         * per-entry steps run, piece by piece with the batch's progress shown to the watchdog; a
+         * file that changes while it is read is read once more.
+         *
+         * @param batch the batch being stat'ed
+         * @param i the entry
+         * @return the digest; null with {@link #failure} set
+         */
+        byte[] content(EntryBatch batch, int i) {
             failure = Failure.NOT_SUPPORTED;
             return null;
         }

@@ -1,10 +1,12 @@
 package dev.fsnap.walk;
 
 import dev.fsnap.scan.Backend;
+import dev.fsnap.scan.Digest;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.Operation;
 import dev.fsnap.scan.StatCall;
+import dev.fsnap.bindings.ContentReader;
 import dev.fsnap.bindings.DarwinDirectoryReader;
 import dev.fsnap.bindings.DirectoryReader;
 import dev.fsnap.bindings.FileErrors;
@@ -31,24 +33,28 @@ final class NativeAccess extends FileSystemAccess {
     private final UnixDirectoryReader rootReader;
     private int rootFd = -1;
     private final Set<Field> absent;
+    /** The content digest's algorithm, or null when content is not read. */
+    private final Digest digest;
 
-    private NativeAccess(Path root, int bufferSize, IntFunction<UnixDirectoryReader> readers, Set<Field> absent) {
+    private NativeAccess(Path root, int bufferSize, IntFunction<UnixDirectoryReader> readers, Set<Field> absent,
+                         Digest digest) {
         this.root = root;
         this.absent = absent;
+        this.digest = digest;
         this.bufferSize = bufferSize;
         this.readers = readers;
         this.rootReader = readers.apply(DirectoryReader.MIN_BUFFER_SIZE);
     }
 
     /** Linux: {@code getdents64}, and {@code fstatat} or {@code statx}. */
-    static NativeAccess linux(Path root, int bufferSize, StatCall statCall, Set<Field> absent) {
+    static NativeAccess linux(Path root, int bufferSize, StatCall statCall, Set<Field> absent, Digest digest) {
         boolean statx = statCall == StatCall.STATX;
-        return new NativeAccess(root, bufferSize, size -> new DirectoryReader(size, statx), absent);
+        return new NativeAccess(root, bufferSize, size -> new DirectoryReader(size, statx), absent, digest);
     }
 
     /** macOS: {@code fdopendir}/{@code readdir} and {@code fstatat}, under the architecture's symbol names. */
     static NativeAccess macos(Path root, int bufferSize, Set<Field> absent) {
-        return new NativeAccess(root, bufferSize, DarwinDirectoryReader::new, absent);
+        return new NativeAccess(root, bufferSize, DarwinDirectoryReader::new, absent, null);
     }
 
     @Override
@@ -123,7 +129,7 @@ final class NativeAccess extends FileSystemAccess {
 
     @Override
     Worker newWorker() {
-        return new NativeWorker(readers.apply(bufferSize), rootFd);
+        return new NativeWorker(readers.apply(bufferSize), rootFd, digest);
     }
 
     @Override
@@ -143,10 +149,55 @@ final class NativeAccess extends FileSystemAccess {
         /** The directory and record of the entry being stat'ed, for the steps after its stat. */
         private int statFd;
         private int statPosition;
+        private final Digest digest;
+        /** Reads content; made at the first file, closed with the worker. */
+        private ContentReader content;
+        private byte[] digestBuffer;
 
-        NativeWorker(UnixDirectoryReader reader, int rootFd) {
+        NativeWorker(UnixDirectoryReader reader, int rootFd, Digest digest) {
             this.reader = reader;
             this.rootFd = rootFd;
+            this.digest = digest;
+        }
+
+        @Override
+        byte[] content(EntryBatch batch, int i) {
+            changedSinceStat = false;
+            if (digest == null || !(reader instanceof DirectoryReader linux)) {
+                failure = Failure.NOT_SUPPORTED;
+                return null;
+            }
+            if (content == null) {
+                content = digest == Digest.SHA256 ? ContentReader.sha256() : ContentReader.xxh3();
+                digestBuffer = new byte[content.length()];
+            }
+            for (int attempt = 0; attempt < 2; attempt++) {
+                if (!content.open(linux, statFd, statPosition)) {
+                    failure = Failure.of(content.lastError());
+                    return null;
+                }
+                changedSinceStat |= content.differsFrom(batch.stat, i * StatFields.WIDTH);
+                long n;
+                while ((n = content.read()) > 0) {
+                    batch.progressed();
+                    if (batch.abandoned) {
+                        content.closeFile();
+                        failure = Failure.of(Errno.ETIMEDOUT);
+                        return null;
+                    }
+                }
+                int changed = n < 0 ? -1 : content.finish(digestBuffer);
+                if (changed < 0) {
+                    content.closeFile();
+                    failure = Failure.of(content.lastError());
+                    return null;
+                }
+                if (changed == 0) {
+                    return digestBuffer.clone();
+                }
+            }
+            failure = Failure.CHANGING;
+            return null;
         }
 
         @Override
@@ -233,6 +284,9 @@ final class NativeAccess extends FileSystemAccess {
         @Override
         public void close() {
             reader.close();
+            if (content != null) {
+                content.close();
+            }
         }
     }
 

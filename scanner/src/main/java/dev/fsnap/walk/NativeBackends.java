@@ -19,9 +19,12 @@ import java.util.Set;
 final class NativeBackends {
     /** The extended attribute fields: absent unless read, and read only by the Linux backend when asked. */
     static final Set<Field> XATTR_FIELDS = Set.copyOf(EnumSet.of(Field.ACL, Field.CAPS, Field.SELINUX, Field.XATTRS));
-    /** What a Windows listing does not say (see {@link WindowsAccess}), and the extended attributes. */
+    /** The fields read only by Linux's native backend, when asked: the extended attributes and the content. */
+    static final Set<Field> LINUX_ONLY = Set.copyOf(EnumSet.of(Field.ACL, Field.CAPS, Field.SELINUX, Field.XATTRS,
+            Field.CONTENT));
+    /** What a Windows listing does not say (see {@link WindowsAccess}), and what only Linux reads. */
     static final Set<Field> WINDOWS_ABSENT = Set.copyOf(EnumSet.of(Field.CTIME, Field.INO, Field.UID, Field.GID,
-            Field.NLINK, Field.TARGET, Field.ACL, Field.CAPS, Field.SELINUX, Field.XATTRS));
+            Field.NLINK, Field.TARGET, Field.ACL, Field.CAPS, Field.SELINUX, Field.XATTRS, Field.CONTENT));
 
     private NativeBackends() {
     }
@@ -61,7 +64,7 @@ final class NativeBackends {
         switch (os) {
             case LINUX: // the root's reader, made here, checks that the calls are available
                 return NativeAccess.linux(options.root(), options.bufferSize(), options.statCall(),
-                        absentFields(os, options));
+                        absentFields(os, options), options.digest());
             case MACOS:
                 return NativeAccess.macos(options.root(), options.bufferSize(), absentFields(os, options));
             default:
@@ -79,15 +82,23 @@ final class NativeBackends {
      *
      * @param os the operating system
      * @param options the scan's options
-     * @return the absent fields: on Linux none, or the extended attributes unless asked; on macOS
-     *         the extended attributes; on Windows what a listing does not say too
+     * @return the absent fields: on Linux the extended attributes and the content unless asked; on
+     *         macOS those always; on Windows what a listing does not say too
      */
     static Set<Field> absentFields(NativePlatform.Os os, ScanOptions options) {
         switch (os) {
-            case LINUX:
-                return options.xattrs() ? Set.of() : XATTR_FIELDS;
+            case LINUX: {
+                EnumSet<Field> absent = EnumSet.noneOf(Field.class);
+                if (!options.xattrs()) {
+                    absent.addAll(XATTR_FIELDS);
+                }
+                if (options.digest() == null) {
+                    absent.add(Field.CONTENT);
+                }
+                return Set.copyOf(absent);
+            }
             case MACOS:
-                return XATTR_FIELDS;
+                return LINUX_ONLY;
             default:
                 return WINDOWS_ABSENT;
         }

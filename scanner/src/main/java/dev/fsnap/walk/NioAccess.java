@@ -72,10 +72,10 @@ final class NioAccess extends FileSystemAccess {
 
     private volatile Concurrency.Filesystem filesystem = Concurrency.Filesystem.UNKNOWN;
 
-    /** The JDK reads no extended attributes but {@code user.*} ones: none are recorded. */
+    /** The JDK reads no extended attributes but {@code user.*} ones: none are recorded; nor is content read. */
     @Override
     Set<Field> absentFields() {
-        return NativeBackends.XATTR_FIELDS;
+        return NativeBackends.LINUX_ONLY;
     }
 
     @Override

@@ -26,7 +26,16 @@ public final class Walk {
      * @throws IOException when the root cannot be opened, naming it
      */
     public static Scan start(ScanOptions options, ScanListener listener) throws IOException {
-        ScanRun run = prepare(options, listener);
+        return start(options, listener, ContentBaseline.NONE);
+    }
+
+    /**
+     * Starts a scan that takes over the content digests of unchanged files from a baseline.
+     *
+     * @throws IOException when the root cannot be opened, naming it
+     */
+    public static Scan start(ScanOptions options, ScanListener listener, ContentBaseline baseline) throws IOException {
+        ScanRun run = prepare(options, listener, baseline);
         run.start();
         return run;
     }
@@ -48,11 +57,15 @@ public final class Walk {
     /** @return the fields the backend these options choose cannot read */
     public static Set<Field> absentFields(ScanOptions options) {
         return usesNative(options, nativeUnavailableReason()) ? NativeBackends.absentFields(os(), options)
-                : NativeBackends.XATTR_FIELDS;
+                : NativeBackends.LINUX_ONLY;
     }
 
     /** A scan ready to {@link ScanRun#start()}, with its backend chosen. */
     static ScanRun prepare(ScanOptions options, ScanListener listener) {
+        return prepare(options, listener, ContentBaseline.NONE);
+    }
+
+    static ScanRun prepare(ScanOptions options, ScanListener listener, ContentBaseline baseline) {
         FileSystemAccess access;
         String reason;
         Backend requested = options.backend();
@@ -69,6 +82,9 @@ public final class Walk {
         ScanRun run = new ScanRun(options, access, reason, listener);
         if (options.xattrs() && !access.absentFields().contains(Field.XATTRS)) {
             run.addStep(XattrStep.INSTANCE);
+        }
+        if (options.digest() != null && !access.absentFields().contains(Field.CONTENT)) {
+            run.addStep(new DigestStep(baseline, System.currentTimeMillis()));
         }
         return run;
     }

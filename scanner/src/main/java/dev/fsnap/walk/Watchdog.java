@@ -55,8 +55,9 @@ final class Watchdog extends Thread {
                 if (started <= 0) {
                     continue;
                 }
-                // A stat of a chunk is one call per name: its deadline runs from the last name begun.
-                int begun = t.batch.begun();
+                // A stat of a chunk is one call per name (and per piece of a file whose content is
+                // read): its deadline runs from the last name begun or piece read.
+                int begun = t.batch.begun() + t.batch.progress();
                 if (t.callOperation == Operation.STAT && begun != t.seenBegun) {
                     t.seenBegun = begun;
                     t.seenAt = now;

@@ -89,8 +89,8 @@ class AbsentFieldsTest {
         assertEquals(List.of("modified . [MTIME]", "removed c", "added d"),
                 lines(Snapshots.diff(dir.resolve("full-1"), dir.resolve("windows-2"))));
         try (Snapshot s = Snapshot.open(dir.resolve("windows-2")); Snapshot f = Snapshot.open(dir.resolve("full-2"))) {
-            // and the extended attributes, which a scan reads only when asked
-            Set<Field> attributes = EnumSet.of(Field.ACL, Field.CAPS, Field.SELINUX, Field.XATTRS);
+            // and the extended attributes and the content, which a scan reads only when asked
+            Set<Field> attributes = EnumSet.of(Field.ACL, Field.CAPS, Field.SELINUX, Field.XATTRS, Field.CONTENT);
             Set<Field> windows = EnumSet.copyOf(WINDOWS);
             windows.addAll(attributes);
             assertEquals(windows, s.absentFields());
@@ -150,7 +150,7 @@ class AbsentFieldsTest {
         assertEquals((byte) 0xE8, b[at[0]]);
         assertEquals((byte) 0x87, b[at[0] + 1]);
         assertEquals(0x01, b[at[0] + 2]);
-        b[at[0] + 2] = 0x05; // sets bit 16 too: no field has that id
+        b[at[0] + 2] = 0x09; // sets bit 17 too: no field has that id
         CRC32C crc = new CRC32C();
         crc.update(b, footer, body + bodyLength - footer);
         java.nio.ByteBuffer.wrap(b, body + bodyLength, 4).order(java.nio.ByteOrder.LITTLE_ENDIAN)

@@ -145,9 +145,10 @@ class CorruptionTest {
         Path ruled = dir.resolve("ruled.snap");
         Snapshots.take(ScanOptions.builder(root).exclude("ab").build(), ruled, Duration.ZERO);
         byte[] b = Files.readAllBytes(ruled);
-        // The header ends with the rules: count 1, then the string "ab" (length 2). Make it "a[".
+        // The header ends with the rules (count 1, then the string "ab", length 2), then the content
+        // digest's name (empty: its length, 0). Make the rule "a[".
         int at = Format.MAGIC.length;
-        int ruleEnd = at + 2 + b[at + 1];
+        int ruleEnd = at + 2 + b[at + 1] - 1;
         assertEquals("ab", new String(b, ruleEnd - 2, 2, StandardCharsets.UTF_8));
         b[ruleEnd - 1] = '[';
         Path f = withHeaderChecksum(b, "bad-rule");

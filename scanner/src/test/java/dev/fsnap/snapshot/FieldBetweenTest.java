@@ -45,10 +45,11 @@ class FieldBetweenTest {
         Files.setLastModifiedTime(root.resolve("copied"), then);
         Path old = dir.resolve("old.snap");
         // statx, so that the birth time is read too (a replaced file is born again)
-        ScanOptions options = ScanOptions.builder(root).threads(2).statCall(StatCall.STATX).xattrs(true).build();
+        ScanOptions options = ScanOptions.builder(root).threads(2).statCall(StatCall.STATX).xattrs(true)
+                .digest(dev.fsnap.scan.Digest.SHA256).build();
         Snapshots.take(options, old, Duration.ZERO);
 
-        Files.writeString(root.resolve("grown"), "more", StandardOpenOption.APPEND);         // SIZE, MTIME, CTIME
+        Files.writeString(root.resolve("grown"), "more", StandardOpenOption.APPEND);         // SIZE, MTIME, CTIME, CONTENT
         Files.setPosixFilePermissions(root.resolve("chmod"), PosixFilePermissions.fromString("rwx------")); // MODE
         Path copy = root.resolve("copied.tmp");                                              // INO, same size+mtime
         Files.copy(root.resolve("copied"), copy, StandardCopyOption.COPY_ATTRIBUTES);

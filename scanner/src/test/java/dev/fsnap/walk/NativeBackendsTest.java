@@ -36,7 +36,7 @@ class NativeBackendsTest {
         ScanOptions options = ScanOptions.builder(dir).build();
         try (FileSystemAccess linux = NativeBackends.open(NativePlatform.Os.LINUX, options)) {
             assertEquals(Backend.NATIVE, linux.backend());
-            assertEquals(NativeBackends.XATTR_FIELDS, linux.absentFields(), "attributes are read when asked");
+            assertEquals(NativeBackends.LINUX_ONLY, linux.absentFields(), "attributes and content are read when asked");
         }
         UnsupportedOperationException mac = assertThrows(UnsupportedOperationException.class,
                 () -> NativeBackends.open(NativePlatform.Os.MACOS, options));
@@ -57,18 +57,23 @@ class NativeBackendsTest {
     @Test
     void windowsLeavesStatFieldsOutAndOnlyLinuxReadsExtendedAttributesWhenAsked() throws Exception {
         Set<Field> xattrs = EnumSet.of(Field.ACL, Field.CAPS, Field.SELINUX, Field.XATTRS);
+        Set<Field> linuxOnly = EnumSet.of(Field.ACL, Field.CAPS, Field.SELINUX, Field.XATTRS, Field.CONTENT);
         ScanOptions plain = ScanOptions.builder(dir).build();
         ScanOptions withXattrs = ScanOptions.builder(dir).xattrs(true).build();
+        ScanOptions everything = ScanOptions.builder(dir).xattrs(true).digest(dev.fsnap.scan.Digest.SHA256).build();
         EnumSet<Field> windows = EnumSet.of(Field.CTIME, Field.INO, Field.UID, Field.GID, Field.NLINK, Field.TARGET);
-        windows.addAll(xattrs);
-        assertEquals(windows, NativeBackends.absentFields(NativePlatform.Os.WINDOWS, withXattrs));
-        assertEquals(xattrs, NativeBackends.absentFields(NativePlatform.Os.MACOS, withXattrs));
-        assertEquals(xattrs, NativeBackends.absentFields(NativePlatform.Os.LINUX, plain));
-        assertEquals(Set.of(), NativeBackends.absentFields(NativePlatform.Os.LINUX, withXattrs));
-        assertEquals(xattrs, Scanner.of(plain).absentFields());
-        assertEquals(xattrs, Scanner.of(plain).scan(null).absentFields());
-        assertEquals(Set.of(), Scanner.of(withXattrs).scan(null).absentFields());
-        assertEquals(xattrs, Scanner.of(ScanOptions.builder(dir).backend(dev.fsnap.scan.Backend.NIO).xattrs(true)
-                .build()).scan(null).absentFields(), "the JDK reads no attributes but user ones: none");
+        windows.addAll(linuxOnly);
+        assertEquals(windows, NativeBackends.absentFields(NativePlatform.Os.WINDOWS, everything));
+        assertEquals(linuxOnly, NativeBackends.absentFields(NativePlatform.Os.MACOS, everything));
+        assertEquals(linuxOnly, NativeBackends.absentFields(NativePlatform.Os.LINUX, plain));
+        assertEquals(Set.of(Field.CONTENT), NativeBackends.absentFields(NativePlatform.Os.LINUX, withXattrs));
+        assertEquals(xattrs, NativeBackends.absentFields(NativePlatform.Os.LINUX,
+                ScanOptions.builder(dir).digest(dev.fsnap.scan.Digest.XXH3_128).build()));
+        assertEquals(Set.of(), NativeBackends.absentFields(NativePlatform.Os.LINUX, everything));
+        assertEquals(linuxOnly, Scanner.of(plain).absentFields());
+        assertEquals(linuxOnly, Scanner.of(plain).scan(null).absentFields());
+        assertEquals(Set.of(), Scanner.of(everything).scan(null).absentFields());
+        assertEquals(linuxOnly, Scanner.of(ScanOptions.builder(dir).backend(dev.fsnap.scan.Backend.NIO).xattrs(true)
+                .build()).scan(null).absentFields(), "the JDK reads no attributes but user ones: none; no content");
     }
 }

@@ -51,10 +51,10 @@ public final class Columns {
         List<Field> extra = new ArrayList<>();
         for (Field f : Field.values()) {
             if (f.id() >= FIXED) {
-                if (f.kind() != Field.Kind.TIME && f.kind() != Field.Kind.FLAGS && f.kind() != Field.Kind.XATTRS) {
+                if (f.kind() != Field.Kind.TIME && f.kind() != Field.Kind.FLAGS && !byteValued(f)) {
                     throw new IllegalStateException("no column coding for " + f.kind() + " fields: " + f.label());
                 }
-                if (f.kind() == Field.Kind.XATTRS && absent.contains(f)) {
+                if (byteValued(f) && absent.contains(f)) {
                     continue;
                 }
                 extra.add(f);
@@ -126,7 +126,7 @@ public final class Columns {
             }
             for (int c = 0; c < fields.length; c++) {
                 Field field = fields[c];
-                if (field.kind() == Field.Kind.XATTRS ? notNone(l.bytes(i, field)) : l.has(i, field)) {
+                if (byteValued(field) ? carries(field, l.bytes(i, field)) : l.has(i, field)) {
                     mask |= 1 << c;
                 }
             }
@@ -134,12 +134,22 @@ public final class Columns {
         return mask;
     }
 
+    /** Whether a field is held as bytes in its column: the extended attribute classes and the content. */
+    private static boolean byteValued(Field f) {
+        return f != null && (f.kind() == Field.Kind.XATTRS || f.kind() == Field.Kind.CONTENT);
+    }
+
     /**
-     * Whether an attribute value must be carried: a block not carrying a column holds none for
-     * each of its readable entries, so absent (null) is carried like any value but the empty one.
+     * What an entry holds of a byte-valued column its block does not carry: none for an attribute
+     * class (most entries have none), absent for the content (directories and links have none).
      */
-    private static boolean notNone(byte[] value) {
-        return value == null || value.length > 0;
+    private static byte[] notCarried(Field f) {
+        return f.kind() == Field.Kind.XATTRS ? NO_XATTRS : null;
+    }
+
+    /** Whether a byte value must be carried: anything but what a block not carrying its column holds. */
+    private static boolean carries(Field f, byte[] value) {
+        return f.kind() == Field.Kind.XATTRS ? value == null || value.length > 0 : value != null;
     }
 
     /** @return the columns of which one entry has a value */
@@ -147,7 +157,7 @@ public final class Columns {
         int mask = 0;
         for (int c = 0; c < fields.length; c++) {
             Field field = fields[c];
-            if (f.failure == null && (field.kind() == Field.Kind.XATTRS ? notNone(f.bytes(field))
+            if (f.failure == null && (byteValued(field) ? carries(field, f.bytes(field))
                     : has(f.stat, field))) {
                 mask |= 1 << c;
             }
@@ -204,7 +214,7 @@ public final class Columns {
             switch (fields[c].kind()) {
                 case TIME -> encodeTime(scratch, f, slot(fields[c]));
                 case FLAGS -> encodeFlags(scratch, f.stat[slot(fields[c])]);
-                default -> encodeXattrs(scratch, f.bytes(fields[c]), previous, c);
+                default -> encodeBytes(scratch, f.bytes(fields[c]), previous, c);
             }
             out.varint(scratch.length);
             out.bytes(scratch.buf, 0, scratch.length);
@@ -245,13 +255,13 @@ public final class Columns {
     }
 
     /**
-     * Extended attributes of one class: as held ({@code Xattrs}' encoding); empty when the entry
-     * has none; a single 0 byte (a name of length 0, which no attribute has) when they were not
-     * read for this entry; a single 1 byte (a name of length 1 with nothing after it) when they are
-     * those of the block's entry before that carried some (most files of a directory share an ACL
-     * and a label).
+     * A value held as bytes (an attribute class's list, a content digest): as held; empty when the
+     * entry has no attribute of the class; a single 0 byte when not read for this entry (no list
+     * and no content value is one byte long); a single 1 byte when it is that of the block's entry
+     * before that carried one (most files of a directory share an ACL and a label; empty files
+     * share a digest).
      */
-    private static void encodeXattrs(Encoder out, byte[] value, byte[][] previous, int column) {
+    private static void encodeBytes(Encoder out, byte[] value, byte[][] previous, int column) {
         if (value == null) {
             out.u8(0);
         } else if (value.length > 0 && java.util.Arrays.equals(value, previous[column])) {
@@ -283,8 +293,8 @@ public final class Columns {
                 }
                 continue;
             }
-            if (field.kind() == Field.Kind.XATTRS) {
-                f.values[ROWS.bytesIndex(field)] = carried ? decodeXattrs(in, field, previous, c) : NO_XATTRS;
+            if (byteValued(field)) {
+                f.values[ROWS.bytesIndex(field)] = carried ? decodeBytes(in, field, previous, c) : notCarried(field);
                 continue;
             }
             int slot = slot(field);
@@ -332,13 +342,13 @@ public final class Columns {
         }
     }
 
-    private static byte[] decodeXattrs(Decoder in, Field field, byte[][] previous, int column)
+    private static byte[] decodeBytes(Decoder in, Field field, byte[][] previous, int column)
             throws CorruptSnapshotException {
         int length = in.count(in.remaining(), "column value length");
         if (length == 1) {
             return mark(in, field, previous, column);
         }
-        checkXattrs(in, field, length);
+        checkBytes(in, field, length);
         if (length == 0) {
             return NO_XATTRS;
         }
@@ -360,8 +370,9 @@ public final class Columns {
         return previous[column];
     }
 
-    private static void checkXattrs(Decoder in, Field field, int length) throws CorruptSnapshotException {
-        String wrong = ROWS.checkXattrs(in.buffer(), in.pos, length);
+    private static void checkBytes(Decoder in, Field field, int length) throws CorruptSnapshotException {
+        String wrong = field.kind() == Field.Kind.XATTRS ? ROWS.checkXattrs(in.buffer(), in.pos, length)
+                : ROWS.checkContent(in.buffer(), in.pos, length);
         if (wrong != null) {
             throw in.corrupt("a " + field.label() + " value: " + wrong);
         }
@@ -374,13 +385,13 @@ public final class Columns {
                 continue;
             }
             Field field = fields[c];
-            if (field != null && field.kind() == Field.Kind.XATTRS) {
+            if (byteValued(field)) {
                 int length = in.count(in.remaining(), "column value length");
                 if (length == 1) {
                     mark(in, field, previous, c);
                     continue;
                 }
-                checkXattrs(in, field, length);
+                checkBytes(in, field, length);
                 if (length > 0) {
                     previous[c] = NO_XATTRS; // that one is there is all a repeat needs
                 }

@@ -27,15 +27,17 @@ import java.util.List;
  * @param oneFileSystem whether the scan stayed on the root's filesystem
  * @param columns the columns entries may carry beyond their fixed part (version 4)
  * @param rules what the scan left out (version 2)
+ * @param digest the content digest's algorithm ({@code sha256}, {@code xxh3-128}), empty when the
+ *               scan read no content (version 5)
  */
 public record Header(int version, String root, Instant started, Duration racyWindow, int threads, String backend,
-              boolean followSymlinks, boolean oneFileSystem, Columns columns, PathRules rules) {
+              boolean followSymlinks, boolean oneFileSystem, Columns columns, PathRules rules, String digest) {
 
     /** The header of a snapshot about to be written, in the current version. */
     public static Header of(ScanOptions options, Instant started, Duration racyWindow, Columns columns) {
         return new Header(Format.VERSION, options.root().toAbsolutePath().toString(), started, racyWindow,
                 options.threads(), options.backend().name(), options.followSymlinks(), options.oneFileSystem(),
-                columns, options.rules());
+                columns, options.rules(), options.digest() == null ? "" : options.digest().label());
     }
 
     /** @return the block's body */
@@ -55,6 +57,7 @@ public record Header(int version, String root, Instant started, Duration racyWin
         for (String pattern : patterns) {
             out.string(pattern.getBytes(StandardCharsets.UTF_8));
         }
+        out.string(digest.getBytes(StandardCharsets.UTF_8));
         return out;
     }
 
@@ -95,8 +98,13 @@ public record Header(int version, String root, Instant started, Duration racyWin
                         + e.getMessage());
             }
         }
+        String digest = version >= 5 ? in.text() : "";
+        if (!digest.isEmpty() && dev.fsnap.scan.Digest.ofLabel(digest) == null) {
+            throw new IncompatibleSnapshotException(file, "its content digests are " + digest
+                    + ", an algorithm this fsnap does not know; read it with a newer release");
+        }
         Header h = new Header(version, root, started, Duration.ofNanos(window), threads, backend, (flags & 1) != 0,
-                (flags & 2) != 0, columns, rules);
+                (flags & 2) != 0, columns, rules, digest);
         try {
             h.racyFrom();
         } catch (DateTimeException e) {

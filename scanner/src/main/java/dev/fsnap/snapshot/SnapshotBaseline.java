@@ -1,0 +1,160 @@
+package dev.fsnap.snapshot;
+
+import dev.fsnap.internal.Paths;
+import dev.fsnap.scan.Content;
+import dev.fsnap.scan.Entry;
+import dev.fsnap.scan.EntryType;
+import dev.fsnap.scan.Field;
+import dev.fsnap.scan.ScanOptions;
+import dev.fsnap.snapshot.format.DirectoryRecord;
+import dev.fsnap.snapshot.format.Fields;
+import dev.fsnap.walk.ContentBaseline;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The last snapshot as a content baseline for tonight's scan: each file's metadata and digest,
+ * found by its directory's block (each block read once per worker and directory), and tonight's
+ * verification schedule: the unchanged files to read again, those verified longest ago first,
+ * within the byte budget, and every file verified longer ago than the limit whatever the budget.
+ */
+final class SnapshotBaseline implements ContentBaseline {
+    private final Snapshot old;
+    /** Directory path to its block's offset, learned from each parent's block as it is read. */
+    private final ConcurrentHashMap<ByteBuffer, Long> offsets = new ConcurrentHashMap<>();
+    private final ThreadLocal<Cached> last = new ThreadLocal<>();
+    /** The paths of unchanged files to read again tonight. */
+    private final Set<ByteBuffer> scheduled;
+    private final Schedule schedule;
+
+    private record Cached(byte[] path, DirectoryRecord record) {
+    }
+
+    /** What the schedule chose: how many files and bytes, and how many of them were overdue. */
+    record Schedule(long files, long bytes, long overdue) {
+    }
+
+    SnapshotBaseline(Snapshot old, ScanOptions options, long nowMillis) throws IOException {
+        this.old = old;
+        long cutoff = options.verifyWithin() == null ? Long.MIN_VALUE
+                : nowMillis - options.verifyWithin().toMillis();
+        if (options.verifyBudget() == 0 && options.verifyWithin() == null) {
+            scheduled = Set.of();
+            schedule = new Schedule(0, 0, 0);
+            return;
+        }
+        record Candidate(byte[] path, long verified, long size) {
+        }
+        List<Candidate> all = new ArrayList<>();
+        old.walk(new Snapshot.Visitor() {
+            @Override
+            public void entry(Entry e) {
+                Content c = e.content();
+                if (e.type() == EntryType.FILE && c != null && !c.corrupt()) {
+                    all.add(new Candidate(e.path(), c.verified().toEpochMilli(), e.size()));
+                }
+            }
+        });
+        all.sort(Comparator.comparingLong(Candidate::verified)
+                .thenComparing(Candidate::path, Arrays::compareUnsigned));
+        Set<ByteBuffer> chosen = new HashSet<>();
+        long bytes = 0;
+        long overdue = 0;
+        long budget = options.verifyBudget();
+        for (Candidate c : all) {
+            boolean late = c.verified() < cutoff;
+            if (!late && (budget == 0 || bytes + c.size() > budget && !chosen.isEmpty())) {
+                if (cutoff == Long.MIN_VALUE) {
+                    break; // oldest first: nothing after this fits better
+                }
+                continue;
+            }
+            chosen.add(ByteBuffer.wrap(c.path()));
+            bytes += c.size();
+            if (late) {
+                overdue++;
+            }
+        }
+        scheduled = chosen;
+        schedule = new Schedule(chosen.size(), bytes, overdue);
+    }
+
+    Schedule schedule() {
+        return schedule;
+    }
+
+    @Override
+    public boolean find(byte[] directory, byte[] names, int offset, int length, Found into) {
+        try {
+            DirectoryRecord dir = directory(directory);
+            if (dir == null) {
+                return false;
+            }
+            byte[] name = Arrays.copyOfRange(names, offset, offset + length);
+            int i = dir.find(name);
+            if (i < 0) {
+                return false;
+            }
+            Fields f = dir.entries[i];
+            if (f.failure != null || f.type != EntryType.FILE) {
+                return false;
+            }
+            System.arraycopy(f.stat, 0, into.row, 0, into.row.length);
+            into.content = f.bytes(Field.CONTENT);
+            into.racy = old.isRacy(f);
+            into.scheduled = !scheduled.isEmpty()
+                    && scheduled.contains(ByteBuffer.wrap(Paths.child(directory, names, offset, length)));
+            return true;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** A directory's block by its path, or null when the last snapshot did not list it. */
+    private DirectoryRecord directory(byte[] path) throws IOException {
+        Cached c = last.get();
+        if (c != null && Arrays.equals(c.path(), path)) {
+            return c.record();
+        }
+        DirectoryRecord r;
+        if (path.length == 0) {
+            r = old.rootDirectory();
+        } else {
+            Long at = offsets.get(ByteBuffer.wrap(path));
+            if (at == null) {
+                at = offsetFromParent(path);
+            }
+            r = at == null ? null : old.readDirectory(at);
+        }
+        if (r != null) {
+            for (int i = 0; i < r.entries.length; i++) {
+                if (r.listed(i)) {
+                    Fields e = r.entries[i];
+                    offsets.putIfAbsent(ByteBuffer.wrap(Paths.child(path, e.name, 0, e.nameLength)), r.childOffset[i]);
+                }
+            }
+        }
+        last.set(new Cached(path, r));
+        return r;
+    }
+
+    /** Where a directory's block is, found through its parent's (a parent read by another worker). */
+    private Long offsetFromParent(byte[] path) throws IOException {
+        int slash = path.length - 1;
+        while (slash >= 0 && path[slash] != '/') {
+            slash--;
+        }
+        byte[] parent = slash < 0 ? new byte[0] : Arrays.copyOf(path, slash);
+        DirectoryRecord p = directory(parent);
+        return p == null ? null : offsets.get(ByteBuffer.wrap(path));
+    }
+}

@@ -1,0 +1,101 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.testdata.Ext4Image;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+
+import static dev.fsnap.cli.CliTest.fsnap;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Content digests against real damage: a byte of a file changed behind ext4's back on a loop
+ * device (the file's size, times and inode untouched) is reported as corrupt, with its own exit
+ * status, every run until the file is restored; a rewrite whose mtime was put back is tampered.
+ */
+class DigestCheckTest {
+    @TempDir
+    Path dir;
+
+    private Ext4Image image;
+
+    @BeforeEach
+    void mountExt4() throws Exception {
+        try {
+            image = Ext4Image.mount(dir);
+        } catch (IllegalStateException notHere) {
+            assumeTrue(false, notHere.getMessage());
+        }
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        if (image != null) {
+            image.close();
+        }
+    }
+
+    /** The report's lines, racy entries and markers aside. */
+    private static List<String> changes(String report) {
+        return report.lines().filter(l -> !l.startsWith("? ")).map(l -> l.replace("  [racy in new]", "")).sorted()
+                .toList();
+    }
+
+    @Test
+    void bitRotIsCorruptUntilRestoredAndARewriteWithItsMtimePutBackIsTampered() throws Exception {
+        Path root = Files.createDirectories(image.root().resolve("t"));
+        Path victim = Files.write(root.resolve("victim"), "a".repeat(65536).getBytes());
+        Files.writeString(root.resolve("other"), "other");
+        Path tampered = Files.writeString(root.resolve("tampered"), "original");
+        Thread.sleep(2500); // out of the racy window: a baseline read in its own tick proves nothing
+        Path s1 = dir.resolve("s1.snap");
+        CliTest.Run first = fsnap("scan", root.toString(), "--digest", "-o", s1.toString());
+        assertEquals(0, first.status(), first.err());
+
+        image.damage(victim, 40_000, 'b');
+        assertTrue(Files.readString(victim).contains("b"), "the damage is seen through the filesystem");
+        FileTime mtime = Files.getLastModifiedTime(tampered);
+        Files.writeString(tampered, "REWRITES");
+        Files.setLastModifiedTime(tampered, mtime); // as touch -r does
+
+        // A budget as large as the data: every unchanged file is read again, as a scrub would.
+        Path s2 = dir.resolve("s2.snap");
+        CliTest.Run check = fsnap("check", root.toString(), "--digest", "--verify-budget", "1G", "--against",
+                s1.toString(), "-o", s2.toString());
+        assertEquals(4, check.status(), check.out() + check.err());
+        List<String> lines = changes(check.out());
+        assertEquals(2, lines.size(), check.out());
+        assertTrue(lines.get(0).startsWith("C victim  (content)  content ")
+                && lines.get(0).contains("CORRUPT: content changed, size, times and inode did not"), lines.get(0));
+        assertTrue(lines.get(1).startsWith("T tampered  (ctime,content)  content ")
+                && lines.get(1).contains("TAMPERED"), lines.get(1));
+        String json = fsnap("diff", s1.toString(), s2.toString(), "--json").out();
+        assertTrue(json.lines().anyMatch(l -> l.startsWith("{\"op\":\"corrupt\",\"path\":\"victim\"")), json);
+        assertTrue(json.lines().anyMatch(l -> l.startsWith("{\"op\":\"tampered\",\"path\":\"tampered\"")), json);
+        assertTrue(check.err().contains("1 CORRUPT, 1 TAMPERED"), check.err());
+
+        // Not silently taken as the new baseline: reported again, without a budget, until someone acts.
+        Path s3 = dir.resolve("s3.snap");
+        CliTest.Run again = fsnap("check", root.toString(), "--digest", "--against", s2.toString(), "-o",
+                s3.toString());
+        assertEquals(4, again.status(), again.out() + again.err());
+        assertEquals(1, changes(again.out()).size(), again.out());
+        assertTrue(changes(again.out()).get(0).startsWith("C victim  (content)"), again.out());
+
+        // Restored (behind the filesystem too): verified again, nothing to report.
+        image.damage(victim, 40_000, 'a');
+        Path s4 = dir.resolve("s4.snap");
+        CliTest.Run restored = fsnap("check", root.toString(), "--digest", "--against", s3.toString(), "-o",
+                s4.toString());
+        assertEquals(0, restored.status(), restored.out() + restored.err());
+        assertEquals(List.of(), changes(restored.out()), restored.out());
+    }
+}

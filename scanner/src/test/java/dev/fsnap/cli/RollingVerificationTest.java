@@ -1,0 +1,122 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.scan.Content;
+import dev.fsnap.scan.EntryType;
+import dev.fsnap.snapshot.Snapshot;
+import dev.fsnap.testdata.Ext4Image;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import static dev.fsnap.cli.CliTest.fsnap;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Nightly checks with a verification budget of 1/N of the data read every unchanged file again
+ * exactly once in N nights, those verified longest ago first; a corruption planted on the first
+ * night in the file scheduled for the last is reported on the last, and not before.
+ */
+class RollingVerificationTest {
+    private static final int NIGHTS = 4;
+    private static final int FILES = 12;
+    private static final int SIZE = 3000;
+
+    @TempDir
+    Path dir;
+
+    private Ext4Image image;
+
+    @BeforeEach
+    void mountExt4() throws Exception {
+        try {
+            image = Ext4Image.mount(dir);
+        } catch (IllegalStateException notHere) {
+            assumeTrue(false, notHere.getMessage());
+        }
+    }
+
+    @AfterEach
+    void unmount() throws Exception {
+        if (image != null) {
+            image.close();
+        }
+    }
+
+    /** Each file's verification time in a snapshot. */
+    private static Map<String, Instant> verified(Path snapshot) throws Exception {
+        Map<String, Instant> at = new TreeMap<>();
+        try (Snapshot s = Snapshot.open(snapshot)) {
+            s.walk(e -> {
+                Content c = e.content();
+                if (e.type() == EntryType.FILE) {
+                    at.put(e.displayPath(), c.verified());
+                }
+            });
+        }
+        return at;
+    }
+
+    @Test
+    void aBudgetOfOneNthReadsEveryFileOnceInNNightsOldestFirstAndFindsTheRotOnItsNight() throws Exception {
+        Path root = Files.createDirectories(image.root().resolve("t"));
+        List<String> names = new ArrayList<>();
+        for (int k = 0; k < FILES; k++) {
+            String name = String.format("f%02d", k);
+            names.add(name);
+            Files.write(root.resolve(name), String.valueOf((char) ('a' + k)).repeat(SIZE).getBytes());
+        }
+        Thread.sleep(2500); // out of the racy window
+        Path night = dir.resolve("night0.snap");
+        CliTest.Run first = fsnap("scan", root.toString(), "--digest", "-o", night.toString());
+        assertEquals(0, first.status(), first.err());
+        Map<String, Instant> before = verified(night);
+        assertEquals(FILES, before.size());
+
+        // Rot on the first night, in the file the schedule reaches last (path order breaks the tie).
+        String last = names.get(FILES - 1);
+        image.damage(root.resolve(last), 10, 'Z');
+
+        long budget = (long) FILES * SIZE / NIGHTS;
+        Map<String, Integer> reads = new TreeMap<>();
+        for (int n = 1; n <= NIGHTS; n++) {
+            Path tonight = dir.resolve("night" + n + ".snap");
+            CliTest.Run check = fsnap("check", root.toString(), "--digest", "--verify-budget", Long.toString(budget),
+                    "--against", night.toString(), "-o", tonight.toString());
+            Map<String, Instant> after = verified(tonight);
+            List<String> readTonight = new ArrayList<>();
+            for (String name : names) {
+                if (!after.get(name).equals(before.get(name))) {
+                    readTonight.add(name);
+                    reads.merge(name, 1, Integer::sum);
+                }
+            }
+            int from = (n - 1) * FILES / NIGHTS;
+            if (n < NIGHTS) {
+                assertEquals(names.subList(from, from + FILES / NIGHTS), readTonight, "night " + n + ": oldest first");
+                assertEquals(0, check.status(), "night " + n + ": " + check.out() + check.err());
+            } else {
+                // the rotten file is read and found: it keeps its baseline, so its verification time does not move
+                assertEquals(names.subList(from, FILES - 1), readTonight, "night " + n);
+                assertEquals(4, check.status(), check.out() + check.err());
+                assertTrue(check.out().lines().anyMatch(l -> l.startsWith("C " + last + "  (content)")), check.out());
+                reads.merge(last, 1, Integer::sum);
+            }
+            before = after;
+            night = tonight;
+        }
+        for (String name : names) {
+            assertEquals(1, reads.getOrDefault(name, 0), name + " read again exactly once in " + NIGHTS + " nights");
+        }
+    }
+}
