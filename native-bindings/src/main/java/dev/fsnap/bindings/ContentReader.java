@@ -150,10 +150,10 @@ public final class ContentReader implements AutoCloseable {
             n = LinuxLibc.preadv2(fd, scratch.address, 1, offset, LinuxAbi.RWF_NOWAIT);
             if (n < 0) {
                 int e = LinuxLibc.errno();
-                if (e == Errno.EOPNOTSUPP.intValue() || e == Errno.ENOSYS.intValue() || e == Errno.EINVAL.intValue()) {
-                    nowaitUnsupported = true; // an old kernel or a filesystem without it: plain reads, dropped after
-                } else if (e != Errno.EAGAIN.intValue()) {
-                    return failed();
+                if (e == Errno.ENOSYS.intValue()) {
+                    nowaitUnsupported = true; // a kernel without preadv2: plain reads, dropped after
+                } else if (e != Errno.EAGAIN.intValue() && e != Errno.EOPNOTSUPP.intValue() && e != Errno.EINVAL.intValue()) {
+                    return failed(); // EOPNOTSUPP, EINVAL: a filesystem (or an old kernel) without RWF_NOWAIT
                 }
             } else {
                 // From the cache: a whole first piece, or the whole of a smaller file, means it was there.

@@ -69,6 +69,7 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
     private final long latencyNanos;
     private final Map<String, Boolean> hung = new ConcurrentHashMap<>();
     private final Map<String, Boolean> hungEntries = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> hungReads = new ConcurrentHashMap<>();
     private volatile CountDownLatch released = new CountDownLatch(1);
     private volatile boolean closed;
     /** When set, a hung call waits out its hang even when its caller gives up (see {@link #ignoreInterrupts}). */
@@ -172,6 +173,16 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
     }
 
     /**
+     * From now on, reading this file's content blocks until {@link #release()}: a server that died
+     * in the middle of a read. Its attributes and its opening still answer.
+     *
+     * @param relative a path relative to the mount point, {@code /}-separated
+     */
+    public void hangReads(String relative) {
+        hungReads.put("/" + relative, true);
+    }
+
+    /**
      * From now on, a blocked call ignores its caller's interrupts, as a server that never answers
      * does: the kernel then waits for it uninterruptibly, and the calling process cannot be reaped.
      */
@@ -183,6 +194,7 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
     public void release() {
         hung.clear();
         hungEntries.clear();
+        hungReads.clear();
         CountDownLatch l = released;
         released = new CountDownLatch(1);
         l.countDown();
@@ -307,7 +319,31 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
     @Override
     public int open(String path, FuseFileInfo fi) {
         visit(path);
-        return -ErrorCodes.EACCES(); // metadata only: nothing here is for reading
+        return Files.isRegularFile(real(path), java.nio.file.LinkOption.NOFOLLOW_LINKS) ? 0 : -ErrorCodes.EACCES();
+    }
+
+    @Override
+    public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
+        visit(path);
+        while (!closed && hungReads.containsKey(path) && (deaf || INTERRUPTS.fuse_interrupted() == 0)) {
+            try {
+                released.await(20, TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return -ErrorCodes.EINTR();
+            }
+        }
+        try (java.nio.channels.FileChannel c = java.nio.channels.FileChannel.open(real(path))) {
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) Math.min(size, 1 << 20));
+            int n = c.read(b, offset);
+            if (n <= 0) {
+                return 0;
+            }
+            buf.put(0, b.array(), 0, n);
+            return n;
+        } catch (IOException e) {
+            return -ErrorCodes.EIO();
+        }
     }
 
     /** Aborts the kernel connection (fusectl), so that no caller can stay blocked on this mount. */
