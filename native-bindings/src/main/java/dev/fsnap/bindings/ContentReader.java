@@ -1,8 +1,5 @@
 package dev.fsnap.bindings;
 
-import com.dynatrace.hash4j.hashing.HashStream128;
-import com.dynatrace.hash4j.hashing.HashValue128;
-import com.dynatrace.hash4j.hashing.Hashing;
 import jnr.constants.platform.Errno;
 
 /**
@@ -10,7 +7,7 @@ import jnr.constants.platform.Errno;
  * directory ({@code openat} with {@code O_NOFOLLOW}, {@code O_NOATIME} where allowed,
  * {@code O_CLOEXEC}, {@code O_NONBLOCK} so that a file replaced by a FIFO cannot block), read in
  * large {@code pread}s into one native buffer, digested there (SHA-256 by the system's libcrypto,
- * which uses the CPU's SHA instructions; XXH3-128 by hash4j), and stat'ed before and after on its
+ * which uses the CPU's SHA instructions; XXH3-128 by the system's libxxhash, else hash4j), and stat'ed before and after on its
  * descriptor, so that a file that changed while it was read is told.
  *
  * <p>The page cache is left as it was found: the first piece of a file is asked of the cache alone
@@ -35,8 +32,7 @@ public final class ContentReader implements AutoCloseable {
     /** An iovec for preadv2, then two statx results (before, after). */
     private final NativeBuffer scratch = new NativeBuffer(16 + 2 * LinuxAbi.STATX_SIZE);
     private final Sha256 sha;
-    private final HashStream128 xxh;
-    private byte[] heap;
+    private final Xxh3 xxh;
     private int fd = -1;
     private long offset;
     /** Whether the open file was not in the page cache: what its read brings in is dropped. */
@@ -46,7 +42,7 @@ public final class ContentReader implements AutoCloseable {
     private ContentReader(boolean sha256) {
         LinuxLibc.library().ensureAvailable();
         this.sha = sha256 ? Sha256.create() : null;
-        this.xxh = sha256 ? null : Hashing.xxh3_128().hashStream();
+        this.xxh = sha256 ? null : new Xxh3();
         this.length = sha256 ? Sha256.LENGTH : 16;
     }
 
@@ -64,6 +60,14 @@ public final class ContentReader implements AutoCloseable {
      */
     public static ContentReader xxh3() {
         return new ContentReader(false);
+    }
+
+    /**
+     * @param sha256 the algorithm: SHA-256, else XXH3-128
+     * @return what computes its digests: a library's file name, or the Java fallback and why
+     */
+    public static String implementation(boolean sha256) {
+        return sha256 ? Sha256.implementation() : Xxh3.implementation();
     }
 
     /** @return the length of this reader's digests in bytes */
@@ -118,7 +122,7 @@ public final class ContentReader implements AutoCloseable {
         if (sha != null) {
             sha.start();
         } else {
-            xxh.reset();
+            xxh.start();
         }
         return true;
     }
@@ -183,11 +187,7 @@ public final class ContentReader implements AutoCloseable {
             sha.update(buffer.address, (int) n);
             return;
         }
-        if (heap == null) {
-            heap = new byte[CHUNK];
-        }
-        NativeBuffer.IO.getByteArray(buffer.address, heap, 0, (int) n);
-        xxh.putBytes(heap, 0, (int) n);
+        xxh.update(buffer.address, (int) n);
     }
 
     /**
@@ -215,13 +215,7 @@ public final class ContentReader implements AutoCloseable {
         if (sha != null) {
             sha.finish(digest);
         } else {
-            HashValue128 v = xxh.get();
-            long hi = v.getMostSignificantBits();
-            long lo = v.getLeastSignificantBits();
-            for (int k = 0; k < 8; k++) {
-                digest[k] = (byte) (hi >>> (56 - 8 * k));
-                digest[8 + k] = (byte) (lo >>> (56 - 8 * k));
-            }
+            xxh.finish(digest);
         }
         closeFile();
         return changed ? 1 : 0;
@@ -279,6 +273,8 @@ public final class ContentReader implements AutoCloseable {
         scratch.close();
         if (sha != null) {
             sha.close();
+        } else {
+            xxh.close();
         }
     }
 }

@@ -42,6 +42,24 @@ public abstract sealed class RecordBuffer permits UnixDirectoryReader, WindowsDi
      *
      * @param saved records from {@link #save}
      */
+    /**
+     * Copies the records from one position to another, to be restored at the start of a buffer:
+     * a piece of a listing, for another worker.
+     *
+     * @param from the first record's position
+     * @param to the position after the last record
+     * @return the copy
+     */
+    public final byte[] save(int from, int to) {
+        return Arrays.copyOfRange(mirror, from, to);
+    }
+
+    /**
+     * @param position a record's position
+     * @return the position of the record after it
+     */
+    public abstract int next(int position);
+
     public void restore(byte[] saved) {
         System.arraycopy(saved, 0, mirror, 0, saved.length);
     }

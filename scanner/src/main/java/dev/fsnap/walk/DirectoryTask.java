@@ -2,6 +2,7 @@ package dev.fsnap.walk;
 
 import dev.fsnap.scan.Operation;
 import dev.fsnap.scan.ScanError;
+import java.util.List;
 import java.util.concurrent.CountedCompleter;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -110,16 +111,19 @@ final class DirectoryTask extends ScanTask {
             if (chunk == FileSystemAccess.NO_NAMES) {
                 continue;
             }
-            if (first || chunksWaiting.get() >= run.chunksInFlight()) {
-                first = false;
-                if (!run.process(current, this, dir, chunk)) {
-                    return false;
+            // Reading content makes an entry's work heavy: one file a piece, so idle workers share a directory.
+            for (FileSystemAccess.NameChunk piece : run.readsContent() ? chunk.pieces(1) : List.of(chunk)) {
+                if (first || chunksWaiting.get() >= run.chunksInFlight()) {
+                    first = false;
+                    if (!run.process(current, this, dir, piece)) {
+                        return false;
+                    }
+                } else {
+                    chunksWaiting.incrementAndGet();
+                    dir.retain();
+                    current.addToPendingCount(1);
+                    run.schedule(new ChunkTask(current, run, this, dir, piece.detach()));
                 }
-            } else {
-                chunksWaiting.incrementAndGet();
-                dir.retain();
-                current.addToPendingCount(1);
-                run.schedule(new ChunkTask(current, run, this, dir, chunk.detach()));
             }
         }
         if (io.failure != null) {

@@ -5,6 +5,8 @@ import dev.fsnap.scan.Field;
 import dev.fsnap.bindings.RecordBuffer;
 
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -145,6 +147,17 @@ abstract class FileSystemAccess implements AutoCloseable {
     abstract static class NameChunk {
         /** @return a copy that does not depend on the reading worker's buffers */
         abstract NameChunk detach();
+
+        /**
+         * The chunk in pieces of at most {@code names} records, each detached: for per-entry work
+         * heavy enough (reading content) that the entries of one listing are spread over workers.
+         *
+         * @param names the records a piece holds at most
+         * @return the pieces; this chunk alone where it cannot be split
+         */
+        List<NameChunk> pieces(int names) {
+            return List.of(this);
+        }
     }
 
     /** Raw directory records: still in the reading worker's buffer, or saved for another worker. */
@@ -173,6 +186,26 @@ abstract class FileSystemAccess implements AutoCloseable {
         @Override
         NameChunk detach() {
             return saved != null ? this : new Records(null, length, owner.save(length));
+        }
+
+        @Override
+        List<NameChunk> pieces(int names) {
+            if (owner == null) {
+                return List.of(this);
+            }
+            List<NameChunk> pieces = new ArrayList<>();
+            int from = 0;
+            int count = 0;
+            for (int pos = 0; pos < length; pos = owner.next(pos)) {
+                if (count == names) {
+                    pieces.add(new Records(null, pos - from, owner.save(from, pos)));
+                    from = pos;
+                    count = 0;
+                }
+                count++;
+            }
+            pieces.add(new Records(null, length - from, owner.save(from, length)));
+            return pieces;
         }
     }
 }

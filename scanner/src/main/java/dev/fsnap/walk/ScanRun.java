@@ -63,6 +63,7 @@ final class ScanRun implements Scan {
     private EntryBatch rootBatch;
     /** Per-entry steps after the stat (see {@link EntryStep}); set before {@link #start()}. */
     private EntryStep[] steps = EntryBatch.NO_STEPS;
+    private boolean readsContent;
 
     ScanRun(ScanOptions options, FileSystemAccess access, String backendReason, ScanListener listener) {
         this.access = access;
@@ -187,6 +188,7 @@ final class ScanRun implements Scan {
         }
         steps = Arrays.copyOf(steps, steps.length + 1);
         steps[steps.length - 1] = step;
+        readsContent |= step instanceof DigestStep;
     }
 
     /** Opens the root, delivers its own entry, and starts listing it. */
@@ -230,6 +232,11 @@ final class ScanRun implements Scan {
      * the next chunk itself, so a directory of millions of entries holds a few chunks in memory, not
      * all of its names.
      */
+    /** @return whether the scan reads each file's content: its listings are spread over workers file by file */
+    boolean readsContent() {
+        return readsContent;
+    }
+
     int chunksInFlight() {
         return 2 * threads;
     }
