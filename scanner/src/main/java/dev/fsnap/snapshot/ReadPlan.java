@@ -2,6 +2,7 @@ package dev.fsnap.snapshot;
 
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryType;
+import dev.fsnap.scan.Field;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -66,6 +67,8 @@ public final class ReadPlan {
     private final List<Change.Moved> moved;
     private final List<Change.Removed> removed;
     private final List<Change.Unreadable> unreadable;
+    private final List<Change.Modified> sameContent = new ArrayList<>();
+    private final List<Change.Corrupt> corrupt = new ArrayList<>();
     private final long bytes;
 
     private ReadPlan(List<FileToRead> files, List<Change.Moved> moved, List<Change.Removed> removed,
@@ -108,11 +111,19 @@ public final class ReadPlan {
         List<Change.Moved> moved = new ArrayList<>();
         List<Change.Removed> removed = new ArrayList<>();
         List<Change.Unreadable> unreadable = new ArrayList<>();
+        List<Change.Modified> same = new ArrayList<>();
+        List<Change.Corrupt> rotten = new ArrayList<>();
         Differ.compare(old, now, c -> {
             if (c instanceof Change.Added a && isFile(a.after())) {
                 files.add(new FileToRead(a.after(), Reason.ADDED));
+            } else if (c instanceof Change.Modified m && isFile(m.after()) && sameDigest(m)) {
+                same.add(m);
             } else if (c instanceof Change.Modified m && isFile(m.after())) {
                 files.add(new FileToRead(m.after(), Reason.MODIFIED));
+            } else if (c instanceof Change.Tampered t) {
+                files.add(new FileToRead(t.after(), Reason.MODIFIED));
+            } else if (c instanceof Change.Corrupt r) {
+                rotten.add(r);
             } else if (c instanceof Change.Racy r && isFile(r.after())) {
                 files.add(new FileToRead(r.after(), Reason.RACY));
             } else if (c instanceof Change.Moved m) {
@@ -123,7 +134,36 @@ public final class ReadPlan {
                 unreadable.add(u);
             }
         });
-        return new ReadPlan(files, moved, removed, unreadable);
+        ReadPlan plan = new ReadPlan(files, moved, removed, unreadable);
+        plan.sameContent.addAll(same);
+        plan.corrupt.addAll(rotten);
+        return plan;
+    }
+
+    /** A modified file whose content digest both snapshots know, and equal: its bytes need no reading. */
+    private static boolean sameDigest(Change.Modified m) {
+        return m.before().content() != null && m.after().content() != null && !m.fields().contains(Field.CONTENT);
+    }
+
+    /**
+     * Files whose metadata changed but whose content digest did not (both snapshots read content,
+     * {@code --digest}): a {@code touch}, a {@code chmod}, a copy put back. A backup records their
+     * new metadata without reading their bytes again.
+     *
+     * @return the modifications, in the order the comparison met them
+     */
+    public List<Change.Modified> sameContent() {
+        return Collections.unmodifiableList(sameContent);
+    }
+
+    /**
+     * Files found corrupt (content changed, metadata not): a backup must not replace its good
+     * copy with what is now on the disk.
+     *
+     * @return the corrupt files
+     */
+    public List<Change.Corrupt> corrupt() {
+        return Collections.unmodifiableList(corrupt);
     }
 
     /**

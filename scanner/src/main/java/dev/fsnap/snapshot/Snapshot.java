@@ -207,6 +207,21 @@ public final class Snapshot implements Closeable {
         return DirectoryRecord.decode(readBlock(offset, Format.DIRECTORY), offset, header.columns());
     }
 
+    /** A directory block's files alone (see {@link DirectoryRecord#decodeFiles}); null for the root's when it was not listed. */
+    DirectoryRecord.Files readFiles(long offset) throws IOException {
+        if (offset == Format.EMPTY_OFFSET) {
+            return EMPTY_FILES;
+        }
+        return DirectoryRecord.decodeFiles(readBlock(offset, Format.DIRECTORY), offset, header.columns(), racyFrom);
+    }
+
+    private static final DirectoryRecord.Files EMPTY_FILES = new DirectoryRecord.Files();
+
+    /** @return the root directory's block offset, or -1 when the root could not be listed */
+    long rootListing() {
+        return footer.rootRef().listed() ? footer.rootRef().offset() : -1;
+    }
+
     /** The root directory's block, or null when the root could not be listed. */
     DirectoryRecord rootDirectory() throws IOException {
         return footer.rootRef().listed() ? readDirectory(footer.rootRef().offset()) : null;

@@ -36,7 +36,7 @@ final class SnapshotBaseline implements ContentBaseline {
     private final Set<ByteBuffer> scheduled;
     private final Schedule schedule;
 
-    private record Cached(byte[] path, DirectoryRecord record) {
+    private record Cached(byte[] path, DirectoryRecord.Files files) {
     }
 
     /** What the schedule chose: how many files and bytes, and how many of them were overdue. */
@@ -95,22 +95,17 @@ final class SnapshotBaseline implements ContentBaseline {
     @Override
     public boolean find(byte[] directory, byte[] names, int offset, int length, Found into) {
         try {
-            DirectoryRecord dir = directory(directory);
+            DirectoryRecord.Files dir = directory(directory);
             if (dir == null) {
                 return false;
             }
-            byte[] name = Arrays.copyOfRange(names, offset, offset + length);
-            int i = dir.find(name);
-            if (i < 0) {
+            int i = dir.find(names, offset, length);
+            if (i < 0 || !dir.file[i]) {
                 return false;
             }
-            Fields f = dir.entries[i];
-            if (f.failure != null || f.type != EntryType.FILE) {
-                return false;
-            }
-            System.arraycopy(f.stat, 0, into.row, 0, into.row.length);
-            into.content = f.bytes(Field.CONTENT);
-            into.racy = old.isRacy(f);
+            System.arraycopy(dir.rows, i * into.row.length, into.row, 0, into.row.length);
+            into.content = dir.content[i];
+            into.racy = dir.racy[i];
             into.scheduled = !scheduled.isEmpty()
                     && scheduled.contains(ByteBuffer.wrap(Paths.child(directory, names, offset, length)));
             return true;
@@ -119,28 +114,27 @@ final class SnapshotBaseline implements ContentBaseline {
         }
     }
 
-    /** A directory's block by its path, or null when the last snapshot did not list it. */
-    private DirectoryRecord directory(byte[] path) throws IOException {
+    /** A directory's files by its path, or null when the last snapshot did not list it. */
+    private DirectoryRecord.Files directory(byte[] path) throws IOException {
         Cached c = last.get();
         if (c != null && Arrays.equals(c.path(), path)) {
-            return c.record();
+            return c.files();
         }
-        DirectoryRecord r;
+        DirectoryRecord.Files r;
         if (path.length == 0) {
-            r = old.rootDirectory();
+            long root = old.rootListing();
+            r = root < 0 ? null : old.readFiles(root);
         } else {
             Long at = offsets.get(ByteBuffer.wrap(path));
             if (at == null) {
                 at = offsetFromParent(path);
             }
-            r = at == null ? null : old.readDirectory(at);
+            r = at == null ? null : old.readFiles(at);
         }
         if (r != null) {
-            for (int i = 0; i < r.entries.length; i++) {
-                if (r.listed(i)) {
-                    Fields e = r.entries[i];
-                    offsets.putIfAbsent(ByteBuffer.wrap(Paths.child(path, e.name, 0, e.nameLength)), r.childOffset[i]);
-                }
+            for (int k = 0; k < r.childNames.size(); k++) {
+                offsets.putIfAbsent(ByteBuffer.wrap(Paths.child(path, r.childNames.get(k), 0,
+                        r.childNames.get(k).length)), r.childOffsets.get(k));
             }
         }
         last.set(new Cached(path, r));
@@ -154,7 +148,7 @@ final class SnapshotBaseline implements ContentBaseline {
             slash--;
         }
         byte[] parent = slash < 0 ? new byte[0] : Arrays.copyOf(path, slash);
-        DirectoryRecord p = directory(parent);
+        DirectoryRecord.Files p = directory(parent);
         return p == null ? null : offsets.get(ByteBuffer.wrap(path));
     }
 }

@@ -111,8 +111,9 @@ final class DirectoryTask extends ScanTask {
             if (chunk == FileSystemAccess.NO_NAMES) {
                 continue;
             }
-            // Reading content makes an entry's work heavy: one file a piece, so idle workers share a directory.
-            for (FileSystemAccess.NameChunk piece : run.readsContent() ? chunk.pieces(1) : List.of(chunk)) {
+            // Reading content makes an entry's work heavy: a listing in a piece per worker, so that
+            // idle workers share a directory of large files.
+            for (FileSystemAccess.NameChunk piece : run.readsContent() ? chunk.pieces(run.threads()) : List.of(chunk)) {
                 if (first || chunksWaiting.get() >= run.chunksInFlight()) {
                     first = false;
                     if (!run.process(current, this, dir, piece)) {

@@ -149,13 +149,13 @@ abstract class FileSystemAccess implements AutoCloseable {
         abstract NameChunk detach();
 
         /**
-         * The chunk in pieces of at most {@code names} records, each detached: for per-entry work
-         * heavy enough (reading content) that the entries of one listing are spread over workers.
+         * The chunk in about {@code parts} pieces of as many records, each detached: for per-entry
+         * work heavy enough (reading content) that the entries of one listing are spread over workers.
          *
-         * @param names the records a piece holds at most
+         * @param parts how many pieces at most
          * @return the pieces; this chunk alone where it cannot be split
          */
-        List<NameChunk> pieces(int names) {
+        List<NameChunk> pieces(int parts) {
             return List.of(this);
         }
     }
@@ -189,8 +189,16 @@ abstract class FileSystemAccess implements AutoCloseable {
         }
 
         @Override
-        List<NameChunk> pieces(int names) {
-            if (owner == null) {
+        List<NameChunk> pieces(int parts) {
+            if (owner == null || parts < 2) {
+                return List.of(this);
+            }
+            int records = 0;
+            for (int pos = 0; pos < length; pos = owner.next(pos)) {
+                records++;
+            }
+            int names = (records + parts - 1) / parts;
+            if (names >= records) {
                 return List.of(this);
             }
             List<NameChunk> pieces = new ArrayList<>();

@@ -98,4 +98,39 @@ class DigestCheckTest {
         assertEquals(0, restored.status(), restored.out() + restored.err());
         assertEquals(List.of(), changes(restored.out()), restored.out());
     }
+
+    @Test
+    void aFileAppendedToWhileItIsReadIsNeverCorrupt() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("live"));
+        Path log = root.resolve("growing.log");
+        Files.write(log, new byte[64 << 20]);
+        Thread.sleep(2500);
+        Path s1 = dir.resolve("live1.snap");
+        assertEquals(0, fsnap("scan", root.toString(), "--digest", "-o", s1.toString()).status());
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread writer = new Thread(() -> {
+            try (var out = Files.newOutputStream(log, java.nio.file.StandardOpenOption.APPEND)) {
+                while (!stop.get()) {
+                    out.write(new byte[4096]);
+                    out.flush();
+                    Thread.sleep(1);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        writer.start();
+        try {
+            for (int k = 0; k < 3; k++) {
+                Path s2 = dir.resolve("live2-" + k + ".snap");
+                CliTest.Run check = fsnap("check", root.toString(), "--digest", "--verify-budget", "1G", "--against",
+                        s1.toString(), "-o", s2.toString());
+                assertTrue(check.status() == 0 || check.status() == 1, check.out() + check.err());
+                assertTrue(check.out().lines().noneMatch(l -> l.startsWith("C ")), check.out());
+            }
+        } finally {
+            stop.set(true);
+            writer.join();
+        }
+    }
 }

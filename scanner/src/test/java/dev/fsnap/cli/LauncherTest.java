@@ -108,29 +108,25 @@ class LauncherTest {
 
     @Test
     void aJvmKilledWithoutSayingGivesTheLauncherItsStatus() throws Exception {
-        // A scan that cannot end before it is killed, however fast or loaded the machine: one of its
-        // directories is on a server that does not answer (within the scan's minute of patience).
-        Assumptions.assumeTrue(SlowNas.unavailableReason() == null, SlowNas.unavailableReason());
-        Path source = TreeBuilder.at(dir.resolve("src")).file("alive/a", 1).file("dead/c", 3).root();
-        SlowNas nas = SlowNas.mount(source, Files.createDirectory(dir.resolve("mnt")), Duration.ZERO);
-        try {
-            assertEquals(0, run("--version").status()); // the one-time preparation, so the next start is the scan's
-            nas.hang("dead");
-            Process p = start("scan", nas.mountPoint().toString(), "--op-timeout", "60", "--threads", "1");
-            ProcessHandle jvm = null;
-            for (int i = 0; i < 100 && jvm == null; i++) {
-                jvm = p.toHandle().children().findFirst().orElse(null);
-                Thread.sleep(20);
-            }
-            assertTrue(jvm != null, "the launcher started no JVM");
-            Thread.sleep(500); // the JVM is up, and waiting on the dead directory
-            jvm.destroyForcibly(); // SIGKILL: it writes no status, the launcher reads the end and waits
-            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-            assertEquals(137, p.exitValue());
-        } finally {
-            nas.release();
-            nas.close();
+        // A scan that cannot end before it is killed, however fast or loaded the machine: it writes
+        // far more JSON than a pipe holds to a standard output nobody reads, and waits there.
+        Path root = dir.resolve("big");
+        TreeGenerator.generate(root, 5_000);
+        assertEquals(0, run("--version").status()); // the one-time preparation, so the next start is the scan's
+        Process p = start("scan", root.toString(), "--json", "--threads", "1");
+        ProcessHandle jvm = null;
+        for (int i = 0; i < 250 && jvm == null; i++) {
+            // the launcher's child that runs java (it may run a short helper first)
+            jvm = p.toHandle().children().filter(h -> h.info().command().orElse("").endsWith("/java")).findFirst()
+                    .orElse(null);
+            Thread.sleep(20);
         }
+        assertTrue(jvm != null, "the launcher started no JVM");
+        Thread.sleep(500); // the JVM is up, and blocked on the full pipe
+        assertTrue(jvm.isAlive(), "the scan cannot have ended: its output is not read");
+        jvm.destroyForcibly(); // SIGKILL: it writes no status, the launcher reads the end and waits
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        assertEquals(137, p.exitValue());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.fsnap.snapshot.format;
 
+import dev.fsnap.bindings.StatFields;
 import dev.fsnap.snapshot.CorruptSnapshotException;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.ScanError;
@@ -64,41 +65,159 @@ public final class DirectoryRecord {
             entries[i] = e;
         }
         DirectoryRecord r = new DirectoryRecord(offset, listFailure, entries);
+        boolean[] directory = new boolean[n];
         for (int i = 0; i < n; i++) {
-            if (entries[i].type != EntryType.DIRECTORY || entries[i].failure != null) {
+            directory[i] = entries[i].type == EntryType.DIRECTORY && entries[i].failure == null;
+        }
+        r.decodeReferences(in, directory);
+        return r;
+    }
+
+    /** Reads the references of the readable subdirectories, then where each listed one is; the block must end there. */
+    private void decodeReferences(Decoder in, boolean[] directory) throws CorruptSnapshotException {
+        int n = directory.length;
+        for (int i = 0; i < n; i++) {
+            if (!directory[i]) {
                 continue;
             }
             int state = in.u8();
-            r.ref[i] = state;
+            ref[i] = state;
             switch (state) {
-                case Format.REF_LISTED -> r.hash[i] = in.bytes(Format.HASH);
+                case Format.REF_LISTED -> hash[i] = in.bytes(Format.HASH);
                 case Format.REF_EMPTY -> {
-                    r.ref[i] = Format.REF_LISTED;
-                    r.hash[i] = Format.EMPTY_HASH;
-                    r.childOffset[i] = Format.EMPTY_OFFSET;
+                    ref[i] = Format.REF_LISTED;
+                    hash[i] = Format.EMPTY_HASH;
+                    childOffset[i] = Format.EMPTY_OFFSET;
                 }
                 case Format.REF_UNREADABLE -> {
-                    r.refFailure[i] = EntryCodec.decodeFailure(in);
-                    r.subtreeFlags[i] = Format.SUBTREE_UNREADABLE;
+                    refFailure[i] = EntryCodec.decodeFailure(in);
+                    subtreeFlags[i] = Format.SUBTREE_UNREADABLE;
                 }
                 case Format.REF_NOT_SCANNED -> { }
                 default -> throw in.corrupt("unknown subdirectory state " + state);
             }
         }
         for (int i = 0; i < n; i++) {
-            if (r.ref[i] == Format.REF_LISTED && r.hash[i] != Format.EMPTY_HASH) {
-                r.subtreeFlags[i] = in.u8();
+            if (ref[i] == Format.REF_LISTED && hash[i] != Format.EMPTY_HASH) {
+                subtreeFlags[i] = in.u8();
                 long child = in.varint();
                 if (child < Format.MAGIC.length || child >= offset) {
                     throw in.corrupt("subdirectory offset " + child + " is not before its parent at " + offset);
                 }
-                r.childOffset[i] = child;
+                childOffset[i] = child;
             }
         }
         if (!in.atEnd()) {
             throw in.corrupt("unexpected bytes after the directory's entries");
         }
-        return r;
+    }
+
+    /**
+     * A directory block read for the files' metadata and content alone, without an object per
+     * entry: what a scan that digests content looks up, file by file, in the last snapshot.
+     */
+    public static final class Files {
+        private byte[] names = new byte[256];
+        private int[] nameEnd;
+        /** Each entry's stat row ({@code StatFields} slots), {@code StatFields.WIDTH} from {@code i * WIDTH}. */
+        public long[] rows;
+        /** Each file's content value, or null. */
+        public byte[][] content;
+        /** Whether each entry is a readable regular file. */
+        public boolean[] file;
+        /** Whether each entry's timestamps fell inside its scan's racy window. */
+        public boolean[] racy;
+        /** Names and block offsets of the listed subdirectories (children to look up later). */
+        public final java.util.List<byte[]> childNames = new java.util.ArrayList<>();
+        public final java.util.List<Long> childOffsets = new java.util.ArrayList<>();
+        private int size;
+
+        /**
+         * @return the index of the entry with this name, or a negative value
+         */
+        public int find(byte[] name, int offset, int length) {
+            int lo = 0;
+            int hi = size - 1;
+            while (lo <= hi) {
+                int mid = (lo + hi) >>> 1;
+                int start = mid == 0 ? 0 : nameEnd[mid - 1];
+                int c = Arrays.compareUnsigned(names, start, nameEnd[mid], name, offset, offset + length);
+                if (c < 0) {
+                    lo = mid + 1;
+                } else if (c > 0) {
+                    hi = mid - 1;
+                } else {
+                    return mid;
+                }
+            }
+            return -(lo + 1);
+        }
+    }
+
+    /**
+     * Decodes a directory block's files, as {@link #decode} checks it.
+     *
+     * @param in the block's body
+     * @param offset the block's offset
+     * @param columns the file's columns
+     * @param racyFrom the snapshot's racy window
+     * @return the files
+     * @throws CorruptSnapshotException when the block is damaged
+     */
+    public static Files decodeFiles(Decoder in, long offset, Columns columns, RacyFrom racyFrom)
+            throws CorruptSnapshotException {
+        int flags = in.u8();
+        if ((flags & ~(Format.LIST_INCOMPLETE | Format.COLUMNS)) != 0) {
+            throw in.corrupt("unknown directory flags " + flags);
+        }
+        if ((flags & Format.LIST_INCOMPLETE) != 0) {
+            EntryCodec.decodeFailure(in);
+        }
+        int mask = (flags & Format.COLUMNS) != 0 ? columns.blockMask(in) : 0;
+        int n = in.count(in.remaining() / 3, "entry count");
+        Files f = new Files();
+        f.nameEnd = new int[n];
+        f.rows = new long[n * StatFields.WIDTH];
+        f.content = new byte[n][];
+        f.file = new boolean[n];
+        f.racy = new boolean[n];
+        EntryCodec codec = new EntryCodec(columns);
+        codec.reset(mask);
+        Fields e = new Fields();
+        boolean[] directory = new boolean[n];
+        int length = 0;
+        for (int i = 0; i < n; i++) {
+            int at = in.pos;
+            codec.decode(in, e);
+            if (i > 0 && Arrays.compareUnsigned(f.names, i == 1 ? 0 : f.nameEnd[i - 2], f.nameEnd[i - 1],
+                    e.name, 0, e.nameLength) >= 0) {
+                in.pos = at;
+                throw in.corrupt("entries out of name order");
+            }
+            if (length + e.nameLength > f.names.length) {
+                f.names = Arrays.copyOf(f.names, Math.max(f.names.length * 2, length + e.nameLength));
+            }
+            System.arraycopy(e.name, 0, f.names, length, e.nameLength);
+            length += e.nameLength;
+            f.nameEnd[i] = length;
+            if (e.failure == null) {
+                System.arraycopy(e.stat, 0, f.rows, i * StatFields.WIDTH, StatFields.WIDTH);
+                f.file[i] = e.type == EntryType.FILE;
+                f.content[i] = e.bytes(dev.fsnap.scan.Field.CONTENT);
+                f.racy[i] = racyFrom.covers(e);
+                directory[i] = e.type == EntryType.DIRECTORY;
+            }
+        }
+        f.size = n;
+        DirectoryRecord refs = new DirectoryRecord(offset, null, new Fields[n]);
+        refs.decodeReferences(in, directory);
+        for (int i = 0; i < n; i++) {
+            if (refs.ref[i] == Format.REF_LISTED && refs.childOffset[i] != Format.EMPTY_OFFSET) {
+                f.childNames.add(Arrays.copyOfRange(f.names, i == 0 ? 0 : f.nameEnd[i - 1], f.nameEnd[i]));
+                f.childOffsets.add(refs.childOffset[i]);
+            }
+        }
+        return f;
     }
 
     /**
