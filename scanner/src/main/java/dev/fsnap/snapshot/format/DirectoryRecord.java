@@ -136,21 +136,8 @@ public final class DirectoryRecord {
          * @return the index of the entry with this name, or a negative value
          */
         public int find(byte[] name, int offset, int length) {
-            int lo = 0;
-            int hi = size - 1;
-            while (lo <= hi) {
-                int mid = (lo + hi) >>> 1;
-                int start = mid == 0 ? 0 : nameEnd[mid - 1];
-                int c = Arrays.compareUnsigned(names, start, nameEnd[mid], name, offset, offset + length);
-                if (c < 0) {
-                    lo = mid + 1;
-                } else if (c > 0) {
-                    hi = mid - 1;
-                } else {
-                    return mid;
-                }
-            }
-            return -(lo + 1);
+            return search(size, mid -> Arrays.compareUnsigned(names, mid == 0 ? 0 : nameEnd[mid - 1], nameEnd[mid],
+                    name, offset, offset + length));
         }
     }
 
@@ -358,11 +345,23 @@ public final class DirectoryRecord {
 
     /** @return the index of the entry with this name, or a negative value */
     public int find(byte[] name) {
+        return search(entries.length, mid -> Arrays.compareUnsigned(entries[mid].name, 0, entries[mid].nameLength,
+                name, 0, name.length));
+    }
+
+    /**
+     * A binary search over entries in name order.
+     *
+     * @param size the entries
+     * @param compare the order of entry {@code i}'s name to the name sought
+     * @return the index of the entry with that name, or a negative value
+     */
+    private static int search(int size, java.util.function.IntUnaryOperator compare) {
         int lo = 0;
-        int hi = entries.length - 1;
+        int hi = size - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            int c = Arrays.compareUnsigned(entries[mid].name, 0, entries[mid].nameLength, name, 0, name.length);
+            int c = compare.applyAsInt(mid);
             if (c < 0) {
                 lo = mid + 1;
             } else if (c > 0) {
