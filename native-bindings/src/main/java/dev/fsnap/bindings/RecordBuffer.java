@@ -38,11 +38,6 @@ public abstract sealed class RecordBuffer permits UnixDirectoryReader, WindowsDi
     }
 
     /**
-     * Puts saved records back at the start of this reader's buffer.
-     *
-     * @param saved records from {@link #save}
-     */
-    /**
      * Copies the records from one position to another, to be restored at the start of a buffer:
      * a piece of a listing, for another worker.
      *
@@ -60,6 +55,11 @@ public abstract sealed class RecordBuffer permits UnixDirectoryReader, WindowsDi
      */
     public abstract int next(int position);
 
+    /**
+     * Puts saved records back at the start of this reader's buffer.
+     *
+     * @param saved records from {@link #save}
+     */
     public void restore(byte[] saved) {
         System.arraycopy(saved, 0, mirror, 0, saved.length);
     }
