@@ -12,6 +12,9 @@
 #   openssl-N   the files split over THREADS openssl processes (xargs -P)
 #   fsnap-sha-N fsnap scan --digest --threads THREADS
 #   xxh-N, fsnap-xxh-N  likewise
+# With SMALL=1 (a tree of many small files, T100K), the reference tools are those such trees are
+# hashed with today instead: `find -type f -exec sha256sum {} +` and `mtree -c -K sha256digest`,
+# against fsnap scan --digest with its default threads.
 # The medians of wall time are printed, and fsnap's ratios to each tool taken round by round
 # (the two ran one after the other) and then their median. The files stay in the page cache:
 # fsnap leaves cached files cached. JVM start-up is included: this is what a user waits for.
@@ -36,9 +39,16 @@ run_one() {
         fsnap-sha-N) "$fsnap" scan "$tree" --digest --threads "$threads" ;;
         xxh-N) xargs -0 -P "$threads" -n "$(( ($(tr -cd '\0' < "$list" | wc -c) + threads - 1) / threads ))" xxh128sum < "$list" ;;
         fsnap-xxh-N) "$fsnap" scan "$tree" --digest --algorithm xxh3-128 --threads "$threads" ;;
+        find-sha256sum) find "$tree" -type f -exec sha256sum {} + ;;
+        mtree) mtree -c -K sha256digest -p "$tree" ;;
+        fsnap-sha) "$fsnap" scan "$tree" --digest ;;
     esac
 }
-names=(openssl-1 fsnap-sha-1 xxh-1 fsnap-xxh-1 openssl-N fsnap-sha-N xxh-N fsnap-xxh-N)
+if [ -n "${SMALL:-}" ]; then
+    names=(find-sha256sum mtree fsnap-sha)
+else
+    names=(openssl-1 fsnap-sha-1 xxh-1 fsnap-xxh-1 openssl-N fsnap-sha-N xxh-N fsnap-xxh-N)
+fi
 for n in "${names[@]}"; do run_one "$n" >/dev/null 2>&1; done # warm the page cache and the launcher
 for ((i = 0; i < runs; i++)); do
     for n in "${names[@]}"; do
@@ -57,7 +67,10 @@ print(f"{'command':12} {'wall s':>7} {'MB/s':>8}")
 for n in names:
     m = statistics.median(t[n])
     print(f"{n:12} {m:7.2f} {total / m / 1e6:8.0f}")
-for a, b in (("fsnap-sha-1", "openssl-1"), ("fsnap-xxh-1", "xxh-1"), ("fsnap-sha-N", "openssl-N"), ("fsnap-xxh-N", "xxh-N")):
+for a, b in (("fsnap-sha-1", "openssl-1"), ("fsnap-xxh-1", "xxh-1"), ("fsnap-sha-N", "openssl-N"), ("fsnap-xxh-N", "xxh-N"),
+             ("fsnap-sha", "find-sha256sum"), ("fsnap-sha", "mtree")):
+    if a not in t or b not in t:
+        continue
     r = statistics.median(x / y for x, y in zip(t[a], t[b]))
     print(f"round by round, {a} / {b}: {r:.3f} (median of {len(t[a])})")
 PY

@@ -9,7 +9,7 @@ import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.scan.Scanner;
 import dev.fsnap.snapshot.Snapshot;
-import dev.fsnap.snapshot.SnapshotScan;
+import dev.fsnap.snapshot.ContentSchedule;
 import dev.fsnap.snapshot.SnapshotWriter;
 
 import java.io.IOException;
@@ -99,8 +99,17 @@ final class ScanJob {
         try {
             Scan scan;
             try {
-                scan = baseline == null || options.digest() == null ? scanner.start(listener)
-                        : SnapshotScan.startAgainst(options, listener, baseline);
+                if (baseline == null || options.digest() == null) {
+                    scan = scanner.start(listener);
+                } else {
+                    ContentSchedule schedule = ContentSchedule.plan(baseline, options);
+                    if (options.verifyBudget() > 0 || options.verifyWithin() != null) {
+                        err.println(String.format(java.util.Locale.ROOT, "fsnap: verification: %d files "
+                                + "(%d bytes) due to be read again even if unchanged, %d of them overdue", schedule.files(), schedule.bytes(),
+                                schedule.overdue()));
+                    }
+                    scan = schedule.start(listener);
+                }
             } catch (IOException e) {
                 err.println("fsnap: " + ScanArguments.describe(e));
                 return new Result(Main.USAGE, null);

@@ -57,24 +57,6 @@ public final class SnapshotScan implements AutoCloseable {
     }
 
     /**
-     * Starts a scan that digests content against the last snapshot ({@link ScanOptions#digest()}):
-     * a file whose size, times and inode are unchanged takes over its digest unread unless
-     * tonight's schedule ({@link ScanOptions#verifyBudget()}, {@link ScanOptions#verifyWithin()})
-     * or its corruption asks for a read; any other file is read.
-     *
-     * @param options the scan's options
-     * @param listener receives entries and errors
-     * @param baseline the last snapshot of the same root
-     * @return the running scan
-     * @throws IOException when the root cannot be opened, or the baseline cannot be read
-     */
-    public static dev.fsnap.scan.Scan startAgainst(ScanOptions options, ScanListener listener, Snapshot baseline)
-            throws IOException {
-        SnapshotBaseline b = new SnapshotBaseline(baseline, options, System.currentTimeMillis());
-        return dev.fsnap.walk.Walk.start(options, listener, b);
-    }
-
-    /**
      * Scans into a snapshot and waits: {@link #start} and {@link #await()} in one call.
      *
      * @param options what to scan

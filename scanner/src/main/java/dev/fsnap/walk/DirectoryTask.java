@@ -113,9 +113,13 @@ final class DirectoryTask extends ScanTask {
             }
             // Reading content makes an entry's work heavy: a listing in a piece per worker, so that
             // idle workers share a directory of large files.
-            for (FileSystemAccess.NameChunk piece : run.readsContent() ? chunk.pieces(run.threads()) : List.of(chunk)) {
-                if (first || chunksWaiting.get() >= run.chunksInFlight()) {
-                    first = false;
+            List<FileSystemAccess.NameChunk> pieces = run.readsContent() ? chunk.pieces(run.threads()) : List.of(chunk);
+            for (int k = 0; k < pieces.size(); k++) {
+                // The pieces but the last go to other workers first; this one digests its own after.
+                FileSystemAccess.NameChunk piece = pieces.get(k);
+                boolean mine = first && k == pieces.size() - 1;
+                if (mine || chunksWaiting.get() >= run.chunksInFlight()) {
+                    first &= !mine;
                     if (!run.process(current, this, dir, piece)) {
                         return false;
                     }

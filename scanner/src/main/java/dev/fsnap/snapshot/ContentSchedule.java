@@ -1,0 +1,64 @@
+package dev.fsnap.snapshot;
+
+import dev.fsnap.scan.Scan;
+import dev.fsnap.scan.ScanListener;
+import dev.fsnap.scan.ScanOptions;
+import dev.fsnap.walk.Walk;
+
+import java.io.IOException;
+
+/**
+ * Tonight's content verification against the last snapshot ({@link ScanOptions#digest()}): which
+ * unchanged files the schedule reads again ({@link ScanOptions#verifyBudget()}, oldest
+ * verification first, and every file verified before {@link ScanOptions#verifyWithin()}), known
+ * before the scan starts; then the scan, in which every other unchanged file takes over its digest
+ * unread and every new or changed file is read.
+ */
+public final class ContentSchedule {
+    private final ScanOptions options;
+    private final SnapshotBaseline baseline;
+
+    private ContentSchedule(ScanOptions options, SnapshotBaseline baseline) {
+        this.options = options;
+        this.baseline = baseline;
+    }
+
+    /**
+     * Plans tonight's verification: reads the last snapshot's files once when a budget or a limit
+     * is set.
+     *
+     * @param last the last snapshot of the same root
+     * @param options tonight's options, with a digest
+     * @return the plan
+     * @throws IOException when the last snapshot cannot be read
+     */
+    public static ContentSchedule plan(Snapshot last, ScanOptions options) throws IOException {
+        return new ContentSchedule(options, new SnapshotBaseline(last, options, System.currentTimeMillis()));
+    }
+
+    /** @return the unchanged files the schedule reads again tonight */
+    public long files() {
+        return baseline.schedule().files();
+    }
+
+    /** @return their bytes */
+    public long bytes() {
+        return baseline.schedule().bytes();
+    }
+
+    /** @return how many of them are overdue: verified longer ago than the limit ({@link ScanOptions#verifyWithin()}) */
+    public long overdue() {
+        return baseline.schedule().overdue();
+    }
+
+    /**
+     * Starts the scan.
+     *
+     * @param listener receives entries and errors
+     * @return the running scan
+     * @throws IOException when the root cannot be opened, naming it
+     */
+    public Scan start(ScanListener listener) throws IOException {
+        return Walk.start(options, listener, baseline);
+    }
+}
