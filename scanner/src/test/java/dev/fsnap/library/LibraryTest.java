@@ -311,6 +311,41 @@ class LibraryTest {
     }
 
     @Test
+    void aBackupPlanWithDigestsSkipsATouchedFileAndKnowsWhatWasRewritten(@TempDir Path dir) throws Exception {
+        Path root = Files.createDirectories(dir.resolve("data"));
+        file(root, "touched.txt", "same bytes");
+        file(root, "rewritten.txt", "old bytes");
+        ScanOptions options = ScanOptions.builder(root).digest(dev.fsnap.scan.Digest.SHA256).build();
+        Path old = dir.resolve("old.snap");
+        SnapshotScan.take(options, old, null);
+        Files.setLastModifiedTime(root.resolve("touched.txt"), FileTime.from(Instant.parse("2030-01-01T00:00:00Z")));
+        file(root, "rewritten.txt", "new bytes");
+        Path next = dir.resolve("next.snap");
+        try (Snapshot last = Snapshot.open(old)) {
+            // Tonight's scan takes unchanged files' digests over from last night; these two are read.
+            dev.fsnap.snapshot.ContentSchedule schedule = dev.fsnap.snapshot.ContentSchedule.plan(last, options);
+            assertEquals(0, schedule.files(), "no budget: nothing unchanged is read again");
+            try (dev.fsnap.snapshot.SnapshotWriter w = dev.fsnap.snapshot.SnapshotWriter.create(next, options)) {
+                ScanSummary summary = schedule.start(w.listener()).await();
+                w.commit(summary);
+            }
+            ReadPlan plan;
+            try (Snapshot now = Snapshot.open(next)) {
+                plan = ReadPlan.between(last, now);
+                Entry touched = now.lookup("touched.txt".getBytes(StandardCharsets.UTF_8)).entry();
+                assertEquals(java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                        .digest("same bytes".getBytes(StandardCharsets.UTF_8))),
+                        java.util.HexFormat.of().formatHex(touched.content().digest()));
+            }
+            assertEquals(List.of("rewritten.txt"), plan.files().stream().map(f -> f.entry().displayPath()).toList(),
+                    "only the file whose bytes changed is read");
+            assertEquals(List.of("touched.txt"), plan.sameContent().stream().map(Change::displayPath).toList(),
+                    "its mtime changed, its digest did not: no bytes to read");
+            assertEquals(List.of(), plan.corrupt());
+        }
+    }
+
+    @Test
     void badInputIsRefusedWithMessagesThatNameIt(@TempDir Path dir) throws Exception {
         IllegalArgumentException threads = assertThrows(IllegalArgumentException.class,
                 () -> ScanOptions.builder(dir).threads(-1));
