@@ -114,6 +114,19 @@ final class SnapshotBaseline implements ContentBaseline {
         }
     }
 
+    /** Content below this many bytes in a directory is read by one worker. */
+    private static final long HEAVY = 16 << 20;
+
+    @Override
+    public boolean heavy(byte[] path) {
+        try {
+            DirectoryRecord.Files dir = directory(path);
+            return dir == null || dir.fileBytes() >= HEAVY || !scheduled.isEmpty();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** A directory's files by its path, or null when the last snapshot did not list it. */
     private DirectoryRecord.Files directory(byte[] path) throws IOException {
         Cached c = last.get();

@@ -9,6 +9,18 @@ public interface ContentBaseline {
     /** No baseline: every file is read (a first scan). */
     ContentBaseline NONE = (directory, names, offset, length, into) -> false;
 
+    /**
+     * Whether a directory's files are worth spreading over workers: its content may be read at
+     * length tonight. Without a baseline, or for a directory the last snapshot did not list, yes.
+     *
+     * @param directory its path relative to the root
+     * @return false when the last snapshot holds little content there (reading it, if it must be
+     *         read, is quick; most likely it is taken over unread)
+     */
+    default boolean heavy(byte[] directory) {
+        return true;
+    }
+
     /** A file's baseline, filled by {@link #find}; one per worker thread. */
     final class Found {
         /** Its stat row ({@code StatFields} slots). */

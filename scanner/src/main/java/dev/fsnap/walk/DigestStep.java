@@ -25,6 +25,11 @@ final class DigestStep implements EntryStep {
     private final long verifiedMillis;
     private final ThreadLocal<ContentBaseline.Found> found = ThreadLocal.withInitial(ContentBaseline.Found::new);
 
+    /** @return whether a directory's files are worth spreading over workers (see {@link ContentBaseline#heavy}) */
+    boolean heavy(byte[] directory) {
+        return baseline.heavy(directory);
+    }
+
     DigestStep(ContentBaseline baseline, long verifiedMillis) {
         this.baseline = baseline;
         this.verifiedMillis = verifiedMillis;

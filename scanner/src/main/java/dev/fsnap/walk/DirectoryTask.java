@@ -113,7 +113,8 @@ final class DirectoryTask extends ScanTask {
             }
             // Reading content makes an entry's work heavy: a listing in a piece per worker, so that
             // idle workers share a directory of large files.
-            List<FileSystemAccess.NameChunk> pieces = run.readsContent() ? chunk.pieces(run.threads()) : List.of(chunk);
+            List<FileSystemAccess.NameChunk> pieces = run.readsContent(path) ? chunk.pieces(run.threads())
+                    : List.of(chunk);
             for (int k = 0; k < pieces.size(); k++) {
                 // The pieces but the last go to other workers first; this one digests its own after.
                 FileSystemAccess.NameChunk piece = pieces.get(k);

@@ -63,7 +63,7 @@ final class ScanRun implements Scan {
     private EntryBatch rootBatch;
     /** Per-entry steps after the stat (see {@link EntryStep}); set before {@link #start()}. */
     private EntryStep[] steps = EntryBatch.NO_STEPS;
-    private boolean readsContent;
+    private DigestStep digest;
 
     ScanRun(ScanOptions options, FileSystemAccess access, String backendReason, ScanListener listener) {
         this.access = access;
@@ -188,7 +188,9 @@ final class ScanRun implements Scan {
         }
         steps = Arrays.copyOf(steps, steps.length + 1);
         steps[steps.length - 1] = step;
-        readsContent |= step instanceof DigestStep;
+        if (step instanceof DigestStep d) {
+            digest = d;
+        }
     }
 
     /** Opens the root, delivers its own entry, and starts listing it. */
@@ -232,9 +234,12 @@ final class ScanRun implements Scan {
      * the next chunk itself, so a directory of millions of entries holds a few chunks in memory, not
      * all of its names.
      */
-    /** @return whether the scan reads each file's content: its listings are spread over workers file by file */
-    boolean readsContent() {
-        return readsContent;
+    /**
+     * @param directory a directory's path relative to the root
+     * @return whether the scan may read much content there: its listings are cut in a piece per worker
+     */
+    boolean readsContent(byte[] directory) {
+        return digest != null && digest.heavy(directory);
     }
 
     int chunksInFlight() {

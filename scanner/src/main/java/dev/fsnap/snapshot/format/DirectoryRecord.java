@@ -131,6 +131,12 @@ public final class DirectoryRecord {
         public final java.util.List<byte[]> childNames = new java.util.ArrayList<>();
         public final java.util.List<Long> childOffsets = new java.util.ArrayList<>();
         private int size;
+        private long fileBytes;
+
+        /** @return the size of the regular files, in all */
+        public long fileBytes() {
+            return fileBytes;
+        }
 
         /**
          * @return the index of the entry with this name, or a negative value
@@ -190,6 +196,9 @@ public final class DirectoryRecord {
             if (e.failure == null) {
                 System.arraycopy(e.stat, 0, f.rows, i * StatFields.WIDTH, StatFields.WIDTH);
                 f.file[i] = e.type == EntryType.FILE;
+                if (f.file[i]) {
+                    f.fileBytes += e.stat[StatFields.SIZE];
+                }
                 f.content[i] = e.bytes(dev.fsnap.scan.Field.CONTENT);
                 f.racy[i] = racyFrom.covers(e);
                 directory[i] = e.type == EntryType.DIRECTORY;
