@@ -104,9 +104,12 @@ final class ScanJob {
                 } else {
                     ContentSchedule schedule = ContentSchedule.plan(baseline, options);
                     if (options.verifyBudget() > 0 || options.verifyWithin() != null) {
+                        java.time.Instant oldest = schedule.oldest();
                         err.println(String.format(java.util.Locale.ROOT, "fsnap: verification: %d files "
-                                + "(%d bytes) due to be read again even if unchanged, %d of them overdue", schedule.files(), schedule.bytes(),
-                                schedule.overdue()));
+                                + "(%d bytes) due to be read again even if unchanged, %d of them overdue%s",
+                                schedule.files(), schedule.bytes(), schedule.overdue(), oldest == null ? ""
+                                        : "; the oldest verification was " + java.time.Duration.between(oldest,
+                                        java.time.Instant.now()).toDays() + " days ago"));
                     }
                     scan = schedule.start(listener);
                 }

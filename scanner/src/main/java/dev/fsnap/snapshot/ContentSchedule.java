@@ -52,6 +52,15 @@ public final class ContentSchedule {
     }
 
     /**
+     * @return when the file verified longest ago was last read, or null when the last snapshot has
+     *         no digests (or no budget or limit was set, and it was not looked at)
+     */
+    public java.time.Instant oldest() {
+        long at = baseline.schedule().oldestMillis();
+        return at == Long.MIN_VALUE ? null : java.time.Instant.ofEpochMilli(at);
+    }
+
+    /**
      * Starts the scan.
      *
      * @param listener receives entries and errors

@@ -40,7 +40,7 @@ final class SnapshotBaseline implements ContentBaseline {
     }
 
     /** What the schedule chose: how many files and bytes, and how many of them were overdue. */
-    record Schedule(long files, long bytes, long overdue) {
+    record Schedule(long files, long bytes, long overdue, long oldestMillis) {
     }
 
     SnapshotBaseline(Snapshot old, ScanOptions options, long nowMillis) throws IOException {
@@ -49,7 +49,7 @@ final class SnapshotBaseline implements ContentBaseline {
                 : nowMillis - options.verifyWithin().toMillis();
         if (options.verifyBudget() == 0 && options.verifyWithin() == null) {
             scheduled = Set.of();
-            schedule = new Schedule(0, 0, 0);
+            schedule = new Schedule(0, 0, 0, Long.MIN_VALUE);
             return;
         }
         record Candidate(byte[] path, long verified, long size) {
@@ -85,7 +85,7 @@ final class SnapshotBaseline implements ContentBaseline {
             }
         }
         scheduled = chosen;
-        schedule = new Schedule(chosen.size(), bytes, overdue);
+        schedule = new Schedule(chosen.size(), bytes, overdue, all.isEmpty() ? Long.MIN_VALUE : all.get(0).verified());
     }
 
     Schedule schedule() {
