@@ -4,10 +4,8 @@ import dev.fsnap.internal.Paths;
 import dev.fsnap.scan.Content;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryType;
-import dev.fsnap.scan.Field;
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.snapshot.format.DirectoryRecord;
-import dev.fsnap.snapshot.format.Fields;
 import dev.fsnap.walk.ContentBaseline;
 
 import java.io.IOException;

@@ -9,7 +9,6 @@ import dev.fsnap.scan.Operation;
 import dev.fsnap.scan.ScanError;
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.ScanSummary;
-import dev.fsnap.scan.Scanner;
 import dev.fsnap.testdata.TreeBuilder;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
