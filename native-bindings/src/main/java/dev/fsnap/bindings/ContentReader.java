@@ -24,6 +24,9 @@ public final class ContentReader implements AutoCloseable {
     /** Bytes asked of each read: large enough that a call's cost vanishes, small enough to show progress. */
     public static final int CHUNK = 1 << 20;
     private static final int STATX_CHANGE = 0x1 | 0x2 | 0x40 | 0x80 | 0x100 | 0x200; // type, mode, mtime, ctime, ino, size
+    /** The statx fields compared before and after a read: size, mtime, ctime (seconds, then nanoseconds), inode. */
+    private static final int[] CHANGE_FIELDS = {LinuxAbi.STX_SIZE, LinuxAbi.STX_MTIME, LinuxAbi.STX_MTIME + 8,
+        LinuxAbi.STX_CTIME, LinuxAbi.STX_CTIME + 8, LinuxAbi.STX_INO};
     private static volatile boolean noAtimeRefused;
     private static volatile boolean nowaitUnsupported = !LinuxLibc.hasPreadv2();
 
@@ -208,8 +211,7 @@ public final class ContentReader implements AutoCloseable {
             LinuxLibc.posixFadvise(fd, 0, 0, LinuxAbi.POSIX_FADV_DONTNEED); // the readahead beyond the last piece too
         }
         boolean changed = false;
-        for (int field : new int[] {LinuxAbi.STX_SIZE, LinuxAbi.STX_MTIME, LinuxAbi.STX_MTIME + 8, LinuxAbi.STX_CTIME,
-            LinuxAbi.STX_CTIME + 8, LinuxAbi.STX_INO}) {
+        for (int field : CHANGE_FIELDS) {
             changed |= NativeBuffer.IO.getLong(before + field) != NativeBuffer.IO.getLong(after + field);
         }
         if (sha != null) {

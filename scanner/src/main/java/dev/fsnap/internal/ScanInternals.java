@@ -100,6 +100,9 @@ public abstract class ScanInternals {
      */
     public abstract byte[] contentValue(long verifiedMillis, byte[] digest, byte[] observed);
 
+    /** @return whether a content value is a corrupt file's */
+    public abstract boolean contentCorrupt(byte[] value);
+
     /** @return the baseline digest of a content value */
     public abstract byte[] contentBaseline(byte[] value);
 

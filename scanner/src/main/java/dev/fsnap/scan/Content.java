@@ -62,6 +62,11 @@ public final class Content {
         return at + 1;
     }
 
+    /** Whether a value is a corrupt file's (its baseline kept beside another digest read). */
+    static boolean corrupt(byte[] v) {
+        return v[0] == CORRUPT;
+    }
+
     /** The baseline digest of a value (what two values are compared by). */
     static byte[] baseline(byte[] v) {
         int start = digestsStart(v);
@@ -112,7 +117,7 @@ public final class Content {
      *         inode had not changed: bit rot, or a write behind the filesystem's back
      */
     public boolean corrupt() {
-        return value[0] == CORRUPT;
+        return corrupt(value);
     }
 
     /** @return the digest the last read gave, where {@link #corrupt()}; else the baseline */

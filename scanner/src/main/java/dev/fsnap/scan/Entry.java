@@ -73,6 +73,11 @@ public final class Entry {
             }
 
             @Override
+            public boolean contentCorrupt(byte[] value) {
+                return Content.corrupt(value);
+            }
+
+            @Override
             public byte[] contentBaseline(byte[] value) {
                 return Content.baseline(value);
             }

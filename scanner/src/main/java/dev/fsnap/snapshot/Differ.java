@@ -48,6 +48,7 @@ public final class Differ {
     private long held;
     private long nAdded;
     private long nRemoved;
+    private static final dev.fsnap.internal.ScanInternals CONTENT = dev.fsnap.internal.ScanInternals.get();
     private long nModified;
     private long nCorrupt;
     private long nTampered;
@@ -296,7 +297,8 @@ public final class Differ {
                     side(a.readFailure != null, b.readFailure != null));
         }
         byte[] content = b.bytes(Field.CONTENT);
-        if (content != null && content[0] == 1 && a.bytes(Field.CONTENT) != null && !ignored.contains(Field.CONTENT)) {
+        if (content != null && CONTENT.contentCorrupt(content) && a.bytes(Field.CONTENT) != null
+                && !ignored.contains(Field.CONTENT)) {
             // read again with its metadata unchanged, another digest: the baseline kept beside the digest read
             nCorrupt++;
             out.accept(new Change.Corrupt(path, a.toEntry(path), b.toEntry(path)));

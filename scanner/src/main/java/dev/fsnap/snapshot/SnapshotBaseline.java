@@ -32,6 +32,8 @@ final class SnapshotBaseline implements ContentBaseline {
     private final ThreadLocal<Cached> last = new ThreadLocal<>();
     /** The paths of unchanged files to read again tonight. */
     private final Set<ByteBuffer> scheduled;
+    /** The directories that hold them. */
+    private final Set<ByteBuffer> scheduledDirectories = new HashSet<>();
     private final Schedule schedule;
 
     private record Cached(byte[] path, DirectoryRecord.Files files) {
@@ -77,6 +79,7 @@ final class SnapshotBaseline implements ContentBaseline {
                 continue;
             }
             chosen.add(ByteBuffer.wrap(c.path()));
+            scheduledDirectories.add(ByteBuffer.wrap(parent(c.path())));
             bytes += c.size();
             if (late) {
                 overdue++;
@@ -119,7 +122,7 @@ final class SnapshotBaseline implements ContentBaseline {
     public boolean heavy(byte[] path) {
         try {
             DirectoryRecord.Files dir = directory(path);
-            return dir == null || dir.fileBytes() >= HEAVY || !scheduled.isEmpty();
+            return dir == null || dir.fileBytes() >= HEAVY || scheduledDirectories.contains(ByteBuffer.wrap(path));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -154,12 +157,16 @@ final class SnapshotBaseline implements ContentBaseline {
 
     /** Where a directory's block is, found through its parent's (a parent read by another worker). */
     private Long offsetFromParent(byte[] path) throws IOException {
+        DirectoryRecord.Files p = directory(parent(path));
+        return p == null ? null : offsets.get(ByteBuffer.wrap(path));
+    }
+
+    /** The path of an entry's directory (empty for the root's entries). */
+    private static byte[] parent(byte[] path) {
         int slash = path.length - 1;
         while (slash >= 0 && path[slash] != '/') {
             slash--;
         }
-        byte[] parent = slash < 0 ? new byte[0] : Arrays.copyOf(path, slash);
-        DirectoryRecord.Files p = directory(parent);
-        return p == null ? null : offsets.get(ByteBuffer.wrap(path));
+        return slash < 0 ? new byte[0] : Arrays.copyOf(path, slash);
     }
 }

@@ -49,7 +49,7 @@ final class DigestStep implements EntryStep {
         boolean known = baseline.find(batch.parent, batch.names, batch.nameOffset[i], batch.nameLength[i], f)
                 && f.content != null;
         boolean same = known && sameMetadata(batch.stat, i * StatFields.WIDTH, f.row);
-        boolean corrupt = same && f.content[0] == 1;
+        boolean corrupt = same && SCAN.contentCorrupt(f.content);
         int at = i * EntryBatch.VALUES + CONTENT;
         if (same && !corrupt && !f.scheduled) {
             batch.values[at] = f.content; // trusted: size, times and inode unchanged

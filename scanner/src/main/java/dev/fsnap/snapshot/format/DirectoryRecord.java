@@ -38,19 +38,28 @@ public final class DirectoryRecord {
         refFailure = new Fields.Failure[n];
     }
 
-    public static DirectoryRecord decode(Decoder in, long offset, Columns columns) throws CorruptSnapshotException {
-        int flags = in.u8();
-        if ((flags & ~(Format.LIST_INCOMPLETE | Format.COLUMNS)) != 0) {
-            throw in.corrupt("unknown directory flags " + flags);
+    /** What a block says before its entries: why its listing stopped (or null), its column mask, its entry count. */
+    private record Head(Fields.Failure listFailure, int mask, int count) {
+        static Head decode(Decoder in, Columns columns) throws CorruptSnapshotException {
+            int flags = in.u8();
+            if ((flags & ~(Format.LIST_INCOMPLETE | Format.COLUMNS)) != 0) {
+                throw in.corrupt("unknown directory flags " + flags);
+            }
+            Fields.Failure listFailure = (flags & Format.LIST_INCOMPLETE) != 0 ? EntryCodec.decodeFailure(in) : null;
+            int mask = (flags & Format.COLUMNS) != 0 ? columns.blockMask(in) : 0;
+            // An entry takes at least three bytes (head, shared prefix, suffix length): a count the block
+            // cannot hold is damage, found before anything of its size is allocated.
+            return new Head(listFailure, mask, in.count(in.remaining() / 3, "entry count"));
         }
-        Fields.Failure listFailure = (flags & Format.LIST_INCOMPLETE) != 0 ? EntryCodec.decodeFailure(in) : null;
-        int mask = (flags & Format.COLUMNS) != 0 ? columns.blockMask(in) : 0;
-        // An entry takes at least three bytes (head, shared prefix, suffix length): a count the block
-        // cannot hold is damage, found before anything of its size is allocated.
-        int n = in.count(in.remaining() / 3, "entry count");
+    }
+
+    public static DirectoryRecord decode(Decoder in, long offset, Columns columns) throws CorruptSnapshotException {
+        Head head = Head.decode(in, columns);
+        Fields.Failure listFailure = head.listFailure();
+        int n = head.count();
         Fields[] entries = new Fields[n];
         EntryCodec codec = new EntryCodec(columns);
-        codec.reset(mask);
+        codec.reset(head.mask());
         Fields scratch = new Fields();
         byte[] previous = null;
         for (int i = 0; i < n; i++) {
@@ -159,15 +168,8 @@ public final class DirectoryRecord {
      */
     public static Files decodeFiles(Decoder in, long offset, Columns columns, RacyFrom racyFrom)
             throws CorruptSnapshotException {
-        int flags = in.u8();
-        if ((flags & ~(Format.LIST_INCOMPLETE | Format.COLUMNS)) != 0) {
-            throw in.corrupt("unknown directory flags " + flags);
-        }
-        if ((flags & Format.LIST_INCOMPLETE) != 0) {
-            EntryCodec.decodeFailure(in);
-        }
-        int mask = (flags & Format.COLUMNS) != 0 ? columns.blockMask(in) : 0;
-        int n = in.count(in.remaining() / 3, "entry count");
+        Head head = Head.decode(in, columns);
+        int n = head.count();
         Files f = new Files();
         f.nameEnd = new int[n];
         f.rows = new long[n * StatFields.WIDTH];
@@ -175,7 +177,7 @@ public final class DirectoryRecord {
         f.file = new boolean[n];
         f.racy = new boolean[n];
         EntryCodec codec = new EntryCodec(columns);
-        codec.reset(mask);
+        codec.reset(head.mask());
         Fields e = new Fields();
         boolean[] directory = new boolean[n];
         int length = 0;
