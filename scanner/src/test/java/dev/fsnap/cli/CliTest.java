@@ -39,6 +39,29 @@ class CliTest {
         return command;
     }
 
+    /**
+     * The changes of a report, one line each, sorted, racy entries and markers aside: tests change
+     * files within their scans' windows.
+     */
+    static List<String> changes(String report) {
+        return report.lines().filter(l -> !l.startsWith("? ")).map(l -> l.replace("  [racy in new]", "")).sorted()
+                .toList();
+    }
+
+    /** Runs a bash script with arguments ($1, ...); its exit status, its output appended to {@code out}. */
+    static int sh(String script, StringBuilder out, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("bash", "-c", script, "_"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        return p.waitFor();
+    }
+
+    /** Runs a bash script with arguments, its output dropped; its exit status. */
+    static int sh(String script, String... args) throws IOException, InterruptedException {
+        return sh(script, new StringBuilder(), args);
+    }
+
     static Run fsnap(String... args) throws IOException, InterruptedException {
         return run(new ProcessBuilder(command(args)));
     }

@@ -1,9 +1,7 @@
 package dev.fsnap.cli;
 
-import dev.fsnap.testdata.Ext4Image;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -11,10 +9,10 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
 
+import static dev.fsnap.cli.CliTest.changes;
 import static dev.fsnap.cli.CliTest.fsnap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Content digests against real damage: a byte of a file changed behind ext4's back on a loop
@@ -25,33 +23,12 @@ class DigestCheckTest {
     @TempDir
     Path dir;
 
-    private Ext4Image image;
-
-    @BeforeEach
-    void mountExt4() throws Exception {
-        try {
-            image = Ext4Image.mount(dir);
-        } catch (IllegalStateException notHere) {
-            assumeTrue(false, notHere.getMessage());
-        }
-    }
-
-    @AfterEach
-    void unmount() throws Exception {
-        if (image != null) {
-            image.close();
-        }
-    }
-
-    /** The report's lines, racy entries and markers aside. */
-    private static List<String> changes(String report) {
-        return report.lines().filter(l -> !l.startsWith("? ")).map(l -> l.replace("  [racy in new]", "")).sorted()
-                .toList();
-    }
+    @RegisterExtension
+    final Ext4Mount ext4 = new Ext4Mount();
 
     @Test
     void bitRotIsCorruptUntilRestoredAndARewriteWithItsMtimePutBackIsTampered() throws Exception {
-        Path root = Files.createDirectories(image.root().resolve("t"));
+        Path root = Files.createDirectories(ext4.root().resolve("t"));
         Path victim = Files.write(root.resolve("victim"), "a".repeat(65536).getBytes());
         Files.writeString(root.resolve("other"), "other");
         Path tampered = Files.writeString(root.resolve("tampered"), "original");
@@ -60,7 +37,7 @@ class DigestCheckTest {
         CliTest.Run first = fsnap("scan", root.toString(), "--digest", "-o", s1.toString());
         assertEquals(0, first.status(), first.err());
 
-        image.damage(victim, 40_000, 'b');
+        ext4.image().damage(victim, 40_000, 'b');
         assertTrue(Files.readString(victim).contains("b"), "the damage is seen through the filesystem");
         FileTime mtime = Files.getLastModifiedTime(tampered);
         Files.writeString(tampered, "REWRITES");
@@ -91,7 +68,7 @@ class DigestCheckTest {
         assertTrue(changes(again.out()).get(0).startsWith("C victim  (content)"), again.out());
 
         // Restored (behind the filesystem too): verified again, nothing to report.
-        image.damage(victim, 40_000, 'a');
+        ext4.image().damage(victim, 40_000, 'a');
         Path s4 = dir.resolve("s4.snap");
         CliTest.Run restored = fsnap("check", root.toString(), "--digest", "--against", s3.toString(), "-o",
                 s4.toString());

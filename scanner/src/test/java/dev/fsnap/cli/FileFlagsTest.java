@@ -1,21 +1,19 @@
 package dev.fsnap.cli;
 
-import dev.fsnap.testdata.Ext4Image;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import static dev.fsnap.cli.CliTest.changes;
 import static dev.fsnap.cli.CliTest.fsnap;
+import static dev.fsnap.cli.CliTest.sh;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * File flags ({@code chattr +i}, {@code +a}) on a real ext4 filesystem on a loop device: read from
@@ -26,43 +24,12 @@ class FileFlagsTest {
     @TempDir
     Path dir;
 
-    private Ext4Image image;
-    private Path mount;
-
-    private static int sh(String script, String... args) throws IOException, InterruptedException {
-        List<String> command = new java.util.ArrayList<>(List.of("bash", "-c", script, "_"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getInputStream().readAllBytes();
-        return p.waitFor();
-    }
-
-    /** The report's changes, racy entries and markers aside: the files were changed within the scans' windows. */
-    private static List<String> changes(String report) {
-        return report.lines().filter(l -> !l.startsWith("? ")).map(l -> l.replace("  [racy in new]", "")).sorted()
-                .toList();
-    }
-
-    @BeforeEach
-    void mountExt4() throws Exception {
-        try {
-            image = Ext4Image.mount(dir);
-        } catch (IllegalStateException notHere) {
-            assumeTrue(false, notHere.getMessage());
-        }
-        mount = image.root();
-    }
-
-    @AfterEach
-    void unmount() throws Exception {
-        if (image != null) {
-            image.close();
-        }
-    }
+    @RegisterExtension
+    final Ext4Mount ext4 = new Ext4Mount();
 
     @Test
     void immutableAndAppendOnlyAreReportedAsTheFlagsFieldSetAndRemoved() throws Exception {
-        Path root = Files.createDirectories(mount.resolve("t"));
+        Path root = Files.createDirectories(ext4.root().resolve("t"));
         for (String name : List.of("locked", "log", "plain")) {
             Files.writeString(root.resolve(name), name);
         }

@@ -3,10 +3,8 @@ package dev.fsnap.cli;
 import dev.fsnap.scan.Content;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.snapshot.Snapshot;
-import dev.fsnap.testdata.Ext4Image;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -20,7 +18,6 @@ import java.util.TreeMap;
 import static dev.fsnap.cli.CliTest.fsnap;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Nightly checks with a verification budget of 1/N of the data read every unchanged file again
@@ -35,23 +32,8 @@ class RollingVerificationTest {
     @TempDir
     Path dir;
 
-    private Ext4Image image;
-
-    @BeforeEach
-    void mountExt4() throws Exception {
-        try {
-            image = Ext4Image.mount(dir);
-        } catch (IllegalStateException notHere) {
-            assumeTrue(false, notHere.getMessage());
-        }
-    }
-
-    @AfterEach
-    void unmount() throws Exception {
-        if (image != null) {
-            image.close();
-        }
-    }
+    @RegisterExtension
+    final Ext4Mount ext4 = new Ext4Mount();
 
     /** Each file's verification time in a snapshot. */
     private static Map<String, Instant> verified(Path snapshot) throws Exception {
@@ -69,7 +51,7 @@ class RollingVerificationTest {
 
     @Test
     void aBudgetOfOneNthReadsEveryFileOnceInNNightsOldestFirstAndFindsTheRotOnItsNight() throws Exception {
-        Path root = Files.createDirectories(image.root().resolve("t"));
+        Path root = Files.createDirectories(ext4.root().resolve("t"));
         List<String> names = new ArrayList<>();
         for (int k = 0; k < FILES; k++) {
             String name = String.format("f%02d", k);
@@ -85,7 +67,7 @@ class RollingVerificationTest {
 
         // Rot on the first night, in the file the schedule reaches last (path order breaks the tie).
         String last = names.get(FILES - 1);
-        image.damage(root.resolve(last), 10, 'Z');
+        ext4.image().damage(root.resolve(last), 10, 'Z');
 
         long budget = (long) FILES * SIZE / NIGHTS;
         Map<String, Integer> reads = new TreeMap<>();

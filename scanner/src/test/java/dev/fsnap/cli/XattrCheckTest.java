@@ -1,20 +1,18 @@
 package dev.fsnap.cli;
 
-import dev.fsnap.testdata.Ext4Image;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
+import static dev.fsnap.cli.CliTest.changes;
 import static dev.fsnap.cli.CliTest.fsnap;
+import static dev.fsnap.cli.CliTest.sh;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -30,20 +28,8 @@ class XattrCheckTest {
     @TempDir
     Path dir;
 
-    private Ext4Image image;
-    private Path mount;
-
-    /** Runs a shell script; its exit status, and its output in {@code out} when given. */
-    private static int sh(String script, StringBuilder out, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("bash", "-c", script, "_"));
-        command.addAll(List.of(args));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (out != null) {
-            out.append(text);
-        }
-        return p.waitFor();
-    }
+    @RegisterExtension
+    final Ext4Mount ext4 = new Ext4Mount();
 
     private static String output(String script, String... args) throws Exception {
         StringBuilder out = new StringBuilder();
@@ -51,40 +37,21 @@ class XattrCheckTest {
         return out.toString().strip();
     }
 
-    /** The report's modifications, racy entries and markers aside: the files change within the scans' windows. */
-    private static List<String> changes(String report) {
-        return report.lines().filter(l -> !l.startsWith("? ")).map(l -> l.replace("  [racy in new]", "")).sorted()
-                .toList();
-    }
-
     private static String jsonLine(String json, String path) {
         return json.lines().filter(l -> l.contains("\"path\":\"" + path + "\",")).findFirst().orElseThrow();
     }
 
     @BeforeEach
-    void mountExt4() throws Exception {
+    void requireTheTools() throws Exception {
         assumeTrue("root".equals(System.getProperty("user.name")), "setcap and setfattr -n security.* need root");
         for (String tool : List.of("setcap", "getcap", "setfacl", "getfacl", "setfattr", "chattr", "mkfs.ext4")) {
-            assumeTrue(sh("command -v " + tool, null) == 0, tool + " is not installed (libcap2-bin, acl, attr, e2fsprogs)");
-        }
-        try {
-            image = Ext4Image.mount(dir);
-        } catch (IllegalStateException notHere) {
-            assumeTrue(false, notHere.getMessage());
-        }
-        mount = image.root();
-    }
-
-    @AfterEach
-    void unmount() throws Exception {
-        if (image != null) {
-            image.close();
+            assumeTrue(sh("command -v " + tool) == 0, tool + " is not installed (libcap2-bin, acl, attr, e2fsprogs)");
         }
     }
 
     @Test
     void eachSecurityAttributeIsReportedAsItsFieldWithOldAndNewValuesAndSoIsItsRemoval() throws Exception {
-        Path root = Files.createDirectories(mount.resolve("t"));
+        Path root = Files.createDirectories(ext4.root().resolve("t"));
         Files.createDirectories(root.resolve("finance"));
         for (String name : List.of("tool", "data", "label", "binary", "locked", "log")) {
             Files.writeString(root.resolve(name), name);
@@ -100,7 +67,7 @@ class XattrCheckTest {
                 + " && setfattr -n security.selinux -v system_u:object_r:etc_t:s0 label"
                 + " && setfattr -n $'user.\\xff\\x01' -v 0xfe0001 binary && chattr +i locked && chattr +a log"
                 + " && setfacl -m u:nobody:rx .";
-        assertEquals(0, sh(set, null, root.toString()));
+        assertEquals(0, sh(set, root.toString()));
         String getcap = output("getcap \"$1\"/tool", root.toString());
         assertEquals(root.resolve("tool") + " cap_setuid=ep", getcap, "what getcap writes");
         String getfacl = output("getfacl -cEp \"$1\"/finance | grep . | paste -sd,", root.toString());
@@ -148,7 +115,7 @@ class XattrCheckTest {
         String remove = "cd \"$1\" && setcap -r tool && setfacl -b finance && setfacl -k finance"
                 + " && setfattr -x user.x data && setfattr -x security.selinux label"
                 + " && setfattr -x $'user.\\xff\\x01' binary && chattr -i locked && chattr -a log && setfacl -b .";
-        assertEquals(0, sh(remove, null, root.toString()));
+        assertEquals(0, sh(remove, root.toString()));
         Path s3 = dir.resolve("s3.snap");
         CliTest.Run removed = fsnap("check", root.toString(), "--integrity", "--against", s2.toString(), "-o",
                 s3.toString());
@@ -169,7 +136,7 @@ class XattrCheckTest {
                 < gone.indexOf("\"caps\":[]") && gone.contains("\"caps\":[]"), "old, then none: " + gone);
 
         // Without --xattrs they are not read, and a comparison with a snapshot that has them says nothing of them.
-        assertEquals(0, sh("setcap cap_net_raw+ep \"$1\"/tool", null, root.toString()));
+        assertEquals(0, sh("setcap cap_net_raw+ep \"$1\"/tool", root.toString()));
         Path s4 = dir.resolve("s4.snap");
         CliTest.Run unread = fsnap("check", root.toString(), "--stat", "statx", "--against", s3.toString(), "-o",
                 s4.toString());
