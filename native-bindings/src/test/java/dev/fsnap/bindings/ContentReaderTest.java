@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 
@@ -44,15 +43,7 @@ class ContentReaderTest {
     private void list() {
         reader = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE);
         fd = reader.openRoot(dir.toString().getBytes(StandardCharsets.UTF_8));
-        at = new LinkedHashMap<>();
-        int n = reader.readListing(fd);
-        for (int pos = 0; pos < n; pos = reader.next(pos)) {
-            if (!reader.isSelfOrParent(pos)) {
-                byte[] name = new byte[reader.nameLength(pos)];
-                reader.copyName(pos, name.length, name, 0);
-                at.put(new String(name, StandardCharsets.UTF_8), pos);
-            }
-        }
+        at = XattrTest.positions(reader, fd);
     }
 
     private byte[] digest(ContentReader content, String name) {

@@ -26,8 +26,8 @@ class XattrTest {
     @TempDir
     Path dir;
 
-    /** The record positions of a directory's names, from one listing. */
-    private static Map<String, Integer> positions(DirectoryReader reader, int fd) {
+    /** The record positions of a directory's names, from one listing (also for the other reader tests). */
+    static Map<String, Integer> positions(DirectoryReader reader, int fd) {
         Map<String, Integer> at = new LinkedHashMap<>();
         int n = reader.readListing(fd);
         for (int pos = 0; pos < n; pos = reader.next(pos)) {
