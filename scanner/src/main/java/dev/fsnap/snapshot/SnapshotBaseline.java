@@ -17,27 +17,20 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The last snapshot as a content baseline for tonight's scan: each file's metadata and digest,
- * found by its directory's block (each block read once per worker and directory), and tonight's
+ * found in its directory's block (decoded once, when the walk reaches the directory), and tonight's
  * verification schedule: the unchanged files to read again, those verified longest ago first,
  * within the byte budget, and every file verified longer ago than the limit whatever the budget.
  */
 final class SnapshotBaseline implements ContentBaseline {
     private final Snapshot old;
-    /** Directory path to its block's offset, learned from each parent's block as it is read. */
-    private final ConcurrentHashMap<ByteBuffer, Long> offsets = new ConcurrentHashMap<>();
-    private final ThreadLocal<Cached> last = new ThreadLocal<>();
     /** The paths of unchanged files to read again tonight. */
     private final Set<ByteBuffer> scheduled;
     /** The directories that hold them. */
     private final Set<ByteBuffer> scheduledDirectories = new HashSet<>();
     private final Schedule schedule;
-
-    private record Cached(byte[] path, DirectoryRecord.Files files) {
-    }
 
     /** What the schedule chose: how many files and bytes, and how many of them were overdue. */
     record Schedule(long files, long bytes, long overdue, long oldestMillis) {
@@ -94,71 +87,74 @@ final class SnapshotBaseline implements ContentBaseline {
     }
 
     @Override
-    public boolean find(byte[] directory, byte[] names, int offset, int length, Found into) {
-        try {
-            DirectoryRecord.Files dir = directory(directory);
-            if (dir == null) {
-                return false;
+    public ContentBaseline.Directory root() {
+        long root = old.rootListing();
+        return root < 0 ? null : new Directory(root, new byte[0]);
+    }
+
+    /** Content below this many bytes in a directory is read by one worker. */
+    private static final long HEAVY = 16 << 20;
+
+    /**
+     * A directory of the last snapshot, its block decoded on first use (by the worker that lists
+     * it, before it hands pieces of the listing to others) and dropped with the walk's task.
+     */
+    private final class Directory implements ContentBaseline.Directory {
+        private final long offset;
+        /** Its path, when the schedule reads files again somewhere; else null. */
+        private final byte[] path;
+        /** Whether the schedule reads files in it again. */
+        private final boolean holdsScheduled;
+        private volatile DirectoryRecord.Files files;
+
+        Directory(long offset, byte[] path) {
+            this.offset = offset;
+            this.path = scheduledDirectories.isEmpty() ? null : path;
+            this.holdsScheduled = this.path != null && scheduledDirectories.contains(ByteBuffer.wrap(path));
+        }
+
+        private DirectoryRecord.Files files() {
+            DirectoryRecord.Files f = files;
+            if (f == null) {
+                try {
+                    f = old.readFiles(offset);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+                files = f;
             }
-            int i = dir.find(names, offset, length);
+            return f;
+        }
+
+        @Override
+        public boolean heavy() {
+            return holdsScheduled || files().fileBytes() >= HEAVY;
+        }
+
+        @Override
+        public boolean find(byte[] names, int nameOffset, int length, Found into) {
+            DirectoryRecord.Files dir = files();
+            int i = dir.find(names, nameOffset, length);
             if (i < 0 || !dir.file[i]) {
                 return false;
             }
             System.arraycopy(dir.rows, i * into.row.length, into.row, 0, into.row.length);
             into.content = dir.content[i];
             into.racy = dir.racy[i];
-            into.scheduled = !scheduled.isEmpty()
-                    && scheduled.contains(ByteBuffer.wrap(Paths.child(directory, names, offset, length)));
+            into.scheduled = holdsScheduled
+                    && scheduled.contains(ByteBuffer.wrap(Paths.child(path, names, nameOffset, length)));
             return true;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
-    }
 
-    /** Content below this many bytes in a directory is read by one worker. */
-    private static final long HEAVY = 16 << 20;
-
-    @Override
-    public boolean heavy(byte[] path) {
-        try {
-            DirectoryRecord.Files dir = directory(path);
-            return dir == null || dir.fileBytes() >= HEAVY || scheduledDirectories.contains(ByteBuffer.wrap(path));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** A directory's files by its path, or null when the last snapshot did not list it. */
-    private DirectoryRecord.Files directory(byte[] path) throws IOException {
-        Cached c = last.get();
-        if (c != null && Arrays.equals(c.path(), path)) {
-            return c.files();
-        }
-        DirectoryRecord.Files r;
-        if (path.length == 0) {
-            long root = old.rootListing();
-            r = root < 0 ? null : old.readFiles(root);
-        } else {
-            Long at = offsets.get(ByteBuffer.wrap(path));
-            if (at == null) {
-                at = offsetFromParent(path);
+        @Override
+        public ContentBaseline.Directory child(byte[] names, int nameOffset, int length) {
+            DirectoryRecord.Files dir = files();
+            int i = dir.find(names, nameOffset, length);
+            if (i < 0 || dir.childOffset[i] < 0) {
+                return null;
             }
-            r = at == null ? null : old.readFiles(at);
+            return new Directory(dir.childOffset[i], path == null ? null : Paths.child(path, names, nameOffset, length));
         }
-        if (r != null) {
-            for (int k = 0; k < r.childNames.size(); k++) {
-                offsets.putIfAbsent(ByteBuffer.wrap(Paths.child(path, r.childNames.get(k), 0,
-                        r.childNames.get(k).length)), r.childOffsets.get(k));
-            }
-        }
-        last.set(new Cached(path, r));
-        return r;
-    }
-
-    /** Where a directory's block is, found through its parent's (a parent read by another worker). */
-    private Long offsetFromParent(byte[] path) throws IOException {
-        DirectoryRecord.Files p = directory(parent(path));
-        return p == null ? null : offsets.get(ByteBuffer.wrap(path));
     }
 
     /** The path of an entry's directory (empty for the root's entries). */

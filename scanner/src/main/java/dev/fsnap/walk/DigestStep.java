@@ -25,9 +25,9 @@ final class DigestStep implements EntryStep {
     private final long verifiedMillis;
     private final ThreadLocal<ContentBaseline.Found> found = ThreadLocal.withInitial(ContentBaseline.Found::new);
 
-    /** @return whether a directory's files are worth spreading over workers (see {@link ContentBaseline#heavy}) */
-    boolean heavy(byte[] directory) {
-        return baseline.heavy(directory);
+    /** @return the root directory's baseline, or null when there is none */
+    ContentBaseline.Directory root() {
+        return baseline.root();
     }
 
     DigestStep(ContentBaseline baseline, long verifiedMillis) {
@@ -46,7 +46,8 @@ final class DigestStep implements EntryStep {
             return null;
         }
         ContentBaseline.Found f = found.get();
-        boolean known = baseline.find(batch.parent, batch.names, batch.nameOffset[i], batch.nameLength[i], f)
+        ContentBaseline.Directory directory = batch.baseline;
+        boolean known = directory != null && directory.find(batch.names, batch.nameOffset[i], batch.nameLength[i], f)
                 && f.content != null;
         boolean same = known && sameMetadata(batch.stat, i * StatFields.WIDTH, f.row);
         boolean corrupt = same && SCAN.contentCorrupt(f.content);

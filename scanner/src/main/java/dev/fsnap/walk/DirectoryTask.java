@@ -23,12 +23,15 @@ final class DirectoryTask extends ScanTask {
     transient DirectoryListing listing;
     /** The slot of this directory's own entry in its parent's listing. */
     private final int slot;
+    /** This directory in the last snapshot, for a scan that digests content; else null. */
+    final transient ContentBaseline.Directory baseline;
     /** Chunks forked and not yet done. */
     private final AtomicInteger chunksWaiting = new AtomicInteger();
 
     DirectoryTask(CountedCompleter<?> completer, ScanRun run, byte[] path, Object reference, long device, long inode,
-                  DirectoryTask parentDirectory, int slot) {
+                  DirectoryTask parentDirectory, int slot, ContentBaseline.Directory baseline) {
         super(completer, run);
+        this.baseline = baseline;
         this.path = path;
         this.reference = reference;
         this.device = device;
@@ -113,7 +116,7 @@ final class DirectoryTask extends ScanTask {
             }
             // Reading content makes an entry's work heavy: a listing in a piece per worker, so that
             // idle workers share a directory of large files.
-            List<FileSystemAccess.NameChunk> pieces = run.readsContent(path) ? chunk.pieces(run.threads())
+            List<FileSystemAccess.NameChunk> pieces = run.readsContent(this) ? chunk.pieces(run.threads())
                     : List.of(chunk);
             for (int k = 0; k < pieces.size(); k++) {
                 // The pieces but the last go to other workers first; this one digests its own after.

@@ -20,6 +20,8 @@ import java.util.List;
 final class EntryBatch {
     private static final ScanInternals SCAN = ScanInternals.get();
     byte[] parent = new byte[0];
+    /** The content baseline of the entries' directory, when the scan digests content and has one. */
+    ContentBaseline.Directory baseline;
     int count;
     byte[] names = new byte[16 * 1024];
     int namesLength;
@@ -59,7 +61,16 @@ final class EntryBatch {
     }
 
     void reset(byte[] parentPath) {
+        reset(parentPath, null);
+    }
+
+    /**
+     * @param parentPath the path of the entries' directory
+     * @param parentBaseline its content baseline, or null
+     */
+    void reset(byte[] parentPath, ContentBaseline.Directory parentBaseline) {
         parent = parentPath;
+        baseline = parentBaseline;
         count = 0;
         namesLength = 0;
         errors.clear();

@@ -204,7 +204,7 @@ final class ScanRun implements Scan {
         rootDevice = rootBatch.get(0, StatFields.DEVICE);
         this.rootBatch = rootBatch;
         rootTask = new DirectoryTask(null, this, new byte[0], rootBatch.reference[0], rootBatch.get(0, StatFields.DEVICE),
-                rootBatch.get(0, StatFields.INODE), null, -1);
+                rootBatch.get(0, StatFields.INODE), null, -1, digest == null ? null : digest.root());
         waiting.increment();
         watchdog.start();
         if (adapter != null) {
@@ -230,18 +230,19 @@ final class ScanRun implements Scan {
     }
 
     /**
+     * @param directory a directory being listed
+     * @return whether the scan may read much content there (the last snapshot did not list it, or
+     *         holds much content there): its listings are cut in a piece per worker
+     */
+    boolean readsContent(DirectoryTask directory) {
+        return digest != null && (directory.baseline == null || directory.baseline.heavy());
+    }
+
+    /**
      * How many chunks of one wide directory may wait to be stolen: beyond it, the reading worker stats
      * the next chunk itself, so a directory of millions of entries holds a few chunks in memory, not
      * all of its names.
      */
-    /**
-     * @param directory a directory's path relative to the root
-     * @return whether the scan may read much content there: its listings are cut in a piece per worker
-     */
-    boolean readsContent(byte[] directory) {
-        return digest != null && digest.heavy(directory);
-    }
-
     int chunksInFlight() {
         return 2 * threads;
     }
@@ -353,7 +354,7 @@ final class ScanRun implements Scan {
                             FileSystemAccess.NameChunk chunk, FileSystemAccess.Names which, EntryBatch.Lost lost) {
         ScanThread thread = (ScanThread) Thread.currentThread();
         EntryBatch b = thread.batch;
-        b.reset(directory.path);
+        b.reset(directory.path, directory.baseline);
         b.lose(lost);
         thread.callOpen = open;
         thread.callChunk = chunk;
@@ -382,8 +383,10 @@ final class ScanRun implements Scan {
             if (b.descend[i]) {
                 current.addToPendingCount(1);
                 waiting.increment();
+                ContentBaseline.Directory was = directory.baseline == null ? null
+                        : directory.baseline.child(b.names, b.nameOffset[i], b.nameLength[i]);
                 schedule(new DirectoryTask(current, this, b.path(i), b.reference[i], b.get(i, StatFields.DEVICE), b.get(i, StatFields.INODE),
-                        directory, base + i));
+                        directory, base + i, was));
             }
         }
         return true;

@@ -136,10 +136,11 @@ public final class DirectoryRecord {
         public boolean[] file;
         /** Whether each entry's timestamps fell inside its scan's racy window. */
         public boolean[] racy;
-        /** Names and block offsets of the listed subdirectories (children to look up later). */
-        public final java.util.List<byte[]> childNames = new java.util.ArrayList<>();
-        public final java.util.List<Long> childOffsets = new java.util.ArrayList<>();
+        /** Each entry's block offset when it is a listed directory ({@link Format#EMPTY_OFFSET} when empty), else -1. */
+        public long[] childOffset;
         private int size;
+        /** Open addressing over the names: an entry's index + 1, 0 where free. */
+        private int[] slots = new int[2];
         private long fileBytes;
 
         /** @return the size of the regular files, in all */
@@ -151,8 +152,59 @@ public final class DirectoryRecord {
          * @return the index of the entry with this name, or a negative value
          */
         public int find(byte[] name, int offset, int length) {
-            return search(size, mid -> Arrays.compareUnsigned(names, mid == 0 ? 0 : nameEnd[mid - 1], nameEnd[mid],
-                    name, offset, offset + length));
+            // Called for every file of a scan that digests content: one hash, most often one comparison.
+            int[] t = slots;
+            int mask = t.length - 1;
+            for (int s = hash(name, offset, length) & mask; ; s = (s + 1) & mask) {
+                int i = t[s] - 1;
+                if (i < 0) {
+                    return -1;
+                }
+                int from = i == 0 ? 0 : nameEnd[i - 1];
+                if (nameEnd[i] - from == length && compare(from, nameEnd[i], name, offset, length) == 0) {
+                    return i;
+                }
+            }
+        }
+
+        /** Indexes the names by their hash, once they are all decoded. */
+        private void index() {
+            int capacity = Integer.highestOneBit(Math.max(2, size * 2 - 1)) << 1;
+            int[] t = new int[capacity];
+            int mask = capacity - 1;
+            for (int i = 0; i < size; i++) {
+                int from = i == 0 ? 0 : nameEnd[i - 1];
+                int s = hash(names, from, nameEnd[i] - from) & mask;
+                while (t[s] != 0) {
+                    s = (s + 1) & mask;
+                }
+                t[s] = i + 1;
+            }
+            slots = t;
+        }
+
+        private static int hash(byte[] b, int offset, int length) {
+            int h = length;
+            for (int k = 0; k < length; k++) {
+                h = 31 * h + b[offset + k];
+            }
+            h ^= h >>> 16; // MurmurHash3's finalizer: names that differ in their last byte spread apart
+            h *= 0x85ebca6b;
+            h ^= h >>> 13;
+            return h;
+        }
+
+        /** The unsigned order of the name stored in {@code [from, to)} to the name sought. */
+        private int compare(int from, int to, byte[] name, int offset, int length) {
+            int n = Math.min(to - from, length);
+            for (int k = 0; k < n; k++) {
+                int x = names[from + k] & 0xFF;
+                int y = name[offset + k] & 0xFF;
+                if (x != y) {
+                    return x - y;
+                }
+            }
+            return (to - from) - length;
         }
     }
 
@@ -184,8 +236,7 @@ public final class DirectoryRecord {
         for (int i = 0; i < n; i++) {
             int at = in.pos;
             codec.decode(in, e);
-            if (i > 0 && Arrays.compareUnsigned(f.names, i == 1 ? 0 : f.nameEnd[i - 2], f.nameEnd[i - 1],
-                    e.name, 0, e.nameLength) >= 0) {
+            if (i > 0 && f.compare(i == 1 ? 0 : f.nameEnd[i - 2], f.nameEnd[i - 1], e.name, 0, e.nameLength) >= 0) {
                 in.pos = at;
                 throw in.corrupt("entries out of name order");
             }
@@ -207,12 +258,13 @@ public final class DirectoryRecord {
             }
         }
         f.size = n;
+        f.index();
         DirectoryRecord refs = new DirectoryRecord(offset, null, new Fields[n]);
         refs.decodeReferences(in, directory);
+        f.childOffset = refs.childOffset;
         for (int i = 0; i < n; i++) {
-            if (refs.ref[i] == Format.REF_LISTED && refs.childOffset[i] != Format.EMPTY_OFFSET) {
-                f.childNames.add(Arrays.copyOfRange(f.names, i == 0 ? 0 : f.nameEnd[i - 1], f.nameEnd[i]));
-                f.childOffsets.add(refs.childOffset[i]);
+            if (refs.ref[i] != Format.REF_LISTED) {
+                f.childOffset[i] = -1;
             }
         }
         return f;
