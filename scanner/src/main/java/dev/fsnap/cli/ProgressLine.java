@@ -18,17 +18,27 @@ final class ProgressLine {
     private final PrintStream err;
     private volatile boolean running = true;
 
-    private ProgressLine(Scan scan, PrintStream err) {
+    /** The bytes of unchanged files the verification schedule reads again, or 0. */
+    private final long scheduledBytes;
+
+    private ProgressLine(Scan scan, PrintStream err, long scheduledBytes) {
         this.err = err;
+        this.scheduledBytes = scheduledBytes;
         this.thread = new Thread(() -> draw(scan), "fsnap-progress");
         this.thread.setDaemon(true);
     }
 
-    static ProgressLine startIfTerminal(Scan scan, PrintStream err) {
+    /**
+     * @param scan the running scan
+     * @param err where to draw
+     * @param scheduledBytes what the verification schedule reads again, or 0
+     * @return the line, drawing, or null when stderr is no terminal
+     */
+    static ProgressLine startIfTerminal(Scan scan, PrintStream err, long scheduledBytes) {
         if (!Boolean.getBoolean("fsnap.progress")) {
             return null;
         }
-        ProgressLine line = new ProgressLine(scan, err);
+        ProgressLine line = new ProgressLine(scan, err, scheduledBytes);
         line.thread.start();
         return line;
     }
@@ -41,16 +51,34 @@ final class ProgressLine {
                 return;
             }
             if (running) {
-                ScanProgress p = scan.progress();
-                double seconds = p.elapsed().toNanos() / 1e9;
+                String text = text(scan.progress(), scheduledBytes);
                 synchronized (err) {
-                    err.print(String.format(Locale.ROOT, "\r\033[K%d entries, %.0f entries/s, %d directories waiting, "
-                            + "%d errors, %.1f s", p.entries(), seconds > 0 ? p.entries() / seconds : 0,
-                            p.directoriesWaiting(), p.errors(), seconds));
+                    err.print("\r\033[K" + text);
                     err.flush();
                 }
             }
         }
+    }
+
+    /**
+     * @param p the scan's counters
+     * @param scheduledBytes what the verification schedule reads again, or 0
+     * @return the line: entries, their rate, directories waiting, errors, time; and, when content is
+     *         read, its bytes, their rate and the schedule's part done
+     */
+    static String text(ScanProgress p, long scheduledBytes) {
+        double seconds = p.elapsed().toNanos() / 1e9;
+        String line = String.format(Locale.ROOT, "%d entries, %.0f entries/s, %d directories waiting, %d errors, %.1f s",
+                p.entries(), seconds > 0 ? p.entries() / seconds : 0, p.directoriesWaiting(), p.errors(), seconds);
+        if (p.contentRead() > 0 || scheduledBytes > 0) {
+            line += ", content " + Units.bytes(p.contentRead()) + " at "
+                    + Units.bytes(seconds > 0 ? (long) (p.contentRead() / seconds) : 0) + "/s";
+        }
+        if (scheduledBytes > 0) {
+            line += String.format(Locale.ROOT, ", due again %s of %s (%.0f %%)", Units.bytes(p.reverified()),
+                    Units.bytes(scheduledBytes), 100.0 * Math.min(p.reverified(), scheduledBytes) / scheduledBytes);
+        }
+        return line;
     }
 
     void stop() {

@@ -60,9 +60,12 @@ final class ScanArguments {
                         + "Linux.", () -> digest = true, "--digest")
                 .option("NAME", "The digest: sha256 (default; evidence against tampering) or xxh3-128 (faster, for bit "
                         + "rot only).", v -> algorithm = v, "--algorithm")
-                .option("SIZE", "With --digest: also read again unchanged files of this many bytes in all (1000, 200K, "
-                        + "50M, 200G, 2T), those verified longest ago first: with 1/N of the data, every file is read "
-                        + "again within N runs.", v -> verifyBudget = v, "--verify-budget")
+                .option("SIZE|TIME", "With --digest: also read again unchanged files, those verified longest ago "
+                        + "first, of this many bytes in all (1000, 200K, 50M, 200G, 2T) or for this long (90s, 45min, "
+                        + "2h, 1d): with 1/N of the data, every file is read again within N runs. A time picks as "
+                        + "many bytes as the last run's reading speed gives (at least 50 MiB/s) and stops reading "
+                        + "them when it is up; those left come first the next time.", v -> verifyBudget = v,
+                        "--verify-budget")
                 .option("DAYS", "With --digest: read again every unchanged file verified longer ago than this "
                         + "(30d, 12h), whatever the budget.", v -> verifyWithin = v, "--verify-within")
                 .option("BYTES", "Native backend: bytes asked of each getdents64 (default 65536, at most 16777216).",
@@ -137,7 +140,12 @@ final class ScanArguments {
             }
             builder.digest(d);
             if (verifyBudget != null) {
-                builder.verifyBudget(bytes(verifyBudget));
+                java.time.Duration time = budgetTime(verifyBudget);
+                if (time != null) {
+                    builder.verifyTime(time);
+                } else {
+                    builder.verifyBudget(bytes(verifyBudget));
+                }
             }
             if (verifyWithin != null) {
                 builder.verifyWithin(duration(verifyWithin));
@@ -186,12 +194,40 @@ final class ScanArguments {
         return builder.build();
     }
 
+    /** A budget in time: a number with s, min, h or d; null when the text is no time (a size, then). */
+    static java.time.Duration budgetTime(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)(s|min|h|d)").matcher(text.trim());
+        if (!m.matches()) {
+            return null;
+        }
+        long n;
+        try {
+            n = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--verify-budget is too large: '" + text + "'");
+        }
+        if (n == 0) {
+            throw new IllegalArgumentException("--verify-budget must be a positive time, not '" + text + "'");
+        }
+        try {
+            return switch (m.group(2)) {
+                case "d" -> java.time.Duration.ofDays(n);
+                case "h" -> java.time.Duration.ofHours(n);
+                case "min" -> java.time.Duration.ofMinutes(n);
+                default -> java.time.Duration.ofSeconds(n);
+            };
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("--verify-budget is too large: '" + text + "'");
+        }
+    }
+
     /** A size: a number of bytes, or with K, M, G, T (powers of 1024). */
     static long bytes(String text) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)([KMGT]?)B?", java.util.regex.Pattern.CASE_INSENSITIVE)
                 .matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("--verify-budget must be a size such as 500M or 200G, not '" + text + "'");
+            throw new IllegalArgumentException("--verify-budget must be a size such as 500M or 200G, or a time such as "
+                    + "2h or 45min, not '" + text + "'");
         }
         int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
             case "K" -> 10;

@@ -98,19 +98,25 @@ final class ScanJob {
         Runtime.getRuntime().addShutdownHook(interrupted);
         try {
             Scan scan;
+            long scheduledBytes = 0;
             try {
                 if (baseline == null || options.digest() == null) {
                     scan = scanner.start(listener);
                 } else {
                     ContentSchedule schedule = ContentSchedule.plan(baseline, options);
-                    if (options.verifyBudget() > 0 || options.verifyWithin() != null) {
+                    if (options.verifyBudget() > 0 || options.verifyTime() != null || options.verifyWithin() != null) {
                         java.time.Instant oldest = schedule.oldest();
                         err.println(String.format(java.util.Locale.ROOT, "fsnap: verification: %d files "
-                                + "(%d bytes) due to be read again even if unchanged, %d of them overdue%s",
-                                schedule.files(), schedule.bytes(), schedule.overdue(), oldest == null ? ""
+                                + "(%d bytes%s) due to be read again even if unchanged, %d of them overdue%s",
+                                schedule.files(), schedule.bytes(), options.verifyTime() == null ? ""
+                                        : String.format(java.util.Locale.ROOT, ": %s at %s/s, the last run's "
+                                        + "reading speed or at least %s/s", Units.duration(options.verifyTime()),
+                                        Units.bytes(schedule.readRate()), Units.bytes(ScanOptions.Builder.ASSUMED_READ_RATE)),
+                                schedule.overdue(), oldest == null ? ""
                                         : "; the oldest verification was " + java.time.Duration.between(oldest,
                                         java.time.Instant.now()).toDays() + " days ago"));
                     }
+                    scheduledBytes = schedule.bytes();
                     scan = schedule.start(listener);
                 }
             } catch (IOException e) {
@@ -121,7 +127,7 @@ final class ScanJob {
                 return new Result(Main.USAGE, null);
             }
             running.set(scan);
-            ProgressLine progress = ProgressLine.startIfTerminal(scan, err);
+            ProgressLine progress = ProgressLine.startIfTerminal(scan, err, scheduledBytes);
             ScanSummary summary;
             try {
                 summary = scan.await();
@@ -139,6 +145,9 @@ final class ScanJob {
             }
             if (out != null) {
                 out.flush();
+            }
+            if (options.digest() != null) {
+                reportContent(err, options, scan.progress(), scheduledBytes);
             }
             int status = summary.errors() == 0 ? Main.OK : Main.INCOMPLETE;
             if (writer != null) {
@@ -175,6 +184,19 @@ final class ScanJob {
             } catch (IllegalStateException exiting) {
                 // the JVM is exiting on a signal: the hook runs (or ran)
             }
+        }
+    }
+
+    /** What was read of the files' content, and what the verification schedule left for next time. */
+    private static void reportContent(PrintStream err, ScanOptions options, dev.fsnap.scan.ScanProgress p, long scheduledBytes) {
+        double seconds = p.elapsed().toNanos() / 1e9;
+        err.println("fsnap: content: " + Units.bytes(p.contentRead()) + " read ("
+                + Units.bytes(seconds > 0 ? (long) (p.contentRead() / seconds) : 0) + "/s)"
+                + (scheduledBytes > 0 ? ", of which " + Units.bytes(p.reverified()) + " of the "
+                + Units.bytes(scheduledBytes) + " due again" : ""));
+        if (p.deferred() > 0) {
+            err.println("fsnap: verification: the time budget (" + Units.duration(options.verifyTime()) + ") ran out: "
+                    + p.deferred() + " files due again were not read; they stay due and come first in a later run");
         }
     }
 

@@ -21,6 +21,7 @@ public final class ScanOptions {
     private final boolean xattrs;
     private final Digest digest;
     private final long verifyBudget;
+    private final java.time.Duration verifyTime;
     private final java.time.Duration verifyWithin;
     private final boolean oneFileSystem;
     private final int bufferSize;
@@ -42,6 +43,7 @@ public final class ScanOptions {
         this.xattrs = b.xattrs;
         this.digest = b.digest;
         this.verifyBudget = b.verifyBudget;
+        this.verifyTime = b.verifyTime;
         this.verifyWithin = b.verifyWithin;
         this.oneFileSystem = b.oneFileSystem;
         this.bufferSize = b.bufferSize;
@@ -72,6 +74,7 @@ public final class ScanOptions {
         b.xattrs = xattrs;
         b.digest = digest;
         b.verifyBudget = verifyBudget;
+        b.verifyTime = verifyTime;
         b.verifyWithin = verifyWithin;
         b.oneFileSystem = oneFileSystem;
         b.bufferSize = bufferSize;
@@ -118,6 +121,14 @@ public final class ScanOptions {
      */
     public long verifyBudget() {
         return verifyBudget;
+    }
+
+    /**
+     * @return how long the scan may spend reading unchanged files again, those verified longest ago
+     *         first, or null when the budget is in bytes ({@link #verifyBudget()}) or there is none
+     */
+    public java.time.Duration verifyTime() {
+        return verifyTime;
     }
 
     /** @return the longest an unchanged file may go without being read again, or null for no limit */
@@ -180,6 +191,7 @@ public final class ScanOptions {
         private boolean xattrs;
         private Digest digest;
         private long verifyBudget;
+        private java.time.Duration verifyTime;
         private java.time.Duration verifyWithin;
         private boolean oneFileSystem;
         private int bufferSize = DEFAULT_BUFFER_SIZE;
@@ -265,8 +277,33 @@ public final class ScanOptions {
                 throw new IllegalArgumentException("the verify budget must be at least 0 bytes, not " + bytes);
             }
             this.verifyBudget = bytes;
+            this.verifyTime = null;
             return this;
         }
+
+        /**
+         * Reads again, besides new and changed files, unchanged files for about this long, those
+         * verified longest ago first: the files are chosen before the scan, as many bytes as the last
+         * run's reading speed gives in this time (at least 50 MiB a second),
+         * and the scan stops reading them again when the time is up; those left are first in line the
+         * next time. Files overdue by {@link #verifyWithin} are read whatever the time. Replaces a
+         * budget in bytes.
+         *
+         * @param time the time, or null for none
+         * @return this builder
+         * @throws IllegalArgumentException when not positive
+         */
+        public Builder verifyTime(java.time.Duration time) {
+            if (time != null && (time.isNegative() || time.isZero())) {
+                throw new IllegalArgumentException("the verify budget must be a positive time, not " + time);
+            }
+            this.verifyTime = time;
+            this.verifyBudget = 0;
+            return this;
+        }
+
+        /** The reading speed a time budget assumes at least, in bytes a second: a slow NAS's. */
+        public static final long ASSUMED_READ_RATE = 50L << 20;
 
         /**
          * Reads again every unchanged file verified longer ago than this, whatever the budget.

@@ -52,6 +52,14 @@ public final class ContentSchedule {
     }
 
     /**
+     * @return for a budget in time ({@link ScanOptions#verifyTime()}), the reading speed in bytes a
+     *         second it assumed to choose the files; else 0
+     */
+    public long readRate() {
+        return baseline.schedule().readRate();
+    }
+
+    /**
      * @return when the file verified longest ago was last read, or null when the last snapshot has
      *         no digests (or no budget or limit was set, and it was not looked at)
      */

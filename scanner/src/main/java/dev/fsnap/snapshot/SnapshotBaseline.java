@@ -14,8 +14,10 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -26,43 +28,61 @@ import java.util.Set;
  */
 final class SnapshotBaseline implements ContentBaseline {
     private final Snapshot old;
-    /** The paths of unchanged files to read again tonight. */
-    private final Set<ByteBuffer> scheduled;
+    /** The paths of unchanged files to read again tonight, each with whether it is overdue. */
+    private final Map<ByteBuffer, Boolean> scheduled;
     /** The directories that hold them. */
     private final Set<ByteBuffer> scheduledDirectories = new HashSet<>();
     private final Schedule schedule;
 
-    /** What the schedule chose: how many files and bytes, and how many of them were overdue. */
-    record Schedule(long files, long bytes, long overdue, long oldestMillis) {
+    /**
+     * What the schedule chose: how many files and bytes, and how many of them were overdue; for a
+     * budget in time, the reading speed it was turned into bytes with (bytes a second, else 0).
+     */
+    record Schedule(long files, long bytes, long overdue, long oldestMillis, long readRate) {
     }
 
     SnapshotBaseline(Snapshot old, ScanOptions options, long nowMillis) throws IOException {
         this.old = old;
         long cutoff = options.verifyWithin() == null ? Long.MIN_VALUE
                 : nowMillis - options.verifyWithin().toMillis();
-        if (options.verifyBudget() == 0 && options.verifyWithin() == null) {
-            scheduled = Set.of();
-            schedule = new Schedule(0, 0, 0, Long.MIN_VALUE);
+        if (options.verifyBudget() == 0 && options.verifyTime() == null && options.verifyWithin() == null) {
+            scheduled = Map.of();
+            schedule = new Schedule(0, 0, 0, Long.MIN_VALUE, 0);
             return;
         }
         record Candidate(byte[] path, long verified, long size) {
         }
         List<Candidate> all = new ArrayList<>();
+        long[] lastRun = {Long.MIN_VALUE, 0}; // when the last run verified what it read, and how many bytes
         old.walk(new Snapshot.Visitor() {
             @Override
             public void entry(Entry e) {
                 Content c = e.content();
                 if (e.type() == EntryType.FILE && c != null && !c.corrupt()) {
-                    all.add(new Candidate(e.path(), c.verified().toEpochMilli(), e.size()));
+                    long verified = c.verified().toEpochMilli();
+                    all.add(new Candidate(e.path(), verified, e.size()));
+                    if (verified > lastRun[0]) {
+                        lastRun[0] = verified;
+                        lastRun[1] = 0;
+                    }
+                    if (verified == lastRun[0]) {
+                        lastRun[1] += e.size();
+                    }
                 }
             }
         });
         all.sort(Comparator.comparingLong(Candidate::verified)
                 .thenComparing(Candidate::path, Arrays::compareUnsigned));
-        Set<ByteBuffer> chosen = new HashSet<>();
+        Map<ByteBuffer, Boolean> chosen = new HashMap<>();
         long bytes = 0;
         long overdue = 0;
         long budget = options.verifyBudget();
+        long rate = 0;
+        if (options.verifyTime() != null) {
+            rate = readRate(old, lastRun[0], lastRun[1]);
+            double b = (double) rate * options.verifyTime().toMillis() / 1000;
+            budget = b >= Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, (long) b);
+        }
         for (Candidate c : all) {
             boolean late = c.verified() < cutoff;
             if (!late && (budget == 0 || bytes + c.size() > budget && !chosen.isEmpty())) {
@@ -71,7 +91,7 @@ final class SnapshotBaseline implements ContentBaseline {
                 }
                 continue;
             }
-            chosen.add(ByteBuffer.wrap(c.path()));
+            chosen.put(ByteBuffer.wrap(c.path()), late);
             scheduledDirectories.add(ByteBuffer.wrap(parent(c.path())));
             bytes += c.size();
             if (late) {
@@ -79,7 +99,19 @@ final class SnapshotBaseline implements ContentBaseline {
             }
         }
         scheduled = chosen;
-        schedule = new Schedule(chosen.size(), bytes, overdue, all.isEmpty() ? Long.MIN_VALUE : all.get(0).verified());
+        schedule = new Schedule(chosen.size(), bytes, overdue, all.isEmpty() ? Long.MIN_VALUE : all.get(0).verified(),
+                rate);
+    }
+
+    /**
+     * The speed at which the last run read content: what it read (the files verified at its
+     * verification time) over the time from then to its end; a run's time covers its stats as well,
+     * so this is a low estimate, and never below {@link ScanOptions.Builder#ASSUMED_READ_RATE}.
+     */
+    private static long readRate(Snapshot old, long verifiedMillis, long bytes) {
+        long millis = old.finished().toEpochMilli() - verifiedMillis;
+        long measured = verifiedMillis == Long.MIN_VALUE || millis <= 0 ? 0 : (long) (bytes * 1000.0 / millis);
+        return Math.max(measured, ScanOptions.Builder.ASSUMED_READ_RATE);
     }
 
     Schedule schedule() {
@@ -141,8 +173,10 @@ final class SnapshotBaseline implements ContentBaseline {
             System.arraycopy(dir.rows, i * into.row.length, into.row, 0, into.row.length);
             into.content = dir.content[i];
             into.racy = dir.racy[i];
-            into.scheduled = holdsScheduled
-                    && scheduled.contains(ByteBuffer.wrap(Paths.child(path, names, nameOffset, length)));
+            Boolean late = holdsScheduled ? scheduled.get(ByteBuffer.wrap(Paths.child(path, names, nameOffset, length)))
+                    : null;
+            into.scheduled = late != null;
+            into.overdue = late == Boolean.TRUE;
             return true;
         }
 

@@ -60,5 +60,7 @@ public interface ContentBaseline {
         public boolean racy;
         /** Whether tonight's schedule picks it to be read again although unchanged. */
         public boolean scheduled;
+        /** Whether it is picked because it is overdue: read whatever the time budget. */
+        public boolean overdue;
     }
 }

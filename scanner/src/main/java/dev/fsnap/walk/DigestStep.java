@@ -7,6 +7,7 @@ import dev.fsnap.scan.Field;
 import dev.fsnap.scan.Operation;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Keeps each regular file's content digest, trusting the stat: a file whose size, times and inode
@@ -14,7 +15,9 @@ import java.util.Arrays;
  * its baseline is corrupt; any other file is read. A read that gives another digest than the
  * baseline while the metadata did not change makes the file corrupt: the baseline is kept and the
  * digest read is recorded beside it, so the file is read again and reported until someone acts. A
- * baseline whose timestamps were racy proves nothing: its file is merely changed.
+ * baseline whose timestamps were racy proves nothing: its file is merely changed. A budget in time
+ * ends the schedule's reading of unchanged files when it is up (unless they are overdue): those
+ * keep their baseline, verified as long ago as before, and so come first the next time.
  */
 final class DigestStep implements EntryStep {
     private static final ScanInternals SCAN = ScanInternals.get();
@@ -24,15 +27,31 @@ final class DigestStep implements EntryStep {
     /** What a read in this scan is recorded as verified at: the scan's start, in milliseconds. */
     private final long verifiedMillis;
     private final ThreadLocal<ContentBaseline.Found> found = ThreadLocal.withInitial(ContentBaseline.Found::new);
+    /** When the schedule stops reading unchanged files again ({@link System#nanoTime()}), if it does. */
+    private final long stopNanos;
+    private final boolean timeBudget;
+    /** Bytes of content read, piece by piece. */
+    final LongAdder read = new LongAdder();
+    /** Bytes of unchanged files the schedule read again. */
+    final LongAdder reverified = new LongAdder();
+    /** Unchanged files the schedule picked and the time budget left unread. */
+    final LongAdder deferred = new LongAdder();
 
     /** @return the root directory's baseline, or null when there is none */
     ContentBaseline.Directory root() {
         return baseline.root();
     }
 
-    DigestStep(ContentBaseline baseline, long verifiedMillis) {
+    /**
+     * @param baseline the last snapshot's digests
+     * @param verifiedMillis what a read is recorded as verified at: the scan's start
+     * @param verifyTime how long the schedule may read unchanged files again, or null for no limit
+     */
+    DigestStep(ContentBaseline baseline, long verifiedMillis, java.time.Duration verifyTime) {
         this.baseline = baseline;
         this.verifiedMillis = verifiedMillis;
+        this.timeBudget = verifyTime != null;
+        this.stopNanos = System.nanoTime() + (verifyTime == null ? 0 : verifyTime.toNanos());
     }
 
     @Override
@@ -52,13 +71,21 @@ final class DigestStep implements EntryStep {
         boolean same = known && sameMetadata(batch.stat, i * StatFields.WIDTH, f.row);
         boolean corrupt = same && SCAN.contentCorrupt(f.content);
         int at = i * EntryBatch.VALUES + CONTENT;
+        if (same && !corrupt && f.scheduled && !f.overdue && timeBudget && System.nanoTime() - stopNanos > 0) {
+            deferred.increment(); // the time is up: first in line next time
+            batch.values[at] = f.content;
+            return null;
+        }
         if (same && !corrupt && !f.scheduled) {
             batch.values[at] = f.content; // trusted: size, times and inode unchanged
             return null;
         }
-        byte[] digest = worker.content(batch, i);
+        byte[] digest = worker.content(batch, i, read);
         if (digest == null) {
             return worker.failure;
+        }
+        if (same && !corrupt) {
+            reverified.add(batch.stat[i * StatFields.WIDTH + StatFields.SIZE]);
         }
         byte[] base = same ? SCAN.contentBaseline(f.content) : null;
         if (base == null || Arrays.equals(base, digest) || f.racy || worker.changedSinceStat) {

@@ -87,9 +87,10 @@ abstract class FileSystemAccess implements AutoCloseable {
          *
          * @param batch the batch being stat'ed
          * @param i the entry
+         * @param read counts the bytes read, piece by piece
          * @return the digest; null with {@link #failure} set
          */
-        byte[] content(EntryBatch batch, int i) {
+        byte[] content(EntryBatch batch, int i, java.util.concurrent.atomic.LongAdder read) {
             failure = Failure.NOT_SUPPORTED;
             return null;
         }

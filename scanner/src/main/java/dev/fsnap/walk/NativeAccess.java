@@ -161,7 +161,7 @@ final class NativeAccess extends FileSystemAccess {
         }
 
         @Override
-        byte[] content(EntryBatch batch, int i) {
+        byte[] content(EntryBatch batch, int i, java.util.concurrent.atomic.LongAdder read) {
             changedSinceStat = false;
             if (digest == null || !(reader instanceof DirectoryReader linux)) {
                 failure = Failure.NOT_SUPPORTED;
@@ -179,6 +179,7 @@ final class NativeAccess extends FileSystemAccess {
                 changedSinceStat |= content.differsFrom(batch.stat, i * StatFields.WIDTH);
                 long n;
                 while ((n = content.read()) > 0) {
+                    read.add(n);
                     batch.progressed();
                     if (batch.abandoned) {
                         content.closeFile();

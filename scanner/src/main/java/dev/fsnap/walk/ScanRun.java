@@ -216,8 +216,10 @@ final class ScanRun implements Scan {
     @Override
     public ScanProgress progress() {
         long end = endNanos;
+        DigestStep d = digest;
         return new ScanProgress(delivery.entries.sum(), delivery.bytes.sum(), waiting.sum(), delivery.errors.sum(),
-                Duration.ofNanos((end != 0 ? end : System.nanoTime()) - startNanos));
+                Duration.ofNanos((end != 0 ? end : System.nanoTime()) - startNanos),
+                d == null ? 0 : d.read.sum(), d == null ? 0 : d.reverified.sum(), d == null ? 0 : d.deferred.sum());
     }
 
     @Override

@@ -84,7 +84,7 @@ public final class Walk {
             run.addStep(XattrStep.INSTANCE);
         }
         if (options.digest() != null && !access.absentFields().contains(Field.CONTENT)) {
-            run.addStep(new DigestStep(baseline, System.currentTimeMillis()));
+            run.addStep(new DigestStep(baseline, System.currentTimeMillis(), options.verifyTime()));
         }
         return run;
     }

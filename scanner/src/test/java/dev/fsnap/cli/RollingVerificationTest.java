@@ -36,7 +36,7 @@ class RollingVerificationTest {
     final Ext4Mount ext4 = new Ext4Mount();
 
     /** Each file's verification time in a snapshot. */
-    private static Map<String, Instant> verified(Path snapshot) throws Exception {
+    static Map<String, Instant> verified(Path snapshot) throws Exception {
         Map<String, Instant> at = new TreeMap<>();
         try (Snapshot s = Snapshot.open(snapshot)) {
             s.walk(e -> {

@@ -71,6 +71,8 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
     private final Map<String, Boolean> hungEntries = new ConcurrentHashMap<>();
     private final Map<String, Boolean> hungReads = new ConcurrentHashMap<>();
     private volatile CountDownLatch released = new CountDownLatch(1);
+    /** Added to every read of content, on top of the latency: a server slow to serve data. */
+    private volatile long readDelayNanos;
     private volatile boolean closed;
     /** When set, a hung call waits out its hang even when its caller gives up (see {@link #ignoreInterrupts}). */
     private volatile boolean deaf;
@@ -180,6 +182,16 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
      */
     public void hangReads(String relative) {
         hungReads.put("/" + relative, true);
+    }
+
+    /**
+     * From now on, every read of content takes this much longer (the kernel asks for at most 128 KiB
+     * a read): a server whose disks are slow, or busy.
+     *
+     * @param delay added to each read
+     */
+    public void slowReads(Duration delay) {
+        readDelayNanos = delay.toNanos();
     }
 
     /**
@@ -325,6 +337,10 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
     @Override
     public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
         visit(path);
+        long delay = readDelayNanos;
+        for (long end = System.nanoTime() + delay, left = delay; left > 0; left = end - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+        }
         while (!closed && hungReads.containsKey(path) && (deaf || INTERRUPTS.fuse_interrupted() == 0)) {
             try {
                 released.await(20, TimeUnit.MILLISECONDS);

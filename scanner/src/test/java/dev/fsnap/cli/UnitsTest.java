@@ -1,0 +1,49 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.scan.ScanProgress;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** Sizes and times as a user types them into --verify-budget and reads them back on the terminal. */
+class UnitsTest {
+    @Test
+    void aBudgetIsATimeWithSMinHOrDAndASizeOtherwise() {
+        assertEquals(Duration.ofHours(2), ScanArguments.budgetTime("2h"));
+        assertEquals(Duration.ofMinutes(45), ScanArguments.budgetTime("45min"));
+        assertEquals(Duration.ofSeconds(90), ScanArguments.budgetTime("90s"));
+        assertEquals(Duration.ofDays(1), ScanArguments.budgetTime("1d"));
+        assertNull(ScanArguments.budgetTime("500m"), "m is a size here: 500 MiB");
+        assertEquals(500L << 20, ScanArguments.bytes("500m"));
+        assertEquals(200L << 30, ScanArguments.bytes("200G"));
+        assertEquals("--verify-budget must be a positive time, not '0h'",
+                assertThrows(IllegalArgumentException.class, () -> ScanArguments.budgetTime("0h")).getMessage());
+        assertEquals("--verify-budget must be a size such as 500M or 200G, or a time such as 2h or 45min, not 'soon'",
+                assertThrows(IllegalArgumentException.class, () -> ScanArguments.bytes("soon")).getMessage());
+    }
+
+    @Test
+    void sizesAndTimesReadAsPeopleWriteThem() {
+        assertEquals("512 B", Units.bytes(512));
+        assertEquals("1.5 KiB", Units.bytes(1536));
+        assertEquals("50 MiB", Units.bytes(50L << 20));
+        assertEquals("3.0 GiB", Units.bytes(3L << 30));
+        assertEquals("2h", Units.duration(Duration.ofHours(2)));
+        assertEquals("1h30min", Units.duration(Duration.ofMinutes(90)));
+        assertEquals("1d2s", Units.duration(Duration.ofSeconds(86402)));
+        assertEquals("0s", Units.duration(Duration.ZERO));
+    }
+
+    @Test
+    void theProgressLineShowsContentReadItsRateAndTheScheduleDone() {
+        ScanProgress plain = new ScanProgress(1000, 0, 3, 0, Duration.ofSeconds(2));
+        assertEquals("1000 entries, 500 entries/s, 3 directories waiting, 0 errors, 2.0 s", ProgressLine.text(plain, 0));
+        ScanProgress reading = new ScanProgress(1000, 0, 3, 0, Duration.ofSeconds(2), 2L << 30, 512L << 20, 0);
+        assertEquals("1000 entries, 500 entries/s, 3 directories waiting, 0 errors, 2.0 s, content 2.0 GiB at 1.0 GiB/s,"
+                + " due again 512 MiB of 1.0 GiB (50 %)", ProgressLine.text(reading, 1L << 30));
+    }
+}
