@@ -195,6 +195,35 @@ final class Arguments {
     }
 
     /** A decimal option's value, or why the text is not one. */
+    /**
+     * A time as {@code timeout(1)} and systemd write it: a number with {@code ms}, {@code s},
+     * {@code m} or {@code min}, {@code h}, {@code d}; a bare number is seconds. Decimals allowed.
+     *
+     * @param text the argument
+     * @return the time
+     * @throws IllegalArgumentException when it is none
+     */
+    static java.time.Duration duration(String text) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]*)?)(ms|s|m|min|h|d)?")
+                .matcher(text.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a time such as 500ms, 30s, 2m, 12h or 30d");
+        }
+        double n = Double.parseDouble(m.group(1));
+        String unit = m.group(2) == null ? "s" : m.group(2);
+        double nanos = n * switch (unit) {
+            case "ms" -> 1e6;
+            case "m", "min" -> 60e9;
+            case "h" -> 3600e9;
+            case "d" -> 86400e9;
+            default -> 1e9;
+        };
+        if (nanos >= Long.MAX_VALUE) {
+            throw new IllegalArgumentException("'" + text + "' is too long a time");
+        }
+        return java.time.Duration.ofNanos((long) nanos);
+    }
+
     static double decimal(String text) {
         try {
             return Double.parseDouble(text);

@@ -14,6 +14,7 @@ final class CheckCommand extends Command {
     Path output;
     final ReportOptions report = new ReportOptions();
     final ScanArguments scan = new ScanArguments();
+    boolean otherRoot;
 
     private final PrintStream err = System.err;
 
@@ -24,12 +25,18 @@ final class CheckCommand extends Command {
                 "OLD is verified whole before the scan starts; NEW may be the same file as OLD: it is replaced,",
                 "atomically, only once the report is written in full."
             }, new String[] {
-                " 0:no differences",
-                " 1:differences (including subtrees that could not be read)",
+                " 0:no differences (racy entries, and entries unreadable as last time with the same error, do",
+                "   not count)",
+                " 1:differences",
+                " 3:entries or subtrees newly unreadable (a permission, a dead server): what they hold is unknown",
                 " 4:with --digest: corrupt files (content changed, size, times and inode did not) or files",
                 "   tampered with (content and ctime changed, mtime put back), besides any other differences",
-                " 2:bad usage, an unusable ROOT, a damaged OLD, NEW cannot be written, or the report",
-                "   cannot be written (then NEW is not written either)",
+                " 24:entries vanished, or files kept changing, while the scan read them (a live filesystem),",
+                "   and nothing newly unreadable",
+                " 2:bad usage, an unusable ROOT, a damaged OLD, OLD of another root (without",
+                "   --allow-other-root), NEW cannot be written, or the report cannot be written (NEW is not",
+                "   written either)",
+                " 141:the report's reader went away (| head): NEW is not written",
                 " 130, 143:stopped by SIGINT or SIGTERM (NEW is not written)"
             });
     }
@@ -39,7 +46,9 @@ final class CheckCommand extends Command {
         a.parameter("ROOT", "The directory to scan.", v -> root = v);
         a.requiredOption("OLD", "The previous snapshot.", v -> old = ScanArguments.path(v), "--against");
         a.requiredOption("NEW", "The snapshot to write.", v -> output = ScanArguments.path(v), "-o", "--output");
-        report.declare(a);
+        report.declareComparison(a);
+        a.flag("Compare against a snapshot of another root (a tree that moved or was restored elsewhere); "
+                + "refused otherwise.", () -> otherRoot = true, "--allow-other-root");
         scan.declare(a);
     }
 
@@ -50,25 +59,32 @@ final class CheckCommand extends Command {
             options = scan.options(root);
         } catch (IllegalArgumentException e) {
             err.println("fsnap: " + e.getMessage());
-            return Main.USAGE;
+            return ExitStatus.TROUBLE;
         }
         try (Snapshot before = SnapshotFiles.open(old, err)) {
             if (before == null) {
                 err.println("fsnap: " + old + " cannot be compared against and was left as it is; to start anew,"
                         + " make a new baseline: fsnap scan " + root + " -o NEW");
-                return Main.USAGE;
+                return ExitStatus.TROUBLE;
+            }
+            String rootPath = options.root().toAbsolutePath().toString();
+            if (!before.root().equals(rootPath) && !otherRoot) {
+                err.println("fsnap: " + old + " is a snapshot of " + before.root() + ", not of " + rootPath
+                        + ": every entry would be reported as added and removed. To compare them anyway (a root "
+                        + "that moved), add --allow-other-root");
+                return ExitStatus.TROUBLE;
             }
             // The report is written in full before the new snapshot replaces anything: a report that
             // cannot be written (a full disk, a closed pipe) leaves the old file as it was.
             ScanJob.Result scanned = ScanJob.run(options, null, output, err, finished -> {
                 try (Snapshot after = SnapshotFiles.open(finished, err)) {
-                    return after == null ? Main.USAGE : SnapshotFiles.diff(before, after, report, err);
+                    return after == null ? ExitStatus.TROUBLE : SnapshotFiles.diff(before, after, report, err);
                 } catch (IOException e) {
                     err.println("fsnap: " + ScanArguments.describe(e));
-                    return Main.USAGE;
+                    return ExitStatus.TROUBLE;
                 }
             }, before);
-            return scanned.exit() == Main.INCOMPLETE ? SnapshotFiles.DIFFERENT : scanned.exit();
+            return scanned.exit();
         }
     }
 }

@@ -18,15 +18,23 @@ final class DiffCommand extends Command {
     DiffCommand() {
         super("diff", new String[] {
                 "Reports what changed between two snapshots.",
-                "One line per change, with a marker (+ added, - removed, M modified, > moved, ! unreadable,",
-                "? racy) and the path; a summary on stderr. With --json, one JSON object per change."
+                "The totals first (counts and bytes per kind, what was scanned), then the changes by",
+                "directory: a marker (+ added, - removed, M modified, > moved, ! unreadable, C corrupt,",
+                "T tampered), the name, and each changed field's old and new value. An added or removed",
+                "tree is one line, a directory changed only by its entries coming and going is left out,",
+                "racy entries are counted (-v shows all). --format lines: one line per change; --json:",
+                "one JSON object per change and the totals last."
             }, new String[] {
-                " 0:no differences (racy entries alone do not count: they are unchanged as far as",
-                "   anyone can tell, and reported so that they are not hidden)",
-                " 1:differences: added, removed, modified, moved or unreadable",
+                " 0:no differences (racy entries, unchanged as far as anyone can tell, and entries unreadable",
+                "   in both with the same error do not count)",
+                " 1:differences: added, removed, modified, moved, readable again",
+                " 3:entries or subtrees unreadable in NEW that were not so in OLD",
                 " 4:corrupt files (content changed, size, times and inode did not) or files tampered with",
                 "   (content and ctime changed, mtime put back), besides any other differences",
-                " 2:a snapshot is missing, damaged, truncated, or of another format version"
+                " 24:entries that vanished, or files that kept changing, while NEW's scan read them, and",
+                "   nothing newly unreadable",
+                " 2:a snapshot is missing, damaged, truncated, or of another format version",
+                " 141:the report's reader went away (| head)"
             });
     }
 
@@ -34,7 +42,7 @@ final class DiffCommand extends Command {
     void declare(Arguments a) {
         a.parameter("OLD", "The earlier snapshot.", v -> old = ScanArguments.path(v));
         a.parameter("NEW", "The later snapshot.", v -> now = ScanArguments.path(v));
-        report.declare(a);
+        report.declareComparison(a);
     }
 
     @Override
@@ -44,7 +52,7 @@ final class DiffCommand extends Command {
                 () -> SnapshotFiles.open(now, err), SnapshotFiles::onOwnThread);
         try (Snapshot a = SnapshotFiles.open(old, err); Snapshot b = later.join()) {
             if (a == null || b == null) {
-                return Main.USAGE;
+                return ExitStatus.TROUBLE;
             }
             return SnapshotFiles.diff(a, b, report, err);
         }

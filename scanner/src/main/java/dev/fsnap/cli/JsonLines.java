@@ -92,6 +92,47 @@ final class JsonLines implements Report {
         ascii("}\n");
     }
 
+    /**
+     * The last line of a comparison: {@code {"summary":{...}}} with every count, the bytes of the
+     * added and removed files, and what was scanned (docs/json.md, "Summary").
+     */
+    @Override
+    public void end(Comparison c) {
+        ChangeTally t = c.tally();
+        ascii("{\"summary\":{\"schema\":" + SCHEMA);
+        for (Change.Kind k : Change.Kind.values()) {
+            ascii(",\"" + k.label() + "\":");
+            number(t.count(k));
+        }
+        ascii(",\"still_unreadable\":");
+        number(t.stillUnreadable());
+        ascii(",\"vanished\":");
+        number(t.vanished());
+        ascii(",\"differences\":");
+        number(t.differences());
+        ascii(",\"added_bytes\":");
+        number(t.bytes(Change.Kind.ADDED));
+        ascii(",\"removed_bytes\":");
+        number(t.bytes(Change.Kind.REMOVED));
+        ascii(",\"entries\":");
+        number(c.now().entries());
+        ascii(",\"bytes\":");
+        number(c.now().bytes());
+        ascii(",\"old_started_ns\":");
+        nanos(c.old().started().getEpochSecond(), c.old().started().getNano());
+        ascii(",\"new_started_ns\":");
+        nanos(c.now().started().getEpochSecond(), c.now().started().getNano());
+        ascii(",\"scan_seconds\":" + String.format(java.util.Locale.ROOT, "%.3f",
+                java.time.Duration.between(c.now().started(), c.now().finished()).toNanos() / 1e9));
+        ascii(",\"diff_seconds\":" + String.format(java.util.Locale.ROOT, "%.3f", c.seconds()));
+        ascii(",\"exit\":");
+        number(SnapshotFiles.status(t));
+        ascii("}}\n");
+    }
+
+    /** The version of the JSON lines' schema (docs/json.md): raised when a field changes meaning or goes. */
+    static final int SCHEMA = 2;
+
     private void pathField(String name, byte[] path) {
         if (path.length == 0) {
             ascii("\"" + name + "\":\".\"");
@@ -134,6 +175,9 @@ final class JsonLines implements Report {
                 case MODE -> {
                     key(f);
                     number(e.value(f) & 0xffffffffL);
+                    ascii(",\"mode_octal\":\"");
+                    ascii(String.format(java.util.Locale.ROOT, "%04o", e.value(f) & 07777));
+                    ascii("\"");
                 }
                 case FLAGS -> {
                     key(f);

@@ -39,7 +39,7 @@ final class LsCommand extends Command {
     int call() throws IOException {
         try (Snapshot s = SnapshotFiles.open(file, err)) {
             if (s == null) {
-                return Main.USAGE;
+                return ExitStatus.TROUBLE;
             }
             Report out = report.open(s.absentFields());
             String prefix = s.root().endsWith("/") ? s.root() : s.root() + "/";
@@ -63,15 +63,18 @@ final class LsCommand extends Command {
                 out.flush();
             } catch (IOException e) {
                 err.println("fsnap: " + e.getMessage());
-                return Main.USAGE;
+                return ExitStatus.TROUBLE;
             } catch (UncheckedIOException e) {
+                if (ExitStatus.closedPipe(e)) {
+                    return ExitStatus.CLOSED_PIPE; // the reader went away: quietly
+                }
                 err.println("fsnap: the listing was cut: " + e.getMessage());
-                return Main.USAGE;
+                return ExitStatus.TROUBLE;
             }
             err.println("fsnap: snapshot of " + s.root() + " taken " + s.started() + ": " + counts[0] + " entries, "
                     + counts[1] + " unreadable, backend " + s.backend().toLowerCase(Locale.ROOT)
                     + (s.rules().isEmpty() ? "" : ", excluded " + String.join(" ", s.rules().patterns())));
-            return Main.OK;
+            return ExitStatus.OK;
         }
     }
 }

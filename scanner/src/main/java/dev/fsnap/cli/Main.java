@@ -12,24 +12,8 @@ import java.util.Properties;
  * into it ({@link Arguments}), runs it, and exits with its status.
  */
 public final class Main {
-    /** Exit status: everything was read. */
-    static final int OK = 0;
-    /** Exit status: bad usage or an unusable root. */
-    static final int USAGE = 2;
-    /** Exit status: the scan finished but some entries could not be read. */
-    static final int INCOMPLETE = 3;
-    /** Exit status: stopped by SIGINT (the JVM exits with 128 + the signal: 130, or 143 for SIGTERM). */
-    static final int INTERRUPTED = 130;
-
     private static final String[] DESCRIPTION = {
         "Reads file metadata at native speed and detects what changed in a filesystem."};
-    private static final String[] EXIT_STATUS = {
-        " 0:scan, ls: everything was read; diff, check: no differences; verify: the snapshot is whole",
-        " 1:diff, check: differences",
-        " 2:bad usage, an unusable root, or a missing or damaged snapshot",
-        " 3:scan: the scan finished, but some entries could not be read",
-        " 130, 143:stopped by SIGINT or SIGTERM; a snapshot being written is discarded, the old one kept"};
-
     private Main() {
     }
 
@@ -70,7 +54,7 @@ public final class Main {
         System.out.close();
         System.err.close();
         String fd = System.getProperty("fsnap.statusFd");
-        if (fd == null || status == INTERRUPTED) {
+        if (fd == null || status == ExitStatus.INTERRUPTED) {
             return;
         }
         try (java.io.FileOutputStream out = new java.io.FileOutputStream("/proc/self/fd/" + Integer.parseInt(fd))) {
@@ -87,20 +71,59 @@ public final class Main {
      * @return the exit status
      */
     static int run(String... args) {
+        if (!quiet(args)) {
+            return dispatch(args);
+        }
+        // -q: what goes to stderr is held, and printed only when the run did not end with 0.
+        PrintStream err = System.err;
+        java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
+        System.setErr(new PrintStream(held, true, java.nio.charset.StandardCharsets.UTF_8));
+        int status;
+        try {
+            status = dispatch(args);
+        } finally {
+            System.err.flush();
+            System.setErr(err);
+        }
+        if (status != ExitStatus.OK) {
+            err.write(held.toByteArray(), 0, held.size());
+            err.flush();
+        }
+        return status;
+    }
+
+    /** Whether {@code -q} or {@code --quiet} is among a command's options (before {@code --}). */
+    private static boolean quiet(String[] args) {
+        for (int i = 1; i < args.length && !args[i].equals("--"); i++) {
+            if (args[i].equals("-q") || args[i].equals("--quiet")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int dispatch(String... args) {
         PrintStream out = System.out;
         PrintStream err = System.err;
+        if (args.length > 0 && args[0].equals("help")) {
+            if (args.length == 1) {
+                out.print(help());
+                return ExitStatus.OK;
+            }
+            return dispatch(args[1], "--help");
+        }
         if (args.length == 0) {
             err.println("fsnap: a command is required (scan, ls, diff, check, tune, verify)");
             err.println("Try 'fsnap --help'.");
-            return USAGE;
+            return ExitStatus.TROUBLE;
         }
         if (args[0].equals("-h") || args[0].equals("--help")) {
             out.print(help());
-            return OK;
+            return ExitStatus.OK;
         }
         if (args[0].equals("-V") || args[0].equals("--version")) {
             out.println(version());
-            return OK;
+            return ExitStatus.OK;
         }
         Command command = null;
         for (Command c : commands()) {
@@ -111,7 +134,7 @@ public final class Main {
         if (command == null) {
             err.println("fsnap: Unknown command: '" + args[0] + "' (scan, ls, diff, check, tune, verify)");
             err.println("Try 'fsnap --help'.");
-            return USAGE;
+            return ExitStatus.TROUBLE;
         }
         Arguments arguments = new Arguments(command.name());
         command.declare(arguments);
@@ -119,23 +142,23 @@ public final class Main {
             switch (arguments.parse(args, 1)) {
                 case HELP:
                     out.print(arguments.help(command.description(), command.exitStatus()));
-                    return OK;
+                    return ExitStatus.OK;
                 case VERSION:
                     out.println(version());
-                    return OK;
+                    return ExitStatus.OK;
                 default:
                     break;
             }
         } catch (Arguments.UsageException e) {
             err.println("fsnap: " + e.getMessage());
             err.println("Try 'fsnap " + command.name() + " --help'.");
-            return USAGE;
+            return ExitStatus.TROUBLE;
         }
         try {
             return command.call();
         } catch (Exception e) {
             e.printStackTrace(err);
-            return USAGE;
+            return ExitStatus.TROUBLE;
         }
     }
 
@@ -151,8 +174,8 @@ public final class Main {
         }
         b.append("\n  -h, --help     Show this help message and exit.\n");
         b.append("  -V, --version  Print version information and exit.\n");
-        b.append("\n'fsnap COMMAND --help' shows a command's options.\n\nExit status:\n");
-        Arguments.exitStatus(b, EXIT_STATUS);
+        b.append("\n'fsnap COMMAND --help' (or 'fsnap help COMMAND') shows a command's options.\n\nExit status:\n");
+        Arguments.exitStatus(b, ExitStatus.TABLE);
         return b.toString();
     }
 

@@ -4,15 +4,50 @@ import dev.fsnap.scan.Field;
 
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.util.Locale;
 import java.util.Set;
 
-/** The report format a command writes to standard output: the one place its option is declared. */
+/** The report a command writes to standard output: the one place its options are declared. */
 final class ReportOptions {
-    boolean json;
+    /** The formats: for a person (grouped, totals first), a line per change, JSON lines. */
+    enum Format { TEXT, LINES, JSON }
+
+    Format format = Format.TEXT;
+    boolean quiet;
+    boolean verbose;
+    boolean showRacy;
 
     void declare(Arguments a) {
-        a.flag("Write the report as JSON lines: one object per entry (scan, ls) or per change (diff, check).",
-                () -> json = true, "--json");
+        a.flag("Write the report as JSON lines: one object per entry (scan, ls) or per change (diff, check), "
+                + "and for diff and check a last object with the totals. The same as --format json.",
+                () -> format = Format.JSON, "--json");
+        a.flag("Print nothing unless something changed or failed: for cron, which mails what a job prints.",
+                () -> quiet = true, "-q", "--quiet");
+    }
+
+    /** Declares, besides {@link #declare}, what a comparison's report may show. */
+    void declareComparison(Arguments a) {
+        declare(a);
+        a.option("FORMAT", "text (the default): totals first, then the changes by directory with old and new "
+                + "values; lines: one line per change with its marker (+ - M > ! ? C T), for scripts; json: as "
+                + "--json.", v -> format = format(v), "--format");
+        a.flag("Show everything: added and removed trees entry by entry, directories changed only by their "
+                + "entries coming and going, racy entries.", () -> verbose = true, "-v", "--verbose");
+        a.flag("List racy entries (unchanged, read inside the old scan's time window), not only count them.",
+                () -> showRacy = true, "--show-racy");
+    }
+
+    private static Format format(String v) {
+        try {
+            return Format.valueOf(v.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--format must be text, lines or json, not '" + v + "'");
+        }
+    }
+
+    /** @return what a comparison's report shows beyond the changes a person acts on */
+    Comparison.Detail detail() {
+        return new Comparison.Detail(quiet, verbose, showRacy);
     }
 
     /**
@@ -23,7 +58,14 @@ final class ReportOptions {
      */
     Report open(Set<Field> absent) {
         FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
-        return json ? new JsonLines(stdout, absent) : new TextReport(stdout);
+        switch (format) {
+            case JSON:
+                return new JsonLines(stdout, absent);
+            case LINES:
+                return new LineReport(stdout);
+            default:
+                return new TextReport(stdout);
+        }
     }
 
     /**
@@ -33,6 +75,6 @@ final class ReportOptions {
      * @return the report, or null when the entries are not written
      */
     Report entriesOfScan(Set<Field> absent) {
-        return json ? open(absent) : null;
+        return format == Format.JSON ? open(absent) : null;
     }
 }

@@ -22,7 +22,7 @@ final class ScanArguments {
     String backend = "auto";
     boolean follow;
     boolean oneFileSystem;
-    Double opTimeout;
+    java.time.Duration opTimeout;
     String statCall;
     Integer bufferSize;
     boolean xattrs;
@@ -42,9 +42,10 @@ final class ScanArguments {
                         + "which).", v -> backend = v, "--backend")
                 .flag("Follow symbolic links to directories (loops are detected).", () -> follow = true, "--follow")
                 .flag("Stay on the root's filesystem.", () -> oneFileSystem = true, "-x", "--one-file-system")
-                .option("SECONDS", "Give up on a filesystem call after this long (default 30): what it was reading "
-                        + "is recorded as unreadable (ETIMEDOUT), and after two such calls the rest of that filesystem "
-                        + "too.", v -> opTimeout = Arguments.decimal(v), "--op-timeout")
+                .option("TIME", "Give up on a filesystem call after this long (default 30s; 500ms, 2m; a bare number "
+                        + "is seconds): what it was reading is recorded as unreadable (ETIMEDOUT), and after two such "
+                        + "calls the rest of that filesystem too.", v -> opTimeout = Arguments.duration(v),
+                        "--op-timeout")
                 .option("CALL", "Native backend: the call that reads each entry, fstatat (default) or statx.",
                         v -> statCall = v, "--stat")
                 .flag("Read each entry's extended attributes, never a link target's: ACLs, file capabilities, the "
@@ -111,11 +112,10 @@ final class ScanArguments {
         ScanOptions.Builder builder = ScanOptions.builder(path).backend(b).followSymlinks(follow)
                 .oneFileSystem(oneFileSystem);
         if (opTimeout != null) {
-            if (!(opTimeout >= 0.01) || opTimeout > 1e6) {
-                throw new IllegalArgumentException("--op-timeout must be between 0.01 and 1000000 seconds, not "
-                        + opTimeout);
+            if (opTimeout.toMillis() < 10 || opTimeout.toSeconds() > 1_000_000) {
+                throw new IllegalArgumentException("--op-timeout must be between 10ms and 1000000s");
             }
-            builder.opTimeout(java.time.Duration.ofNanos((long) (opTimeout * 1e9)));
+            builder.opTimeout(opTimeout);
         }
         if (b == Backend.NIO && xattrs) {
             throw new IllegalArgumentException("--xattrs applies to the native backend, not to --backend nio");
@@ -186,8 +186,9 @@ final class ScanArguments {
             }
         }
         if (threads != null) {
-            if (threads < 1) {
-                throw new IllegalArgumentException("--threads must be at least 1, not " + threads);
+            if (threads < 1 || threads > ScanOptions.MAX_THREADS) {
+                throw new IllegalArgumentException("--threads must be between 1 and " + ScanOptions.MAX_THREADS
+                        + ", not " + threads + " (leave it out for automatic)");
             }
             builder.threads(threads);
         }
@@ -243,20 +244,13 @@ final class ScanArguments {
         }
     }
 
-    /** A duration: a number with d, h, m or s. */
+    /** The limit of --verify-within: a time ({@link Arguments#duration}). */
     static java.time.Duration duration(String text) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)([dhms])").matcher(text.trim());
-        if (!m.matches()) {
-            throw new IllegalArgumentException("--verify-within must be a duration such as 30d or 12h, not '" + text
-                    + "'");
+        try {
+            return Arguments.duration(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--verify-within: " + e.getMessage());
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "d" -> java.time.Duration.ofDays(n);
-            case "h" -> java.time.Duration.ofHours(n);
-            case "m" -> java.time.Duration.ofMinutes(n);
-            default -> java.time.Duration.ofSeconds(n);
-        };
     }
 
     /** An I/O failure on a named file, as one line: the path and the system's reason. */

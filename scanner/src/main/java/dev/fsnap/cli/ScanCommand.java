@@ -24,7 +24,11 @@ final class ScanCommand extends Command {
             }, new String[] {
                 " 0:everything was read",
                 " 2:bad usage, or ROOT cannot be scanned, or the snapshot cannot be written",
-                " 3:the scan finished, but some entries could not be read"
+                " 3:the scan finished, but some entries could not be read",
+                " 24:the scan finished, but entries vanished (removed between the listing of their directory",
+                "   and their stat) or files kept changing while their content was read, and nothing else",
+                "   was unreadable",
+                " 141:--json: the report's reader went away (| head)"
             });
     }
 
@@ -44,7 +48,7 @@ final class ScanCommand extends Command {
             options = scan.options(root);
         } catch (IllegalArgumentException e) {
             err.println("fsnap: " + e.getMessage());
-            return Main.USAGE;
+            return ExitStatus.TROUBLE;
         }
         return ScanJob.run(options, report, output, err).exit();
     }

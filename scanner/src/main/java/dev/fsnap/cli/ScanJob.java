@@ -31,7 +31,7 @@ final class ScanJob {
 
     /**
      * What runs once the new snapshot is complete and before it replaces the old one: check's
-     * report. Its status is returned; unless it is {@link Main#OK} or {@link SnapshotFiles#DIFFERENT},
+     * report. Its status is returned; unless it is {@link ExitStatus#OK} or {@link ExitStatus#CHANGED},
      * the new snapshot is discarded and the old file stays as it was.
      */
     interface BeforeCommit {
@@ -60,7 +60,11 @@ final class ScanJob {
         Report out = report == null ? null : report.entriesOfScan(scanner.absentFields());
         Path rootPath = options.root();
         String prefix = rootPath.toString().endsWith("/") ? rootPath.toString() : rootPath + "/";
+        java.util.concurrent.atomic.AtomicLong vanished = new java.util.concurrent.atomic.AtomicLong();
         ScanListener errors = error -> {
+            if (ChangeTally.live(error.code())) {
+                vanished.incrementAndGet(); // listed, then gone; or a file that kept changing as it was read
+            }
             byte[] p = error.path();
             err.println("fsnap: " + (p.length == 0 ? rootPath.toString() : prefix + Display.path(p)) + ": "
                     + error.message());
@@ -71,7 +75,7 @@ final class ScanJob {
                 writer = SnapshotWriter.create(output, options);
             } catch (IOException e) {
                 err.println("fsnap: " + output + ": cannot write a snapshot there: " + ScanArguments.describe(e));
-                return new Result(Main.USAGE, null);
+                return new Result(ExitStatus.TROUBLE, null);
             }
         }
         ScanListener shown = out == null ? errors : new Reporting(out, errors);
@@ -95,7 +99,15 @@ final class ScanJob {
                 Runtime.getRuntime().halt(ifCommitted.get());
             }
         }, "fsnap-interrupted");
-        Runtime.getRuntime().addShutdownHook(interrupted);
+        try {
+            Runtime.getRuntime().addShutdownHook(interrupted);
+        } catch (IllegalStateException exiting) {
+            // The signal came before the scan began: nothing was written but an empty temporary file.
+            if (writer != null) {
+                writer.close();
+            }
+            return new Result(ExitStatus.INTERRUPTED, null);
+        }
         try {
             Scan scan;
             long scheduledBytes = 0;
@@ -121,10 +133,10 @@ final class ScanJob {
                 }
             } catch (IOException e) {
                 err.println("fsnap: " + ScanArguments.describe(e));
-                return new Result(Main.USAGE, null);
+                return new Result(ExitStatus.TROUBLE, null);
             } catch (UnsupportedOperationException e) {
                 err.println("fsnap: " + e.getMessage());
-                return new Result(Main.USAGE, null);
+                return new Result(ExitStatus.TROUBLE, null);
             }
             running.set(scan);
             ProgressLine progress = ProgressLine.startIfTerminal(scan, err, scheduledBytes);
@@ -132,8 +144,11 @@ final class ScanJob {
             try {
                 summary = scan.await();
             } catch (UncheckedIOException e) {
+                if (ExitStatus.closedPipe(e)) {
+                    return new Result(ExitStatus.CLOSED_PIPE, null); // the reader went away: quietly
+                }
                 err.println("fsnap: " + e.getCause().getMessage());
-                return new Result(Main.USAGE, null);
+                return new Result(ExitStatus.TROUBLE, null);
             } finally {
                 if (progress != null) {
                     progress.stop();
@@ -141,21 +156,32 @@ final class ScanJob {
             }
             if (summary.cancelled()) {
                 err.println("fsnap: interrupted" + (output == null ? "" : "; " + output + " was left as it was"));
-                return new Result(Main.INTERRUPTED, summary);
+                return new Result(ExitStatus.INTERRUPTED, summary);
             }
             if (out != null) {
-                out.flush();
+                try {
+                    out.flush();
+                } catch (UncheckedIOException e) {
+                    if (ExitStatus.closedPipe(e)) {
+                        return new Result(ExitStatus.CLOSED_PIPE, summary);
+                    }
+                    throw e;
+                }
             }
             if (options.digest() != null) {
                 reportContent(err, options, scan.progress(), scheduledBytes);
             }
-            int status = summary.errors() == 0 ? Main.OK : Main.INCOMPLETE;
+            int status = summary.errors() == 0 ? ExitStatus.OK
+                    : summary.errors() == vanished.get() ? ExitStatus.VANISHED : ExitStatus.UNREADABLE;
             if (writer != null) {
                 try {
                     Path finished = writer.complete(summary);
                     if (beforeCommit != null) {
                         status = beforeCommit.run(finished);
-                        if (status != Main.OK && status != SnapshotFiles.DIFFERENT && status != SnapshotFiles.CORRUPT) {
+                        if (status == ExitStatus.CLOSED_PIPE) {
+                            return new Result(status, summary); // the reader went away: NEW not written, quietly
+                        }
+                        if (!reported(status)) {
                             err.println("fsnap: " + output + " was not written" + (Files.exists(output)
                                     ? "; the file there was left as it was" : ""));
                             return new Result(status, summary);
@@ -167,10 +193,10 @@ final class ScanJob {
                     return new Result(status, summary);
                 } catch (IOException e) {
                     err.println("fsnap: " + output + ": the snapshot was not written: " + e.getMessage());
-                    return new Result(Main.USAGE, summary);
+                    return new Result(ExitStatus.TROUBLE, summary);
                 } catch (IllegalStateException closed) {
                     err.println("fsnap: interrupted; " + output + " was left as it was");
-                    return new Result(Main.INTERRUPTED, summary);
+                    return new Result(ExitStatus.INTERRUPTED, summary);
                 }
             }
             err.println(ScanCommand.summaryLine(summary));
@@ -185,6 +211,15 @@ final class ScanJob {
                 // the JVM is exiting on a signal: the hook runs (or ran)
             }
         }
+    }
+
+    /**
+     * @param status a comparison's exit status
+     * @return whether the comparison was reported in full: the new snapshot may replace the old
+     */
+    private static boolean reported(int status) {
+        return status == ExitStatus.OK || status == ExitStatus.CHANGED || status == ExitStatus.CORRUPT
+                || status == ExitStatus.UNREADABLE || status == ExitStatus.VANISHED;
     }
 
     /** What was read of the files' content, and what the verification schedule left for next time. */

@@ -1,6 +1,7 @@
 package dev.fsnap.cli;
 
 import dev.fsnap.snapshot.CorruptSnapshotException;
+import dev.fsnap.snapshot.Change;
 import dev.fsnap.snapshot.DiffSummary;
 import dev.fsnap.snapshot.Differ;
 import dev.fsnap.snapshot.IncompatibleSnapshotException;
@@ -14,10 +15,6 @@ import java.util.Locale;
 
 /** Opening snapshots and reporting comparisons, for {@code ls}, {@code diff} and {@code check}. */
 final class SnapshotFiles {
-    /** diff(1)'s convention: no differences. */
-    static final int SAME = 0;
-    /** diff(1)'s convention: differences. */
-    static final int DIFFERENT = 1;
 
     private SnapshotFiles() {
     }
@@ -40,36 +37,52 @@ final class SnapshotFiles {
         }
     }
 
-    /** Exit status: a file corrupt (content changed, metadata not) or tampered with (mtime put back). */
-    static final int CORRUPT = 4;
 
     /**
-     * Compares and reports; returns 0 (same: nothing but racy entries, if any), 1 (differences), 4
-     * (corrupt or tampered files among them) or 2 (a snapshot is damaged).
+     * Compares and reports. A report that prints its totals first ({@link Report#totalsFirst()})
+     * has the comparison read twice: once into the totals, once to print.
+     *
+     * @return 0 (nothing changed: racy entries and entries unreadable as last time do not count),
+     *         1 (changes), 3 (entries newly unreadable), 4 (corrupt or tampered files), 24 (entries
+     *         vanished while the scan read them), 141 (the report's reader went away) or 2 (a
+     *         snapshot is damaged)
      */
     static int diff(Snapshot old, Snapshot now, ReportOptions report, PrintStream err) {
         long start = System.nanoTime();
         Report out = report.open(Differ.ignoredFields(old, now));
-        if (!old.root().equals(now.root())) {
-            err.println("fsnap: note: comparing snapshots of different roots: " + old.root() + " and " + now.root());
-        }
         if (old.contentDigest() != null && now.contentDigest() != null && old.contentDigest() != now.contentDigest()) {
             err.println("fsnap: note: content not compared: the digests are " + old.contentDigest().label()
                     + " in " + old.file() + " and " + now.contentDigest().label() + " in " + now.file());
         }
+        ChangeTally tally = new ChangeTally();
+        Comparison comparison = new Comparison(old, now, tally, null, 0, report.detail());
         DiffSummary s;
         try {
             try {
-                s = Differ.compare(old, now, out::change);
+                if (out.totalsFirst()) {
+                    Differ.compare(old, now, tally);
+                    out.begin(comparison);
+                    s = Differ.compare(old, now, out::change);
+                } else {
+                    out.begin(comparison);
+                    s = Differ.compare(old, now, c -> {
+                        tally.accept(c);
+                        out.change(c);
+                    });
+                }
+                out.end(comparison.done(s, (System.nanoTime() - start) / 1e9));
             } finally {
                 out.flush();
             }
         } catch (IOException e) {
             err.println("fsnap: " + e.getMessage());
-            return Main.USAGE;
+            return ExitStatus.TROUBLE;
         } catch (UncheckedIOException e) {
+            if (ExitStatus.closedPipe(e)) {
+                return ExitStatus.CLOSED_PIPE;
+            }
             err.println("fsnap: the report was cut: " + e.getMessage());
-            return Main.USAGE;
+            return ExitStatus.TROUBLE;
         }
         err.println(String.format(Locale.ROOT,
                 "fsnap: %d added, %d removed, %d modified, %d moved, %d unreadable, %d racy%s; "
@@ -77,6 +90,20 @@ final class SnapshotFiles {
                 s.added(), s.removed(), s.modified(), s.moved(), s.unreadable(), s.racy(),
                 s.corrupt() + s.tampered() == 0 ? "" : ", " + s.corrupt() + " CORRUPT, " + s.tampered() + " TAMPERED",
                 s.directoriesRead(), s.subtreesSkipped(), (System.nanoTime() - start) / 1e9));
-        return s.corrupt() + s.tampered() > 0 ? CORRUPT : s.differences() == 0 ? SAME : DIFFERENT;
+        return status(tally);
+    }
+
+    /** The exit status of a comparison: the most urgent of what it found. */
+    static int status(ChangeTally t) {
+        if (t.count(Change.Kind.CORRUPT) + t.count(Change.Kind.TAMPERED) > 0) {
+            return ExitStatus.CORRUPT;
+        }
+        if (t.newlyUnreadable() > 0) {
+            return ExitStatus.UNREADABLE;
+        }
+        if (t.vanished() > 0) {
+            return ExitStatus.VANISHED;
+        }
+        return t.differences() == 0 ? ExitStatus.OK : ExitStatus.CHANGED;
     }
 }

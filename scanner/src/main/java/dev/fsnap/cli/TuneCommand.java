@@ -70,7 +70,7 @@ final class TuneCommand extends Command {
                     Duration.ofNanos((long) (budget * 1e9)));
         } catch (IllegalArgumentException e) {
             err.println("fsnap: " + e.getMessage());
-            return Main.USAGE;
+            return ExitStatus.TROUBLE;
         }
         err.printf(Locale.ROOT, "fsnap: measuring %s for %s s (metadata only)...%n", root, Fmt.seconds(budget));
         ThroughputSweep.Result r;
@@ -79,20 +79,20 @@ final class TuneCommand extends Command {
                     s.backend().name().toLowerCase(Locale.ROOT), s.threads(), Fmt.count(s.entriesPerSecond())));
         } catch (IOException e) {
             err.println("fsnap: " + ScanArguments.describe(e));
-            return Main.USAGE;
+            return ExitStatus.TROUBLE;
         } catch (UnsupportedOperationException e) {
             err.println("fsnap: " + e.getMessage());
-            return Main.USAGE;
+            return ExitStatus.TROUBLE;
         }
         if (r.timeouts() > 0) {
             table(r, null);
             err.printf(Locale.ROOT, "fsnap: %s stopped answering: %d calls got no answer within the deadline "
                     + "(--op-timeout); the steps measured its silence, not its speed: no recommendation%n", root,
                     r.timeouts());
-            return Main.INCOMPLETE;
+            return ExitStatus.UNREADABLE;
         }
         report(r);
-        return Main.OK;
+        return ExitStatus.OK;
     }
 
     private void report(ThroughputSweep.Result r) {

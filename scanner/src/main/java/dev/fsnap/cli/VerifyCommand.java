@@ -33,13 +33,13 @@ final class VerifyCommand extends Command {
     int call() throws IOException {
         try (Snapshot s = SnapshotFiles.open(file, err)) {
             if (s == null) {
-                return Main.USAGE;
+                return ExitStatus.TROUBLE;
             }
             Verification v = s.verification();
             System.out.println(file + ": verified: " + s.entries() + " entries of " + s.root() + ", taken "
                     + s.started() + "; " + v.directoryBlocks() + " directory blocks, " + v.unreadableBlocks()
                     + " unreadable-list blocks, " + v.bytes() + " bytes");
-            return Main.OK;
+            return ExitStatus.OK;
         }
     }
 }

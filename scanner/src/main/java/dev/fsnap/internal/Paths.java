@@ -23,4 +23,16 @@ public final class Paths {
         System.arraycopy(source, offset, p, parent.length + 1, length);
         return p;
     }
+
+    /**
+     * @param path an entry's path relative to the root, {@code /}-separated
+     * @return the path of its directory (empty for the root's entries)
+     */
+    public static byte[] parent(byte[] path) {
+        int slash = path.length - 1;
+        while (slash >= 0 && path[slash] != '/') {
+            slash--;
+        }
+        return slash < 0 ? new byte[0] : java.util.Arrays.copyOf(path, slash);
+    }
 }

@@ -389,10 +389,12 @@ public sealed interface Change permits Change.Added, Change.Removed, Change.Modi
 
     /**
      * An entry or subtree one snapshot or both could not read: nothing is known of it there, so
-     * nothing below it is reported as added or removed.
+     * nothing below it is reported as added or removed. Unreadable in both with the same error, it
+     * is as it was ({@link Side#BOTH}: reported, not a difference); with another error tonight, it
+     * is new ({@link Side#NEW}).
      *
      * @param path the path
-     * @param error what could not be read, and why
+     * @param error what could not be read, and why (tonight's, where the new snapshot could not)
      * @param side in which snapshot
      */
     record Unreadable(byte[] path, ScanError error, Side side) implements Change {
@@ -493,9 +495,9 @@ public sealed interface Change permits Change.Added, Change.Removed, Change.Modi
     enum Side {
         /** The old snapshot only. */
         OLD,
-        /** The new snapshot only. */
+        /** The new snapshot only, or both with another error in the new one. */
         NEW,
-        /** Both. */
+        /** Both, with the same error: as it was. */
         BOTH;
 
         /** @return the lower-case name used in reports and JSON */

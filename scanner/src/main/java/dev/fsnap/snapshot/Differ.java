@@ -54,6 +54,7 @@ public final class Differ {
     private long nTampered;
     private long nMoved;
     private long nUnreadable;
+    private long nStillUnreadable;
     private long nRacy;
     private long directoriesRead;
     private long skipped;
@@ -137,7 +138,7 @@ public final class Differ {
         } else if (thrown[0] instanceof Error e) {
             throw e;
         }
-        return new DiffSummary(d.nAdded, d.nRemoved, d.nModified, d.nMoved, d.nUnreadable, d.nRacy,
+        return new DiffSummary(d.nAdded, d.nRemoved, d.nModified, d.nMoved, d.nUnreadable, d.nStillUnreadable, d.nRacy,
                 d.directoriesRead, d.skipped, d.nCorrupt, d.nTampered);
     }
 
@@ -196,8 +197,8 @@ public final class Differ {
         boolean oldListed = old.rootFailure() == null;
         boolean newListed = now.rootFailure() == null;
         if (!oldListed || !newListed) {
-            unreadable(root, !oldListed ? Fields.Failure.of(old.rootFailure()) : Fields.Failure.of(now.rootFailure()),
-                    side(!oldListed, !newListed));
+            unreadable(root, oldListed ? null : Fields.Failure.of(old.rootFailure()),
+                    newListed ? null : Fields.Failure.of(now.rootFailure()));
         } else if (!DirectoryRecord.unchangedByHash(old.rootHash(), old.rootFlags(), now.rootHash(), now.rootFlags())) {
             directoriesRead += 2;
             diffDirectory(old.rootDirectory(), now.rootDirectory(), root);
@@ -215,8 +216,7 @@ public final class Differ {
     private void diffDirectory(DirectoryRecord x, DirectoryRecord y, byte[] prefix) throws IOException {
         boolean incomplete = x.listFailure != null || y.listFailure != null;
         if (incomplete) {
-            unreadable(prefix, x.listFailure != null ? x.listFailure : y.listFailure,
-                    side(x.listFailure != null, y.listFailure != null));
+            unreadable(prefix, x.listFailure, y.listFailure);
         }
         int i = 0;
         int j = 0;
@@ -261,7 +261,7 @@ public final class Differ {
         Fields b = y.entries[j];
         byte[] path = Snapshot.child(prefix, a);
         if (a.failure != null || b.failure != null) {
-            unreadable(path, a.failure != null ? a.failure : b.failure, side(a.failure != null, b.failure != null));
+            unreadable(path, a.failure, b.failure);
             return;
         }
         compareFields(a, b, path);
@@ -293,8 +293,7 @@ public final class Differ {
         Set<Field> fields = changed(a, b);
         if (a.readFailure != null || b.readFailure != null) {
             fields.remove(Field.TARGET); // a link's target not read is absent, not removed
-            unreadable(path, a.readFailure != null ? a.readFailure : b.readFailure,
-                    side(a.readFailure != null, b.readFailure != null));
+            unreadable(path, a.readFailure, b.readFailure);
         }
         byte[] content = b.bytes(Field.CONTENT);
         if (content != null && CONTENT.contentCorrupt(content) && a.bytes(Field.CONTENT) != null
@@ -325,7 +324,7 @@ public final class Differ {
         boolean ua = x.unreadable(i);
         boolean ub = y.unreadable(j);
         if (ua || ub) {
-            unreadable(path, ua ? x.refFailure[i] : y.refFailure[j], side(ua, ub));
+            unreadable(path, ua ? x.refFailure[i] : null, ub ? y.refFailure[j] : null);
             return;
         }
         if (!x.listed(i) || !y.listed(j)) {
@@ -342,13 +341,28 @@ public final class Differ {
         if (excluded(path, false)) {
             return;
         }
-        nUnreadable++;
+        if (side == Change.Side.BOTH) {
+            nStillUnreadable++;
+        } else {
+            nUnreadable++;
+        }
         out.accept(new Change.Unreadable(path, failure.at(path), side));
     }
 
-    private static Change.Side side(boolean inOld, boolean inNew) {
-        return inOld && inNew ? Change.Side.BOTH : inOld ? Change.Side.OLD : Change.Side.NEW;
+    /**
+     * An entry or subtree unreadable in either snapshot: in both with the same error it is still
+     * so ({@link Change.Side#BOTH}, not a difference); with another error tonight it is a new
+     * problem ({@link Change.Side#NEW}, tonight's error).
+     */
+    private void unreadable(byte[] path, Fields.Failure inOld, Fields.Failure inNew) {
+        if (inOld != null && inNew != null) {
+            boolean same = inOld.code().equals(inNew.code()) && inOld.operation() == inNew.operation();
+            unreadable(path, inNew, same ? Change.Side.BOTH : Change.Side.NEW);
+        } else {
+            unreadable(path, inOld != null ? inOld : inNew, inOld != null ? Change.Side.OLD : Change.Side.NEW);
+        }
     }
+
 
     // ---- entries on one side only: moves, then additions and removals ----
 

@@ -92,7 +92,7 @@ final class SnapshotBaseline implements ContentBaseline {
                 continue;
             }
             chosen.put(ByteBuffer.wrap(c.path()), late);
-            scheduledDirectories.add(ByteBuffer.wrap(parent(c.path())));
+            scheduledDirectories.add(ByteBuffer.wrap(Paths.parent(c.path())));
             bytes += c.size();
             if (late) {
                 overdue++;
@@ -189,14 +189,5 @@ final class SnapshotBaseline implements ContentBaseline {
             }
             return new Directory(dir.childOffset[i], path == null ? null : Paths.child(path, names, nameOffset, length));
         }
-    }
-
-    /** The path of an entry's directory (empty for the root's entries). */
-    private static byte[] parent(byte[] path) {
-        int slash = path.length - 1;
-        while (slash >= 0 && path[slash] != '/') {
-            slash--;
-        }
-        return slash < 0 ? new byte[0] : Arrays.copyOf(path, slash);
     }
 }

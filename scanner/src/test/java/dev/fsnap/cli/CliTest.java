@@ -164,7 +164,7 @@ class CliTest {
     void badUsageExitsTwo() throws Exception {
         Run r = fsnap("scan", dir.toString(), "--threads", "0");
         assertEquals(2, r.status());
-        assertEquals("fsnap: --threads must be at least 1, not 0\n", r.err());
+        assertEquals("fsnap: --threads must be between 1 and 1024, not 0 (leave it out for automatic)\n", r.err());
 
         r = fsnap("scan", dir.toString(), "--backend", "fast");
         assertEquals(2, r.status());
@@ -218,7 +218,7 @@ class CliTest {
         Path s1 = dir.resolve("s1");
         Path s2 = dir.resolve("s2");
         assertEquals(0, fsnap("scan", root.toString(), "-o", s1.toString()).status());
-        Run same = fsnap("diff", s1.toString(), s1.toString());
+        Run same = fsnap("diff", "--format", "lines", s1.toString(), s1.toString());
         assertEquals(0, same.status(), same.err());
         assertTrue(same.out().lines().allMatch(l -> l.startsWith("? ")), "at most racy entries: " + same.out());
         assertTrue(same.err().startsWith("fsnap: 0 added, 0 removed, 0 modified, 0 moved, 0 unreadable, "),
@@ -227,7 +227,7 @@ class CliTest {
         Files.delete(root.resolve("gone"));
         Files.write(root.resolve("new\nline"), new byte[1]);
         assertEquals(0, fsnap("scan", root.toString(), "-o", s2.toString()).status());
-        Run d = fsnap("diff", s1.toString(), s2.toString());
+        Run d = fsnap("diff", "--format", "lines", s1.toString(), s2.toString());
         assertEquals(1, d.status(), d.err());
         assertTrue(d.out().lines().anyMatch(l -> l.equals("- gone")), d.out());
         assertTrue(d.out().contains("+ new\\nline"), "a newline in a name is escaped, not a new line: " + d.out());
@@ -240,14 +240,14 @@ class CliTest {
         byte[] b = Files.readAllBytes(s2);
         b[b.length / 2] ^= 1;
         Path bad = Files.write(dir.resolve("bad"), b);
-        Run corrupt = fsnap("diff", s1.toString(), bad.toString());
+        Run corrupt = fsnap("diff", "--format", "lines", s1.toString(), bad.toString());
         assertEquals(2, corrupt.status());
         assertTrue(corrupt.err().startsWith("fsnap: " + bad + ": corrupt snapshot at byte offset "), corrupt.err());
 
-        Run missing = fsnap("diff", s1.toString(), dir.resolve("nope").toString());
+        Run missing = fsnap("diff", "--format", "lines", s1.toString(), dir.resolve("nope").toString());
         assertEquals(2, missing.status());
         assertEquals("fsnap: " + dir.resolve("nope") + ": no such file or directory\n", missing.err());
-        Run text = fsnap("diff", s1.toString(), Files.writeString(dir.resolve("txt"), "hello").toString());
+        Run text = fsnap("diff", "--format", "lines", s1.toString(), Files.writeString(dir.resolve("txt"), "hello").toString());
         assertEquals(2, text.status());
         assertTrue(text.err().contains("not an fsnap snapshot"), text.err());
     }
@@ -259,17 +259,17 @@ class CliTest {
         assertEquals(0, fsnap("scan", root.toString(), "-o", night1.toString()).status());
         Files.write(root.resolve("b"), new byte[1]);
         Path night2 = dir.resolve("n2");
-        Run c = fsnap("check", root.toString(), "--against", night1.toString(), "-o", night2.toString());
+        Run c = fsnap("check", "--format", "lines", root.toString(), "--against", night1.toString(), "-o", night2.toString());
         assertEquals(1, c.status(), c.err());
         assertTrue(c.out().lines().anyMatch(l -> l.equals("+ b") || l.startsWith("+ b  ")), c.out());
         assertTrue(Files.exists(night2));
-        Run again = fsnap("check", root.toString(), "--against", night2.toString(), "-o", night2.toString());
+        Run again = fsnap("check", "--format", "lines", root.toString(), "--against", night2.toString(), "-o", night2.toString());
         assertEquals(0, again.status(), again.err());
         assertTrue(again.out().lines().allMatch(l -> l.startsWith("? ")), "at most racy entries: " + again.out());
 
         Path damaged = Files.writeString(dir.resolve("damaged"), "not a snapshot");
         Path never = dir.resolve("never");
-        Run bad = fsnap("check", root.toString(), "--against", damaged.toString(), "-o", never.toString());
+        Run bad = fsnap("check", "--format", "lines", root.toString(), "--against", damaged.toString(), "-o", never.toString());
         assertEquals(2, bad.status());
         assertTrue(bad.err().contains(damaged + ": corrupt snapshot"), bad.err());
         assertFalse(Files.exists(never), "a damaged OLD stops the job before it scans");

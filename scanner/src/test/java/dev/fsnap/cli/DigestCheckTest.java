@@ -45,7 +45,7 @@ class DigestCheckTest {
 
         // A budget as large as the data: every unchanged file is read again, as a scrub would.
         Path s2 = dir.resolve("s2.snap");
-        CliTest.Run check = fsnap("check", root.toString(), "--digest", "--verify-budget", "1G", "--against",
+        CliTest.Run check = fsnap("check", "--format", "lines", root.toString(), "--digest", "--verify-budget", "1G", "--against",
                 s1.toString(), "-o", s2.toString());
         assertEquals(4, check.status(), check.out() + check.err());
         List<String> lines = changes(check.out());
@@ -61,7 +61,7 @@ class DigestCheckTest {
 
         // Not silently taken as the new baseline: reported again, without a budget, until someone acts.
         Path s3 = dir.resolve("s3.snap");
-        CliTest.Run again = fsnap("check", root.toString(), "--digest", "--against", s2.toString(), "-o",
+        CliTest.Run again = fsnap("check", "--format", "lines", root.toString(), "--digest", "--against", s2.toString(), "-o",
                 s3.toString());
         assertEquals(4, again.status(), again.out() + again.err());
         assertEquals(1, changes(again.out()).size(), again.out());
@@ -70,7 +70,7 @@ class DigestCheckTest {
         // Restored (behind the filesystem too): verified again, nothing to report.
         ext4.image().damage(victim, 40_000, 'a');
         Path s4 = dir.resolve("s4.snap");
-        CliTest.Run restored = fsnap("check", root.toString(), "--digest", "--against", s3.toString(), "-o",
+        CliTest.Run restored = fsnap("check", "--format", "lines", root.toString(), "--digest", "--against", s3.toString(), "-o",
                 s4.toString());
         assertEquals(0, restored.status(), restored.out() + restored.err());
         assertEquals(List.of(), changes(restored.out()), restored.out());
@@ -100,9 +100,11 @@ class DigestCheckTest {
         try {
             for (int k = 0; k < 3; k++) {
                 Path s2 = dir.resolve("live2-" + k + ".snap");
-                CliTest.Run check = fsnap("check", root.toString(), "--digest", "--verify-budget", "1G", "--against",
+                CliTest.Run check = fsnap("check", "--format", "lines", root.toString(), "--digest", "--verify-budget", "1G", "--against",
                         s1.toString(), "-o", s2.toString());
-                assertTrue(check.status() == 0 || check.status() == 1, check.out() + check.err());
+                // 24 when the file kept changing through both reads: a live file, not a fault
+                assertTrue(check.status() == 0 || check.status() == 1 || check.status() == 24,
+                        check.out() + check.err());
                 assertTrue(check.out().lines().noneMatch(l -> l.startsWith("C ")), check.out());
             }
         } finally {

@@ -62,7 +62,7 @@ class ExcludeTest {
         // Tuesday scans everything: what Monday left out is not "added".
         Files.writeString(root.resolve("src/b.c"), "int b;");
         assertEquals(0, CliTest.fsnap("scan", root.toString(), "-o", tuesday.toString()).status());
-        CliTest.Run d = CliTest.fsnap("diff", monday.toString(), tuesday.toString());
+        CliTest.Run d = CliTest.fsnap("diff", "--format", "lines", monday.toString(), tuesday.toString());
         assertEquals(1, d.status(), d.err());
         List<String> added = d.out().lines().filter(l -> l.startsWith("+ ")).toList();
         assertEquals(List.of("+ src/b.c  [racy in new]"), added, d.out());
@@ -77,7 +77,7 @@ class ExcludeTest {
         assertEquals("fsnap: --exclude: pattern 'src/[x': the [ at character 5 is never closed (write \\[ for a bracket)\n",
                 bad.err());
         Path missing = dir.resolve("no-such-rules");
-        CliTest.Run none = CliTest.fsnap("check", root.toString(), "--against", dir.resolve("x").toString(), "-o",
+        CliTest.Run none = CliTest.fsnap("check", "--format", "lines", root.toString(), "--against", dir.resolve("x").toString(), "-o",
                 dir.resolve("y").toString(), "--exclude-from", missing.toString());
         assertEquals(2, none.status());
         assertEquals("fsnap: --exclude-from " + missing + ": no such file or directory\n", none.err());

@@ -42,7 +42,7 @@ class FileFlagsTest {
 
         assertEquals(0, sh("chattr +i \"$1\"/locked && chattr +a \"$1\"/log", root.toString()));
         Path s2 = dir.resolve("s2.snap");
-        CliTest.Run set = fsnap("check", root.toString(), "--stat", "statx", "--against", s1.toString(), "-o",
+        CliTest.Run set = fsnap("check", "--format", "lines", root.toString(), "--stat", "statx", "--against", s1.toString(), "-o",
                 s2.toString());
         assertEquals(1, set.status(), set.err());
         List<String> lines = changes(set.out());
@@ -59,7 +59,7 @@ class FileFlagsTest {
 
         assertEquals(0, sh("chattr -i \"$1\"/locked && chattr -a \"$1\"/log", root.toString()));
         Path s3 = dir.resolve("s3.snap");
-        CliTest.Run removed = fsnap("check", root.toString(), "--stat", "statx", "--against", s2.toString(), "-o",
+        CliTest.Run removed = fsnap("check", "--format", "lines", root.toString(), "--stat", "statx", "--against", s2.toString(), "-o",
                 s3.toString());
         assertEquals(1, removed.status(), removed.err());
         assertEquals(List.of("M locked  (ctime,flags)  flags i------ -> -------",
@@ -70,7 +70,7 @@ class FileFlagsTest {
         CliTest.Run classic = fsnap("scan", root.toString(), "--json");
         assertTrue(!classic.out().contains("\"flags\""), classic.out());
         Path s4 = dir.resolve("s4.snap");
-        CliTest.Run unread = fsnap("check", root.toString(), "--against", s3.toString(), "-o", s4.toString());
+        CliTest.Run unread = fsnap("check", "--format", "lines", root.toString(), "--against", s3.toString(), "-o", s4.toString());
         assertEquals(0, unread.status(), unread.out() + unread.err());
         assertTrue(new String(Files.readAllBytes(s4), StandardCharsets.ISO_8859_1).length() > 0);
     }

@@ -65,6 +65,6 @@ class ForeignBackendsTest {
         List<String> lines = r.out().lines().toList();
         assertEquals(2, lines.size(), r.out());
         String a = lines.stream().filter(l -> l.startsWith("{\"path\":\"a\"")).findFirst().orElseThrow();
-        assertTrue(a.matches("\\{\"path\":\"a\",\"type\":\"file\",\"size\":3,\"mtime_ns\":\\d+,\"mode\":\\d+\\}"), a);
+        assertTrue(a.matches("\\{\"path\":\"a\",\"type\":\"file\",\"size\":3,\"mtime_ns\":\\d+,\"mode\":\\d+,\"mode_octal\":\"0644\"\\}"), a);
     }
 }

@@ -73,7 +73,7 @@ class RollingVerificationTest {
         Map<String, Integer> reads = new TreeMap<>();
         for (int n = 1; n <= NIGHTS; n++) {
             Path tonight = dir.resolve("night" + n + ".snap");
-            CliTest.Run check = fsnap("check", root.toString(), "--digest", "--verify-budget", Long.toString(budget),
+            CliTest.Run check = fsnap("check", "--format", "lines", root.toString(), "--digest", "--verify-budget", Long.toString(budget),
                     "--against", night.toString(), "-o", tonight.toString());
             assertTrue(check.err().contains("verification: " + FILES / NIGHTS + " files (" + budget + " bytes) due to be"
                     + " read again even if unchanged, 0 of them overdue; the oldest verification was 0 days ago"),

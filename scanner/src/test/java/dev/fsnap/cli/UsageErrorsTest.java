@@ -26,7 +26,7 @@ class UsageErrorsTest {
                 "scna", root);
         refused("fsnap: Invalid value for option '--threads': 'many' is not an int\nTry 'fsnap scan --help'.\n",
                 "scan", root, "--threads", "many");
-        refused("fsnap: Invalid value for option '--op-timeout': 'soon' is not a number\nTry 'fsnap scan --help'.\n",
+        refused("fsnap: Invalid value for option '--op-timeout': 'soon' is not a time such as 500ms, 30s, 2m, 12h or 30d\nTry 'fsnap scan --help'.\n",
                 "scan", root, "--op-timeout=soon");
         refused("fsnap: Option '--json' takes no value, not 'yes'\nTry 'fsnap scan --help'.\n",
                 "scan", root, "--json=yes");

@@ -74,7 +74,7 @@ class XattrCheckTest {
         String rootAcl = output("getfacl -cEp \"$1\" | grep . | paste -sd,", root.toString());
 
         Path s2 = dir.resolve("s2.snap");
-        CliTest.Run check = fsnap("check", root.toString(), "--integrity", "--against", s1.toString(), "-o",
+        CliTest.Run check = fsnap("check", "--format", "lines", root.toString(), "--integrity", "--against", s1.toString(), "-o",
                 s2.toString());
         assertEquals(1, check.status(), check.err());
         assertEquals(List.of(
@@ -117,7 +117,7 @@ class XattrCheckTest {
                 + " && setfattr -x $'user.\\xff\\x01' binary && chattr -i locked && chattr -a log && setfacl -b .";
         assertEquals(0, sh(remove, root.toString()));
         Path s3 = dir.resolve("s3.snap");
-        CliTest.Run removed = fsnap("check", root.toString(), "--integrity", "--against", s2.toString(), "-o",
+        CliTest.Run removed = fsnap("check", "--format", "lines", root.toString(), "--integrity", "--against", s2.toString(), "-o",
                 s3.toString());
         assertEquals(1, removed.status(), removed.err());
         List<String> lines = changes(removed.out());
@@ -138,7 +138,7 @@ class XattrCheckTest {
         // Without --xattrs they are not read, and a comparison with a snapshot that has them says nothing of them.
         assertEquals(0, sh("setcap cap_net_raw+ep \"$1\"/tool", root.toString()));
         Path s4 = dir.resolve("s4.snap");
-        CliTest.Run unread = fsnap("check", root.toString(), "--stat", "statx", "--against", s3.toString(), "-o",
+        CliTest.Run unread = fsnap("check", "--format", "lines", root.toString(), "--stat", "statx", "--against", s3.toString(), "-o",
                 s4.toString());
         assertEquals(1, unread.status(), unread.out() + unread.err());
         assertEquals(List.of("M tool  (ctime)"), changes(unread.out()), unread.out());

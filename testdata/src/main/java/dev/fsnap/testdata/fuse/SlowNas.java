@@ -70,6 +70,7 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
     private final Map<String, Boolean> hung = new ConcurrentHashMap<>();
     private final Map<String, Boolean> hungEntries = new ConcurrentHashMap<>();
     private final Map<String, Boolean> hungReads = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> denied = new ConcurrentHashMap<>();
     private volatile CountDownLatch released = new CountDownLatch(1);
     /** Added to every read of content, on top of the latency: a server slow to serve data. */
     private volatile long readDelayNanos;
@@ -185,6 +186,25 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
     }
 
     /**
+     * From now on, listing this directory is refused ({@code EACCES}), as a server does to a
+     * client without the permission, until {@link #allow}. Its attributes still answer.
+     *
+     * @param relative a path relative to the mount point, {@code /}-separated
+     */
+    public void deny(String relative) {
+        denied.put("/" + relative, true);
+    }
+
+    /**
+     * Lets a denied directory be listed again.
+     *
+     * @param relative a path relative to the mount point, {@code /}-separated
+     */
+    public void allow(String relative) {
+        denied.remove("/" + relative);
+    }
+
+    /**
      * From now on, every read of content takes this much longer (the kernel asks for at most 128 KiB
      * a read): a server whose disks are slow, or busy.
      *
@@ -292,6 +312,9 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
     @Override
     public int opendir(String path, FuseFileInfo fi) {
         visitListing(path);
+        if (denied.containsKey(path)) {
+            return -ErrorCodes.EACCES();
+        }
         return Files.isDirectory(real(path), LinkOption.NOFOLLOW_LINKS) ? 0 : -ErrorCodes.ENOTDIR();
     }
 

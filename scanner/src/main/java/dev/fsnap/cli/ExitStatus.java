@@ -1,0 +1,60 @@
+package dev.fsnap.cli;
+
+/**
+ * fsnap's exit statuses, one table for every command (each command's help says which of them it
+ * uses and what they mean for it; docs/cli.md has the table). A cron job can tell them apart: 0 and
+ * 1 are a normal night, 24 a normal night on a live filesystem, 3 and 4 need a person, 2 means the
+ * job did not do its work.
+ */
+final class ExitStatus {
+    /** Nothing changed (diff, check); everything was read (scan, ls); the snapshot is whole (verify). */
+    static final int OK = 0;
+    /** diff, check: changes. */
+    static final int CHANGED = 1;
+    /** Bad usage, an unusable root, a missing or damaged snapshot, an output that cannot be written. */
+    static final int TROUBLE = 2;
+    /** Some entries could not be read (for diff and check: newly so): what they hold is unknown. */
+    static final int UNREADABLE = 3;
+    /** diff, check with digests: corrupt or tampered files, besides any other change. */
+    static final int CORRUPT = 4;
+    /**
+     * Entries vanished while the scan read them, or files kept changing while their content was read
+     * (a live filesystem), and nothing else was unreadable: rsync's 24.
+     */
+    static final int VANISHED = 24;
+    /** Standard output's reader went away ({@code | head}): the rest of the report was not written. */
+    static final int CLOSED_PIPE = 141;
+    /** Stopped by SIGINT (the JVM exits with 128 + the signal: 130, or 143 for SIGTERM). */
+    static final int INTERRUPTED = 130;
+
+    /** The table of {@code fsnap --help}. */
+    static final String[] TABLE = {
+        " 0:nothing changed (diff, check); every entry was read (scan, ls); the snapshot is whole (verify)",
+        " 1:diff, check: changes",
+        " 2:bad usage, an unusable root, a missing or damaged snapshot, a snapshot of another root (check),",
+        "   or a report or snapshot that cannot be written",
+        " 3:some entries could not be read (diff, check: newly so); what they hold is unknown",
+        " 4:diff, check with --digest: corrupt or tampered files, besides any other change",
+        " 24:entries vanished, or files kept changing, while the scan read them (a live filesystem);",
+        "   nothing else unreadable",
+        " 141:the reader of standard output went away (| head): the rest of the report was not written;",
+        "   check keeps the old snapshot",
+        " 130, 143:stopped by SIGINT or SIGTERM; a snapshot being written is discarded, the old one kept"};
+
+    private ExitStatus() {
+    }
+
+    /**
+     * @param e a failure to write standard output
+     * @return whether it is a closed pipe: the reader went away, which ends a command quietly
+     */
+    static boolean closedPipe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            String m = t.getMessage();
+            if (m != null && m.toLowerCase(java.util.Locale.ROOT).contains("broken pipe")) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
