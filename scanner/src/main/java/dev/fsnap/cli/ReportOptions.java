@@ -16,6 +16,8 @@ final class ReportOptions {
     boolean quiet;
     boolean verbose;
     boolean showRacy;
+    /** The fields --ignore leaves out of the comparison. */
+    final Set<Field> ignore = java.util.EnumSet.noneOf(Field.class);
 
     void declare(Arguments a) {
         a.flag("Write the report as JSON lines: one object per entry (scan, ls) or per change (diff, check), "
@@ -35,6 +37,39 @@ final class ReportOptions {
                 + "entries coming and going, racy entries.", () -> verbose = true, "-v", "--verbose");
         a.flag("List racy entries (unchanged, read inside the old scan's time window), not only count them.",
                 () -> showRacy = true, "--show-racy");
+        a.option("FIELD,...", "Do not compare these fields, as mtree -k leaves them out: a change in them alone is "
+                + "no change (ctime,nlink; also " + labels() + "; atime is never compared). Repeatable.",
+                this::ignore, "--ignore");
+    }
+
+    private static String labels() {
+        java.util.StringJoiner j = new java.util.StringJoiner(",");
+        for (Field f : Field.values()) {
+            if (f != Field.TYPE) {
+                j.add(f.label());
+            }
+        }
+        return j.toString();
+    }
+
+    private void ignore(String list) {
+        for (String name : list.split(",")) {
+            String n = name.strip().toLowerCase(Locale.ROOT);
+            if (n.isEmpty() || n.equals("atime")) {
+                continue; // access times are never recorded: nothing to leave out
+            }
+            Field found = null;
+            for (Field f : Field.values()) {
+                if (f.label().equals(n) && f != Field.TYPE) {
+                    found = f;
+                }
+            }
+            if (found == null) {
+                throw new IllegalArgumentException("no field '" + name.strip() + "'; the fields are "
+                        + labels());
+            }
+            ignore.add(found);
+        }
     }
 
     private static Format format(String v) {

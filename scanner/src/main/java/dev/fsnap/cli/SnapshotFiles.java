@@ -60,12 +60,12 @@ final class SnapshotFiles {
         try {
             try {
                 if (out.totalsFirst()) {
-                    Differ.compare(old, now, tally);
+                    Differ.compare(old, now, report.ignore, tally);
                     out.begin(comparison);
-                    s = Differ.compare(old, now, out::change);
+                    s = Differ.compare(old, now, report.ignore, out::change);
                 } else {
                     out.begin(comparison);
-                    s = Differ.compare(old, now, c -> {
+                    s = Differ.compare(old, now, report.ignore, c -> {
                         tally.accept(c);
                         out.change(c);
                     });

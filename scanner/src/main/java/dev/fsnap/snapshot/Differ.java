@@ -59,7 +59,10 @@ public final class Differ {
     private long directoriesRead;
     private long skipped;
 
-    /** The fields either snapshot's backend could not read: never a change, and no moves without inodes. */
+    /**
+     * The fields either snapshot's backend could not read, and those the caller chose to ignore:
+     * never a change; no moves without inodes.
+     */
     private final Set<Field> ignored;
     private final boolean pairsMoves;
 
@@ -67,11 +70,14 @@ public final class Differ {
     private final PathRules oldRules;
     private final PathRules newRules;
 
-    private Differ(Snapshot old, Snapshot now, Consumer<Change> out) {
+    private Differ(Snapshot old, Snapshot now, Set<Field> ignore, Consumer<Change> out) {
         this.old = old;
         this.now = now;
         this.out = out;
-        this.ignored = ignoredFields(old, now);
+        EnumSet<Field> all = EnumSet.noneOf(Field.class);
+        all.addAll(ignoredFields(old, now));
+        all.addAll(ignore);
+        this.ignored = all;
         this.pairsMoves = !ignored.contains(Field.INO);
         boolean none = old.rules().isEmpty() && now.rules().isEmpty();
         this.oldRules = none ? null : old.rules();
@@ -112,7 +118,24 @@ public final class Differ {
      * @throws IOException when a block of either file is damaged (nothing more is reported)
      */
     public static DiffSummary compare(Snapshot old, Snapshot now, Consumer<Change> changes) throws IOException {
-        Differ d = new Differ(old, now, changes);
+        return compare(old, now, Set.of(), changes);
+    }
+
+    /**
+     * Compares two snapshots, some fields left out as mtree's {@code -k} leaves them: a change in
+     * them alone is no change (ignoring {@link Field#CTIME} also gives up the tampered verdict,
+     * {@link Field#INO} the pairing of moves, {@link Field#CONTENT} the corrupt one).
+     *
+     * @param old the earlier snapshot
+     * @param now the later snapshot
+     * @param ignore the fields not to compare
+     * @param changes receives each change, on one thread, in the order described above
+     * @return what was found and how much was read
+     * @throws IOException when a snapshot cannot be read, or is damaged
+     */
+    public static DiffSummary compare(Snapshot old, Snapshot now, Set<Field> ignore, Consumer<Change> changes)
+            throws IOException {
+        Differ d = new Differ(old, now, ignore, changes);
         // The walk recurses once per level of depth; trees deeper than PATH_MAX allows are real, so it
         // runs on a thread whose stack is reserved large (committed only as deep as the tree goes).
         Throwable[] thrown = new Throwable[1];

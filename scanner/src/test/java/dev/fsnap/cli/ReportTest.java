@@ -155,4 +155,34 @@ class ReportTest {
         }
         assertFalse(Files.exists(dir.resolve("x.snap")), "a check whose report was cut writes no snapshot");
     }
+
+    @Test
+    void ignoredFieldsAreNoChange() throws Exception {
+        TreeBuilder tree = TreeBuilder.at(dir.resolve("t"));
+        for (int f = 0; f < 40; f++) {
+            tree.file("d/f" + f, 5);
+        }
+        Path root = tree.root();
+        Path monday = dir.resolve("monday.snap");
+        assertEquals(0, fsnap("scan", root.toString(), "-o", monday.toString()).status());
+        Thread.sleep(20);
+        assertEquals(0, CliTest.sh("chmod -R u+rw \"$1\"", root.toString())); // the modes were so already: ctime alone
+        CliTest.Run all = fsnap("diff", monday.toString(), snapshotOf(root, "tuesday.snap").toString());
+        assertEquals(1, all.status());
+        assertTrue(changeLines(all.out()).size() >= 40, all.out());
+        CliTest.Run ignored = fsnap("diff", "--ignore", "ctime,atime", monday.toString(),
+                dir.resolve("tuesday.snap").toString());
+        assertEquals(0, ignored.status(), ignored.out() + ignored.err());
+        assertEquals(List.of(), changeLines(ignored.out()).stream().filter(l -> !l.startsWith("  ? ")).toList());
+        CliTest.Run bad = fsnap("diff", "--ignore", "colour", monday.toString(), monday.toString());
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().startsWith("fsnap: Invalid value for option '--ignore': no field 'colour'; the "
+                + "fields are size,mtime,ctime,"), bad.err());
+    }
+
+    private Path snapshotOf(Path root, String name) throws Exception {
+        Path s = dir.resolve(name);
+        assertEquals(0, fsnap("scan", root.toString(), "-o", s.toString()).status());
+        return s;
+    }
 }
