@@ -264,29 +264,107 @@ final class Arguments {
         return b.toString();
     }
 
+    /** @return every option's names, for shell completion: {@code --against -o --output ...} */
+    List<String> optionNames() {
+        List<String> names = new ArrayList<>();
+        for (Option o : options) {
+            names.addAll(List.of(o.names()));
+        }
+        names.addAll(List.of("-h", "--help", "-V", "--version"));
+        return names;
+    }
+
+    /**
+     * The command's manual page in roff ({@code man 7 groff_man}): what {@link #help} says, laid
+     * out as {@code fsnap-COMMAND(1)}.
+     *
+     * @param description paragraphs of what the command does, the first its one-line summary
+     * @param exitStatus lines {@code "N:meaning"}; a line that starts with three spaces continues the one before
+     * @param version the version the page documents
+     * @param date the page's date, {@code YYYY-MM-DD}
+     * @return the page
+     */
+    String manual(String[] description, String[] exitStatus, String version, String date) {
+        StringBuilder b = new StringBuilder();
+        b.append(".TH FSNAP-").append(command.toUpperCase(java.util.Locale.ROOT)).append(" 1 \"").append(date)
+                .append("\" \"").append(version).append("\" \"fsnap manual\"\n");
+        b.append(".SH NAME\nfsnap\\-").append(command).append(" \\- ").append(roff(lowerFirst(description[0])))
+                .append('\n');
+        b.append(".SH SYNOPSIS\n.B fsnap ").append(command).append("\n[\\fIOPTIONS\\fR]");
+        for (Parameter p : parameters) {
+            b.append(" \\fI").append(roff(p.label())).append("\\fR");
+        }
+        b.append("\n.SH DESCRIPTION\n");
+        for (int i = 1; i < description.length; i++) {
+            b.append(roff(description[i])).append('\n');
+        }
+        if (!parameters.isEmpty()) {
+            b.append(".SH PARAMETERS\n");
+            for (Parameter p : parameters) {
+                b.append(".TP\n\\fI").append(roff(p.label())).append("\\fR\n").append(roff(p.description())).append('\n');
+            }
+        }
+        b.append(".SH OPTIONS\n");
+        for (Option o : options) {
+            b.append(".TP\n");
+            String sep = "";
+            for (String n : o.names()) {
+                b.append(sep).append("\\fB").append(roff(n)).append("\\fR");
+                sep = ", ";
+            }
+            if (o.takesValue()) {
+                b.append("=\\fI").append(roff(o.label())).append("\\fR");
+            }
+            b.append('\n').append(roff(o.description())).append('\n');
+        }
+        b.append(".TP\n\\fB\\-h\\fR, \\fB\\-\\-help\\fR\nShow the help and exit.\n");
+        manualExitStatus(b, exitStatus);
+        b.append(".SH SEE ALSO\n.BR fsnap (1)\n");
+        return b.toString();
+    }
+
+    private static String lowerFirst(String s) {
+        String t = s.endsWith(".") ? s.substring(0, s.length() - 1) : s;
+        return t.isEmpty() ? t : Character.toLowerCase(t.charAt(0)) + t.substring(1);
+    }
+
+    /** Text for roff: backslashes and hyphens escaped, a line never starting with a control character. */
+    static String roff(String text) {
+        String t = text.replace("\\", "\\e").replace("-", "\\-");
+        return t.startsWith(".") || t.startsWith("'") ? "\\&" + t : t;
+    }
+
     /**
      * Appends exit status lines {@code "N:meaning"} as rows; a line that starts with three spaces
      * continues the meaning before it.
      */
     static void exitStatus(StringBuilder b, String[] lines) {
-        String code = null;
-        StringBuilder meaning = new StringBuilder();
+        for (String[] status : exitStatuses(lines)) {
+            row(b, status[0], status[1], 12);
+        }
+    }
+
+    /** Appends exit status lines as the section EXIT STATUS of a manual page. */
+    static void manualExitStatus(StringBuilder b, String[] lines) {
+        b.append(".SH EXIT STATUS\n");
+        for (String[] status : exitStatuses(lines)) {
+            b.append(".TP\n.B ").append(status[0]).append('\n').append(roff(status[1].strip())).append('\n');
+        }
+    }
+
+    /** Exit status lines {@code "N:meaning"}, continuations joined: each status and its meaning. */
+    private static List<String[]> exitStatuses(String[] lines) {
+        List<String[]> statuses = new ArrayList<>();
         for (String line : lines) {
             int colon = line.indexOf(':');
             if (line.startsWith("   ") || colon < 0) {
-                meaning.append(' ').append(line.strip());
-                continue;
+                String[] last = statuses.get(statuses.size() - 1);
+                last[1] = last[1] + ' ' + line.strip();
+            } else {
+                statuses.add(new String[] {line.substring(0, colon).strip(), line.substring(colon + 1)});
             }
-            if (code != null) {
-                row(b, code, meaning.toString(), 12);
-            }
-            code = line.substring(0, colon).strip();
-            meaning.setLength(0);
-            meaning.append(line.substring(colon + 1));
         }
-        if (code != null) {
-            row(b, code, meaning.toString(), 12);
-        }
+        return statuses;
     }
 
     private static final int WIDTH = 80;

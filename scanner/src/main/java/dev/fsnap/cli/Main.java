@@ -112,6 +112,9 @@ public final class Main {
             }
             return dispatch(args[1], "--help");
         }
+        if (args.length > 0 && (args[0].equals("man") || args[0].equals("completion"))) {
+            return documents(args, out, err);
+        }
         if (args.length == 0) {
             err.println("fsnap: a command is required (scan, ls, diff, check, tune, verify)");
             err.println("Try 'fsnap --help'.");
@@ -162,6 +165,95 @@ public final class Main {
         }
     }
 
+    /**
+     * {@code fsnap man [COMMAND]}: a manual page in roff ({@code fsnap man check | man -l -});
+     * {@code fsnap completion bash}: a bash completion script ({@code source <(fsnap completion bash)}).
+     * Both are made from the same declarations as the help, so they cannot disagree with it.
+     */
+    private static int documents(String[] args, PrintStream out, PrintStream err) {
+        String version = version().substring("fsnap ".length());
+        if (args[0].equals("completion")) {
+            if (args.length != 2 || !args[1].equals("bash")) {
+                err.println("fsnap: completion takes the shell: fsnap completion bash");
+                return ExitStatus.TROUBLE;
+            }
+            out.print(completion());
+            return ExitStatus.OK;
+        }
+        if (args.length == 1) {
+            out.print(manual(version));
+            return ExitStatus.OK;
+        }
+        for (Command c : commands()) {
+            if (c.name().equals(args[1])) {
+                Arguments a = new Arguments(c.name());
+                c.declare(a);
+                out.print(a.manual(c.description(), c.exitStatus(), version, ""));
+                return ExitStatus.OK;
+            }
+        }
+        err.println("fsnap: Unknown command: '" + args[1] + "' (" + names() + ")");
+        return ExitStatus.TROUBLE;
+    }
+
+    private static String names() {
+        java.util.StringJoiner j = new java.util.StringJoiner(", ");
+        for (Command c : commands()) {
+            j.add(c.name());
+        }
+        return j.toString();
+    }
+
+    /** The page fsnap(1): the commands, each with its own page, and the exit statuses. */
+    private static String manual(String version) {
+        StringBuilder b = new StringBuilder(".TH FSNAP 1 \"\" \"").append(version).append("\" \"fsnap manual\"\n");
+        b.append(".SH NAME\nfsnap \\- ").append(Arguments.roff(DESCRIPTION[0].toLowerCase(java.util.Locale.ROOT)
+                .replaceAll("\\.$", ""))).append('\n');
+        b.append(".SH SYNOPSIS\n.B fsnap\n\\fICOMMAND\\fR [\\fIOPTIONS\\fR] [\\fIARGUMENTS\\fR]\n");
+        b.append(".SH COMMANDS\n");
+        for (Command c : commands()) {
+            b.append(".TP\n.B ").append(c.name()).append('\n').append(Arguments.roff(c.description()[0]))
+                    .append(" See \\fBfsnap\\-").append(c.name()).append("\\fR(1).\n");
+        }
+        b.append(".TP\n.B help \\fR[\\fICOMMAND\\fR]\nThe help of fsnap, or of a command.\n");
+        b.append(".TP\n.B man \\fR[\\fICOMMAND\\fR]\nThis page, or a command's, in roff.\n");
+        b.append(".TP\n.B completion bash\nA bash completion script: \\fBsource <(fsnap completion bash)\\fR.\n");
+        Arguments.manualExitStatus(b, ExitStatus.TABLE);
+        b.append(".SH SEE ALSO\n");
+        String sep = "";
+        for (Command c : commands()) {
+            b.append(sep).append(".BR fsnap\\-").append(c.name()).append(" (1)");
+            sep = ",\n";
+        }
+        return b.append('\n').toString();
+    }
+
+    /** A bash completion script: the commands, then each command's options, else file names. */
+    private static String completion() {
+        StringBuilder b = new StringBuilder("# bash completion for fsnap: source <(fsnap completion bash)\n");
+        b.append("_fsnap() {\n    local cur=${COMP_WORDS[COMP_CWORD]} opts\n");
+        b.append("    if [ \"$COMP_CWORD\" -eq 1 ]; then\n        COMPREPLY=($(compgen -W \"");
+        for (Command c : commands()) {
+            b.append(c.name()).append(' ');
+        }
+        b.append("help man completion --help --version\" -- \"$cur\"))\n        return\n    fi\n");
+        b.append("    case ${COMP_WORDS[1]} in\n");
+        for (Command c : commands()) {
+            Arguments a = new Arguments(c.name());
+            c.declare(a);
+            b.append("        ").append(c.name()).append(") opts=\"").append(String.join(" ", a.optionNames()))
+                    .append("\" ;;\n");
+        }
+        b.append("        help|man) COMPREPLY=($(compgen -W \"").append(names().replace(",", ""))
+                .append("\" -- \"$cur\")); return ;;\n");
+        b.append("        completion) COMPREPLY=($(compgen -W \"bash\" -- \"$cur\")); return ;;\n");
+        b.append("        *) return ;;\n    esac\n");
+        b.append("    if [[ $cur == -* ]]; then\n        COMPREPLY=($(compgen -W \"$opts\" -- \"$cur\"))\n");
+        b.append("    else\n        COMPREPLY=($(compgen -f -- \"$cur\"))\n    fi\n}\n");
+        b.append("complete -o filenames -F _fsnap fsnap\n");
+        return b.toString();
+    }
+
     /** The help of {@code fsnap --help}: the commands and the exit statuses. */
     private static String help() {
         StringBuilder b = new StringBuilder("Usage: fsnap COMMAND [OPTIONS] [ARGUMENTS]\n");
@@ -172,6 +264,9 @@ public final class Main {
         for (Command c : commands()) {
             Arguments.row(b, c.name(), c.description()[0], 12);
         }
+        Arguments.row(b, "help", "The help of fsnap, or of a command: fsnap help COMMAND.", 12);
+        Arguments.row(b, "man", "A manual page in roff: fsnap man check | man -l -", 12);
+        Arguments.row(b, "completion", "A bash completion script: source <(fsnap completion bash)", 12);
         b.append("\n  -h, --help     Show this help message and exit.\n");
         b.append("  -V, --version  Print version information and exit.\n");
         b.append("\n'fsnap COMMAND --help' (or 'fsnap help COMMAND') shows a command's options.\n\nExit status:\n");

@@ -43,7 +43,7 @@ final class ReportOptions {
     }
 
     private static String labels() {
-        java.util.StringJoiner j = new java.util.StringJoiner(",");
+        java.util.StringJoiner j = new java.util.StringJoiner(", ");
         for (Field f : Field.values()) {
             if (f != Field.TYPE) {
                 j.add(f.label());

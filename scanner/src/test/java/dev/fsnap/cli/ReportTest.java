@@ -177,7 +177,7 @@ class ReportTest {
         CliTest.Run bad = fsnap("diff", "--ignore", "colour", monday.toString(), monday.toString());
         assertEquals(2, bad.status());
         assertTrue(bad.err().startsWith("fsnap: Invalid value for option '--ignore': no field 'colour'; the "
-                + "fields are size,mtime,ctime,"), bad.err());
+                + "fields are size, mtime, ctime,"), bad.err());
     }
 
     private Path snapshotOf(Path root, String name) throws Exception {
