@@ -52,6 +52,50 @@ interface Report {
     void change(Change c);
 
     /**
+     * @param first the report on standard output
+     * @param second another, to a file
+     * @return both, written as one: each call goes to the first, then to the second
+     */
+    static Report both(Report first, Report second) {
+        return new Report() {
+            @Override
+            public boolean totalsFirst() {
+                return first.totalsFirst() || second.totalsFirst();
+            }
+
+            @Override
+            public void begin(Comparison c) {
+                first.begin(c);
+                second.begin(c);
+            }
+
+            @Override
+            public void end(Comparison c) {
+                first.end(c);
+                second.end(c);
+            }
+
+            @Override
+            public void entry(Entry e) {
+                first.entry(e);
+                second.entry(e);
+            }
+
+            @Override
+            public void change(Change c) {
+                first.change(c);
+                second.change(c);
+            }
+
+            @Override
+            public void flush() {
+                first.flush();
+                second.flush();
+            }
+        };
+    }
+
+    /**
      * Writes out what is buffered.
      *
      * @throws java.io.UncheckedIOException when standard output cannot be written

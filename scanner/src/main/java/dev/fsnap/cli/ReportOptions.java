@@ -16,6 +16,8 @@ final class ReportOptions {
     boolean quiet;
     boolean verbose;
     boolean showRacy;
+    /** Where --report writes the page, or null. */
+    java.nio.file.Path page;
     /** The fields --ignore leaves out of the comparison. */
     final Set<Field> ignore = java.util.EnumSet.noneOf(Field.class);
 
@@ -40,6 +42,9 @@ final class ReportOptions {
         a.option("FIELD,...", "Do not compare these fields, as mtree -k leaves them out: a change in them alone is "
                 + "no change (ctime,nlink; also " + labels() + "; atime is never compared). Repeatable.",
                 this::ignore, "--ignore");
+        a.option("FILE.html", "Also write the report as one HTML page that needs nothing else (no network): the "
+                + "totals, a tree of where the changes are with counts and bytes, filters by kind.",
+                v -> page = ScanArguments.path(v), "--report");
     }
 
     private static String labels() {
@@ -93,14 +98,12 @@ final class ReportOptions {
      */
     Report open(Set<Field> absent) {
         FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
-        switch (format) {
-            case JSON:
-                return new JsonLines(stdout, absent);
-            case LINES:
-                return new LineReport(stdout);
-            default:
-                return new TextReport(stdout);
-        }
+        Report out = switch (format) {
+            case JSON -> new JsonLines(stdout, absent);
+            case LINES -> new LineReport(stdout);
+            default -> new TextReport(stdout);
+        };
+        return page == null ? out : Report.both(out, new HtmlReport(page));
     }
 
     /**

@@ -1,0 +1,76 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.testdata.TreeBuilder;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static dev.fsnap.cli.CliTest.fsnap;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The HTML report in a real headless Chromium: the page loads from the file alone, shows the
+ * right totals, opens a directory of the tree on a click, and filters by kind.
+ */
+class HtmlReportTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(120)
+    void thePageShowsTheTotalsAndItsTreeOpensAndFilters() throws Exception {
+        Assumptions.assumeTrue(Chromium.unavailableReason() == null, Chromium.unavailableReason());
+        TreeBuilder tree = TreeBuilder.at(dir.resolve("t")).file("c/x", 10);
+        for (int k = 0; k < 3; k++) {
+            tree.file("b/old" + k, 7);
+        }
+        Path root = tree.root();
+        Path monday = dir.resolve("monday.snap");
+        assertEquals(0, fsnap("scan", root.toString(), "-o", monday.toString()).status());
+        for (int k = 0; k < 5; k++) {
+            Files.write(Files.createDirectories(root.resolve("a/deep")).resolve("f" + k), new byte[100]);
+        }
+        Files.delete(root.resolve("b/old0"));
+        Files.delete(root.resolve("b/old1"));
+        Files.write(root.resolve("c/x"), new byte[2000]);
+        Path page = dir.resolve("report.html");
+        CliTest.Run check = fsnap("check", root.toString(), "--against", monday.toString(), "-o",
+                dir.resolve("tuesday.snap").toString(), "--report", page.toString());
+        assertEquals(1, check.status(), check.err());
+        String html = Files.readString(page);
+        assertFalse(html.contains("http://") || html.contains("https://") || html.contains("src="),
+                "the page fetches nothing");
+
+        try (Chromium browser = new Chromium(page)) {
+            browser.awaitReady(Duration.ofSeconds(20));
+            assertEquals("added 7", browser.eval("document.getElementById('total-added').innerText.replace(/\\s+/g, ' ')"),
+                    "a, a/deep and its five files");
+            assertEquals("removed 2", browser.eval(
+                    "document.getElementById('total-removed').innerText.replace(/\\s+/g, ' ')"));
+            String rows = "[...document.querySelectorAll('#tree > li > ul > li.dir > .row')]"
+                    + ".map(r => [...r.children].map(c => c.textContent).join(' ')).join('|')";
+            String top = browser.eval(rows);
+            assertTrue(top.startsWith("▸ a/ 6 changes, 500 B|▸ b/ 2 changes, 14 B|▸ c/ 1 change, 2.0 KiB"), top);
+
+            // a click on a/ opens it: deep/ inside, and a click on that shows the five files
+            browser.eval("[...document.querySelectorAll('.dir > .row')].find(r => r.innerText.includes('a/')).click(); ''");
+            browser.eval("[...document.querySelectorAll('.dir > .row')].find(r => r.innerText.includes('deep/')).click(); ''");
+            String files = browser.eval("[...document.querySelectorAll('li.change')].map(c => c.innerText).join('|')");
+            for (int k = 0; k < 5; k++) {
+                assertTrue(files.contains("+ f" + k + "  100 B"), files);
+            }
+
+            // leaving out additions leaves a/ out of the tree
+            browser.eval("const box = document.getElementById('show-added'); box.click(); ''");
+            String filtered = browser.eval(rows);
+            assertTrue(filtered.startsWith("▸ b/ 2 changes") && !filtered.contains("a/"), filtered);
+        }
+    }
+}
