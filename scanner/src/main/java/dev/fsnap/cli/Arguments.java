@@ -224,14 +224,6 @@ final class Arguments {
         return java.time.Duration.ofNanos((long) nanos);
     }
 
-    static double decimal(String text) {
-        try {
-            return Double.parseDouble(text);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + text + "' is not a number");
-        }
-    }
-
     /**
      * The command's help: usage, description, parameters, options and exit statuses.
      *

@@ -67,7 +67,7 @@ final class ScanArguments {
                         + "many bytes as the last run's reading speed gives (at least 50 MiB/s) and stops reading "
                         + "them when it is up; those left come first the next time.", v -> verifyBudget = v,
                         "--verify-budget")
-                .option("DAYS", "With --digest: read again every unchanged file verified longer ago than this "
+                .option("TIME", "With --digest: read again every unchanged file verified longer ago than this "
                         + "(30d, 12h), whatever the budget.", v -> verifyWithin = v, "--verify-within")
                 .option("BYTES", "Native backend: bytes asked of each getdents64 (default 65536, at most 16777216).",
                         v -> bufferSize = Arguments.integer(v), "--buffer-size")

@@ -13,7 +13,8 @@ final class TuneCommand extends Command {
     private static final int BAR = 40;
 
     String root;
-    double budget = 30;
+    Duration budget = Duration.ofSeconds(30);
+    private String budgetText = "30s";
     Integer maxThreads;
     final ScanArguments scan = new ScanArguments();
 
@@ -44,8 +45,11 @@ final class TuneCommand extends Command {
     @Override
     void declare(Arguments a) {
         a.parameter("ROOT", "The directory to measure on.", v -> root = v);
-        a.option("SECONDS", "How long the whole sweep may take (default 30).", v -> budget = Arguments.decimal(v),
-                "--budget");
+        a.option("TIME", "How long the whole sweep may take (default 30s; 90s, 5m; a bare number is seconds).",
+                v -> {
+                    budgetText = v;
+                    budget = Arguments.duration(v);
+                }, "--budget");
         a.option("N", "The largest thread count to try (default 256 on a network filesystem, 8 per core on a local "
                 + "one).", v -> maxThreads = Arguments.integer(v), "--max-threads");
         scan.declare(a);
@@ -58,21 +62,20 @@ final class TuneCommand extends Command {
             if (scan.threads != null) {
                 throw new IllegalArgumentException("tune tries thread counts itself: use --max-threads to bound them");
             }
-            if (!(budget >= 1) || budget > 86_400) {
-                throw new IllegalArgumentException("--budget must be between 1 and 86400 seconds, not " + budget);
+            if (budget.toSeconds() < 1 || budget.toSeconds() > 86_400) {
+                throw new IllegalArgumentException("--budget must be between 1s and 1d, not '" + budgetText + "'");
             }
             if (maxThreads != null && (maxThreads < 1 || maxThreads > ScanOptions.MAX_THREADS)) {
                 throw new IllegalArgumentException("--max-threads must be between 1 and " + ScanOptions.MAX_THREADS
                         + ", not " + maxThreads);
             }
             ScanOptions options = scan.options(root);
-            sweep = ThroughputSweep.of(options, maxThreads == null ? 0 : maxThreads,
-                    Duration.ofNanos((long) (budget * 1e9)));
+            sweep = ThroughputSweep.of(options, maxThreads == null ? 0 : maxThreads, budget);
         } catch (IllegalArgumentException e) {
             err.println("fsnap: " + e.getMessage());
             return ExitStatus.TROUBLE;
         }
-        err.printf(Locale.ROOT, "fsnap: measuring %s for %s s (metadata only)...%n", root, Fmt.seconds(budget));
+        err.printf(Locale.ROOT, "fsnap: measuring %s for %s s (metadata only)...%n", root, Fmt.seconds(budget.toNanos() / 1e9));
         ThroughputSweep.Result r;
         try {
             r = sweep.run(s -> err.printf(Locale.ROOT, "fsnap:   %s %d threads: %s entries/s%n",
