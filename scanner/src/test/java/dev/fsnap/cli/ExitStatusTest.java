@@ -101,7 +101,7 @@ class ExitStatusTest {
                             throw new IllegalStateException(e);
                         }
                     });
-            Thread.sleep(3000);
+            assertTrue(nas.awaitBlocked(Duration.ofSeconds(30)), "the scan reached the stat of 'goes'");
             Files.delete(source.resolve("goes"));
             nas.release();
             CliTest.Run r = check.join();

@@ -72,6 +72,8 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
     private final Map<String, Boolean> hungReads = new ConcurrentHashMap<>();
     private final Map<String, Boolean> denied = new ConcurrentHashMap<>();
     private volatile CountDownLatch released = new CountDownLatch(1);
+    /** Counted down when a call first blocks on a hung path. */
+    private final CountDownLatch blocked = new CountDownLatch(1);
     /** Added to every read of content, on top of the latency: a server slow to serve data. */
     private volatile long readDelayNanos;
     private volatile boolean closed;
@@ -222,6 +224,16 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
         deaf = true;
     }
 
+    /**
+     * Waits until a call blocks on a hung path: the caller is then known to be inside it.
+     *
+     * @param limit how long to wait at most
+     * @return whether one did
+     */
+    public boolean awaitBlocked(Duration limit) throws InterruptedException {
+        return blocked.await(limit.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     /** Lets every blocked operation go on, and stops blocking. */
     public void release() {
         hung.clear();
@@ -255,6 +267,7 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
             }
         }
         while (!closed && isHung(path, listing) && (deaf || INTERRUPTS.fuse_interrupted() == 0)) {
+            blocked.countDown();
             try {
                 released.await(20, TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
