@@ -9,6 +9,7 @@ import java.nio.file.Path;
 
 /** {@code fsnap check ROOT --against OLD -o NEW}: the nightly job, a scan and a diff in one run. */
 final class CheckCommand extends Command {
+
     String root;
     Path old;
     Path output;
@@ -54,29 +55,38 @@ final class CheckCommand extends Command {
 
     @Override
     int call() throws IOException, InterruptedException {
+        ScanJob.Result r = check();
+        if (scan.metrics != null) {
+            Metrics.write(scan.metrics, java.nio.file.Path.of(root).toAbsolutePath().toString(), r.summary(),
+                    r.exit() == ExitStatus.TROUBLE ? null : report.tally, r.exit(), err);
+        }
+        return r.exit();
+    }
+
+    private ScanJob.Result check() throws IOException, InterruptedException {
         ScanOptions options;
         try {
             options = scan.options(root);
         } catch (IllegalArgumentException e) {
             err.println("fsnap: " + e.getMessage());
-            return ExitStatus.TROUBLE;
+            return new ScanJob.Result(ExitStatus.TROUBLE, null);
         }
         try (Snapshot before = SnapshotFiles.open(old, err)) {
             if (before == null) {
                 err.println("fsnap: " + old + " cannot be compared against and was left as it is; to start anew,"
                         + " make a new baseline: fsnap scan " + root + " -o NEW");
-                return ExitStatus.TROUBLE;
+                return new ScanJob.Result(ExitStatus.TROUBLE, null);
             }
             String rootPath = options.root().toAbsolutePath().toString();
             if (!before.root().equals(rootPath) && !otherRoot) {
                 err.println("fsnap: " + old + " is a snapshot of " + before.root() + ", not of " + rootPath
                         + ": every entry would be reported as added and removed. To compare them anyway (a root "
                         + "that moved), add --allow-other-root");
-                return ExitStatus.TROUBLE;
+                return new ScanJob.Result(ExitStatus.TROUBLE, null);
             }
             // The report is written in full before the new snapshot replaces anything: a report that
             // cannot be written (a full disk, a closed pipe) leaves the old file as it was.
-            ScanJob.Result scanned = ScanJob.run(options, null, output, err, finished -> {
+            return ScanJob.run(options, null, output, err, finished -> {
                 try (Snapshot after = SnapshotFiles.open(finished, err)) {
                     return after == null ? ExitStatus.TROUBLE : SnapshotFiles.diff(before, after, report, err);
                 } catch (IOException e) {
@@ -84,7 +94,6 @@ final class CheckCommand extends Command {
                     return ExitStatus.TROUBLE;
                 }
             }, before);
-            return scanned.exit();
         }
     }
 }

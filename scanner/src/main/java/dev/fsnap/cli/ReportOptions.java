@@ -16,6 +16,8 @@ final class ReportOptions {
     boolean quiet;
     boolean verbose;
     boolean showRacy;
+    /** The last comparison's totals, once it is done (for --metrics); null before. */
+    ChangeTally tally;
     /** Where --report writes the page, or null. */
     java.nio.file.Path page;
     /** The fields --ignore leaves out of the comparison. */

@@ -23,6 +23,8 @@ final class ScanArguments {
     boolean follow;
     boolean oneFileSystem;
     java.time.Duration opTimeout;
+    /** Where --metrics writes the run's metrics, or null. */
+    Path metrics;
     String statCall;
     Integer bufferSize;
     boolean xattrs;
@@ -46,6 +48,10 @@ final class ScanArguments {
                         + "is seconds): what it was reading is recorded as unreadable (ETIMEDOUT), and after two such "
                         + "calls the rest of that filesystem too.", v -> opTimeout = Arguments.duration(v),
                         "--op-timeout")
+                .option("FILE.prom", "Write the run's metrics there, atomically, in Prometheus' text format for "
+                        + "node_exporter's textfile collector: entries, bytes, changes by kind, unreadable, duration, "
+                        + "threads, throughput, exit status and the last success's time, labelled by root.",
+                        v -> metrics = path(v), "--metrics")
                 .option("CALL", "Native backend: the call that reads each entry, fstatat (default) or statx.",
                         v -> statCall = v, "--stat")
                 .flag("Read each entry's extended attributes, never a link target's: ACLs, file capabilities, the "

@@ -48,9 +48,18 @@ final class ScanCommand extends Command {
             options = scan.options(root);
         } catch (IllegalArgumentException e) {
             err.println("fsnap: " + e.getMessage());
-            return ExitStatus.TROUBLE;
+            return metrics(null, ExitStatus.TROUBLE);
         }
-        return ScanJob.run(options, report, output, err).exit();
+        ScanJob.Result r = ScanJob.run(options, report, output, err);
+        return metrics(r.summary(), r.exit());
+    }
+
+    private int metrics(dev.fsnap.scan.ScanSummary summary, int exit) {
+        if (scan.metrics != null) {
+            Metrics.write(scan.metrics, java.nio.file.Path.of(root).toAbsolutePath().toString(), summary, null, exit,
+                    err);
+        }
+        return exit;
     }
 
     static String summaryLine(ScanSummary s) {

@@ -55,6 +55,7 @@ final class SnapshotFiles {
                     + " in " + old.file() + " and " + now.contentDigest().label() + " in " + now.file());
         }
         ChangeTally tally = new ChangeTally();
+        report.tally = tally;
         Comparison comparison = new Comparison(old, now, tally, null, 0, report.detail());
         DiffSummary s;
         try {

@@ -1,0 +1,157 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.scan.ScanSummary;
+import dev.fsnap.snapshot.Change;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A run's metrics in Prometheus' text format ({@code --metrics FILE.prom}), for node_exporter's
+ * textfile collector, the way cron jobs report to Prometheus: what the run read, what changed, how
+ * long it took, its exit status, and when a run of this root last did its work. Each root's
+ * metrics carry its label; the lines of other roots already in the file are kept, so one file may
+ * serve several jobs. Written atomically (a temporary file in the same directory, renamed), as the
+ * collector requires. A run that fails still writes its exit status, and keeps the last success's
+ * time: an alert on that time going stale catches a job that stopped doing its work, or running.
+ */
+final class Metrics {
+    private static final String SUCCESS = "fsnap_last_success_timestamp_seconds";
+
+    /** What each family is, for its HELP line; a family fsnap does not know (an older version's) is untyped. */
+    private static final Map<String, String> HELP = Map.ofEntries(
+        Map.entry("fsnap_exit_status", "The exit status of the last run (0 nothing changed, 1 changes, 2 trouble, 3 unreadable, 4 corrupt, 24 vanished)."),
+        Map.entry("fsnap_entries", "Entries the last run read."),
+        Map.entry("fsnap_directories", "Directories among them."),
+        Map.entry("fsnap_bytes", "The sizes of the regular files the last run read, in bytes."),
+        Map.entry("fsnap_unreadable", "Entries the last run could not read."),
+        Map.entry("fsnap_duration_seconds", "How long the last run's scan took."),
+        Map.entry("fsnap_threads", "The threads the last run's scan used."),
+        Map.entry("fsnap_entries_per_second", "The last run's throughput."),
+        Map.entry("fsnap_still_unreadable", "Entries unreadable as the time before, with the same error."),
+        Map.entry("fsnap_last_success_timestamp_seconds", "When a run last did its work (exit 0, 1, 3, 4 or 24), seconds since the epoch."),
+        Map.entry("fsnap_changes", "Changes the last run reported, by kind."),
+        Map.entry("fsnap_changed_bytes", "The sizes of the files added and removed, in bytes."));
+
+    private final String label;
+    /** Each family's samples, in the order they are first met; each is written once, all its samples together. */
+    private final java.util.Map<String, List<String>> families = new java.util.LinkedHashMap<>();
+
+    private Metrics(String root) {
+        this.label = "root=\"" + escape(root) + "\"";
+    }
+
+    /**
+     * Writes a run's metrics, telling on stderr (never failing the run) when the file cannot be written.
+     *
+     * @param file where
+     * @param root the scanned root, absolute
+     * @param summary what the scan did; null when it did not run
+     * @param tally what the comparison found; null when there was none
+     * @param exit the run's exit status
+     * @param err where to say that the file could not be written
+     */
+    static void write(Path file, String root, ScanSummary summary, ChangeTally tally, int exit, PrintStream err) {
+        try {
+            new Metrics(root).render(file, summary, tally, exit);
+        } catch (IOException e) {
+            err.println("fsnap: " + file + ": the metrics were not written: " + ScanArguments.describe(e));
+        }
+    }
+
+    private void render(Path file, ScanSummary summary, ChangeTally tally, int exit) throws IOException {
+        List<String> kept = new ArrayList<>();
+        String lastSuccess = null;
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                if (line.startsWith("#")) {
+                    continue;
+                }
+                if (line.contains("{" + label + "}") || line.contains("{" + label + ",")) {
+                    if (line.startsWith(SUCCESS + "{")) {
+                        lastSuccess = line.substring(line.lastIndexOf(' ') + 1);
+                    }
+                } else if (!line.isBlank()) {
+                    kept.add(line);
+                }
+            }
+        } catch (NoSuchFileException first) {
+            // the first run
+        }
+        boolean success = exit == ExitStatus.OK || exit == ExitStatus.CHANGED || exit == ExitStatus.UNREADABLE
+                || exit == ExitStatus.CORRUPT || exit == ExitStatus.VANISHED;
+        if (success) {
+            lastSuccess = String.format(Locale.ROOT, "%.3f", System.currentTimeMillis() / 1000.0);
+        }
+        sample("fsnap_exit_status", "", exit);
+        if (lastSuccess != null) {
+            family(SUCCESS).add(SUCCESS + "{" + label + "} " + lastSuccess);
+        }
+        if (summary != null) {
+            double seconds = summary.elapsed().toNanos() / 1e9;
+            sample("fsnap_entries", "", summary.entries());
+            sample("fsnap_directories", "", summary.directories());
+            sample("fsnap_bytes", "", summary.bytes());
+            sample("fsnap_unreadable", "", summary.errors());
+            sample("fsnap_duration_seconds", "", seconds);
+            sample("fsnap_threads", "", summary.threads());
+            sample("fsnap_entries_per_second", "", summary.entriesPerSecond());
+        }
+        if (tally != null) {
+            for (Change.Kind k : Change.Kind.values()) {
+                sample("fsnap_changes", ",kind=\"" + k.label() + "\"", tally.count(k));
+            }
+            sample("fsnap_still_unreadable", "",
+                    tally.stillUnreadable());
+            sample("fsnap_changed_bytes", ",kind=\"added\"", tally.bytes(Change.Kind.ADDED));
+            sample("fsnap_changed_bytes", ",kind=\"removed\"", tally.bytes(Change.Kind.REMOVED));
+        }
+        for (String line : kept) {
+            int end = line.indexOf('{') < 0 ? line.indexOf(' ') : line.indexOf('{');
+            family(end < 0 ? line : line.substring(0, end)).add(line);
+        }
+        StringBuilder out = new StringBuilder(4096);
+        for (java.util.Map.Entry<String, List<String>> f : families.entrySet()) {
+            String help = HELP.get(f.getKey());
+            if (help != null) {
+                out.append("# HELP ").append(f.getKey()).append(' ').append(help).append('\n');
+            }
+            out.append("# TYPE ").append(f.getKey()).append(help != null ? " gauge\n" : " untyped\n");
+            for (String sample : f.getValue()) {
+                out.append(sample).append('\n');
+            }
+        }
+        Path dir = file.toAbsolutePath().getParent();
+        Path tmp = Files.createTempFile(dir, ".fsnap-metrics-", ".tmp");
+        try {
+            Files.writeString(tmp, out, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    private List<String> family(String name) {
+        return families.computeIfAbsent(name, n -> new ArrayList<>());
+    }
+
+    private void sample(String name, String labels, double value) {
+        String v = value == Math.rint(value) && Math.abs(value) < 1e15 ? Long.toString((long) value)
+                : String.format(Locale.ROOT, "%.6g", value);
+        family(name).add(name + "{" + label + labels + "} " + v);
+    }
+
+    /** A label value as the text format wants it: backslash, quote and newline escaped. */
+    private static String escape(String v) {
+        return v.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n");
+    }
+}
