@@ -87,6 +87,12 @@ final class Arguments {
         return this;
     }
 
+    /** Declares the next positional parameter, which may be left out (after the required ones). */
+    Arguments optionalParameter(String label, String description, Value set) {
+        parameters.add(new Parameter(label, description, set, false));
+        return this;
+    }
+
     /**
      * Parses the arguments after the command's name.
      *
@@ -143,13 +149,13 @@ final class Arguments {
             Parameter p = parameters.get(next++);
             set(p.value(), a, "positional parameter " + p.label());
         }
-        if (next < parameters.size()) {
+        if (next < parameters.size() && parameters.get(next).required()) {
             StringBuilder labels = new StringBuilder();
-            for (int k = next; k < parameters.size(); k++) {
+            for (int k = next; k < parameters.size() && parameters.get(k).required(); k++) {
                 labels.append(labels.length() == 0 ? "" : ", ").append('\'').append(parameters.get(k).label())
                         .append('\'');
             }
-            throw new UsageException("Missing required parameter" + (parameters.size() - next > 1 ? "s" : "") + ": "
+            throw new UsageException("Missing required parameter" + (labels.indexOf(",") > 0 ? "s" : "") + ": "
                     + labels);
         }
         StringBuilder missing = new StringBuilder();
@@ -233,7 +239,7 @@ final class Arguments {
     String help(String[] description, String[] exitStatus) {
         StringBuilder b = new StringBuilder("Usage: fsnap ").append(command).append(" [OPTIONS]");
         for (Parameter p : parameters) {
-            b.append(' ').append(p.label());
+            b.append(' ').append(p.required() ? p.label() : "[" + p.label() + "]");
         }
         b.append("\n");
         for (String d : description) {

@@ -16,6 +16,7 @@ final class CheckCommand extends Command {
     final ReportOptions report = new ReportOptions();
     final ScanArguments scan = new ScanArguments();
     boolean otherRoot;
+    Path repo;
 
     private final PrintStream err = System.err;
 
@@ -45,8 +46,12 @@ final class CheckCommand extends Command {
     @Override
     void declare(Arguments a) {
         a.parameter("ROOT", "The directory to scan.", v -> root = v);
-        a.requiredOption("OLD", "The previous snapshot.", v -> old = ScanArguments.path(v), "--against");
-        a.requiredOption("NEW", "The snapshot to write.", v -> output = ScanArguments.path(v), "-o", "--output");
+        a.option("OLD", "The previous snapshot.", v -> old = ScanArguments.path(v), "--against");
+        a.option("NEW", "The snapshot to write.", v -> output = ScanArguments.path(v), "-o", "--output");
+        a.option("DIR", "Instead of --against and -o: keep every run's snapshot in the repository DIR (made when "
+                + "missing), compare against the latest of ROOT there, and hold ROOT's lock while running (a "
+                + "second run on ROOT exits 75). See fsnap history and fsnap forget.", v -> repo = ScanArguments.path(v),
+                "--repo");
         report.declareComparison(a);
         a.flag("Compare against a snapshot of another root (a tree that moved or was restored elsewhere); "
                 + "refused otherwise.", () -> otherRoot = true, "--allow-other-root");
@@ -64,6 +69,38 @@ final class CheckCommand extends Command {
     }
 
     private ScanJob.Result check() throws IOException, InterruptedException {
+        if (repo == null ? old == null || output == null : old != null || output != null) {
+            err.println("fsnap: check needs --against=OLD and --output=NEW, or --repo=DIR alone");
+            err.println("Try 'fsnap check --help'.");
+            return new ScanJob.Result(ExitStatus.TROUBLE, null);
+        }
+        if (repo != null) {
+            return inRepository();
+        }
+        return compare();
+    }
+
+    /** The run in a repository: ROOT's lock held, against its latest run there, into a new one. */
+    private ScanJob.Result inRepository() throws IOException, InterruptedException {
+        String rootPath = Path.of(root).toAbsolutePath().toString();
+        return Repository.locked(repo, rootPath, err, (place, into) -> {
+            output = into;
+            java.util.Optional<Repository.Run> latest = place.latest();
+            if (latest.isPresent()) {
+                old = latest.get().snapshot();
+                return compare();
+            }
+            err.println("fsnap: the first run of " + rootPath + " in " + repo + ": nothing to compare with yet");
+            try {
+                return ScanJob.run(scan.options(root), null, output, err);
+            } catch (IllegalArgumentException e) {
+                err.println("fsnap: " + e.getMessage());
+                return new ScanJob.Result(ExitStatus.TROUBLE, null);
+            }
+        }, () -> report.tally);
+    }
+
+    private ScanJob.Result compare() throws IOException, InterruptedException {
         ScanOptions options;
         try {
             options = scan.options(root);

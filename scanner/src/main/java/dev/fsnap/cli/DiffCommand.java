@@ -40,8 +40,9 @@ final class DiffCommand extends Command {
 
     @Override
     void declare(Arguments a) {
-        a.parameter("OLD", "The earlier snapshot.", v -> old = ScanArguments.path(v));
-        a.parameter("NEW", "The later snapshot.", v -> now = ScanArguments.path(v));
+        a.parameter("OLD", "The earlier snapshot: a file, or a run in a repository (DIR@latest, DIR@-1, "
+                + "DIR@2026-11-28).", v -> old = ScanArguments.snapshot(v));
+        a.parameter("NEW", "The later snapshot, likewise.", v -> now = ScanArguments.snapshot(v));
         report.declareComparison(a);
     }
 

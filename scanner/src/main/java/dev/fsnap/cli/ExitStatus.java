@@ -22,6 +22,8 @@ final class ExitStatus {
      * (a live filesystem), and nothing else was unreadable: rsync's 24.
      */
     static final int VANISHED = 24;
+    /** Another run holds the root's lock in the repository (sysexits' EX_TEMPFAIL: try again later). */
+    static final int LOCKED = 75;
     /** Standard output's reader went away ({@code | head}): the rest of the report was not written. */
     static final int CLOSED_PIPE = 141;
     /** Stopped by SIGINT (the JVM exits with 128 + the signal: 130, or 143 for SIGTERM). */
@@ -37,6 +39,7 @@ final class ExitStatus {
         " 4:diff, check with --digest: corrupt or tampered files, besides any other change",
         " 24:entries vanished, or files kept changing, while the scan read them (a live filesystem);",
         "   nothing else unreadable",
+        " 75:check, scan, forget --repo: another run holds the root's lock; this one did nothing",
         " 141:the reader of standard output went away (| head): the rest of the report was not written;",
         "   check keeps the old snapshot",
         " 130, 143:stopped by SIGINT or SIGTERM; a snapshot being written is discarded, the old one kept"};

@@ -31,7 +31,8 @@ final class LsCommand extends Command {
 
     @Override
     void declare(Arguments a) {
-        a.parameter("FILE", "The snapshot.", v -> file = ScanArguments.path(v));
+        a.parameter("FILE", "The snapshot: a file, or a run in a repository (DIR@latest, DIR@-1).",
+                v -> file = ScanArguments.snapshot(v));
         report.declare(a);
     }
 

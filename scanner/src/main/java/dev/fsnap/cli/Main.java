@@ -20,7 +20,7 @@ public final class Main {
     /** @return every command, in the order help lists them */
     private static Command[] commands() {
         return new Command[] {new ScanCommand(), new LsCommand(), new DiffCommand(), new CheckCommand(),
-            new TuneCommand(), new VerifyCommand()};
+            new TuneCommand(), new VerifyCommand(), new HistoryCommand(), new ForgetCommand()};
     }
 
     /**
@@ -116,7 +116,7 @@ public final class Main {
             return documents(args, out, err);
         }
         if (args.length == 0) {
-            err.println("fsnap: a command is required (scan, ls, diff, check, tune, verify)");
+            err.println("fsnap: a command is required (" + names() + ")");
             err.println("Try 'fsnap --help'.");
             return ExitStatus.TROUBLE;
         }
@@ -135,7 +135,7 @@ public final class Main {
             }
         }
         if (command == null) {
-            err.println("fsnap: Unknown command: '" + args[0] + "' (scan, ls, diff, check, tune, verify)");
+            err.println("fsnap: Unknown command: '" + args[0] + "' (" + names() + ")");
             err.println("Try 'fsnap --help'.");
             return ExitStatus.TROUBLE;
         }

@@ -88,6 +88,19 @@ final class ScanArguments {
     }
 
     /** A path argument, or why the text is not one. */
+    /**
+     * A snapshot named on the command line: a file, or a run in a repository ({@code DIR@latest},
+     * {@code DIR@-1}, {@code DIR@2026-11-28}).
+     */
+    static Path snapshot(String text) {
+        try {
+            Path run = Repository.resolve(text);
+            return run != null ? run : path(text);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
     static Path path(String text) {
         try {
             return Path.of(text);

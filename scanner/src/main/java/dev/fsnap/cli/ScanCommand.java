@@ -12,6 +12,7 @@ final class ScanCommand extends Command {
     String root;
     final ReportOptions report = new ReportOptions();
     Path output;
+    Path repo;
 
     final ScanArguments scan = new ScanArguments();
 
@@ -38,17 +39,29 @@ final class ScanCommand extends Command {
         report.declare(a);
         a.option("FILE", "Write a snapshot to FILE (it replaces FILE atomically once the scan is complete).",
                 v -> output = ScanArguments.path(v), "-o", "--output");
+        a.option("DIR", "Write the snapshot into the repository DIR (made when missing), named by the run's start, "
+                + "ROOT's lock held (a second run on ROOT exits 75); see fsnap check --repo.",
+                v -> repo = ScanArguments.path(v), "--repo");
         scan.declare(a);
     }
 
     @Override
-    int call() throws InterruptedException {
+    int call() throws java.io.IOException, InterruptedException {
         ScanOptions options;
         try {
             options = scan.options(root);
         } catch (IllegalArgumentException e) {
             err.println("fsnap: " + e.getMessage());
             return metrics(null, ExitStatus.TROUBLE);
+        }
+        if (repo != null) {
+            if (output != null) {
+                err.println("fsnap: --repo names the snapshot itself: leave out -o");
+                return metrics(null, ExitStatus.TROUBLE);
+            }
+            ScanJob.Result r = Repository.locked(repo, options.root().toAbsolutePath().toString(), err,
+                    (place, into) -> ScanJob.run(options, report, into, err), null);
+            return metrics(r.summary(), r.exit());
         }
         ScanJob.Result r = ScanJob.run(options, report, output, err);
         return metrics(r.summary(), r.exit());

@@ -7,8 +7,6 @@ import dev.fsnap.snapshot.Change;
 
 import java.io.OutputStream;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Locale;
 
@@ -22,8 +20,6 @@ import java.util.Locale;
  * changed. Entries ({@code ls}) are listed as {@link LineReport} lists them.
  */
 final class TextReport implements Report {
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT)
-            .withZone(ZoneId.systemDefault());
 
     private final TextOutput out;
     private final LineReport entries;
@@ -68,7 +64,7 @@ final class TextReport implements Report {
         long byEntries = c.detail().verbose() ? 0 : t.causedByEntries();
         long n = t.differences() - byEntries;
         b.append(Display.path(c.now().root().getBytes(java.nio.charset.StandardCharsets.UTF_8))).append(", scanned ")
-                .append(TIME.format(c.now().started())).append(" against ").append(TIME.format(c.old().started()))
+                .append(Units.TIME.format(c.now().started())).append(" against ").append(Units.TIME.format(c.old().started()))
                 .append(": ").append(n == 0 ? "no changes" : n == 1 ? "1 change" : n + " changes").append('\n');
         row(b, "added", t.count(Change.Kind.ADDED), t.bytes(Change.Kind.ADDED), true);
         row(b, "removed", t.count(Change.Kind.REMOVED), t.bytes(Change.Kind.REMOVED), true);
@@ -159,7 +155,7 @@ final class TextReport implements Report {
         }
         if (c.kind() == Change.Kind.CORRUPT) {
             b.append("  CORRUPT: content changed, size, times and inode did not; baseline verified ")
-                    .append(TIME.format(c.after().content().verified())).append(", now reads ")
+                    .append(Units.TIME.format(c.after().content().verified())).append(", now reads ")
                     .append(Display.digest(c.after().content().read()));
         } else if (c.kind() == Change.Kind.TAMPERED) {
             b.append("  TAMPERED: content and ctime changed, mtime was put back");
@@ -266,7 +262,7 @@ final class TextReport implements Report {
 
     /** A time in the local zone to the second; with its nanoseconds when two differ within one. */
     private static String time(Instant t, boolean nanos) {
-        return TIME.format(t) + (nanos ? String.format(Locale.ROOT, ".%09d", t.getNano()) : "");
+        return Units.TIME.format(t) + (nanos ? String.format(Locale.ROOT, ".%09d", t.getNano()) : "");
     }
 
     @Override

@@ -7,6 +7,10 @@ import java.util.Locale;
 final class Units {
     private static final String[] BINARY = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
 
+    /** Times in the local zone, to the second: what people read in a report. */
+    static final java.time.format.DateTimeFormatter TIME = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd HH:mm:ss", Locale.ROOT).withZone(java.time.ZoneId.systemDefault());
+
     private Units() {
     }
 

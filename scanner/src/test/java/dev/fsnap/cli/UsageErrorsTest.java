@@ -22,7 +22,7 @@ class UsageErrorsTest {
     @Test
     void eachMistakeIsNamedWithWhereToLookAndExitsTwo() throws Exception {
         String root = dir.toString();
-        refused("fsnap: Unknown command: 'scna' (scan, ls, diff, check, tune, verify)\nTry 'fsnap --help'.\n",
+        refused("fsnap: Unknown command: 'scna' (scan, ls, diff, check, tune, verify, history, forget)\nTry 'fsnap --help'.\n",
                 "scna", root);
         refused("fsnap: Invalid value for option '--threads': 'many' is not an int\nTry 'fsnap scan --help'.\n",
                 "scan", root, "--threads", "many");
@@ -33,7 +33,7 @@ class UsageErrorsTest {
         refused("fsnap: Missing required parameter for option '--threads' (N)\nTry 'fsnap scan --help'.\n",
                 "scan", root, "--threads");
         refused("fsnap: Unmatched argument: 'extra'\nTry 'fsnap scan --help'.\n", "scan", root, "extra");
-        refused("fsnap: Missing required options: '--against=OLD', '--output=NEW'\nTry 'fsnap check --help'.\n",
+        refused("fsnap: check needs --against=OLD and --output=NEW, or --repo=DIR alone\nTry 'fsnap check --help'.\n",
                 "check", root);
         refused("fsnap: Missing required parameters: 'OLD', 'NEW'\nTry 'fsnap diff --help'.\n", "diff");
     }
