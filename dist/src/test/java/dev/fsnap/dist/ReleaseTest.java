@@ -43,6 +43,19 @@ class ReleaseTest {
         return new Run(p.exitValue(), out);
     }
 
+    /** A PATH with java, bash and what the launcher calls: no mvn, no git. */
+    private Path pathWithoutMaven() throws IOException {
+        Path bin = Files.createDirectory(dir.resolve("bin"));
+        Files.createSymbolicLink(bin.resolve("java"), Path.of(ProcessHandle.current().info().command().orElseThrow()));
+        for (String tool : List.of("bash", "env", "dirname", "readlink", "cksum", "cut", "mkdir", "mktemp", "rm",
+                "cat", "uname")) {
+            Path found = Stream.of("/usr/bin", "/bin").map(d -> Path.of(d, tool)).filter(Files::isExecutable)
+                    .findFirst().orElseThrow(() -> new AssertionError(tool + " not found"));
+            Files.createSymbolicLink(bin.resolve(tool), found);
+        }
+        return bin;
+    }
+
     private static int sh(String script, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of("bash", "-c", script, "_"));
         command.addAll(List.of(args));
@@ -82,16 +95,7 @@ class ReleaseTest {
 
     private void runUnpacked(Path top) throws Exception {
 
-        // A PATH with java, bash and what the launcher calls: no mvn, no git.
-        Path bin = Files.createDirectory(dir.resolve("bin"));
-        Path java = Path.of(ProcessHandle.current().info().command().orElseThrow());
-        Files.createSymbolicLink(bin.resolve("java"), java);
-        for (String tool : List.of("bash", "env", "dirname", "readlink", "cksum", "cut", "mkdir", "mktemp", "rm",
-                "cat", "uname")) {
-            Path found = Stream.of("/usr/bin", "/bin").map(d -> Path.of(d, tool)).filter(Files::isExecutable)
-                    .findFirst().orElseThrow(() -> new AssertionError(tool + " not found"));
-            Files.createSymbolicLink(bin.resolve(tool), found);
-        }
+        Path bin = pathWithoutMaven();
         Path home = Files.createDirectory(dir.resolve("home"));
         Path tree = Files.createDirectories(dir.resolve("data/sub"));
         Files.writeString(tree.resolve("a"), "a");
@@ -144,5 +148,34 @@ class ReleaseTest {
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), out);
         assertTrue(out.lines().noneMatch(l -> l.contains("fsnap-check@")), "no complaint about the units: " + out);
+    }
+
+    @Test
+    void whereDpkgDebIsAtHandADebCarriesTheSameRelease() throws Exception {
+        Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/dpkg-deb")), "dpkg-deb is not installed");
+        Path deb;
+        try (Stream<Path> s = Files.list(Path.of(System.getProperty("fsnap.target")))) {
+            deb = s.filter(p -> p.getFileName().toString().endsWith("_all.deb")).findFirst().orElseThrow();
+        }
+        ProcessBuilder fields = new ProcessBuilder("dpkg-deb", "-f", deb.toString(), "Package", "Architecture", "Depends")
+                .redirectErrorStream(true);
+        Process p = fields.start();
+        String control = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, p.waitFor());
+        assertTrue(control.contains("Package: fsnap\nArchitecture: all\nDepends: default-jre-headless (>= 2:1.17)"),
+                control);
+        Path root = Files.createDirectory(dir.resolve("root"));
+        assertEquals(0, sh("dpkg-deb -x \"$1\" \"$2\"", deb.toString(), root.toString()));
+        for (String f : List.of("usr/share/fsnap/lib/fsnap.jar", "usr/share/man/man1/fsnap-check.1.gz",
+                "usr/share/bash-completion/completions/fsnap", "lib/systemd/system/fsnap-check@.timer")) {
+            assertTrue(Files.exists(root.resolve(f)), f);
+        }
+        assertTrue(Files.readString(root.resolve("lib/systemd/system/fsnap-check@.service"))
+                .contains("ExecStart=/usr/bin/fsnap check"));
+        Path bin = pathWithoutMaven();
+        Path home = Files.createDirectory(dir.resolve("home"));
+        Run version = run(bin, home, root.resolve("usr/bin/fsnap").toString(), "--version");
+        assertEquals(0, version.status(), version.out());
+        assertTrue(version.out().startsWith("fsnap "), version.out());
     }
 }
