@@ -20,7 +20,7 @@ public final class Main {
     /** @return every command, in the order help lists them */
     private static Command[] commands() {
         return new Command[] {new ScanCommand(), new LsCommand(), new DiffCommand(), new CheckCommand(),
-            new TuneCommand(), new VerifyCommand(), new HistoryCommand(), new ForgetCommand()};
+            new TuneCommand(), new VerifyCommand(), new HistoryCommand(), new ForgetCommand(), new PlanCommand()};
     }
 
     /**
@@ -184,6 +184,23 @@ public final class Main {
             out.print(manual(version));
             return ExitStatus.OK;
         }
+        if (args.length == 3 && args[1].equals("--into")) {
+            // Every page into a directory (the release's share/man/man1): fsnap.1, fsnap-COMMAND.1.
+            try {
+                java.nio.file.Path into = java.nio.file.Files.createDirectories(java.nio.file.Path.of(args[2]));
+                java.nio.file.Files.writeString(into.resolve("fsnap.1"), manual(version));
+                for (Command c : commands()) {
+                    Arguments a = new Arguments(c.name());
+                    c.declare(a);
+                    java.nio.file.Files.writeString(into.resolve("fsnap-" + c.name() + ".1"),
+                            a.manual(c.description(), c.exitStatus(), version, ""));
+                }
+                return ExitStatus.OK;
+            } catch (IOException e) {
+                err.println("fsnap: " + args[2] + ": " + ScanArguments.describe(e));
+                return ExitStatus.TROUBLE;
+            }
+        }
         for (Command c : commands()) {
             if (c.name().equals(args[1])) {
                 Arguments a = new Arguments(c.name());
@@ -216,7 +233,8 @@ public final class Main {
                     .append(" See \\fBfsnap\\-").append(c.name()).append("\\fR(1).\n");
         }
         b.append(".TP\n.B help \\fR[\\fICOMMAND\\fR]\nThe help of fsnap, or of a command.\n");
-        b.append(".TP\n.B man \\fR[\\fICOMMAND\\fR]\nThis page, or a command's, in roff.\n");
+        b.append(".TP\n.B man \\fR[\\fICOMMAND\\fR | \\fB\\-\\-into\\fR \\fIDIR\\fR]\nThis page, or a command's, in roff; "
+                + "or every page into DIR.\n");
         b.append(".TP\n.B completion bash\nA bash completion script: \\fBsource <(fsnap completion bash)\\fR.\n");
         Arguments.manualExitStatus(b, ExitStatus.TABLE);
         b.append(".SH SEE ALSO\n");

@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bash completes commands and options.
  */
 class HelpTest {
-    private static final String[] COMMANDS = {"scan", "ls", "diff", "check", "tune", "verify", "history", "forget"};
+    private static final String[] COMMANDS = {"scan", "ls", "diff", "check", "tune", "verify", "history", "forget", "plan"};
 
     /** The rows of a help section (a row starts at two spaces and a non-space; longer ones continue). */
     private static List<String> rows(String help, String section) {

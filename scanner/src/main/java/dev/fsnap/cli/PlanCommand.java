@@ -1,0 +1,85 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.snapshot.Snapshot;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+
+/** {@code fsnap plan ROOT --shards N}: a tree split into shards for many machines. */
+final class PlanCommand extends Command {
+    String root;
+    int shards;
+    Path from;
+    Path output;
+
+    private final PrintStream out = System.out;
+    private final PrintStream err = System.err;
+
+    PlanCommand() {
+        super("plan", new String[] {
+                "Splits a tree into about N shards of similar size, for scans on many machines.",
+                "A shard is a subtree's root and the directories below it that other shards cover. The sizes",
+                "are entries: last night's, from its snapshot (--from), or else an estimate from the tree's top",
+                "three levels. The plan is written as JSON (docs/scale-out.md); stderr says how even it is:",
+                "the largest shard's entries over the mean."
+            }, new String[] {
+                " 0:planned",
+                " 2:bad usage, ROOT cannot be listed, or the snapshot cannot be read"
+            });
+    }
+
+    @Override
+    void declare(Arguments a) {
+        a.parameter("ROOT", "The tree to split.", v -> root = v);
+        a.requiredOption("N", "How many shards, at most.", v -> {
+            shards = Arguments.integer(v);
+            if (shards < 1 || shards > 100_000) {
+                throw new IllegalArgumentException("--shards must be between 1 and 100000, not " + shards);
+            }
+        }, "--shards");
+        a.option("LAST", "Take the sizes from this snapshot of ROOT (a file, or DIR@latest in a repository).",
+                v -> from = ScanArguments.snapshot(v), "--from");
+        a.option("PLAN.json", "Write the plan there (else to stdout).", v -> output = ScanArguments.path(v),
+                "-o", "--output");
+    }
+
+    @Override
+    int call() throws IOException {
+        String rootPath = Path.of(root).toAbsolutePath().toString();
+        ShardPlan.Node tree;
+        try {
+            if (from != null) {
+                try (Snapshot last = SnapshotFiles.open(from, err)) {
+                    if (last == null) {
+                        return ExitStatus.TROUBLE;
+                    }
+                    if (!last.root().equals(rootPath)) {
+                        err.println("fsnap: " + from + " is a snapshot of " + last.root() + ", not of " + rootPath);
+                        return ExitStatus.TROUBLE;
+                    }
+                    tree = ShardPlan.fromSnapshot(last);
+                }
+            } else {
+                tree = ShardPlan.shallow(Path.of(rootPath), 3);
+            }
+        } catch (IOException e) {
+            err.println("fsnap: " + ScanArguments.describe(e));
+            return ExitStatus.TROUBLE;
+        }
+        List<ShardPlan.Shard> plan = ShardPlan.cut(tree, shards);
+        String json = ShardPlan.json(rootPath, from == null ? null : from.toString(), plan);
+        if (output != null) {
+            Files.writeString(output, json);
+        } else {
+            out.print(json);
+        }
+        err.println(String.format(Locale.ROOT, "fsnap: %d shards of %s, %d entries; the largest %.2f times the mean (%s)",
+                plan.size(), rootPath, tree.total(), ShardPlan.balance(plan),
+                from == null ? "sizes estimated from the top three levels" : "sizes from " + from));
+        return ExitStatus.OK;
+    }
+}
