@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  */
 final class ChangeTally implements Consumer<Change> {
     /** The fields a directory's own entry changes in when entries come and go inside it. */
-    static final Set<Field> CAUSED_BY_ENTRIES = EnumSet.of(Field.MTIME, Field.CTIME, Field.NLINK, Field.SIZE);
+    private static final Set<Field> CAUSED_BY_ENTRIES = EnumSet.of(Field.MTIME, Field.CTIME, Field.NLINK, Field.SIZE);
 
     private final long[] count = new long[Change.Kind.values().length];
     private final long[] bytes = new long[Change.Kind.values().length];
@@ -56,9 +56,8 @@ final class ChangeTally implements Consumer<Change> {
         if (c.racy()) {
             racyNew++;
         }
-        if (c instanceof Change.Modified m && m.after().type() == EntryType.DIRECTORY
-                && CAUSED_BY_ENTRIES.containsAll(m.fields())) {
-            modifiedLikeByEntries.add(m.path());
+        if (likeByEntries(c)) {
+            modifiedLikeByEntries.add(c.path());
         }
         if (c instanceof Change.Added a) {
             cameOrWent(c, a.after().type());
@@ -122,11 +121,13 @@ final class ChangeTally implements Consumer<Change> {
      *         its mtime, ctime, link count or size, with an entry added, removed or moved in it
      */
     boolean causedByEntries(Change c) {
-        if (!(c instanceof Change.Modified m) || m.after().type() != EntryType.DIRECTORY
-                || !CAUSED_BY_ENTRIES.containsAll(m.fields())) {
-            return false;
-        }
-        return touched.contains(ByteBuffer.wrap(c.path()));
+        return likeByEntries(c) && touched.contains(ByteBuffer.wrap(c.path()));
+    }
+
+    /** A directory modified in no more than what its entries coming and going change. */
+    private static boolean likeByEntries(Change c) {
+        return c instanceof Change.Modified m && m.after().type() == EntryType.DIRECTORY
+                && CAUSED_BY_ENTRIES.containsAll(m.fields());
     }
 
     /** @return the directories modified only by their entries coming and going (once every change is in) */
@@ -191,7 +192,7 @@ final class ChangeTally implements Consumer<Change> {
         return "ENOENT".equals(code) || "ECHANGING".equals(code);
     }
 
-    private static long size(Change c) {
+    static long size(Change c) {
         Change.Kind k = c.kind();
         if (k == Change.Kind.REMOVED) {
             return c.before().type() == EntryType.FILE ? c.before().size() : 0;

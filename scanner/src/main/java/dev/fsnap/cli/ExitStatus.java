@@ -48,6 +48,15 @@ final class ExitStatus {
     }
 
     /**
+     * @param status a run's exit status
+     * @return whether the run did its work: read the tree, reported in full, kept its snapshot
+     *         (0, 1, 3, 4, 24), whatever it found
+     */
+    static boolean didItsWork(int status) {
+        return status == OK || status == CHANGED || status == UNREADABLE || status == CORRUPT || status == VANISHED;
+    }
+
+    /**
      * @param e a failure to write standard output
      * @return whether it is a closed pipe: the reader went away, which ends a command quietly
      */

@@ -1,8 +1,6 @@
 package dev.fsnap.cli;
 
 import dev.fsnap.scan.Entry;
-import dev.fsnap.scan.EntryType;
-import dev.fsnap.scan.Field;
 import dev.fsnap.snapshot.Change;
 
 import java.io.IOException;
@@ -12,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Locale;
 
 /**
  * A comparison as one self-contained HTML file ({@code --report FILE.html}): the totals, a tree of
@@ -47,78 +44,23 @@ final class HtmlReport implements Report {
         }
         changes.append(listed == 0 ? "[" : ",[");
         listed++;
-        string(c.kind().label());
-        changes.append(',');
-        string(c.displayPath());
-        changes.append(',').append(size(c)).append(',');
-        string(detail(c));
-        changes.append(']');
-    }
-
-    private static long size(Change c) {
-        Entry e = c.kind() == Change.Kind.REMOVED ? c.before() : c.after();
-        return e != null && e.type() == EntryType.FILE ? e.size() : 0;
-    }
-
-    /** What the text report says of a change after its name. */
-    private static String detail(Change c) {
-        StringBuilder b = new StringBuilder();
-        if (c instanceof Change.Moved m) {
-            b.append("from ").append(Display.path(m.from()));
-        }
-        if (c.before() != null && c.after() != null) {
-            for (Field f : c.fields()) {
-                b.append(b.length() == 0 ? "" : ", ").append(TextReport.value(f, c.before(), c.after()));
-            }
-        } else if (size(c) > 0) {
-            b.append(Units.bytes(size(c)));
-        }
-        if (c instanceof Change.Unreadable u) {
-            b.append(u.side() == Change.Side.BOTH ? "still unreadable: " : "unreadable: ").append(u.error().message())
-                    .append(" (").append(u.error().code()).append(')');
-        }
-        return b.toString();
-    }
-
-    /** A JSON string, safe inside a script element ({@code </} never appears). */
-    private void string(String s) {
-        changes.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char ch = s.charAt(i);
-            switch (ch) {
-                case '"' -> changes.append("\\\"");
-                case '\\' -> changes.append("\\\\");
-                case '<' -> changes.append("\\u003c");
-                case '>' -> changes.append("\\u003e");
-                case '&' -> changes.append("\\u0026");
-                default -> {
-                    if (ch < 0x20 || ch == 0x2028 || ch == 0x2029) {
-                        changes.append(String.format(Locale.ROOT, "\\u%04x", (int) ch));
-                    } else {
-                        changes.append(ch);
-                    }
-                }
-            }
-        }
-        changes.append('"');
+        Json.quote(changes, c.kind().label()).append(',');
+        Json.quote(changes, c.displayPath()).append(',').append(ChangeTally.size(c)).append(',');
+        String detail = TextReport.detail(c).strip();
+        Json.quote(changes, c instanceof Change.Moved m ? ("from " + Display.path(m.from()) + "  " + detail).strip()
+                : detail).append(']');
     }
 
     /** Writes the page: the template with the data in it, atomically (a temporary file renamed). */
     @Override
     public void end(Comparison c) {
-        StringBuilder data = new StringBuilder(changes.length() + 512);
-        StringBuilder saved = new StringBuilder(changes);
-        changes.setLength(0);
-        changes.append("{\"root\":");
-        string(c.now().root());
-        changes.append(",\"oldStarted\":");
-        string(c.old().started().toString());
-        changes.append(",\"newStarted\":");
-        string(c.now().started().toString());
-        changes.append(",\"entries\":").append(c.now().entries()).append(",\"bytes\":").append(c.now().bytes());
-        changes.append(",\"cut\":");
-        string(left == 0 ? "" : left + " more changes not listed (a page lists at most " + MOST + ")");
-        data.append(changes).append(",\"changes\":[").append(saved).append("]}");
+        StringBuilder data = new StringBuilder(changes.length() + 512).append("{\"root\":");
+        Json.quote(data, c.now().root()).append(",\"oldStarted\":");
+        Json.quote(data, c.old().started().toString()).append(",\"newStarted\":");
+        Json.quote(data, c.now().started().toString()).append(",\"entries\":").append(c.now().entries())
+                .append(",\"bytes\":").append(c.now().bytes()).append(",\"cut\":");
+        Json.quote(data, left == 0 ? "" : left + " more changes not listed (a page lists at most " + MOST + ")");
+        data.append(",\"changes\":[").append(changes).append("]}");
         String page;
         try (InputStream in = HtmlReport.class.getResourceAsStream("report.html")) {
             page = new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("/*DATA*/", data);

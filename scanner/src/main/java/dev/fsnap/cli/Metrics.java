@@ -87,9 +87,7 @@ final class Metrics {
         } catch (NoSuchFileException first) {
             // the first run
         }
-        boolean success = exit == ExitStatus.OK || exit == ExitStatus.CHANGED || exit == ExitStatus.UNREADABLE
-                || exit == ExitStatus.CORRUPT || exit == ExitStatus.VANISHED;
-        if (success) {
+        if (ExitStatus.didItsWork(exit)) {
             lastSuccess = String.format(Locale.ROOT, "%.3f", System.currentTimeMillis() / 1000.0);
         }
         sample("fsnap_exit_status", "", exit);

@@ -72,7 +72,7 @@ final class ProgressLine {
                 p.entries(), seconds > 0 ? p.entries() / seconds : 0, p.directoriesWaiting(), p.errors(), seconds);
         if (p.contentRead() > 0 || scheduledBytes > 0) {
             line += ", content " + Units.bytes(p.contentRead()) + " at "
-                    + Units.bytes(seconds > 0 ? (long) (p.contentRead() / seconds) : 0) + "/s";
+                    + Units.rate(p.contentRead(), seconds);
         }
         if (scheduledBytes > 0) {
             line += String.format(Locale.ROOT, ", due again %s of %s (%.0f %%)", Units.bytes(p.reverified()),

@@ -181,7 +181,7 @@ final class ScanJob {
                         if (status == ExitStatus.CLOSED_PIPE) {
                             return new Result(status, summary); // the reader went away: NEW not written, quietly
                         }
-                        if (!reported(status)) {
+                        if (!ExitStatus.didItsWork(status)) {
                             err.println("fsnap: " + output + " was not written" + (Files.exists(output)
                                     ? "; the file there was left as it was" : ""));
                             return new Result(status, summary);
@@ -213,20 +213,11 @@ final class ScanJob {
         }
     }
 
-    /**
-     * @param status a comparison's exit status
-     * @return whether the comparison was reported in full: the new snapshot may replace the old
-     */
-    private static boolean reported(int status) {
-        return status == ExitStatus.OK || status == ExitStatus.CHANGED || status == ExitStatus.CORRUPT
-                || status == ExitStatus.UNREADABLE || status == ExitStatus.VANISHED;
-    }
-
     /** What was read of the files' content, and what the verification schedule left for next time. */
     private static void reportContent(PrintStream err, ScanOptions options, dev.fsnap.scan.ScanProgress p, long scheduledBytes) {
         double seconds = p.elapsed().toNanos() / 1e9;
         err.println("fsnap: content: " + Units.bytes(p.contentRead()) + " read ("
-                + Units.bytes(seconds > 0 ? (long) (p.contentRead() / seconds) : 0) + "/s)"
+                + Units.rate(p.contentRead(), seconds) + ")"
                 + (scheduledBytes > 0 ? ", of which " + Units.bytes(p.reverified()) + " of the "
                 + Units.bytes(scheduledBytes) + " due again" : ""));
         if (p.deferred() > 0) {

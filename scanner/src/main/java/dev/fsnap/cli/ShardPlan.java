@@ -218,32 +218,19 @@ final class ShardPlan {
 
     /** The plan as its file holds it (docs/scale-out.md). */
     static String json(String root, String from, List<Shard> shards) {
-        StringBuilder b = new StringBuilder("{\"fsnap_plan\":").append(FORMAT).append(",\"root\":").append(quote(root))
-                .append(",\"counts_from\":").append(from == null ? "null" : quote(from)).append(",\"shards\":[");
+        StringBuilder b = new StringBuilder("{\"fsnap_plan\":").append(FORMAT).append(",\"root\":");
+        Json.quote(b, root).append(",\"counts_from\":");
+        (from == null ? b.append("null") : Json.quote(b, from)).append(",\"shards\":[");
         for (int i = 0; i < shards.size(); i++) {
             Shard s = shards.get(i);
-            b.append(i == 0 ? "\n" : ",\n").append("{\"index\":").append(i).append(",\"root\":").append(quote(s.root()))
-                    .append(",\"entries\":").append(s.entries()).append(",\"exclude\":[");
+            b.append(i == 0 ? "\n" : ",\n").append("{\"index\":").append(i).append(",\"root\":");
+            Json.quote(b, s.root()).append(",\"entries\":").append(s.entries()).append(",\"exclude\":[");
             for (int k = 0; k < s.exclude().size(); k++) {
-                b.append(k == 0 ? "" : ",").append(quote(s.exclude().get(k)));
+                Json.quote(b.append(k == 0 ? "" : ","), s.exclude().get(k));
             }
             b.append("]}");
         }
         return b.append("\n],\"balance\":").append(String.format(Locale.ROOT, "%.3f", balance(shards))).append("}\n")
                 .toString();
-    }
-
-    private static String quote(String s) {
-        StringBuilder b = new StringBuilder("\"");
-        for (char c : s.toCharArray()) {
-            if (c == '"' || c == '\\') {
-                b.append('\\').append(c);
-            } else if (c < 0x20) {
-                b.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.append('"').toString();
     }
 }

@@ -141,31 +141,8 @@ final class TextReport implements Report {
             if (tree.bytes > 0) {
                 b.append(", ").append(Units.bytes(tree.bytes));
             }
-        } else if (c.kind() == Change.Kind.ADDED && c.after().type() == EntryType.FILE) {
-            b.append("  ").append(Units.bytes(c.after().size()));
-        } else if (c.kind() == Change.Kind.REMOVED && c.before().type() == EntryType.FILE) {
-            b.append("  ").append(Units.bytes(c.before().size()));
         }
-        if (c.before() != null && c.after() != null && !c.fields().isEmpty()) {
-            String sep = "  ";
-            for (Field f : c.fields()) {
-                b.append(sep).append(value(f, c.before(), c.after()));
-                sep = ", ";
-            }
-        }
-        if (c.kind() == Change.Kind.CORRUPT) {
-            b.append("  CORRUPT: content changed, size, times and inode did not; baseline verified ")
-                    .append(Units.TIME.format(c.after().content().verified())).append(", now reads ")
-                    .append(Display.digest(c.after().content().read()));
-        } else if (c.kind() == Change.Kind.TAMPERED) {
-            b.append("  TAMPERED: content and ctime changed, mtime was put back");
-        } else if (c instanceof Change.Unreadable u) {
-            b.append("  ").append(u.side() == Change.Side.BOTH ? "still unreadable" : u.side() == Change.Side.OLD
-                    ? "unreadable last time, read now" : "unreadable").append(": ").append(u.error().message())
-                    .append(" (").append(u.error().code()).append(')');
-        } else if (c.kind() == Change.Kind.RACY) {
-            b.append("  racy: read inside the old scan's time window");
-        }
+        b.append(detail(c));
         Line line = new Line(dir, path, b.append('\n').toString());
         if (lines.size() < HELD) {
             lines.add(line);
@@ -193,6 +170,43 @@ final class TextReport implements Report {
             print(line);
         }
         lines.clear();
+    }
+
+    /**
+     * What the report says of a change after its name, each part after two spaces: an added or
+     * removed file's size, each changed field's old and new value, and the verdict of a corrupt,
+     * tampered, unreadable or racy entry.
+     *
+     * @param c the change
+     * @return the text, empty when there is nothing to say
+     */
+    static String detail(Change c) {
+        StringBuilder b = new StringBuilder();
+        Entry only = c.kind() == Change.Kind.ADDED ? c.after() : c.kind() == Change.Kind.REMOVED ? c.before() : null;
+        if (only != null && only.type() == EntryType.FILE) {
+            b.append("  ").append(Units.bytes(only.size()));
+        }
+        if (c.before() != null && c.after() != null && !c.fields().isEmpty()) {
+            String sep = "  ";
+            for (Field f : c.fields()) {
+                b.append(sep).append(value(f, c.before(), c.after()));
+                sep = ", ";
+            }
+        }
+        if (c.kind() == Change.Kind.CORRUPT) {
+            b.append("  CORRUPT: content changed, size, times and inode did not; baseline verified ")
+                    .append(Units.TIME.format(c.after().content().verified())).append(", now reads ")
+                    .append(Display.digest(c.after().content().read()));
+        } else if (c.kind() == Change.Kind.TAMPERED) {
+            b.append("  TAMPERED: content and ctime changed, mtime was put back");
+        } else if (c instanceof Change.Unreadable u) {
+            b.append("  ").append(u.side() == Change.Side.BOTH ? "still unreadable" : u.side() == Change.Side.OLD
+                    ? "unreadable last time, read now" : "unreadable").append(": ").append(u.error().message())
+                    .append(" (").append(u.error().code()).append(')');
+        } else if (c.kind() == Change.Kind.RACY) {
+            b.append("  racy: read inside the old scan's time window");
+        }
+        return b.toString();
     }
 
     /** Whether a change has a line of its own in this report. */

@@ -29,6 +29,15 @@ final class Units {
     }
 
     /**
+     * @param bytes bytes done
+     * @param seconds in this long
+     * @return the rate, {@code 340 MiB/s} ({@code 0 B/s} before any time has passed)
+     */
+    static String rate(long bytes, double seconds) {
+        return bytes(seconds > 0 ? (long) (bytes / seconds) : 0) + "/s";
+    }
+
+    /**
      * @param d a time
      * @return it in days, hours, minutes and seconds, the zero ones left out ({@code 2h},
      *         {@code 1h30min}, {@code 45s}; {@code 0s})
