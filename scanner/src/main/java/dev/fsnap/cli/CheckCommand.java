@@ -74,33 +74,6 @@ final class CheckCommand extends Command {
             err.println("Try 'fsnap check --help'.");
             return new ScanJob.Result(ExitStatus.TROUBLE, null);
         }
-        if (repo != null) {
-            return inRepository();
-        }
-        return compare();
-    }
-
-    /** The run in a repository: ROOT's lock held, against its latest run there, into a new one. */
-    private ScanJob.Result inRepository() throws IOException, InterruptedException {
-        String rootPath = Path.of(root).toAbsolutePath().toString();
-        return Repository.locked(repo, rootPath, err, (place, into) -> {
-            output = into;
-            java.util.Optional<Repository.Run> latest = place.latest();
-            if (latest.isPresent()) {
-                old = latest.get().snapshot();
-                return compare();
-            }
-            err.println("fsnap: the first run of " + rootPath + " in " + repo + ": nothing to compare with yet");
-            try {
-                return ScanJob.run(scan.options(root), null, output, err);
-            } catch (IllegalArgumentException e) {
-                err.println("fsnap: " + e.getMessage());
-                return new ScanJob.Result(ExitStatus.TROUBLE, null);
-            }
-        }, () -> report.tally);
-    }
-
-    private ScanJob.Result compare() throws IOException, InterruptedException {
         ScanOptions options;
         try {
             options = scan.options(root);
@@ -108,22 +81,40 @@ final class CheckCommand extends Command {
             err.println("fsnap: " + e.getMessage());
             return new ScanJob.Result(ExitStatus.TROUBLE, null);
         }
-        try (Snapshot before = SnapshotFiles.open(old, err)) {
+        return repo == null ? compare(options, old, output) : inRepository(options);
+    }
+
+    /** The run in a repository: ROOT's lock held, against its latest run there, into a new one. */
+    private ScanJob.Result inRepository(ScanOptions options) throws IOException, InterruptedException {
+        String rootPath = options.root().toAbsolutePath().toString();
+        return Repository.locked(repo, rootPath, err, (place, into) -> {
+            java.util.Optional<Repository.Run> latest = place.latest();
+            if (latest.isPresent()) {
+                return compare(options, latest.get().snapshot(), into);
+            }
+            err.println("fsnap: the first run of " + rootPath + " in " + repo + ": nothing to compare with yet");
+            return ScanJob.run(options, null, into, err);
+        }, () -> report.tally);
+    }
+
+    /** Scans into {@code into} and reports what changed since {@code against}. */
+    private ScanJob.Result compare(ScanOptions options, Path against, Path into) throws IOException, InterruptedException {
+        try (Snapshot before = SnapshotFiles.open(against, err)) {
             if (before == null) {
-                err.println("fsnap: " + old + " cannot be compared against and was left as it is; to start anew,"
+                err.println("fsnap: " + against + " cannot be compared against and was left as it is; to start anew,"
                         + " make a new baseline: fsnap scan " + root + " -o NEW");
                 return new ScanJob.Result(ExitStatus.TROUBLE, null);
             }
             String rootPath = options.root().toAbsolutePath().toString();
             if (!before.root().equals(rootPath) && !otherRoot) {
-                err.println("fsnap: " + old + " is a snapshot of " + before.root() + ", not of " + rootPath
+                err.println("fsnap: " + against + " is a snapshot of " + before.root() + ", not of " + rootPath
                         + ": every entry would be reported as added and removed. To compare them anyway (a root "
                         + "that moved), add --allow-other-root");
                 return new ScanJob.Result(ExitStatus.TROUBLE, null);
             }
             // The report is written in full before the new snapshot replaces anything: a report that
             // cannot be written (a full disk, a closed pipe) leaves the old file as it was.
-            return ScanJob.run(options, null, output, err, finished -> {
+            return ScanJob.run(options, null, into, err, finished -> {
                 try (Snapshot after = SnapshotFiles.open(finished, err)) {
                     return after == null ? ExitStatus.TROUBLE : SnapshotFiles.diff(before, after, report, err);
                 } catch (IOException e) {

@@ -39,6 +39,13 @@ abstract class Command {
      */
     abstract void declare(Arguments arguments);
 
+    /** @return the command's arguments, declared: to parse a command line, or to print help and pages */
+    final Arguments arguments() {
+        Arguments a = new Arguments(name);
+        declare(a);
+        return a;
+    }
+
     /**
      * Runs the command with its arguments set.
      *

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.ZoneId;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
@@ -73,12 +72,8 @@ final class ForgetCommand extends Command {
             return ExitStatus.TROUBLE;
         }
         Repository repo = Repository.open(dir);
-        String wanted = root == null ? null : Path.of(root).toAbsolutePath().toString();
         int status = ExitStatus.OK;
-        for (Repository.Root r : repo.roots()) {
-            if (wanted != null && !r.path().equals(wanted)) {
-                continue;
-            }
+        for (Repository.Root r : repo.roots(root)) {
             StringBuilder holder = new StringBuilder();
             Optional<Repository.Lock> held = dryRun ? Optional.empty() : r.lock(m -> err.println("fsnap: " + m), holder);
             if (!dryRun && held.isEmpty()) {

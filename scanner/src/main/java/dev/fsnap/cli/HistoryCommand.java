@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -43,20 +42,10 @@ final class HistoryCommand extends Command {
             return ExitStatus.TROUBLE;
         }
         Repository repo = Repository.open(dir);
-        List<Repository.Root> roots = repo.roots();
-        if (root != null) {
-            String wanted = Path.of(root).toAbsolutePath().toString();
-            roots = roots.stream().filter(r -> {
-                try {
-                    return r.path().equals(wanted);
-                } catch (IOException e) {
-                    return false;
-                }
-            }).toList();
-            if (roots.isEmpty()) {
-                err.println("fsnap: " + dir + " holds no runs of " + wanted);
-                return ExitStatus.TROUBLE;
-            }
+        List<Repository.Root> roots = repo.roots(root);
+        if (roots.isEmpty() && root != null) {
+            err.println("fsnap: " + dir + " holds no runs of " + Path.of(root).toAbsolutePath());
+            return ExitStatus.TROUBLE;
         }
         for (Repository.Root r : roots) {
             List<Repository.Run> runs = r.runs();
@@ -74,15 +63,15 @@ final class HistoryCommand extends Command {
             return "(no summary)  " + Units.bytes(Files.size(run.snapshot())) + " snapshot";
         }
         String json = Files.readString(run.summary());
-        StringBuilder b = new StringBuilder("exit " + field(json, "exit"));
-        String entries = field(json, "entries");
+        StringBuilder b = new StringBuilder("exit " + Repository.field(json, "exit"));
+        String entries = Repository.field(json, "entries");
         if (!entries.isEmpty()) {
             b.append("  ").append(entries).append(" entries");
         }
         Matcher changes = Pattern.compile("\"changes\":\\{([^}]*)}").matcher(json);
         if (changes.find()) {
             for (String kind : List.of("added", "removed", "modified", "moved", "corrupt", "tampered")) {
-                String n = field(changes.group(1), kind);
+                String n = Repository.field(changes.group(1), kind);
                 if (!n.isEmpty() && (!n.equals("0") || List.of("added", "removed", "modified", "moved").contains(kind))) {
                     b.append("  ").append(n).append(' ').append(kind);
                 }
@@ -90,19 +79,14 @@ final class HistoryCommand extends Command {
         } else {
             b.append("  first run");
         }
-        String unreadable = field(json, "unreadable");
+        String unreadable = Repository.field(json, "unreadable");
         if (!unreadable.isEmpty()) {
             b.append("  ").append(unreadable).append(" unreadable");
         }
-        String seconds = field(json, "seconds");
+        String seconds = Repository.field(json, "seconds");
         if (!seconds.isEmpty()) {
             b.append("  ").append(seconds).append(" s");
         }
         return b.toString();
-    }
-
-    private static String field(String json, String name) {
-        Matcher m = Pattern.compile("\"" + name + "\":([0-9.]+)").matcher(json);
-        return m.find() ? m.group(1) : "";
     }
 }

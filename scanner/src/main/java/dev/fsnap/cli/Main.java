@@ -139,8 +139,7 @@ public final class Main {
             err.println("Try 'fsnap --help'.");
             return ExitStatus.TROUBLE;
         }
-        Arguments arguments = new Arguments(command.name());
-        command.declare(arguments);
+        Arguments arguments = command.arguments();
         try {
             switch (arguments.parse(args, 1)) {
                 case HELP:
@@ -190,8 +189,7 @@ public final class Main {
                 java.nio.file.Path into = java.nio.file.Files.createDirectories(java.nio.file.Path.of(args[2]));
                 java.nio.file.Files.writeString(into.resolve("fsnap.1"), manual(version));
                 for (Command c : commands()) {
-                    Arguments a = new Arguments(c.name());
-                    c.declare(a);
+                    Arguments a = c.arguments();
                     java.nio.file.Files.writeString(into.resolve("fsnap-" + c.name() + ".1"),
                             a.manual(c.description(), c.exitStatus(), version, ""));
                 }
@@ -203,8 +201,7 @@ public final class Main {
         }
         for (Command c : commands()) {
             if (c.name().equals(args[1])) {
-                Arguments a = new Arguments(c.name());
-                c.declare(a);
+                Arguments a = c.arguments();
                 out.print(a.manual(c.description(), c.exitStatus(), version, ""));
                 return ExitStatus.OK;
             }
@@ -257,8 +254,7 @@ public final class Main {
         b.append("help man completion --help --version\" -- \"$cur\"))\n        return\n    fi\n");
         b.append("    case ${COMP_WORDS[1]} in\n");
         for (Command c : commands()) {
-            Arguments a = new Arguments(c.name());
-            c.declare(a);
+            Arguments a = c.arguments();
             b.append("        ").append(c.name()).append(") opts=\"").append(String.join(" ", a.optionNames()))
                     .append("\" ;;\n");
         }

@@ -334,13 +334,22 @@ final class Repository {
         /** @return the run's exit status from its summary, or -1 when it left none */
         int exit() {
             try {
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"exit\":(\\d+)")
-                        .matcher(Files.readString(summary()));
-                return m.find() ? Integer.parseInt(m.group(1)) : -1;
+                String exit = field(Files.readString(summary()), "exit");
+                return exit.isEmpty() ? -1 : Integer.parseInt(exit);
             } catch (IOException none) {
                 return -1;
             }
         }
+    }
+
+    /**
+     * @param json a run's summary, or a part of it
+     * @param name a numeric field's name
+     * @return its value as written, or empty when it is not there
+     */
+    static String field(String json, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\":([0-9.]+)").matcher(json);
+        return m.find() ? m.group(1) : "";
     }
 
     /**
@@ -365,6 +374,24 @@ final class Repository {
             s.filter(p -> Files.isRegularFile(p.resolve("root"))).sorted().forEach(p -> roots.add(new Root(p)));
         }
         return roots;
+    }
+
+    /**
+     * @param only a root's path as given on the command line, or null for all
+     * @return that root's place (none when the repository holds no runs of it), or every root
+     */
+    List<Root> roots(String only) throws IOException {
+        if (only == null) {
+            return roots();
+        }
+        String wanted = Path.of(only).toAbsolutePath().toString();
+        List<Root> found = new ArrayList<>();
+        for (Root r : roots()) {
+            if (r.path().equals(wanted)) {
+                found.add(r);
+            }
+        }
+        return found;
     }
 
     /** A root's directory name: its last name, readable, and a hash of its whole path. */
