@@ -260,12 +260,7 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
      * a dead server can still exit.
      */
     private void visit(String path, boolean listing) {
-        if (latencyNanos > 0) {
-            long end = System.nanoTime() + latencyNanos;
-            for (long left = latencyNanos; left > 0; left = end - System.nanoTime()) {
-                LockSupport.parkNanos(left);
-            }
-        }
+        pause(latencyNanos);
         while (!closed && isHung(path, listing) && (deaf || INTERRUPTS.fuse_interrupted() == 0)) {
             blocked.countDown();
             try {
@@ -274,6 +269,14 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 return;
             }
+        }
+    }
+
+    /** Waits this long, however often the park wakes early. */
+    private static void pause(long nanos) {
+        long end = System.nanoTime() + nanos;
+        for (long left = nanos; left > 0; left = end - System.nanoTime()) {
+            LockSupport.parkNanos(left);
         }
     }
 
@@ -373,10 +376,7 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
     @Override
     public int read(String path, Pointer buf, long size, long offset, FuseFileInfo fi) {
         visit(path);
-        long delay = readDelayNanos;
-        for (long end = System.nanoTime() + delay, left = delay; left > 0; left = end - System.nanoTime()) {
-            LockSupport.parkNanos(left);
-        }
+        pause(readDelayNanos);
         while (!closed && hungReads.containsKey(path) && (deaf || INTERRUPTS.fuse_interrupted() == 0)) {
             try {
                 released.await(20, TimeUnit.MILLISECONDS);
