@@ -42,20 +42,20 @@ final class ForgetCommand extends Command {
     void declare(Arguments a) {
         a.parameter("DIR", "The repository.", v -> dir = ScanArguments.path(v));
         a.optionalParameter("ROOT", "Only this root's runs.", v -> root = v);
-        a.option("N", "Keep the newest N runs.", v -> last = count(v, "--keep-last"), "--keep-last");
+        a.option("N", "Keep the newest N runs.", v -> last = count(v), "--keep-last");
         a.option("N", "Keep the newest run of each of the last N days that have runs.",
-                v -> daily = count(v, "--keep-daily"), "--keep-daily");
+                v -> daily = count(v), "--keep-daily");
         a.option("N", "Keep the newest run of each of the last N ISO weeks that have runs.",
-                v -> weekly = count(v, "--keep-weekly"), "--keep-weekly");
+                v -> weekly = count(v), "--keep-weekly");
         a.option("N", "Keep the newest run of each of the last N months that have runs.",
-                v -> monthly = count(v, "--keep-monthly"), "--keep-monthly");
+                v -> monthly = count(v), "--keep-monthly");
         a.flag("Say what would be removed, and remove nothing.", () -> dryRun = true, "-n", "--dry-run");
     }
 
-    private static int count(String v, String option) {
+    private static int count(String v) {
         int n = Arguments.integer(v);
         if (n < 0) {
-            throw new IllegalArgumentException(option + " must be at least 0, not " + n);
+            throw new IllegalArgumentException("must be at least 0, not " + n);
         }
         return n;
     }

@@ -7,9 +7,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A comparison as one self-contained HTML file ({@code --report FILE.html}): the totals, a tree of
@@ -68,15 +66,18 @@ final class HtmlReport implements Report {
             throw new UncheckedIOException("cannot read the report's template: " + e.getMessage(), e);
         }
         try {
-            Path tmp = Files.createTempFile(file.toAbsolutePath().getParent(), ".fsnap-report-", ".tmp");
-            try {
-                Files.writeString(tmp, page);
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFile.write(file, page);
         } catch (IOException e) {
-            throw new UncheckedIOException(file + ": cannot write the report: " + e.getMessage(), e);
+            throw new NotWritten(file + ": the page was not written: " + ScanArguments.describe(e), e);
+        }
+    }
+
+    /** The page could not be written; the report on standard output was, whole. */
+    static final class NotWritten extends UncheckedIOException {
+        private static final long serialVersionUID = 1L;
+
+        NotWritten(String message, IOException cause) {
+            super(message, cause);
         }
     }
 

@@ -38,7 +38,7 @@ final class PlanCommand extends Command {
         a.requiredOption("N", "How many shards, at most.", v -> {
             shards = Arguments.integer(v);
             if (shards < 1 || shards > 100_000) {
-                throw new IllegalArgumentException("--shards must be between 1 and 100000, not " + shards);
+                throw new IllegalArgumentException("must be between 1 and 100000, not " + shards);
             }
         }, "--shards");
         a.option("LAST", "Take the sizes from this snapshot of ROOT (a file, or DIR@latest in a repository).",

@@ -83,7 +83,7 @@ final class ReportOptions {
         try {
             return Format.valueOf(v.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--format must be text, lines or json, not '" + v + "'");
+            throw new IllegalArgumentException("must be text, lines or json, not '" + v + "'");
         }
     }
 

@@ -140,7 +140,7 @@ final class Repository {
         try {
             place = open(dir).root(rootPath);
         } catch (IOException e) {
-            err.println("fsnap: " + dir + ": " + ScanArguments.describe(e));
+            err.println("fsnap: " + ScanArguments.describe(e));
             return new ScanJob.Result(ExitStatus.TROUBLE, null);
         }
         StringBuilder holder = new StringBuilder();
@@ -223,14 +223,7 @@ final class Repository {
             }
             String name = snapshot.getFileName().toString();
             Path summary = dir.resolve(name.substring(0, name.length() - ".snap".length()) + ".json");
-            Path tmp = Files.createTempFile(dir, ".fsnap-run-", ".tmp");
-            try {
-                Files.writeString(tmp, b.append("}\n"));
-                Files.move(tmp, summary, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            AtomicFile.write(summary, b.append("}\n"));
         }
 
         /**

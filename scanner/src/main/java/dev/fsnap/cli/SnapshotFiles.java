@@ -78,6 +78,9 @@ final class SnapshotFiles {
         } catch (IOException e) {
             err.println("fsnap: " + e.getMessage());
             return ExitStatus.TROUBLE;
+        } catch (HtmlReport.NotWritten e) {
+            err.println("fsnap: " + e.getMessage());
+            return ExitStatus.TROUBLE;
         } catch (UncheckedIOException e) {
             if (ExitStatus.closedPipe(e)) {
                 return ExitStatus.CLOSED_PIPE;

@@ -13,7 +13,7 @@ class UsageErrorsTest {
     @TempDir
     Path dir;
 
-    private static void refused(String expected, String... args) throws Exception {
+    static void refused(String expected, String... args) throws Exception {
         CliTest.Run r = fsnap(args);
         assertEquals(2, r.status(), r.err());
         assertEquals(expected, r.err(), String.join(" ", args));

@@ -1,0 +1,94 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.testdata.TreeBuilder;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static dev.fsnap.cli.CliTest.fsnap;
+import static dev.fsnap.cli.UsageErrorsTest.refused;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a user sees for each mistake the report, repository, metrics and plan options can meet: one
+ * line that names the file or the option and the reason, exit 2, and nothing made on the way.
+ */
+class CommandErrorsTest {
+    @TempDir
+    Path dir;
+
+    private Path tree;
+    private Path snap;
+
+    @BeforeEach
+    void tree() throws Exception {
+        tree = TreeBuilder.at(dir.resolve("t")).file("a", 1).root();
+        snap = dir.resolve("t.snap");
+        assertEquals(0, fsnap("scan", tree.toString(), "-o", snap.toString()).status());
+    }
+
+    @Test
+    void optionsThatCannotBeMetAreNamedWithTheReason() throws Exception {
+        refused("fsnap: Invalid value for option '--format': must be text, lines or json, not 'yaml'\n"
+                + "Try 'fsnap diff --help'.\n", "diff", "--format", "yaml", snap.toString(), snap.toString());
+        refused("fsnap: --op-timeout must be between 10ms and 1000000s\n", "scan", tree.toString(), "--op-timeout", "5ms");
+        refused("fsnap: completion takes the shell: fsnap completion bash\n", "completion", "zsh");
+        refused("fsnap: Unknown command: 'nosuch' (scan, ls, diff, check, tune, verify, history, forget, plan)\n",
+                "man", "nosuch");
+        refused("fsnap: Invalid value for option '--shards': must be between 1 and 100000, not 0\n"
+                + "Try 'fsnap plan --help'.\n", "plan", tree.toString(), "--shards", "0");
+        Path other = Files.createDirectory(dir.resolve("u"));
+        refused("fsnap: " + snap + " is a snapshot of " + tree + ", not of " + other + "\n", "plan", other.toString(),
+                "--shards", "2", "--from", snap.toString());
+    }
+
+    @Test
+    void repositoryMistakesAreRefusedBeforeAnythingIsMade() throws Exception {
+        Path repo = dir.resolve("repo");
+        refused("fsnap: check needs --against=OLD and --output=NEW, or --repo=DIR alone\nTry 'fsnap check --help'.\n",
+                "check", tree.toString(), "--repo", repo.toString(), "--against", snap.toString());
+        refused("fsnap: --repo names the snapshot itself: leave out -o\n", "scan", tree.toString(), "--repo",
+                repo.toString(), "-o", dir.resolve("x.snap").toString());
+        refused("fsnap: --op-timeout must be between 10ms and 1000000s\n", "check", tree.toString(), "--repo",
+                repo.toString(), "--op-timeout", "5ms");
+        assertFalse(Files.exists(repo), "a refused run makes no repository");
+
+        Path notRepo = Files.createDirectory(dir.resolve("other"));
+        Files.writeString(notRepo.resolve("file"), "mine");
+        refused("fsnap: " + notRepo + " is not an fsnap repository (no fsnap-repository) and not empty\n", "check",
+                tree.toString(), "--repo", notRepo.toString());
+        refused("fsnap: " + notRepo + " is not an fsnap repository\n", "history", notRepo.toString());
+        refused("fsnap: " + notRepo + " is not an fsnap repository\n", "forget", notRepo.toString(), "--keep-last", "1");
+
+        assertEquals(0, fsnap("check", tree.toString(), "--repo", repo.toString()).status());
+        refused("fsnap: " + repo + " holds no runs of " + dir.resolve("nowhere") + "\n", "history", repo.toString(),
+                dir.resolve("nowhere").toString());
+        refused("fsnap: forget needs a policy: --keep-last, --keep-daily, --keep-weekly or --keep-monthly (it would "
+                + "keep only the last good run)\n", "forget", repo.toString());
+        refused("fsnap: Invalid value for option '--keep-last': must be at least 0, not -1\nTry 'fsnap forget --help'.\n",
+                "forget", repo.toString(), "--keep-last", "-1");
+        refused("fsnap: Invalid value for positional parameter OLD: " + repo + "@yesterday: a run is named latest, -N or "
+                + "a date (YYYY-MM-DD)\nTry 'fsnap diff --help'.\n", "diff", repo + "@yesterday", repo + "@latest");
+        CliTest.Run missing = fsnap("diff", repo + "@-3", repo + "@latest");
+        assertEquals(2, missing.status());
+        assertTrue(missing.err().startsWith("fsnap: Invalid value for positional parameter OLD: " + repo
+                + "@-3: no such run (1 in " + repo + "/t-"), missing.err());
+    }
+
+    @Test
+    void aMetricsFileOrAPageThatCannotBeWrittenIsSaid() throws Exception {
+        Path nowhere = dir.resolve("missing/dir");
+        CliTest.Run scan = fsnap("scan", tree.toString(), "--metrics", nowhere.resolve("m.prom").toString());
+        assertEquals(0, scan.status(), "the scan did its work: " + scan.err());
+        assertTrue(scan.err().contains("fsnap: " + nowhere.resolve("m.prom") + ": the metrics were not written: "
+                + nowhere + ": no such file or directory\n"), scan.err());
+        refused("fsnap: " + nowhere.resolve("r.html") + ": the page was not written: " + nowhere
+                + ": no such file or directory\n", "diff", "-q", snap.toString(), snap.toString(), "--report",
+                nowhere.resolve("r.html").toString());
+    }
+}
