@@ -48,6 +48,22 @@ class CommandErrorsTest {
     }
 
     @Test
+    void digestOptionsOutOfPlaceOrOutOfRangeAreNamed() throws Exception {
+        String t = tree.toString();
+        refused("fsnap: --algorithm must be sha256 or xxh3-128, not 'md5'\n", "scan", t, "--digest", "--algorithm", "md5");
+        refused("fsnap: --algorithm applies to --digest\n", "scan", t, "--algorithm", "sha256");
+        refused("fsnap: --verify-budget and --verify-within apply to --digest\n", "scan", t, "--verify-budget", "1G");
+        refused("fsnap: --digest applies to the native backend, not to --backend nio\n", "scan", t, "--digest",
+                "--backend", "nio");
+        refused("fsnap: --verify-within: 'soon' is not a time such as 500ms, 30s, 2m, 12h or 30d\n", "scan", t,
+                "--digest", "--verify-within", "soon");
+        refused("fsnap: --verify-budget is too large: '99999999999T'\n", "scan", t, "--digest", "--verify-budget",
+                "99999999999T");
+        refused("fsnap: --verify-budget is too large: '999999999999999999999h'\n", "scan", t, "--digest",
+                "--verify-budget", "999999999999999999999h");
+    }
+
+    @Test
     void repositoryMistakesAreRefusedBeforeAnythingIsMade() throws Exception {
         Path repo = dir.resolve("repo");
         refused("fsnap: check needs --against=OLD and --output=NEW, or --repo=DIR alone\nTry 'fsnap check --help'.\n",
