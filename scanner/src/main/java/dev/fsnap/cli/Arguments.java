@@ -51,7 +51,7 @@ final class Arguments {
         }
     }
 
-    private record Parameter(String label, String description, Value value, boolean required) {
+    private record Parameter(String label, String description, Value value, boolean required, boolean repeated) {
     }
 
     private final String command;
@@ -83,13 +83,19 @@ final class Arguments {
 
     /** Declares the next positional parameter, required. */
     Arguments parameter(String label, String description, Value set) {
-        parameters.add(new Parameter(label, description, set, true));
+        parameters.add(new Parameter(label, description, set, true, false));
+        return this;
+    }
+
+    /** Declares the last positional parameter, given once or more: each is passed to {@code set}. */
+    Arguments repeatedParameter(String label, String description, Value set) {
+        parameters.add(new Parameter(label + "...", description, set, true, true));
         return this;
     }
 
     /** Declares the next positional parameter, which may be left out (after the required ones). */
     Arguments optionalParameter(String label, String description, Value set) {
-        parameters.add(new Parameter(label, description, set, false));
+        parameters.add(new Parameter(label, description, set, false, false));
         return this;
     }
 
@@ -144,7 +150,10 @@ final class Arguments {
                 continue;
             }
             if (next == parameters.size()) {
-                throw new UsageException("Unmatched argument: '" + a + "'");
+                if (next == 0 || !parameters.get(next - 1).repeated()) {
+                    throw new UsageException("Unmatched argument: '" + a + "'");
+                }
+                next--;
             }
             Parameter p = parameters.get(next++);
             set(p.value(), a, "positional parameter " + p.label());

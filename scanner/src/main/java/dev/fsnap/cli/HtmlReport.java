@@ -1,5 +1,6 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.internal.Json;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.snapshot.Change;
 

@@ -20,7 +20,7 @@ public final class Main {
     /** @return every command, in the order help lists them */
     private static Command[] commands() {
         return new Command[] {new ScanCommand(), new LsCommand(), new DiffCommand(), new CheckCommand(),
-            new TuneCommand(), new VerifyCommand(), new HistoryCommand(), new ForgetCommand(), new PlanCommand()};
+            new TuneCommand(), new VerifyCommand(), new HistoryCommand(), new ForgetCommand(), new PlanCommand(), new MergeCommand()};
     }
 
     /**

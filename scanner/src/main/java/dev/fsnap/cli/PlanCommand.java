@@ -1,12 +1,12 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.snapshot.ShardPlan;
 import dev.fsnap.snapshot.Snapshot;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
 
 /** {@code fsnap plan ROOT --shards N}: a tree split into shards for many machines. */
@@ -50,7 +50,7 @@ final class PlanCommand extends Command {
     @Override
     int call() throws IOException {
         String rootPath = Path.of(root).toAbsolutePath().toString();
-        ShardPlan.Node tree;
+        ShardPlan plan;
         try {
             if (from != null) {
                 try (Snapshot last = SnapshotFiles.open(from, err)) {
@@ -61,24 +61,23 @@ final class PlanCommand extends Command {
                         err.println("fsnap: " + from + " is a snapshot of " + last.root() + ", not of " + rootPath);
                         return ExitStatus.TROUBLE;
                     }
-                    tree = ShardPlan.fromSnapshot(last);
+                    plan = ShardPlan.of(last, shards);
                 }
             } else {
-                tree = ShardPlan.shallow(Path.of(rootPath), 3);
+                plan = ShardPlan.estimate(Path.of(rootPath), shards, 3);
             }
         } catch (IOException e) {
             err.println("fsnap: " + ScanArguments.describe(e));
             return ExitStatus.TROUBLE;
         }
-        List<ShardPlan.Shard> plan = ShardPlan.cut(tree, shards);
-        String json = ShardPlan.json(rootPath, from == null ? null : from.toString(), plan);
+        String json = plan.json();
         if (output != null) {
-            Files.writeString(output, json);
+            AtomicFile.write(output, json);
         } else {
             out.print(json);
         }
         err.println(String.format(Locale.ROOT, "fsnap: %d shards of %s, %d entries; the largest %.2f times the mean (%s)",
-                plan.size(), rootPath, tree.total(), ShardPlan.balance(plan),
+                plan.shards().size(), rootPath, plan.entries(), plan.balance(),
                 from == null ? "sizes estimated from the top three levels" : "sizes from " + from));
         return ExitStatus.OK;
     }

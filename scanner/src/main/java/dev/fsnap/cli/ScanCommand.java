@@ -2,6 +2,7 @@ package dev.fsnap.cli;
 
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.ScanSummary;
+import dev.fsnap.snapshot.ShardPlan;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -13,6 +14,9 @@ final class ScanCommand extends Command {
     final ReportOptions report = new ReportOptions();
     Path output;
     Path repo;
+    /** The plan and the shard of it to scan ({@code PLAN:K}), or null for the whole tree. */
+    Path plan;
+    int shard;
 
     final ScanArguments scan = new ScanArguments();
 
@@ -42,6 +46,17 @@ final class ScanCommand extends Command {
         a.option("DIR", "Write the snapshot into the repository DIR (made when missing), named by the run's start, "
                 + "ROOT's lock held (a second run on ROOT exits 75); see fsnap check --repo.",
                 v -> repo = ScanArguments.path(v), "--repo");
+        a.option("PLAN:K", "Scan shard K of the plan (made by fsnap plan ROOT) into a part, which fsnap merge grafts "
+                + "with the others into the snapshot of ROOT: the directories other shards cover are recorded, not "
+                + "entered. ROOT is the plan's root.", v -> {
+                    int colon = v.lastIndexOf(':');
+                    if (colon <= 0) {
+                        throw new IllegalArgumentException("must be PLAN:K, a plan file and a shard's index, not '"
+                                + v + "'");
+                    }
+                    plan = ScanArguments.path(v.substring(0, colon));
+                    shard = Arguments.integer(v.substring(colon + 1));
+                }, "--shard");
         scan.declare(a);
     }
 
@@ -49,14 +64,22 @@ final class ScanCommand extends Command {
     int call() throws java.io.IOException, InterruptedException {
         ScanOptions options;
         try {
-            options = scan.options(root);
+            options = plan == null ? scan.options(root) : shard(scan.options(root));
         } catch (IllegalArgumentException e) {
             err.println("fsnap: " + e.getMessage());
+            return metrics(null, ExitStatus.TROUBLE);
+        } catch (java.io.IOException e) {
+            err.println("fsnap: " + ScanArguments.describe(e));
             return metrics(null, ExitStatus.TROUBLE);
         }
         if (repo != null) {
             if (output != null) {
                 err.println("fsnap: --repo names the snapshot itself: leave out -o");
+                return metrics(null, ExitStatus.TROUBLE);
+            }
+            if (plan != null) {
+                err.println("fsnap: a shard's part is not a night of a repository: write it with -o, and merge the "
+                        + "parts with fsnap merge");
                 return metrics(null, ExitStatus.TROUBLE);
             }
             ScanJob.Result r = Repository.locked(repo, options.root().toAbsolutePath().toString(), err,
@@ -65,6 +88,20 @@ final class ScanCommand extends Command {
         }
         ScanJob.Result r = ScanJob.run(options, report, output, err);
         return metrics(r.summary(), r.exit());
+    }
+
+    /** The options for one shard of the plan: its root, and the directories other shards cover. */
+    private ScanOptions shard(ScanOptions whole) throws java.io.IOException {
+        ShardPlan p = ShardPlan.read(plan);
+        String asked = whole.root().toAbsolutePath().normalize().toString();
+        if (!asked.equals(Path.of(p.root()).normalize().toString())) {
+            throw new IllegalArgumentException(plan + " is a plan of " + p.root() + ", not of " + asked);
+        }
+        try {
+            return p.scanOptions(shard, whole);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--shard: " + plan + ": " + e.getMessage());
+        }
     }
 
     private int metrics(dev.fsnap.scan.ScanSummary summary, int exit) {

@@ -39,7 +39,9 @@ final class VerifyCommand extends Command {
             Verification v = s.verification();
             System.out.println(file + ": verified: " + s.entries() + " entries of " + s.root() + ", taken "
                     + s.started() + "; " + v.directoryBlocks() + " directory blocks, " + v.unreadableBlocks()
-                    + " unreadable-list blocks, " + v.bytes() + " bytes");
+                    + " unreadable-list blocks, " + v.bytes() + " bytes; tree hash "
+                    + (s.treeHash() == null ? "none (the root is unreadable)" : s.treeHash())
+                    + (s.shardPlan().isEmpty() ? "" : "; shard " + s.shardIndex() + " of plan " + s.shardPlan()));
             return ExitStatus.OK;
         }
     }

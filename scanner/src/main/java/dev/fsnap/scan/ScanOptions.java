@@ -30,8 +30,10 @@ public final class ScanOptions {
     private final PathRules rules;
     /** Whether every directory's names listed as directories are stat'ed first, not only on a network filesystem. */
     private final boolean directoriesFirst;
+    private final Shard shard;
 
     private ScanOptions(Builder b) {
+        this.shard = b.shard;
         this.rules = b.rules;
         this.directoriesFirst = b.directoriesFirst;
         this.statCall = b.statCall;
@@ -82,6 +84,7 @@ public final class ScanOptions {
         b.opTimeout = opTimeout;
         b.rules = rules;
         b.directoriesFirst = directoriesFirst;
+        b.shard = shard;
         return b;
     }
 
@@ -175,16 +178,53 @@ public final class ScanOptions {
         return rules;
     }
 
+    /**
+     * The shard of a plan this scan covers, or null for a whole tree: see {@link Shard}.
+     *
+     * @return the shard
+     */
+    public Shard shard() {
+        return shard;
+    }
+
+    /**
+     * One shard of a tree split for many machines: its scan records the directories other shards
+     * cover as entries, without entering them (their references are "not scanned"), and its snapshot
+     * names the plan and the shard, so that the parts can be merged into the snapshot of the whole
+     * tree ({@code dev.fsnap.snapshot.ShardPlan}, {@code SnapshotMerge}).
+     *
+     * @param plan the plan's identity ({@code ShardPlan#id()})
+     * @param index the shard's index in the plan
+     * @param covered the directories other shards cover, relative to this scan's root, "/"-separated
+     */
+    public record Shard(String plan, int index, java.util.Set<String> covered) {
+        /**
+         * Checks and copies.
+         *
+         * @param plan the plan's identity
+         * @param index the shard's index
+         * @param covered the directories other shards cover
+         * @throws IllegalArgumentException when the plan is empty or the index negative
+         */
+        public Shard {
+            if (plan == null || plan.isEmpty() || index < 0) {
+                throw new IllegalArgumentException("a shard needs its plan's identity and an index of 0 or more");
+            }
+            covered = java.util.Set.copyOf(covered);
+        }
+    }
+
     @Override
     public String toString() {
         return "ScanOptions[root=" + root + ", threads=" + (threads == 0 ? "auto" : threads) + ", backend=" + backend
                 + ", followSymlinks=" + followSymlinks + ", xattrs=" + xattrs + ", oneFileSystem=" + oneFileSystem + ", bufferSize="
-                + bufferSize + ", statCall=" + statCall + ", opTimeout=" + opTimeout + (rules.isEmpty() ? "" : ", rules=" + rules) + "]";
+                + bufferSize + ", statCall=" + statCall + ", opTimeout=" + opTimeout + (rules.isEmpty() ? "" : ", rules=" + rules)
+                + (shard == null ? "" : ", shard=" + shard.index() + " of " + shard.plan()) + "]";
     }
 
     /** Builds {@link ScanOptions}; every setter validates its argument at once. */
     public static final class Builder {
-        private final Path root;
+        private Path root;
         private int threads;
         private Backend backend = Backend.AUTO;
         private boolean followSymlinks;
@@ -199,6 +239,7 @@ public final class ScanOptions {
         private java.time.Duration opTimeout = DEFAULT_OP_TIMEOUT;
         private PathRules rules = PathRules.NONE;
         private boolean directoriesFirst;
+        private Shard shard;
 
         private Builder(Path root) {
             this.root = root;
@@ -426,6 +467,29 @@ public final class ScanOptions {
          */
         public Builder rules(PathRules rules) {
             this.rules = this.rules.and(rules);
+            return this;
+        }
+
+        /**
+         * Replaces the root: the same options for another tree.
+         *
+         * @param root the directory to scan
+         * @return this builder
+         */
+        public Builder root(Path root) {
+            this.root = Objects.requireNonNull(root, "root");
+            return this;
+        }
+
+        /**
+         * Scans one shard of a plan: the root is the shard's root, and the directories other shards
+         * cover are recorded but not entered.
+         *
+         * @param shard the shard, or null for the whole tree
+         * @return this builder
+         */
+        public Builder shard(Shard shard) {
+            this.shard = shard;
             return this;
         }
 

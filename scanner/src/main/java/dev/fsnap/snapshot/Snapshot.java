@@ -265,6 +265,44 @@ public final class Snapshot implements Closeable {
         return footer.rootRef().hash();
     }
 
+    /**
+     * The tree's Merkle hash: the root directory's, over every entry's metadata all the way down.
+     * Two scans of the same tree at rest have the same (unless they digested content, whose values
+     * hold when each file was read), and so have a single scan and the merge of a plan's parts.
+     *
+     * @return 32 hexadecimal digits, or null when the root could not be listed
+     */
+    public String treeHash() {
+        byte[] h = footer.rootRef().hash();
+        return h == null ? null : java.util.HexFormat.of().formatHex(h);
+    }
+
+    /**
+     * The plan this snapshot is a part of, when its scan covered one shard of a tree split for many
+     * machines ({@link ShardPlan}); such a part records the directories other shards cover without
+     * their contents, until {@link SnapshotMerge} grafts the parts into one snapshot.
+     *
+     * @return the plan's identity, or an empty string for a snapshot of a whole tree
+     */
+    public String shardPlan() {
+        return header.plan();
+    }
+
+    /** @return the shard's index in {@link #shardPlan()}'s plan; 0 for a whole tree */
+    public int shardIndex() {
+        return header.shard();
+    }
+
+    /** The header, for a merge of parts. */
+    Header header() {
+        return header;
+    }
+
+    /** The footer, for a merge of parts. */
+    Footer footer() {
+        return footer;
+    }
+
     int rootFlags() {
         return footer.rootRef().flags();
     }

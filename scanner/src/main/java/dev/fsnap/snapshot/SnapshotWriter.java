@@ -86,19 +86,17 @@ public final class SnapshotWriter implements Closeable {
     /** The columns this snapshot lists in its header: those of the fields its scan reads. */
     private final Columns columns;
 
-    private SnapshotWriter(Path target, SnapshotOutput file, ScanOptions options, Instant started,
-                           Duration racyWindow) {
+    private SnapshotWriter(Path target, SnapshotOutput file, Header header) {
         this.target = target;
         this.file = file;
         this.gate = new Gate(this::release);
-        this.started = started;
-        this.racyFrom = new RacyFrom(started, racyWindow);
-        this.columns = Columns.written(Walk.absentFields(options));
-        Encoder header = Header.of(options, started, racyWindow, columns).encode();
+        this.started = header.started();
+        this.racyFrom = header.racyFrom();
+        this.columns = header.columns();
         enter();
         try {
             write(Format.MAGIC, 0, Format.MAGIC.length);
-            append(Format.HEADER, header, locals.get());
+            append(Format.HEADER, header.encode(), locals.get());
         } finally {
             gate.leave();
         }
@@ -154,10 +152,18 @@ public final class SnapshotWriter implements Closeable {
      *                     be created in the target's directory (naming it and the reason)
      */
     public static SnapshotWriter create(Path target, ScanOptions options, Duration racyWindow) throws IOException {
+        return create(target, Header.of(options, Instant.now(), racyWindow, Columns.written(Walk.absentFields(options))));
+    }
+
+    /**
+     * A snapshot with this header, whose blocks come from elsewhere than a scan: the merge of a
+     * plan's parts ({@link SnapshotMerge}).
+     */
+    static SnapshotWriter create(Path target, Header header) throws IOException {
         Path absolute = checkTarget(target);
         SnapshotOutput file = SnapshotOutput.create(absolute);
         try {
-            return new SnapshotWriter(absolute, file, options, Instant.now(), racyWindow);
+            return new SnapshotWriter(absolute, file, header);
         } catch (RuntimeException e) {
             file.discard();
             file.release();
@@ -261,6 +267,11 @@ public final class SnapshotWriter implements Closeable {
         rootEntry = root;
     }
 
+    /** Where the root's block is (or that it is empty), when the blocks come from a merge. */
+    void rootDirectory(DirectoryRecord.Ref ref) {
+        rootRef = ref;
+    }
+
     /** An entry or directory that could not be read: into the unreadable list. */
     void error(ScanError error) {
         enter();
@@ -319,16 +330,35 @@ public final class SnapshotWriter implements Closeable {
         Local t = locals.get();
         Encoder body = t.body;
         body.reset();
-        DirectoryRecord.Encoded block = DirectoryRecord.encode(listing, body, t.fields, t.codec, columns, racyFrom);
-        int hashed = block.hashed();
-        t.sha.digest(body.buf, 0, hashed, t.digest);
-        byte[] hash = java.util.Arrays.copyOf(t.digest, Format.HASH);
-        long offset = append(Format.DIRECTORY, body, t);
-        DirectoryRecord.Ref ref = new DirectoryRecord.Ref(offset, hash, block.flags());
+        DirectoryRecord.Ref ref = appendDirectory(body,
+                DirectoryRecord.encode(listing, body, t.fields, t.codec, columns, racyFrom), t);
         if (listing.path().length == 0) {
             rootRef = ref;
         }
         return ref;
+    }
+
+    /**
+     * A directory block encoded elsewhere (a merge): hashed and appended.
+     *
+     * @param body the block's body
+     * @param block its hashed length and subtree flags
+     * @return its reference for the parent
+     */
+    DirectoryRecord.Ref directory(Encoder body, DirectoryRecord.Encoded block) {
+        enter();
+        try {
+            return appendDirectory(body, block, locals.get());
+        } finally {
+            gate.leave();
+        }
+    }
+
+    private DirectoryRecord.Ref appendDirectory(Encoder body, DirectoryRecord.Encoded block, Local t) {
+        t.sha.digest(body.buf, 0, block.hashed(), t.digest);
+        byte[] hash = java.util.Arrays.copyOf(t.digest, Format.HASH);
+        long offset = append(Format.DIRECTORY, body, t);
+        return new DirectoryRecord.Ref(offset, hash, block.flags());
     }
 
 
@@ -385,6 +415,11 @@ public final class SnapshotWriter implements Closeable {
      */
     public synchronized void commit(ScanSummary summary) throws IOException {
         complete(summary);
+        publish();
+    }
+
+    /** Renames the completed file over the target. */
+    synchronized void publish() throws IOException {
         enter();
         try {
             file.publish();
@@ -412,6 +447,19 @@ public final class SnapshotWriter implements Closeable {
         if (summary.cancelled()) {
             throw new IllegalStateException("a cancelled scan is not committed: " + target + " is unchanged");
         }
+        return complete(new Footer(started.plus(summary.elapsed()), summary.backend().name(), summary.backendReason(),
+                summary.absentFields(), summary.threads(), summary.entries(), summary.directories(),
+                summary.errors(), summary.bytes(), null, null, -1, 0));
+    }
+
+    /**
+     * Completes the snapshot with a footer's counts; its root entry and reference, and its
+     * unreadable list, are the ones this writer was given.
+     */
+    synchronized Path complete(Footer counts) throws IOException {
+        if (completed != null) {
+            return completed;
+        }
         if (rootEntry == null) {
             throw new IllegalStateException("the scan delivered no root entry");
         }
@@ -426,10 +474,9 @@ public final class SnapshotWriter implements Closeable {
                     : Footer.RootRef.unreadable(Fields.Failure.of(rootFailure != null ? rootFailure
                             : new ScanError(new byte[0], Operation.OPEN, "EIO", "the root was not listed")));
             Encoder body = new Encoder(512);
-            new Footer(started.plus(summary.elapsed()), summary.backend().name(), summary.backendReason(),
-                    summary.absentFields(), summary.threads(), summary.entries(), summary.directories(),
-                    summary.errors(), summary.bytes(), rootEntry, root, lastUnreadableBlock, unreadableCount)
-                    .encode(body, columns);
+            new Footer(counts.finished(), counts.backend(), counts.backendReason(), counts.absentFields(),
+                    counts.threads(), counts.entries(), counts.directories(), counts.errors(), counts.bytes(),
+                    rootEntry, root, lastUnreadableBlock, unreadableCount).encode(body, columns);
             Local t = locals.get();
             long footer = append(Format.FOOTER, body, t);
             Encoder trailer = new Encoder(Format.TRAILER);

@@ -14,10 +14,14 @@ import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.bindings.StatFields;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountedCompleter;
@@ -42,6 +46,8 @@ final class ScanRun implements Scan {
     private final boolean oneFileSystem;
     /** What the scan leaves out; null when nothing. */
     private final PathRules rules;
+    /** The directories other shards cover (paths relative to the root, as bytes), or null for a whole tree. */
+    private final Set<ByteBuffer> covered;
     private ForkJoinPool pool;
     /** Replaces the workers the watchdog gives up on. */
     StandBy standBy;
@@ -73,6 +79,7 @@ final class ScanRun implements Scan {
         this.followLinks = options.followSymlinks();
         this.oneFileSystem = options.oneFileSystem();
         this.rules = options.rules().isEmpty() ? null : options.rules();
+        this.covered = covered(options.shard());
         this.opTimeoutNanos = options.opTimeout().toNanos();
         this.directoriesFirstAlways = ScanInternals.get().directoriesFirst(options);
         this.rootPath = options.root();
@@ -370,8 +377,9 @@ final class ScanRun implements Scan {
             b.leaveOut(rules);
         }
         for (int i = 0; i < b.count; i++) {
-            if (b.type[i] != EntryType.DIRECTORY || (oneFileSystem && b.get(i, StatFields.DEVICE) != rootDevice)) {
-                continue;
+            if (b.type[i] != EntryType.DIRECTORY || (oneFileSystem && b.get(i, StatFields.DEVICE) != rootDevice)
+                    || (covered != null && covered.contains(ByteBuffer.wrap(b.path(i))))) {
+                continue; // recorded, not entered: its reference says "not scanned"
             }
             if (followLinks && directory.hasAncestor(b.get(i, StatFields.DEVICE), b.get(i, StatFields.INODE))) {
                 b.errors.add(Failure.LOOP.at(b.path(i), Operation.OPEN));
@@ -392,6 +400,17 @@ final class ScanRun implements Scan {
             }
         }
         return true;
+    }
+
+    private static Set<ByteBuffer> covered(ScanOptions.Shard shard) {
+        if (shard == null || shard.covered().isEmpty()) {
+            return null;
+        }
+        Set<ByteBuffer> s = new HashSet<>();
+        for (String p : shard.covered()) {
+            s.add(ByteBuffer.wrap(p.getBytes(StandardCharsets.UTF_8)));
+        }
+        return s;
     }
 
     /**

@@ -38,7 +38,7 @@ class CommandErrorsTest {
                 + "Try 'fsnap diff --help'.\n", "diff", "--format", "yaml", snap.toString(), snap.toString());
         refused("fsnap: --op-timeout must be between 10ms and 1000000s\n", "scan", tree.toString(), "--op-timeout", "5ms");
         refused("fsnap: completion takes the shell: fsnap completion bash\n", "completion", "zsh");
-        refused("fsnap: Unknown command: 'nosuch' (scan, ls, diff, check, tune, verify, history, forget, plan)\n",
+        refused("fsnap: Unknown command: 'nosuch' (scan, ls, diff, check, tune, verify, history, forget, plan, merge)\n",
                 "man", "nosuch");
         refused("fsnap: Invalid value for option '--shards': must be between 1 and 100000, not 0\n"
                 + "Try 'fsnap plan --help'.\n", "plan", tree.toString(), "--shards", "0");

@@ -45,7 +45,8 @@ class PlanTest {
         assertEquals("fsnap: 4 shards of " + root + ", 304 entries; the largest 1.32 times the mean (sizes from "
                 + last + ")\n", plan.err());
         String json = Files.readString(planFile);
-        assertTrue(json.startsWith("{\"fsnap_plan\":1,\"root\":\"" + root + "\",\"counts_from\":\"" + last + "\""), json);
+        assertTrue(json.matches("(?s)\\{\"fsnap_plan\":1,\"id\":\"[0-9a-f]{32}\",\"root\":\"" + root + "\",.*"), json);
+        assertTrue(json.contains("\"root\":\"" + root + "\",\"counts_from\":\"" + last + "\""), json);
         Matcher m = Pattern.compile("\\{\"index\":(\\d+),\"root\":\"([^\"]*)\",\"entries\":(\\d+),\"exclude\":\\[([^]]*)]}")
                 .matcher(json);
         List<String> roots = new ArrayList<>();

@@ -146,9 +146,9 @@ class CorruptionTest {
         Snapshots.take(ScanOptions.builder(root).exclude("ab").build(), ruled, Duration.ZERO);
         byte[] b = Files.readAllBytes(ruled);
         // The header ends with the rules (count 1, then the string "ab", length 2), then the content
-        // digest's name (empty: its length, 0). Make the rule "a[".
+        // digest's name and the shard plan's identity (both empty: their lengths, 0). Make the rule "a[".
         int at = Format.MAGIC.length;
-        int ruleEnd = at + 2 + b[at + 1] - 1;
+        int ruleEnd = at + 2 + b[at + 1] - 2;
         assertEquals("ab", new String(b, ruleEnd - 2, 2, StandardCharsets.UTF_8));
         b[ruleEnd - 1] = '[';
         Path f = withHeaderChecksum(b, "bad-rule");

@@ -271,6 +271,174 @@ public final class DirectoryRecord {
     }
 
     /**
+     * A directory block taken apart for a merge of a plan's parts: its entries kept as the bytes
+     * they are, its subdirectories' references open to change (where a part recorded another
+     * shard's root as not scanned, that shard's part is grafted in; every listed child moves to its
+     * place in the merged file), then put together again. Only the references change, so a block
+     * whose children keep their hashes keeps its own.
+     */
+    public static final class Splice {
+        private final byte[] body;
+        private final int bodyStart;
+        private final int entriesEnd;
+        private final boolean[] directory;
+        private final byte[][] names;
+        private final DirectoryRecord refs;
+
+        private Splice(byte[] body, int bodyStart, int entriesEnd, boolean[] directory, byte[][] names,
+                       DirectoryRecord refs) {
+            this.body = body;
+            this.bodyStart = bodyStart;
+            this.entriesEnd = entriesEnd;
+            this.directory = directory;
+            this.names = names;
+            this.refs = refs;
+        }
+
+        /**
+         * Takes a directory block apart, checking it as {@link #decode} does.
+         *
+         * @param in the block's body
+         * @param offset the block's offset
+         * @param columns the file's columns
+         * @return the block, its references open to change
+         * @throws CorruptSnapshotException when the block is damaged
+         */
+        public static Splice parse(Decoder in, long offset, Columns columns) throws CorruptSnapshotException {
+            int start = in.pos;
+            Head head = Head.decode(in, columns);
+            int n = head.count();
+            EntryCodec codec = new EntryCodec(columns);
+            codec.reset(head.mask());
+            Fields e = new Fields();
+            boolean[] directory = new boolean[n];
+            byte[][] names = new byte[n][];
+            byte[] previous = null;
+            for (int i = 0; i < n; i++) {
+                int at = in.pos;
+                codec.decode(in, e);
+                if (previous != null && Arrays.compareUnsigned(previous, 0, previous.length, e.name, 0,
+                        e.nameLength) >= 0) {
+                    in.pos = at;
+                    throw in.corrupt("entries out of name order");
+                }
+                previous = Arrays.copyOf(e.name, e.nameLength);
+                directory[i] = e.type == EntryType.DIRECTORY && e.failure == null;
+                if (directory[i]) {
+                    names[i] = previous;
+                }
+            }
+            int entriesEnd = in.pos;
+            DirectoryRecord refs = new DirectoryRecord(offset, null, new Fields[n]);
+            refs.decodeReferences(in, directory);
+            return new Splice(in.buffer(), start, entriesEnd, directory, names, refs);
+        }
+
+        /** @return the block's entries, subdirectories or not */
+        public int size() {
+            return directory.length;
+        }
+
+        /** @return entry {@code i}'s name when it is a readable subdirectory, else null */
+        public byte[] subdirectory(int i) {
+            return names[i];
+        }
+
+        /** @return whether subdirectory {@code i} was listed into a block of its own (not empty) */
+        public boolean hasBlock(int i) {
+            return refs.ref[i] == Format.REF_LISTED && refs.hash[i] != Format.EMPTY_HASH;
+        }
+
+        /** @return whether subdirectory {@code i} was recorded without being entered */
+        public boolean notScanned(int i) {
+            return refs.ref[i] == Format.REF_NOT_SCANNED;
+        }
+
+        /** @return the block of subdirectory {@code i}, when {@link #hasBlock} */
+        public long childOffset(int i) {
+            return refs.childOffset[i];
+        }
+
+        /** @return the subtree flags of subdirectory {@code i}, when {@link #hasBlock} */
+        public int childFlags(int i) {
+            return refs.subtreeFlags[i];
+        }
+
+        /**
+         * Points subdirectory {@code i} at a block (or at none, {@link Ref#EMPTY}).
+         *
+         * @param i the entry
+         * @param child the block's place, hash and subtree flags in the merged file
+         */
+        public void listed(int i, Ref child) {
+            refs.ref[i] = Format.REF_LISTED;
+            refs.hash[i] = child == Ref.EMPTY ? Format.EMPTY_HASH : child.hash;
+            refs.childOffset[i] = child.offset;
+            refs.subtreeFlags[i] = child.flags;
+            refs.refFailure[i] = null;
+        }
+
+        /**
+         * Records subdirectory {@code i} as unreadable.
+         *
+         * @param i the entry
+         * @param why why it could not be listed
+         */
+        public void unreadable(int i, Fields.Failure why) {
+            refs.ref[i] = Format.REF_UNREADABLE;
+            refs.hash[i] = null;
+            refs.subtreeFlags[i] = Format.SUBTREE_UNREADABLE;
+            refs.refFailure[i] = why;
+        }
+
+        /**
+         * Puts the block together again: its entries as read, its references as they now are.
+         *
+         * @param out where to encode the body
+         * @param flags the block's own subtree flags as its part recorded them; those of the
+         *              subdirectories grafted in are added
+         * @return the hashed length and the subtree flags
+         */
+        public Encoded encode(Encoder out, int flags) {
+            out.bytes(body, bodyStart, entriesEnd - bodyStart);
+            int n = directory.length;
+            boolean located = false;
+            for (int i = 0; i < n; i++) {
+                if (!directory[i]) {
+                    continue;
+                }
+                switch (refs.ref[i]) {
+                    case Format.REF_LISTED -> {
+                        if (refs.hash[i] == Format.EMPTY_HASH) {
+                            out.u8(Format.REF_EMPTY);
+                        } else {
+                            out.u8(Format.REF_LISTED);
+                            out.bytes(refs.hash[i], 0, Format.HASH);
+                            located = true;
+                        }
+                    }
+                    case Format.REF_UNREADABLE -> {
+                        out.u8(Format.REF_UNREADABLE);
+                        EntryCodec.encodeFailure(out, refs.refFailure[i]);
+                    }
+                    default -> out.u8(Format.REF_NOT_SCANNED);
+                }
+                flags |= refs.subtreeFlags[i];
+            }
+            int hashed = out.length;
+            if (located) {
+                for (int i = 0; i < n; i++) {
+                    if (directory[i] && hasBlock(i)) {
+                        out.u8(refs.subtreeFlags[i]);
+                        out.varint(refs.childOffset[i]);
+                    }
+                }
+            }
+            return new Encoded(hashed, flags);
+        }
+    }
+
+    /**
      * What a parent records of a written directory block: where it is, its hash, and what its
      * subtree holds ({@link Format#SUBTREE_RACY}, {@link Format#SUBTREE_UNREADABLE}).
      *

@@ -17,9 +17,10 @@ public final class Format {
     public static final byte[] END_MAGIC = {'F', 'S', 'N', 'E'};
     /**
      * The version written. Versions 1 (before exclusion rules), 2 (before absent fields), 3
-     * (before columns) and 4 (before read failures of entries other than links) are read too.
+     * (before columns), 4 (before read failures of entries other than links) and 5 (before shards)
+     * are read too.
      */
-    public static final int VERSION = 5;
+    public static final int VERSION = 6;
     public static final int OLDEST_VERSION = 1;
     /** The fixed trailer: footer offset (8), footer length (4), end magic (4). */
     public static final int TRAILER = 16;

@@ -29,15 +29,32 @@ import java.util.List;
  * @param rules what the scan left out (version 2)
  * @param digest the content digest's algorithm ({@code sha256}, {@code xxh3-128}), empty when the
  *               scan read no content (version 5)
+ * @param plan the identity of the shard plan this scan is a part of, empty for a whole tree (version 6)
+ * @param shard the shard's index in that plan (0 for a whole tree)
  */
 public record Header(int version, String root, Instant started, Duration racyWindow, int threads, String backend,
-              boolean followSymlinks, boolean oneFileSystem, Columns columns, PathRules rules, String digest) {
+              boolean followSymlinks, boolean oneFileSystem, Columns columns, PathRules rules, String digest,
+              String plan, int shard) {
 
     /** The header of a snapshot about to be written, in the current version. */
     public static Header of(ScanOptions options, Instant started, Duration racyWindow, Columns columns) {
         return new Header(Format.VERSION, options.root().toAbsolutePath().toString(), started, racyWindow,
                 options.threads(), options.backend().name(), options.followSymlinks(), options.oneFileSystem(),
-                columns, options.rules(), options.digest() == null ? "" : options.digest().label());
+                columns, options.rules(), options.digest() == null ? "" : options.digest().label(),
+                options.shard() == null ? "" : options.shard().plan(),
+                options.shard() == null ? 0 : options.shard().index());
+    }
+
+    /**
+     * This header for the whole tree that parts of a plan merge into: the root, no plan.
+     *
+     * @param wholeRoot the plan's root
+     * @param earliest the earliest start of the parts (their racy windows all lie after it)
+     * @return the merged snapshot's header
+     */
+    public Header merged(String wholeRoot, Instant earliest) {
+        return new Header(Format.VERSION, wholeRoot, earliest, racyWindow, threads, backend, followSymlinks,
+                oneFileSystem, columns, rules, digest, "", 0);
     }
 
     /** @return the block's body */
@@ -58,6 +75,10 @@ public record Header(int version, String root, Instant started, Duration racyWin
             out.string(pattern.getBytes(StandardCharsets.UTF_8));
         }
         out.string(digest.getBytes(StandardCharsets.UTF_8));
+        out.string(plan.getBytes(StandardCharsets.UTF_8));
+        if (!plan.isEmpty()) {
+            out.varint(shard);
+        }
         return out;
     }
 
@@ -103,8 +124,10 @@ public record Header(int version, String root, Instant started, Duration racyWin
             throw new IncompatibleSnapshotException(file, "its content digests are " + digest
                     + ", an algorithm this fsnap does not know; read it with a newer release");
         }
+        String plan = version >= 6 ? in.text() : "";
+        int shard = plan.isEmpty() ? 0 : in.count(Integer.MAX_VALUE, "shard");
         Header h = new Header(version, root, started, Duration.ofNanos(window), threads, backend, (flags & 1) != 0,
-                (flags & 2) != 0, columns, rules, digest);
+                (flags & 2) != 0, columns, rules, digest, plan, shard);
         try {
             h.racyFrom();
         } catch (DateTimeException e) {

@@ -1,0 +1,89 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.snapshot.ShardPlan;
+import dev.fsnap.snapshot.SnapshotMerge;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code fsnap merge PLAN PART... -o FULL}: a plan's parts grafted into the snapshot of the whole tree. */
+final class MergeCommand extends Command {
+    Path plan;
+    final List<Path> parts = new ArrayList<>();
+    Path output;
+    boolean allowMissing;
+
+    private final PrintStream err = System.err;
+
+    MergeCommand() {
+        super("merge", new String[] {
+                "Grafts the parts of a plan into one snapshot of the whole tree.",
+                "Each part is the snapshot of one shard (fsnap scan ROOT --shard PLAN:K). The merged snapshot is the",
+                "one a single scan of the tree would have written: the same entries and, for a tree at rest, the same",
+                "tree hash (fsnap verify shows it). Every shard must have its part, and every part must be readable",
+                "and of this plan; else nothing is written. A shard that could not be read keeps that: its entries",
+                "are unreadable in the merged snapshot, never absent. With --allow-missing, a shard whose scan left no",
+                "part is recorded as unreadable where its root is, and the merge goes on."
+            }, new String[] {
+                " 0:merged, and every entry was read",
+                " 2:bad usage, the plan cannot be read, a part is missing, damaged, given twice, of another plan or",
+                "   scanned with other options, or the snapshot cannot be written",
+                " 3:merged, but some parts recorded entries that could not be read, or (--allow-missing) some",
+                "   shards had no part",
+                " 24:merged, but a shard's root was no longer a directory when its parent shard was scanned (the",
+                "   tree changed between the scans): its part is left out, and nothing was unreadable"
+            });
+    }
+
+    @Override
+    void declare(Arguments a) {
+        a.parameter("PLAN", "The plan the parts were scanned by.", v -> plan = ScanArguments.path(v));
+        a.repeatedParameter("PART", "The parts, one per shard, in any order.", v -> parts.add(ScanArguments.path(v)));
+        a.requiredOption("FILE", "Write the merged snapshot to FILE (it replaces FILE atomically once complete and "
+                + "verified).", v -> output = ScanArguments.path(v), "-o", "--output");
+        a.flag("Record a shard without a part (its scan failed or did not run) as unreadable, instead of refusing to "
+                + "merge; the root's shard (0) is always needed.", () -> allowMissing = true, "--allow-missing");
+    }
+
+    @Override
+    int call() {
+        ShardPlan p;
+        try {
+            p = ShardPlan.read(plan);
+        } catch (IOException e) {
+            err.println("fsnap: " + ScanArguments.describe(e));
+            return ExitStatus.TROUBLE;
+        }
+        SnapshotMerge.Result r;
+        try {
+            r = SnapshotMerge.merge(p, parts, output, allowMissing);
+        } catch (SnapshotMerge.PartException e) {
+            err.println("fsnap: " + e.getMessage() + "; nothing was written");
+            return ExitStatus.TROUBLE;
+        } catch (IOException e) {
+            err.println("fsnap: " + ScanArguments.describe(e));
+            return ExitStatus.TROUBLE;
+        }
+        for (ShardPlan.Shard s : r.missing()) {
+            err.println("fsnap: shard " + s.index() + " (" + p.rootOf(s.index()) + ") has no part: recorded as unreadable");
+        }
+        for (ShardPlan.Shard s : p.shards()) {
+            if (r.unreadable()[s.index()] > 0 && !r.missing().contains(s)) {
+                err.println("fsnap: shard " + s.index() + " (" + p.rootOf(s.index()) + ") recorded "
+                        + r.unreadable()[s.index()] + " unreadable " + (r.unreadable()[s.index()] == 1 ? "entry" : "entries"));
+            }
+        }
+        for (ShardPlan.Shard s : r.leftOut()) {
+            err.println("fsnap: shard " + s.index() + "'s root " + p.rootOf(s.index()) + " was not reached: it was not a "
+                    + "directory of its parent's part (removed or replaced between the scans), or lies inside a missing "
+                    + "shard; its part is left out");
+        }
+        err.println("fsnap: merged " + (p.shards().size() - r.missing().size() - r.leftOut().size()) + " parts of " + p.root() + ": " + r.entries() + " entries, "
+                + r.directories() + " directories, " + r.errors() + " errors; tree hash "
+                + (r.treeHash() == null ? "none (the root is unreadable)" : r.treeHash()));
+        return r.errors() > 0 ? ExitStatus.UNREADABLE : r.leftOut().isEmpty() ? ExitStatus.OK : ExitStatus.VANISHED;
+    }
+}

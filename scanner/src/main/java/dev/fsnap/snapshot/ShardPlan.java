@@ -1,0 +1,430 @@
+package dev.fsnap.snapshot;
+
+import dev.fsnap.internal.Json;
+import dev.fsnap.scan.Entry;
+import dev.fsnap.scan.EntryType;
+import dev.fsnap.scan.ScanOptions;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * A tree split into shards of similar size for many machines. A shard is a subtree's root and the
+ * directories below it that other shards cover; each shard is scanned on its own
+ * ({@link #scanOptions}) into a part, and {@link SnapshotMerge} grafts the parts into the snapshot
+ * a single scan of the whole tree would have written.
+ *
+ * <p>The sizes are entries: last night's, from a snapshot ({@link #of}), or an estimate from the
+ * tree's top levels ({@link #estimate}). The plan file's format is documented in
+ * {@code docs/scale-out.md}; {@link #json} writes it and {@link #read} reads it back.
+ */
+public final class ShardPlan {
+    /** The format of a plan file; raised when a field changes meaning or goes. */
+    public static final int FORMAT = 1;
+
+    /**
+     * One shard.
+     *
+     * @param index its place in the plan; 0 is the shard of the tree's root
+     * @param root its root, relative to the tree's root ({@code ""} for the root itself)
+     * @param exclude the directories below it that other shards cover, relative to the tree's root
+     * @param entries the entries it holds, as far as the plan knows
+     */
+    public record Shard(int index, String root, List<String> exclude, long entries) {
+        /**
+         * Copies the exclusions.
+         *
+         * @param index its place
+         * @param root its root
+         * @param exclude the directories other shards cover
+         * @param entries its entries
+         */
+        public Shard {
+            exclude = List.copyOf(exclude);
+        }
+    }
+
+    private final String root;
+    private final String countsFrom;
+    private final List<Shard> shards;
+    private final String id;
+
+    private ShardPlan(String root, String countsFrom, List<Shard> shards) {
+        this.root = root;
+        this.countsFrom = countsFrom;
+        this.shards = List.copyOf(shards);
+        this.id = identity(root, this.shards);
+    }
+
+    /** @return the tree's root, absolute */
+    public String root() {
+        return root;
+    }
+
+    /** @return the snapshot the sizes came from, or null for an estimate */
+    public String countsFrom() {
+        return countsFrom;
+    }
+
+    /** @return the shards, the root's first, then in path order */
+    public List<Shard> shards() {
+        return shards;
+    }
+
+    /**
+     * The plan's identity: a hash of its root and of every shard's root and exclusions (not of the
+     * sizes). Each part records it, so that parts of another plan are never merged; two plans that
+     * split a tree the same way have the same identity, and their parts are interchangeable.
+     *
+     * @return 32 hexadecimal digits
+     */
+    public String id() {
+        return id;
+    }
+
+    /** @return the largest shard's entries over the mean */
+    public double balance() {
+        long max = 0;
+        long sum = 0;
+        for (Shard s : shards) {
+            max = Math.max(max, s.entries());
+            sum += s.entries();
+        }
+        return sum == 0 ? 1 : max / ((double) sum / shards.size());
+    }
+
+    /** @return the entries of every shard */
+    public long entries() {
+        return shards.stream().mapToLong(Shard::entries).sum();
+    }
+
+    /**
+     * A shard's root as a path.
+     *
+     * @param k the shard's index
+     * @return the tree's root resolved with the shard's
+     */
+    public Path rootOf(int k) {
+        String r = shard(k).root();
+        return r.isEmpty() ? Path.of(root) : Path.of(root, r);
+    }
+
+    /**
+     * @param k an index
+     * @return that shard
+     * @throws IllegalArgumentException when the plan has no such shard
+     */
+    public Shard shard(int k) {
+        if (k < 0 || k >= shards.size()) {
+            throw new IllegalArgumentException("the plan has shards 0 to " + (shards.size() - 1) + ", not " + k);
+        }
+        return shards.get(k);
+    }
+
+    /**
+     * The options for a scan of one shard: its root, and the directories other shards cover, which
+     * the scan records without entering.
+     *
+     * @param k the shard's index
+     * @param base the other options (threads, digests, rules...), the same for every shard; its root is replaced
+     * @return the shard's options
+     */
+    public ScanOptions scanOptions(int k, ScanOptions base) {
+        Shard s = shard(k);
+        Set<String> covered = new HashSet<>();
+        for (String e : s.exclude()) {
+            covered.add(s.root().isEmpty() ? e : e.substring(s.root().length() + 1));
+        }
+        return base.toBuilder().root(rootOf(k)).shard(new ScanOptions.Shard(id, k, covered)).build();
+    }
+
+    /**
+     * Splits a tree by last night's counts.
+     *
+     * @param last a snapshot of the tree (its root is the plan's)
+     * @param n the shards wanted, at most
+     * @return the plan
+     * @throws IOException when the snapshot cannot be read
+     */
+    public static ShardPlan of(Snapshot last, int n) throws IOException {
+        Node tree = new Node("");
+        last.walk(new Snapshot.Visitor() {
+            @Override
+            public void entry(Entry e) {
+                byte[] p = e.path();
+                if (p.length == 0) {
+                    return;
+                }
+                String path = new String(p, StandardCharsets.UTF_8);
+                Node dir = tree;
+                String[] parts = path.split("/");
+                for (int i = 0; i < parts.length - 1; i++) {
+                    dir = dir.child(parts[i]);
+                }
+                dir.own++;
+                if (e.type() == EntryType.DIRECTORY) {
+                    dir.child(parts[parts.length - 1]);
+                }
+            }
+        });
+        return new ShardPlan(last.root(), last.file().toString(), cut(tree, n));
+    }
+
+    /**
+     * Splits a tree by an estimate of its sizes, without a snapshot: its directories are listed to
+     * a depth, and a directory below it counts as one entry of its parent.
+     *
+     * @param root the tree's root, absolute
+     * @param n the shards wanted, at most
+     * @param depth how many levels to list
+     * @return the plan
+     * @throws IOException when a directory cannot be listed
+     */
+    public static ShardPlan estimate(Path root, int n, int depth) throws IOException {
+        Node tree = new Node("");
+        list(root, tree, depth);
+        return new ShardPlan(root.toString(), null, cut(tree, n));
+    }
+
+    private static void list(Path dir, Node node, int depth) throws IOException {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
+            for (Path p : s) {
+                node.own++;
+                if (depth > 1 && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
+                    list(p, node.child(p.getFileName().toString()), depth - 1);
+                }
+            }
+        }
+    }
+
+    /** A directory: the entries its listing holds, and its subdirectories. */
+    private static final class Node {
+        final String path;
+        long own;
+        final Map<String, Node> children = new LinkedHashMap<>();
+
+        Node(String path) {
+            this.path = path;
+        }
+
+        Node child(String name) {
+            return children.computeIfAbsent(name, n -> new Node(path.isEmpty() ? n : path + "/" + n));
+        }
+
+        long total() {
+            long t = own;
+            for (Node c : children.values()) {
+                t += c.total();
+            }
+            return t;
+        }
+    }
+
+    /**
+     * Splits the tree into at most {@code n} shards whose largest is as small as this way of
+     * cutting allows: for a bound on a shard's entries, each directory, once its subdirectories are
+     * settled, cuts off its heaviest subdirectories as shards of their own until what is left is
+     * within the bound (Kundu and Misra's rule, which needs the fewest shards for a bound); the bound
+     * is the smallest that needs no more than {@code n} shards. A directory's own listing is never
+     * split: one huge directory is one shard.
+     */
+    private static List<Shard> cut(Node root, int n) {
+        long lo = 1;
+        long hi = Math.max(1, root.total());
+        Set<Node> best = new HashSet<>();
+        while (lo <= hi) {
+            long mid = lo + (hi - lo) / 2;
+            Set<Node> cuts = new HashSet<>();
+            within(root, mid, cuts);
+            if (cuts.size() + 1 <= n) {
+                best = cuts;
+                hi = mid - 1;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        List<Node> roots = new ArrayList<>(best);
+        roots.sort((a, b) -> a.path.compareTo(b.path));
+        roots.add(0, root);
+        List<Shard> shards = new ArrayList<>();
+        for (Node r : roots) {
+            List<String> exclude = new ArrayList<>();
+            collect(r, best, exclude);
+            exclude.sort(null);
+            shards.add(new Shard(shards.size(), r.path, exclude, sizeIn(r, best)));
+        }
+        return shards;
+    }
+
+    /** Cuts below a directory until its part is within the bound; returns that part's entries. */
+    private static long within(Node node, long bound, Set<Node> cuts) {
+        long rem = node.own;
+        List<long[]> parts = new ArrayList<>();
+        List<Node> kids = new ArrayList<>(node.children.values());
+        for (int i = 0; i < kids.size(); i++) {
+            long part = within(kids.get(i), bound, cuts);
+            parts.add(new long[] {part, i});
+            rem += part;
+        }
+        parts.sort((x, y) -> Long.compare(y[0], x[0]));
+        for (long[] p : parts) {
+            if (rem <= bound) {
+                break;
+            }
+            cuts.add(kids.get((int) p[1]));
+            rem -= p[0];
+        }
+        return rem;
+    }
+
+    /** A shard root's entries: its subtree's, less the shards cut below it. */
+    private static long sizeIn(Node node, Set<Node> cuts) {
+        long t = node.own;
+        for (Node c : node.children.values()) {
+            if (!cuts.contains(c)) {
+                t += sizeIn(c, cuts);
+            }
+        }
+        return t;
+    }
+
+    /** The shard roots right below a shard's root: the nearest ones on each path. */
+    private static void collect(Node node, Set<Node> roots, List<String> out) {
+        for (Node c : node.children.values()) {
+            if (roots.contains(c)) {
+                out.add(c.path);
+            } else {
+                collect(c, roots, out);
+            }
+        }
+    }
+
+    private static String identity(String root, List<Shard> shards) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            StringBuilder b = new StringBuilder().append(FORMAT).append('\0').append(root);
+            for (Shard s : shards) {
+                b.append('\0').append(s.root());
+                for (String e : s.exclude()) {
+                    b.append('\1').append(e);
+                }
+            }
+            byte[] h = sha.digest(b.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(h, 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** @return the plan as its file holds it (docs/scale-out.md) */
+    public String json() {
+        StringBuilder b = new StringBuilder("{\"fsnap_plan\":").append(FORMAT).append(",\"id\":\"").append(id)
+                .append("\",\"root\":");
+        Json.quote(b, root).append(",\"counts_from\":");
+        (countsFrom == null ? b.append("null") : Json.quote(b, countsFrom)).append(",\"shards\":[");
+        for (Shard s : shards) {
+            b.append(s.index() == 0 ? "\n" : ",\n").append("{\"index\":").append(s.index()).append(",\"root\":");
+            Json.quote(b, s.root()).append(",\"entries\":").append(s.entries()).append(",\"exclude\":[");
+            for (int k = 0; k < s.exclude().size(); k++) {
+                Json.quote(b.append(k == 0 ? "" : ","), s.exclude().get(k));
+            }
+            b.append("]}");
+        }
+        return b.append("\n],\"balance\":").append(String.format(Locale.ROOT, "%.3f", balance())).append("}\n")
+                .toString();
+    }
+
+    /**
+     * Reads a plan file, checking that it is one: its format, a root, shards numbered from 0 in
+     * order, the root's shard first, every exclusion below its shard and the root of another.
+     *
+     * @param file the plan
+     * @return the plan
+     * @throws IOException when it cannot be read, or is not a plan (naming the file and what is wrong)
+     */
+    public static ShardPlan read(Path file) throws IOException {
+        String text = Files.readString(file);
+        try {
+            return parse(text);
+        } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+            throw new java.nio.file.FileSystemException(file.toString(), null, "not a plan of fsnap plan: "
+                    + (e instanceof IllegalArgumentException ? e.getMessage() : "a field is missing or of the wrong kind"));
+        }
+    }
+
+    private static ShardPlan parse(String text) {
+        if (!(Json.parse(text) instanceof Map<?, ?> top)) {
+            throw new IllegalArgumentException("not a JSON object");
+        }
+        Object format = top.get("fsnap_plan");
+        if (!(format instanceof Long f) || f != FORMAT) {
+            throw new IllegalArgumentException("format " + format + ", not " + FORMAT);
+        }
+        String root = (String) top.get("root");
+        if (root == null || !root.startsWith("/") && !Path.of(root).isAbsolute()) {
+            throw new IllegalArgumentException("its root is not an absolute path");
+        }
+        String from = (String) top.get("counts_from");
+        List<Shard> shards = new ArrayList<>();
+        Set<String> roots = new HashSet<>();
+        for (Object o : (List<?>) top.get("shards")) {
+            Map<?, ?> m = (Map<?, ?>) o;
+            long index = (Long) m.get("index");
+            if (index != shards.size()) {
+                throw new IllegalArgumentException("shard " + index + " where shard " + shards.size() + " belongs");
+            }
+            String r = (String) m.get("root");
+            if (index == 0 ? !r.isEmpty() : r.isEmpty()) {
+                throw new IllegalArgumentException("shard 0, and only it, is the root's");
+            }
+            if (!roots.add(r)) {
+                throw new IllegalArgumentException("two shards have the root \"" + r + "\"");
+            }
+            List<String> exclude = new ArrayList<>();
+            for (Object e : (List<?>) m.get("exclude")) {
+                String x = (String) e;
+                if (!r.isEmpty() && !x.startsWith(r + "/") || x.isEmpty()) {
+                    throw new IllegalArgumentException("shard " + index + " excludes \"" + x + "\", not below its root");
+                }
+                exclude.add(x);
+            }
+            shards.add(new Shard((int) index, r, exclude, (Long) m.get("entries")));
+        }
+        if (shards.isEmpty()) {
+            throw new IllegalArgumentException("no shards");
+        }
+        Set<String> excluded = new HashSet<>();
+        for (Shard s : shards) {
+            for (String x : s.exclude()) {
+                if (!roots.contains(x) || !excluded.add(x)) {
+                    throw new IllegalArgumentException("shard " + s.index() + " excludes \"" + x
+                            + "\", which is no shard's root, or is excluded twice");
+                }
+            }
+        }
+        if (excluded.size() != shards.size() - 1) {
+            throw new IllegalArgumentException("a shard's root is excluded by no other shard");
+        }
+        ShardPlan plan = new ShardPlan(root, from, shards);
+        Object id = top.get("id");
+        if (id != null && !id.equals(plan.id)) {
+            throw new IllegalArgumentException("its id " + id + " is not its shards' (" + plan.id
+                    + "): the shards were edited; plan again");
+        }
+        return plan;
+    }
+}

@@ -1,0 +1,223 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.scan.ScanError;
+import dev.fsnap.snapshot.Snapshot;
+import dev.fsnap.testdata.TreeBuilder;
+import dev.fsnap.testdata.TreeGenerator;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static dev.fsnap.cli.CliTest.fsnap;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A tree scanned in shards and merged: the merged snapshot is the single scan's (the same tree
+ * hash, no difference, the same listing), and every part that cannot be merged is named.
+ */
+class ShardTest {
+    @TempDir
+    Path dir;
+
+    private Path root;
+    private Path plan;
+
+    /**
+     * A tree with nested shards (a, and a/deep inside it), a shard that is an empty directory (e),
+     * a name that is not UTF-8 and a link inside shards; the plan written by hand as
+     * docs/scale-out.md documents it, so that each of these is a shard's root.
+     */
+    @BeforeEach
+    void aTreeAndAPlan() throws Exception {
+        root = dir.resolve("t");
+        TreeGenerator.generate(root.resolve("a/deep"), 400, 20, 3);
+        TreeGenerator.generate(root.resolve("a/side"), 200, 20, 3);
+        TreeGenerator.generate(root.resolve("b"), 300, 20, 3);
+        TreeBuilder.at(root).dir("e").file("top", 10).symlink("a/deep/link", "../side").file("b/x/y", 5);
+        Files.write(root.resolve("a/deep").resolve(new String(new byte[] {'n', (byte) 0xE9}, StandardCharsets.ISO_8859_1)),
+                new byte[3]);
+        assertEquals(0, CliTest.sh("touch -h -d '2020-01-01 00:00' $(find \"$1\")", root.toString()));
+        plan = dir.resolve("plan.json");
+        Files.writeString(plan, "{\"fsnap_plan\":1,\"root\":\"" + root + "\",\"counts_from\":null,\"shards\":[\n"
+                + "{\"index\":0,\"root\":\"\",\"entries\":0,\"exclude\":[\"a\",\"e\"]},\n"
+                + "{\"index\":1,\"root\":\"a\",\"entries\":0,\"exclude\":[\"a/deep\"]},\n"
+                + "{\"index\":2,\"root\":\"a/deep\",\"entries\":0,\"exclude\":[]},\n"
+                + "{\"index\":3,\"root\":\"e\",\"entries\":0,\"exclude\":[]}\n],\"balance\":1}\n");
+    }
+
+    /** Scans every shard, at the same time, each into part-K.snap; returns the parts. */
+    private List<Path> scanShards(Path plan, int shards) throws Exception {
+        List<CompletableFuture<CliTest.Run>> runs = new ArrayList<>();
+        List<Path> parts = new ArrayList<>();
+        for (int k = 0; k < shards; k++) {
+            Path part = dir.resolve("part-" + k + ".snap");
+            parts.add(part);
+            String shard = plan + ":" + k;
+            runs.add(CompletableFuture.supplyAsync(() -> {
+                try {
+                    return fsnap("scan", root.toString(), "--shard", shard, "-o", part.toString());
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            }));
+        }
+        for (CompletableFuture<CliTest.Run> r : runs) {
+            assertEquals(0, r.join().status(), r.join().err());
+        }
+        return parts;
+    }
+
+    private static List<String> args(String first, List<Path> parts, String... rest) {
+        List<String> a = new ArrayList<>(List.of("merge", first));
+        parts.forEach(p -> a.add(p.toString()));
+        a.addAll(List.of(rest));
+        return a;
+    }
+
+    @Test
+    void theMergedSnapshotIsTheSingleScans() throws Exception {
+        List<Path> parts = scanShards(plan, 4);
+        try (Snapshot part = Snapshot.open(parts.get(1))) {
+            assertEquals(root.resolve("a").toString(), part.root(), "a part is a snapshot of its shard's root");
+            assertEquals(1, part.shardIndex());
+            assertFalse(part.shardPlan().isEmpty());
+        }
+        Path merged = dir.resolve("merged.snap");
+        List<Path> anyOrder = new ArrayList<>(parts);
+        java.util.Collections.reverse(anyOrder);
+        CliTest.Run merge = fsnap(args(plan.toString(), anyOrder, "-o", merged.toString()).toArray(String[]::new));
+        assertEquals(0, merge.status(), merge.err());
+        Path single = dir.resolve("single.snap");
+        assertEquals(0, fsnap("scan", root.toString(), "-o", single.toString()).status());
+
+        try (Snapshot s = Snapshot.open(single); Snapshot m = Snapshot.open(merged)) {
+            assertNotNull(s.treeHash());
+            assertEquals(s.treeHash(), m.treeHash(), "the same tree hash as the single scan's");
+            assertTrue(merge.err().contains("tree hash " + s.treeHash()), merge.err());
+            assertEquals(s.root(), m.root());
+            assertEquals("", m.shardPlan(), "the merged snapshot is of the whole tree");
+            assertEquals(List.of(s.entries(), s.directories(), s.errors(), s.bytes()),
+                    List.of(m.entries(), m.directories(), m.errors(), m.bytes()), "the same counts");
+        }
+        CliTest.Run diff = fsnap("diff", single.toString(), merged.toString());
+        assertEquals(0, diff.status(), diff.out() + diff.err());
+        assertTrue(diff.out().contains(": no changes"), diff.out());
+        CliTest.Run ls = fsnap("ls", single.toString());
+        CliTest.Run lsMerged = fsnap("ls", merged.toString());
+        assertTrue(ls.out().lines().count() > 900, ls.out());
+        assertEquals(ls.out(), lsMerged.out(), "every entry listed the same");
+    }
+
+    @Test
+    void partsThatCannotBeMergedAreNamedAndNothingIsWritten() throws Exception {
+        List<Path> parts = scanShards(plan, 4);
+        Path merged = dir.resolve("merged.snap");
+        String out = merged.toString();
+
+        CliTest.Run missing = fsnap(args(plan.toString(), parts.subList(0, 3), "-o", out).toArray(String[]::new));
+        assertEquals(2, missing.status());
+        assertEquals("fsnap: shard 3 (" + root.resolve("e") + "): no part among the 3 given; nothing was written\n",
+                missing.err());
+
+        List<Path> twice = new ArrayList<>(parts);
+        twice.add(parts.get(2));
+        CliTest.Run again = fsnap(args(plan.toString(), twice, "-o", out).toArray(String[]::new));
+        assertEquals(2, again.status());
+        assertEquals("fsnap: " + parts.get(2) + ": is shard 2, as " + parts.get(2) + " is; nothing was written\n",
+                again.err());
+
+        Path damaged = dir.resolve("damaged.snap");
+        byte[] b = Files.readAllBytes(parts.get(1));
+        b[b.length / 2] ^= 0x40;
+        Files.write(damaged, b);
+        List<Path> withDamage = new ArrayList<>(parts);
+        withDamage.set(1, damaged);
+        CliTest.Run bad = fsnap(args(plan.toString(), withDamage, "-o", out).toArray(String[]::new));
+        assertEquals(2, bad.status());
+        assertTrue(bad.err().startsWith("fsnap: " + damaged + ": cannot be merged: "), bad.err());
+        assertTrue(bad.err().endsWith("; nothing was written\n"), bad.err());
+
+        Path whole = dir.resolve("whole.snap");
+        assertEquals(0, fsnap("scan", root.toString(), "-o", whole.toString()).status());
+        List<Path> withWhole = new ArrayList<>(parts);
+        withWhole.set(0, whole);
+        CliTest.Run notPart = fsnap(args(plan.toString(), withWhole, "-o", out).toArray(String[]::new));
+        assertEquals(2, notPart.status());
+        assertEquals("fsnap: " + whole + ": is a snapshot of a whole tree (" + root
+                + "), not a part of a plan; nothing was written\n", notPart.err());
+
+        Path other = dir.resolve("other.json");
+        assertEquals(0, fsnap("plan", root.toString(), "--shards", "2", "-o", other.toString()).status());
+        Path foreign = dir.resolve("foreign.snap");
+        CliTest.Run scanOther = fsnap("scan", root.toString(), "--shard", other + ":1", "-o", foreign.toString());
+        assertEquals(0, scanOther.status(), scanOther.err());
+        List<Path> withForeign = new ArrayList<>(parts);
+        withForeign.set(1, foreign);
+        CliTest.Run otherPlan = fsnap(args(plan.toString(), withForeign, "-o", out).toArray(String[]::new));
+        assertEquals(2, otherPlan.status());
+        assertTrue(otherPlan.err().startsWith("fsnap: " + foreign + ": is a part of another plan ("), otherPlan.err());
+        assertFalse(Files.exists(merged), "no merged snapshot from parts that do not fit");
+
+        CliTest.Run wrongRoot = fsnap("scan", root.resolve("a").toString(), "--shard", plan + ":1", "-o",
+                dir.resolve("x.snap").toString());
+        assertEquals(2, wrongRoot.status());
+        assertEquals("fsnap: " + plan + " is a plan of " + root + ", not of " + root.resolve("a") + "\n", wrongRoot.err());
+        CliTest.Run noShard = fsnap("scan", root.toString(), "--shard", plan + ":4", "-o", dir.resolve("x.snap").toString());
+        assertEquals(2, noShard.status());
+        assertEquals("fsnap: --shard: " + plan + ": the plan has shards 0 to 3, not 4\n", noShard.err());
+        Files.writeString(other, "{\"fsnap_plan\":1,", StandardOpenOption.TRUNCATE_EXISTING);
+        CliTest.Run notPlan = fsnap("merge", other.toString(), parts.get(0).toString(), "-o", out);
+        assertEquals(2, notPlan.status());
+        assertTrue(notPlan.err().startsWith("fsnap: " + other + ": not a plan of fsnap plan: not JSON at character "),
+                notPlan.err());
+        assertFalse(Files.exists(dir.resolve("x.snap")));
+    }
+
+    @Test
+    void aShardWhoseScanFailedIsUnreadableInTheMergedSnapshotNeverAbsent() throws Exception {
+        List<Path> parts = scanShards(plan, 4);
+        Path merged = dir.resolve("merged.snap");
+        List<Path> withoutDeep = new ArrayList<>(parts);
+        withoutDeep.remove(2);
+        CliTest.Run merge = fsnap(args(plan.toString(), withoutDeep, "-o", merged.toString(), "--allow-missing")
+                .toArray(String[]::new));
+        assertEquals(3, merge.status(), merge.err());
+        assertTrue(merge.err().startsWith("fsnap: shard 2 (" + root.resolve("a/deep") + ") has no part: recorded as "
+                + "unreadable\n"), merge.err());
+        try (Snapshot m = Snapshot.open(merged)) {
+            assertEquals(1, m.errors());
+            ScanError why = m.unreadable().get(0);
+            assertEquals("a/deep", why.displayPath());
+            assertEquals("EIO", why.code());
+            assertTrue(why.message().contains("shard 2's part is missing"), why.message());
+            assertEquals(Snapshot.Status.FOUND, m.lookup("a/deep".getBytes(StandardCharsets.UTF_8)).status(),
+                    "the shard's root is kept");
+            assertEquals(Snapshot.Status.UNREADABLE, m.lookup("a/deep/link".getBytes(StandardCharsets.UTF_8)).status(),
+                    "what it holds is unknown, not absent");
+            assertEquals(Snapshot.Status.FOUND, m.lookup("a/side".getBytes(StandardCharsets.UTF_8)).status());
+        }
+        Path single = dir.resolve("single.snap");
+        assertEquals(0, fsnap("scan", root.toString(), "-o", single.toString()).status());
+        CliTest.Run check = fsnap("diff", single.toString(), merged.toString(), "--format", "lines");
+        assertTrue(check.out().lines().noneMatch(l -> l.startsWith("- ")), "nothing reported removed: " + check.out());
+        assertTrue(check.out().lines().anyMatch(l -> l.startsWith("! a/deep")), check.out());
+
+        List<Path> withoutRoot = new ArrayList<>(parts.subList(1, 4));
+        CliTest.Run noRoot = fsnap(args(plan.toString(), withoutRoot, "-o", merged.toString(), "--allow-missing")
+                .toArray(String[]::new));
+        assertEquals(2, noRoot.status());
+        assertTrue(noRoot.err().contains("shard 0 (" + root + "): no part among the 3 given (the root's shard"),
+                noRoot.err());
+    }
+}
