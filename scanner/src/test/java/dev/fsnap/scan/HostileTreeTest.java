@@ -48,8 +48,14 @@ public class HostileTreeTest {
     static int sh(String script, String... args) throws Exception {
         List<String> cmd = new ArrayList<>(List.of("bash", "-c", script, "_"));
         cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out;
+        // Closed here, not by the JDK's reaper thread after waitFor returns: the tests count this
+        // process's descriptors, and the reaper's close would race with the count.
+        try (var stdout = p.getInputStream()) {
+            out = new String(stdout.readAllBytes(), StandardCharsets.UTF_8);
+        }
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), script);
         if (p.exitValue() != 0) {
             System.err.println(script + ": " + out);
