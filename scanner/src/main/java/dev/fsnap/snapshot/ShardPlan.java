@@ -360,13 +360,29 @@ public final class ShardPlan {
         String text = Files.readString(file);
         try {
             return parse(text);
-        } catch (IllegalArgumentException | ClassCastException | NullPointerException e) {
+        } catch (IllegalArgumentException e) {
             throw new java.nio.file.FileSystemException(file.toString(), null, "not a plan of fsnap plan: "
-                    + (e instanceof IllegalArgumentException ? e.getMessage() : "a field is missing or of the wrong kind"));
+                    + e.getMessage());
         }
     }
 
-    private static ShardPlan parse(String text) {
+    /**
+     * Reads a plan from its text, as {@link #read} does from its file (where a plan is passed on
+     * rather than read from shared storage: a Spark task's).
+     *
+     * @param text the plan's JSON
+     * @return the plan
+     * @throws IllegalArgumentException saying what is wrong when the text is not a plan
+     */
+    public static ShardPlan parse(String text) {
+        try {
+            return parsePlan(text);
+        } catch (ClassCastException | NullPointerException e) {
+            throw new IllegalArgumentException("a field is missing or of the wrong kind");
+        }
+    }
+
+    private static ShardPlan parsePlan(String text) {
         if (!(Json.parse(text) instanceof Map<?, ?> top)) {
             throw new IllegalArgumentException("not a JSON object");
         }

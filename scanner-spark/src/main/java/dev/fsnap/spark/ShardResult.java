@@ -1,0 +1,28 @@
+package dev.fsnap.spark;
+
+import java.io.Serializable;
+import java.util.Locale;
+
+/**
+ * What one shard's task returns to the driver: a few numbers and where its part is, never entries.
+ *
+ * @param index the shard's index in the plan
+ * @param part the part the task wrote, or null when the shard's root could not be scanned
+ * @param entries entries scanned
+ * @param directories directories among them
+ * @param errors entries that could not be read
+ * @param seconds how long the scan took
+ * @param executor the executor that ran it
+ * @param startedAt when it started, milliseconds since the epoch
+ * @param failure why the shard's root could not be scanned, or null
+ */
+public record ShardResult(int index, String part, long entries, long directories, long errors, double seconds,
+                          String executor, long startedAt, String failure) implements Serializable {
+    /** @return the line the job prints for this shard */
+    public String line() {
+        return failure != null
+                ? String.format(Locale.ROOT, "fsnap: shard %d on executor %s: not scanned: %s", index, executor, failure)
+                : String.format(Locale.ROOT, "fsnap: shard %d on executor %s: %d entries, %d errors, %.2f s", index,
+                        executor, entries, errors, seconds);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.fsnap.spark;
+
+import dev.fsnap.scan.Entry;
+import dev.fsnap.scan.ScanOptions;
+import dev.fsnap.scan.ScanSummary;
+import dev.fsnap.scan.Scanner;
+import dev.fsnap.snapshot.ShardPlan;
+import dev.fsnap.snapshot.Snapshot;
+import dev.fsnap.snapshot.SnapshotWriter;
+import dev.fsnap.testdata.TreeBuilder;
+import dev.fsnap.testdata.TreeGenerator;
+import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The Spark module on a real cluster manager: Spark's {@code local-cluster[2,1,1024]} runs a
+ * standalone master and two workers in this JVM, and each worker starts an executor JVM of its
+ * own from {@code SPARK_HOME} (made from the Maven artifacts by the build), with fsnap on the
+ * executors' class path. The merged snapshot must be the one a single scan writes.
+ */
+class LocalClusterTest {
+    @TempDir
+    static Path dir;
+
+    private static JavaSparkContext sc;
+
+    @BeforeAll
+    static void cluster() {
+        String home = System.getenv("SPARK_HOME");
+        Assumptions.assumeTrue(home != null && Files.isDirectory(Path.of(home, "jars")),
+                "needs SPARK_HOME with Spark's jars (the build makes target/spark-home)");
+        Set<String> spark;
+        try (Stream<Path> jars = Files.list(Path.of(home, "jars"))) {
+            spark = jars.map(p -> p.getFileName().toString()).collect(Collectors.toSet());
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        // The executors get Spark from SPARK_HOME, as on a cluster, and fsnap from here.
+        String fsnap = Stream.of(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(e -> !spark.contains(Path.of(e).getFileName().toString()))
+                .collect(Collectors.joining(File.pathSeparator));
+        SparkConf conf = new SparkConf().setMaster("local-cluster[2,1,1024]").setAppName("fsnap LocalClusterTest")
+                .set("spark.executor.extraClassPath", fsnap)
+                .set("spark.executor.memory", "512m")
+                .set("spark.driver.host", "127.0.0.1")
+                .set("spark.ui.enabled", "false")
+                .set("spark.speculation", "true");
+        sc = new JavaSparkContext(conf);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sc != null) {
+            sc.close();
+        }
+    }
+
+    @Test
+    void theShardsRunAsTasksOnTheExecutorsAndTheMergeIsTheSingleScan() throws Exception {
+        Path root = dir.resolve("t");
+        TreeGenerator.generate(root, 3000, 25, 4);
+        TreeBuilder.at(root).symlink("link", "d000").file("top", 7).dir("empty");
+        Path last = dir.resolve("last.snap");
+        scan(root, last);
+        Path planFile = dir.resolve("plan.json");
+        ShardPlan plan;
+        try (Snapshot s = Snapshot.open(last)) {
+            plan = ShardPlan.of(s, 6);
+        }
+        Files.writeString(planFile, plan.json());
+        assertTrue(plan.shards().size() >= 4, plan.json());
+
+        Path merged = dir.resolve("merged.snap");
+        Path parts = dir.resolve("parts");
+        ShardScanJob.Result r = ShardScanJob.run(sc, planFile, parts, merged, ShardScanJob.Settings.DEFAULT);
+
+        assertEquals(0, r.exitStatus());
+        assertEquals(plan.shards().size(), r.shards().size());
+        Set<String> executors = new HashSet<>();
+        for (ShardResult s : r.shards()) {
+            assertNull(s.failure(), s.line());
+            executors.add(s.executor());
+        }
+        assertEquals(2, executors.size(), "both executors scanned shards: " + executors);
+        assertTrue(!executors.contains("driver"), "no shard ran in the driver");
+        ShardPlan.Shard largest = plan.shards().stream().max(Comparator.comparingLong(ShardPlan.Shard::entries)
+                .thenComparing(Comparator.comparingInt(ShardPlan.Shard::index).reversed())).orElseThrow();
+        long first = r.shards().get(largest.index()).startedAt();
+        for (ShardResult s : r.shards()) {
+            assertTrue(first <= s.startedAt(), "the largest shard (" + largest.index() + ") started first");
+        }
+        try (Stream<Path> left = Files.list(parts)) {
+            assertEquals(plan.shards().size(), left.count(), "one part per shard is kept, other attempts deleted");
+        }
+
+        Path single = dir.resolve("single.snap");
+        scan(root, single);
+        try (Snapshot s = Snapshot.open(single); Snapshot m = Snapshot.open(merged)) {
+            assertEquals(s.treeHash(), m.treeHash(), "the same tree hash as a single scan's");
+            assertEquals(List.of(s.entries(), s.directories(), s.errors(), s.bytes()),
+                    List.of(m.entries(), m.directories(), m.errors(), m.bytes()));
+            assertEquals(listing(s), listing(m), "every entry the same");
+        }
+    }
+
+    private static void scan(Path root, Path to) throws Exception {
+        ScanOptions o = ScanOptions.builder(root).build();
+        try (SnapshotWriter w = SnapshotWriter.create(to, o)) {
+            ScanSummary s = Scanner.of(o).scan(w.listener());
+            w.commit(s);
+        }
+    }
+
+    private static List<String> listing(Snapshot s) throws IOException {
+        List<String> out = new ArrayList<>();
+        s.walk(new Snapshot.Visitor() {
+            @Override
+            public void entry(Entry e) {
+                out.add(e.toString());
+            }
+        });
+        assertTrue(out.size() > 3000, "the walk saw the tree");
+        return out;
+    }
+}
