@@ -148,4 +148,72 @@ class AnotherUserTest {
         assertEquals("fsnap: " + root.resolve("closed") + ": permission denied\n", unreadableRoot.err());
         assertFalse(unreadableRoot.err().contains("Exception"));
     }
+
+    /**
+     * Shards that meet what their user may not read: each part records its unreadable entries, the
+     * merge names the shards that did and exits 3, and the merged snapshot is the single scan's,
+     * the unreadable paths made relative to the tree's root. A shard whose root the user cannot
+     * open leaves no part; merged with --allow-missing, its root is unreadable, never absent.
+     */
+    @Test
+    void theUnreadableEntriesOfShardsAreMergedAndNamed() throws Exception {
+        Path tmp = Files.createDirectory(dir.resolve("tmp"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path root = Files.createDirectory(dir.resolve("t"));
+        open(root);
+        for (String d : List.of("a", "a/closed", "a/open", "b", "c")) {
+            open(Files.createDirectory(root.resolve(d)));
+        }
+        open(Files.write(root.resolve("a/open/f"), new byte[3]));
+        open(Files.write(root.resolve("a/closed/hidden"), new byte[1]));
+        open(Files.write(root.resolve("b/g"), new byte[2]));
+        open(Files.write(root.resolve("c/h"), new byte[2]));
+        Files.setPosixFilePermissions(root.resolve("a/closed"), PosixFilePermissions.fromString("---------"));
+        Path out = Files.createDirectory(dir.resolve("out"));
+        Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path plan = out.resolve("plan.json");
+        Files.writeString(plan, "{\"fsnap_plan\":1,\"root\":\"" + root + "\",\"counts_from\":null,\"shards\":[\n"
+                + "{\"index\":0,\"root\":\"\",\"entries\":0,\"exclude\":[\"a\",\"c\"]},\n"
+                + "{\"index\":1,\"root\":\"a\",\"entries\":0,\"exclude\":[]},\n"
+                + "{\"index\":2,\"root\":\"c\",\"entries\":0,\"exclude\":[]}\n],\"balance\":1}\n");
+        open(plan);
+        List<String> parts = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            String part = out.resolve("part-" + k + ".snap").toString();
+            parts.add(part);
+            Run r = asNobody("scan", root.toString(), "--shard", plan + ":" + k, "-o", part);
+            assertEquals(k == 1 ? 3 : 0, r.status(), r.err());
+        }
+        Path merged = out.resolve("merged.snap");
+        List<String> merge = new ArrayList<>(List.of("merge", plan.toString()));
+        merge.addAll(parts);
+        merge.addAll(List.of("-o", merged.toString()));
+        Run m = asNobody(merge.toArray(String[]::new));
+        assertEquals(3, m.status(), m.err());
+        assertTrue(m.err().startsWith("fsnap: shard 1 (" + root.resolve("a") + ") recorded 1 unreadable entry\n"),
+                m.err());
+        Path single = out.resolve("single.snap");
+        assertEquals(3, asNobody("scan", root.toString(), "-o", single.toString()).status());
+        try (Snapshot s = Snapshot.open(single); Snapshot mm = Snapshot.open(merged)) {
+            assertEquals(s.treeHash(), mm.treeHash(), "the same tree, unreadable parts and all");
+            assertEquals(1, mm.errors());
+            assertEquals("a/closed", mm.unreadable().get(0).displayPath(), "relative to the tree's root");
+            assertEquals(s.unreadable().get(0).code(), mm.unreadable().get(0).code());
+        }
+
+        // c cannot be opened at all: its scan writes no part; merged anyway, c is unreadable.
+        Files.setPosixFilePermissions(root.resolve("c"), PosixFilePermissions.fromString("---------"));
+        Run failed = asNobody("scan", root.toString(), "--shard", plan + ":2", "-o", out.resolve("c.snap").toString());
+        assertEquals(2, failed.status(), failed.err());
+        assertFalse(Files.exists(out.resolve("c.snap")));
+        Run partial = asNobody("merge", plan.toString(), parts.get(0), parts.get(1), "-o", merged.toString(),
+                "--allow-missing");
+        assertEquals(3, partial.status(), partial.err());
+        assertTrue(partial.err().contains("fsnap: shard 2 (" + root.resolve("c") + ") has no part: recorded as "
+                + "unreadable\n"), partial.err());
+        try (Snapshot mm = Snapshot.open(merged)) {
+            assertEquals(Snapshot.Status.FOUND, mm.lookup("c".getBytes(StandardCharsets.UTF_8)).status());
+            assertEquals(Snapshot.Status.UNREADABLE, mm.lookup("c/h".getBytes(StandardCharsets.UTF_8)).status());
+        }
+    }
 }
