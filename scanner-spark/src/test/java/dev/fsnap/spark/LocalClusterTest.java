@@ -120,7 +120,38 @@ class LocalClusterTest {
             assertEquals(s.treeHash(), m.treeHash(), "the same tree hash as a single scan's");
             assertEquals(List.of(s.entries(), s.directories(), s.errors(), s.bytes()),
                     List.of(m.entries(), m.directories(), m.errors(), m.bytes()));
-            assertEquals(listing(s), listing(m), "every entry the same");
+            List<String> entries = listing(s);
+            assertTrue(entries.size() > 3000, "the walk saw the tree");
+            assertEquals(entries, listing(m), "every entry the same");
+        }
+    }
+
+    @Test
+    void aShardThatCannotBeScannedIsReportedNotRetriedAndTheRestIsMerged() throws Exception {
+        Path root = dir.resolve("u");
+        TreeBuilder.at(root).file("a/x", 1).file("b/y", 2).file("c/z", 3);
+        Path planFile = dir.resolve("plan-u.json");
+        Files.writeString(planFile, "{\"fsnap_plan\":1,\"root\":\"" + root + "\",\"counts_from\":null,\"shards\":[\n"
+                + "{\"index\":0,\"root\":\"\",\"entries\":1,\"exclude\":[\"a\",\"b\"]},\n"
+                + "{\"index\":1,\"root\":\"a\",\"entries\":1,\"exclude\":[]},\n"
+                + "{\"index\":2,\"root\":\"b\",\"entries\":1,\"exclude\":[]}\n],\"balance\":1}\n");
+        Files.delete(root.resolve("b/y"));
+        Files.delete(root.resolve("b"));
+        Files.write(root.resolve("b"), new byte[1]); // shard 2's root is a file now
+
+        Path merged = dir.resolve("merged-u.snap");
+        ShardScanJob.Result r = ShardScanJob.run(sc, planFile, dir.resolve("parts-u"), merged,
+                ShardScanJob.Settings.DEFAULT);
+        ShardResult b = r.shards().get(2);
+        assertNull(b.part());
+        assertTrue(b.failure() != null && b.failure().contains(root.resolve("b").toString()), b.line());
+        assertEquals(List.of(2), r.merge().leftOut().stream().map(ShardPlan.Shard::index).toList(),
+                "its root is a file in the root's shard: nothing to graft");
+        assertEquals(24, r.exitStatus());
+        Path single = dir.resolve("single-u.snap");
+        scan(root, single);
+        try (Snapshot s = Snapshot.open(single); Snapshot m = Snapshot.open(merged)) {
+            assertEquals(s.treeHash(), m.treeHash());
         }
     }
 
@@ -140,7 +171,6 @@ class LocalClusterTest {
                 out.add(e.toString());
             }
         });
-        assertTrue(out.size() > 3000, "the walk saw the tree");
         return out;
     }
 }

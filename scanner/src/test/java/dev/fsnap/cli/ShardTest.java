@@ -220,4 +220,30 @@ class ShardTest {
         assertTrue(noRoot.err().contains("shard 0 (" + root + "): no part among the 3 given (the root's shard"),
                 noRoot.err());
     }
+
+    @Test
+    void aShardWhoseRootWasReplacedBetweenTheScansIsLeftOutAndNamed() throws Exception {
+        Path part3 = dir.resolve("part-3.snap");
+        assertEquals(0, fsnap("scan", root.toString(), "--shard", plan + ":3", "-o", part3.toString()).status());
+        Files.delete(root.resolve("e"));
+        Files.write(root.resolve("e"), new byte[4]); // a file now, when shard 0 lists the root
+        List<Path> parts = new ArrayList<>();
+        for (int k = 0; k < 3; k++) {
+            Path part = dir.resolve("part-" + k + ".snap");
+            assertEquals(0, fsnap("scan", root.toString(), "--shard", plan + ":" + k, "-o", part.toString()).status());
+            parts.add(part);
+        }
+        parts.add(part3);
+        Path merged = dir.resolve("merged.snap");
+        CliTest.Run merge = fsnap(args(plan.toString(), parts, "-o", merged.toString()).toArray(String[]::new));
+        assertEquals(24, merge.status(), merge.err());
+        assertTrue(merge.err().startsWith("fsnap: shard 3's root " + root.resolve("e") + " was not reached: it was not "
+                + "a directory of its parent's part"), merge.err());
+        Path single = dir.resolve("single.snap");
+        assertEquals(0, fsnap("scan", root.toString(), "-o", single.toString()).status());
+        try (Snapshot s = Snapshot.open(single); Snapshot m = Snapshot.open(merged)) {
+            assertEquals(s.treeHash(), m.treeHash(), "the tree as the root's shard saw it: e a file");
+            assertEquals(s.entries(), m.entries());
+        }
+    }
 }
