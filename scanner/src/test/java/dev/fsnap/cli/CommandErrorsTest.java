@@ -48,6 +48,25 @@ class CommandErrorsTest {
     }
 
     @Test
+    void shardAndMergeMistakesAreNamed() throws Exception {
+        String t = tree.toString();
+        Path plan = dir.resolve("plan.json");
+        assertEquals(0, fsnap("plan", t, "--shards", "2", "-o", plan.toString()).status());
+        refused("fsnap: Invalid value for option '--shard': must be PLAN:K, a plan file and a shard's index, not "
+                + "'plan.json'\nTry 'fsnap scan --help'.\n", "scan", t, "--shard", "plan.json");
+        refused("fsnap: " + dir.resolve("none.json") + ": no such file or directory\n", "scan", t, "--shard",
+                dir.resolve("none.json") + ":0", "-o", dir.resolve("p.snap").toString());
+        Path repo = dir.resolve("repo");
+        refused("fsnap: a shard's part is not a night of a repository: write it with -o, and merge the parts with "
+                + "fsnap merge\n", "scan", t, "--shard", plan + ":0", "--repo", repo.toString());
+        assertFalse(Files.exists(repo), "no repository made");
+        refused("fsnap: Missing required parameter: 'PART...'\nTry 'fsnap merge --help'.\n", "merge", plan.toString());
+        refused("fsnap: Missing required option: '--output=FILE'\nTry 'fsnap merge --help'.\n", "merge",
+                plan.toString(), snap.toString());
+        assertFalse(Files.exists(dir.resolve("p.snap")));
+    }
+
+    @Test
     void digestOptionsOutOfPlaceOrOutOfRangeAreNamed() throws Exception {
         String t = tree.toString();
         refused("fsnap: --algorithm must be sha256 or xxh3-128, not 'md5'\n", "scan", t, "--digest", "--algorithm", "md5");
