@@ -116,6 +116,11 @@ final class ScanJob {
                     scan = scanner.start(listener);
                 } else {
                     ContentSchedule schedule = ContentSchedule.plan(baseline, options);
+                    if (!schedule.takesOver()) {
+                        err.println("fsnap: note: " + baseline.file() + " holds " + (baseline.contentDigest() == null
+                                ? "no digests" : baseline.contentDigest().label() + " digests") + ", tonight's are "
+                                + options.digest().label() + ": every file is read");
+                    }
                     if (options.verifyBudget() > 0 || options.verifyTime() != null || options.verifyWithin() != null) {
                         java.time.Instant oldest = schedule.oldest();
                         err.println(String.format(java.util.Locale.ROOT, "fsnap: verification: %d files "

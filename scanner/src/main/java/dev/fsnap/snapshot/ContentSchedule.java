@@ -36,6 +36,16 @@ public final class ContentSchedule {
         return new ContentSchedule(options, new SnapshotBaseline(last, options, System.currentTimeMillis()));
     }
 
+    /**
+     * Whether unchanged files take their digests over from the last snapshot: only when its
+     * digests are of tonight's algorithm. Otherwise (another algorithm, or none) every file is read.
+     *
+     * @return true when digests are taken over
+     */
+    public boolean takesOver() {
+        return baseline.inherits();
+    }
+
     /** @return the unchanged files the schedule reads again tonight */
     public long files() {
         return baseline.schedule().files();

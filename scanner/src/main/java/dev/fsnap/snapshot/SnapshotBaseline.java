@@ -33,6 +33,12 @@ final class SnapshotBaseline implements ContentBaseline {
     /** The directories that hold them. */
     private final Set<ByteBuffer> scheduledDirectories = new HashSet<>();
     private final Schedule schedule;
+    /**
+     * Whether the last snapshot's digests are of tonight's algorithm: only then does an unchanged
+     * file take its digest over. A digest of another algorithm (or none) is never taken over: every
+     * file is read, so a snapshot never holds digests other than those its header names.
+     */
+    private final boolean inherits;
 
     /**
      * What the schedule chose: how many files and bytes, and how many of them were overdue; for a
@@ -43,9 +49,10 @@ final class SnapshotBaseline implements ContentBaseline {
 
     SnapshotBaseline(Snapshot old, ScanOptions options, long nowMillis) throws IOException {
         this.old = old;
+        this.inherits = old.contentDigest() == options.digest();
         long cutoff = options.verifyWithin() == null ? Long.MIN_VALUE
                 : nowMillis - options.verifyWithin().toMillis();
-        if (options.verifyBudget() == 0 && options.verifyTime() == null && options.verifyWithin() == null) {
+        if (!inherits || options.verifyBudget() == 0 && options.verifyTime() == null && options.verifyWithin() == null) {
             scheduled = Map.of();
             schedule = new Schedule(0, 0, 0, Long.MIN_VALUE, 0);
             return;
@@ -118,8 +125,16 @@ final class SnapshotBaseline implements ContentBaseline {
         return schedule;
     }
 
+    /** @return whether unchanged files take their digests over from the last snapshot (see {@link #inherits}) */
+    boolean inherits() {
+        return inherits;
+    }
+
     @Override
     public ContentBaseline.Directory root() {
+        if (!inherits) {
+            return null;
+        }
         long root = old.rootListing();
         return root < 0 ? null : new Directory(root, new byte[0]);
     }
