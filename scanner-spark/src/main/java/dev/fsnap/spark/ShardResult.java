@@ -11,18 +11,20 @@ import java.util.Locale;
  * @param entries entries scanned
  * @param directories directories among them
  * @param errors entries that could not be read
+ * @param contentRead bytes of content read (with digests; unchanged files with a baseline are not read)
  * @param seconds how long the scan took
  * @param executor the executor that ran it
+ * @param attempt the task attempt's id: Spark numbers attempts as it launches them
  * @param startedAt when it started, milliseconds since the epoch
  * @param failure why the shard's root could not be scanned, or null
  */
-public record ShardResult(int index, String part, long entries, long directories, long errors, double seconds,
-                          String executor, long startedAt, String failure) implements Serializable {
+public record ShardResult(int index, String part, long entries, long directories, long errors, long contentRead, double seconds,
+                          String executor, long attempt, long startedAt, String failure) implements Serializable {
     /** @return the line the job prints for this shard */
     public String line() {
         return failure != null
                 ? String.format(Locale.ROOT, "fsnap: shard %d on executor %s: not scanned: %s", index, executor, failure)
-                : String.format(Locale.ROOT, "fsnap: shard %d on executor %s: %d entries, %d errors, %.2f s", index,
-                        executor, entries, errors, seconds);
+                : String.format(Locale.ROOT, "fsnap: shard %d on executor %s: %d entries, %d errors, %d bytes of content "
+                        + "read, %.2f s", index, executor, entries, errors, contentRead, seconds);
     }
 }

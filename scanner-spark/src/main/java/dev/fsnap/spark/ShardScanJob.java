@@ -1,10 +1,13 @@
 package dev.fsnap.spark;
 
 import dev.fsnap.scan.Digest;
+import dev.fsnap.scan.Scan;
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.scan.Scanner;
+import dev.fsnap.snapshot.ContentSchedule;
 import dev.fsnap.snapshot.ShardPlan;
+import dev.fsnap.snapshot.Snapshot;
 import dev.fsnap.snapshot.SnapshotMerge;
 import dev.fsnap.snapshot.SnapshotWriter;
 import org.apache.spark.SparkConf;
@@ -42,7 +45,7 @@ import java.util.Set;
  * <pre>
  * spark-submit --class dev.fsnap.spark.ShardScanJob fsnap-scanner-spark-VERSION-all.jar \
  *     PLAN.json PARTS_DIR FULL.snap [--threads N] [--xattrs] [--digest sha256|xxh3-128]
- *     [--op-timeout SECONDS] [--exclude PATTERN]...
+ *     [--baseline LAST.snap] [--op-timeout SECONDS] [--exclude PATTERN]...
  * </pre>
  */
 public final class ShardScanJob {
@@ -58,11 +61,13 @@ public final class ShardScanJob {
      * @param digest the content digest's label ({@code sha256}, {@code xxh3-128}), or null for none
      * @param opTimeoutSeconds the deadline of one filesystem call, 0 for the default
      * @param exclude exclusion patterns, {@code .gitignore} syntax
+     * @param baseline with a digest: the last merged snapshot of the plan's root, on shared storage,
+     *                 whose digests each shard's unchanged files take over unread; null for none
      */
-    public record Settings(int threads, boolean xattrs, String digest, long opTimeoutSeconds, List<String> exclude)
-            implements Serializable {
+    public record Settings(int threads, boolean xattrs, String digest, long opTimeoutSeconds, List<String> exclude,
+                           String baseline) implements Serializable {
         /** The defaults: automatic threads, no attributes, no digests, the default deadline, no exclusions. */
-        public static final Settings DEFAULT = new Settings(0, false, null, 0, List.of());
+        public static final Settings DEFAULT = new Settings(0, false, null, 0, List.of(), null);
 
         /**
          * @param threads worker threads per scan
@@ -70,6 +75,7 @@ public final class ShardScanJob {
          * @param digest the digest's label or null
          * @param opTimeoutSeconds the deadline, 0 for the default
          * @param exclude exclusion patterns
+         * @param baseline the last merged snapshot, or null
          */
         public Settings {
             exclude = List.copyOf(exclude);
@@ -126,6 +132,14 @@ public final class ShardScanJob {
             throw new IOException(planFile + ": not a plan of fsnap plan: " + e.getMessage(), e);
         }
         settings.options(Path.of(plan.root())); // a bad setting fails here, not in every task
+        if (settings.baseline() != null) {
+            try (Snapshot last = Snapshot.open(Path.of(settings.baseline()))) { // damage found here, once
+                if (!Path.of(plan.root()).normalize().startsWith(Path.of(last.root()).normalize())) {
+                    throw new IOException(settings.baseline() + " is a snapshot of " + last.root()
+                            + ", which does not hold " + plan.root());
+                }
+            }
+        }
         Files.createDirectories(partsDir);
         List<Integer> largestFirst = new ArrayList<>();
         plan.shards().stream()
@@ -157,20 +171,24 @@ public final class ShardScanJob {
         long startedAt = System.currentTimeMillis();
         long t0 = System.nanoTime();
         TaskContext task = TaskContext.get();
-        String attempt = task == null ? "local" : Long.toString(task.taskAttemptId());
+        long attempt = task == null ? -1 : task.taskAttemptId();
         String executor = org.apache.spark.SparkEnv.get() == null ? "?" : org.apache.spark.SparkEnv.get().executorId();
         ShardPlan plan = ShardPlan.parse(planJson);
         ScanOptions options = plan.scanOptions(k, settings.options(Path.of(plan.root())));
-        Path part = Path.of(partsDir, "part-" + k + ".attempt-" + attempt + ".snap");
-        try (SnapshotWriter writer = SnapshotWriter.create(part, options)) {
-            ScanSummary s = Scanner.of(options).scan(writer.listener());
+        Path part = Path.of(partsDir, "part-" + k + ".attempt-" + (task == null ? "local" : attempt) + ".snap");
+        try (SnapshotWriter writer = SnapshotWriter.create(part, options);
+             Snapshot last = settings.baseline() == null || options.digest() == null ? null
+                     : Snapshot.open(Path.of(settings.baseline()))) {
+            Scan scan = last == null ? Scanner.of(options).start(writer.listener())
+                    : ContentSchedule.plan(last, options).start(writer.listener());
+            ScanSummary s = scan.await();
             writer.commit(s);
             return new ShardResult(k, part.toString(), s.entries(), s.directories(), s.errors(),
-                    (System.nanoTime() - t0) / 1e9, executor, startedAt, null);
+                    scan.progress().contentRead(), (System.nanoTime() - t0) / 1e9, executor, attempt, startedAt, null);
         } catch (IOException e) {
             // The shard's root could not be scanned: its subtree is unreadable in the merged
             // snapshot, and running the task again would meet the same.
-            return new ShardResult(k, null, 0, 0, 0, (System.nanoTime() - t0) / 1e9, executor, startedAt,
+            return new ShardResult(k, null, 0, 0, 0, 0, (System.nanoTime() - t0) / 1e9, executor, attempt, startedAt,
                     String.valueOf(e.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // a speculative copy that lost, or a cancelled job
@@ -206,7 +224,7 @@ public final class ShardScanJob {
         } catch (IllegalArgumentException e) {
             System.err.println("fsnap: " + e.getMessage());
             System.err.println("usage: ShardScanJob PLAN PARTS_DIR OUTPUT [--threads N] [--xattrs] "
-                    + "[--digest sha256|xxh3-128] [--op-timeout SECONDS] [--exclude PATTERN]...");
+                    + "[--digest sha256|xxh3-128 [--baseline LAST]] [--op-timeout SECONDS] [--exclude PATTERN]...");
             status = 2;
         } catch (IOException e) {
             System.err.println("fsnap: " + e.getMessage());
@@ -220,6 +238,7 @@ public final class ShardScanJob {
         int threads = 0;
         boolean xattrs = false;
         String digest = null;
+        String baseline = null;
         long timeout = 0;
         List<String> exclude = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -229,6 +248,7 @@ public final class ShardScanJob {
                 case "--digest" -> digest = value(args, ++i);
                 case "--op-timeout" -> timeout = Long.parseLong(value(args, ++i));
                 case "--exclude" -> exclude.add(value(args, ++i));
+                case "--baseline" -> baseline = value(args, ++i);
                 default -> {
                     if (args[i].startsWith("--")) {
                         throw new IllegalArgumentException("unknown option " + args[i]);
@@ -244,7 +264,7 @@ public final class ShardScanJob {
                 .setIfMissing("spark.speculation", "true");
         try (JavaSparkContext sc = new JavaSparkContext(conf)) {
             Result r = run(sc, Path.of(positional.get(0)), Path.of(positional.get(1)), Path.of(positional.get(2)),
-                    new Settings(threads, xattrs, digest, timeout, exclude));
+                    new Settings(threads, xattrs, digest, timeout, exclude, baseline));
             for (ShardResult s : r.shards()) {
                 System.err.println(s.line());
             }

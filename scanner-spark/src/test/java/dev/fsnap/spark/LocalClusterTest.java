@@ -106,9 +106,10 @@ class LocalClusterTest {
         assertTrue(!executors.contains("driver"), "no shard ran in the driver");
         ShardPlan.Shard largest = plan.shards().stream().max(Comparator.comparingLong(ShardPlan.Shard::entries)
                 .thenComparing(Comparator.comparingInt(ShardPlan.Shard::index).reversed())).orElseThrow();
-        long first = r.shards().get(largest.index()).startedAt();
+        long first = r.shards().get(largest.index()).attempt();
         for (ShardResult s : r.shards()) {
-            assertTrue(first <= s.startedAt(), "the largest shard (" + largest.index() + ") started first");
+            assertTrue(first <= s.attempt(), "the largest shard (" + largest.index() + ") was launched first: "
+                    + r.shards());
         }
         try (Stream<Path> left = Files.list(parts)) {
             assertEquals(plan.shards().size(), left.count(), "one part per shard is kept, other attempts deleted");
@@ -152,6 +153,41 @@ class LocalClusterTest {
         scan(root, single);
         try (Snapshot s = Snapshot.open(single); Snapshot m = Snapshot.open(merged)) {
             assertEquals(s.treeHash(), m.treeHash());
+        }
+    }
+
+    @Test
+    void withDigestsASecondNightReadsOnlyWhatChanged() throws Exception {
+        Path root = dir.resolve("v");
+        TreeBuilder.at(root).file("a/x", 3000).file("a/y", 4000).file("b/z", 5000).file("top", 100);
+        assertEquals(0, new ProcessBuilder("touch", "-d", "2020-01-01 00:00", root.resolve("a/x").toString(),
+                root.resolve("a/y").toString(), root.resolve("b/z").toString(), root.resolve("top").toString())
+                .start().waitFor());
+        Path planFile = dir.resolve("plan-v.json");
+        Files.writeString(planFile, "{\"fsnap_plan\":1,\"root\":\"" + root + "\",\"counts_from\":null,\"shards\":[\n"
+                + "{\"index\":0,\"root\":\"\",\"entries\":1,\"exclude\":[\"a\",\"b\"]},\n"
+                + "{\"index\":1,\"root\":\"a\",\"entries\":2,\"exclude\":[]},\n"
+                + "{\"index\":2,\"root\":\"b\",\"entries\":1,\"exclude\":[]}\n],\"balance\":1}\n");
+        ShardScanJob.Settings digests = new ShardScanJob.Settings(0, false, "sha256", 0, List.of(), null);
+        Path night1 = dir.resolve("night1.snap");
+        ShardScanJob.Result first = ShardScanJob.run(sc, planFile, dir.resolve("parts-v1"), night1, digests);
+        assertEquals(12100, first.shards().stream().mapToLong(ShardResult::contentRead).sum(), "every byte read");
+
+        Files.write(root.resolve("a/y"), new byte[4001]);
+        ShardScanJob.Settings withBaseline = new ShardScanJob.Settings(0, false, "sha256", 0, List.of(),
+                night1.toString());
+        Path night2 = dir.resolve("night2.snap");
+        ShardScanJob.Result second = ShardScanJob.run(sc, planFile, dir.resolve("parts-v2"), night2, withBaseline);
+        assertEquals(List.of(0L, 4001L, 0L), second.shards().stream().map(ShardResult::contentRead).toList(),
+                "only the changed file is read: " + second.shards());
+        try (Snapshot n2 = Snapshot.open(night2)) {
+            assertEquals("sha256", n2.contentDigest().label());
+            Entry x = n2.lookup("a/x".getBytes(java.nio.charset.StandardCharsets.UTF_8)).entry();
+            try (Snapshot n1 = Snapshot.open(night1)) {
+                Entry before = n1.lookup("a/x".getBytes(java.nio.charset.StandardCharsets.UTF_8)).entry();
+                assertEquals(java.util.HexFormat.of().formatHex(before.content().digest()),
+                        java.util.HexFormat.of().formatHex(x.content().digest()), "taken over unread");
+            }
         }
     }
 

@@ -14,6 +14,8 @@ final class ScanCommand extends Command {
     final ReportOptions report = new ReportOptions();
     Path output;
     Path repo;
+    /** The last snapshot whose digests unchanged files take over (--baseline), or null. */
+    Path baseline;
     /** The plan and the shard of it to scan ({@code PLAN:K}), or null for the whole tree. */
     Path plan;
     int shard;
@@ -57,6 +59,9 @@ final class ScanCommand extends Command {
                     plan = ScanArguments.path(v.substring(0, colon));
                     shard = Arguments.integer(v.substring(colon + 1));
                 }, "--shard");
+        a.option("LAST", "With --digest: unchanged files take their digests over from LAST (a snapshot of ROOT, or of "
+                + "a tree that holds it, such as last night's merged snapshot for a shard) instead of being read.",
+                v -> baseline = ScanArguments.snapshot(v), "--baseline");
         scan.declare(a);
     }
 
@@ -71,6 +76,9 @@ final class ScanCommand extends Command {
         } catch (java.io.IOException e) {
             err.println("fsnap: " + ScanArguments.describe(e));
             return metrics(null, ExitStatus.TROUBLE);
+        }
+        if (baseline != null) {
+            return withBaseline(options);
         }
         if (repo != null) {
             if (output != null) {
@@ -88,6 +96,30 @@ final class ScanCommand extends Command {
         }
         ScanJob.Result r = ScanJob.run(options, report, output, err);
         return metrics(r.summary(), r.exit());
+    }
+
+    /** A scan whose unchanged files take their digests over from the --baseline snapshot. */
+    private int withBaseline(ScanOptions options) throws java.io.IOException, InterruptedException {
+        if (options.digest() == null) {
+            err.println("fsnap: --baseline applies to --digest");
+            return metrics(null, ExitStatus.TROUBLE);
+        }
+        if (repo != null) {
+            err.println("fsnap: --repo takes its baseline from the repository: leave out --baseline");
+            return metrics(null, ExitStatus.TROUBLE);
+        }
+        try (dev.fsnap.snapshot.Snapshot last = SnapshotFiles.open(baseline, err)) {
+            if (last == null) {
+                return metrics(null, ExitStatus.TROUBLE);
+            }
+            Path tonight = options.root().toAbsolutePath().normalize();
+            if (!tonight.startsWith(Path.of(last.root()).normalize())) {
+                err.println("fsnap: " + baseline + " is a snapshot of " + last.root() + ", which does not hold " + tonight);
+                return metrics(null, ExitStatus.TROUBLE);
+            }
+            ScanJob.Result r = ScanJob.run(options, report, output, err, null, last);
+            return metrics(r.summary(), r.exit());
+        }
     }
 
     /** The options for one shard of the plan: its root, and the directories other shards cover. */

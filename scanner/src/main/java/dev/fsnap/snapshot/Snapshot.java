@@ -222,6 +222,27 @@ public final class Snapshot implements Closeable {
         return footer.rootRef().listed() ? footer.rootRef().offset() : -1;
     }
 
+    /**
+     * The block of a directory below the root, found one component at a time.
+     *
+     * @param path the directory, relative to the root ({@code ""}: the root)
+     * @return its block offset ({@link Format#EMPTY_OFFSET} when it was empty), or -1 when the
+     *         snapshot did not list a directory there
+     * @throws IOException when a block on the way is damaged
+     */
+    long listingAt(byte[] path) throws IOException {
+        long at = rootListing();
+        for (byte[] name : path.length == 0 ? List.<byte[]>of() : split(path)) {
+            if (at < 0 || at == Format.EMPTY_OFFSET) {
+                return -1;
+            }
+            DirectoryRecord dir = readDirectory(at);
+            int i = dir.find(name);
+            at = i >= 0 && dir.listed(i) ? dir.childOffset[i] : -1;
+        }
+        return at;
+    }
+
     /** The root directory's block, or null when the root could not be listed. */
     DirectoryRecord rootDirectory() throws IOException {
         return footer.rootRef().listed() ? readDirectory(footer.rootRef().offset()) : null;

@@ -11,6 +11,7 @@ import dev.fsnap.walk.ContentBaseline;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -39,6 +40,8 @@ final class SnapshotBaseline implements ContentBaseline {
      * file is read, so a snapshot never holds digests other than those its header names.
      */
     private final boolean inherits;
+    /** Tonight's root in the last snapshot, relative to its root (see {@link #within(String, java.nio.file.Path)}). */
+    private final byte[] within;
 
     /**
      * What the schedule chose: how many files and bytes, and how many of them were overdue; for a
@@ -50,6 +53,17 @@ final class SnapshotBaseline implements ContentBaseline {
     SnapshotBaseline(Snapshot old, ScanOptions options, long nowMillis) throws IOException {
         this.old = old;
         this.inherits = old.contentDigest() == options.digest();
+        this.within = within(old.root(), options.root());
+        byte[] prefix = within.length == 0 ? within : Arrays.copyOf(within, within.length + 1);
+        if (prefix.length > 0) {
+            prefix[within.length] = '/';
+        }
+        List<byte[]> covered = new ArrayList<>();
+        if (options.shard() != null) {
+            for (String c : options.shard().covered()) {
+                covered.add((c + "/").getBytes(StandardCharsets.UTF_8));
+            }
+        }
         long cutoff = options.verifyWithin() == null ? Long.MIN_VALUE
                 : nowMillis - options.verifyWithin().toMillis();
         if (!inherits || options.verifyBudget() == 0 && options.verifyTime() == null && options.verifyWithin() == null) {
@@ -67,7 +81,10 @@ final class SnapshotBaseline implements ContentBaseline {
                 Content c = e.content();
                 if (e.type() == EntryType.FILE && c != null && !c.corrupt()) {
                     long verified = c.verified().toEpochMilli();
-                    all.add(new Candidate(e.path(), verified, e.size()));
+                    byte[] path = tonights(e.path(), prefix, covered);
+                    if (path != null) {
+                        all.add(new Candidate(path, verified, e.size()));
+                    }
                     if (verified > lastRun[0]) {
                         lastRun[0] = verified;
                         lastRun[1] = 0;
@@ -125,6 +142,42 @@ final class SnapshotBaseline implements ContentBaseline {
         return schedule;
     }
 
+    /**
+     * Where tonight's root lies in the last snapshot: relative to its root, empty when the two are
+     * the same tree (or the root moved: {@code check --allow-other-root}); a shard of a plan scans a
+     * subtree of the tree whose merged snapshot is its baseline.
+     */
+    private static byte[] within(String oldRoot, java.nio.file.Path tonight) {
+        java.nio.file.Path from = java.nio.file.Path.of(oldRoot).normalize();
+        java.nio.file.Path to = tonight.toAbsolutePath().normalize();
+        if (!to.startsWith(from) || to.equals(from)) {
+            return new byte[0];
+        }
+        return from.relativize(to).toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A file of the last snapshot as tonight's scan names it: relative to tonight's root, or null
+     * when the scan does not reach it (outside its root, or in a subtree another shard covers).
+     */
+    private static byte[] tonights(byte[] path, byte[] prefix, List<byte[]> covered) {
+        if (!startsWith(path, prefix, 0)) {
+            return null;
+        }
+        byte[] p = prefix.length == 0 ? path : Arrays.copyOfRange(path, prefix.length, path.length);
+        for (byte[] c : covered) {
+            if (startsWith(p, c, 0)) {
+                return null;
+            }
+        }
+        return p;
+    }
+
+    private static boolean startsWith(byte[] path, byte[] prefix, int from) {
+        return path.length >= prefix.length + from
+                && Arrays.equals(path, from, from + prefix.length, prefix, 0, prefix.length);
+    }
+
     /** @return whether unchanged files take their digests over from the last snapshot (see {@link #inherits}) */
     boolean inherits() {
         return inherits;
@@ -135,7 +188,12 @@ final class SnapshotBaseline implements ContentBaseline {
         if (!inherits) {
             return null;
         }
-        long root = old.rootListing();
+        long root;
+        try {
+            root = within.length == 0 ? old.rootListing() : old.listingAt(within);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
         return root < 0 ? null : new Directory(root, new byte[0]);
     }
 

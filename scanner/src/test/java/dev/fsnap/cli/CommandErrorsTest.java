@@ -63,6 +63,13 @@ class CommandErrorsTest {
         refused("fsnap: Missing required parameter: 'PART...'\nTry 'fsnap merge --help'.\n", "merge", plan.toString());
         refused("fsnap: Missing required option: '--output=FILE'\nTry 'fsnap merge --help'.\n", "merge",
                 plan.toString(), snap.toString());
+        refused("fsnap: --baseline applies to --digest\n", "scan", t, "--baseline", snap.toString(), "-o",
+                dir.resolve("p.snap").toString());
+        Path other = Files.createDirectory(dir.resolve("u"));
+        refused("fsnap: " + snap + " is a snapshot of " + tree + ", which does not hold " + other + "\n", "scan",
+                other.toString(), "--digest", "--baseline", snap.toString(), "-o", dir.resolve("p.snap").toString());
+        refused("fsnap: --repo takes its baseline from the repository: leave out --baseline\n", "scan", t, "--digest",
+                "--baseline", snap.toString(), "--repo", repo.toString());
         assertFalse(Files.exists(dir.resolve("p.snap")));
     }
 

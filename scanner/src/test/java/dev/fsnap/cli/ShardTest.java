@@ -246,4 +246,37 @@ class ShardTest {
             assertEquals(s.entries(), m.entries());
         }
     }
+
+    @Test
+    void withDigestsEachShardTakesUnchangedFilesOverFromLastNightsMergedSnapshot() throws Exception {
+        Path night1 = dir.resolve("night1.snap");
+        List<Path> parts = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            Path part = dir.resolve("d" + k + ".snap");
+            CliTest.Run r = fsnap("scan", root.toString(), "--shard", plan + ":" + k, "--digest", "-o", part.toString());
+            assertEquals(0, r.status(), r.err());
+            parts.add(part);
+        }
+        assertEquals(0, fsnap(args(plan.toString(), parts, "-o", night1.toString()).toArray(String[]::new)).status());
+
+        Path changed = root.resolve("a/side/top-extra");
+        Files.write(changed, new byte[777]);
+        assertEquals(0, CliTest.sh("touch -d '2020-01-02 00:00' \"$1\"", changed.toString()));
+        Path night2 = dir.resolve("night2.snap");
+        List<Path> again = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            Path part = dir.resolve("e" + k + ".snap");
+            CliTest.Run r = fsnap("scan", root.toString(), "--shard", plan + ":" + k, "--digest", "--baseline",
+                    night1.toString(), "-o", part.toString());
+            assertEquals(0, r.status(), r.err());
+            assertTrue(r.err().contains("fsnap: content: " + (k == 1 ? "777 B" : "0 B") + " read"),
+                    "shard " + k + " reads only the new file: " + r.err());
+            again.add(part);
+        }
+        assertEquals(0, fsnap(args(plan.toString(), again, "-o", night2.toString()).toArray(String[]::new)).status());
+        CliTest.Run diff = fsnap("diff", night1.toString(), night2.toString(), "--format", "lines");
+        assertEquals(1, diff.status(), diff.out() + diff.err());
+        assertEquals(List.of("+ a/side/top-extra"), CliTest.changes(diff.out()).stream()
+                .filter(l -> !l.startsWith("M a/side ")).toList(), diff.out());
+    }
 }
