@@ -1,5 +1,6 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.snapshot.ShardPlan;
 import dev.fsnap.snapshot.Snapshot;
 
@@ -15,6 +16,7 @@ final class PlanCommand extends Command {
     int shards;
     Path from;
     Path output;
+    java.time.Duration opTimeout;
 
     private final PrintStream out = System.out;
     private final PrintStream err = System.err;
@@ -28,7 +30,8 @@ final class PlanCommand extends Command {
                 "the largest shard's entries over the mean."
             }, new String[] {
                 " 0:planned",
-                " 2:bad usage, ROOT cannot be listed, or the snapshot cannot be read"
+                " 2:bad usage, ROOT cannot be listed, or the snapshot cannot be read",
+                " 3:planned, but some directories could not be listed (each counted as one entry)"
             });
     }
 
@@ -43,14 +46,17 @@ final class PlanCommand extends Command {
         }, "--shards");
         a.option("LAST", "Take the sizes from this snapshot of ROOT (a file, or DIR@latest in a repository).",
                 v -> from = ScanArguments.snapshot(v), "--from");
+        a.option("TIME", "Without --from: give up on a filesystem call after this long (default 30s): what it was "
+                + "listing counts as one entry.", v -> opTimeout = Arguments.duration(v), "--op-timeout");
         a.option("PLAN.json", "Write the plan there (else to stdout).", v -> output = ScanArguments.path(v),
                 "-o", "--output");
     }
 
     @Override
-    int call() throws IOException {
+    int call() throws IOException, InterruptedException {
         String rootPath = Path.of(root).toAbsolutePath().toString();
         ShardPlan plan;
+        long[] unreadable = {0};
         try {
             if (from != null) {
                 try (Snapshot last = SnapshotFiles.open(from, err)) {
@@ -64,7 +70,20 @@ final class PlanCommand extends Command {
                     plan = ShardPlan.of(last, shards);
                 }
             } else {
-                plan = ShardPlan.estimate(Path.of(rootPath), shards, 3);
+                ScanOptions.Builder options = ScanOptions.builder(Path.of(rootPath));
+                if (opTimeout != null) {
+                    try {
+                        options.opTimeout(ScanArguments.opTimeout(opTimeout));
+                    } catch (IllegalArgumentException e) {
+                        err.println("fsnap: " + e.getMessage());
+                        return ExitStatus.TROUBLE;
+                    }
+                }
+                plan = ShardPlan.estimate(options.build(), shards, 3, e -> {
+                    unreadable[0]++;
+                    err.println("fsnap: " + Path.of(rootPath).resolve(e.displayPath()) + ": " + e.message()
+                            + " (counted as one entry)");
+                });
             }
         } catch (IOException e) {
             err.println("fsnap: " + ScanArguments.describe(e));
@@ -79,6 +98,6 @@ final class PlanCommand extends Command {
         err.println(String.format(Locale.ROOT, "fsnap: %d shards of %s, %d entries; the largest %.2f times the mean (%s)",
                 plan.shards().size(), rootPath, plan.entries(), plan.balance(),
                 from == null ? "sizes estimated from the top three levels" : "sizes from " + from));
-        return ExitStatus.OK;
+        return unreadable[0] > 0 ? ExitStatus.UNREADABLE : ExitStatus.OK;
     }
 }

@@ -101,6 +101,17 @@ final class ScanArguments {
         }
     }
 
+    /**
+     * @return the deadline of one filesystem call, when it is one a scan can keep
+     * @throws IllegalArgumentException naming --op-timeout and its range
+     */
+    static java.time.Duration opTimeout(java.time.Duration t) {
+        if (t.toMillis() < 10 || t.toSeconds() > 1_000_000) {
+            throw new IllegalArgumentException("--op-timeout must be between 10ms and 1000000s");
+        }
+        return t;
+    }
+
     static Path path(String text) {
         try {
             return Path.of(text);
@@ -131,10 +142,7 @@ final class ScanArguments {
         ScanOptions.Builder builder = ScanOptions.builder(path).backend(b).followSymlinks(follow)
                 .oneFileSystem(oneFileSystem);
         if (opTimeout != null) {
-            if (opTimeout.toMillis() < 10 || opTimeout.toSeconds() > 1_000_000) {
-                throw new IllegalArgumentException("--op-timeout must be between 10ms and 1000000s");
-            }
-            builder.opTimeout(opTimeout);
+            builder.opTimeout(opTimeout(opTimeout));
         }
         if (b == Backend.NIO && xattrs) {
             throw new IllegalArgumentException("--xattrs applies to the native backend, not to --backend nio");

@@ -3,13 +3,13 @@ package dev.fsnap.snapshot;
 import dev.fsnap.internal.Json;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryType;
+import dev.fsnap.scan.EntryVisitor;
 import dev.fsnap.scan.ScanOptions;
+import dev.fsnap.scan.Scanner;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -165,20 +165,7 @@ public final class ShardPlan {
         last.walk(new Snapshot.Visitor() {
             @Override
             public void entry(Entry e) {
-                byte[] p = e.path();
-                if (p.length == 0) {
-                    return;
-                }
-                String path = new String(p, StandardCharsets.UTF_8);
-                Node dir = tree;
-                String[] parts = path.split("/");
-                for (int i = 0; i < parts.length - 1; i++) {
-                    dir = dir.child(parts[i]);
-                }
-                dir.own++;
-                if (e.type() == EntryType.DIRECTORY) {
-                    dir.child(parts[parts.length - 1]);
-                }
+                count(tree, e);
             }
         });
         return new ShardPlan(last.root(), last.file().toString(), cut(tree, n));
@@ -186,28 +173,54 @@ public final class ShardPlan {
 
     /**
      * Splits a tree by an estimate of its sizes, without a snapshot: its directories are listed to
-     * a depth, and a directory below it counts as one entry of its parent.
+     * a depth, by the scan itself (with its deadlines: a dead server costs the operation timeout,
+     * not forever), and a directory below the depth counts as one entry of its parent.
      *
-     * @param root the tree's root, absolute
+     * @param options the tree's root (absolute) and how to list it (the operation timeout, threads)
      * @param n the shards wanted, at most
      * @param depth how many levels to list
+     * @param unreadable told of each directory or entry that could not be read (it counts as one entry)
      * @return the plan
-     * @throws IOException when a directory cannot be listed
+     * @throws IOException when the root cannot be listed
+     * @throws InterruptedException when interrupted while listing
      */
-    public static ShardPlan estimate(Path root, int n, int depth) throws IOException {
+    public static ShardPlan estimate(ScanOptions options, int n, int depth,
+                                     java.util.function.Consumer<dev.fsnap.scan.ScanError> unreadable)
+            throws IOException, InterruptedException {
+        // Entries more than `depth` components down are left out, so their directories are not entered.
+        ScanOptions listing = options.toBuilder().exclude("/*".repeat(depth + 1)).build();
         Node tree = new Node("");
-        list(root, tree, depth);
-        return new ShardPlan(root.toString(), null, cut(tree, n));
-    }
-
-    private static void list(Path dir, Node node, int depth) throws IOException {
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-            for (Path p : s) {
-                node.own++;
-                if (depth > 1 && Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-                    list(p, node.child(p.getFileName().toString()), depth - 1);
+        Scanner.of(listing).scan(new EntryVisitor() {
+            @Override
+            public void visit(Entry e) {
+                synchronized (tree) {
+                    count(tree, e);
                 }
             }
+
+            @Override
+            public void error(dev.fsnap.scan.ScanError e) {
+                unreadable.accept(e);
+            }
+        });
+        return new ShardPlan(options.root().toString(), null, cut(tree, n));
+    }
+
+    /** Counts an entry in its directory, and makes a node of it when it is a directory. */
+    private static void count(Node tree, Entry e) {
+        byte[] p = e.path();
+        if (p.length == 0) {
+            return;
+        }
+        String path = new String(p, StandardCharsets.UTF_8);
+        Node dir = tree;
+        String[] parts = path.split("/");
+        for (int i = 0; i < parts.length - 1; i++) {
+            dir = dir.child(parts[i]);
+        }
+        dir.own++;
+        if (e.type() == EntryType.DIRECTORY) {
+            dir.child(parts[parts.length - 1]);
         }
     }
 

@@ -37,6 +37,8 @@ class CommandErrorsTest {
         refused("fsnap: Invalid value for option '--format': must be text, lines or json, not 'yaml'\n"
                 + "Try 'fsnap diff --help'.\n", "diff", "--format", "yaml", snap.toString(), snap.toString());
         refused("fsnap: --op-timeout must be between 10ms and 1000000s\n", "scan", tree.toString(), "--op-timeout", "5ms");
+        refused("fsnap: --op-timeout must be between 10ms and 1000000s\n", "plan", tree.toString(), "--shards", "2",
+                "--op-timeout", "5ms");
         refused("fsnap: completion takes the shell: fsnap completion bash\n", "completion", "zsh");
         refused("fsnap: Unknown command: 'nosuch' (scan, ls, diff, check, tune, verify, history, forget, plan, merge)\n",
                 "man", "nosuch");

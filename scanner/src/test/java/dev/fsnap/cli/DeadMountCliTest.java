@@ -72,6 +72,26 @@ class DeadMountCliTest {
     }
 
     @Test
+    void aPlanWithoutLastNightsSnapshotGivesUpOnAHungDirectoryInTime() throws Exception {
+        Assumptions.assumeTrue(SlowNas.unavailableReason() == null, SlowNas.unavailableReason());
+        Path source = TreeBuilder.at(dir.resolve("src")).file("alive/a", 1).file("alive/b", 1).file("dead/c", 3)
+                .file("more/d", 4).root();
+        nas = SlowNas.mount(source, Files.createDirectory(dir.resolve("mnt")), Duration.ZERO);
+        Path mount = nas.mountPoint();
+        nas.hang("dead");
+        long start = System.nanoTime();
+        CliTest.Run r = CliTest.fsnap("plan", mount.toString(), "--shards", "2", "--op-timeout", "1");
+        double seconds = (System.nanoTime() - start) / 1e9;
+        assertEquals(3, r.status(), r.err());
+        assertTrue(seconds < 1 + 3 + 2, "exited after " + seconds + " s");
+        assertTrue(r.err().startsWith("fsnap: " + mount + "/dead: No answer in 1 s: gave up (the filesystem may be "
+                + "dead) (counted as one entry)\n"), r.err());
+        assertTrue(r.out().startsWith("{\"fsnap_plan\":1,"), r.out());
+        assertTrue(r.out().contains("\"root\":\"alive\""), "the plan still splits what could be listed: " + r.out());
+        nas.release();
+    }
+
+    @Test
     void ctrlCStopsPromptlyAndLeavesThePreviousSnapshotAsItWas() throws Exception {
         Assumptions.assumeTrue(SlowNas.unavailableReason() == null, SlowNas.unavailableReason());
         Path source = dir.resolve("src");
