@@ -9,6 +9,7 @@ import dev.fsnap.snapshot.Snapshot;
 import dev.fsnap.snapshot.SnapshotWriter;
 import dev.fsnap.testdata.TreeBuilder;
 import dev.fsnap.testdata.TreeGenerator;
+import dev.fsnap.testdata.fuse.SlowNas;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -26,6 +27,7 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.time.Duration;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -187,6 +189,49 @@ class LocalClusterTest {
                 Entry before = n1.lookup("a/x".getBytes(java.nio.charset.StandardCharsets.UTF_8)).entry();
                 assertEquals(java.util.HexFormat.of().formatHex(before.content().digest()),
                         java.util.HexFormat.of().formatHex(x.content().digest()), "taken over unread");
+            }
+        }
+    }
+
+    /**
+     * A server that stops answering for one shard's subtree: that shard's task gives up on its root
+     * after the operation timeout (the stuck thread left behind in the executor), reports why, and
+     * the merged snapshot holds the shard's root as unreadable, never as removed; the job exits 3.
+     * (Speculation cannot be shown here: Spark never starts a speculative copy on a host that
+     * already runs the task, and a local cluster's executors share one host.)
+     */
+    @Test
+    void aShardOnAServerThatStoppedAnsweringIsUnreadableInTime() throws Exception {
+        Assumptions.assumeTrue(SlowNas.unavailableReason() == null, SlowNas.unavailableReason());
+        Path source = dir.resolve("nas-src");
+        TreeBuilder.at(source).file("a/x", 10).file("b/y", 20).file("top", 5);
+        try (SlowNas nas = SlowNas.mount(source, Files.createDirectory(dir.resolve("nas")), Duration.ZERO)) {
+            Path root = nas.mountPoint();
+            Path planFile = dir.resolve("plan-nas.json");
+            Files.writeString(planFile, "{\"fsnap_plan\":1,\"root\":\"" + root + "\",\"counts_from\":null,\"shards\":[\n"
+                    + "{\"index\":0,\"root\":\"\",\"entries\":3,\"exclude\":[\"a\",\"b\"]},\n"
+                    + "{\"index\":1,\"root\":\"a\",\"entries\":2,\"exclude\":[]},\n"
+                    + "{\"index\":2,\"root\":\"b\",\"entries\":2,\"exclude\":[]}\n],\"balance\":1}\n");
+            nas.hang("b");
+            Path merged = dir.resolve("merged-nas.snap");
+            long start = System.nanoTime();
+            ShardScanJob.Result r;
+            try {
+                r = ShardScanJob.run(sc, planFile, dir.resolve("parts-nas"), merged,
+                        new ShardScanJob.Settings(0, false, null, 1, List.of(), null));
+            } finally {
+                nas.release();
+            }
+            assertTrue((System.nanoTime() - start) / 1e9 < 20, "the job did not wait for the server");
+            ShardResult b = r.shards().get(2);
+            assertNull(b.part());
+            assertTrue(b.failure().contains("no answer in 1 s"), b.line());
+            assertEquals(3, r.exitStatus());
+            try (Snapshot m = Snapshot.open(merged)) {
+                assertEquals(Snapshot.Status.FOUND, m.lookup("b".getBytes(java.nio.charset.StandardCharsets.UTF_8)).status());
+                assertEquals(Snapshot.Status.UNREADABLE,
+                        m.lookup("b/y".getBytes(java.nio.charset.StandardCharsets.UTF_8)).status());
+                assertEquals(Snapshot.Status.FOUND, m.lookup("a/x".getBytes(java.nio.charset.StandardCharsets.UTF_8)).status());
             }
         }
     }
