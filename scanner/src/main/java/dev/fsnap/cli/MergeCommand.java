@@ -81,7 +81,12 @@ final class MergeCommand extends Command {
                     + "directory of its parent's part (removed or replaced between the scans), or lies inside a missing "
                     + "shard; its part is left out");
         }
-        err.println("fsnap: merged " + (p.shards().size() - r.missing().size() - r.leftOut().size()) + " parts of " + p.root() + ": " + r.entries() + " entries, "
+        for (ShardPlan.Shard s : r.otherFilesystem()) {
+            err.println("fsnap: shard " + s.index() + "'s root " + p.rootOf(s.index()) + " is on another filesystem: "
+                    + "left out, as --one-file-system leaves it");
+        }
+        err.println("fsnap: merged " + (p.shards().size() - r.missing().size() - r.leftOut().size()
+                - r.otherFilesystem().size()) + " parts of " + p.root() + ": " + r.entries() + " entries, "
                 + r.directories() + " directories, " + r.errors() + " errors; tree hash "
                 + (r.treeHash() == null ? "none (the root is unreadable)" : r.treeHash()));
         return r.errors() > 0 ? ExitStatus.UNREADABLE : r.leftOut().isEmpty() ? ExitStatus.OK : ExitStatus.VANISHED;

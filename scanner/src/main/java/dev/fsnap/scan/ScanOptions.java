@@ -195,14 +195,17 @@ public final class ScanOptions {
      *
      * @param plan the plan's identity ({@code ShardPlan#id()})
      * @param index the shard's index in the plan
+     * @param root the shard's root relative to the plan's ({@code ""}: the plan's root): exclusion
+     *             rules match paths from the plan's root, as they do in a scan of the whole tree
      * @param covered the directories other shards cover, relative to this scan's root, "/"-separated
      */
-    public record Shard(String plan, int index, java.util.Set<String> covered) {
+    public record Shard(String plan, int index, String root, java.util.Set<String> covered) {
         /**
          * Checks and copies.
          *
          * @param plan the plan's identity
          * @param index the shard's index
+         * @param root the shard's root relative to the plan's
          * @param covered the directories other shards cover
          * @throws IllegalArgumentException when the plan is empty or the index negative
          */

@@ -66,9 +66,12 @@ public final class SnapshotMerge {
      * @param leftOut the shards whose roots were no longer directories when their parent shard was
      *                listed (removed or replaced while the parts were scanned), or lay inside a missing
      *                shard: their parts are left out
+     * @param otherFilesystem under one-file-system, the shards whose roots are on another filesystem
+     *                        than the tree's: left out, as a scan of the whole tree leaves them
      */
     public record Result(long entries, long directories, long errors, String treeHash, long[] unreadable,
-                         List<ShardPlan.Shard> missing, List<ShardPlan.Shard> leftOut) {
+                         List<ShardPlan.Shard> missing, List<ShardPlan.Shard> leftOut,
+                         List<ShardPlan.Shard> otherFilesystem) {
     }
 
     /** The code a missing part's shard root is recorded unreadable with. */
@@ -80,6 +83,8 @@ public final class SnapshotMerge {
         final Snapshot snapshot;
         final ShardPlan.Shard shard;
         boolean grafted;
+        /** Left out: on another filesystem under one-file-system. */
+        boolean elsewhere;
 
         Part(Path file, Snapshot snapshot, ShardPlan.Shard shard) {
             this.file = file;
@@ -205,7 +210,7 @@ public final class SnapshotMerge {
         }
         Header header = parts[0].snapshot.header().merged(plan.root(), earliest);
         try (SnapshotWriter out = SnapshotWriter.create(target, header)) {
-            Grafting g = new Grafting(out, shardAt);
+            Grafting g = new Grafting(out, shardAt, header.oneFileSystem() ? parts[0].snapshot.rootEntry().device() : -1);
             Footer.RootRef root = parts[0].snapshot.footer().rootRef();
             parts[0].grafted = true;
             if (root == Footer.RootRef.EMPTY) {
@@ -223,9 +228,17 @@ public final class SnapshotMerge {
             long[] unreadable = new long[parts.length];
             List<ShardPlan.Shard> missing = new ArrayList<>();
             List<ShardPlan.Shard> leftOut = new ArrayList<>();
+            List<ShardPlan.Shard> elsewhere = new ArrayList<>();
+            for (Part p : parts) { // shards inside a shard on another filesystem are on it too
+                for (Part q : parts) {
+                    if (q.elsewhere && !p.grafted && p.shard.root().startsWith(q.shard.root() + "/")) {
+                        p.elsewhere = true;
+                    }
+                }
+            }
             for (Part p : parts) {
                 if (!p.grafted) {
-                    leftOut.add(p.shard);
+                    (p.elsewhere ? elsewhere : leftOut).add(p.shard);
                     continue;
                 }
                 if (p.snapshot == null) {
@@ -258,7 +271,7 @@ public final class SnapshotMerge {
                 hash = merged.treeHash();
             }
             out.publish();
-            return new Result(entries, directories, errors, hash, unreadable, missing, leftOut);
+            return new Result(entries, directories, errors, hash, unreadable, missing, leftOut, elsewhere);
         }
     }
 
@@ -266,10 +279,13 @@ public final class SnapshotMerge {
     private static final class Grafting {
         private final SnapshotWriter out;
         private final Map<ByteBuffer, Part> shardAt;
+        /** Under one-file-system, the root's device (a shard's root on another is left out, as a whole scan leaves it); else -1. */
+        private final long device;
 
-        Grafting(SnapshotWriter out, Map<ByteBuffer, Part> shardAt) {
+        Grafting(SnapshotWriter out, Map<ByteBuffer, Part> shardAt, long device) {
             this.out = out;
             this.shardAt = shardAt;
+            this.device = device;
         }
 
         /**
@@ -321,6 +337,8 @@ public final class SnapshotMerge {
                                 + ", which shard " + other.shard.index() + " covers (a part of another plan?)");
                     }
                     block.listed(i, copy(part, block.childOffset(i), block.childFlags(i), child));
+                } else if (block.notScanned(i) && other != null && device >= 0 && block.device(i) != device) {
+                    other.elsewhere = true;
                 } else if (block.notScanned(i) && other != null && !other.grafted) {
                     other.grafted = true;
                     Footer.RootRef root = other.snapshot == null ? Footer.RootRef.unreadable(missing(other.shard))

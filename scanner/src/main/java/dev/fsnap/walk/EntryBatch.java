@@ -184,11 +184,14 @@ final class EntryBatch {
     /**
      * Removes the entries the rules exclude, and the errors of names they exclude (whose type is
      * unknown: a pattern for directories only does not match them).
+     *
+     * @param from this directory's path as the rules see it: relative to the scan's root, or, in a
+     *             shard's scan, to the plan's
      */
-    void leaveOut(PathRules rules) {
+    void leaveOut(PathRules rules, byte[] from) {
         int kept = 0;
         for (int i = 0; i < count; i++) {
-            if (SCAN.excludesName(rules, parent, names, nameOffset[i], nameLength[i], type[i] == EntryType.DIRECTORY)) {
+            if (SCAN.excludesName(rules, from, names, nameOffset[i], nameLength[i], type[i] == EntryType.DIRECTORY)) {
                 continue;
             }
             if (kept != i) {
@@ -201,7 +204,7 @@ final class EntryBatch {
             int nameStart = parent.length == 0 ? 0 : parent.length + 1;
             errors.removeIf(e -> {
                 byte[] p = e.path();
-                return p.length > nameStart && SCAN.excludesName(rules, parent, p, nameStart, p.length - nameStart, false);
+                return p.length > nameStart && SCAN.excludesName(rules, from, p, nameStart, p.length - nameStart, false);
             });
         }
     }

@@ -1,5 +1,6 @@
 package dev.fsnap.walk;
 
+import dev.fsnap.internal.Paths;
 import dev.fsnap.internal.ScanInternals;
 import dev.fsnap.scan.Backend;
 import dev.fsnap.scan.EntryType;
@@ -48,6 +49,8 @@ final class ScanRun implements Scan {
     private final PathRules rules;
     /** The directories other shards cover (paths relative to the root, as bytes), or null for a whole tree. */
     private final Set<ByteBuffer> covered;
+    /** A shard's root relative to its plan's, which exclusion rules match from; null for a whole tree. */
+    private final byte[] rulesFrom;
     private ForkJoinPool pool;
     /** Replaces the workers the watchdog gives up on. */
     StandBy standBy;
@@ -80,6 +83,8 @@ final class ScanRun implements Scan {
         this.oneFileSystem = options.oneFileSystem();
         this.rules = options.rules().isEmpty() ? null : options.rules();
         this.covered = covered(options.shard());
+        this.rulesFrom = options.shard() == null || options.shard().root().isEmpty() ? null
+                : options.shard().root().getBytes(StandardCharsets.UTF_8);
         this.opTimeoutNanos = options.opTimeout().toNanos();
         this.directoriesFirstAlways = ScanInternals.get().directoriesFirst(options);
         this.rootPath = options.root();
@@ -374,7 +379,8 @@ final class ScanRun implements Scan {
             return false; // given up on while it waited: the watchdog recorded and completed it
         }
         if (rules != null) {
-            b.leaveOut(rules);
+            b.leaveOut(rules, rulesFrom == null ? b.parent : b.parent.length == 0 ? rulesFrom
+                    : Paths.child(rulesFrom, b.parent, 0, b.parent.length));
         }
         for (int i = 0; i < b.count; i++) {
             if (b.type[i] != EntryType.DIRECTORY || (oneFileSystem && b.get(i, StatFields.DEVICE) != rootDevice)

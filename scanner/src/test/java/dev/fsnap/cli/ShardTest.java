@@ -4,6 +4,7 @@ import dev.fsnap.scan.ScanError;
 import dev.fsnap.snapshot.Snapshot;
 import dev.fsnap.testdata.TreeBuilder;
 import dev.fsnap.testdata.TreeGenerator;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -278,5 +279,69 @@ class ShardTest {
         assertEquals(1, diff.status(), diff.out() + diff.err());
         assertEquals(List.of("+ a/side/top-extra"), CliTest.changes(diff.out()).stream()
                 .filter(l -> !l.startsWith("M a/side ")).toList(), diff.out());
+    }
+
+    /** Merges the four shards scanned with these options; returns the merge's run. */
+    private CliTest.Run shardsAndMerge(Path merged, String... options) throws Exception {
+        List<Path> parts = new ArrayList<>();
+        for (int k = 0; k < 4; k++) {
+            Path part = dir.resolve("o" + k + ".snap");
+            List<String> a = new ArrayList<>(List.of("scan", root.toString(), "--shard", plan + ":" + k, "-o",
+                    part.toString()));
+            a.addAll(List.of(options));
+            CliTest.Run r = fsnap(a.toArray(String[]::new));
+            assertEquals(0, r.status(), r.err());
+            parts.add(part);
+        }
+        return fsnap(args(plan.toString(), parts, "-o", merged.toString()).toArray(String[]::new));
+    }
+
+    /** The tree hash of a whole scan with these options. */
+    private String single(String... options) throws Exception {
+        Path single = dir.resolve("single-" + options.length + ".snap");
+        List<String> a = new ArrayList<>(List.of("scan", root.toString(), "-o", single.toString()));
+        a.addAll(List.of(options));
+        assertEquals(0, fsnap(a.toArray(String[]::new)).status());
+        try (Snapshot s = Snapshot.open(single)) {
+            return s.treeHash();
+        }
+    }
+
+    @Test
+    void exclusionRulesMatchFromThePlansRootInEveryShard() throws Exception {
+        TreeBuilder.at(root).file("a/deep/build/out.o", 5).file("a/side/build/keep.o", 6).file("a/deep/x.tmp", 1);
+        Path merged = dir.resolve("merged.snap");
+        CliTest.Run merge = shardsAndMerge(merged, "--exclude", "/a/deep/build", "--exclude", "*.tmp");
+        assertEquals(0, merge.status(), merge.err());
+        try (Snapshot m = Snapshot.open(merged)) {
+            assertEquals(single("--exclude", "/a/deep/build", "--exclude", "*.tmp"), m.treeHash(),
+                    "the single scan with the same rules");
+            assertEquals(Snapshot.Status.EXCLUDED, m.lookup("a/deep/build".getBytes(StandardCharsets.UTF_8)).status(),
+                    "an anchored rule, in shard a/deep's scan");
+            assertEquals(Snapshot.Status.EXCLUDED, m.lookup("a/deep/x.tmp".getBytes(StandardCharsets.UTF_8)).status());
+            assertEquals(Snapshot.Status.FOUND, m.lookup("a/side/build/keep.o".getBytes(StandardCharsets.UTF_8))
+                    .status(), "another build directory is not the rule's");
+        }
+    }
+
+    @Test
+    void underOneFileSystemAShardOnAnotherFilesystemIsLeftOutAsAWholeScanLeavesIt() throws Exception {
+        Path e = root.resolve("e");
+        Assumptions.assumeTrue(CliTest.sh("mount -t tmpfs fsnap-shard \"$1\" && touch \"$1\"/inside", e.toString()) == 0,
+                "mounting a tmpfs needs root and CAP_SYS_ADMIN");
+        try {
+            assertEquals(0, CliTest.sh("touch -d '2020-01-01 00:00' \"$1\" \"$1\"/inside", e.toString()));
+            Path merged = dir.resolve("merged.snap");
+            CliTest.Run merge = shardsAndMerge(merged, "-x");
+            assertEquals(0, merge.status(), merge.err());
+            assertTrue(merge.err().startsWith("fsnap: shard 3's root " + e + " is on another filesystem: left out, "
+                    + "as --one-file-system leaves it\n"), merge.err());
+            try (Snapshot m = Snapshot.open(merged)) {
+                assertEquals(single("-x"), m.treeHash());
+                assertEquals(Snapshot.Status.NOT_SCANNED, m.lookup("e/inside".getBytes(StandardCharsets.UTF_8)).status());
+            }
+        } finally {
+            CliTest.sh("umount \"$1\"", e.toString());
+        }
     }
 }

@@ -283,15 +283,17 @@ public final class DirectoryRecord {
         private final int entriesEnd;
         private final boolean[] directory;
         private final byte[][] names;
+        private final long[] device;
         private final DirectoryRecord refs;
 
-        private Splice(byte[] body, int bodyStart, int entriesEnd, boolean[] directory, byte[][] names,
+        private Splice(byte[] body, int bodyStart, int entriesEnd, boolean[] directory, byte[][] names, long[] device,
                        DirectoryRecord refs) {
             this.body = body;
             this.bodyStart = bodyStart;
             this.entriesEnd = entriesEnd;
             this.directory = directory;
             this.names = names;
+            this.device = device;
             this.refs = refs;
         }
 
@@ -313,10 +315,12 @@ public final class DirectoryRecord {
             Fields e = new Fields();
             boolean[] directory = new boolean[n];
             byte[][] names = new byte[n][];
+            long[] device = new long[n];
             byte[] previous = null;
             for (int i = 0; i < n; i++) {
                 int at = in.pos;
                 codec.decode(in, e);
+                device[i] = e.stat[StatFields.DEVICE];
                 if (previous != null && Arrays.compareUnsigned(previous, 0, previous.length, e.name, 0,
                         e.nameLength) >= 0) {
                     in.pos = at;
@@ -331,7 +335,12 @@ public final class DirectoryRecord {
             int entriesEnd = in.pos;
             DirectoryRecord refs = new DirectoryRecord(offset, null, new Fields[n]);
             refs.decodeReferences(in, directory);
-            return new Splice(in.buffer(), start, entriesEnd, directory, names, refs);
+            return new Splice(in.buffer(), start, entriesEnd, directory, names, device, refs);
+        }
+
+        /** @return the device entry {@code i} is on */
+        public long device(int i) {
+            return device[i];
         }
 
         /** @return the block's entries, subdirectories or not */
