@@ -1,19 +1,25 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.scan.Backend;
+import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.snapshot.ShardPlan;
 import dev.fsnap.snapshot.SnapshotMerge;
 
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /** {@code fsnap merge PLAN PART... -o FULL}: a plan's parts grafted into the snapshot of the whole tree. */
 final class MergeCommand extends Command {
     Path plan;
     final List<Path> parts = new ArrayList<>();
     Path output;
+    Path repo;
+    Path metrics;
     boolean allowMissing;
 
     private final PrintStream err = System.err;
@@ -34,7 +40,8 @@ final class MergeCommand extends Command {
                 " 3:merged, but some parts recorded entries that could not be read, or (--allow-missing) some",
                 "   shards had no part",
                 " 24:merged, but a shard's root was no longer a directory when its parent shard was scanned (the",
-                "   tree changed between the scans): its part is left out, and nothing was unreadable"
+                "   tree changed between the scans): its part is left out, and nothing was unreadable",
+                " 75:--repo: another run holds the root's lock; this one did nothing"
             });
     }
 
@@ -42,30 +49,61 @@ final class MergeCommand extends Command {
     void declare(Arguments a) {
         a.parameter("PLAN", "The plan the parts were scanned by.", v -> plan = ScanArguments.path(v));
         a.repeatedParameter("PART", "The parts, one per shard, in any order.", v -> parts.add(ScanArguments.path(v)));
-        a.requiredOption("FILE", "Write the merged snapshot to FILE (it replaces FILE atomically once complete and "
+        a.option("FILE", "Write the merged snapshot to FILE (it replaces FILE atomically once complete and "
                 + "verified).", v -> output = ScanArguments.path(v), "-o", "--output");
+        a.option("DIR", "Write it into the repository DIR instead, as a run of the plan's root (made when missing; "
+                + "the root's lock held, a second run exits 75): fsnap history, forget and DIR@latest then see it.",
+                v -> repo = ScanArguments.path(v), "--repo");
+        a.option("FILE.prom", "Write the run's metrics there, as fsnap scan --metrics does.",
+                v -> metrics = ScanArguments.path(v), "--metrics");
         a.flag("Record a shard without a part (its scan failed or did not run) as unreadable, instead of refusing to "
                 + "merge; the root's shard (0) is always needed.", () -> allowMissing = true, "--allow-missing");
     }
 
     @Override
-    int call() {
+    int call() throws IOException, InterruptedException {
+        if ((output == null) == (repo == null)) {
+            err.println("fsnap: merge writes to -o FILE or into --repo DIR: give one of them");
+            return ExitStatus.TROUBLE;
+        }
         ShardPlan p;
         try {
             p = ShardPlan.read(plan);
         } catch (IOException e) {
             err.println("fsnap: " + ScanArguments.describe(e));
-            return ExitStatus.TROUBLE;
+            return metrics(null, null, ExitStatus.TROUBLE);
         }
+        ScanJob.Result r = repo == null ? merge(p, output)
+                : Repository.locked(repo, p.root(), err, (place, into) -> merge(p, into), null);
+        return metrics(p, r.summary(), r.exit());
+    }
+
+    private int metrics(ShardPlan p, ScanSummary summary, int exit) {
+        if (metrics != null && p != null) {
+            Metrics.write(metrics, p.root(), summary, null, exit, err);
+        }
+        return exit;
+    }
+
+    private static Backend backend(String name) {
+        try {
+            return Backend.valueOf(name);
+        } catch (IllegalArgumentException e) {
+            return Backend.AUTO;
+        }
+    }
+
+    /** Merges the parts into {@code target}; the run's status and, when written, a summary of the merged tree. */
+    private ScanJob.Result merge(ShardPlan p, Path target) {
         SnapshotMerge.Result r;
         try {
-            r = SnapshotMerge.merge(p, parts, output, allowMissing);
+            r = SnapshotMerge.merge(p, parts, target, allowMissing);
         } catch (SnapshotMerge.PartException e) {
             err.println("fsnap: " + e.getMessage() + "; nothing was written");
-            return ExitStatus.TROUBLE;
+            return new ScanJob.Result(ExitStatus.TROUBLE, null);
         } catch (IOException e) {
             err.println("fsnap: " + ScanArguments.describe(e));
-            return ExitStatus.TROUBLE;
+            return new ScanJob.Result(ExitStatus.TROUBLE, null);
         }
         for (ShardPlan.Shard s : r.missing()) {
             err.println("fsnap: shard " + s.index() + " (" + p.rootOf(s.index()) + ") has no part: recorded as unreadable");
@@ -89,6 +127,11 @@ final class MergeCommand extends Command {
                 - r.otherFilesystem().size()) + " parts of " + p.root() + ": " + r.entries() + " entries, "
                 + r.directories() + " directories, " + r.errors() + " errors; tree hash "
                 + (r.treeHash() == null ? "none (the root is unreadable)" : r.treeHash()));
-        return r.errors() > 0 ? ExitStatus.UNREADABLE : r.leftOut().isEmpty() ? ExitStatus.OK : ExitStatus.VANISHED;
+        int exit = r.errors() > 0 ? ExitStatus.UNREADABLE : r.leftOut().isEmpty() ? ExitStatus.OK : ExitStatus.VANISHED;
+        // The merged tree as one scan's summary: for the repository's record and the metrics.
+        ScanSummary summary = new ScanSummary(r.entries(), r.directories(), r.errors(), r.bytes(),
+                Duration.between(r.started(), r.finished()), backend(r.backend()), "merged", p.shards().size(),
+                "shards", false, Set.of());
+        return new ScanJob.Result(exit, summary);
     }
 }

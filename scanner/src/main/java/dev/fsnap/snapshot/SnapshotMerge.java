@@ -60,6 +60,10 @@ public final class SnapshotMerge {
      * @param entries the merged snapshot's entries
      * @param directories the directories among them
      * @param errors its unreadable entries, from the parts that recorded them
+     * @param bytes the sum of its regular files' sizes
+     * @param started when the earliest part's scan started
+     * @param finished when the last part's scan ended
+     * @param backend the backend the root's shard was read with ({@code NATIVE} or {@code NIO})
      * @param treeHash its tree hash
      * @param unreadable per shard, the entries its part recorded as unreadable (0 for most)
      * @param missing the shards without a part, recorded as unreadable
@@ -69,7 +73,8 @@ public final class SnapshotMerge {
      * @param otherFilesystem under one-file-system, the shards whose roots are on another filesystem
      *                        than the tree's: left out, as a scan of the whole tree leaves them
      */
-    public record Result(long entries, long directories, long errors, String treeHash, long[] unreadable,
+    public record Result(long entries, long directories, long errors, long bytes, Instant started, Instant finished,
+                         String backend, String treeHash, long[] unreadable,
                          List<ShardPlan.Shard> missing, List<ShardPlan.Shard> leftOut,
                          List<ShardPlan.Shard> otherFilesystem) {
     }
@@ -271,7 +276,8 @@ public final class SnapshotMerge {
                 hash = merged.treeHash();
             }
             out.publish();
-            return new Result(entries, directories, errors, hash, unreadable, missing, leftOut, elsewhere);
+            return new Result(entries, directories, errors, bytes, earliest, finished, first.backend(), hash, unreadable,
+                    missing, leftOut, elsewhere);
         }
     }
 

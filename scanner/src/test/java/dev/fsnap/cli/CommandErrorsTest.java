@@ -63,8 +63,10 @@ class CommandErrorsTest {
                 + "fsnap merge\n", "scan", t, "--shard", plan + ":0", "--repo", repo.toString());
         assertFalse(Files.exists(repo), "no repository made");
         refused("fsnap: Missing required parameter: 'PART...'\nTry 'fsnap merge --help'.\n", "merge", plan.toString());
-        refused("fsnap: Missing required option: '--output=FILE'\nTry 'fsnap merge --help'.\n", "merge",
-                plan.toString(), snap.toString());
+        refused("fsnap: merge writes to -o FILE or into --repo DIR: give one of them\n", "merge", plan.toString(),
+                snap.toString());
+        refused("fsnap: merge writes to -o FILE or into --repo DIR: give one of them\n", "merge", plan.toString(),
+                snap.toString(), "-o", dir.resolve("m.snap").toString(), "--repo", repo.toString());
         refused("fsnap: --baseline applies to --digest\n", "scan", t, "--baseline", snap.toString(), "-o",
                 dir.resolve("p.snap").toString());
         Path other = Files.createDirectory(dir.resolve("u"));

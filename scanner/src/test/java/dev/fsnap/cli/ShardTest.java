@@ -344,4 +344,35 @@ class ShardTest {
             CliTest.sh("umount \"$1\"", e.toString());
         }
     }
+
+    @Test
+    void shardedNightsGoIntoARepositoryWithTheirMetrics() throws Exception {
+        Path repo = dir.resolve("repo");
+        Path prom = dir.resolve("fsnap.prom");
+        List<Path> first = scanShards(plan, 4);
+        CliTest.Run night1 = fsnap(args(plan.toString(), first, "--repo", repo.toString(), "--metrics", prom.toString())
+                .toArray(String[]::new));
+        assertEquals(0, night1.status(), night1.err());
+        Files.write(root.resolve("b-new"), new byte[9]);
+        Thread.sleep(5); // runs are named by their start, to the millisecond
+        List<Path> second = scanShards(plan, 4);
+        CliTest.Run night2 = fsnap(args(plan.toString(), second, "--repo", repo.toString(), "--metrics", prom.toString())
+                .toArray(String[]::new));
+        assertEquals(0, night2.status(), night2.err());
+
+        CliTest.Run history = fsnap("history", repo.toString());
+        assertEquals(0, history.status(), history.err());
+        assertEquals(2, history.out().lines().filter(l -> l.contains(" 0 ")).count(), history.out());
+        CliTest.Run diff = fsnap("diff", repo + "@-1", repo + "@latest", "--format", "lines");
+        assertEquals(1, diff.status(), diff.err());
+        assertTrue(CliTest.changes(diff.out()).contains("+ b-new"), diff.out());
+
+        if (CliTest.sh("command -v promtool") == 0) {
+            StringBuilder out = new StringBuilder();
+            assertEquals(0, CliTest.sh("promtool check metrics < \"$1\"", out, prom.toString()), out.toString());
+        }
+        String metrics = Files.readString(prom);
+        assertTrue(metrics.contains("fsnap_exit_status{root=\"" + root + "\"} 0"), metrics);
+
+    }
 }
