@@ -15,6 +15,27 @@ import java.util.concurrent.atomic.AtomicInteger;
  * scan holds the root; each worker thread gets its own {@link Worker} with its own buffers.
  */
 abstract class FileSystemAccess implements AutoCloseable {
+    /**
+     * The directory that followed links must stay below: the scan's root, or, in a shard's scan,
+     * the plan's root, so that a link from one shard into another is followed as in a scan of the
+     * whole tree.
+     *
+     * @param options the scan's options
+     * @return that directory
+     */
+    static java.nio.file.Path linksBeneath(dev.fsnap.scan.ScanOptions options) {
+        dev.fsnap.scan.ScanOptions.Shard shard = options.shard();
+        java.nio.file.Path root = options.root();
+        if (shard == null || shard.root().isEmpty() || !options.followSymlinks()) {
+            return root;
+        }
+        java.nio.file.Path up = root.toAbsolutePath().normalize();
+        for (int k = shard.root().split("/").length; k > 0 && up.getParent() != null; k--) {
+            up = up.getParent();
+        }
+        return up;
+    }
+
     /** @return which backend this is */
     abstract Backend backend();
 

@@ -32,13 +32,24 @@ final class NativeAccess extends FileSystemAccess {
     private final int bufferSize;
     private final UnixDirectoryReader rootReader;
     private int rootFd = -1;
+    /**
+     * In a shard's scan following links: the plan's root (below which links must stay) and the
+     * shard's root relative to it; directories are opened from there. Else null and -1.
+     */
+    private final Path beneath;
+    private final byte[] base;
+    private int beneathFd = -1;
     private final Set<Field> absent;
     /** The content digest's algorithm, or null when content is not read. */
     private final Digest digest;
 
-    private NativeAccess(Path root, int bufferSize, IntFunction<UnixDirectoryReader> readers, Set<Field> absent,
-                         Digest digest) {
+    private NativeAccess(Path root, Path beneath, int bufferSize, IntFunction<UnixDirectoryReader> readers,
+                         Set<Field> absent, Digest digest) {
         this.root = root;
+        Path from = beneath.toAbsolutePath().normalize();
+        Path to = root.toAbsolutePath().normalize();
+        this.beneath = from.equals(to) ? null : from;
+        this.base = this.beneath == null ? null : from.relativize(to).toString().getBytes(jnuCharset());
         this.absent = absent;
         this.digest = digest;
         this.bufferSize = bufferSize;
@@ -47,14 +58,15 @@ final class NativeAccess extends FileSystemAccess {
     }
 
     /** Linux: {@code getdents64}, and {@code fstatat} or {@code statx}. */
-    static NativeAccess linux(Path root, int bufferSize, StatCall statCall, Set<Field> absent, Digest digest) {
+    static NativeAccess linux(Path root, Path beneath, int bufferSize, StatCall statCall, Set<Field> absent,
+                              Digest digest) {
         boolean statx = statCall == StatCall.STATX;
-        return new NativeAccess(root, bufferSize, size -> new DirectoryReader(size, statx), absent, digest);
+        return new NativeAccess(root, beneath, bufferSize, size -> new DirectoryReader(size, statx), absent, digest);
     }
 
     /** macOS: {@code fdopendir}/{@code readdir} and {@code fstatat}, under the architecture's symbol names. */
-    static NativeAccess macos(Path root, int bufferSize, Set<Field> absent) {
-        return new NativeAccess(root, bufferSize, DarwinDirectoryReader::new, absent, null);
+    static NativeAccess macos(Path root, Path beneath, int bufferSize, Set<Field> absent) {
+        return new NativeAccess(root, beneath, bufferSize, DarwinDirectoryReader::new, absent, null);
     }
 
     @Override
@@ -83,6 +95,12 @@ final class NativeAccess extends FileSystemAccess {
             throw FileErrors.ofNamed(root.toString(), rootReader.lastError(), "cannot open");
         }
         filesystem = filesystemOf(rootReader, rootFd);
+        if (beneath != null) {
+            beneathFd = rootReader.openRoot(beneath.toString().getBytes(jnuCharset()));
+            if (beneathFd < 0) {
+                throw FileErrors.ofNamed(beneath.toString(), rootReader.lastError(), "cannot open");
+            }
+        }
         if (!absent.contains(Field.XATTRS) && rootReader instanceof DirectoryReader linux) {
             // The root is listed by no directory of the scan: its attributes are read here, of its descriptor.
             byte[][] pairs = linux.readXattrs(rootFd);
@@ -129,7 +147,8 @@ final class NativeAccess extends FileSystemAccess {
 
     @Override
     Worker newWorker() {
-        return new NativeWorker(readers.apply(bufferSize), rootFd, digest);
+        return beneathFd < 0 ? new NativeWorker(readers.apply(bufferSize), rootFd, null, digest)
+                : new NativeWorker(readers.apply(bufferSize), beneathFd, base, digest);
     }
 
     @Override
@@ -137,6 +156,10 @@ final class NativeAccess extends FileSystemAccess {
         if (rootFd >= 0) {
             rootReader.close(rootFd);
             rootFd = -1;
+        }
+        if (beneathFd >= 0) {
+            rootReader.close(beneathFd);
+            beneathFd = -1;
         }
         rootReader.close();
     }
@@ -146,6 +169,8 @@ final class NativeAccess extends FileSystemAccess {
     private static final class NativeWorker extends Worker {
         private final UnixDirectoryReader reader;
         private final int rootFd;
+        /** Prefixed to every directory's path (the shard's root below {@code rootFd}), or null. */
+        private final byte[] base;
         /** The directory and record of the entry being stat'ed, for the steps after its stat. */
         private int statFd;
         private int statPosition;
@@ -154,9 +179,10 @@ final class NativeAccess extends FileSystemAccess {
         private ContentReader content;
         private byte[] digestBuffer;
 
-        NativeWorker(UnixDirectoryReader reader, int rootFd, Digest digest) {
+        NativeWorker(UnixDirectoryReader reader, int rootFd, byte[] base, Digest digest) {
             this.reader = reader;
             this.rootFd = rootFd;
+            this.base = base;
             this.digest = digest;
         }
 
@@ -203,7 +229,8 @@ final class NativeAccess extends FileSystemAccess {
 
         @Override
         Directory open(byte[] path, Object reference, boolean followLink) {
-            byte[] p = path.length == 0 ? DOT : path;
+            byte[] p = base != null ? (path.length == 0 ? base : dev.fsnap.internal.Paths.child(base, path, 0, path.length))
+                    : path.length == 0 ? DOT : path;
             int fd = reader.openDirectory(rootFd, p, p.length, followLink);
             if (fd < 0) {
                 Errno e = reader.lastError();

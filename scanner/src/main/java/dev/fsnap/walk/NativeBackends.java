@@ -63,10 +63,11 @@ final class NativeBackends {
     static FileSystemAccess open(NativePlatform.Os os, ScanOptions options) {
         switch (os) {
             case LINUX: // the root's reader, made here, checks that the calls are available
-                return NativeAccess.linux(options.root(), options.bufferSize(), options.statCall(),
-                        absentFields(os, options), options.digest());
+                return NativeAccess.linux(options.root(), FileSystemAccess.linksBeneath(options), options.bufferSize(),
+                        options.statCall(), absentFields(os, options), options.digest());
             case MACOS:
-                return NativeAccess.macos(options.root(), options.bufferSize(), absentFields(os, options));
+                return NativeAccess.macos(options.root(), FileSystemAccess.linksBeneath(options), options.bufferSize(),
+                        absentFields(os, options));
             default:
                 if (options.followSymlinks()) {
                     throw new UnsupportedOperationException("following symbolic links is not supported on Windows:"

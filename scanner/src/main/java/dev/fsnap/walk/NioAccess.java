@@ -43,7 +43,13 @@ final class NioAccess extends FileSystemAccess {
     private final Charset charset = NativeAccess.jnuCharset();
 
     NioAccess(Path root) {
+        this(root, root);
+    }
+
+    /** @param beneath the directory followed links must stay below (see {@link FileSystemAccess#linksBeneath}) */
+    NioAccess(Path root, Path beneath) {
         this.root = root;
+        this.beneath = beneath;
     }
 
     @Override
@@ -104,11 +110,12 @@ final class NioAccess extends FileSystemAccess {
     }
 
     private volatile Path realRoot;
+    private final Path beneath;
 
     private Path realRoot() throws IOException {
         Path r = realRoot;
         if (r == null) {
-            r = root.toRealPath();
+            r = beneath.toRealPath();
             realRoot = r;
         }
         return r;

@@ -49,6 +49,12 @@ final class ScanRun implements Scan {
     private final PathRules rules;
     /** The directories other shards cover (paths relative to the root, as bytes), or null for a whole tree. */
     private final Set<ByteBuffer> covered;
+    /**
+     * With links followed, in a shard's scan: the device and inode of each directory from the
+     * plan's root down to the shard root's parent, pairwise; a link to one of them loops, as it does
+     * in a scan of the whole tree. Null otherwise.
+     */
+    private final long[] shardAncestors;
     /** A shard's root relative to its plan's, which exclusion rules match from; null for a whole tree. */
     private final byte[] rulesFrom;
     private ForkJoinPool pool;
@@ -83,6 +89,7 @@ final class ScanRun implements Scan {
         this.oneFileSystem = options.oneFileSystem();
         this.rules = options.rules().isEmpty() ? null : options.rules();
         this.covered = covered(options.shard());
+        this.shardAncestors = options.followSymlinks() ? shardAncestors(options) : null;
         this.rulesFrom = options.shard() == null || options.shard().root().isEmpty() ? null
                 : options.shard().root().getBytes(StandardCharsets.UTF_8);
         this.opTimeoutNanos = options.opTimeout().toNanos();
@@ -387,7 +394,8 @@ final class ScanRun implements Scan {
                     || (covered != null && covered.contains(ByteBuffer.wrap(b.path(i))))) {
                 continue; // recorded, not entered: its reference says "not scanned"
             }
-            if (followLinks && directory.hasAncestor(b.get(i, StatFields.DEVICE), b.get(i, StatFields.INODE))) {
+            if (followLinks && (directory.hasAncestor(b.get(i, StatFields.DEVICE), b.get(i, StatFields.INODE))
+                    || aboveShard(b.get(i, StatFields.DEVICE), b.get(i, StatFields.INODE)))) {
                 b.errors.add(Failure.LOOP.at(b.path(i), Operation.OPEN));
                 continue;
             }
@@ -406,6 +414,37 @@ final class ScanRun implements Scan {
             }
         }
         return true;
+    }
+
+    private boolean aboveShard(long device, long inode) {
+        if (shardAncestors != null) {
+            for (int k = 0; k < shardAncestors.length; k += 2) {
+                if (shardAncestors[k] == device && shardAncestors[k + 1] == inode) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static long[] shardAncestors(ScanOptions options) {
+        ScanOptions.Shard shard = options.shard();
+        if (shard == null || shard.root().isEmpty()) {
+            return null;
+        }
+        int depth = shard.root().split("/").length;
+        Path dir = options.root().toAbsolutePath().normalize();
+        long[] found = new long[2 * depth];
+        for (int k = 0; k < depth; k++) {
+            dir = dir.getParent();
+            try {
+                found[2 * k] = ((Number) java.nio.file.Files.getAttribute(dir, "unix:dev")).longValue();
+                found[2 * k + 1] = ((Number) java.nio.file.Files.getAttribute(dir, "unix:ino")).longValue();
+            } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+                return Arrays.copyOf(found, 2 * k); // what could be read
+            }
+        }
+        return found;
     }
 
     private static Set<ByteBuffer> covered(ScanOptions.Shard shard) {

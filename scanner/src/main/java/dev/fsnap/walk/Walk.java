@@ -76,7 +76,7 @@ public final class Walk {
         } else if (requested == Backend.NATIVE) {
             throw new UnsupportedOperationException("the native backend is unavailable: " + unavailable);
         } else {
-            access = new NioAccess(options.root());
+            access = new NioAccess(options.root(), FileSystemAccess.linksBeneath(options));
             reason = requested == Backend.NIO ? "requested" : "native unavailable: " + unavailable;
         }
         ScanRun run = new ScanRun(options, access, reason, listener);
