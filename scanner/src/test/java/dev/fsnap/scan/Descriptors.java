@@ -21,6 +21,23 @@ public final class Descriptors {
         }
     }
 
+    /** @return every open descriptor and what it is open on, for a failure's message */
+    public static String list() {
+        StringBuilder b = new StringBuilder();
+        try (var s = Files.list(FDS)) {
+            for (Path fd : s.toList()) {
+                try {
+                    b.append(fd.getFileName()).append('=').append(Files.readSymbolicLink(fd)).append(' ');
+                } catch (IOException gone) {
+                    // closed while we looked
+                }
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return b.toString();
+    }
+
     /** Descriptors open on something below {@code dir}, each with whether it is close-on-exec. */
     static List<String> openBelow(Path dir) {
         List<String> found = new ArrayList<>();
