@@ -54,8 +54,15 @@ public final class DirectoryRecord {
     }
 
     public static DirectoryRecord decode(Decoder in, long offset, Columns columns) throws CorruptSnapshotException {
+        DirectoryRecord r = decodeEntries(in, offset, columns);
+        r.decodeReferences(in);
+        return r;
+    }
+
+    /** Reads a block's head and entries, checking their name order; its references are read next. */
+    private static DirectoryRecord decodeEntries(Decoder in, long offset, Columns columns)
+            throws CorruptSnapshotException {
         Head head = Head.decode(in, columns);
-        Fields.Failure listFailure = head.listFailure();
         int n = head.count();
         Fields[] entries = new Fields[n];
         EntryCodec codec = new EntryCodec(columns);
@@ -73,13 +80,21 @@ public final class DirectoryRecord {
             previous = e.name;
             entries[i] = e;
         }
-        DirectoryRecord r = new DirectoryRecord(offset, listFailure, entries);
-        boolean[] directory = new boolean[n];
-        for (int i = 0; i < n; i++) {
-            directory[i] = entries[i].type == EntryType.DIRECTORY && entries[i].failure == null;
+        return new DirectoryRecord(offset, head.listFailure(), entries);
+    }
+
+    /** A readable directory entry: it has a reference. */
+    private static boolean isSubdirectory(Fields e) {
+        return e.type == EntryType.DIRECTORY && e.failure == null;
+    }
+
+    /** Reads the references of this block's readable subdirectories, after its entries. */
+    private void decodeReferences(Decoder in) throws CorruptSnapshotException {
+        boolean[] directory = new boolean[entries.length];
+        for (int i = 0; i < entries.length; i++) {
+            directory[i] = isSubdirectory(entries[i]);
         }
-        r.decodeReferences(in, directory);
-        return r;
+        decodeReferences(in, directory);
     }
 
     /** Reads the references of the readable subdirectories, then where each listed one is; the block must end there. */
@@ -281,19 +296,13 @@ public final class DirectoryRecord {
         private final byte[] body;
         private final int bodyStart;
         private final int entriesEnd;
-        private final boolean[] directory;
-        private final byte[][] names;
-        private final long[] device;
+        /** The block decoded: its entries as read, its references changed in place. */
         private final DirectoryRecord refs;
 
-        private Splice(byte[] body, int bodyStart, int entriesEnd, boolean[] directory, byte[][] names, long[] device,
-                       DirectoryRecord refs) {
+        private Splice(byte[] body, int bodyStart, int entriesEnd, DirectoryRecord refs) {
             this.body = body;
             this.bodyStart = bodyStart;
             this.entriesEnd = entriesEnd;
-            this.directory = directory;
-            this.names = names;
-            this.device = device;
             this.refs = refs;
         }
 
@@ -308,49 +317,26 @@ public final class DirectoryRecord {
          */
         public static Splice parse(Decoder in, long offset, Columns columns) throws CorruptSnapshotException {
             int start = in.pos;
-            Head head = Head.decode(in, columns);
-            int n = head.count();
-            EntryCodec codec = new EntryCodec(columns);
-            codec.reset(head.mask());
-            Fields e = new Fields();
-            boolean[] directory = new boolean[n];
-            byte[][] names = new byte[n][];
-            long[] device = new long[n];
-            byte[] previous = null;
-            for (int i = 0; i < n; i++) {
-                int at = in.pos;
-                codec.decode(in, e);
-                device[i] = e.stat[StatFields.DEVICE];
-                if (previous != null && Arrays.compareUnsigned(previous, 0, previous.length, e.name, 0,
-                        e.nameLength) >= 0) {
-                    in.pos = at;
-                    throw in.corrupt("entries out of name order");
-                }
-                previous = Arrays.copyOf(e.name, e.nameLength);
-                directory[i] = e.type == EntryType.DIRECTORY && e.failure == null;
-                if (directory[i]) {
-                    names[i] = previous;
-                }
-            }
+            DirectoryRecord r = decodeEntries(in, offset, columns);
             int entriesEnd = in.pos;
-            DirectoryRecord refs = new DirectoryRecord(offset, null, new Fields[n]);
-            refs.decodeReferences(in, directory);
-            return new Splice(in.buffer(), start, entriesEnd, directory, names, device, refs);
+            r.decodeReferences(in);
+            return new Splice(in.buffer(), start, entriesEnd, r);
         }
 
         /** @return the device entry {@code i} is on */
         public long device(int i) {
-            return device[i];
+            return refs.entries[i].stat[StatFields.DEVICE];
         }
 
         /** @return the block's entries, subdirectories or not */
         public int size() {
-            return directory.length;
+            return refs.entries.length;
         }
 
         /** @return entry {@code i}'s name when it is a readable subdirectory, else null */
         public byte[] subdirectory(int i) {
-            return names[i];
+            Fields e = refs.entries[i];
+            return isSubdirectory(e) ? e.name : null;
         }
 
         /** @return whether subdirectory {@code i} was listed into a block of its own (not empty) */
@@ -410,10 +396,10 @@ public final class DirectoryRecord {
          */
         public Encoded encode(Encoder out, int flags) {
             out.bytes(body, bodyStart, entriesEnd - bodyStart);
-            int n = directory.length;
+            int n = refs.entries.length;
             boolean located = false;
             for (int i = 0; i < n; i++) {
-                if (!directory[i]) {
+                if (!isSubdirectory(refs.entries[i])) {
                     continue;
                 }
                 switch (refs.ref[i]) {
@@ -437,7 +423,7 @@ public final class DirectoryRecord {
             int hashed = out.length;
             if (located) {
                 for (int i = 0; i < n; i++) {
-                    if (directory[i] && hasBlock(i)) {
+                    if (isSubdirectory(refs.entries[i]) && hasBlock(i)) {
                         out.u8(refs.subtreeFlags[i]);
                         out.varint(refs.childOffset[i]);
                     }
