@@ -24,12 +24,22 @@ abstract class FileSystemAccess implements AutoCloseable {
      * @return that directory
      */
     static java.nio.file.Path linksBeneath(dev.fsnap.scan.ScanOptions options) {
+        java.nio.file.Path plan = options.followSymlinks() ? planRoot(options) : null;
+        return plan == null ? options.root() : plan;
+    }
+
+    /**
+     * The root of the plan a shard's scan is part of: the scan's root less the shard's path.
+     *
+     * @param options the scan's options
+     * @return that directory, absolute; null when the scan is not of a shard below a plan's root
+     */
+    static java.nio.file.Path planRoot(dev.fsnap.scan.ScanOptions options) {
         dev.fsnap.scan.ScanOptions.Shard shard = options.shard();
-        java.nio.file.Path root = options.root();
-        if (shard == null || shard.root().isEmpty() || !options.followSymlinks()) {
-            return root;
+        if (shard == null || shard.root().isEmpty()) {
+            return null;
         }
-        java.nio.file.Path up = root.toAbsolutePath().normalize();
+        java.nio.file.Path up = options.root().toAbsolutePath().normalize();
         for (int k = shard.root().split("/").length; k > 0 && up.getParent() != null; k--) {
             up = up.getParent();
         }

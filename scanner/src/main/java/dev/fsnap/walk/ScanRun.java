@@ -428,20 +428,21 @@ final class ScanRun implements Scan {
     }
 
     private static long[] shardAncestors(ScanOptions options) {
-        ScanOptions.Shard shard = options.shard();
-        if (shard == null || shard.root().isEmpty()) {
+        Path plan = FileSystemAccess.planRoot(options);
+        if (plan == null) {
             return null;
         }
-        int depth = shard.root().split("/").length;
-        Path dir = options.root().toAbsolutePath().normalize();
-        long[] found = new long[2 * depth];
-        for (int k = 0; k < depth; k++) {
-            dir = dir.getParent();
+        long[] found = new long[0];
+        for (Path dir = options.root().toAbsolutePath().normalize().getParent(); dir != null && dir.startsWith(plan);
+             dir = dir.getParent()) {
             try {
-                found[2 * k] = ((Number) java.nio.file.Files.getAttribute(dir, "unix:dev")).longValue();
-                found[2 * k + 1] = ((Number) java.nio.file.Files.getAttribute(dir, "unix:ino")).longValue();
+                long device = ((Number) java.nio.file.Files.getAttribute(dir, "unix:dev")).longValue();
+                long inode = ((Number) java.nio.file.Files.getAttribute(dir, "unix:ino")).longValue();
+                found = Arrays.copyOf(found, found.length + 2);
+                found[found.length - 2] = device;
+                found[found.length - 1] = inode;
             } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
-                return Arrays.copyOf(found, 2 * k); // what could be read
+                break; // what could be read
             }
         }
         return found;
