@@ -161,21 +161,20 @@ final class SnapshotBaseline implements ContentBaseline {
      * when the scan does not reach it (outside its root, or in a subtree another shard covers).
      */
     private static byte[] tonights(byte[] path, byte[] prefix, List<byte[]> covered) {
-        if (!startsWith(path, prefix, 0)) {
+        if (!startsWith(path, prefix)) {
             return null;
         }
         byte[] p = prefix.length == 0 ? path : Arrays.copyOfRange(path, prefix.length, path.length);
         for (byte[] c : covered) {
-            if (startsWith(p, c, 0)) {
+            if (startsWith(p, c)) {
                 return null;
             }
         }
         return p;
     }
 
-    private static boolean startsWith(byte[] path, byte[] prefix, int from) {
-        return path.length >= prefix.length + from
-                && Arrays.equals(path, from, from + prefix.length, prefix, 0, prefix.length);
+    private static boolean startsWith(byte[] path, byte[] prefix) {
+        return path.length >= prefix.length && Arrays.equals(path, 0, prefix.length, prefix, 0, prefix.length);
     }
 
     /** @return whether unchanged files take their digests over from the last snapshot (see {@link #inherits}) */
