@@ -21,10 +21,4 @@ for ((i = 0; i < runs; i++)); do
     /usr/bin/time -o "$work/b" -f "%e" "$fsnap" check "$tree" --digest --against "$work/digest.snap" -o "$work/d.snap" \
         >/dev/null 2>&1
     echo "$(tail -1 "$work/a") $(tail -1 "$work/b")"
-done | python3 -c '
-import statistics, sys
-r = [tuple(map(float, l.split())) for l in sys.stdin]
-print("plain  ", " ".join(f"{a:.2f}" for a, _ in r))
-print("digests", " ".join(f"{b:.2f}" for _, b in r))
-print(f"median plain {statistics.median(a for a, _ in r):.2f} s, digests {statistics.median(b for _, b in r):.2f} s, "
-      f"digests / plain {statistics.median(b / a for a, b in r):.3f} (median of {len(r)} rounds)")'
+done | python3 "$here/jmh/paired-medians.py" plain digests

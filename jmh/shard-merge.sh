@@ -35,11 +35,4 @@ for ((i = 0; i < runs; i++)); do
     cmp -s <("$fsnap" ls "$work/whole.snap" 2>/dev/null) <("$fsnap" ls "$work/merged.snap" 2>/dev/null) \
         || { echo "ls differs" >&2; exit 1; }
     echo "$(tail -1 "$work/a") $(tail -1 "$work/b")"
-done | python3 -c '
-import statistics, sys
-r = [tuple(map(float, l.split())) for l in sys.stdin]
-print("whole  ", " ".join(f"{a:.2f}" for a, _ in r))
-print("sharded", " ".join(f"{b:.2f}" for _, b in r))
-print(f"median whole {statistics.median(a for a, _ in r):.2f} s, sharded {statistics.median(b for _, b in r):.2f} s, "
-      f"sharded / whole {statistics.median(b / a for a, b in r):.3f} (median of {len(r)} rounds); "
-      "every round: the same tree hash, diff empty, ls identical")'
+done | python3 "$here/jmh/paired-medians.py" whole sharded "every round: the same tree hash, diff empty, ls identical"
