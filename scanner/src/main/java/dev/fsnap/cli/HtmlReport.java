@@ -44,7 +44,7 @@ final class HtmlReport implements Report {
         changes.append(listed == 0 ? "[" : ",[");
         listed++;
         Json.quote(changes, c.kind().label()).append(',');
-        Json.quote(changes, c.displayPath()).append(',').append(ChangeTally.size(c)).append(',');
+        Json.quote(changes, Display.path(c.path())).append(',').append(ChangeTally.size(c)).append(',');
         String detail = TextReport.detail(c).strip();
         Json.quote(changes, c instanceof Change.Moved m ? ("from " + Display.path(m.from()) + "  " + detail).strip()
                 : detail).append(']');

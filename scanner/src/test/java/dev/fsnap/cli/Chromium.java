@@ -42,18 +42,32 @@ final class Chromium implements AutoCloseable {
      * @param page the file to open
      */
     Chromium(Path page) throws IOException, InterruptedException {
+        this(page.toUri());
+    }
+
+    /**
+     * Starts the browser on a page, with a fragment if the address has one.
+     *
+     * @param page the address to open
+     */
+    Chromium(URI page) throws IOException, InterruptedException {
         profile = Files.createTempDirectory("fsnap-chromium-");
         browser = new ProcessBuilder(List.of(BINARY.toString(), "--headless", "--no-sandbox", "--disable-gpu",
                 "--no-first-run", "--remote-debugging-port=0", "--user-data-dir=" + profile, "about:blank"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         Path active = profile.resolve("DevToolsActivePort");
-        for (int i = 0; i < 300 && !Files.exists(active); i++) {
+        // The browser writes the file in two steps: it can be there and still empty.
+        List<String> port = List.of();
+        for (int i = 0; i < 300 && port.size() < 2; i++) {
             Thread.sleep(100);
+            port = Files.exists(active) ? Files.readAllLines(active) : List.of();
         }
-        List<String> port = Files.readAllLines(active);
+        if (port.size() < 2) {
+            throw new IOException("the browser did not say its debugging port in 30 s: " + active);
+        }
         HttpClient http = HttpClient.newHttpClient();
         String target = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.get(0) + "/json/new?"
-                + page.toUri())).PUT(HttpRequest.BodyPublishers.noBody()).build(),
+                + page)).PUT(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         Matcher m = Pattern.compile("\"webSocketDebuggerUrl\"\\s*:\\s*\"([^\"]+)\"").matcher(target);
         if (!m.find()) {
@@ -110,7 +124,8 @@ final class Chromium implements AutoCloseable {
     long awaitReady(Duration limit) throws Exception {
         long end = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < end) {
-            String ready = eval("String(document.body ? document.body.getAttribute('data-ready-ms') : '')");
+            // Until the page replaces about:blank, there is a body without the attribute (null).
+            String ready = eval("String((document.body && document.body.getAttribute('data-ready-ms')) || '')");
             if (!ready.isEmpty()) {
                 return Long.parseLong(ready);
             }

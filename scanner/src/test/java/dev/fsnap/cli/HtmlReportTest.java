@@ -73,4 +73,48 @@ class HtmlReportTest {
             assertTrue(filtered.startsWith("▸ b/ 2 changes") && !filtered.contains("a/"), filtered);
         }
     }
+
+    @Test
+    @Timeout(120)
+    void namesThatAreScriptPropertiesOrNotTextAreDirectoriesLikeAnyOther() throws Exception {
+        Assumptions.assumeTrue(Chromium.unavailableReason() == null, Chromium.unavailableReason());
+        Path root = TreeBuilder.at(dir.resolve("t")).file("keep", 1).root();
+        Path monday = dir.resolve("monday.snap");
+        assertEquals(0, fsnap("scan", root.toString(), "-o", monday.toString()).status());
+        // Directories named as an object's properties, two whose names differ only in a byte that is
+        // not UTF-8 (Java cannot name them; the shell can), and a file whose name holds a newline.
+        for (String d : new String[] {"constructor", "__proto__", "toString", "hasOwnProperty"}) {
+            TreeBuilder.at(root).file(d + "/f", 3);
+        }
+        assertEquals(0, new ProcessBuilder("bash", "-c", "cd \"$1\" && mkdir $'d\\xff' $'d\\xfe' && touch $'d\\xff/f' "
+                + "$'d\\xfe/f' $'a\\nb'", "_", root.toString()).inheritIO().start().waitFor());
+        Path page = dir.resolve("report.html");
+        CliTest.Run check = fsnap("check", root.toString(), "--against", monday.toString(), "-o",
+                dir.resolve("tuesday.snap").toString(), "--report", page.toString());
+        assertEquals(1, check.status(), check.err());
+
+        String rows = "[...document.querySelectorAll('#tree > li > ul > li.dir > .row')]"
+                + ".map(r => [...r.children].map(c => c.textContent).join(' ')).join('|')";
+        try (Chromium browser = new Chromium(page)) {
+            browser.awaitReady(Duration.ofSeconds(20));
+            assertEquals("added 13", browser.eval("document.getElementById('total-added').innerText.replace(/\\s+/g, ' ')"),
+                    "six directories, a file in each, and a\\nb");
+            assertEquals("▸ __proto__/ 1 change, 3 B|▸ constructor/ 1 change, 3 B|▸ d\\xfe/ 1 change|▸ d\\xff/ 1 change"
+                    + "|▸ hasOwnProperty/ 1 change, 3 B|▸ toString/ 1 change, 3 B", browser.eval(rows));
+            String files = browser.eval("[...document.querySelectorAll('#tree > li > ul > li.change')]"
+                    + ".map(c => c.innerText).join('|')");
+            assertTrue(files.contains("+ a\\nb"), "the newline shown escaped, on one line: " + files);
+            // a click on d\xfe opens that directory alone
+            browser.eval("[...document.querySelectorAll('.dir > .row')].find(r => r.innerText.includes('d\\\\xfe/')).click(); ''");
+            assertEquals("+ f  0 B", browser.eval("[...document.querySelectorAll('#tree > li > ul > li.dir')]"
+                    + ".map(d => [...d.querySelectorAll('li.change')].map(c => c.innerText).join(',')).join('|')")
+                    .replace("|", ""), "one directory open, one file in it");
+        }
+        // A link with a fragment that is not a path (%E0 decodes to nothing) opens the page as without it.
+        try (Chromium browser = new Chromium(new java.net.URI(page.toUri() + "#open=%E0"))) {
+            browser.awaitReady(Duration.ofSeconds(20));
+            assertEquals("added 13", browser.eval("document.getElementById('total-added').innerText.replace(/\\s+/g, ' ')"));
+            assertTrue(browser.eval(rows).startsWith("▸ __proto__/ 1 change, 3 B|▸ constructor/"));
+        }
+    }
 }
