@@ -62,7 +62,7 @@ final class CheckCommand extends Command {
     int call() throws IOException, InterruptedException {
         ScanJob.Result r = check();
         if (scan.metrics != null) {
-            Metrics.write(scan.metrics, java.nio.file.Path.of(root).toAbsolutePath().toString(), r.summary(),
+            return Metrics.write(scan.metrics, java.nio.file.Path.of(root).toAbsolutePath().toString(), r.summary(),
                     r.exit() == ExitStatus.TROUBLE ? null : report.tally, r.exit(), err);
         }
         return r.exit();
@@ -76,6 +76,8 @@ final class CheckCommand extends Command {
         }
         ScanOptions options;
         try {
+            scan.checkMetrics(old, output, report.page);
+            report.checkPage(old, output, scan.metrics);
             options = scan.options(root);
         } catch (IllegalArgumentException e) {
             err.println("fsnap: " + e.getMessage());

@@ -48,6 +48,12 @@ final class DiffCommand extends Command {
 
     @Override
     int call() throws IOException {
+        try {
+            report.checkPage(old, now);
+        } catch (IllegalArgumentException e) {
+            err.println("fsnap: " + e.getMessage());
+            return ExitStatus.TROUBLE;
+        }
         // Opening verifies each file whole: the two on two cores at once.
         CompletableFuture<Snapshot> later = CompletableFuture.supplyAsync(
                 () -> SnapshotFiles.open(now, err), SnapshotFiles::onOwnThread);

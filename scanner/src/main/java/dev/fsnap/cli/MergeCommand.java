@@ -66,6 +66,14 @@ final class MergeCommand extends Command {
             err.println("fsnap: merge writes to -o FILE or into --repo DIR: give one of them");
             return ExitStatus.TROUBLE;
         }
+        if (metrics != null) {
+            try {
+                AtomicFile.checkTarget(metrics, "--metrics", output, plan);
+            } catch (IllegalArgumentException e) {
+                err.println("fsnap: " + e.getMessage());
+                return ExitStatus.TROUBLE;
+            }
+        }
         ShardPlan p;
         try {
             p = ShardPlan.read(plan);
@@ -80,7 +88,7 @@ final class MergeCommand extends Command {
 
     private int metrics(ShardPlan p, ScanSummary summary, int exit) {
         if (metrics != null && p != null) {
-            Metrics.write(metrics, p.root(), summary, null, exit, err);
+            return Metrics.write(metrics, p.root(), summary, null, exit, err);
         }
         return exit;
     }

@@ -19,9 +19,13 @@ import java.util.Map;
  * textfile collector, the way cron jobs report to Prometheus: what the run read, what changed, how
  * long it took, its exit status, and when a run of this root last did its work. Each root's
  * metrics carry its label; the lines of other roots already in the file are kept, so one file may
- * serve several jobs. Written atomically (a temporary file in the same directory, renamed), as the
- * collector requires. A run that fails still writes its exit status, and keeps the last success's
- * time: an alert on that time going stale catches a job that stopped doing its work, or running.
+ * serve several jobs, and so are other programs' families, with their HELP and TYPE lines, byte for
+ * byte. Written atomically (a temporary file in the same directory, renamed), as the collector
+ * requires, keeping the file's mode and owner (a new file: 0644, for a collector running as its own
+ * user); the read, update and rename happen under a lock on {@code FILE.lock} beside it, so that
+ * jobs of several roots ending at once never lose each other's lines. A run that fails still writes
+ * its exit status, and keeps the last success's time: an alert on that time going stale catches a
+ * job that stopped doing its work, or running. A file that cannot be written fails the run (exit 2).
  */
 final class Metrics {
     private static final String SUCCESS = "fsnap_last_success_timestamp_seconds";
@@ -41,16 +45,25 @@ final class Metrics {
         Map.entry("fsnap_changes", "Changes the last run reported, by kind."),
         Map.entry("fsnap_changed_bytes", "The sizes of the files added and removed, in bytes."));
 
+    /** How long a run waits for another run's update of the same file before giving up. */
+    private static final java.time.Duration LOCK_WAIT = java.time.Duration.ofSeconds(60);
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> NEW_MODE =
+            java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
+
     private final String label;
+    /** Other programs' HELP and TYPE lines, by family, kept as they were. */
+    private final java.util.Map<String, List<String>> foreignHeads = new java.util.HashMap<>();
     /** Each family's samples, in the order they are first met; each is written once, all its samples together. */
     private final java.util.Map<String, List<String>> families = new java.util.LinkedHashMap<>();
 
     private Metrics(String root) {
-        this.label = "root=\"" + escape(root) + "\"";
+        // in the file's byte-for-byte form (see render): a root's UTF-8 bytes, one char each
+        this.label = new String(("root=\"" + escape(root) + "\"").getBytes(StandardCharsets.UTF_8),
+                StandardCharsets.ISO_8859_1);
     }
 
     /**
-     * Writes a run's metrics, telling on stderr (never failing the run) when the file cannot be written.
+     * Writes a run's metrics, telling on stderr when the file cannot be written.
      *
      * @param file where
      * @param root the scanned root, absolute
@@ -58,20 +71,67 @@ final class Metrics {
      * @param tally what the comparison found; null when there was none
      * @param exit the run's exit status
      * @param err where to say that the file could not be written
+     * @return the run's exit status, or 2 when the file could not be written
      */
-    static void write(Path file, String root, ScanSummary summary, ChangeTally tally, int exit, PrintStream err) {
-        try {
+    static int write(Path file, String root, ScanSummary summary, ChangeTally tally, int exit, PrintStream err) {
+        Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(lockFile,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isRegularFile(lockFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                throw new java.nio.file.FileSystemException(lockFile.toString(), null, "not a regular file");
+            }
+            if (!await(lock)) {
+                err.println("fsnap: " + file + ": the metrics were not written: " + lockFile
+                        + " stayed locked by another process for " + LOCK_WAIT.toSeconds() + " s");
+                return ExitStatus.TROUBLE;
+            }
             new Metrics(root).render(file, summary, tally, exit);
+            return exit;
         } catch (IOException e) {
             err.println("fsnap: " + file + ": the metrics were not written: " + ScanArguments.describe(e));
+            return ExitStatus.TROUBLE;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("fsnap: " + file + ": the metrics were not written: interrupted while waiting for " + lockFile);
+            return ExitStatus.TROUBLE;
         }
+    }
+
+    /** Takes the lock, waiting at most {@link #LOCK_WAIT} for another run to release it; the channel's close releases it. */
+    private static boolean await(java.nio.channels.FileChannel lock) throws IOException, InterruptedException {
+        long end = System.nanoTime() + LOCK_WAIT.toNanos();
+        while (lock.tryLock() == null) {
+            if (System.nanoTime() > end) {
+                return false;
+            }
+            Thread.sleep(20);
+        }
+        return true;
     }
 
     private void render(Path file, ScanSummary summary, ChangeTally tally, int exit) throws IOException {
         List<String> kept = new ArrayList<>();
         String lastSuccess = null;
         try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            // Lines are kept as the bytes they were (ISO-8859-1 maps each byte to one char and back):
+            // another program's line is neither refused nor changed for not being UTF-8.
+            if (!Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
+                // never opened: a FIFO would block the run for good, a device is not ours to read
+                throw new java.nio.file.FileSystemException(file.toString(), null, "not a regular file: not replaced");
+            }
+            for (String line : new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).split("\n")) {
+                if (line.startsWith("# HELP ") || line.startsWith("# TYPE ")) {
+                    String[] words = line.split(" ", 4);
+                    if (words.length > 2 && !HELP.containsKey(words[2])) {
+                        List<String> head = foreignHeads.computeIfAbsent(words[2], n -> new ArrayList<>());
+                        if (!head.contains(line)) {
+                            head.add(line);
+                        }
+                    }
+                    continue;
+                }
                 if (line.startsWith("#")) {
                     continue;
                 }
@@ -119,15 +179,20 @@ final class Metrics {
         StringBuilder out = new StringBuilder(4096);
         for (java.util.Map.Entry<String, List<String>> f : families.entrySet()) {
             String help = HELP.get(f.getKey());
+            List<String> foreign = foreignHeads.get(f.getKey());
             if (help != null) {
                 out.append("# HELP ").append(f.getKey()).append(' ').append(help).append('\n');
+                out.append("# TYPE ").append(f.getKey()).append(" gauge\n");
+            } else if (foreign != null) {
+                foreign.forEach(line -> out.append(line).append('\n'));
+            } else {
+                out.append("# TYPE ").append(f.getKey()).append(" untyped\n");
             }
-            out.append("# TYPE ").append(f.getKey()).append(help != null ? " gauge\n" : " untyped\n");
             for (String sample : f.getValue()) {
                 out.append(sample).append('\n');
             }
         }
-        AtomicFile.write(file, out);
+        AtomicFile.write(file, out.toString().getBytes(StandardCharsets.ISO_8859_1), NEW_MODE);
     }
 
     private List<String> family(String name) {

@@ -49,6 +49,18 @@ final class ReportOptions {
                 v -> page = ScanArguments.path(v), "--report");
     }
 
+    /**
+     * Refuses, before the run, a {@code --report} page that the run could not or must not write.
+     *
+     * @param snapshots the snapshots the run reads or writes: the page may be none of them
+     * @throws IllegalArgumentException naming the page and the reason
+     */
+    void checkPage(java.nio.file.Path... snapshots) {
+        if (page != null) {
+            AtomicFile.checkTarget(page, "--report", snapshots);
+        }
+    }
+
     private static String labels() {
         java.util.StringJoiner j = new java.util.StringJoiner(", ");
         for (Field f : Field.values()) {

@@ -112,6 +112,25 @@ final class ScanArguments {
         return t;
     }
 
+    /**
+     * Refuses, before the run, a {@code --metrics} file that the run could not or must not write;
+     * a refused file is not written at the run's end either.
+     *
+     * @param others the other files the run reads or writes: the metrics may be none of them
+     * @throws IllegalArgumentException naming the file and the reason
+     */
+    void checkMetrics(Path... others) {
+        if (metrics == null) {
+            return;
+        }
+        try {
+            AtomicFile.checkTarget(metrics, "--metrics", others);
+        } catch (IllegalArgumentException e) {
+            metrics = null;
+            throw e;
+        }
+    }
+
     static Path path(String text) {
         try {
             return Path.of(text);

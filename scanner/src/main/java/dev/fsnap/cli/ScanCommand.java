@@ -69,6 +69,7 @@ final class ScanCommand extends Command {
     int call() throws java.io.IOException, InterruptedException {
         ScanOptions options;
         try {
+            scan.checkMetrics(output, baseline);
             options = plan == null ? scan.options(root) : shard(scan.options(root));
         } catch (IllegalArgumentException e) {
             err.println("fsnap: " + e.getMessage());
@@ -138,8 +139,8 @@ final class ScanCommand extends Command {
 
     private int metrics(dev.fsnap.scan.ScanSummary summary, int exit) {
         if (scan.metrics != null) {
-            Metrics.write(scan.metrics, java.nio.file.Path.of(root).toAbsolutePath().toString(), summary, null, exit,
-                    err);
+            return Metrics.write(scan.metrics, java.nio.file.Path.of(root).toAbsolutePath().toString(), summary, null,
+                    exit, err);
         }
         return exit;
     }
