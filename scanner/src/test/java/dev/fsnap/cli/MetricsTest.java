@@ -24,7 +24,7 @@ class MetricsTest {
     Path dir;
 
     /** The samples of a metrics file, by name and labels. */
-    private static Map<String, String> samples(Path file) throws Exception {
+    static Map<String, String> samples(Path file) throws Exception {
         Map<String, String> m = new TreeMap<>();
         for (String line : Files.readAllLines(file)) {
             if (!line.startsWith("#")) {

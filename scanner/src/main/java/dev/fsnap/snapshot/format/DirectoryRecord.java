@@ -11,6 +11,8 @@ import java.util.Arrays;
 /** One decoded directory block: its entries in name order and a reference per subdirectory. */
 public final class DirectoryRecord {
     public static final int NO_REF = -1;
+    private static final dev.fsnap.internal.ScanInternals CONTENTS = dev.fsnap.internal.ScanInternals.get();
+    private static final int CONTENT = CONTENTS.bytesIndex(dev.fsnap.scan.Field.CONTENT);
     /** What an empty directory (stored as {@code REF_EMPTY}, without a block) reads back as. */
     public static final DirectoryRecord EMPTY = new DirectoryRecord(Format.EMPTY_OFFSET, null, new Fields[0]);
 
@@ -435,7 +437,8 @@ public final class DirectoryRecord {
 
     /**
      * What a parent records of a written directory block: where it is, its hash, and what its
-     * subtree holds ({@link Format#SUBTREE_RACY}, {@link Format#SUBTREE_UNREADABLE}).
+     * subtree holds ({@link Format#SUBTREE_RACY}, {@link Format#SUBTREE_UNREADABLE},
+     * {@link Format#SUBTREE_CORRUPT}).
      *
      * @param offset the block's offset
      * @param hash its truncated SHA-256
@@ -472,6 +475,7 @@ public final class DirectoryRecord {
         codec.reset(mask);
         boolean unreadable = false;
         boolean racy = false;
+        boolean corrupt = false;
         ScanError listError = listing.listError();
         body.u8((listError != null ? Format.LIST_INCOMPLETE : 0) | (mask != 0 ? Format.COLUMNS : 0));
         if (listError != null) {
@@ -491,6 +495,7 @@ public final class DirectoryRecord {
             } else if (!racy) {
                 racy = racyFrom.covers(f);
             }
+            corrupt |= markedCorrupt(f);
         }
         // Subdirectory references, hashed part: state, then the child's hash or failure.
         int listed = 0;
@@ -513,6 +518,7 @@ public final class DirectoryRecord {
                     body.bytes(c.hash, 0, Format.HASH);
                     racy |= (c.flags & Format.SUBTREE_RACY) != 0;
                     unreadable |= (c.flags & Format.SUBTREE_UNREADABLE) != 0;
+                    corrupt |= (c.flags & Format.SUBTREE_CORRUPT) != 0;
                     listed++;
                 }
                 case UNREADABLE -> {
@@ -535,7 +541,14 @@ public final class DirectoryRecord {
                 }
             }
         }
-        return new Encoded(hashed, (racy ? Format.SUBTREE_RACY : 0) | (unreadable ? Format.SUBTREE_UNREADABLE : 0));
+        return new Encoded(hashed, (racy ? Format.SUBTREE_RACY : 0) | (unreadable ? Format.SUBTREE_UNREADABLE : 0)
+                | (corrupt ? Format.SUBTREE_CORRUPT : 0));
+    }
+
+    /** Whether an entry is a file whose content is marked corrupt: its subtree is flagged so. */
+    private static boolean markedCorrupt(Fields f) {
+        byte[] content = f.values[CONTENT];
+        return content != null && CONTENTS.contentCorrupt(content);
     }
 
     /** A readable directory entry: it has a reference (unreadable entries are typed unknown). */
@@ -555,7 +568,9 @@ public final class DirectoryRecord {
 
     /**
      * Whether a subtree is unchanged by its hash alone: the same hash, and nothing in either that
-     * a hash cannot vouch for (timestamps inside the old scan's racy window, unreadable parts).
+     * a hash cannot vouch for (timestamps inside the old scan's racy window, unreadable parts), nor
+     * a file marked corrupt in the new one, which is reported every time although its value stays
+     * the same while it stays rotten.
      *
      * @param oldHash the old subtree's hash
      * @param oldFlags its subtree flags
@@ -566,7 +581,7 @@ public final class DirectoryRecord {
     public static boolean unchangedByHash(byte[] oldHash, int oldFlags, byte[] newHash, int newFlags) {
         return Arrays.equals(oldHash, newHash)
                 && (oldFlags & (Format.SUBTREE_RACY | Format.SUBTREE_UNREADABLE)) == 0
-                && (newFlags & Format.SUBTREE_UNREADABLE) == 0;
+                && (newFlags & (Format.SUBTREE_UNREADABLE | Format.SUBTREE_CORRUPT)) == 0;
     }
 
     /** @return the index of the entry with this name, or a negative value */

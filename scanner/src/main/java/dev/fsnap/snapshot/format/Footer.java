@@ -38,7 +38,8 @@ public record Footer(Instant finished, String backend, String backendReason, Set
      *
      * @param listed whether the root was listed
      * @param hash its block's hash
-     * @param flags what its subtree holds ({@link Format#SUBTREE_RACY}, {@link Format#SUBTREE_UNREADABLE})
+     * @param flags what its subtree holds ({@link Format#SUBTREE_RACY}, {@link Format#SUBTREE_UNREADABLE},
+     *              {@link Format#SUBTREE_CORRUPT})
      * @param offset its block's offset
      * @param failure why it could not be listed; null when it was
      */

@@ -17,10 +17,10 @@ public final class Format {
     public static final byte[] END_MAGIC = {'F', 'S', 'N', 'E'};
     /**
      * The version written. Versions 1 (before exclusion rules), 2 (before absent fields), 3
-     * (before columns), 4 (before read failures of entries other than links) and 5 (before shards)
-     * are read too.
+     * (before columns), 4 (before read failures of entries other than links), 5 (before shards) and
+     * 6 (before {@link #SUBTREE_CORRUPT}) are read too.
      */
-    public static final int VERSION = 6;
+    public static final int VERSION = 7;
     public static final int OLDEST_VERSION = 1;
     /** The fixed trailer: footer offset (8), footer length (4), end magic (4). */
     public static final int TRAILER = 16;
@@ -64,6 +64,12 @@ public final class Format {
     public static final byte[] EMPTY_HASH = new byte[HASH];
     public static final int SUBTREE_RACY = 0x10;
     public static final int SUBTREE_UNREADABLE = 0x20;
+    /**
+     * Something in the subtree is a file marked corrupt (version 7). Its content value is the same
+     * each night it stays rotten, so its directory hashes the same: the flag makes the differ read
+     * the subtree anyway and report the file again.
+     */
+    public static final int SUBTREE_CORRUPT = 0x40;
 
     private static final EntryType[] TYPES = {EntryType.UNKNOWN, EntryType.FILE, EntryType.DIRECTORY,
         EntryType.SYMLINK, EntryType.FIFO, EntryType.SOCKET, EntryType.CHAR_DEVICE, EntryType.BLOCK_DEVICE};
