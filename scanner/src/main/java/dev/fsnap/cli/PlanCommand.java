@@ -54,7 +54,7 @@ final class PlanCommand extends Command {
 
     @Override
     int call() throws IOException, InterruptedException {
-        String rootPath = Path.of(root).toAbsolutePath().toString();
+        String rootPath = CommandLine.path(root).toAbsolutePath().toString();
         ShardPlan plan;
         long[] unreadable = {0};
         try {
