@@ -246,7 +246,7 @@ class ReleaseTest {
      * ASCII cannot hold: it was "not a valid path") and one named with the bytes {@code \xff\xfe}
      * (no UTF-8 at all: it was "no such file"), each holding a name of Latin-1 bytes. Roots,
      * {@code -o}, {@code --repo}, {@code --metrics} and {@code --report} are taken as the bytes given,
-     * and the snapshot lists the names byte for byte.
+     * the snapshot lists the names byte for byte, and {@code plan} of such a root writes its plan.
      */
     @Test
     void namesThatAreNoTextInTheLocaleAreTakenAsTheirBytes() throws Exception {
@@ -258,7 +258,8 @@ class ReleaseTest {
         // Names as bash writes bytes ($'\xHH'): the test JVM's own locale cannot be relied on to hold them.
         for (String name : List.of("M$'\\xc3\\xbc'ller", "$'\\xff\\xfe'")) {
             String[] names = {"root=\"$2\"/" + name + "; snap=\"$2\"/snap-" + name + ".snap; repo=\"$2\"/repo-" + name
-                + "; prom=\"$2\"/m-" + name + ".prom; page=\"$2\"/r-" + name + ".html; "};
+                + "; prom=\"$2\"/m-" + name + ".prom; page=\"$2\"/r-" + name + ".html; plan=\"$2\"/p-" + name
+                + ".json; "};
             assertEquals(0, sh(names[0] + "mkdir -p \"$root/d\" && printf x > \"$root/d/caf\"$'\\xe9'", "", data.toString()));
             Run scan = run(env, "bash", "-c", names[0] + "exec \"$1\" scan \"$root\" -o \"$snap\"", "_", fsnap,
                     data.toString());
@@ -278,8 +279,11 @@ class ReleaseTest {
             Run second = run(env, "bash", "-c", check, "_", fsnap, data.toString());
             assertEquals(0, second.status(), second.out());
             assertTrue(second.out().contains(": no changes"), second.out());
+            Run plan = run(env, "bash", "-c", names[0] + "exec \"$1\" plan \"$root\" --shards 2 -o \"$plan\"", "_", fsnap,
+                    data.toString());
+            assertEquals(0, plan.status(), plan.out());
             assertEquals(0, sh(names[0] + "test -f \"$snap\" && test -f \"$repo/fsnap-repository\" && test -f \"$prom\" "
-                    + "&& test -f \"$page\"", "", data.toString()), "every file where its bytes named it");
+                    + "&& test -f \"$page\" && test -f \"$plan\"", "", data.toString()), "every file where its bytes named it");
         }
     }
 
