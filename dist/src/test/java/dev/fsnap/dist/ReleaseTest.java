@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -32,15 +33,24 @@ class ReleaseTest {
 
     /** Runs a command with the given PATH and HOME, stdout and stderr together. */
     private static Run run(Path bin, Path home, String... command) throws IOException, InterruptedException {
+        return run(Map.of("PATH", bin.toString(), "HOME", home.toString()), command);
+    }
+
+    /** Runs a command with only the given environment (as {@code env -i} would), stdout and stderr together. */
+    private static Run run(Map<String, String> environment, String... command) throws IOException, InterruptedException {
         ProcessBuilder b = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = b.environment();
         env.clear();
-        env.put("PATH", bin.toString());
-        env.put("HOME", home.toString());
+        env.putAll(environment);
         Process p = b.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS), String.join(" ", command));
         return new Run(p.exitValue(), out);
+    }
+
+    /** What no run of the launcher may end with: exit 1 means "changes"; a stack trace is no message. */
+    private static void assertNoLauncherFailure(Run r) {
+        assertTrue(r.status() != 1 && !r.out().contains("\tat ") && !r.out().contains("Exception"), r.out());
     }
 
     /** A PATH with java, bash and what the launcher calls: no mvn, no git. */
@@ -62,16 +72,35 @@ class ReleaseTest {
         return new ProcessBuilder(command).inheritIO().start().waitFor();
     }
 
-    @Test
-    void theUnpackedReadOnlyArchiveScansChecksIntoARepositoryAndTunesWithoutMaven() throws Exception {
+    /** The release archive unpacked into {@code dir/opt}: its top directory, {@code fsnap-VERSION}. */
+    private Path unpack() throws IOException, InterruptedException {
         Path archive = Path.of(System.getProperty("fsnap.release"));
         assertTrue(Files.isRegularFile(archive), archive + " was built");
         Path install = Files.createDirectory(dir.resolve("opt"));
         assertEquals(0, sh("tar -xzf \"$1\" -C \"$2\"", archive.toString(), install.toString()));
-        Path top;
         try (Stream<Path> s = Files.list(install)) {
-            top = s.findFirst().orElseThrow();
+            return s.findFirst().orElseThrow();
         }
+    }
+
+    /**
+     * Makes the unpacked release read-only as an installed package is, also for root: a read-only
+     * bind mount of it (root ignores permission bits). Closing undoes it.
+     */
+    private AutoCloseable readOnly(Path top) throws IOException, InterruptedException {
+        Path install = top.getParent();
+        boolean root = "root".equals(System.getProperty("user.name"));
+        if (root) {
+            assertEquals(0, sh("mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\"", install.toString()));
+        } else {
+            assertEquals(0, sh("chmod -R a-w \"$1\"", install.toString()));
+        }
+        return () -> sh(root ? "umount \"$1\" || umount -l \"$1\"" : "chmod -R u+w \"$1\"", install.toString());
+    }
+
+    @Test
+    void theUnpackedReadOnlyArchiveScansChecksIntoARepositoryAndTunesWithoutMaven() throws Exception {
+        Path top = unpack();
         assertTrue(top.getFileName().toString().startsWith("fsnap-"), top.toString());
         for (String f : List.of("bin/fsnap", "lib/fsnap.jar", "README", "share/man/man1/fsnap.1",
                 "share/man/man1/fsnap-check.1", "share/bash-completion/completions/fsnap",
@@ -79,17 +108,8 @@ class ReleaseTest {
             assertTrue(Files.exists(top.resolve(f)), f);
         }
         assertTrue(Files.isExecutable(top.resolve("bin/fsnap")));
-        // Read-only as an installed package is, also for root: a read-only bind mount of it (else no write permission).
-        boolean root = "root".equals(System.getProperty("user.name"));
-        if (root) {
-            assertEquals(0, sh("mount --bind \"$1\" \"$1\" && mount -o remount,bind,ro \"$1\"", install.toString()));
-        } else {
-            assertEquals(0, sh("chmod -R a-w \"$1\"", install.toString()));
-        }
-        try {
+        try (AutoCloseable mounted = readOnly(top)) {
             runUnpacked(top);
-        } finally {
-            sh(root ? "umount \"$1\" || umount -l \"$1\"" : "chmod -R u+w \"$1\"", install.toString());
         }
     }
 
@@ -118,6 +138,152 @@ class ReleaseTest {
         try (Stream<Path> s = Files.walk(home.resolve(".cache/fsnap"))) {
             assertTrue(s.anyMatch(p -> p.getFileName().toString().equals("fsnap.jsa")),
                     "the class-data archive went to the user's cache, the install being read-only");
+        }
+    }
+
+    private static boolean root() {
+        return "root".equals(System.getProperty("user.name"));
+    }
+
+    /** dir/data: a directory and a file. */
+    private Path tree() throws IOException {
+        Path tree = Files.createDirectories(dir.resolve("data/sub"));
+        Files.writeString(tree.resolve("a"), "a");
+        return tree.getParent();
+    }
+
+    /**
+     * Checks {@code tree} into a new repository twice, with the environment and the command
+     * before the launcher ({@code setpriv}, a shell that closes descriptors) given: both runs exit 0,
+     * the second finding no changes, and what the launcher says is no failure of its own.
+     */
+    private void checksTwice(Map<String, String> env, Path tree, Path repo, String... launcher) throws Exception {
+        List<String> command = new ArrayList<>(List.of(launcher));
+        command.addAll(List.of("check", tree.toString(), "--repo", repo.toString()));
+        Run first = run(env, command.toArray(String[]::new));
+        assertNoLauncherFailure(first);
+        assertEquals(0, first.status(), first.out());
+        assertTrue(first.out().contains("the first run of " + tree), first.out());
+        Run second = run(env, command.toArray(String[]::new));
+        assertEquals(0, second.status(), second.out());
+        assertTrue(second.out().contains("0 added, 0 removed, 0 modified, 0 moved"), second.out());
+        for (String failure : List.of("mkdir", "unbound variable", "Bad file descriptor", "launcher failed")) {
+            assertTrue(!first.out().contains(failure) && !second.out().contains(failure), first.out() + second.out());
+        }
+    }
+
+    /**
+     * A service user whose HOME does not exist (Debian's system users have /nonexistent) and who
+     * cannot write the install: the launcher has nowhere to keep what it prepares and runs without
+     * it. It used to stop at creating its cache directory with exit 1, which the shipped unit counts
+     * as a night of changes, and wrote no metrics.
+     */
+    @Test
+    void aServiceUserWhoseHomeDoesNotExistChecksIntoARepositoryWithMetrics() throws Exception {
+        Assumptions.assumeTrue(root() && Files.isExecutable(Path.of("/usr/bin/setpriv")), "needs root and setpriv");
+        Path top = unpack();
+        assertEquals(0, sh("chmod 755 \"$1\"", dir.toString())); // a temporary directory is 0700: let nobody in
+        Path bin = pathWithoutMaven();
+        Path tree = tree();
+        Path var = Files.createDirectory(dir.resolve("var"));
+        assertEquals(0, sh("chown nobody \"$1\"", var.toString()));
+        Map<String, String> env = Map.of("PATH", bin.toString(), "HOME", "/nonexistent");
+        String[] nobody = {"/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+            top.resolve("bin/fsnap").toString()};
+        checksTwice(env, tree, var.resolve("repo"), nobody);
+        List<String> metrics = new ArrayList<>(List.of(nobody));
+        metrics.addAll(List.of("check", tree.toString(), "--repo", var.resolve("repo").toString(), "-q", "--metrics",
+                var.resolve("fsnap.prom").toString()));
+        Run night = run(env, metrics.toArray(String[]::new));
+        assertEquals(0, night.status(), night.out());
+        assertEquals("", night.out(), "-q: nothing to say on a night without changes");
+        assertTrue(Files.readString(var.resolve("fsnap.prom")).contains("fsnap_exit_status"), "the metrics were written");
+    }
+
+    /**
+     * A read-only install started without HOME (a systemd unit without User=), and with
+     * XDG_CACHE_HOME where nothing can be written: no cache, and the job runs. It used to stop at
+     * "HOME: unbound variable" with exit 1.
+     */
+    @Test
+    void aReadOnlyInstallWithoutHomeOrAWritableCacheChecksIntoARepository() throws Exception {
+        Path top = unpack();
+        Path bin = pathWithoutMaven();
+        Path tree = tree();
+        String fsnap = top.resolve("bin/fsnap").toString();
+        try (AutoCloseable mounted = readOnly(top)) {
+            checksTwice(Map.of("PATH", bin.toString()), tree, dir.resolve("repo-without-home"), fsnap);
+            checksTwice(Map.of("PATH", bin.toString(), "HOME", dir.toString(), "XDG_CACHE_HOME",
+                    top.resolve("cache").toString()), tree, dir.resolve("repo-unwritable-cache"), fsnap);
+        }
+        assertTrue(Files.notExists(dir.resolve(".cache")), "XDG_CACHE_HOME is the cache when it is set");
+    }
+
+    /**
+     * Started with standard input and output closed, as some daemons start their children: the
+     * job runs and its exit status passes through (1 once the tree changed). The launcher's
+     * descriptor juggling used to fail with "Bad file descriptor" and exit 1.
+     */
+    @Test
+    void closedStandardInputAndOutputAreNoFailure() throws Exception {
+        Path top = unpack();
+        Path bin = pathWithoutMaven();
+        Path tree = tree();
+        Map<String, String> env = Map.of("PATH", bin.toString(), "HOME", dir.toString());
+        String[] closed = {"bash", "-c", "exec \"$@\" <&- >&-", "_", top.resolve("bin/fsnap").toString()};
+        checksTwice(env, tree, dir.resolve("repo"), closed);
+        Files.writeString(tree.resolve("b"), "b");
+        List<String> command = new ArrayList<>(List.of(closed));
+        command.addAll(List.of("check", tree.toString(), "--repo", dir.resolve("repo").toString()));
+        Run changed = run(env, command.toArray(String[]::new));
+        assertEquals(1, changed.status(), changed.out());
+        assertTrue(changed.out().contains("1 added"), changed.out());
+    }
+
+    /**
+     * Names that are no text in the caller's locale, under the C locale that cron and systemd give
+     * (no LANG, no LC_*: {@code env -i} and a PATH): a root named Müller (UTF-8, which the C locale's
+     * ASCII cannot hold: it was "not a valid path") and one named with the bytes {@code \xff\xfe}
+     * (no UTF-8 at all: it was "no such file"), each holding a name of Latin-1 bytes. Roots,
+     * {@code -o}, {@code --repo}, {@code --metrics} and {@code --report} are taken as the bytes given,
+     * the snapshot lists the names byte for byte, and {@code plan} of such a root writes its plan.
+     */
+    @Test
+    void namesThatAreNoTextInTheLocaleAreTakenAsTheirBytes() throws Exception {
+        Path top = unpack();
+        Path bin = pathWithoutMaven();
+        Path data = Files.createDirectory(dir.resolve("data"));
+        Map<String, String> env = Map.of("PATH", bin.toString());
+        String fsnap = top.resolve("bin/fsnap").toString();
+        // Names as bash writes bytes ($'\xHH'): the test JVM's own locale cannot be relied on to hold them.
+        for (String name : List.of("M$'\\xc3\\xbc'ller", "$'\\xff\\xfe'")) {
+            String[] names = {"root=\"$2\"/" + name + "; snap=\"$2\"/snap-" + name + ".snap; repo=\"$2\"/repo-" + name
+                + "; prom=\"$2\"/m-" + name + ".prom; page=\"$2\"/r-" + name + ".html; plan=\"$2\"/p-" + name
+                + ".json; "};
+            assertEquals(0, sh(names[0] + "mkdir -p \"$root/d\" && printf x > \"$root/d/caf\"$'\\xe9'", "", data.toString()));
+            Run scan = run(env, "bash", "-c", names[0] + "exec \"$1\" scan \"$root\" -o \"$snap\"", "_", fsnap,
+                    data.toString());
+            assertNoLauncherFailure(scan);
+            assertEquals(0, scan.status(), scan.out());
+            Run ls = run(env, "bash", "-c", names[0] + "\"$1\" ls \"$snap\" && exec \"$1\" ls --json \"$snap\"",
+                    "_", fsnap, data.toString());
+            assertEquals(0, ls.status(), ls.out());
+            assertTrue(ls.out().contains(" d/caf\\xe9\n"), ls.out()); // the text listing escapes what is no UTF-8
+            String exact = Base64.getEncoder().encodeToString(new byte[] {'d', '/', 'c', 'a', 'f', (byte) 0xe9});
+            assertTrue(ls.out().contains("{\"path_b64\":\"" + exact + "\""), ls.out());
+            String check = names[0] + "exec \"$1\" check \"$root\" --repo \"$repo\" --metrics \"$prom\" --report \"$page\"";
+            Run first = run(env, "bash", "-c", check, "_", fsnap, data.toString());
+            assertNoLauncherFailure(first);
+            assertEquals(0, first.status(), first.out());
+            assertTrue(first.out().contains("the first run of"), first.out());
+            Run second = run(env, "bash", "-c", check, "_", fsnap, data.toString());
+            assertEquals(0, second.status(), second.out());
+            assertTrue(second.out().contains(": no changes"), second.out());
+            Run plan = run(env, "bash", "-c", names[0] + "exec \"$1\" plan \"$root\" --shards 2 -o \"$plan\"", "_", fsnap,
+                    data.toString());
+            assertEquals(0, plan.status(), plan.out());
+            assertEquals(0, sh(names[0] + "test -f \"$snap\" && test -f \"$repo/fsnap-repository\" && test -f \"$prom\" "
+                    + "&& test -f \"$page\" && test -f \"$plan\"", "", data.toString()), "every file where its bytes named it");
         }
     }
 

@@ -39,7 +39,7 @@ public final class InputFile implements AutoCloseable {
     public static InputFile open(Path path) throws IOException {
         LinuxLibc.library().ensureAvailable();
         NativeBuffer buffer = new NativeBuffer(BUFFER);
-        byte[] name = path.toString().getBytes(OutputFile.jnuCharset());
+        byte[] name = PathBytes.of(path);
         Errno refused = buffer.putString(name, 0, name.length, 4095);
         if (refused != null) {
             buffer.close();

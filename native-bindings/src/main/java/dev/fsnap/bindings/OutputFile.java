@@ -3,7 +3,6 @@ package dev.fsnap.bindings;
 import jnr.constants.platform.Errno;
 
 import java.io.IOException;
-import java.nio.charset.Charset;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -76,7 +75,7 @@ public final class OutputFile {
         int dirFd = -1;
         try {
             LinuxAbi abi = LinuxLibc.abi();
-            put(buffer, directory.toString());
+            put(buffer, directory);
             dirFd = LinuxLibc.openat(LinuxAbi.AT_FDCWD, buffer.address,
                     LinuxAbi.O_RDONLY | abi.oDirectory | LinuxAbi.O_CLOEXEC);
             if (dirFd < 0) {
@@ -132,19 +131,18 @@ public final class OutputFile {
     }
 
     private static void put(NativeBuffer b, String path) throws IOException {
-        byte[] bytes = path.getBytes(jnuCharset());
+        put(b, path.getBytes(PathBytes.jnu()), path);
+    }
+
+    /** A path's own bytes: its String form may not hold them (see {@link PathBytes}). */
+    private static void put(NativeBuffer b, Path path) throws IOException {
+        put(b, PathBytes.of(path), path.toString());
+    }
+
+    private static void put(NativeBuffer b, byte[] bytes, String path) throws IOException {
         Errno refused = b.putString(bytes, 0, bytes.length, 4095);
         if (refused != null) {
             throw new FileSystemException(path, null, refused.description());
-        }
-    }
-
-    static Charset jnuCharset() {
-        String name = System.getProperty("sun.jnu.encoding");
-        try {
-            return name == null ? Charset.defaultCharset() : Charset.forName(name);
-        } catch (RuntimeException e) {
-            return Charset.defaultCharset();
         }
     }
 
@@ -227,7 +225,7 @@ public final class OutputFile {
                 }
             }
             put(from, temporaryName);
-            put(to, target.getFileName().toString());
+            put(to, target.getFileName());
             if (LinuxLibc.renameat(dirFd, from.address, dirFd, to.address) != 0) {
                 int errno = LinuxLibc.errno();
                 LinuxLibc.unlinkat(dirFd, from.address, 0);

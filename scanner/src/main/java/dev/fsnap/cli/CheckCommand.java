@@ -62,7 +62,7 @@ final class CheckCommand extends Command {
     int call() throws IOException, InterruptedException {
         ScanJob.Result r = check();
         if (scan.metrics != null) {
-            return Metrics.write(scan.metrics, java.nio.file.Path.of(root).toAbsolutePath().toString(), r.summary(),
+            return Metrics.write(scan.metrics, CommandLine.path(root).toAbsolutePath().toString(), r.summary(),
                     r.exit() == ExitStatus.TROUBLE ? null : report.tally, r.exit(), err);
         }
         return r.exit();

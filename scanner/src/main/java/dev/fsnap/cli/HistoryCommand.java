@@ -44,7 +44,7 @@ final class HistoryCommand extends Command {
         Repository repo = Repository.open(dir);
         List<Repository.Root> roots = repo.roots(root);
         if (roots.isEmpty() && root != null) {
-            err.println("fsnap: " + dir + " holds no runs of " + Path.of(root).toAbsolutePath());
+            err.println("fsnap: " + dir + " holds no runs of " + CommandLine.path(root).toAbsolutePath());
             return ExitStatus.TROUBLE;
         }
         for (Repository.Root r : roots) {

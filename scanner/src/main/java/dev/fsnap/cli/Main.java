@@ -36,7 +36,7 @@ public final class Main {
             preload.setDaemon(true);
             preload.start();
         }
-        int status = run(args);
+        int status = run(CommandLine.arguments(args));
         finish(status);
         System.exit(status);
     }

@@ -54,7 +54,8 @@ final class PlanCommand extends Command {
 
     @Override
     int call() throws IOException, InterruptedException {
-        String rootPath = Path.of(root).toAbsolutePath().toString();
+        Path rootDir = CommandLine.path(root).toAbsolutePath(); // its bytes: its text may not hold them
+        String rootPath = rootDir.toString();
         ShardPlan plan;
         long[] unreadable = {0};
         try {
@@ -70,7 +71,7 @@ final class PlanCommand extends Command {
                     plan = ShardPlan.of(last, shards);
                 }
             } else {
-                ScanOptions.Builder options = ScanOptions.builder(Path.of(rootPath));
+                ScanOptions.Builder options = ScanOptions.builder(rootDir);
                 if (opTimeout != null) {
                     try {
                         options.opTimeout(ScanArguments.opTimeout(opTimeout));
@@ -81,7 +82,7 @@ final class PlanCommand extends Command {
                 }
                 plan = ShardPlan.estimate(options.build(), shards, 3, e -> {
                     unreadable[0]++;
-                    err.println("fsnap: " + Path.of(rootPath).resolve(e.displayPath()) + ": " + e.message()
+                    err.println("fsnap: " + rootDir.resolve(e.displayPath()) + ": " + e.message()
                             + " (counted as one entry)");
                 });
             }

@@ -133,7 +133,7 @@ final class ScanArguments {
 
     static Path path(String text) {
         try {
-            return Path.of(text);
+            return CommandLine.path(text);
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("'" + text + "' is not a valid path: " + e.getReason());
         }
@@ -148,7 +148,7 @@ final class ScanArguments {
         }
         Path path;
         try {
-            path = Path.of(root);
+            path = CommandLine.path(root);
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException(root + ": not a valid path: " + e.getReason());
         }

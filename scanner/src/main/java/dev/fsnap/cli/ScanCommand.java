@@ -139,7 +139,7 @@ final class ScanCommand extends Command {
 
     private int metrics(dev.fsnap.scan.ScanSummary summary, int exit) {
         if (scan.metrics != null) {
-            return Metrics.write(scan.metrics, java.nio.file.Path.of(root).toAbsolutePath().toString(), summary, null,
+            return Metrics.write(scan.metrics, CommandLine.path(root).toAbsolutePath().toString(), summary, null,
                     exit, err);
         }
         return exit;

@@ -10,6 +10,7 @@ import dev.fsnap.bindings.ContentReader;
 import dev.fsnap.bindings.DarwinDirectoryReader;
 import dev.fsnap.bindings.DirectoryReader;
 import dev.fsnap.bindings.FileErrors;
+import dev.fsnap.bindings.PathBytes;
 import dev.fsnap.bindings.StatFields;
 import dev.fsnap.bindings.UnixDirectoryReader;
 import jnr.constants.platform.Errno;
@@ -49,7 +50,7 @@ final class NativeAccess extends FileSystemAccess {
         Path from = beneath.toAbsolutePath().normalize();
         Path to = root.toAbsolutePath().normalize();
         this.beneath = from.equals(to) ? null : from;
-        this.base = this.beneath == null ? null : from.relativize(to).toString().getBytes(jnuCharset());
+        this.base = this.beneath == null ? null : PathBytes.of(from.relativize(to));
         this.absent = absent;
         this.digest = digest;
         this.bufferSize = bufferSize;
@@ -81,7 +82,7 @@ final class NativeAccess extends FileSystemAccess {
 
     @Override
     void openRoot(EntryBatch batch) throws IOException {
-        byte[] path = root.toString().getBytes(jnuCharset());
+        byte[] path = PathBytes.of(root);
         if (!rootReader.statPath(rootReader.workingDirectory(), path, true)) {
             throw FileErrors.ofNamed(root.toString(), rootReader.lastError(), "");
         }
@@ -96,7 +97,7 @@ final class NativeAccess extends FileSystemAccess {
         }
         filesystem = filesystemOf(rootReader, rootFd);
         if (beneath != null) {
-            beneathFd = rootReader.openRoot(beneath.toString().getBytes(jnuCharset()));
+            beneathFd = rootReader.openRoot(PathBytes.of(beneath));
             if (beneathFd < 0) {
                 throw FileErrors.ofNamed(beneath.toString(), rootReader.lastError(), "cannot open");
             }
@@ -127,12 +128,7 @@ final class NativeAccess extends FileSystemAccess {
     }
 
     static java.nio.charset.Charset jnuCharset() {
-        String name = System.getProperty("sun.jnu.encoding");
-        try {
-            return name == null ? java.nio.charset.Charset.defaultCharset() : java.nio.charset.Charset.forName(name);
-        } catch (RuntimeException e) {
-            return java.nio.charset.Charset.defaultCharset();
-        }
+        return PathBytes.jnu();
     }
 
     static void fill(UnixDirectoryReader r, EntryBatch b, int i) {

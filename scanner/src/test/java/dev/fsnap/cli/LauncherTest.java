@@ -89,6 +89,21 @@ class LauncherTest {
     }
 
     @Test
+    void aLauncherThatCannotStartTheJobSaysWhyWithExit2() throws Exception {
+        // Exit 1 means "changes", and a nightly unit counts it as a normal night: the launcher's own failures are 2.
+        ProcessBuilder missing = launcher("--version");
+        missing.environment().put("FSNAP_JAR", dir.resolve("gone/fsnap.jar").toString());
+        CliTest.Run r = CliTest.run(missing);
+        assertEquals(2, r.status(), r.err());
+        assertEquals("fsnap: " + dir.resolve("gone/fsnap.jar") + ": the program is missing or cannot be read\n", r.err());
+        ProcessBuilder noJava = launcher("--version");
+        noJava.environment().put("JAVA_HOME", dir.resolve("no-jdk").toString());
+        r = CliTest.run(noJava);
+        assertEquals(2, r.status(), r.err());
+        assertTrue(r.err().startsWith("fsnap: no java on the PATH (nor JAVA_HOME)"), r.err());
+    }
+
+    @Test
     void aSignalToTheLauncherAloneReachesTheScan() throws Exception {
         Path root = dir.resolve("big");
         TreeGenerator.generate(root, 60_000);
