@@ -82,7 +82,8 @@ final class MergeCommand extends Command {
             return metrics(null, null, ExitStatus.TROUBLE);
         }
         ScanJob.Result r = repo == null ? merge(p, output)
-                : Repository.locked(repo, p.root(), err, (place, into) -> merge(p, into), null);
+                : Repository.locked(repo, Repository.canonical(p.root()), "merge", err,
+                        (place, into) -> merge(p, into), null);
         return metrics(p, r.summary(), r.exit());
     }
 

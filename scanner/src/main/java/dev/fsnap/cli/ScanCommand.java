@@ -91,8 +91,16 @@ final class ScanCommand extends Command {
                         + "parts with fsnap merge");
                 return metrics(null, ExitStatus.TROUBLE);
             }
-            ScanJob.Result r = Repository.locked(repo, options.root().toAbsolutePath().toString(), err,
-                    (place, into) -> ScanJob.run(options, report, into, err), null);
+            // A repository keys a root by its real path: ./tree, tree/. and /abs/tree are one series.
+            ScanOptions canonical;
+            try {
+                canonical = scan.options(Repository.canonical(root));
+            } catch (IllegalArgumentException e) {
+                err.println("fsnap: " + e.getMessage());
+                return metrics(null, ExitStatus.TROUBLE);
+            }
+            ScanJob.Result r = Repository.locked(repo, canonical.root().toString(), "scan", err,
+                    (place, into) -> ScanJob.run(canonical, report, into, err), null);
             return metrics(r.summary(), r.exit());
         }
         ScanJob.Result r = ScanJob.run(options, report, output, err);
