@@ -98,8 +98,8 @@ final class ForgetCommand extends Command {
     private int forget(Repository.Root r) throws IOException {
         String name;
         try {
-            name = r.path();
             r.check();
+            name = r.path();
         } catch (Repository.OtherUsers e) {
             if (root == null) {
                 // A shared repository: another user's runs are theirs to forget.
