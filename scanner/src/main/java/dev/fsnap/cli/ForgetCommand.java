@@ -33,11 +33,13 @@ final class ForgetCommand extends Command {
                 "several rules counts once. Whatever the policy, the newest run that found nothing corrupt and",
                 "nothing newly unreadable stays: a night that found damage never lets retention delete the last",
                 "good baseline. Each root's lock is held while its runs are removed. With --dry-run, says what",
-                "would go."
+                "would go. Runs dated after now and .snap files that are no run's are left, and said; in a shared",
+                "repository, the roots of other users are left to them."
             }, new String[] {
                 " 0:done (or, with --dry-run, said)",
-                " 2:bad usage, DIR is no repository, or a run cannot be removed",
-                " 75:a root's lock is held by a running check: its runs were left as they are"
+                " 2:bad usage, DIR is no repository, a run cannot be removed, or a root's directory or lock",
+                "   cannot be used safely (a link, another user's ROOT, another host's lock)",
+                " 75:a root's lock is held by a running check of this host: its runs were left as they are"
             });
     }
 

@@ -30,11 +30,13 @@ final class ScanCommand extends Command {
                 "With --json, writes one JSON object per entry to stdout; with -o, a snapshot file."
             }, new String[] {
                 " 0:everything was read",
-                " 2:bad usage, or ROOT cannot be scanned, or the snapshot cannot be written",
+                " 2:bad usage, or ROOT cannot be scanned, or the snapshot cannot be written; --repo: ROOT's",
+                "   directory there is not safe to use (a link, another user's) or its lock cannot be judged",
                 " 3:the scan finished, but some entries could not be read",
                 " 24:the scan finished, but entries vanished (removed between the listing of their directory",
                 "   and their stat) or files kept changing while their content was read, and nothing else",
                 "   was unreadable",
+                " 75:--repo: another run of this host holds ROOT's lock; this one did nothing",
                 " 141:--json: the report's reader went away (| head)"
             });
     }
