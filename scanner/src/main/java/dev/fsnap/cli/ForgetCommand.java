@@ -75,7 +75,7 @@ final class ForgetCommand extends Command {
     int call() throws IOException {
         if (!policy) {
             err.println("fsnap: forget needs a policy: --keep-last, --keep-daily, --keep-weekly or --keep-monthly "
-                    + "(--keep-last 0 keeps only the last good run)");
+                    + "(it would keep only the last good run)");
             return ExitStatus.TROUBLE;
         }
         Repository repo;

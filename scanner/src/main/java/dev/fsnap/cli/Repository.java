@@ -126,7 +126,7 @@ final class Repository {
      */
     static Repository existing(Path dir) throws IOException {
         if (!is(dir)) {
-            throw new Refused(dir + " is not an fsnap repository (no " + MARKER + " in it)");
+            throw new Refused(dir + " is not an fsnap repository");
         }
         return new Repository(dir);
     }
