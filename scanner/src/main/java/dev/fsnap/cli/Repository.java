@@ -267,17 +267,35 @@ final class Repository {
 
     // ---- roots -------------------------------------------------------------------------------
 
+    /** How long finding a root's real path may take: a dead server's mount point does not answer. */
+    private static final Duration REAL_PATH_DEADLINE = Duration.ofSeconds(30);
+
     /**
      * A root as a repository keys it: its real path (links and {@code .}, {@code ..} resolved), so
      * that {@code ./tree}, {@code tree/.} and {@code /abs/tree} are one series; a root that does not
-     * exist (the scan will say so) as its absolute, normalised path.
+     * exist, or whose server does not answer within 30 s (the scan then says what is wrong), as its
+     * absolute, normalised path, which is the same key unless a link is on the way.
      */
     static String canonical(String root) {
         Path p = Path.of(root);
+        String lexical = p.toAbsolutePath().normalize().toString();
+        java.util.concurrent.CompletableFuture<String> real = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                real.complete(p.toRealPath().toString());
+            } catch (IOException | RuntimeException e) {
+                real.complete(lexical);
+            }
+        }, "fsnap-realpath");
+        t.setDaemon(true); // a call stuck on a dead server must not keep the JVM
+        t.start();
         try {
-            return p.toRealPath().toString();
-        } catch (IOException | SecurityException e) {
-            return p.toAbsolutePath().normalize().toString();
+            return real.get(REAL_PATH_DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return lexical;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return lexical;
         }
     }
 
