@@ -26,8 +26,9 @@ import java.util.Set;
  * of them wins. The file's text names the holder (PID, host, start) for the person reading the
  * message, and tells an older fsnap, which locked by the text alone, that the root is busy.
  *
- * <p>The file is opened without following a link and its text is never shown: a lock that is not
- * one fsnap wrote is refused, naming the file, not quoting it.
+ * <p>The file is opened without following a link, is readable by its owner alone (anyone who can
+ * open it can hold a shared record lock on it, and so block every run), and its text is never
+ * shown: a lock that is not one fsnap wrote is refused, naming the file, not quoting it.
  */
 final class RootLock implements AutoCloseable {
     /** More than a holder's line ever takes. */
@@ -106,7 +107,8 @@ final class RootLock implements AutoCloseable {
             try {
                 ch = FileChannel.open(file, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
                         StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS),
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r--r--")));
+                        // Private: a user who may open the file may also hold a read lock on it for ever.
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             } catch (IOException e) {
                 return new Refused(cannotOpen(file, e));
             }

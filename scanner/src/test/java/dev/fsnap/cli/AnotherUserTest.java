@@ -298,6 +298,12 @@ class AnotherUserTest {
             Run r = shAsNobody(attack, key.toString(), forged.toString());
             assertTrue(r.status() != 0, attack + " was refused: " + r.out());
         }
+        // Nor open the lock a run holds (or a killed run left), to hold a shared record lock on it for ever.
+        RootLock.Taken held = (RootLock.Taken) RootLock.take(key.resolve("lock"), root.toString());
+        try (RootLock lock = held.lock()) {
+            Run open = shAsNobody("exec 3< \"$1/lock\"", key.toString());
+            assertTrue(open.status() != 0 && open.out().contains("Permission denied"), open.out());
+        }
         Files.writeString(root.resolve("f"), "evil\n");
         CliTest.Run caught = CliTest.fsnap("check", root.toString(), "--repo", repo.toString(), "--format", "lines");
         assertEquals(1, caught.status(), caught.out() + caught.err());
