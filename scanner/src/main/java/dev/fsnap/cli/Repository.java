@@ -407,14 +407,16 @@ final class Repository {
 
     /**
      * A small file of the repository, read without following a link, and only when it is a regular
-     * file with no other name (a hard link to a file of someone else's is not read through it).
+     * file; in a directory of another user's, only when it has no other name (a hard link made
+     * there to a file of root's is not read through it).
      */
     static byte[] readSmall(Path file, int max) throws IOException {
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!a.isRegularFile()) {
             throw new Refused(file + " is not a regular file");
         }
-        if (posix() && ((Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)) > 1) {
+        if (posix() && ((Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)) > 1
+                && untrustedOwner(file.toAbsolutePath().getParent()) != null) {
             throw new Refused(file + " has other names (hard links): not read");
         }
         try (SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.READ,
