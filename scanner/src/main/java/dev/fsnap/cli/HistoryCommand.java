@@ -23,7 +23,7 @@ final class HistoryCommand extends Command {
                 "For each root (or ROOT alone): the start of each run, its exit status, the entries it read, its",
                 "changes by kind, what it could not read and how long it took; a run that left no summary (a",
                 "snapshot copied in) shows its snapshot only; a damaged summary, a run dated after now and a",
-                ".snap file that is no run's name are listed as such. Refer to a run in diff as DIR@latest,",
+                "snapshot whose name is no run's are listed as such. Refer to a run in diff as DIR@latest,",
                 "DIR@-1 (the one before), or DIR@2026-11-28 (the last of that day)."
             }, new String[] {
                 " 0:listed",
