@@ -37,7 +37,9 @@ final class CheckCommand extends Command {
                 "   and nothing newly unreadable",
                 " 2:bad usage, an unusable ROOT, a damaged OLD, OLD of another root (without",
                 "   --allow-other-root), NEW cannot be written, or the report cannot be written (NEW is not",
-                "   written either)",
+                "   written either); --repo: ROOT's directory there is not safe to use (a link, another user's)",
+                "   or its lock cannot be judged (another host's, not fsnap's)",
+                " 75:--repo: another run of this host holds ROOT's lock; this one did nothing",
                 " 141:the report's reader went away (| head): NEW is not written",
                 " 130, 143:stopped by SIGINT or SIGTERM (NEW is not written)"
             });
@@ -78,37 +80,59 @@ final class CheckCommand extends Command {
         try {
             scan.checkMetrics(old, output, report.page);
             report.checkPage(old, output, scan.metrics);
-            options = scan.options(root);
+            // A repository keys a root by its real path: ./tree, tree/. and /abs/tree are one series.
+            options = scan.options(repo == null ? root : Repository.canonical(root));
         } catch (IllegalArgumentException e) {
             err.println("fsnap: " + e.getMessage());
             return new ScanJob.Result(ExitStatus.TROUBLE, null);
         }
-        return repo == null ? compare(options, old, output) : inRepository(options);
+        return repo == null ? compare(options, old, output, "to start anew, make a new baseline: fsnap scan " + root
+                + " -o NEW") : inRepository(options);
     }
 
     /** The run in a repository: ROOT's lock held, against its latest run there, into a new one. */
     private ScanJob.Result inRepository(ScanOptions options) throws IOException, InterruptedException {
-        String rootPath = options.root().toAbsolutePath().toString();
-        return Repository.locked(repo, rootPath, err, (place, into) -> {
-            java.util.Optional<Repository.Run> latest = place.latest();
+        String rootPath = options.root().toString();
+        return Repository.locked(repo, rootPath, "check", err, (place, into) -> {
+            Repository.Listing listing = place.listing(java.time.Instant.now());
+            for (Repository.Run ahead : listing.future()) {
+                err.println("fsnap: note: " + ahead.snapshot() + " is dated after now (more than "
+                        + Repository.FUTURE_TOLERANCE.toMinutes() + " minutes ahead: a clock that ran ahead, or a file "
+                        + "put there): it is not the latest run and is not compared against");
+            }
+            java.util.Optional<Repository.Run> latest = listing.latest();
             if (latest.isPresent()) {
-                return compare(options, latest.get().snapshot(), into);
+                Path last = latest.get().snapshot();
+                return compare(options, last, into, "move " + last + " (and its .json) out of " + place.dir
+                        + ", and the next check compares against the run before it; or start anew: fsnap scan "
+                        + rootPath + " --repo " + repo);
             }
             err.println("fsnap: the first run of " + rootPath + " in " + repo + ": nothing to compare with yet");
             return ScanJob.run(options, null, into, err);
         }, () -> report.tally);
     }
 
-    /** Scans into {@code into} and reports what changed since {@code against}. */
-    private ScanJob.Result compare(ScanOptions options, Path against, Path into) throws IOException, InterruptedException {
+    /** Whether a snapshot's root is the root given: the same directory, however either is spelled. */
+    private static boolean sameRoot(String recorded, Path given) {
+        Path a = Path.of(recorded).normalize();
+        Path b = given.toAbsolutePath().normalize();
+        return a.equals(b) || Repository.canonical(recorded).equals(Repository.canonical(given.toString()));
+    }
+
+    /**
+     * Scans into {@code into} and reports what changed since {@code against}.
+     *
+     * @param anew what the user can do when {@code against} cannot be compared against
+     */
+    private ScanJob.Result compare(ScanOptions options, Path against, Path into, String anew)
+            throws IOException, InterruptedException {
         try (Snapshot before = SnapshotFiles.open(against, err)) {
             if (before == null) {
-                err.println("fsnap: " + against + " cannot be compared against and was left as it is; to start anew,"
-                        + " make a new baseline: fsnap scan " + root + " -o NEW");
+                err.println("fsnap: " + against + " cannot be compared against and was left as it is; " + anew);
                 return new ScanJob.Result(ExitStatus.TROUBLE, null);
             }
             String rootPath = options.root().toAbsolutePath().toString();
-            if (!before.root().equals(rootPath) && !otherRoot) {
+            if (!sameRoot(before.root(), options.root()) && !otherRoot) {
                 err.println("fsnap: " + against + " is a snapshot of " + before.root() + ", not of " + rootPath
                         + ": every entry would be reported as added and removed. To compare them anyway (a root "
                         + "that moved), add --allow-other-root");

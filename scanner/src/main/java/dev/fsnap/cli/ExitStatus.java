@@ -22,7 +22,11 @@ final class ExitStatus {
      * (a live filesystem), and nothing else was unreadable: rsync's 24.
      */
     static final int VANISHED = 24;
-    /** Another run holds the root's lock in the repository (sysexits' EX_TEMPFAIL: try again later). */
+    /**
+     * Another run of this host holds the root's lock in the repository (sysexits' EX_TEMPFAIL: try
+     * again later). A lock this host cannot judge (another host's, not fsnap's) is {@link #TROUBLE}:
+     * a unit that counts 75 as success would not see it blocking every night.
+     */
     static final int LOCKED = 75;
     /** Standard output's reader went away ({@code | head}): the rest of the report was not written. */
     static final int CLOSED_PIPE = 141;
@@ -39,7 +43,8 @@ final class ExitStatus {
         " 4:diff, check with --digest: corrupt or tampered files, besides any other change",
         " 24:entries vanished, or files kept changing, while the scan read them (a live filesystem);",
         "   nothing else unreadable",
-        " 75:check, scan, forget --repo: another run holds the root's lock; this one did nothing",
+        " 75:check, scan, merge, forget --repo: another run of this host holds the root's lock; this one",
+        "   did nothing (a lock of another host, or one fsnap did not write, is 2)",
         " 141:the reader of standard output went away (| head): the rest of the report was not written;",
         "   check keeps the old snapshot",
         " 130, 143:stopped by SIGINT or SIGTERM; a snapshot being written is discarded, the old one kept"};

@@ -4,9 +4,10 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** {@code fsnap history DIR [ROOT]}: the runs a repository holds, with what each found. */
 final class HistoryCommand extends Command {
@@ -21,8 +22,9 @@ final class HistoryCommand extends Command {
                 "Lists the runs a repository holds, oldest first, with what each found.",
                 "For each root (or ROOT alone): the start of each run, its exit status, the entries it read, its",
                 "changes by kind, what it could not read and how long it took; a run that left no summary (a",
-                "snapshot copied in) shows its snapshot only. Refer to a run in diff as DIR@latest, DIR@-1",
-                "(the one before), or DIR@2026-11-28 (the last of that day)."
+                "snapshot copied in) shows its snapshot only; a damaged summary, a run dated after now and a",
+                "snapshot whose name is no run's are listed as such. Refer to a run in diff as DIR@latest,",
+                "DIR@-1 (the one before), or DIR@2026-11-28 (the last of that day)."
             }, new String[] {
                 " 0:listed",
                 " 2:DIR is no repository, or ROOT has no runs there"
@@ -37,56 +39,99 @@ final class HistoryCommand extends Command {
 
     @Override
     int call() throws IOException {
-        if (!Repository.is(dir)) {
-            err.println("fsnap: " + dir + " is not an fsnap repository");
+        Repository repo;
+        try {
+            repo = Repository.existing(dir);
+        } catch (IOException e) {
+            err.println("fsnap: " + ScanArguments.describe(e));
             return ExitStatus.TROUBLE;
         }
-        Repository repo = Repository.open(dir);
         List<Repository.Root> roots = repo.roots(root);
         if (roots.isEmpty() && root != null) {
-            err.println("fsnap: " + dir + " holds no runs of " + CommandLine.path(root).toAbsolutePath());
+            err.println("fsnap: " + dir + " holds no runs of " + Repository.canonical(root));
             return ExitStatus.TROUBLE;
         }
+        Instant now = Instant.now();
         for (Repository.Root r : roots) {
-            List<Repository.Run> runs = r.runs();
-            out.println(r.path() + " (" + r.dir.getFileName() + "): " + runs.size() + (runs.size() == 1 ? " run" : " runs"));
-            for (Repository.Run run : runs) {
+            Repository.Listing listing = r.listing(now);
+            int count = listing.runs().size() + listing.future().size();
+            out.println(recorded(r) + " (" + r.dir.getFileName() + "): " + count + (count == 1 ? " run" : " runs"));
+            for (Repository.Run run : listing.runs()) {
                 out.println("  " + Units.TIME.format(run.started()) + "  " + describe(run));
+            }
+            for (Repository.Run run : listing.future()) {
+                out.println("  " + Units.TIME.format(run.started()) + "  " + describe(run) + "  dated after now (more "
+                        + "than " + Repository.FUTURE_TOLERANCE.toMinutes() + " minutes ahead): never the latest");
+            }
+            for (String stray : listing.stray()) {
+                out.println("  " + stray + "  damaged: not a run's name (no such date); ignored, and left by forget");
+            }
+        }
+        if (root == null) {
+            for (Repository.Stray s : repo.strays()) {
+                out.println(s.path() + ": " + s.why());
             }
         }
         return ExitStatus.OK;
     }
 
-    /** What a run's summary says, in a line. */
-    private static String describe(Repository.Run run) throws IOException {
-        if (!Files.exists(run.summary())) {
-            return "(no summary)  " + Units.bytes(Files.size(run.snapshot())) + " snapshot";
+    /** The root a directory records, or why it cannot be read (never the file's content). */
+    private static String recorded(Repository.Root r) {
+        try {
+            return r.path();
+        } catch (IOException e) {
+            return "(damaged: " + ScanArguments.describe(e) + ")";
         }
-        String json = Files.readString(run.summary());
-        StringBuilder b = new StringBuilder("exit " + Repository.field(json, "exit"));
-        String entries = Repository.field(json, "entries");
+    }
+
+    /** What a run's summary says, in a line. */
+    private static String describe(Repository.Run run) {
+        RunSummary s;
+        try {
+            s = run.read();
+        } catch (RunSummary.Damaged d) {
+            return "damaged summary (" + run.summary().getFileName() + ": " + d.getMessage() + ")  " + size(run);
+        }
+        if (s == null) {
+            return "(no summary)  " + size(run);
+        }
+        StringBuilder b = new StringBuilder("exit " + s.field("exit"));
+        String entries = s.field("entries");
         if (!entries.isEmpty()) {
             b.append("  ").append(entries).append(" entries");
         }
-        Matcher changes = Pattern.compile("\"changes\":\\{([^}]*)}").matcher(json);
-        if (changes.find()) {
+        if (!s.changes().isEmpty()) {
             for (String kind : List.of("added", "removed", "modified", "moved", "corrupt", "tampered")) {
-                String n = Repository.field(changes.group(1), kind);
+                String n = s.changes().getOrDefault(kind, "");
                 if (!n.isEmpty() && (!n.equals("0") || List.of("added", "removed", "modified", "moved").contains(kind))) {
                     b.append("  ").append(n).append(' ').append(kind);
                 }
             }
         } else {
-            b.append("  first run");
+            b.append(switch (s.run()) {
+                case "check" -> "  first run";
+                case "scan" -> "  scan, nothing compared";
+                case "merge" -> "  merge of shards, nothing compared";
+                default -> "  nothing compared";
+            });
         }
-        String unreadable = Repository.field(json, "unreadable");
+        String unreadable = s.field("unreadable");
         if (!unreadable.isEmpty()) {
             b.append("  ").append(unreadable).append(" unreadable");
         }
-        String seconds = Repository.field(json, "seconds");
+        String seconds = s.field("seconds");
         if (!seconds.isEmpty()) {
             b.append("  ").append(seconds).append(" s");
         }
         return b.toString();
+    }
+
+    private static String size(Repository.Run run) {
+        try {
+            return Units.bytes(Files.readAttributes(run.snapshot(), BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS).size()) + " snapshot";
+        } catch (IOException e) {
+            return "snapshot unreadable: " + ScanArguments.describe(e);
+        }
     }
 }

@@ -41,7 +41,8 @@ final class MergeCommand extends Command {
                 "   shards had no part",
                 " 24:merged, but a shard's root was no longer a directory when its parent shard was scanned (the",
                 "   tree changed between the scans): its part is left out, and nothing was unreadable",
-                " 75:--repo: another run holds the root's lock; this one did nothing"
+                " 75:--repo: another run of this host holds the root's lock; this one did nothing (a lock of another",
+                "   host, or one fsnap did not write, is 2)"
             });
     }
 
@@ -82,7 +83,8 @@ final class MergeCommand extends Command {
             return metrics(null, null, ExitStatus.TROUBLE);
         }
         ScanJob.Result r = repo == null ? merge(p, output)
-                : Repository.locked(repo, p.root(), err, (place, into) -> merge(p, into), null);
+                : Repository.locked(repo, Repository.canonical(p.root()), "merge", err,
+                        (place, into) -> merge(p, into), null);
         return metrics(p, r.summary(), r.exit());
     }
 

@@ -1,25 +1,44 @@
 package dev.fsnap.cli;
 
 import java.io.IOException;
-import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SecureDirectoryStream;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.DateTimeException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.ResolverStyle;
 import java.time.temporal.IsoFields;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
@@ -31,16 +50,27 @@ import java.util.stream.Stream;
  *
  * <pre>
  * DIR/fsnap-repository                  marks the directory as a repository
- * DIR/KEY/root                          the root, one line (KEY: its last name and a hash of its path)
- * DIR/KEY/lock                          while a run holds the root: its PID, host and start
+ * DIR/KEY/root                          the root, one line (KEY: its last name and a hash of its real path)
+ * DIR/KEY/lock                          while a run holds the root: its PID, host and start (see RootLock)
  * DIR/KEY/20261129T021503.123Z.snap     a run's snapshot, named by its start (UTC)
  * DIR/KEY/20261129T021503.123Z.json     the run's summary: exit status and counts
  * </pre>
+ *
+ * <p>A repository may be shared (mode 1777, as /tmp): each user's roots then live side by side, and
+ * a key is easy to guess. So a run uses a root's directory only once it has opened it without
+ * following a link and found it owned by the running user (or root) and writable by no one else;
+ * then nobody else can put anything in it, nor, the repository being sticky or closed to others,
+ * rename it away. Whatever is refused is an {@link Refused} naming the directory and its owner.
  */
 final class Repository {
     static final String MARKER = "fsnap-repository";
-    private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
+    /** How far after now a run may be dated (clocks of NAS hosts disagree) before it is not the latest. */
+    static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(10);
+    private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSS'Z'", Locale.ROOT)
+            .withResolverStyle(ResolverStyle.STRICT).withZone(ZoneOffset.UTC);
+    private static final java.util.regex.Pattern RUN_NAME =
+            java.util.regex.Pattern.compile("[0-9]{8}T[0-9]{6}\\.[0-9]{3}Z");
+    private static final int MAX_ROOT_FILE = 8192;
 
     private final Path dir;
 
@@ -48,31 +78,371 @@ final class Repository {
         this.dir = dir;
     }
 
+    /** What the repository will not do, and why: a message for the user naming the path. */
+    static class Refused extends IOException {
+        Refused(String message) {
+            super(message);
+        }
+    }
+
+    /** A root's directory that another user owns: refused for this user's runs, theirs to keep. */
+    static final class OtherUsers extends Refused {
+        OtherUsers(String message) {
+            super(message);
+        }
+    }
+
     /**
      * Opens a repository, creating it when the directory is missing or empty.
      *
      * @param dir the directory
      * @return the repository
-     * @throws IOException when it exists and is something else, or cannot be made
+     * @throws IOException when it exists and is something else, cannot be made, or is not safe to use
      */
     static Repository open(Path dir) throws IOException {
         Path marker = dir.resolve(MARKER);
-        if (!Files.exists(marker)) {
+        if (!Files.exists(marker, LinkOption.NOFOLLOW_LINKS)) {
             Files.createDirectories(dir);
             try (Stream<Path> s = Files.list(dir)) {
                 if (s.findAny().isPresent()) {
-                    throw new IOException(dir + " is not an fsnap repository (no " + MARKER + ") and not empty");
+                    throw new Refused(dir + " is not an fsnap repository (no " + MARKER + ") and not empty");
                 }
             }
-            Files.writeString(marker, "fsnap repository 1\n");
+            try {
+                Files.writeString(marker, "fsnap repository 1\n", StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            } catch (FileAlreadyExistsException made) {
+                // another run made it meanwhile
+            }
         }
+        checkRepositoryDirectory(dir);
         return new Repository(dir);
     }
 
     /**
+     * @param dir a repository that must exist
+     * @return it
+     * @throws Refused when the directory is not one
+     */
+    static Repository existing(Path dir) throws IOException {
+        if (!is(dir)) {
+            throw new Refused(dir + " is not an fsnap repository");
+        }
+        return new Repository(dir);
+    }
+
+    /** @return whether a directory is a repository */
+    static boolean is(Path dir) {
+        return Files.isRegularFile(dir.resolve(MARKER), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    // ---- whom a run trusts -------------------------------------------------------------------
+
+    private static final class Owners {
+        static final UserPrincipal ME = lookup(System.getProperty("user.name"));
+        static final UserPrincipal ROOT = lookup("root");
+
+        private static UserPrincipal lookup(String name) {
+            try {
+                return FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByName(name);
+            } catch (IOException | RuntimeException e) {
+                return null;
+            }
+        }
+    }
+
+    private static boolean posix() {
+        return FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+    }
+
+    /** @return the owners a run trusts, as said in a message */
+    static String trustedOwners() {
+        String me = System.getProperty("user.name");
+        return "root".equals(me) ? "root" : me + " (who runs fsnap) or root";
+    }
+
+    private static String untrusted(UserPrincipal owner) {
+        if (owner == null || owner.equals(Owners.ME) || owner.equals(Owners.ROOT)
+                || owner.getName().equals(System.getProperty("user.name"))) {
+            return null;
+        }
+        return owner.getName();
+    }
+
+    /** @return the owner of a file (not a link's target) when it is not one a run trusts, else null */
+    static String untrustedOwner(Path file) throws IOException {
+        return posix() ? untrusted(Files.getOwner(file, LinkOption.NOFOLLOW_LINKS)) : null;
+    }
+
+    /**
+     * The repository directory, as the user named it (a link to it is followed: the user chose it),
+     * must be theirs or root's, and, when others may write in it, sticky, so that no one else can
+     * rename a root's directory in it away.
+     */
+    private static void checkRepositoryDirectory(Path dir) throws IOException {
+        if (!posix()) {
+            return;
+        }
+        PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class);
+        String owner = untrusted(a.owner());
+        if (owner != null) {
+            throw new Refused(dir + " is owned by " + owner + ", not by " + trustedOwners()
+                    + ": a run keeps nothing in another user's repository");
+        }
+        Set<PosixFilePermission> p = a.permissions();
+        boolean othersWrite = p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE);
+        if (othersWrite && ((Integer) Files.getAttribute(dir, "unix:mode") & 01000) == 0) {
+            throw new Refused(dir + " may be written by others (" + PosixFilePermissions.toString(p) + ") and is not "
+                    + "sticky: anyone could replace a root's runs; make it sticky (chmod +t, as /tmp is) or chmod go-w");
+        }
+    }
+
+    /**
+     * Judges a root's directory by the directory itself, opened without following a link (the
+     * opened descriptor's owner and mode), and makes sure its name still leads to it.
+     *
+     * @param place the root's directory in the repository
+     * @param what the root, for messages
+     * @throws Refused naming what is wrong: a link, not a directory, another owner, writable by others
+     */
+    static void checkRootDirectory(Path place, String what) throws IOException {
+        if (!posix()) {
+            return;
+        }
+        PosixFileAttributes a;
+        try (DirectoryStream<Path> parent = Files.newDirectoryStream(place.getParent())) {
+            if (parent instanceof SecureDirectoryStream<Path> sds) {
+                try (SecureDirectoryStream<Path> opened = sds.newDirectoryStream(place.getFileName(),
+                        LinkOption.NOFOLLOW_LINKS)) {
+                    a = opened.getFileAttributeView(PosixFileAttributeView.class).readAttributes();
+                } catch (IOException e) {
+                    throw notADirectory(place, what, e);
+                }
+            } else {
+                a = Files.readAttributes(place, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                if (!a.isDirectory()) {
+                    throw notADirectory(place, what, null);
+                }
+            }
+        }
+        String owner = untrusted(a.owner());
+        if (owner != null) {
+            throw new OtherUsers(place + " (the runs of " + what + ") is owned by " + owner + ", not by " + trustedOwners()
+                    + ": a run neither writes into nor compares against another user's directory; if it is not "
+                    + owner + "'s to keep, remove it");
+        }
+        Set<PosixFilePermission> p = a.permissions();
+        if (p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
+            throw new Refused(place + " (the runs of " + what + ") may be written by others than its owner ("
+                    + PosixFilePermissions.toString(p) + "): anyone could replace its runs; chmod go-w " + place);
+        }
+        Object now = Files.readAttributes(place, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
+        if (!Objects.equals(now, a.fileKey())) {
+            throw new Refused(place + " was replaced while it was looked at");
+        }
+    }
+
+    private static Refused notADirectory(Path place, String what, IOException e) {
+        String is;
+        if (Files.isSymbolicLink(place)) {
+            String owner;
+            try {
+                owner = Files.getOwner(place, LinkOption.NOFOLLOW_LINKS).getName();
+            } catch (IOException | RuntimeException unknown) {
+                owner = "an unknown user";
+            }
+            is = "is a symbolic link (made by " + owner + "), not a directory fsnap made: a run does not follow it; "
+                    + "remove it";
+        } else if (Files.exists(place, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(place, LinkOption.NOFOLLOW_LINKS)) {
+            is = "is not a directory; remove it";
+        } else {
+            is = "cannot be opened: " + (e == null ? "unknown" : ScanArguments.describe(e));
+        }
+        return new Refused(place + " (the runs of " + what + ") " + is);
+    }
+
+    // ---- roots -------------------------------------------------------------------------------
+
+    /** How long finding a root's real path may take: a dead server's mount point does not answer. */
+    private static final Duration REAL_PATH_DEADLINE = Duration.ofSeconds(30);
+
+    /**
+     * A root as a repository keys it: its real path (links and {@code .}, {@code ..} resolved), so
+     * that {@code ./tree}, {@code tree/.} and {@code /abs/tree} are one series; a root that does not
+     * exist, or whose server does not answer within 30 s (the scan then says what is wrong), as its
+     * absolute, normalised path, which is the same key unless a link is on the way.
+     */
+    static String canonical(String root) {
+        Path p = CommandLine.path(root);
+        String lexical = p.toAbsolutePath().normalize().toString();
+        java.util.concurrent.CompletableFuture<String> real = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                real.complete(p.toRealPath().toString());
+            } catch (IOException | RuntimeException e) {
+                real.complete(lexical);
+            }
+        }, "fsnap-realpath");
+        t.setDaemon(true); // a call stuck on a dead server must not keep the JVM
+        t.start();
+        try {
+            return real.get(REAL_PATH_DEADLINE.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            return lexical;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return lexical;
+        }
+    }
+
+    /**
+     * The root's place in the repository, made when it is new, and found safe to write into.
+     *
+     * @param root the root, canonical ({@link #canonical})
+     */
+    Root root(String root) throws IOException {
+        Path d = dir.resolve(key(root));
+        boolean made = false;
+        try {
+            Files.createDirectory(d); // mkdir: never through a link
+            made = true;
+        } catch (FileAlreadyExistsException exists) {
+            // judged below, whatever it is
+        }
+        if (made && posix()) {
+            // Not the umask's: a directory others may write into would be refused on the next run.
+            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+        checkRootDirectory(d, root);
+        Root r = new Root(d);
+        Path file = d.resolve("root");
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                Files.writeString(file, root + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+            } catch (FileAlreadyExistsException made2) {
+                // another run wrote it meanwhile
+            }
+        }
+        String recorded = r.path();
+        if (!recorded.equals(root)) {
+            throw new Refused(d + " holds the runs of " + recorded + ", not of " + root
+                    + " (their keys are the same): move it aside to keep the runs of both");
+        }
+        return r;
+    }
+
+    /** An entry of the repository that is no root's directory: a link, a directory without its root file. */
+    record Stray(Path path, String why) {
+    }
+
+    /** @return every root in the repository (never through a link) */
+    List<Root> roots() throws IOException {
+        List<Root> roots = new ArrayList<>();
+        for (Path p : entries()) {
+            if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && Files.exists(p.resolve("root"), LinkOption.NOFOLLOW_LINKS)) {
+                roots.add(new Root(p));
+            }
+        }
+        return roots;
+    }
+
+    /** @return the entries that look like a root's place and are not one (a link where a directory should be) */
+    List<Stray> strays() throws IOException {
+        List<Stray> strays = new ArrayList<>();
+        for (Path p : entries()) {
+            if (Files.isSymbolicLink(p)) {
+                strays.add(new Stray(p, "a symbolic link, not a root's directory: never followed"));
+            }
+        }
+        return strays;
+    }
+
+    private List<Path> entries() throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> !p.getFileName().toString().equals(MARKER)).sorted().toList();
+        }
+    }
+
+    /**
+     * @param only a root's path as given on the command line, or null for all
+     * @return that root's place (none when the repository holds no runs of it), or every root
+     */
+    List<Root> roots(String only) throws IOException {
+        if (only == null) {
+            return roots();
+        }
+        String wanted = canonical(only);
+        String asGiven = CommandLine.path(only).toAbsolutePath().normalize().toString();
+        List<Root> found = new ArrayList<>();
+        for (Root r : roots()) {
+            String p;
+            try {
+                p = r.path();
+            } catch (IOException unreadable) {
+                continue;
+            }
+            if (p.equals(wanted) || p.equals(asGiven)) {
+                found.add(r);
+            }
+        }
+        return found;
+    }
+
+    /** A root's directory name: its last name, readable, and a hash of its whole path. */
+    static String key(String root) {
+        // by string operations: the root's text may hold what the locale cannot encode as a path
+        String trimmed = root.endsWith("/") ? root.substring(0, root.length() - 1) : root;
+        String name = trimmed.isEmpty() ? "root" : trimmed.substring(trimmed.lastIndexOf('/') + 1);
+        name = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        try {
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(root.getBytes(StandardCharsets.UTF_8));
+            return name + "-" + HexFormat.of().formatHex(h, 0, 4);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * A small file of the repository, read without following a link, and only when it is a regular
+     * file; in a directory of another user's, only when it has no other name (a hard link made
+     * there to a file of root's is not read through it).
+     */
+    static byte[] readSmall(Path file, int max) throws IOException {
+        BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (!a.isRegularFile()) {
+            throw new Refused(file + " is not a regular file");
+        }
+        if (posix() && ((Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)) > 1
+                && untrustedOwner(file.toAbsolutePath().getParent()) != null) {
+            throw new Refused(file + " has other names (hard links): not read");
+        }
+        try (SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.READ,
+                LinkOption.NOFOLLOW_LINKS)) {
+            ByteBuffer b = ByteBuffer.allocate(max + 1);
+            while (b.hasRemaining() && ch.read(b) > 0) {
+                // read on
+            }
+            if (b.position() > max) {
+                throw new Refused(file + " is larger than " + max + " bytes");
+            }
+            byte[] bytes = new byte[b.position()];
+            b.flip().get(bytes);
+            return bytes;
+        }
+    }
+
+    // ---- references to runs ------------------------------------------------------------------
+
+    /**
      * Resolves a reference to a run: {@code DIR@latest}, {@code DIR@-1} (the one before the
      * latest), {@code DIR@-N}, or {@code DIR@2026-11-28} (the last run of that day, local time).
-     * {@code DIR} is the repository when it holds one root, else that root's directory in it.
+     * {@code DIR} is the repository when it holds one root, else that root's directory in it. Runs
+     * dated after now are not counted by latest and -N.
      *
      * @param ref the argument
      * @return the run's snapshot; null when the argument is no reference (a file's path)
@@ -83,41 +453,62 @@ final class Repository {
         if (at <= 0) {
             return null;
         }
-        Path where = Path.of(ref.substring(0, at));
+        Path where;
+        try {
+            where = CommandLine.path(ref.substring(0, at));
+        } catch (InvalidPathException e) {
+            return null;
+        }
         String which = ref.substring(at + 1);
+        boolean runLike = which.equals("latest") || which.matches("-[0-9]+") || which.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}");
         Root root;
         if (is(where)) {
             List<Root> roots = new Repository(where).roots();
             if (roots.size() != 1) {
-                throw new IOException(where + " holds " + roots.size() + " roots: name one, as " + where
+                throw new Refused(where + " holds " + roots.size() + " roots: name one, as " + where
                         + "/KEY@" + which + " (fsnap history " + where + " lists them)");
             }
             root = roots.get(0);
-        } else if (where.getParent() != null && is(where.getParent()) && Files.isRegularFile(where.resolve("root"))) {
+        } else if (where.getParent() != null && is(where.getParent()) && Files.isDirectory(where, LinkOption.NOFOLLOW_LINKS)
+                && Files.isRegularFile(where.resolve("root"), LinkOption.NOFOLLOW_LINKS)) {
             root = new Repository(where.getParent()).new Root(where);
+        } else if (runLike && !Files.exists(CommandLine.path(ref)) && Files.isDirectory(where)) {
+            throw new Refused(where + " is not an fsnap repository (no " + MARKER + " in it), so " + ref
+                    + " names no run");
         } else {
             return null;
         }
-        List<Run> runs = root.runs();
+        Listing listing = root.listing(Instant.now());
+        List<Run> runs = listing.runs();
         Run found = null;
-        if (which.equals("latest") || which.matches("-[0-9]+")) {
+        if (which.equals("latest") || which.matches("-[0-9]{1,9}")) {
             int back = which.equals("latest") ? 0 : Integer.parseInt(which.substring(1));
             found = back < runs.size() ? runs.get(runs.size() - 1 - back) : null;
         } else if (which.matches("[0-9]{4}-[0-9]{2}-[0-9]{2}")) {
-            LocalDate day = LocalDate.parse(which);
+            LocalDate day;
+            try {
+                day = LocalDate.parse(which, DateTimeFormatter.ofPattern("uuuu-MM-dd", Locale.ROOT)
+                        .withResolverStyle(ResolverStyle.STRICT));
+            } catch (DateTimeException e) {
+                throw new Refused(ref + ": " + which + " is no date (YYYY-MM-DD)");
+            }
             for (Run r : runs) {
                 if (LocalDate.ofInstant(r.started(), ZoneId.systemDefault()).equals(day)) {
                     found = r;
                 }
             }
         } else {
-            throw new IOException(ref + ": a run is named latest, -N or a date (YYYY-MM-DD)");
+            throw new Refused(ref + ": a run is named latest, -N or a date (YYYY-MM-DD)");
         }
         if (found == null) {
-            throw new IOException(ref + ": no such run (" + runs.size() + " in " + root.dir + ")");
+            throw new Refused(ref + ": no such run (" + runs.size() + " in " + root.dir
+                    + (listing.future().isEmpty() ? "" : ", besides " + listing.future().size() + " dated after now")
+                    + ")");
         }
         return found.snapshot();
     }
+
+    // ---- a run with the root's lock held -------------------------------------------------------
 
     /** A run on a root of a repository, its lock held: given where its snapshot goes. */
     interface Job {
@@ -128,13 +519,15 @@ final class Repository {
      * Runs a job on a root with its lock held, then records the run beside its snapshot.
      *
      * @param dir the repository (made when missing)
-     * @param rootPath the root, absolute
+     * @param rootPath the root, canonical ({@link #canonical})
+     * @param kind what runs: check, scan or merge (recorded in the summary)
      * @param err where to say what went wrong
      * @param job the run
      * @param tally what its comparison found, asked once it is done (null: none)
-     * @return how the run ended; {@link ExitStatus#LOCKED} when another run holds the lock
+     * @return how the run ended; {@link ExitStatus#LOCKED} when another run of this host holds the
+     *         lock, {@link ExitStatus#TROUBLE} when the repository or the lock cannot be used safely
      */
-    static ScanJob.Result locked(Path dir, String rootPath, java.io.PrintStream err, Job job,
+    static ScanJob.Result locked(Path dir, String rootPath, String kind, java.io.PrintStream err, Job job,
                                  java.util.function.Supplier<ChangeTally> tally) throws IOException, InterruptedException {
         Root place;
         try {
@@ -143,29 +536,39 @@ final class Repository {
             err.println("fsnap: " + ScanArguments.describe(e));
             return new ScanJob.Result(ExitStatus.TROUBLE, null);
         }
-        StringBuilder holder = new StringBuilder();
-        try (Lock lock = place.lock(m -> err.println("fsnap: " + m), holder).orElse(null)) {
-            if (lock == null) {
-                err.println("fsnap: " + rootPath + " is being scanned into " + dir + " by " + holder
-                        + "; this run did nothing");
-                return new ScanJob.Result(ExitStatus.LOCKED, null);
-            }
+        RootLock.Outcome outcome = place.lock();
+        if (outcome instanceof RootLock.Busy busy) {
+            err.println("fsnap: " + rootPath + " is being scanned into " + dir + " by " + busy.holder()
+                    + "; this run did nothing");
+            return new ScanJob.Result(ExitStatus.LOCKED, null);
+        }
+        if (outcome instanceof RootLock.Refused refused) {
+            err.println("fsnap: " + rootPath + " cannot be locked in " + dir + ": " + refused.reason()
+                    + "; this run did nothing");
+            return new ScanJob.Result(ExitStatus.TROUBLE, null);
+        }
+        RootLock.Taken taken = (RootLock.Taken) outcome;
+        if (taken.tookOver() != null) {
+            err.println("fsnap: " + taken.tookOver());
+        }
+        try (RootLock lock = taken.lock()) {
             Path output = place.snapshotFor(Instant.now());
             ScanJob.Result r = job.run(place, output);
             if (Files.exists(output)) {
-                place.recordRun(output, r, tally == null ? null : tally.get());
+                place.recordRun(output, kind, r, tally == null ? null : tally.get());
             }
             return r;
         }
     }
 
-    /** @return whether a directory is a repository */
-    static boolean is(Path dir) {
-        return Files.isRegularFile(dir.resolve(MARKER));
-    }
+    // ---- one root's runs -----------------------------------------------------------------------
 
-    Path dir() {
-        return dir;
+    /** A root's runs as its directory holds them. */
+    record Listing(List<Run> runs, List<Run> future, List<String> stray) {
+        /** @return the newest run not dated after now, if any */
+        Optional<Run> latest() {
+            return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(runs.size() - 1));
+        }
     }
 
     /** One root's runs in the repository. */
@@ -178,34 +581,74 @@ final class Repository {
 
         /** @return the root's path, as recorded */
         String path() throws IOException {
-            return Files.readString(dir.resolve("root")).strip();
-        }
-
-        /** @return the runs, oldest first */
-        List<Run> runs() throws IOException {
-            List<Run> runs = new ArrayList<>();
-            try (Stream<Path> s = Files.list(dir)) {
-                s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".snap")).sorted()
-                        .forEach(n -> runs.add(new Run(this, n.substring(0, n.length() - ".snap".length()))));
+            byte[] b = readSmall(dir.resolve("root"), MAX_ROOT_FILE);
+            try {
+                String p = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(b)).toString().strip();
+                if (p.isEmpty() || p.contains("\n")) {
+                    throw new Refused(dir.resolve("root") + " names no root");
+                }
+                return p;
+            } catch (CharacterCodingException e) {
+                throw new Refused(dir.resolve("root") + " is not UTF-8");
             }
-            return runs;
         }
 
-        /** @return the newest run, if any */
-        Optional<Run> latest() throws IOException {
-            List<Run> r = runs();
-            return r.isEmpty() ? Optional.empty() : Optional.of(r.get(r.size() - 1));
+        /** @throws Refused when a run may not use this directory (see {@link #checkRootDirectory}) */
+        void check() throws IOException {
+            String what;
+            try {
+                what = path();
+            } catch (IOException unreadable) {
+                what = "an unknown root";
+            }
+            checkRootDirectory(dir, what);
         }
 
         /**
-         * Writes a run's summary beside its snapshot: its exit status, what it read, what changed.
+         * The runs: those named as fsnap names them, oldest first; those dated after {@code now} and
+         * the tolerance apart (a clock that ran ahead, a file put there) so that they never become
+         * the latest; and names of {@code .snap} files that are no run's (no such date).
+         */
+        Listing listing(Instant now) throws IOException {
+            List<Run> runs = new ArrayList<>();
+            List<Run> future = new ArrayList<>();
+            List<String> stray = new ArrayList<>();
+            Instant limit = now.plus(FUTURE_TOLERANCE);
+            List<String> names;
+            try (Stream<Path> s = Files.list(dir)) {
+                names = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".snap")).sorted().toList();
+            }
+            for (String n : names) {
+                String name = n.substring(0, n.length() - ".snap".length());
+                Instant started = started(name);
+                if (started == null) {
+                    stray.add(n);
+                } else if (started.isAfter(limit)) {
+                    future.add(new Run(this, name, started));
+                } else {
+                    runs.add(new Run(this, name, started));
+                }
+            }
+            return new Listing(runs, future, stray);
+        }
+
+        /** @return the runs, oldest first, as {@link #listing} counts them */
+        List<Run> runs() throws IOException {
+            return listing(Instant.now()).runs();
+        }
+
+        /**
+         * Writes a run's summary beside its snapshot: what ran, its exit status, what it read, what changed.
          *
          * @param snapshot the run's snapshot, in place
+         * @param kind check, scan or merge
          * @param result how the run ended
-         * @param tally what its comparison found, or null (a first run)
+         * @param tally what its comparison found, or null (nothing was compared)
          */
-        void recordRun(Path snapshot, ScanJob.Result result, ChangeTally tally) throws IOException {
-            StringBuilder b = new StringBuilder("{\"exit\":").append(result.exit());
+        void recordRun(Path snapshot, String kind, ScanJob.Result result, ChangeTally tally) throws IOException {
+            StringBuilder b = new StringBuilder("{\"exit\":").append(result.exit()).append(",\"run\":\"")
+                    .append(kind).append('"');
             dev.fsnap.scan.ScanSummary s = result.summary();
             if (s != null) {
                 b.append(",\"entries\":").append(s.entries()).append(",\"bytes\":").append(s.bytes())
@@ -234,84 +677,32 @@ final class Repository {
             return dir.resolve(NAME.format(started) + ".snap");
         }
 
-        /**
-         * Takes the root's lock: created only if absent; a lock left on this host by a process that
-         * is gone is taken over.
-         *
-         * @param said receives a line about a stale lock taken over
-         * @return the lock, or empty when a live run holds it (its holder in {@code heldBy})
-         */
-        Optional<Lock> lock(java.util.function.Consumer<String> said, StringBuilder heldBy) throws IOException {
-            Path file = dir.resolve("lock");
-            String host = host();
-            ProcessHandle me = ProcessHandle.current();
-            String mine = me.pid() + " " + host + " " + Instant.now() + "\n";
-            for (int attempt = 0; attempt < 2; attempt++) {
-                try {
-                    Files.writeString(file, mine, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE_NEW,
-                            java.nio.file.StandardOpenOption.WRITE);
-                    return Optional.of(new Lock(file, mine));
-                } catch (FileAlreadyExistsException held) {
-                    String holder;
-                    try {
-                        holder = Files.readString(file).strip();
-                    } catch (NoSuchFileException gone) {
-                        continue; // released meanwhile
-                    }
-                    String[] f = holder.split(" ");
-                    if (f.length == 3 && f[1].equals(host) && stale(f[0], f[2])) {
-                        said.accept("took over the lock of " + path() + " left by process " + f[0] + " on " + f[1]
-                                + " since " + f[2] + ", which is gone");
-                        Files.deleteIfExists(file);
-                        continue;
-                    }
-                    heldBy.append(f.length == 3 ? "process " + f[0] + " on " + f[1] + " since " + f[2] : holder);
-                    return Optional.empty();
-                }
-            }
-            heldBy.append("another run (the lock changed hands while it was looked at)");
-            return Optional.empty();
-        }
-    }
-
-    /** Whether a lock's process is gone: no such PID, or one started after the lock was taken. */
-    private static boolean stale(String pid, String since) {
-        try {
-            Optional<ProcessHandle> p = ProcessHandle.of(Long.parseLong(pid));
-            if (p.isEmpty() || !p.get().isAlive()) {
-                return true;
-            }
-            Optional<Instant> started = p.get().info().startInstant();
-            return started.isPresent() && started.get().isAfter(Instant.parse(since).plusSeconds(1));
-        } catch (RuntimeException unreadable) {
-            return false;
-        }
-    }
-
-    private static String host() {
-        try {
-            return InetAddress.getLocalHost().getHostName().replace(' ', '_');
-        } catch (IOException e) {
-            return "localhost";
-        }
-    }
-
-    /** A held lock; closing releases it (unless another run has taken it over meanwhile). */
-    record Lock(Path file, String content) implements AutoCloseable {
-        @Override
-        public void close() {
+        /** Takes the root's lock (see {@link RootLock}). */
+        RootLock.Outcome lock() {
+            String what;
             try {
-                if (Files.readString(file).equals(content)) {
-                    Files.deleteIfExists(file);
-                }
-            } catch (IOException gone) {
-                // already released
+                what = path();
+            } catch (IOException unreadable) {
+                what = dir.toString();
             }
+            return RootLock.take(dir.resolve("lock"), what);
+        }
+    }
+
+    /** @return when a run of this name started; null when the name is no run's (or no date) */
+    static Instant started(String name) {
+        if (!RUN_NAME.matcher(name).matches()) {
+            return null;
+        }
+        try {
+            return Instant.from(NAME.parse(name));
+        } catch (DateTimeException noSuchDate) {
+            return null;
         }
     }
 
     /** A run: its snapshot and its summary, named by its start. */
-    record Run(Root root, String name) {
+    record Run(Root root, String name, Instant started) {
         Path snapshot() {
             return root.dir.resolve(name + ".snap");
         }
@@ -320,92 +711,41 @@ final class Repository {
             return root.dir.resolve(name + ".json");
         }
 
-        Instant started() {
-            return Instant.from(NAME.parse(name));
+        /**
+         * @return the run's summary; null when it left none
+         * @throws RunSummary.Damaged when it left one that cannot be read as one
+         */
+        RunSummary read() throws RunSummary.Damaged {
+            try {
+                return RunSummary.parse(readSmall(summary(), RunSummary.MAX_BYTES));
+            } catch (NoSuchFileException none) {
+                return null;
+            } catch (IOException e) {
+                throw new RunSummary.Damaged("unreadable: " + ScanArguments.describe(e));
+            }
         }
 
-        /** @return the run's exit status from its summary, or -1 when it left none */
+        /** @return the run's exit status from its summary, or -1 when it left none or a damaged one */
         int exit() {
             try {
-                String exit = field(Files.readString(summary()), "exit");
-                return exit.isEmpty() ? -1 : Integer.parseInt(exit);
-            } catch (IOException none) {
+                RunSummary s = read();
+                return s == null ? -1 : s.exit();
+            } catch (RunSummary.Damaged damaged) {
                 return -1;
             }
         }
     }
 
-    /**
-     * @param json a run's summary, or a part of it
-     * @param name a numeric field's name
-     * @return its value as written, or empty when it is not there
-     */
-    static String field(String json, String name) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + name + "\":([0-9.]+)").matcher(json);
-        return m.find() ? m.group(1) : "";
-    }
-
-    /**
-     * The root's place in the repository, made when it is new.
-     *
-     * @param root the root, absolute
-     */
-    Root root(String root) throws IOException {
-        Path d = dir.resolve(key(root));
-        Files.createDirectories(d);
-        Path file = d.resolve("root");
-        if (!Files.exists(file)) {
-            Files.writeString(file, root + "\n");
-        }
-        return new Root(d);
-    }
-
-    /** @return every root in the repository */
-    List<Root> roots() throws IOException {
-        List<Root> roots = new ArrayList<>();
-        try (Stream<Path> s = Files.list(dir)) {
-            s.filter(p -> Files.isRegularFile(p.resolve("root"))).sorted().forEach(p -> roots.add(new Root(p)));
-        }
-        return roots;
-    }
-
-    /**
-     * @param only a root's path as given on the command line, or null for all
-     * @return that root's place (none when the repository holds no runs of it), or every root
-     */
-    List<Root> roots(String only) throws IOException {
-        if (only == null) {
-            return roots();
-        }
-        String wanted = Path.of(only).toAbsolutePath().toString();
-        List<Root> found = new ArrayList<>();
-        for (Root r : roots()) {
-            if (r.path().equals(wanted)) {
-                found.add(r);
-            }
-        }
-        return found;
-    }
-
-    /** A root's directory name: its last name, readable, and a hash of its whole path. */
-    static String key(String root) {
-        String name = Path.of(root).getFileName() == null ? "root" : Path.of(root).getFileName().toString();
-        name = name.replaceAll("[^A-Za-z0-9._-]", "_");
-        try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(root.getBytes(StandardCharsets.UTF_8));
-            return name + "-" + HexFormat.of().formatHex(h, 0, 4);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    // ---- retention ---------------------------------------------------------------------------
 
     /**
      * The runs restic's {@code forget} keeps: the newest {@code last}; the newest of each of the
      * last {@code daily} days, {@code weekly} ISO weeks and {@code monthly} months that have runs;
      * and, whatever the policy, the newest run that found nothing corrupt or damaged, so that a
-     * run which did never leaves retention to delete the last good baseline.
+     * run which did never leaves retention to delete the last good baseline. A run whose summary
+     * is missing or damaged counts as a run, never as a good one.
      *
-     * @param runs a root's runs, oldest first
+     * @param runs a root's runs, oldest first (those dated after now left out)
      * @return the runs kept
      */
     static Set<Run> keep(List<Run> runs, int last, int daily, int weekly, int monthly, ZoneId zone) {

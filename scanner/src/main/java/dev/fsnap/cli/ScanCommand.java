@@ -30,11 +30,13 @@ final class ScanCommand extends Command {
                 "With --json, writes one JSON object per entry to stdout; with -o, a snapshot file."
             }, new String[] {
                 " 0:everything was read",
-                " 2:bad usage, or ROOT cannot be scanned, or the snapshot cannot be written",
+                " 2:bad usage, or ROOT cannot be scanned, or the snapshot cannot be written; --repo: ROOT's",
+                "   directory there is not safe to use (a link, another user's) or its lock cannot be judged",
                 " 3:the scan finished, but some entries could not be read",
                 " 24:the scan finished, but entries vanished (removed between the listing of their directory",
                 "   and their stat) or files kept changing while their content was read, and nothing else",
                 "   was unreadable",
+                " 75:--repo: another run of this host holds ROOT's lock; this one did nothing",
                 " 141:--json: the report's reader went away (| head)"
             });
     }
@@ -91,8 +93,16 @@ final class ScanCommand extends Command {
                         + "parts with fsnap merge");
                 return metrics(null, ExitStatus.TROUBLE);
             }
-            ScanJob.Result r = Repository.locked(repo, options.root().toAbsolutePath().toString(), err,
-                    (place, into) -> ScanJob.run(options, report, into, err), null);
+            // A repository keys a root by its real path: ./tree, tree/. and /abs/tree are one series.
+            ScanOptions canonical;
+            try {
+                canonical = scan.options(Repository.canonical(root));
+            } catch (IllegalArgumentException e) {
+                err.println("fsnap: " + e.getMessage());
+                return metrics(null, ExitStatus.TROUBLE);
+            }
+            ScanJob.Result r = Repository.locked(repo, canonical.root().toString(), "scan", err,
+                    (place, into) -> ScanJob.run(canonical, report, into, err), null);
             return metrics(r.summary(), r.exit());
         }
         ScanJob.Result r = ScanJob.run(options, report, output, err);

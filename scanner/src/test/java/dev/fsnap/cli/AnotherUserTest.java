@@ -216,4 +216,145 @@ class AnotherUserTest {
             assertEquals(Snapshot.Status.UNREADABLE, mm.lookup("c/h".getBytes(StandardCharsets.UTF_8)).status());
         }
     }
+
+    /** Runs a bash script as nobody, with arguments ($1, ...); its exit status and output. */
+    private static Run shAsNobody(String script, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("/usr/bin/setpriv", "--reuid=65534", "--regid=65534",
+                "--clear-groups", "--", "bash", "-c", script, "_"));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = read(p.getInputStream());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return new Run(p.exitValue(), out, "");
+    }
+
+    /** A repository shared as /tmp is: mode 1777, root's. */
+    private Path sharedRepository() throws Exception {
+        Path tmp = Files.createDirectory(dir.resolve("tmp"));
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path repo = Files.createDirectory(dir.resolve("repo"));
+        assertEquals(0, CliTest.sh("chmod 1777 \"$1\"", repo.toString()));
+        Repository.open(repo); // as root's first run makes it
+        return repo;
+    }
+
+    /**
+     * In a shared (1777) repository a root's directory has a name anyone can work out. nobody makes
+     * it first: as a link to a directory of theirs, or of someone else's, root's run writes nothing
+     * through it; as a directory of theirs holding a forged baseline (a snapshot of the tree as it
+     * is after a file was changed), root's run does not compare against it, so cannot be made to
+     * miss the change; each is exit 2 naming the owner. Once root's own directory is there,
+     * nobody can neither put a file in it nor rename it away, and the change is reported.
+     */
+    @Test
+    void aSharedRepositoryDirectoryAnotherUserMadeIsNeitherWrittenThroughNorComparedAgainst() throws Exception {
+        Path repo = sharedRepository();
+        Path root = Files.createDirectory(dir.resolve("data"));
+        open(root);
+        open(Files.writeString(root.resolve("f"), "good\n"));
+        Path key = repo.resolve(Repository.key(Repository.canonical(root.toString())));
+
+        Path theirs = dir.resolve("tmp").resolve("theirs");
+        assertEquals(0, shAsNobody("mkdir \"$1\" && ln -s \"$1\" \"$2\"", theirs.toString(), key.toString()).status());
+        CliTest.Run throughTheirs = CliTest.fsnap("check", root.toString(), "--repo", repo.toString());
+        assertEquals(2, throughTheirs.status(), throughTheirs.err());
+        assertEquals("fsnap: " + key + " (the runs of " + root + ") is a symbolic link (made by nobody), not a directory "
+                + "fsnap made: a run does not follow it; remove it\n", throughTheirs.err());
+        try (var left = Files.list(theirs)) {
+            assertEquals(List.of(), left.toList(), "nothing written through the link");
+        }
+        Path others = Files.createDirectory(dir.resolve("others"));
+        assertEquals(0, shAsNobody("rm \"$1\" && ln -s \"$2\" \"$1\"", key.toString(), others.toString()).status());
+        CliTest.Run throughOthers = CliTest.fsnap("scan", root.toString(), "--repo", repo.toString());
+        assertEquals(2, throughOthers.status(), throughOthers.err());
+        assertTrue(throughOthers.err().contains(key + " (the runs of " + root + ") is a symbolic link (made by nobody)"),
+                throughOthers.err());
+        try (var left = Files.list(others)) {
+            assertEquals(List.of(), left.toList(), "nothing written through the link");
+        }
+
+        // A directory of nobody's with a forged baseline: the tree as it is after f was changed.
+        Files.writeString(root.resolve("f"), "evil\n");
+        Path forged = dir.resolve("forged.snap");
+        assertEquals(0, CliTest.fsnap("scan", root.toString(), "-o", forged.toString()).status());
+        open(forged);
+        assertEquals(0, shAsNobody("rm \"$1\" && mkdir \"$1\" && printf '%s\\n' \"$2\" > \"$1/root\" && cp \"$3\" "
+                + "\"$1/20261101T030000.000Z.snap\"", key.toString(), root.toString(), forged.toString()).status());
+        CliTest.Run forgedRun = CliTest.fsnap("check", root.toString(), "--repo", repo.toString());
+        assertEquals(2, forgedRun.status(), forgedRun.out() + forgedRun.err());
+        assertEquals("fsnap: " + key + " (the runs of " + root + ") is owned by nobody, not by root: a run neither writes "
+                + "into nor compares against another user's directory; if it is not nobody's to keep, remove it\n",
+                forgedRun.err());
+        try (var left = Files.list(key)) {
+            assertEquals(2, left.count(), "nothing written into nobody's directory");
+        }
+
+        // Root's own directory: nobody can neither plant a baseline or a lock in it nor move it away.
+        assertEquals(0, shAsNobody("rm -r \"$1\"", key.toString()).status());
+        Files.writeString(root.resolve("f"), "good\n");
+        assertEquals(0, CliTest.fsnap("check", root.toString(), "--repo", repo.toString()).status());
+        for (String attack : List.of("cp \"$2\" \"$1/20991231T000000.000Z.snap\"", "ln -s /nowhere \"$1/lock\"",
+                "mv \"$1\" \"$1.moved\"", "rm -r \"$1\"")) {
+            Run r = shAsNobody(attack, key.toString(), forged.toString());
+            assertTrue(r.status() != 0, attack + " was refused: " + r.out());
+        }
+        // Nor open the lock a run holds (or a killed run left), to hold a shared record lock on it for ever.
+        RootLock.Taken held = (RootLock.Taken) RootLock.take(key.resolve("lock"), root.toString());
+        try (RootLock lock = held.lock()) {
+            Run open = shAsNobody("exec 3< \"$1/lock\"", key.toString());
+            assertTrue(open.status() != 0 && open.out().contains("Permission denied"), open.out());
+        }
+        Files.writeString(root.resolve("f"), "evil\n");
+        CliTest.Run caught = CliTest.fsnap("check", root.toString(), "--repo", repo.toString(), "--format", "lines");
+        assertEquals(1, caught.status(), caught.out() + caught.err());
+        assertTrue(caught.out().lines().anyMatch(l -> l.startsWith("M f")), caught.out());
+    }
+
+    /**
+     * nobody's lock, planted in a directory made first as a link to a root-only file, neither
+     * blocks root's run with exit 75 nor shows the file's content: the run is exit 2 naming the
+     * directory's owner. A root file and a summary planted as links to that file are not read by
+     * root's history. nobody's own runs in the shared repository work, and root's forget leaves
+     * them to nobody.
+     */
+    @Test
+    void nobodyCanNeitherBlockRootsRunNorMakeItShowARootOnlyFile() throws Exception {
+        Path repo = sharedRepository();
+        Path root = Files.createDirectory(dir.resolve("data"));
+        open(root);
+        open(Files.writeString(root.resolve("f"), "good\n"));
+        Path secret = Files.writeString(dir.resolve("shadow"), "root:TOPSECRET-HASH:19000:0:99999:7:::\n");
+        Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
+        Path key = repo.resolve(Repository.key(Repository.canonical(root.toString())));
+
+        assertEquals(0, shAsNobody("mkdir \"$1\" && ln -s \"$2\" \"$1/lock\" && ln -s \"$2\" \"$1/root\" "
+                + "&& : > \"$1/20261101T030000.000Z.snap\" && ln -s \"$2\" \"$1/20261101T030000.000Z.json\"",
+                key.toString(), secret.toString()).status());
+        CliTest.Run blocked = CliTest.fsnap("check", root.toString(), "--repo", repo.toString());
+        assertEquals(2, blocked.status(), blocked.err());
+        assertTrue(blocked.err().contains(key + " (the runs of " + root + ") is owned by nobody"), blocked.err());
+        assertFalse(blocked.err().contains("TOPSECRET"), blocked.err());
+
+        // nobody's own tree, its runs in the shared repository.
+        Path mine = Files.createDirectory(dir.resolve("mine"));
+        open(mine);
+        assertEquals(0, asNobody("check", mine.toString(), "--repo", repo.toString()).status());
+
+        CliTest.Run history = CliTest.fsnap("history", repo.toString());
+        assertEquals(0, history.status(), history.err());
+        assertFalse(history.out().contains("TOPSECRET") || history.err().contains("TOPSECRET"), history.out());
+        assertTrue(history.out().contains("(damaged: " + key.resolve("root") + " is not a regular file) ("
+                + key.getFileName() + "): 1 run\n"), history.out());
+        assertTrue(history.out().contains("  damaged summary (20261101T030000.000Z.json: unreadable: "
+                + key.resolve("20261101T030000.000Z.json") + " is not a regular file)  0 B snapshot"), history.out());
+        assertTrue(history.out().contains(mine + " ("), history.out());
+
+        CliTest.Run forget = CliTest.fsnap("forget", repo.toString(), "--keep-last", "1");
+        assertEquals(0, forget.status(), forget.err());
+        assertTrue(forget.err().contains("fsnap: note: " + repo.resolve(Repository.key(mine.toString()))
+                + " (the runs of " + mine + ") is owned by nobody, not by root"), forget.err());
+        assertFalse(forget.err().contains("TOPSECRET"), forget.err());
+        assertTrue(Files.isSymbolicLink(key.resolve("lock")), "nobody's files are left as they are");
+        assertEquals("root:TOPSECRET-HASH:19000:0:99999:7:::\n", Files.readString(secret));
+    }
 }
