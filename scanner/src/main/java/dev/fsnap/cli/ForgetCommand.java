@@ -53,16 +53,12 @@ final class ForgetCommand extends Command {
     }
 
     private static int count(String v) {
-        int n = Arguments.integer(v);
-        if (n < 0) {
-            throw new IllegalArgumentException("must be at least 0, not " + n);
-        }
-        return n;
+        return Arguments.integer(v, 0, Integer.MAX_VALUE);
     }
 
     @Override
     int call() throws IOException {
-        if (last + daily + weekly + monthly == 0) {
+        if ((last | daily | weekly | monthly) == 0) { // none negative: zero only when all are; a sum could wrap
             err.println("fsnap: forget needs a policy: --keep-last, --keep-daily, --keep-weekly or --keep-monthly "
                     + "(it would keep only the last good run)");
             return ExitStatus.TROUBLE;

@@ -164,7 +164,8 @@ class CliTest {
     void badUsageExitsTwo() throws Exception {
         Run r = fsnap("scan", dir.toString(), "--threads", "0");
         assertEquals(2, r.status());
-        assertEquals("fsnap: --threads must be between 1 and 1024, not 0 (leave it out for automatic)\n", r.err());
+        assertEquals("fsnap: Invalid value for option '--threads': must be between 1 and 1024, not 0 (leave it out for "
+                + "automatic)\nTry 'fsnap scan --help'.\n", r.err());
 
         r = fsnap("scan", dir.toString(), "--backend", "fast");
         assertEquals(2, r.status());
