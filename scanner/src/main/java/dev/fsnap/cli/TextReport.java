@@ -234,6 +234,10 @@ final class TextReport implements Report {
             case INO -> "inode";
             default -> f.label();
         };
+        String changes = f == Field.XATTRS ? Display.xattrChanges(before, after) : null;
+        if (changes != null) {
+            return label + ' ' + changes;
+        }
         return label + ' ' + text(f, before) + " -> " + text(f, after);
     }
 
