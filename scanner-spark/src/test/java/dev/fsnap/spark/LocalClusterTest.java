@@ -135,10 +135,10 @@ class LocalClusterTest {
         Path root = dir.resolve("u");
         TreeBuilder.at(root).file("a/x", 1).file("b/y", 2).file("c/z", 3);
         Path planFile = dir.resolve("plan-u.json");
-        Files.writeString(planFile, "{\"fsnap_plan\":1,\"root\":\"" + root + "\",\"counts_from\":null,\"shards\":[\n"
-                + "{\"index\":0,\"root\":\"\",\"entries\":1,\"exclude\":[\"a\",\"b\"]},\n"
-                + "{\"index\":1,\"root\":\"a\",\"entries\":1,\"exclude\":[]},\n"
-                + "{\"index\":2,\"root\":\"b\",\"entries\":1,\"exclude\":[]}\n],\"balance\":1}\n");
+        Files.writeString(planFile, ShardPlan.of(root.toString(), List.of(
+                new ShardPlan.Shard(0, "", List.of("a", "b"), 1),
+                new ShardPlan.Shard(1, "a", List.of(), 1),
+                new ShardPlan.Shard(2, "b", List.of(), 1))).json());
         Files.delete(root.resolve("b/y"));
         Files.delete(root.resolve("b"));
         Files.write(root.resolve("b"), new byte[1]); // shard 2's root is a file now
@@ -167,10 +167,10 @@ class LocalClusterTest {
                 root.resolve("a/y").toString(), root.resolve("b/z").toString(), root.resolve("top").toString())
                 .start().waitFor());
         Path planFile = dir.resolve("plan-v.json");
-        Files.writeString(planFile, "{\"fsnap_plan\":1,\"root\":\"" + root + "\",\"counts_from\":null,\"shards\":[\n"
-                + "{\"index\":0,\"root\":\"\",\"entries\":1,\"exclude\":[\"a\",\"b\"]},\n"
-                + "{\"index\":1,\"root\":\"a\",\"entries\":2,\"exclude\":[]},\n"
-                + "{\"index\":2,\"root\":\"b\",\"entries\":1,\"exclude\":[]}\n],\"balance\":1}\n");
+        Files.writeString(planFile, ShardPlan.of(root.toString(), List.of(
+                new ShardPlan.Shard(0, "", List.of("a", "b"), 1),
+                new ShardPlan.Shard(1, "a", List.of(), 2),
+                new ShardPlan.Shard(2, "b", List.of(), 1))).json());
         ShardScanJob.Settings digests = new ShardScanJob.Settings(0, false, "sha256", 0, List.of(), null);
         Path night1 = dir.resolve("night1.snap");
         ShardScanJob.Result first = ShardScanJob.run(sc, planFile, dir.resolve("parts-v1"), night1, digests);
@@ -209,10 +209,10 @@ class LocalClusterTest {
         try (SlowNas nas = SlowNas.mount(source, Files.createDirectory(dir.resolve("nas")), Duration.ZERO)) {
             Path root = nas.mountPoint();
             Path planFile = dir.resolve("plan-nas.json");
-            Files.writeString(planFile, "{\"fsnap_plan\":1,\"root\":\"" + root + "\",\"counts_from\":null,\"shards\":[\n"
-                    + "{\"index\":0,\"root\":\"\",\"entries\":3,\"exclude\":[\"a\",\"b\"]},\n"
-                    + "{\"index\":1,\"root\":\"a\",\"entries\":2,\"exclude\":[]},\n"
-                    + "{\"index\":2,\"root\":\"b\",\"entries\":2,\"exclude\":[]}\n],\"balance\":1}\n");
+            Files.writeString(planFile, ShardPlan.of(root.toString(), List.of(
+                    new ShardPlan.Shard(0, "", List.of("a", "b"), 3),
+                    new ShardPlan.Shard(1, "a", List.of(), 2),
+                    new ShardPlan.Shard(2, "b", List.of(), 2))).json());
             nas.hang("b");
             Path merged = dir.resolve("merged-nas.snap");
             long start = System.nanoTime();

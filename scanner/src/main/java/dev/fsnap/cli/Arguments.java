@@ -209,7 +209,27 @@ final class Arguments {
         }
     }
 
-    /** A decimal option's value, or why the text is not one. */
+    /**
+     * A count within its range: a number too large for any type says the range, as a number just
+     * outside it does, instead of that it is no number.
+     *
+     * @param text the argument
+     * @param min the least value accepted
+     * @param max the largest
+     * @return the count
+     * @throws IllegalArgumentException {@code must be between MIN and MAX, not TEXT}, or that it is no integer
+     */
+    static int integer(String text, int min, int max) {
+        if (!text.matches("[-+]?[0-9]+")) {
+            throw new IllegalArgumentException("'" + text + "' is not an int");
+        }
+        java.math.BigInteger n = new java.math.BigInteger(text);
+        if (n.compareTo(java.math.BigInteger.valueOf(min)) < 0 || n.compareTo(java.math.BigInteger.valueOf(max)) > 0) {
+            throw new IllegalArgumentException("must be between " + min + " and " + max + ", not " + text);
+        }
+        return n.intValue();
+    }
+
     /**
      * A time as {@code timeout(1)} and systemd write it: a number with {@code ms}, {@code s},
      * {@code m} or {@code min}, {@code h}, {@code d}; a bare number is seconds. Decimals allowed.
@@ -219,6 +239,15 @@ final class Arguments {
      * @throws IllegalArgumentException when it is none
      */
     static java.time.Duration duration(String text) {
+        java.time.Duration t = time(text);
+        if (t == null) {
+            throw new IllegalArgumentException("'" + text + "' is too long a time");
+        }
+        return t;
+    }
+
+    /** A time, or null when it is one longer than a {@code long} of nanoseconds holds (292 years). */
+    private static java.time.Duration time(String text) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+(?:\\.[0-9]*)?)(ms|s|m|min|h|d)?")
                 .matcher(text.trim());
         if (!m.matches()) {
@@ -233,10 +262,25 @@ final class Arguments {
             case "d" -> 86400e9;
             default -> 1e9;
         };
-        if (nanos >= Long.MAX_VALUE) {
-            throw new IllegalArgumentException("'" + text + "' is too long a time");
+        return nanos >= Long.MAX_VALUE ? null : java.time.Duration.ofNanos((long) nanos);
+    }
+
+    /**
+     * A time ({@link #duration(String)}) within its range: one too long for any clock says the
+     * range, as one just outside it does.
+     *
+     * @param text the argument
+     * @param min the shortest time accepted, as the help writes it ({@code 10ms})
+     * @param max the longest ({@code 1000000s})
+     * @return the time
+     * @throws IllegalArgumentException {@code must be between MIN and MAX, not 'TEXT'}, or that it is no time
+     */
+    static java.time.Duration duration(String text, String min, String max) {
+        java.time.Duration t = time(text);
+        if (t == null || t.compareTo(duration(min)) < 0 || t.compareTo(duration(max)) > 0) {
+            throw new IllegalArgumentException("must be between " + min + " and " + max + ", not '" + text + "'");
         }
-        return java.time.Duration.ofNanos((long) nanos);
+        return t;
     }
 
     /**

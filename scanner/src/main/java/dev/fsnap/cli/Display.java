@@ -85,4 +85,50 @@ final class Display {
         }
         return j.toString();
     }
+
+    /**
+     * A change of an entry's other extended attributes ({@link Field#XATTRS}) as people read it
+     * when it had some and has some: what was added, removed and changed, by name, instead of both
+     * whole lists (a thousand attributes, one of them changed, would be two lines of 45 KB each):
+     * {@code added (user.b="2"), removed (user.c="3"), changed (user.a="1" -> "9")}.
+     *
+     * @return the text, or null when the entry had or has none, or either side was not read: the
+     *         lists themselves ({@link #xattrs}) say it as shortly
+     */
+    static String xattrChanges(Entry before, Entry after) {
+        List<Xattr> old = before.xattrs(Field.XATTRS);
+        List<Xattr> now = after.xattrs(Field.XATTRS);
+        if (old == null || now == null || old.isEmpty() || now.isEmpty()) {
+            return null;
+        }
+        java.util.Map<java.nio.ByteBuffer, Xattr> was = new java.util.HashMap<>();
+        for (Xattr x : old) {
+            was.put(java.nio.ByteBuffer.wrap(x.name()), x);
+        }
+        Principals names = Principals.local();
+        StringJoiner added = new StringJoiner(", ", "added (", ")").setEmptyValue("");
+        StringJoiner changed = new StringJoiner(", ", "changed (", ")").setEmptyValue("");
+        for (Xattr x : now) {
+            Xattr w = was.remove(java.nio.ByteBuffer.wrap(x.name()));
+            if (w == null) {
+                added.add(path(x.name()) + "=" + x.text(names::user, names::group));
+            } else if (!w.equals(x)) {
+                changed.add(path(x.name()) + "=" + w.text(names::user, names::group) + " -> "
+                        + x.text(names::user, names::group));
+            }
+        }
+        StringJoiner removed = new StringJoiner(", ", "removed (", ")").setEmptyValue("");
+        for (Xattr x : old) {
+            if (was.containsKey(java.nio.ByteBuffer.wrap(x.name()))) {
+                removed.add(path(x.name()) + "=" + x.text(names::user, names::group));
+            }
+        }
+        StringJoiner all = new StringJoiner(", ");
+        for (StringJoiner part : List.of(added, removed, changed)) {
+            if (part.length() > 0) {
+                all.add(part.toString());
+            }
+        }
+        return all.toString();
+    }
 }

@@ -64,11 +64,7 @@ final class ForgetCommand extends Command {
     }
 
     private static int count(String v) {
-        int n = Arguments.integer(v);
-        if (n < 0) {
-            throw new IllegalArgumentException("must be at least 0, not " + n);
-        }
-        return n;
+        return Arguments.integer(v, 0, Integer.MAX_VALUE);
     }
 
     @Override

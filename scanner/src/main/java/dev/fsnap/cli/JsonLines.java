@@ -54,7 +54,8 @@ final class JsonLines implements Report {
             ascii(",");
             pathField("from", m.from());
         }
-        if (c.kind() == Change.Kind.MODIFIED || c.kind() == Change.Kind.MOVED) {
+        if (c.kind() == Change.Kind.MODIFIED || c.kind() == Change.Kind.MOVED || c.kind() == Change.Kind.CORRUPT
+                || c.kind() == Change.Kind.TAMPERED) { // docs/json.md: a tampered file's owner may have changed too
             ascii(",\"fields\":[");
             boolean first = true;
             for (Field f : c.fields()) {

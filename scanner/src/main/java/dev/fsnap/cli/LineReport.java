@@ -52,8 +52,9 @@ final class LineReport implements Report {
                     b.append("  content ").append(Display.digest(c.before().content().digest())).append(" -> ")
                             .append(Display.digest(c.after().content().read()));
                 } else if (f.kind() == Field.Kind.XATTRS) {
-                    b.append("  ").append(f.label()).append(' ').append(Display.xattrs(c.before(), f)).append(" -> ")
-                            .append(Display.xattrs(c.after(), f));
+                    String changes = f == Field.XATTRS ? Display.xattrChanges(c.before(), c.after()) : null;
+                    b.append("  ").append(f.label()).append(' ').append(changes != null ? changes
+                            : Display.xattrs(c.before(), f) + " -> " + Display.xattrs(c.after(), f));
                 }
             }
         }

@@ -24,8 +24,12 @@ final class LsCommand extends Command {
                 "With --json, one JSON object per entry, as scan --json writes them.",
                 "What the scan could not read goes to stderr, one line each."
             }, new String[] {
-                " 0:the snapshot was read",
-                " 2:the snapshot is missing, damaged, truncated, or of another format version"
+                " 0:the snapshot was read, and its scan read every entry",
+                " 2:the snapshot is missing, damaged, truncated, or of another format version",
+                " 3:the snapshot was read, but its scan could not read some entries (listed on stderr): what",
+                "   they hold is unknown, as scan's own exit status said",
+                " 24:the snapshot was read, but entries vanished while its scan read them, and nothing else was",
+                "   unreadable"
             });
     }
 
@@ -44,7 +48,7 @@ final class LsCommand extends Command {
             }
             Report out = report.open(s.absentFields());
             String prefix = s.root().endsWith("/") ? s.root() : s.root() + "/";
-            long[] counts = new long[2];
+            long[] counts = new long[3];
             try {
                 s.walk(new Snapshot.Visitor() {
                     @Override
@@ -56,6 +60,9 @@ final class LsCommand extends Command {
                     @Override
                     public void unreadable(ScanError e) {
                         counts[1]++;
+                        if (ChangeTally.live(e.code())) {
+                            counts[2]++; // listed, then gone; or a file that kept changing as it was read
+                        }
                         err.println("fsnap: " + (e.path().length == 0 ? s.root() : prefix + Display.path(e.path()))
                                 + ": " + e.message() + " (" + e.code() + ", "
                                 + e.operation().name().toLowerCase(Locale.ROOT) + ")");
@@ -75,7 +82,9 @@ final class LsCommand extends Command {
             err.println("fsnap: snapshot of " + s.root() + " taken " + s.started() + ": " + counts[0] + " entries, "
                     + counts[1] + " unreadable, backend " + s.backend().toLowerCase(Locale.ROOT)
                     + (s.rules().isEmpty() ? "" : ", excluded " + String.join(" ", s.rules().patterns())));
-            return ExitStatus.OK;
+            // As the scan that wrote the snapshot exited: a script that lists it learns it is not whole.
+            return counts[1] == 0 ? ExitStatus.OK
+                    : counts[1] == counts[2] ? ExitStatus.VANISHED : ExitStatus.UNREADABLE;
         }
     }
 }

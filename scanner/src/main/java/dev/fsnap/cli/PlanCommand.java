@@ -12,6 +12,9 @@ import java.util.Locale;
 
 /** {@code fsnap plan ROOT --shards N}: a tree split into shards for many machines. */
 final class PlanCommand extends Command {
+    /** The most shards a plan is made of (--shards): more machines than any cluster scans one tree with. */
+    static final int MAX_SHARDS = 100_000;
+
     String root;
     int shards;
     Path from;
@@ -38,16 +41,12 @@ final class PlanCommand extends Command {
     @Override
     void declare(Arguments a) {
         a.parameter("ROOT", "The tree to split.", v -> root = v);
-        a.requiredOption("N", "How many shards, at most.", v -> {
-            shards = Arguments.integer(v);
-            if (shards < 1 || shards > 100_000) {
-                throw new IllegalArgumentException("must be between 1 and 100000, not " + shards);
-            }
-        }, "--shards");
+        a.requiredOption("N", "How many shards, at most.", v -> shards = Arguments.integer(v, 1, MAX_SHARDS),
+                "--shards");
         a.option("LAST", "Take the sizes from this snapshot of ROOT (a file, or DIR@latest in a repository).",
                 v -> from = ScanArguments.snapshot(v), "--from");
         a.option("TIME", "Without --from: give up on a filesystem call after this long (default 30s): what it was "
-                + "listing counts as one entry.", v -> opTimeout = Arguments.duration(v), "--op-timeout");
+                + "listing counts as one entry.", v -> opTimeout = ScanArguments.opTimeout(v), "--op-timeout");
         a.option("PLAN.json", "Write the plan there (else to stdout).", v -> output = ScanArguments.path(v),
                 "-o", "--output");
     }
@@ -73,12 +72,7 @@ final class PlanCommand extends Command {
             } else {
                 ScanOptions.Builder options = ScanOptions.builder(rootDir);
                 if (opTimeout != null) {
-                    try {
-                        options.opTimeout(ScanArguments.opTimeout(opTimeout));
-                    } catch (IllegalArgumentException e) {
-                        err.println("fsnap: " + e.getMessage());
-                        return ExitStatus.TROUBLE;
-                    }
+                    options.opTimeout(opTimeout);
                 }
                 plan = ShardPlan.estimate(options.build(), shards, 3, e -> {
                     unreadable[0]++;

@@ -31,23 +31,27 @@ final class ScanArguments {
     boolean integrity;
     boolean digest;
     String algorithm;
+    /** --verify-budget as given, or null. */
     String verifyBudget;
-    String verifyWithin;
+    /** --verify-budget in bytes (0 when it is a time). */
+    long verifyBytes;
+    /** --verify-budget as a time, or null. */
+    java.time.Duration verifyTime;
+    java.time.Duration verifyWithin;
     final List<String> excludes = new ArrayList<>();
     final List<Path> excludeFrom = new ArrayList<>();
 
     void declare(Arguments a) {
         a.option("N", "Worker threads (default: one per processor on a local disk; on a network filesystem such as "
                         + "NFS, SMB or FUSE, 64 calls in flight to start with, then as many as read fastest, 4 to 256; "
-                        + "the summary says which and why).", v -> threads = Arguments.integer(v), "--threads")
+                        + "the summary says which and why).", v -> threads = threads(v), "--threads")
                 .option("NAME", "native, nio or auto (default: native where available, else nio; the summary says "
                         + "which).", v -> backend = v, "--backend")
                 .flag("Follow symbolic links to directories (loops are detected).", () -> follow = true, "--follow")
                 .flag("Stay on the root's filesystem.", () -> oneFileSystem = true, "-x", "--one-file-system")
                 .option("TIME", "Give up on a filesystem call after this long (default 30s; 500ms, 2m; a bare number "
                         + "is seconds): what it was reading is recorded as unreadable (ETIMEDOUT), and after two such "
-                        + "calls the rest of that filesystem too.", v -> opTimeout = Arguments.duration(v),
-                        "--op-timeout")
+                        + "calls the rest of that filesystem too.", v -> opTimeout = opTimeout(v), "--op-timeout")
                 .option("FILE.prom", "Write the run's metrics there, atomically, in Prometheus' text format for "
                         + "node_exporter's textfile collector: entries, bytes, changes by kind, unreadable, duration, "
                         + "threads, throughput, exit status and the last success's time, labelled by root.",
@@ -71,12 +75,16 @@ final class ScanArguments {
                         + "first, of this many bytes in all (1000, 200K, 50M, 200G, 2T) or for this long (90s, 45min, "
                         + "2h, 1d): with 1/N of the data, every file is read again within N runs. A time picks as "
                         + "many bytes as the last run's reading speed gives (at least 50 MiB/s) and stops reading "
-                        + "them when it is up; those left come first the next time.", v -> verifyBudget = v,
-                        "--verify-budget")
+                        + "them when it is up; those left come first the next time.", v -> {
+                            verifyTime = budgetTime(v);
+                            verifyBytes = verifyTime == null ? bytes(v) : 0;
+                            verifyBudget = v;
+                        }, "--verify-budget")
                 .option("TIME", "With --digest: read again every unchanged file verified longer ago than this "
-                        + "(30d, 12h), whatever the budget.", v -> verifyWithin = v, "--verify-within")
+                        + "(30d, 12h), whatever the budget.", v -> verifyWithin = duration(v), "--verify-within")
                 .option("BYTES", "Native backend: bytes asked of each getdents64 (default 65536, at most 16777216).",
-                        v -> bufferSize = Arguments.integer(v), "--buffer-size")
+                        v -> bufferSize = Arguments.integer(v, ScanOptions.DEFAULT_BUFFER_SIZE, ScanOptions.MAX_BUFFER_SIZE),
+                        "--buffer-size")
                 .option("PATTERN", "Leave out what PATTERN matches, relative to ROOT, in .gitignore syntax: *.tmp (a "
                         + "name at any depth), cache/ (directories only), /build or a/b (from ROOT), **, and !PATTERN "
                         + "to bring back what an earlier one left out. Repeatable; excluded directories are not "
@@ -103,13 +111,20 @@ final class ScanArguments {
 
     /**
      * @return the deadline of one filesystem call, when it is one a scan can keep
-     * @throws IllegalArgumentException naming --op-timeout and its range
+     * @throws IllegalArgumentException saying the range
      */
-    static java.time.Duration opTimeout(java.time.Duration t) {
-        if (t.toMillis() < 10 || t.toSeconds() > 1_000_000) {
-            throw new IllegalArgumentException("--op-timeout must be between 10ms and 1000000s");
+    static java.time.Duration opTimeout(String text) {
+        return Arguments.duration(text, "10ms", "1000000s");
+    }
+
+    /** --threads: a count a scan can run with; out of range, the way to have it chosen. */
+    private static int threads(String text) {
+        try {
+            return Arguments.integer(text, 1, ScanOptions.MAX_THREADS);
+        } catch (IllegalArgumentException e) {
+            throw e.getMessage().startsWith("must be")
+                    ? new IllegalArgumentException(e.getMessage() + " (leave it out for automatic)") : e;
         }
-        return t;
     }
 
     /**
@@ -161,7 +176,7 @@ final class ScanArguments {
         ScanOptions.Builder builder = ScanOptions.builder(path).backend(b).followSymlinks(follow)
                 .oneFileSystem(oneFileSystem);
         if (opTimeout != null) {
-            builder.opTimeout(opTimeout(opTimeout));
+            builder.opTimeout(opTimeout);
         }
         if (b == Backend.NIO && xattrs) {
             throw new IllegalArgumentException("--xattrs applies to the native backend, not to --backend nio");
@@ -185,16 +200,13 @@ final class ScanArguments {
                 throw new IllegalArgumentException("--algorithm must be sha256 or xxh3-128, not '" + algorithm + "'");
             }
             builder.digest(d);
-            if (verifyBudget != null) {
-                java.time.Duration time = budgetTime(verifyBudget);
-                if (time != null) {
-                    builder.verifyTime(time);
-                } else {
-                    builder.verifyBudget(bytes(verifyBudget));
-                }
+            if (verifyTime != null) {
+                builder.verifyTime(verifyTime);
+            } else if (verifyBudget != null) {
+                builder.verifyBudget(verifyBytes);
             }
             if (verifyWithin != null) {
-                builder.verifyWithin(duration(verifyWithin));
+                builder.verifyWithin(verifyWithin);
             }
         }
         if (statCall != null || bufferSize != null) {
@@ -232,14 +244,18 @@ final class ScanArguments {
             }
         }
         if (threads != null) {
-            if (threads < 1 || threads > ScanOptions.MAX_THREADS) {
-                throw new IllegalArgumentException("--threads must be between 1 and " + ScanOptions.MAX_THREADS
-                        + ", not " + threads + " (leave it out for automatic)");
-            }
             builder.threads(threads);
         }
         return builder.build();
     }
+
+    /**
+     * The range of --verify-budget, for its messages: a size up to what a {@code long} of bytes
+     * holds, or a time up to {@link ScanOptions#MAX_VERIFY_TIME} (a time's end is computed in
+     * nanoseconds from the scan's start).
+     */
+    private static final String BUDGET_RANGE = "a size from 0 to 8388607T (1000, 200K, 50M, 200G, 2T) or a time "
+            + "from 1s to " + Units.duration(ScanOptions.MAX_VERIFY_TIME) + " (90s, 45min, 2h, 1d)";
 
     /** A budget in time: a number with s, min, h or d; null when the text is no time (a size, then). */
     static java.time.Duration budgetTime(String text) {
@@ -247,34 +263,26 @@ final class ScanArguments {
         if (!m.matches()) {
             return null;
         }
-        long n;
-        try {
-            n = Long.parseLong(m.group(1));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--verify-budget is too large: '" + text + "'");
+        java.math.BigInteger seconds = new java.math.BigInteger(m.group(1)).multiply(java.math.BigInteger.valueOf(
+                switch (m.group(2)) {
+                    case "d" -> 86400;
+                    case "h" -> 3600;
+                    case "min" -> 60;
+                    default -> 1;
+                }));
+        if (seconds.signum() == 0
+                || seconds.compareTo(java.math.BigInteger.valueOf(ScanOptions.MAX_VERIFY_TIME.toSeconds())) > 0) {
+            throw new IllegalArgumentException("must be " + BUDGET_RANGE + ", not '" + text + "'");
         }
-        if (n == 0) {
-            throw new IllegalArgumentException("--verify-budget must be a positive time, not '" + text + "'");
-        }
-        try {
-            return switch (m.group(2)) {
-                case "d" -> java.time.Duration.ofDays(n);
-                case "h" -> java.time.Duration.ofHours(n);
-                case "min" -> java.time.Duration.ofMinutes(n);
-                default -> java.time.Duration.ofSeconds(n);
-            };
-        } catch (ArithmeticException e) {
-            throw new IllegalArgumentException("--verify-budget is too large: '" + text + "'");
-        }
+        return java.time.Duration.ofSeconds(seconds.longValueExact());
     }
 
-    /** A size: a number of bytes, or with K, M, G, T (powers of 1024). */
+    /** A size: a number of bytes, or with K, M, G, T (powers of 1024), at most 8388607T. */
     static long bytes(String text) {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)([KMGT]?)B?", java.util.regex.Pattern.CASE_INSENSITIVE)
                 .matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("--verify-budget must be a size such as 500M or 200G, or a time such as "
-                    + "2h or 45min, not '" + text + "'");
+            throw new IllegalArgumentException("must be " + BUDGET_RANGE + ", not '" + text + "'");
         }
         int shift = switch (m.group(2).toUpperCase(Locale.ROOT)) {
             case "K" -> 10;
@@ -283,20 +291,16 @@ final class ScanArguments {
             case "T" -> 40;
             default -> 0;
         };
-        try {
-            return Math.multiplyExact(Long.parseLong(m.group(1)), 1L << shift);
-        } catch (ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException("--verify-budget is too large: '" + text + "'");
+        java.math.BigInteger n = new java.math.BigInteger(m.group(1)).shiftLeft(shift);
+        if (n.compareTo(java.math.BigInteger.valueOf(8388607).shiftLeft(40)) > 0) {
+            throw new IllegalArgumentException("must be " + BUDGET_RANGE + ", not '" + text + "'");
         }
+        return n.longValueExact();
     }
 
-    /** The limit of --verify-within: a time ({@link Arguments#duration}). */
+    /** The limit of --verify-within: a time ({@link Arguments#duration}) a snapshot's clock can go back. */
     static java.time.Duration duration(String text) {
-        try {
-            return Arguments.duration(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--verify-within: " + e.getMessage());
-        }
+        return Arguments.duration(text, "1s", Units.duration(ScanOptions.MAX_VERIFY_WITHIN));
     }
 
     /** An I/O failure on a named file, as one line: the path and the system's reason. */

@@ -59,7 +59,12 @@ final class ScanCommand extends Command {
                                 + v + "'");
                     }
                     plan = ScanArguments.path(v.substring(0, colon));
-                    shard = Arguments.integer(v.substring(colon + 1));
+                    String k = v.substring(colon + 1);
+                    try {
+                        shard = Arguments.integer(k, 0, PlanCommand.MAX_SHARDS - 1);
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("K, a shard's index: " + e.getMessage());
+                    }
                 }, "--shard");
         a.option("LAST", "With --digest: unchanged files take their digests over from LAST (a snapshot of ROOT, or of "
                 + "a tree that holds it, such as last night's merged snapshot for a shard) instead of being read.",

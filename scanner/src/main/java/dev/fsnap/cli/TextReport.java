@@ -239,6 +239,10 @@ final class TextReport implements Report {
             return label + ' ' + Display.digest(before.content().digest()) + " -> "
                     + Display.digest(after.content().read());
         }
+        String changes = f == Field.XATTRS ? Display.xattrChanges(before, after) : null;
+        if (changes != null) {
+            return label + ' ' + changes;
+        }
         return label + ' ' + text(f, before) + " -> " + text(f, after);
     }
 

@@ -14,7 +14,6 @@ final class TuneCommand extends Command {
 
     String root;
     Duration budget = Duration.ofSeconds(30);
-    private String budgetText = "30s";
     Integer maxThreads;
     final ScanArguments scan = new ScanArguments();
 
@@ -46,12 +45,9 @@ final class TuneCommand extends Command {
     void declare(Arguments a) {
         a.parameter("ROOT", "The directory to measure on.", v -> root = v);
         a.option("TIME", "How long the whole sweep may take (default 30s; 90s, 5m; a bare number is seconds).",
-                v -> {
-                    budgetText = v;
-                    budget = Arguments.duration(v);
-                }, "--budget");
+                v -> budget = Arguments.duration(v, "1s", "1d"), "--budget");
         a.option("N", "The largest thread count to try (default 256 on a network filesystem, 8 per core on a local "
-                + "one).", v -> maxThreads = Arguments.integer(v), "--max-threads");
+                + "one).", v -> maxThreads = Arguments.integer(v, 1, ScanOptions.MAX_THREADS), "--max-threads");
         scan.declare(a);
     }
 
@@ -61,13 +57,6 @@ final class TuneCommand extends Command {
         try {
             if (scan.threads != null) {
                 throw new IllegalArgumentException("tune tries thread counts itself: use --max-threads to bound them");
-            }
-            if (budget.toSeconds() < 1 || budget.toSeconds() > 86_400) {
-                throw new IllegalArgumentException("--budget must be between 1s and 1d, not '" + budgetText + "'");
-            }
-            if (maxThreads != null && (maxThreads < 1 || maxThreads > ScanOptions.MAX_THREADS)) {
-                throw new IllegalArgumentException("--max-threads must be between 1 and " + ScanOptions.MAX_THREADS
-                        + ", not " + maxThreads);
             }
             ScanOptions options = scan.options(root);
             sweep = ThroughputSweep.of(options, maxThreads == null ? 0 : maxThreads, budget);

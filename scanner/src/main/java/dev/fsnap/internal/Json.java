@@ -44,13 +44,21 @@ public final class Json {
     }
 
     /**
+     * How deep arrays and objects may nest in what {@link #parse} reads: far more than any file fsnap
+     * writes (a plan nests three deep), far less than what would overflow the reader's stack (it
+     * descends by recursion; a file of 200,000 brackets would end the JVM's thread).
+     */
+    public static final int MAX_DEPTH = 64;
+
+    /**
      * Reads one JSON value: objects as maps in their order, arrays as lists, numbers as
      * {@code Long} when integral and {@code Double} otherwise, {@code true}, {@code false} and
      * {@code null}.
      *
      * @param text the JSON text
      * @return the value
-     * @throws IllegalArgumentException naming the character where the text is not JSON
+     * @throws IllegalArgumentException naming the character where the text is not JSON, or where
+     *         it nests deeper than {@link #MAX_DEPTH}
      */
     public static Object parse(String text) {
         Reader r = new Reader(text);
@@ -65,6 +73,8 @@ public final class Json {
     private static final class Reader {
         private final String s;
         private int at;
+        /** The arrays and objects open around the value being read. */
+        private int depth;
 
         Reader(String s) {
             this.s = s;
@@ -97,6 +107,19 @@ public final class Json {
 
         Object value() {
             char c = next();
+            if ((c == '{' || c == '[') && depth == MAX_DEPTH) {
+                throw error("nested deeper than " + MAX_DEPTH + " arrays and objects");
+            }
+            depth += c == '{' || c == '[' ? 1 : 0;
+            try {
+                return valueFrom(c);
+            } finally {
+                depth -= c == '{' || c == '[' ? 1 : 0;
+            }
+        }
+
+        /** The value that starts with {@code c}, the next character. */
+        private Object valueFrom(char c) {
             switch (c) {
                 case '{' -> {
                     at++;

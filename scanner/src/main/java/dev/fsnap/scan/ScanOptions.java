@@ -9,6 +9,15 @@ import java.util.Objects;
 public final class ScanOptions {
     /** The default listing buffer: 64 KiB, as the kernel's own readdir uses at most 32 KiB per call. */
     public static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
+    /** The largest listing buffer accepted: 16 MiB. */
+    public static final int MAX_BUFFER_SIZE = 16 << 20;
+    /**
+     * The longest verification time budget accepted: a year. The scan keeps the time's end in
+     * nanoseconds of the monotonic clock, which a budget of centuries would overflow.
+     */
+    public static final java.time.Duration MAX_VERIFY_TIME = java.time.Duration.ofDays(365);
+    /** The longest --verify-within accepted: a century, far older than any file's last read. */
+    public static final java.time.Duration MAX_VERIFY_WITHIN = java.time.Duration.ofDays(36500);
     /** The largest thread count accepted. */
     public static final int MAX_THREADS = 1024;
     /** The default deadline of one filesystem call. */
@@ -335,11 +344,12 @@ public final class ScanOptions {
          *
          * @param time the time, or null for none
          * @return this builder
-         * @throws IllegalArgumentException when not positive
+         * @throws IllegalArgumentException when not positive, or longer than {@link #MAX_VERIFY_TIME}
          */
         public Builder verifyTime(java.time.Duration time) {
-            if (time != null && (time.isNegative() || time.isZero())) {
-                throw new IllegalArgumentException("the verify budget must be a positive time, not " + time);
+            if (time != null && (time.isNegative() || time.isZero() || time.compareTo(MAX_VERIFY_TIME) > 0)) {
+                throw new IllegalArgumentException("the verify budget must be a positive time of at most "
+                        + MAX_VERIFY_TIME + ", not " + time);
             }
             this.verifyTime = time;
             this.verifyBudget = 0;
@@ -354,11 +364,12 @@ public final class ScanOptions {
          *
          * @param within the longest time without a read, or null for none
          * @return this builder
-         * @throws IllegalArgumentException when not positive
+         * @throws IllegalArgumentException when not positive, or longer than {@link #MAX_VERIFY_WITHIN}
          */
         public Builder verifyWithin(java.time.Duration within) {
-            if (within != null && (within.isNegative() || within.isZero())) {
-                throw new IllegalArgumentException("--verify-within must be positive, not " + within);
+            if (within != null && (within.isNegative() || within.isZero() || within.compareTo(MAX_VERIFY_WITHIN) > 0)) {
+                throw new IllegalArgumentException("verifyWithin must be a positive time of at most "
+                        + MAX_VERIFY_WITHIN + ", not " + within);
             }
             this.verifyWithin = within;
             return this;
@@ -395,7 +406,7 @@ public final class ScanOptions {
          * @throws IllegalArgumentException when out of range
          */
         public Builder bufferSize(int bytes) {
-            if (bytes < DEFAULT_BUFFER_SIZE || bytes > 16 << 20) {
+            if (bytes < DEFAULT_BUFFER_SIZE || bytes > MAX_BUFFER_SIZE) {
                 throw new IllegalArgumentException("buffer size must be between 65536 and 16777216 bytes, not "
                         + bytes);
             }

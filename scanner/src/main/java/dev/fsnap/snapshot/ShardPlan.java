@@ -142,14 +142,55 @@ public final class ShardPlan {
      * @param k the shard's index
      * @param base the other options (threads, digests, rules...), the same for every shard; its root is replaced
      * @return the shard's options
+     * @throws IllegalArgumentException when the plan has no such shard, or when the shard's root is
+     *         reached through a symbolic link that a scan of the whole tree would not follow: any
+     *         link without {@link ScanOptions#followSymlinks()}, one that leads outside the plan's root with it
      */
     public ScanOptions scanOptions(int k, ScanOptions base) {
         Shard s = shard(k);
+        confine(k, base.followSymlinks());
         Set<String> covered = new HashSet<>();
         for (String e : s.exclude()) {
             covered.add(s.root().isEmpty() ? e : e.substring(s.root().length() + 1));
         }
         return base.toBuilder().root(rootOf(k)).shard(new ScanOptions.Shard(id, k, s.root(), covered)).build();
+    }
+
+    /**
+     * Refuses a shard whose root a scan of the whole tree would not reach, for its scan would read
+     * what the plan does not hold: a directory of the tree replaced by a link to {@code /} makes
+     * shard {@code a0/b0} the scan of {@code /b0}. Each of the root's ancestors below the plan's
+     * root, and the root itself, is looked at as it is now; the scan opens it right after.
+     */
+    private void confine(int k, boolean follow) {
+        String r = shard(k).root();
+        if (r.isEmpty()) {
+            return;
+        }
+        Path top = Path.of(root);
+        Path p = top;
+        for (String name : r.split("/")) {
+            p = p.resolve(name);
+            if (!Files.isSymbolicLink(p)) {
+                continue;
+            }
+            if (!follow) {
+                throw new IllegalArgumentException("shard " + k + "'s root \"" + r + "\" passes through the symbolic "
+                        + "link " + p + ", which a scan of the whole tree does not follow");
+            }
+            Path to;
+            Path within;
+            try {
+                to = p.toRealPath();
+                within = top.toRealPath();
+            } catch (IOException dangling) {
+                return; // nothing there to read: the scan says the shard's root cannot be opened
+            }
+            if (!to.startsWith(within)) {
+                throw new IllegalArgumentException("shard " + k + "'s root \"" + r + "\" passes through the symbolic "
+                        + "link " + p + ", which leads outside the plan's root, to " + to);
+            }
+        }
     }
 
     /**
@@ -362,8 +403,10 @@ public final class ShardPlan {
     }
 
     /**
-     * Reads a plan file, checking that it is one: its format, a root, shards numbered from 0 in
-     * order, the root's shard first, every exclusion below its shard and the root of another.
+     * Reads a plan file, checking that it is one: its format, its id (that of its shards), a root,
+     * shards numbered from 0 in order, the root's shard first, each shard's root a plain relative
+     * path below the plan's root, every exclusion below its shard and the root of another; nested no
+     * deeper than {@link Json#MAX_DEPTH}.
      *
      * @param file the plan
      * @return the plan
@@ -403,38 +446,80 @@ public final class ShardPlan {
         if (!(format instanceof Long f) || f != FORMAT) {
             throw new IllegalArgumentException("format " + format + ", not " + FORMAT);
         }
-        String root = (String) top.get("root");
-        if (root == null || !root.startsWith("/") && !Path.of(root).isAbsolute()) {
-            throw new IllegalArgumentException("its root is not an absolute path");
+        if (!(top.get("id") instanceof String id)) {
+            throw new IllegalArgumentException("it has no id, which tells its parts from another plan's: plan again");
         }
+        String root = (String) top.get("root");
         String from = (String) top.get("counts_from");
         List<Shard> shards = new ArrayList<>();
-        Set<String> roots = new HashSet<>();
         for (Object o : (List<?>) top.get("shards")) {
             Map<?, ?> m = (Map<?, ?>) o;
             long index = (Long) m.get("index");
             if (index != shards.size()) {
                 throw new IllegalArgumentException("shard " + index + " where shard " + shards.size() + " belongs");
             }
-            String r = (String) m.get("root");
-            if (index == 0 ? !r.isEmpty() : r.isEmpty()) {
+            List<String> exclude = new ArrayList<>();
+            for (Object e : (List<?>) m.get("exclude")) {
+                exclude.add((String) e);
+            }
+            shards.add(new Shard((int) index, (String) m.get("root"), exclude, (Long) m.get("entries")));
+        }
+        ShardPlan plan = checked(root, from, shards);
+        if (!id.equals(plan.id)) {
+            throw new IllegalArgumentException("its id " + id + " is not its shards' (" + plan.id
+                    + "): the shards were edited; plan again");
+        }
+        return plan;
+    }
+
+    /**
+     * A plan of one's own split of a tree (a test's, a tool's that splits by department), checked
+     * as a plan file is: its file ({@link #json}) is one that {@link #read} takes.
+     *
+     * @param root the tree's root, absolute
+     * @param shards the shards, numbered from 0 in order, the root's first (root {@code ""}), each
+     *               excluding exactly the roots of the shards right below it
+     * @return the plan, its identity computed
+     * @throws IllegalArgumentException saying what is wrong with the shards
+     */
+    public static ShardPlan of(String root, List<Shard> shards) {
+        return checked(root, null, shards);
+    }
+
+    /**
+     * A plan whose shards are checked: numbered from 0 in order, the root's first; every shard root a
+     * plain relative path below the tree's root (names joined by one slash each, none of them
+     * {@code .} or {@code ..}: a scan of shard {@code ../..} would read outside the tree); every
+     * exclusion below its shard and another shard's root, and every other shard's root excluded once.
+     */
+    private static ShardPlan checked(String root, String from, List<Shard> shards) {
+        if (root == null || !root.startsWith("/") && !Path.of(root).isAbsolute()) {
+            throw new IllegalArgumentException("its root is not an absolute path");
+        }
+        if (shards.isEmpty()) {
+            throw new IllegalArgumentException("no shards");
+        }
+        Set<String> roots = new HashSet<>();
+        for (int k = 0; k < shards.size(); k++) {
+            Shard s = shards.get(k);
+            if (s.index() != k) {
+                throw new IllegalArgumentException("shard " + s.index() + " where shard " + k + " belongs");
+            }
+            String r = s.root();
+            if (k == 0 ? !r.isEmpty() : r.isEmpty()) {
                 throw new IllegalArgumentException("shard 0, and only it, is the root's");
+            }
+            if (!r.isEmpty()) {
+                relative(k, r);
             }
             if (!roots.add(r)) {
                 throw new IllegalArgumentException("two shards have the root \"" + r + "\"");
             }
-            List<String> exclude = new ArrayList<>();
-            for (Object e : (List<?>) m.get("exclude")) {
-                String x = (String) e;
+            for (String x : s.exclude()) {
                 if (!r.isEmpty() && !x.startsWith(r + "/") || x.isEmpty()) {
-                    throw new IllegalArgumentException("shard " + index + " excludes \"" + x + "\", not below its root");
+                    throw new IllegalArgumentException("shard " + k + " excludes \"" + x + "\", not below its root");
                 }
-                exclude.add(x);
             }
-            shards.add(new Shard((int) index, r, exclude, (Long) m.get("entries")));
-        }
-        if (shards.isEmpty()) {
-            throw new IllegalArgumentException("no shards");
         }
         Set<String> excluded = new HashSet<>();
         for (Shard s : shards) {
@@ -448,12 +533,19 @@ public final class ShardPlan {
         if (excluded.size() != shards.size() - 1) {
             throw new IllegalArgumentException("a shard's root is excluded by no other shard");
         }
-        ShardPlan plan = new ShardPlan(root, from, shards);
-        Object id = top.get("id");
-        if (id != null && !id.equals(plan.id)) {
-            throw new IllegalArgumentException("its id " + id + " is not its shards' (" + plan.id
-                    + "): the shards were edited; plan again");
+        return new ShardPlan(root, from, shards);
+    }
+
+    /** Refuses a shard root that is not names joined by single slashes, or that climbs with {@code ..}. */
+    private static void relative(int k, String r) {
+        for (String name : r.split("/", -1)) {
+            if (name.equals("..")) {
+                throw new IllegalArgumentException("shard " + k + "'s root \"" + r + "\" leads outside the plan's root");
+            }
+            if (name.isEmpty() || name.equals(".") || name.indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("shard " + k + "'s root \"" + r + "\" is not a plain relative path "
+                        + "(names joined by one slash each, none of them \".\", as fsnap plan writes it)");
+            }
         }
-        return plan;
     }
 }

@@ -172,10 +172,10 @@ class AnotherUserTest {
         Path out = Files.createDirectory(dir.resolve("out"));
         Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rwxrwxrwx"));
         Path plan = out.resolve("plan.json");
-        Files.writeString(plan, "{\"fsnap_plan\":1,\"root\":\"" + root + "\",\"counts_from\":null,\"shards\":[\n"
-                + "{\"index\":0,\"root\":\"\",\"entries\":0,\"exclude\":[\"a\",\"c\"]},\n"
-                + "{\"index\":1,\"root\":\"a\",\"entries\":0,\"exclude\":[]},\n"
-                + "{\"index\":2,\"root\":\"c\",\"entries\":0,\"exclude\":[]}\n],\"balance\":1}\n");
+        Files.writeString(plan, dev.fsnap.snapshot.ShardPlan.of(root.toString(), List.of(
+                new dev.fsnap.snapshot.ShardPlan.Shard(0, "", List.of("a", "c"), 0),
+                new dev.fsnap.snapshot.ShardPlan.Shard(1, "a", List.of(), 0),
+                new dev.fsnap.snapshot.ShardPlan.Shard(2, "c", List.of(), 0))).json());
         open(plan);
         List<String> parts = new ArrayList<>();
         for (int k = 0; k < 3; k++) {

@@ -143,6 +143,24 @@ class CliTest {
         assertTrue(r.err().contains(" 1 errors,"), r.err());
     }
 
+    /** ls says a snapshot is not whole as the scan that wrote it did: 0 promises every entry was read. */
+    @Test
+    void lsOfASnapshotWithUnreadableEntriesExitsThreeAsItsScanDid() throws Exception {
+        Path root = TreeBuilder.at(dir.resolve("t")).dir("real").file("real/f", 1).symlink("real/up", "..").root();
+        Path snap = dir.resolve("t.snap");
+        assertEquals(3, fsnap("scan", root.toString(), "--follow", "-o", snap.toString()).status());
+        Run ls = fsnap("ls", snap.toString());
+        assertEquals(3, ls.status(), ls.err());
+        assertTrue(ls.out().lines().anyMatch(l -> l.endsWith(" real/f")), "every entry read is listed: " + ls.out());
+        assertTrue(ls.err().startsWith("fsnap: " + root + "/real/up: Filesystem loop"), ls.err());
+        assertTrue(ls.err().contains(": 4 entries, 1 unreadable, "), ls.err());
+
+        Path whole = dir.resolve("whole.snap");
+        assertEquals(0, fsnap("scan", root.toString(), "-o", whole.toString()).status());
+        Run fine = fsnap("ls", whole.toString());
+        assertEquals(0, fine.status(), fine.err());
+    }
+
     @Test
     void unusableRootsExitTwoWithAMessageNamingThem() throws Exception {
         Path missing = dir.resolve("missing");
@@ -164,7 +182,8 @@ class CliTest {
     void badUsageExitsTwo() throws Exception {
         Run r = fsnap("scan", dir.toString(), "--threads", "0");
         assertEquals(2, r.status());
-        assertEquals("fsnap: --threads must be between 1 and 1024, not 0 (leave it out for automatic)\n", r.err());
+        assertEquals("fsnap: Invalid value for option '--threads': must be between 1 and 1024, not 0 (leave it out for "
+                + "automatic)\nTry 'fsnap scan --help'.\n", r.err());
 
         r = fsnap("scan", dir.toString(), "--backend", "fast");
         assertEquals(2, r.status());

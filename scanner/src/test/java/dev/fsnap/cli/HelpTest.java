@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bash completes commands and options.
  */
 class HelpTest {
-    private static final String[] COMMANDS = {"scan", "ls", "diff", "check", "tune", "verify", "history", "forget", "plan"};
+    private static final String[] COMMANDS = {"scan", "ls", "diff", "check", "tune", "verify", "history", "forget", "plan",
+        "merge"};
 
     /** The rows of a help section (a row starts at two spaces and a non-space; longer ones continue). */
     private static List<String> rows(String help, String section) {
@@ -71,6 +72,10 @@ class HelpTest {
             }
         }
         assertTrue(rows(top.out(), "Exit status:").stream().anyMatch(r -> r.startsWith("24 ")), top.out());
+        List<String> listed = rows(top.out(), "Commands:").stream().map(r -> r.split(" ")[0]).toList();
+        assertEquals(List.of(COMMANDS), listed.subList(0, COMMANDS.length), "fsnap --help lists every command");
+        assertTrue(rows(top.out(), "Exit status:").stream().anyMatch(r -> r.startsWith("75 ") && r.contains("merge")),
+                "merge takes a repository's lock too: " + top.out());
     }
 
     @Test

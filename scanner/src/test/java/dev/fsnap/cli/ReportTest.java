@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -79,6 +80,34 @@ class ReportTest {
         CliTest.Run all = fsnap("diff", "-v", monday.toString(), dir.resolve("tuesday.snap").toString());
         assertTrue(changeLines(all.out()).size() > 20, all.out());
         assertTrue(all.out().contains("racy: read inside the old scan's time window"), all.out());
+    }
+
+    /**
+     * A tampered file (rewritten, its mtime put back) whose owner changed too: JSON lists every field
+     * that differs, as docs/json.md says and as the text report shows, not only that it was tampered.
+     */
+    @Test
+    void aTamperedFileWhoseOwnerChangedToldInJsonAsInText() throws Exception {
+        Path root = Files.createDirectories(dir.resolve("t"));
+        Path ledger = Files.writeString(root.resolve("ledger"), "original");
+        Thread.sleep(2500); // out of the racy window: a baseline read in its own tick proves nothing
+        Path s1 = dir.resolve("s1.snap");
+        assertEquals(0, fsnap("scan", root.toString(), "--digest", "-o", s1.toString()).status());
+        FileTime mtime = Files.getLastModifiedTime(ledger);
+        Files.writeString(ledger, "REWRITES");
+        assertEquals(0, CliTest.sh("chown nobody \"$1\"", ledger.toString()));
+        Files.setLastModifiedTime(ledger, mtime); // as touch -r does
+        Path s2 = dir.resolve("s2.snap");
+        CliTest.Run check = fsnap("check", root.toString(), "--digest", "--against", s1.toString(), "-o",
+                s2.toString(), "--json");
+        assertEquals(4, check.status(), check.out() + check.err());
+        String line = check.out().lines().filter(l -> l.startsWith("{\"op\":\"tampered\"")).findFirst()
+                .orElseThrow(() -> new AssertionError(check.out()));
+        assertTrue(line.startsWith("{\"op\":\"tampered\",\"path\":\"ledger\",\"fields\":[\"ctime\",\"uid\",\"content\"],"),
+                line);
+        CliTest.Run text = fsnap("diff", s1.toString(), s2.toString());
+        assertEquals(4, text.status(), text.err());
+        assertTrue(text.out().contains("owner root -> nobody"), text.out());
     }
 
     @Test

@@ -1,6 +1,8 @@
 package dev.fsnap.cli;
 
 import dev.fsnap.scan.ScanError;
+import dev.fsnap.snapshot.ShardPlan;
+import dev.fsnap.snapshot.ShardPlan.Shard;
 import dev.fsnap.snapshot.Snapshot;
 import dev.fsnap.testdata.TreeBuilder;
 import dev.fsnap.testdata.TreeGenerator;
@@ -50,11 +52,9 @@ class ShardTest {
                 new byte[3]);
         assertEquals(0, CliTest.sh("touch -h -d '2020-01-01 00:00' $(find \"$1\")", root.toString()));
         plan = dir.resolve("plan.json");
-        Files.writeString(plan, "{\"fsnap_plan\":1,\"root\":\"" + root + "\",\"counts_from\":null,\"shards\":[\n"
-                + "{\"index\":0,\"root\":\"\",\"entries\":0,\"exclude\":[\"a\",\"e\"]},\n"
-                + "{\"index\":1,\"root\":\"a\",\"entries\":0,\"exclude\":[\"a/deep\"]},\n"
-                + "{\"index\":2,\"root\":\"a/deep\",\"entries\":0,\"exclude\":[]},\n"
-                + "{\"index\":3,\"root\":\"e\",\"entries\":0,\"exclude\":[]}\n],\"balance\":1}\n");
+        Files.writeString(plan, ShardPlan.of(root.toString(), List.of(new Shard(0, "", List.of("a", "e"), 0),
+                new Shard(1, "a", List.of("a/deep"), 0), new Shard(2, "a/deep", List.of(), 0),
+                new Shard(3, "e", List.of(), 0))).json());
     }
 
     /** Scans every shard, at the same time, each into part-K.snap; returns the parts. */
@@ -396,5 +396,76 @@ class ShardTest {
             assertEquals(List.of("a/deep/up OPEN ELOOP"), m.unreadable().stream()
                     .map(e -> e.displayPath() + " " + e.operation() + " " + e.code()).toList());
         }
+    }
+
+    /**
+     * A plan file edited so that shard 1's root is {@code r} (shard 0 excluding it), with the id
+     * its shards have: as someone would write it who recomputed the id, so that only the checks of
+     * the roots themselves stand between it and a scan.
+     */
+    private static String editedPlan(Path root, String r) throws Exception {
+        java.security.MessageDigest sha = java.security.MessageDigest.getInstance("SHA-256");
+        String hashed = ShardPlan.FORMAT + "\0" + root + "\0" + "\1" + r + "\0" + r; // docs/scale-out.md: root, shards
+        String id = java.util.HexFormat.of().formatHex(sha.digest(hashed.getBytes(StandardCharsets.UTF_8)), 0, 16);
+        return "{\"fsnap_plan\":1,\"id\":\"" + id + "\",\"root\":\"" + root + "\",\"counts_from\":null,\"shards\":[\n"
+                + "{\"index\":0,\"root\":\"\",\"entries\":1,\"exclude\":[\"" + r + "\"]},\n"
+                + "{\"index\":1,\"root\":\"" + r + "\",\"entries\":1,\"exclude\":[]}\n],\"balance\":1}\n";
+    }
+
+    /** Refused by scan --shard and by merge: one line naming the plan file and the reason, exit 2, no part. */
+    private void refusedPlan(Path bad, String reason) throws Exception {
+        Path part = dir.resolve("part.snap");
+        CliTest.Run scan = fsnap("scan", root.toString(), "--digest", "--shard", bad + ":1", "-o", part.toString());
+        assertEquals(2, scan.status(), scan.err());
+        assertEquals("fsnap: " + bad + ": not a plan of fsnap plan: " + reason + "\n", scan.err());
+        assertEquals("", scan.out());
+        CliTest.Run merge = fsnap("merge", bad.toString(), plan.toString(), "-o", dir.resolve("m.snap").toString());
+        assertEquals(2, merge.status(), merge.err());
+        assertEquals("fsnap: " + bad + ": not a plan of fsnap plan: " + reason + "\n", merge.err());
+        assertFalse(Files.exists(part) || Files.exists(dir.resolve("m.snap")), "nothing written");
+    }
+
+    @Test
+    void aPlanWhoseShardRootIsNotAPlainPathBelowItsRootIsRefused() throws Exception {
+        Path bad = dir.resolve("bad.json");
+        // ../.. with its id recomputed: the scan of shard 1 would have read the tree's grandparent.
+        Files.writeString(bad, editedPlan(root, "../.."));
+        refusedPlan(bad, "shard 1's root \"../..\" leads outside the plan's root");
+        Files.writeString(bad, editedPlan(root, "a/../.."));
+        refusedPlan(bad, "shard 1's root \"a/../..\" leads outside the plan's root");
+        for (String r : new String[] {".", "a/./deep", "a/", "a//deep", "/a"}) {
+            Files.writeString(bad, editedPlan(root, r));
+            refusedPlan(bad, "shard 1's root \"" + r + "\" is not a plain relative path (names joined by one slash "
+                    + "each, none of them \".\", as fsnap plan writes it)");
+        }
+        // Without its id, edited shards would go unnoticed.
+        Files.writeString(bad, Files.readString(plan).replaceFirst("\"id\":\"[0-9a-f]+\",", ""));
+        refusedPlan(bad, "it has no id, which tells its parts from another plan's: plan again");
+        // Nested beyond any plan: refused at the limit, not by the reader's stack.
+        Files.writeString(bad, "[".repeat(200_000));
+        refusedPlan(bad, "not JSON at character 64: nested deeper than 64 arrays and objects");
+    }
+
+    @Test
+    void aShardRootReachedThroughALinkOutOfThePlansRootIsRefusedWhenScanned() throws Exception {
+        Path outside = Files.createDirectories(dir.resolve("outside/deep"));
+        Files.writeString(outside.resolve("secret"), "not the plan's");
+        Path tree = Files.createDirectories(dir.resolve("linked"));
+        Files.createSymbolicLink(tree.resolve("a"), outside.getParent());
+        Path linked = dir.resolve("linked.json");
+        Files.writeString(linked, ShardPlan.of(tree.toString(), List.of(new Shard(0, "", List.of("a/deep"), 1),
+                new Shard(1, "a/deep", List.of(), 1))).json());
+        Path part = dir.resolve("part.snap");
+        CliTest.Run plain = fsnap("scan", tree.toString(), "--digest", "--shard", linked + ":1", "-o", part.toString());
+        assertEquals(2, plain.status(), plain.err());
+        assertEquals("fsnap: --shard: " + linked + ": shard 1's root \"a/deep\" passes through the symbolic link "
+                + tree.resolve("a") + ", which a scan of the whole tree does not follow\n", plain.err());
+        CliTest.Run follow = fsnap("scan", tree.toString(), "--follow", "--digest", "--shard", linked + ":1", "-o",
+                part.toString());
+        assertEquals(2, follow.status(), follow.err());
+        assertEquals("fsnap: --shard: " + linked + ": shard 1's root \"a/deep\" passes through the symbolic link "
+                + tree.resolve("a") + ", which leads outside the plan's root, to " + outside.getParent().toRealPath()
+                + "\n", follow.err());
+        assertFalse(Files.exists(part), "no part");
     }
 }

@@ -90,7 +90,7 @@ class TuneTest {
         assertTrue(r.err().contains("tune tries thread counts itself: use --max-threads"), r.err());
         r = CliTest.fsnap("tune", dir.toString(), "--budget", "0.5");
         assertEquals(2, r.status());
-        assertTrue(r.err().contains("--budget must be between 1s and 1d, not '0.5'"), r.err());
+        assertTrue(r.err().contains("Invalid value for option '--budget': must be between 1s and 1d, not '0.5'"), r.err());
         r = CliTest.fsnap("tune", dir.resolve("missing").toString(), "--budget", "1");
         assertEquals(2, r.status());
         assertTrue(r.err().contains(dir.resolve("missing") + ": no such file or directory"), r.err());

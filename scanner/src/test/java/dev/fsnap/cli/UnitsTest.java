@@ -20,10 +20,18 @@ class UnitsTest {
         assertNull(ScanArguments.budgetTime("500m"), "m is a size here: 500 MiB");
         assertEquals(500L << 20, ScanArguments.bytes("500m"));
         assertEquals(200L << 30, ScanArguments.bytes("200G"));
-        assertEquals("--verify-budget must be a positive time, not '0h'",
+        String range = "must be a size from 0 to 8388607T (1000, 200K, 50M, 200G, 2T) or a time from 1s to 365d "
+                + "(90s, 45min, 2h, 1d), not ";
+        assertEquals(range + "'0h'",
                 assertThrows(IllegalArgumentException.class, () -> ScanArguments.budgetTime("0h")).getMessage());
-        assertEquals("--verify-budget must be a size such as 500M or 200G, or a time such as 2h or 45min, not 'soon'",
+        assertEquals(range + "'soon'",
                 assertThrows(IllegalArgumentException.class, () -> ScanArguments.bytes("soon")).getMessage());
+        assertEquals(8388607L << 40, ScanArguments.bytes("8388607T"), "the largest size");
+        assertEquals(range + "'8388608T'",
+                assertThrows(IllegalArgumentException.class, () -> ScanArguments.bytes("8388608T")).getMessage());
+        assertEquals(Duration.ofDays(365), ScanArguments.budgetTime("365d"), "the longest time");
+        assertEquals(range + "'366d'",
+                assertThrows(IllegalArgumentException.class, () -> ScanArguments.budgetTime("366d")).getMessage());
     }
 
     @Test

@@ -6,7 +6,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.Base64;
 import java.util.List;
 
@@ -15,6 +18,7 @@ import static dev.fsnap.cli.CliTest.fsnap;
 import static dev.fsnap.cli.CliTest.sh;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -142,5 +146,48 @@ class XattrCheckTest {
                 s4.toString());
         assertEquals(1, unread.status(), unread.out() + unread.err());
         assertEquals(List.of("M tool  (ctime)"), changes(unread.out()), unread.out());
+    }
+
+    /**
+     * One attribute of a thousand changed, one added, one removed: the report says those three, not
+     * both whole lists (two lines of 45 KB each). On a tmpfs of its own: ext4 holds a file's
+     * attributes in one block, a few dozen of them.
+     */
+    @Test
+    void aChangeAmongAThousandAttributesShowsWhatWasAddedRemovedAndChanged() throws Exception {
+        Path mount = Files.createDirectory(dir.resolve("tmpfs"));
+        assumeTrue(sh("mount -t tmpfs -o size=16m fsnap-xattrs \"$1\"", mount.toString()) == 0, "no tmpfs mount here");
+        try {
+            Path root = Files.createDirectories(mount.resolve("t"));
+            Path many = Files.writeString(root.resolve("many"), "many");
+            UserDefinedFileAttributeView attributes = Files.getFileAttributeView(many,
+                    UserDefinedFileAttributeView.class);
+            for (int k = 0; k < 1000; k++) {
+                attributes.write("a" + k, ByteBuffer.wrap(("value " + k).getBytes(StandardCharsets.US_ASCII)));
+            }
+            Path s1 = dir.resolve("s1.snap");
+            assertEquals(0, fsnap("scan", root.toString(), "--xattrs", "-o", s1.toString()).status());
+            attributes.write("a1", ByteBuffer.wrap("changed".getBytes(StandardCharsets.US_ASCII)));
+            attributes.delete("a2");
+            attributes.write("new", ByteBuffer.wrap("n".getBytes(StandardCharsets.US_ASCII)));
+            Path s2 = dir.resolve("s2.snap");
+            CliTest.Run lines = fsnap("check", "--format", "lines", root.toString(), "--xattrs", "--against",
+                    s1.toString(), "-o", s2.toString());
+            assertEquals(1, lines.status(), lines.err());
+            String said = "xattrs added (user.new=\"n\"), removed (user.a2=\"value 2\"), changed (user.a1=\"value 1\" "
+                    + "-> \"changed\")";
+            assertEquals(List.of("M many  (ctime,xattrs)  " + said), changes(lines.out()), lines.out());
+
+            CliTest.Run text = fsnap("diff", s1.toString(), s2.toString());
+            assertEquals(1, text.status(), text.err());
+            String line = text.out().lines().filter(l -> l.startsWith("  M many  ")).findFirst().orElseThrow();
+            assertTrue(line.endsWith(", " + said) && line.length() < 300, line);
+
+            String entry = jsonLine(fsnap("diff", s1.toString(), s2.toString(), "--json").out(), "many");
+            assertTrue(entry.contains("{\"name\":\"user.a999\",\"value\":\"value 999\"}"),
+                    "JSON keeps both whole lists, as docs/json.md says: " + entry);
+        } finally {
+            assertEquals(0, sh("umount \"$1\"", mount.toString()));
+        }
     }
 }
