@@ -39,7 +39,7 @@ public final class Descriptors {
     }
 
     /** Descriptors open on something below {@code dir}, each with whether it is close-on-exec. */
-    static List<String> openBelow(Path dir) {
+    public static List<String> openBelow(Path dir) {
         List<String> found = new ArrayList<>();
         String prefix = dir.toAbsolutePath().toString();
         try (var s = Files.list(FDS)) {
