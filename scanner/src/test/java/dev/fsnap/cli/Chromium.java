@@ -47,10 +47,15 @@ final class Chromium implements AutoCloseable {
                 "--no-first-run", "--remote-debugging-port=0", "--user-data-dir=" + profile, "about:blank"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         Path active = profile.resolve("DevToolsActivePort");
-        for (int i = 0; i < 300 && !Files.exists(active); i++) {
+        // The browser creates the file, then writes the port into it: wait for the line, not the file.
+        List<String> port = List.of();
+        for (int i = 0; i < 300 && port.isEmpty(); i++) {
             Thread.sleep(100);
+            port = Files.exists(active) ? Files.readAllLines(active) : List.of();
         }
-        List<String> port = Files.readAllLines(active);
+        if (port.isEmpty()) {
+            throw new IOException("the browser wrote no debugging port into " + active + " in 30 s");
+        }
         HttpClient http = HttpClient.newHttpClient();
         String target = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.get(0) + "/json/new?"
                 + page.toUri())).PUT(HttpRequest.BodyPublishers.noBody()).build(),
