@@ -1,5 +1,6 @@
 package dev.fsnap.example;
 
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
@@ -11,6 +12,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarEntry;
+import java.util.jar.JarOutputStream;
+import java.util.stream.Stream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,8 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What docs/library.md shows a program's author works as shown: every Java snippet compiles
- * against the library, and its pom pins what a stock Maven 3.8 would otherwise get wrong and the
- * page names every dependency the scanner needs at run time.
+ * against the library; its pom, with the planner's source, builds with the Maven on the PATH
+ * against this build's own jars, and the program runs; the pom pins what a stock Maven 3.8 would
+ * otherwise get wrong, and the page names every dependency the scanner needs at run time.
  */
 class LibraryGuideTest {
     static final Path GUIDE = Path.of("..", "docs", "library.md");
@@ -116,6 +121,88 @@ class LibraryGuideTest {
         for (String d : runtime(Path.of("."))) {
             assertTrue(guide.contains(d), "docs/library.md must name the scanner's run-time dependency " + d);
         }
+    }
+
+    @Test
+    void thePomBuildsTheGuidesPlannerWithMavenAgainstThisBuildAndItRuns() throws Exception {
+        Path mvn = Stream.of(System.getenv("PATH").split(":")).map(d -> Path.of(d, "mvn")).filter(Files::isExecutable)
+                .findFirst().orElse(null);
+        Assumptions.assumeTrue(mvn != null, "no mvn on the PATH");
+        Path project = Files.createDirectories(dir.resolve("planner"));
+        Files.writeString(project.resolve("pom.xml"), blocks("xml").get(0));
+        String planner = blocks("java").stream().filter(b -> b.startsWith("package ")).findFirst().orElseThrow();
+        Files.writeString(Files.createDirectories(project.resolve("src/main/java/dev/fsnap/example"))
+                .resolve("BackupPlanner.java"), planner);
+
+        // A local repository of the test's own (kept in target/ to spare downloads on later runs): this
+        // build's jars are put in it as installed, from the modules' target/classes, never from ~/.m2, where
+        // an older install may be; everything else comes from ~/.m2 (read as a repository, never written)
+        // or, failing that, from Maven Central.
+        Path repo = Files.createDirectories(Path.of("target", "library-guide-repository").toAbsolutePath());
+        String version = tag(Files.readString(Path.of("..", "pom.xml")).replaceFirst("(?s)<dependencyManagement>.*", ""),
+                "version");
+        stage(repo, "fsnap-parent", version, Path.of("..", "pom.xml"), null);
+        stage(repo, "fsnap-scanner", version, Path.of("pom.xml"), Path.of("target", "classes"));
+        stage(repo, "fsnap-native-bindings", version, Path.of("..", "native-bindings", "pom.xml"),
+                Path.of("..", "native-bindings", "target", "classes"));
+        Path m2 = Path.of(System.getProperty("user.home"), ".m2", "repository");
+        Files.writeString(project.resolve("settings.xml"), """
+                <settings>
+                  <profiles><profile><id>here</id>
+                    <repositories><repository><id>m2</id><url>%1$s</url>
+                      <snapshots><enabled>false</enabled></snapshots></repository></repositories>
+                    <pluginRepositories><pluginRepository><id>m2</id><url>%1$s</url>
+                      <snapshots><enabled>false</enabled></snapshots></pluginRepository></pluginRepositories>
+                  </profile></profiles>
+                  <activeProfiles><activeProfile>here</activeProfile></activeProfiles>
+                </settings>
+                """.formatted(m2.toUri()));
+        String built = run(project, List.of(mvn.toString(), "-B", "-Dstyle.color=never", "-s", "settings.xml",
+                "-Dmaven.repo.local=" + repo, "package", "org.apache.maven.plugins:maven-dependency-plugin:3.6.1:build-classpath",
+                "-Dmdep.outputFile=classpath.txt"));
+        String classpath = Files.readString(project.resolve("classpath.txt")).strip();
+        for (String jar : classpath.split(":")) {
+            assertTrue(jar.startsWith(repo.toString()), jar);
+        }
+        assertTrue(classpath.contains("hash4j") && classpath.contains("jffi-" ) && classpath.contains("-native.jar"),
+                classpath + "\n" + built);
+
+        Path tree = Files.createDirectories(dir.resolve("home/docs"));
+        Files.writeString(tree.resolve("a.txt"), "alpha");
+        Files.writeString(tree.resolve("b.tmp"), "left out");
+        Path state = Files.createDirectories(dir.resolve("state"));
+        String out = run(project, List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                project.resolve("target/backup-planner-1.0.jar") + ":" + classpath, "dev.fsnap.example.BackupPlanner",
+                tree.getParent().toString(), state.toString()));
+        assertTrue(out.contains("read added 5 docs/a.txt\n") && out.contains("1 files, 5 bytes to read; 3 entries scanned"),
+                out);
+    }
+
+    /** Puts a module's pom, and its classes as its jar, into a local repository, as {@code mvn install} would. */
+    private static void stage(Path repo, String artifact, String version, Path pom, Path classes) throws IOException {
+        Path at = Files.createDirectories(repo.resolve("dev/fsnap/" + artifact + "/" + version));
+        Files.copy(pom, at.resolve(artifact + "-" + version + ".pom"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        if (classes == null) {
+            return;
+        }
+        try (JarOutputStream jar = new JarOutputStream(Files.newOutputStream(at.resolve(artifact + "-" + version + ".jar")));
+             Stream<Path> all = Files.walk(classes)) {
+            for (Path f : all.filter(Files::isRegularFile).sorted().toList()) {
+                jar.putNextEntry(new JarEntry(classes.relativize(f).toString().replace('\\', '/')));
+                Files.copy(f, jar);
+                jar.closeEntry();
+            }
+        }
+    }
+
+    /** Runs a process in a directory; its output, once it exited 0. */
+    private static String run(Path in, List<String> command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(in.toFile()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(600, TimeUnit.SECONDS), String.join(" ", command) + " did not finish");
+        assertEquals(0, p.exitValue(), String.join(" ", command) + "\n" + out);
+        return out;
     }
 
     /**
