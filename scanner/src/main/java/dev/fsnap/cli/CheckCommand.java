@@ -101,8 +101,11 @@ final class CheckCommand extends Command {
     private ScanJob.Result compare(ScanOptions options, Path against, Path into) throws IOException, InterruptedException {
         try (Snapshot before = SnapshotFiles.open(against, err)) {
             if (before == null) {
+                // The baseline as this check reads it: with digests when it takes them, or the first
+                // night's check would take whatever content it reads, rot included, as the baseline.
                 err.println("fsnap: " + against + " cannot be compared against and was left as it is; to start anew,"
-                        + " make a new baseline: fsnap scan " + root + " -o NEW");
+                        + " make a new baseline: fsnap scan " + root + (options.digest() == null ? "" : " --digest")
+                        + " -o " + (repo == null ? against : "NEW"));
                 return new ScanJob.Result(ExitStatus.TROUBLE, null);
             }
             String rootPath = options.root().toAbsolutePath().toString();

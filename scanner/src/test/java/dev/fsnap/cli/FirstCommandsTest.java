@@ -178,6 +178,25 @@ class FirstCommandsTest {
         assertEquals(EXPECTED, fromMetrics(Files.readString(o.metrics.resolve("fsnap.prom"))));
     }
 
+    @Test
+    void theCronLinesFirstNightWithoutItsBaselineSaysHowToMakeOneThatHoldsContent() throws Exception {
+        bin = Files.createDirectories(dir.resolve("bin"));
+        executable(bin.resolve("fsnap"), "#!/bin/sh\nexec " + String.join(" ", CliTest.command().stream()
+                .map(FirstCommandsTest::quoted).toList()) + " \"$@\"\n");
+        Path root = Files.createDirectories(ext4.root().resolve("data"));
+        Files.writeString(root.resolve("file"), "content");
+        Doc o = new Doc("operations");
+        Files.createDirectories(o.state);
+        String cronNight = commands(block(PROJECT.resolve("docs/operations.md"), 0)).stream()
+                .filter(c -> c.matches("[0-9]+ [0-9]+ \\* \\* \\* .*")).findFirst().orElseThrow()
+                .replaceFirst("^([^ ]+ +){5}", "");
+        CliTest.Run first = expect(2, o, o.local(cronNight, root));
+        String hint = "make a new baseline: fsnap scan " + root + " --digest -o " + o.state.resolve("data.snap");
+        assertTrue(first.err().contains(hint), first.err());
+        expect(0, o, hint.substring(hint.indexOf("fsnap scan")));
+        expect(0, o, o.local(cronNight, root));
+    }
+
     /** Whether a text report has the rotted file as corrupt. */
     private static boolean corrupt(String report) {
         return report.lines().anyMatch(l -> l.startsWith("  C victim  ") && l.contains("CORRUPT: content changed"));
