@@ -11,9 +11,9 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The report a person acts on in the morning: a summary first (counts and bytes per kind, what
- * was scanned, how long it took: the totals every report shows, {@link ChangeTally#total}), then the changes grouped by directory, each modification with
- * its old and new values. An added or removed tree is one line with what it held (all of it with
+ * The report a person acts on in the morning: a summary first (counts and bytes per kind, the
+ * totals every report shows, {@link ChangeTally#total}; what was scanned, how long it took), then
+ * the changes grouped by directory, each modification with its old and new values. An added or removed tree is one line with what it held (all of it with
  * {@code -v}); a directory whose only change is what its entries coming and going did to its
  * times, link count or size is left out (listed with {@code -v}); racy entries are a count
  * (listed with {@code --show-racy} or {@code -v}). With {@code -q}, nothing at all when nothing
