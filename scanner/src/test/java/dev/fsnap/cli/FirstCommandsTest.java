@@ -95,9 +95,7 @@ class FirstCommandsTest {
 
     @Test
     void theDocsFirstCommandsCatchAByteRottedBehindExt4AndAgreeOnTheTotals() throws Exception {
-        bin = Files.createDirectories(dir.resolve("bin"));
-        executable(bin.resolve("fsnap"), "#!/bin/sh\nexec " + String.join(" ", CliTest.command().stream()
-                .map(FirstCommandsTest::quoted).toList()) + " \"$@\"\n");
+        installFsnap();
         // The mail a script sends lands in $MAILBOX: its subject, then what it read.
         executable(bin.resolve("mail"), "#!/bin/sh\n{ echo \"Subject: $2\"; cat; } >> \"$MAILBOX\"\n");
 
@@ -123,8 +121,7 @@ class FirstCommandsTest {
         assertTrue(readme.get(0).startsWith("./fsnap scan ") && readme.get(1).startsWith("./fsnap check "), readme.toString());
         expect(0, r, r.local(readme.get(0), root));
         String cronBaseline = cron.stream().filter(c -> c.contains("fsnap scan ")).findFirst().orElseThrow();
-        String cronNight = cron.stream().filter(c -> c.matches("[0-9]+ [0-9]+ \\* \\* \\* .*")).findFirst().orElseThrow()
-                .replaceFirst("^([^ ]+ +){5}", "");
+        String cronNight = cronCommand(cron);
         expect(0, o, o.local(cronBaseline, root));
         expect(0, i, i.local(integrityBaseline, root));
         expect(0, u, u.local(unit, root));
@@ -180,21 +177,30 @@ class FirstCommandsTest {
 
     @Test
     void theCronLinesFirstNightWithoutItsBaselineSaysHowToMakeOneThatHoldsContent() throws Exception {
-        bin = Files.createDirectories(dir.resolve("bin"));
-        executable(bin.resolve("fsnap"), "#!/bin/sh\nexec " + String.join(" ", CliTest.command().stream()
-                .map(FirstCommandsTest::quoted).toList()) + " \"$@\"\n");
+        installFsnap();
         Path root = Files.createDirectories(ext4.root().resolve("data"));
         Files.writeString(root.resolve("file"), "content");
         Doc o = new Doc("operations");
         Files.createDirectories(o.state);
-        String cronNight = commands(block(PROJECT.resolve("docs/operations.md"), 0)).stream()
-                .filter(c -> c.matches("[0-9]+ [0-9]+ \\* \\* \\* .*")).findFirst().orElseThrow()
-                .replaceFirst("^([^ ]+ +){5}", "");
+        String cronNight = cronCommand(commands(block(PROJECT.resolve("docs/operations.md"), 0)));
         CliTest.Run first = expect(2, o, o.local(cronNight, root));
         String hint = "make a new baseline: fsnap scan " + root + " --digest -o " + o.state.resolve("data.snap");
         assertTrue(first.err().contains(hint), first.err());
         expect(0, o, hint.substring(hint.indexOf("fsnap scan")));
         expect(0, o, o.local(cronNight, root));
+    }
+
+    /** Puts this build's command line on the test's PATH as {@code fsnap}, as the README's link does. */
+    private void installFsnap() throws IOException {
+        bin = Files.createDirectories(dir.resolve("bin"));
+        executable(bin.resolve("fsnap"), "#!/bin/sh\nexec " + String.join(" ", CliTest.command().stream()
+                .map(FirstCommandsTest::quoted).toList()) + " \"$@\"\n");
+    }
+
+    /** The command of a block's crontab line: the line without its five time fields. */
+    private static String cronCommand(List<String> commands) {
+        return commands.stream().filter(c -> c.matches("[0-9]+ [0-9]+ \\* \\* \\* .*")).findFirst().orElseThrow()
+                .replaceFirst("^([^ ]+ +){5}", "");
     }
 
     /** Whether a text report has the rotted file as corrupt. */

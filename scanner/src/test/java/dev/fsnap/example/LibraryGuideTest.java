@@ -164,7 +164,7 @@ class LibraryGuideTest {
         for (String jar : classpath.split(":")) {
             assertTrue(jar.startsWith(repo.toString()), jar);
         }
-        assertTrue(classpath.contains("hash4j") && classpath.contains("jffi-" ) && classpath.contains("-native.jar"),
+        assertTrue(classpath.contains("hash4j") && classpath.contains("jffi-") && classpath.contains("-native.jar"),
                 classpath + "\n" + built);
 
         Path tree = Files.createDirectories(dir.resolve("home/docs"));
