@@ -35,6 +35,12 @@ public final class BareScan {
         directories.push(new byte[] {'.'});
     }
 
+    /**
+     * Scans a tree and prints what it counted.
+     *
+     * @param args the tree, and optionally the number of threads
+     * @throws InterruptedException when interrupted while the threads scan
+     */
     public static void main(String[] args) throws InterruptedException {
         if (args.length < 1 || args.length > 2) {
             System.err.println("usage: BareScan TREE [THREADS]");

@@ -50,6 +50,12 @@ public class DiffBenchmark {
     /** Changes the setup made, which every diff must find. */
     private long expected;
 
+    /**
+     * Generates the tree, snapshots it, changes the files the parameter asks for, snapshots it again.
+     *
+     * @throws IOException when the tree or a snapshot cannot be written
+     * @throws InterruptedException when interrupted while scanning
+     */
     @Setup(Level.Trial)
     public void setUp() throws IOException, InterruptedException {
         tree = Trees.generate();
@@ -82,13 +88,24 @@ public class DiffBenchmark {
         Trees.snapshot(ScanOptions.builder(tree).build(), target);
     }
 
+    /**
+     * Removes the tree and the snapshots.
+     *
+     * @throws IOException when they cannot be removed
+     */
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         Trees.delete(scratch);
         Trees.delete(tree);
     }
 
-    /** Opens both snapshots and compares them, counting the changes. */
+    /**
+     * Opens both snapshots and compares them, counting the changes.
+     *
+     * @param counted the entries compared, the secondary score
+     * @return the comparison's summary, for the blackhole
+     * @throws IOException when a snapshot cannot be read
+     */
     @Benchmark
     @OperationsPerInvocation(Trees.GENERATED_ENTRIES)
     public DiffSummary diff(Entries counted) throws IOException {

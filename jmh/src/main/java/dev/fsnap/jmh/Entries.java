@@ -16,6 +16,7 @@ public class Entries {
     /** Entries handled in this iteration. */
     public long entries;
 
+    /** Starts each iteration's count at zero. */
     @Setup(Level.Iteration)
     public void reset() {
         entries = 0;

@@ -48,6 +48,11 @@ public class NativeCallsBenchmark {
     private int fd = -1;
     private byte[][] names;
 
+    /**
+     * Opens the directory (made and filled when none is given) and lists its names once.
+     *
+     * @throws IOException when the directory cannot be made or opened
+     */
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         LinuxLibc.library().ensureAvailable();
@@ -82,6 +87,11 @@ public class NativeCallsBenchmark {
         }
     }
 
+    /**
+     * Closes the readers, and removes the directory when it was made here.
+     *
+     * @throws IOException when it cannot be removed
+     */
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         fstatat.close(fd);
@@ -94,7 +104,12 @@ public class NativeCallsBenchmark {
         }
     }
 
-    /** {@code openat} + {@code getdents64} until the end + {@code close}, per entry listed. */
+    /**
+     * {@code openat} + {@code getdents64} until the end + {@code close}, per entry listed.
+     *
+     * @param counted the entries listed, the secondary score
+     * @return the records read, for the blackhole
+     */
     @Benchmark
     @OperationsPerInvocation(FILES)
     public int list(Entries counted) {
@@ -110,14 +125,24 @@ public class NativeCallsBenchmark {
         return listed;
     }
 
-    /** {@code fstatat(dirfd, name, AT_SYMLINK_NOFOLLOW)} of every entry. */
+    /**
+     * {@code fstatat(dirfd, name, AT_SYMLINK_NOFOLLOW)} of every entry.
+     *
+     * @param counted the entries stat'ed, the secondary score
+     * @return what the stats gave, for the blackhole
+     */
     @Benchmark
     @OperationsPerInvocation(FILES)
     public long fstatat(Entries counted) {
         return statAll(fstatat, counted);
     }
 
-    /** {@code statx(dirfd, name, AT_SYMLINK_NOFOLLOW, the fields fsnap records)} of every entry. */
+    /**
+     * {@code statx(dirfd, name, AT_SYMLINK_NOFOLLOW, the fields fsnap records)} of every entry.
+     *
+     * @param counted the entries stat'ed, the secondary score
+     * @return what the stats gave, for the blackhole
+     */
     @Benchmark
     @OperationsPerInvocation(FILES)
     public long statx(Entries counted) {

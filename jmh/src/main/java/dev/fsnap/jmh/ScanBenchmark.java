@@ -26,9 +26,11 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5)
 @Fork(1)
 public class ScanBenchmark {
+    /** The backend that lists and stats. */
     @Param({"NATIVE", "NIO"})
     public Backend backend;
 
+    /** Worker threads. */
     @Param({"2"})
     public int threads;
 
@@ -36,10 +38,18 @@ public class ScanBenchmark {
     @Param({"65536"})
     public int bufferSize;
 
+    /** The native backend's stat call. */
     @Param({"FSTATAT"})
     public StatCall statCall;
 
-    /** Scores read as entries/s on the generated tree; for {@code -p root}, read {@code ·entries}. */
+    /**
+     * Scores read as entries/s on the generated tree; for {@code -p root}, read {@code ·entries}.
+     *
+     * @param tree the tree to scan
+     * @param counted the entries scanned, the secondary score
+     * @return the scan's summary, for the blackhole
+     * @throws Exception when the scan fails
+     */
     @Benchmark
     @OperationsPerInvocation(Trees.GENERATED_ENTRIES)
     public ScanSummary scan(Tree tree, Entries counted) throws Exception {

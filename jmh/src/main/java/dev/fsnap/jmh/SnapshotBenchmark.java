@@ -32,6 +32,7 @@ import java.nio.file.Path;
 @Measurement(iterations = 5)
 @Fork(1)
 public class SnapshotBenchmark {
+    /** Worker threads of the scans that write. */
     @Param({"2"})
     public int threads;
 
@@ -39,6 +40,13 @@ public class SnapshotBenchmark {
     private Path written;
     private Path existing;
 
+    /**
+     * Writes the snapshot the reading benchmark opens.
+     *
+     * @param tree the tree to snapshot
+     * @throws IOException when it cannot be written
+     * @throws InterruptedException when interrupted while scanning
+     */
     @Setup(Level.Trial)
     public void setUp(Tree tree) throws IOException, InterruptedException {
         scratch = Files.createTempDirectory("fsnap-bench-snap");
@@ -47,6 +55,11 @@ public class SnapshotBenchmark {
         write(tree, existing);
     }
 
+    /**
+     * Removes the snapshots.
+     *
+     * @throws IOException when they cannot be removed
+     */
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         Trees.delete(scratch);
@@ -56,7 +69,15 @@ public class SnapshotBenchmark {
         return Trees.snapshot(ScanOptions.builder(tree.path).threads(threads).build(), target);
     }
 
-    /** A scan writing a snapshot: temporary file, every block checksummed, fsync, rename. */
+    /**
+     * A scan writing a snapshot: temporary file, every block checksummed, fsync, rename.
+     *
+     * @param tree the tree to snapshot
+     * @param counted the entries written, the secondary score
+     * @return the scan's summary, for the blackhole
+     * @throws IOException when the snapshot cannot be written
+     * @throws InterruptedException when interrupted while scanning
+     */
     @Benchmark
     @OperationsPerInvocation(Trees.GENERATED_ENTRIES)
     public ScanSummary write(Tree tree, Entries counted) throws IOException, InterruptedException {
@@ -65,7 +86,13 @@ public class SnapshotBenchmark {
         return s;
     }
 
-    /** Opens a snapshot and walks every entry in order. */
+    /**
+     * Opens a snapshot and walks every entry in order.
+     *
+     * @param counted the entries read, the secondary score
+     * @return the entries walked, for the blackhole
+     * @throws IOException when the snapshot cannot be read
+     */
     @Benchmark
     @OperationsPerInvocation(Trees.GENERATED_ENTRIES)
     public long read(Entries counted) throws IOException {

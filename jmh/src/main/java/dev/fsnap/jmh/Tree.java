@@ -26,6 +26,12 @@ public class Tree {
     long entries;
     private boolean generated;
 
+    /**
+     * Generates the tree, or counts the entries of the one given.
+     *
+     * @throws IOException when it cannot be written or read
+     * @throws InterruptedException when interrupted while generating
+     */
     @Setup(Level.Trial)
     public void setUp() throws IOException, InterruptedException {
         if (root.isEmpty()) {
@@ -38,6 +44,11 @@ public class Tree {
         }
     }
 
+    /**
+     * Removes the tree when it was generated.
+     *
+     * @throws IOException when it cannot be removed
+     */
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         if (generated) {

@@ -17,6 +17,7 @@ import java.util.Locale;
  * @param attempt the task attempt's id: Spark numbers attempts as it launches them
  * @param startedAt when it started, milliseconds since the epoch
  * @param failure why the shard's root could not be scanned, or null
+ * @serial exclude Serializable only to travel from a task to the driver of the same build; not a kept form
  */
 public record ShardResult(int index, String part, long entries, long directories, long errors, long contentRead, double seconds,
                           String executor, long attempt, long startedAt, String failure) implements Serializable {

@@ -63,6 +63,7 @@ public final class ShardScanJob {
      * @param exclude exclusion patterns, {@code .gitignore} syntax
      * @param baseline with a digest: the last merged snapshot of the plan's root, on shared storage,
      *                 whose digests each shard's unchanged files take over unread; null for none
+     * @serial exclude Serializable only to travel from the driver to its tasks of the same build; not a kept form
      */
     public record Settings(int threads, boolean xattrs, String digest, long opTimeoutSeconds, List<String> exclude,
                            String baseline) implements Serializable {

@@ -17,8 +17,15 @@ import java.util.function.Consumer;
  * What a comparison's changes hold in all, taken as they stream by: counts and bytes per kind, the
  * added or removed directories whose whole subtree came or went with them (a report rolls each up
  * into one line), the directories changed only by their entries coming and going, and the
- * unreadable entries told apart (new, as last time, vanished while the scan read them). A report
- * that prints its totals first reads the comparison twice: once into a tally, once to print.
+ * unreadable entries told apart (new, as last time, vanished or kept changing while the scan read
+ * them). A report that prints its totals first reads the comparison twice: once into a tally, once
+ * to print.
+ *
+ * <p>The totals of every place that shows them (the text report, the summary on stderr, the HTML
+ * page, the metrics, a repository's run summary) come from here, and count entries: each entry the
+ * differ reports counts once under its kind ({@link #total}), whether a report lists it on a line of
+ * its own or rolls it into its added or removed directory or leaves it out as a directory changed
+ * only by its entries; {@link #differences()} is their sum, racy entries aside.
  */
 final class ChangeTally implements Consumer<Change> {
     /** The fields a directory's own entry changes in when entries come and go inside it. */
@@ -32,6 +39,7 @@ final class ChangeTally implements Consumer<Change> {
     private final Set<ByteBuffer> touched = new HashSet<>();
     private long stillUnreadable;
     private long vanished;
+    private long changing;
     private long newlyUnreadable;
     private long racyNew;
     /** Directories modified in no more than what entries coming and going change. */
@@ -69,6 +77,8 @@ final class ChangeTally implements Consumer<Change> {
         } else if (c instanceof Change.Unreadable u) {
             if (u.side() == Change.Side.BOTH) {
                 stillUnreadable++;
+            } else if (u.side() == Change.Side.NEW && "ECHANGING".equals(u.error().code())) {
+                changing++;
             } else if (u.side() == Change.Side.NEW && live(u.error().code())) {
                 vanished++;
             } else if (u.side() == Change.Side.NEW) {
@@ -151,15 +161,18 @@ final class ChangeTally implements Consumer<Change> {
         return bytes[kind.ordinal()];
     }
 
-    /** @return the changes that make the snapshots differ: all but racy entries and those unreadable as last time */
+    /**
+     * @return the changes that make the snapshots differ, the headline of every report: the sum of
+     *         every kind's {@link #total} but racy entries'
+     */
     long differences() {
         long n = 0;
         for (Change.Kind k : Change.Kind.values()) {
             if (k != Change.Kind.RACY) {
-                n += count(k);
+                n += total(k);
             }
         }
-        return n - stillUnreadable;
+        return n;
     }
 
     /** @return entries unreadable in both snapshots: reported, not a new change */
@@ -167,9 +180,27 @@ final class ChangeTally implements Consumer<Change> {
         return stillUnreadable;
     }
 
-    /** @return entries that vanished between their listing and their stat, or kept changing while read */
+    /**
+     * How many entries of a kind the totals count, the same in every report: every entry that changed
+     * so, those below an added or removed directory and directories changed only by their entries
+     * included; for {@code unreadable}, without the entries unreadable as last time with the same
+     * error (counted apart: {@link #stillUnreadable()}).
+     *
+     * @param kind a kind of change
+     * @return its total
+     */
+    long total(Change.Kind kind) {
+        return kind == Change.Kind.UNREADABLE ? count(kind) - stillUnreadable : count(kind);
+    }
+
+    /** @return entries that vanished between their listing and their stat ({@code ENOENT}) */
     long vanished() {
         return vanished;
+    }
+
+    /** @return files that kept changing while their content was read ({@code ECHANGING}): no verdict */
+    long changing() {
+        return changing;
     }
 
     /** @return entries unreadable in the new snapshot that were readable (or absent) in the old */

@@ -86,8 +86,10 @@ final class CheckCommand extends Command {
             err.println("fsnap: " + e.getMessage());
             return new ScanJob.Result(ExitStatus.TROUBLE, null);
         }
+        // The baseline as this check reads it: with digests when it takes them, or the first night's
+        // check would take whatever content it reads, rot included, as the baseline.
         return repo == null ? compare(options, old, output, "to start anew, make a new baseline: fsnap scan " + root
-                + " -o NEW") : inRepository(options);
+                + (options.digest() == null ? "" : " --digest") + " -o " + old) : inRepository(options);
     }
 
     /** The run in a repository: ROOT's lock held, against its latest run there, into a new one. */
@@ -105,7 +107,7 @@ final class CheckCommand extends Command {
                 Path last = latest.get().snapshot();
                 return compare(options, last, into, "move " + last + " (and its .json) out of " + place.dir
                         + ", and the next check compares against the run before it; or start anew: fsnap scan "
-                        + rootPath + " --repo " + repo);
+                        + rootPath + (options.digest() == null ? "" : " --digest") + " --repo " + repo);
             }
             err.println("fsnap: the first run of " + rootPath + " in " + repo + ": nothing to compare with yet");
             return ScanJob.run(options, null, into, err);

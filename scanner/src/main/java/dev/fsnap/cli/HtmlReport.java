@@ -43,7 +43,9 @@ final class HtmlReport implements Report {
         }
         changes.append(listed == 0 ? "[" : ",[");
         listed++;
-        Json.quote(changes, c.kind().label()).append(',');
+        // An entry unreadable as last time is listed, but is no change: the page counts it apart, as the totals do.
+        boolean still = c instanceof Change.Unreadable u && u.side() == Change.Side.BOTH;
+        Json.quote(changes, still ? "still" : c.kind().label()).append(',');
         Json.quote(changes, Display.path(c.path())).append(',').append(ChangeTally.size(c)).append(',');
         String detail = TextReport.detail(c).strip();
         Json.quote(changes, c instanceof Change.Moved m ? ("from " + Display.path(m.from()) + "  " + detail).strip()
@@ -59,6 +61,7 @@ final class HtmlReport implements Report {
         Json.quote(data, c.now().started().toString()).append(",\"entries\":").append(c.now().entries())
                 .append(",\"bytes\":").append(c.now().bytes()).append(",\"cut\":");
         Json.quote(data, left == 0 ? "" : left + " more changes not listed (a page lists at most " + MOST + ")");
+        data.append(",\"totals\":").append(totals(c.tally()));
         data.append(",\"changes\":[").append(changes).append("]}");
         String page;
         try (InputStream in = HtmlReport.class.getResourceAsStream("report.html")) {
@@ -71,6 +74,19 @@ final class HtmlReport implements Report {
         } catch (IOException e) {
             throw new NotWritten(file + ": the page was not written: " + ScanArguments.describe(e), e);
         }
+    }
+
+    /**
+     * The totals the page shows, the same as every report's ({@link ChangeTally#total}): the page's own
+     * tree counts what it lists, which past {@link #MOST} is not everything.
+     */
+    private static StringBuilder totals(ChangeTally t) {
+        StringBuilder b = new StringBuilder(256).append("{\"changes\":").append(t.differences());
+        for (Change.Kind k : Change.Kind.values()) {
+            b.append(",\"").append(k.label()).append("\":").append(t.total(k));
+        }
+        return b.append(",\"still\":").append(t.stillUnreadable()).append(",\"vanished\":").append(t.vanished())
+                .append(",\"changing\":").append(t.changing()).append('}');
     }
 
     /** The page could not be written; the report on standard output was, whole. */

@@ -42,7 +42,9 @@ final class Metrics {
         Map.entry("fsnap_entries_per_second", "The last run's throughput."),
         Map.entry("fsnap_still_unreadable", "Entries unreadable as the time before, with the same error."),
         Map.entry("fsnap_last_success_timestamp_seconds", "When a run last did its work (exit 0, 1, 3, 4 or 24), seconds since the epoch."),
-        Map.entry("fsnap_changes", "Changes the last run reported, by kind."),
+        Map.entry("fsnap_changes", "Entries the last run reported changed, by kind, as its report's totals count them."),
+        Map.entry("fsnap_vanished", "Entries that vanished while the last run's scan read them (ENOENT)."),
+        Map.entry("fsnap_changing", "Files that kept changing while the last run read their content (ECHANGING): no verdict."),
         Map.entry("fsnap_changed_bytes", "The sizes of the files added and removed, in bytes."));
 
     /** How long a run waits for another run's update of the same file before giving up. */
@@ -165,10 +167,11 @@ final class Metrics {
         }
         if (tally != null) {
             for (Change.Kind k : Change.Kind.values()) {
-                sample("fsnap_changes", ",kind=\"" + k.label() + "\"", tally.count(k));
+                sample("fsnap_changes", ",kind=\"" + k.label() + "\"", tally.total(k));
             }
-            sample("fsnap_still_unreadable", "",
-                    tally.stillUnreadable());
+            sample("fsnap_still_unreadable", "", tally.stillUnreadable());
+            sample("fsnap_vanished", "", tally.vanished());
+            sample("fsnap_changing", "", tally.changing());
             sample("fsnap_changed_bytes", ",kind=\"added\"", tally.bytes(Change.Kind.ADDED));
             sample("fsnap_changed_bytes", ",kind=\"removed\"", tally.bytes(Change.Kind.REMOVED));
         }

@@ -659,7 +659,7 @@ final class Repository {
                 b.append(",\"changes\":{");
                 String sep = "";
                 for (dev.fsnap.snapshot.Change.Kind k : dev.fsnap.snapshot.Change.Kind.values()) {
-                    b.append(sep).append('"').append(k.label()).append("\":").append(tally.count(k));
+                    b.append(sep).append('"').append(k.label()).append("\":").append(tally.total(k));
                     sep = ",";
                 }
                 b.append('}');

@@ -88,11 +88,17 @@ final class SnapshotFiles {
             err.println("fsnap: the report was cut: " + e.getMessage());
             return ExitStatus.TROUBLE;
         }
+        // The same totals as the report's (ChangeTally#total), for logs: the differ's own counts agree.
         err.println(String.format(Locale.ROOT,
-                "fsnap: %d added, %d removed, %d modified, %d moved, %d unreadable, %d racy%s; "
+                "fsnap: %d added, %d removed, %d modified, %d moved, %d unreadable, %d racy%s%s; %d %s; "
                         + "%d directory blocks read, %d identical subtrees skipped, %.3f s",
-                s.added(), s.removed(), s.modified(), s.moved(), s.unreadable(), s.racy(),
-                s.corrupt() + s.tampered() == 0 ? "" : ", " + s.corrupt() + " CORRUPT, " + s.tampered() + " TAMPERED",
+                tally.total(Change.Kind.ADDED), tally.total(Change.Kind.REMOVED), tally.total(Change.Kind.MODIFIED),
+                tally.total(Change.Kind.MOVED), tally.total(Change.Kind.UNREADABLE), tally.total(Change.Kind.RACY),
+                tally.stillUnreadable() == 0 ? "" : ", " + tally.stillUnreadable() + " still unreadable",
+                tally.total(Change.Kind.CORRUPT) + tally.total(Change.Kind.TAMPERED) == 0 ? ""
+                        : ", " + tally.total(Change.Kind.CORRUPT) + " CORRUPT, " + tally.total(Change.Kind.TAMPERED)
+                        + " TAMPERED",
+                tally.differences(), tally.differences() == 1 ? "change" : "changes",
                 s.directoriesRead(), s.subtreesSkipped(), (System.nanoTime() - start) / 1e9));
         return status(tally);
     }
@@ -105,7 +111,7 @@ final class SnapshotFiles {
         if (t.newlyUnreadable() > 0) {
             return ExitStatus.UNREADABLE;
         }
-        if (t.vanished() > 0) {
+        if (t.vanished() + t.changing() > 0) {
             return ExitStatus.VANISHED;
         }
         return t.differences() == 0 ? ExitStatus.OK : ExitStatus.CHANGED;

@@ -11,9 +11,9 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * The report a person acts on in the morning: a summary first (counts and bytes per kind, what
- * was scanned, how long it took), then the changes grouped by directory, each modification with
- * its old and new values. An added or removed tree is one line with what it held (all of it with
+ * The report a person acts on in the morning: a summary first (counts and bytes per kind, the
+ * totals every report shows, {@link ChangeTally#total}; what was scanned, how long it took), then
+ * the changes grouped by directory, each modification with its old and new values. An added or removed tree is one line with what it held (all of it with
  * {@code -v}); a directory whose only change is what its entries coming and going did to its
  * times, link count or size is left out (listed with {@code -v}); racy entries are a count
  * (listed with {@code --show-racy} or {@code -v}). With {@code -q}, nothing at all when nothing
@@ -61,32 +61,40 @@ final class TextReport implements Report {
         }
         ChangeTally t = c.tally();
         StringBuilder b = new StringBuilder(512);
-        long byEntries = c.detail().verbose() ? 0 : t.causedByEntries();
-        long n = t.differences() - byEntries;
+        // The totals count entries, as every other place does (ChangeTally#total): what the lines
+        // below roll up or leave out is counted all the same, and said so.
+        long byEntries = t.causedByEntries();
+        long n = t.differences();
         b.append(Display.path(c.now().root().getBytes(java.nio.charset.StandardCharsets.UTF_8))).append(", scanned ")
                 .append(Units.TIME.format(c.now().started())).append(" against ").append(Units.TIME.format(c.old().started()))
                 .append(": ").append(n == 0 ? "no changes" : n == 1 ? "1 change" : n + " changes").append('\n');
-        row(b, "added", t.count(Change.Kind.ADDED), t.bytes(Change.Kind.ADDED), true);
-        row(b, "removed", t.count(Change.Kind.REMOVED), t.bytes(Change.Kind.REMOVED), true);
-        row(b, "modified", t.count(Change.Kind.MODIFIED) - byEntries, -1, true);
-        row(b, "moved", t.count(Change.Kind.MOVED), -1, true);
-        row(b, "corrupt", t.count(Change.Kind.CORRUPT), -1, false);
-        row(b, "tampered", t.count(Change.Kind.TAMPERED), -1, false);
-        long unreadable = t.count(Change.Kind.UNREADABLE) - t.stillUnreadable();
+        row(b, "added", t.total(Change.Kind.ADDED), t.bytes(Change.Kind.ADDED), true);
+        row(b, "removed", t.total(Change.Kind.REMOVED), t.bytes(Change.Kind.REMOVED), true);
+        b.append(String.format(Locale.ROOT, "  %-11s %9d", "modified", t.total(Change.Kind.MODIFIED)));
+        if (byEntries > 0) {
+            b.append("  ").append(byEntries).append(byEntries == 1 ? " of them a directory" : " of them directories")
+                    .append(" whose times changed with their entries").append(c.detail().verbose() ? "" : " (-v lists them)");
+        }
+        b.append('\n');
+        row(b, "moved", t.total(Change.Kind.MOVED), -1, true);
+        row(b, "corrupt", t.total(Change.Kind.CORRUPT), -1, false);
+        row(b, "tampered", t.total(Change.Kind.TAMPERED), -1, false);
+        long unreadable = t.total(Change.Kind.UNREADABLE);
         if (unreadable > 0 || t.stillUnreadable() > 0) {
             b.append(String.format(Locale.ROOT, "  %-11s %9d", "unreadable", unreadable));
             if (t.vanished() > 0) {
                 b.append(", ").append(t.vanished()).append(" of them vanished while the scan read them");
+            }
+            if (t.changing() > 0) {
+                // ECHANGING: not a fault and not a vanished entry, a live file; read again next run
+                b.append(", ").append(t.changing()).append(t.vanished() > 0 ? "" : " of them")
+                        .append(" kept changing while read (no verdict)");
             }
             if (t.stillUnreadable() > 0) {
                 b.append(unreadable > 0 ? "; " : "  (").append(t.stillUnreadable())
                         .append(" more unreadable as last time, with the same error").append(unreadable > 0 ? "" : ")");
             }
             b.append('\n');
-        }
-        if (byEntries > 0) {
-            b.append(String.format(Locale.ROOT, "  %-11s %9d  directories whose times changed with their entries "
-                    + "(-v lists them)%n", "", byEntries));
         }
         long racy = t.count(Change.Kind.RACY);
         if (racy > 0) {

@@ -56,14 +56,14 @@ final class Chromium implements AutoCloseable {
                 "--no-first-run", "--remote-debugging-port=0", "--user-data-dir=" + profile, "about:blank"))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         Path active = profile.resolve("DevToolsActivePort");
-        // The browser writes the file in two steps: it can be there and still empty.
+        // The browser creates the file, then writes the port into it: wait for the lines, not the file.
         List<String> port = List.of();
         for (int i = 0; i < 300 && port.size() < 2; i++) {
             Thread.sleep(100);
             port = Files.exists(active) ? Files.readAllLines(active) : List.of();
         }
         if (port.size() < 2) {
-            throw new IOException("the browser did not say its debugging port in 30 s: " + active);
+            throw new IOException("the browser wrote no debugging port into " + active + " in 30 s");
         }
         HttpClient http = HttpClient.newHttpClient();
         String target = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port.get(0) + "/json/new?"

@@ -19,7 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The exit statuses a cron job tells apart (docs/cli.md): a snapshot of another root refused, a
  * directory unreadable as last time that is no news, a newly unreadable one that is, and entries
- * that vanish while the scan reads them, as on any live filesystem.
+ * that vanish while the scan reads them, or files that keep changing while their content is read,
+ * as on any live filesystem: each counted as what it is.
  */
 class ExitStatusTest {
     @TempDir
@@ -111,6 +112,55 @@ class ExitStatusTest {
 
             CliTest.Run scan = fsnap("scan", root);
             assertEquals(0, scan.status(), "nothing vanishes now: " + scan.err());
+        }
+    }
+
+    @Test
+    @Timeout(120)
+    void aFileThatKeepsChangingWhileItIsReadIsCountedAsChangingNotAsVanished() throws Exception {
+        Assumptions.assumeTrue(SlowNas.unavailableReason() == null, SlowNas.unavailableReason());
+        Path source = TreeBuilder.at(dir.resolve("src")).file("stays", 1).file("live.log", 1 << 20).root();
+        try (SlowNas nas = SlowNas.mount(source, Files.createDirectory(dir.resolve("mnt")), Duration.ZERO)) {
+            String root = nas.mountPoint().toString();
+            Path monday = dir.resolve("monday.snap");
+            assertEquals(0, fsnap("scan", root, "--digest", "-o", monday.toString()).status());
+
+            // Each read of the file takes 8 slow server reads; a writer at the source changes it every
+            // 10 ms, so that it changed under both of the scan's attempts to read it.
+            nas.slowReads(Duration.ofMillis(100));
+            java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread writer = new Thread(() -> {
+                try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(source.resolve("live.log").toFile(), "rw")) {
+                    for (int k = 0; !stop.get(); k++) {
+                        f.seek(0);
+                        f.write(k);
+                        Thread.sleep(10);
+                    }
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            writer.start();
+            Path prom = dir.resolve("fsnap.prom");
+            Path tuesday = dir.resolve("tuesday.snap");
+            CliTest.Run r;
+            try {
+                r = fsnap("check", root, "--digest", "--against", monday.toString(), "-o", tuesday.toString(),
+                        "--metrics", prom.toString());
+            } finally {
+                stop.set(true);
+                writer.join();
+            }
+            assertEquals(24, r.status(), r.out() + r.err());
+            assertTrue(r.out().contains("  ! live.log  unreadable: ") && r.out().contains("(ECHANGING)"), r.out());
+            assertTrue(r.out().lines().anyMatch(l -> l.matches("  unreadable +1, 1 of them kept changing while read "
+                    + "\\(no verdict\\)")), r.out());
+            assertFalse(r.out().contains("vanished"), r.out());
+            String metrics = Files.readString(prom);
+            assertTrue(metrics.contains("fsnap_changing{root=\"" + root + "\"} 1"), metrics);
+            assertTrue(metrics.contains("fsnap_vanished{root=\"" + root + "\"} 0"), metrics);
+            String json = fsnap("diff", monday.toString(), tuesday.toString(), "--json").out();
+            assertTrue(json.contains("\"vanished\":0,\"changing\":1,"), json);
         }
     }
 }

@@ -54,6 +54,18 @@ class HtmlReportTest {
                     "a, a/deep and its five files");
             assertEquals("removed 2", browser.eval(
                     "document.getElementById('total-removed').innerText.replace(/\\s+/g, ' ')"));
+            // The page's totals are the text report's: entries, the directories changed by their entries
+            // included (the root, b/) beside c/x; its tree's top row counts the same.
+            java.util.regex.Matcher headline = java.util.regex.Pattern.compile(": (\\d+) changes\n").matcher(check.out());
+            assertTrue(headline.find(), check.out());
+            assertEquals("12", headline.group(1), check.out());
+            assertTrue(check.out().lines().anyMatch(l -> l.matches("  modified +3  2 of them directories .*")), check.out());
+            assertEquals("changes 12", browser.eval(
+                    "document.getElementById('total-changes').innerText.replace(/\\s+/g, ' ')"));
+            assertEquals("modified 3", browser.eval(
+                    "document.getElementById('total-modified').innerText.replace(/\\s+/g, ' ')"));
+            String whole = browser.eval("document.querySelector('#tree > li > .row').innerText");
+            assertTrue(whole.contains("12 changes"), whole);
             String rows = "[...document.querySelectorAll('#tree > li > ul > li.dir > .row')]"
                     + ".map(r => [...r.children].map(c => c.textContent).join(' ')).join('|')";
             String top = browser.eval(rows);

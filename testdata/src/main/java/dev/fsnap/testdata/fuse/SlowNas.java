@@ -229,6 +229,7 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
      *
      * @param limit how long to wait at most
      * @return whether one did
+     * @throws InterruptedException when the waiting thread is interrupted
      */
     public boolean awaitBlocked(Duration limit) throws InterruptedException {
         return blocked.await(limit.toMillis(), TimeUnit.MILLISECONDS);
