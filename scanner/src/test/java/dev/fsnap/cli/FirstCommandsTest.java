@@ -118,6 +118,10 @@ class FirstCommandsTest {
         Doc o = new Doc("operations");
         Doc i = new Doc("integrity");
         Doc u = new Doc("unit");
+        // systemd makes the unit's StateDirectory= (/var/lib/fsnap, 0755) before it starts the command.
+        assertTrue(Files.readAllLines(PROJECT.resolve("dist/src/systemd/fsnap-check@.service")).contains("StateDirectory=fsnap"));
+        Files.createDirectories(u.state);
+        Files.setPosixFilePermissions(u.state, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         assertTrue(readme.get(0).startsWith("./fsnap scan ") && readme.get(1).startsWith("./fsnap check "), readme.toString());
         expect(0, r, r.local(readme.get(0), root));
         String cronBaseline = cron.stream().filter(c -> c.contains("fsnap scan ")).findFirst().orElseThrow();
