@@ -34,23 +34,28 @@ final class NativeAccess extends FileSystemAccess {
     private final UnixDirectoryReader rootReader;
     private int rootFd = -1;
     /**
-     * In a shard's scan following links: the plan's root (below which links must stay) and the
-     * shard's root relative to it; directories are opened from there. Else null and -1.
+     * In a shard's scan: the plan's root and the shard's root relative to it. The shard's root is
+     * opened from the plan's root's descriptor, never by its path, so that the kernel refuses a
+     * link swapped in on the way after the plan was checked. Else null.
      */
-    private final Path beneath;
+    private final Path plan;
     private final byte[] base;
+    private final dev.fsnap.scan.ScanOptions.Shard shard;
+    /** Whether links are followed: then directories are opened from the plan's root ({@link #beneathFd}). */
+    private final boolean follow;
+    /** In a shard's scan following links, the plan's root, below which links must stay; else -1. */
     private int beneathFd = -1;
     private final Set<Field> absent;
     /** The content digest's algorithm, or null when content is not read. */
     private final Digest digest;
 
-    private NativeAccess(Path root, Path beneath, int bufferSize, IntFunction<UnixDirectoryReader> readers,
+    private NativeAccess(dev.fsnap.scan.ScanOptions options, int bufferSize, IntFunction<UnixDirectoryReader> readers,
                          Set<Field> absent, Digest digest) {
-        this.root = root;
-        Path from = beneath.toAbsolutePath().normalize();
-        Path to = root.toAbsolutePath().normalize();
-        this.beneath = from.equals(to) ? null : from;
-        this.base = this.beneath == null ? null : PathBytes.of(from.relativize(to));
+        this.root = options.root();
+        this.plan = planRoot(options);
+        this.shard = options.shard();
+        this.follow = options.followSymlinks();
+        this.base = plan == null ? null : PathBytes.of(plan.relativize(root.toAbsolutePath().normalize()));
         this.absent = absent;
         this.digest = digest;
         this.bufferSize = bufferSize;
@@ -59,15 +64,15 @@ final class NativeAccess extends FileSystemAccess {
     }
 
     /** Linux: {@code getdents64}, and {@code fstatat} or {@code statx}. */
-    static NativeAccess linux(Path root, Path beneath, int bufferSize, StatCall statCall, Set<Field> absent,
-                              Digest digest) {
-        boolean statx = statCall == StatCall.STATX;
-        return new NativeAccess(root, beneath, bufferSize, size -> new DirectoryReader(size, statx), absent, digest);
+    static NativeAccess linux(dev.fsnap.scan.ScanOptions options, Set<Field> absent) {
+        boolean statx = options.statCall() == StatCall.STATX;
+        return new NativeAccess(options, options.bufferSize(), size -> new DirectoryReader(size, statx), absent,
+                options.digest());
     }
 
     /** macOS: {@code fdopendir}/{@code readdir} and {@code fstatat}, under the architecture's symbol names. */
-    static NativeAccess macos(Path root, Path beneath, int bufferSize, Set<Field> absent) {
-        return new NativeAccess(root, beneath, bufferSize, DarwinDirectoryReader::new, absent, null);
+    static NativeAccess macos(dev.fsnap.scan.ScanOptions options, Set<Field> absent) {
+        return new NativeAccess(options, options.bufferSize(), DarwinDirectoryReader::new, absent, null);
     }
 
     @Override
@@ -82,26 +87,28 @@ final class NativeAccess extends FileSystemAccess {
 
     @Override
     void openRoot(EntryBatch batch) throws IOException {
-        byte[] path = PathBytes.of(root);
-        if (!rootReader.statPath(rootReader.workingDirectory(), path, true)) {
-            throw FileErrors.ofNamed(root.toString(), rootReader.lastError(), "");
-        }
         int i = batch.begin(0);
-        fill(rootReader, batch, i);
-        if (batch.type[i] != EntryType.DIRECTORY) {
-            throw new NotDirectoryException(root.toString());
-        }
-        rootFd = rootReader.openRoot(path);
-        if (rootFd < 0) {
-            throw FileErrors.ofNamed(root.toString(), rootReader.lastError(), "cannot open");
-        }
-        filesystem = filesystemOf(rootReader, rootFd);
-        if (beneath != null) {
-            beneathFd = rootReader.openRoot(PathBytes.of(beneath));
-            if (beneathFd < 0) {
-                throw FileErrors.ofNamed(beneath.toString(), rootReader.lastError(), "cannot open");
+        if (plan != null) {
+            openShardRoot();
+            if (!rootReader.statPath(rootFd, DOT, false)) {
+                throw FileErrors.ofNamed(root.toString(), rootReader.lastError(), "");
+            }
+            fill(rootReader, batch, i);
+        } else {
+            byte[] path = PathBytes.of(root);
+            if (!rootReader.statPath(rootReader.workingDirectory(), path, true)) {
+                throw FileErrors.ofNamed(root.toString(), rootReader.lastError(), "");
+            }
+            fill(rootReader, batch, i);
+            if (batch.type[i] != EntryType.DIRECTORY) {
+                throw new NotDirectoryException(root.toString());
+            }
+            rootFd = rootReader.openRoot(path);
+            if (rootFd < 0) {
+                throw FileErrors.ofNamed(root.toString(), rootReader.lastError(), "cannot open");
             }
         }
+        filesystem = filesystemOf(rootReader, rootFd);
         if (!absent.contains(Field.XATTRS) && rootReader instanceof DirectoryReader linux) {
             // The root is listed by no directory of the scan: its attributes are read here, of its descriptor.
             byte[][] pairs = linux.readXattrs(rootFd);
@@ -111,6 +118,57 @@ final class NativeAccess extends FileSystemAccess {
                 SCAN.xattrValues(pairs, batch.values, i * EntryBatch.VALUES);
             }
         }
+    }
+
+    /**
+     * Opens a shard's root from the plan's root, which is opened by its path as any scan's root is.
+     * Without following links, name by name with no link followed, so that the kernel refuses a link
+     * anywhere on the way (on every kernel) and says which; following them, in one call whose links
+     * the kernel keeps below the plan's root ({@code RESOLVE_BENEATH}, where it has {@code openat2}).
+     * A link there when the plan was checked is refused with a message before the scan starts
+     * ({@code ShardPlan#scanOptions}); one swapped in since is refused here.
+     */
+    private void openShardRoot() throws IOException {
+        int planFd = rootReader.openRoot(PathBytes.of(plan));
+        if (planFd < 0) {
+            throw FileErrors.ofNamed(plan.toString(), rootReader.lastError(), "cannot open");
+        }
+        if (follow) {
+            beneathFd = planFd;
+            rootFd = rootReader.openDirectory(planFd, base, base.length, true);
+            if (rootFd < 0) {
+                Errno e = rootReader.lastError();
+                throw e == Errno.EXDEV ? new java.nio.file.FileSystemException(root.toString(), null, "shard "
+                        + shard.index() + "'s root \"" + shard.root() + "\" leads outside the plan's root " + plan
+                        + " through a symbolic link") : FileErrors.ofNamed(root.toString(), e, "cannot open");
+            }
+            return;
+        }
+        int at = planFd;
+        Path reached = plan;
+        int start = 0;
+        while (start <= base.length) {
+            int end = start;
+            while (end < base.length && base[end] != '/') {
+                end++;
+            }
+            byte[] name = java.util.Arrays.copyOfRange(base, start, end);
+            reached = reached.resolve(PathBytes.path(name));
+            int fd = rootReader.openDirectory(at, name, name.length, false);
+            Errno e = fd < 0 ? rootReader.lastError() : null;
+            rootReader.close(at);
+            if (fd < 0) {
+                // A link opened as a directory without following it: ELOOP, or ENOTDIR where O_DIRECTORY wins.
+                boolean link = e == Errno.ELOOP || e == Errno.ENOTDIR && java.nio.file.Files.isSymbolicLink(reached);
+                throw link ? new java.nio.file.FileSystemException(reached.toString(), null, "shard "
+                        + shard.index() + "'s root \"" + shard.root() + "\" passes through this symbolic link, "
+                        + "which a scan of the whole tree does not follow")
+                        : FileErrors.ofNamed(reached.toString(), e, "cannot open");
+            }
+            at = fd;
+            start = end + 1;
+        }
+        rootFd = at;
     }
 
     private static final dev.fsnap.internal.ScanInternals SCAN = dev.fsnap.internal.ScanInternals.get();

@@ -63,11 +63,9 @@ final class NativeBackends {
     static FileSystemAccess open(NativePlatform.Os os, ScanOptions options) {
         switch (os) {
             case LINUX: // the root's reader, made here, checks that the calls are available
-                return NativeAccess.linux(options.root(), FileSystemAccess.linksBeneath(options), options.bufferSize(),
-                        options.statCall(), absentFields(os, options), options.digest());
+                return NativeAccess.linux(options, absentFields(os, options));
             case MACOS:
-                return NativeAccess.macos(options.root(), FileSystemAccess.linksBeneath(options), options.bufferSize(),
-                        absentFields(os, options));
+                return NativeAccess.macos(options, absentFields(os, options));
             default:
                 if (options.followSymlinks()) {
                     throw new UnsupportedOperationException("following symbolic links is not supported on Windows:"

@@ -468,4 +468,42 @@ class ShardTest {
                 + "\n", follow.err());
         assertFalse(Files.exists(part), "no part");
     }
+
+    /**
+     * The check of a shard's root (no link on the way) is made when its scan's options are, from the
+     * paths; the scan opens the root after. A directory on the way swapped for a link in between
+     * must not lead the scan to a decoy: the shard's root is opened from the plan's root's
+     * descriptor, and the kernel refuses the link. The options are made here before the swap, as
+     * {@code scan --shard} makes them, so that the swap lands between check and open every time.
+     */
+    @Test
+    void aLinkSwappedInOnTheWayToAShardsRootAfterItsCheckIsRefusedByTheKernel() throws Exception {
+        ShardPlan p = ShardPlan.read(plan);
+        dev.fsnap.scan.ScanOptions plain = p.scanOptions(2, dev.fsnap.scan.ScanOptions.builder(root).build());
+        dev.fsnap.scan.ScanOptions follow = p.scanOptions(2,
+                dev.fsnap.scan.ScanOptions.builder(root).followSymlinks(true).build());
+        Path decoy = Files.createDirectories(dir.resolve("decoy/deep"));
+        Files.writeString(decoy.resolve("secret"), "not the plan's");
+        Files.move(root.resolve("a"), dir.resolve("a.moved"));
+        Files.createSymbolicLink(root.resolve("a"), decoy.getParent());
+        java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> scanned(plain));
+        assertEquals(root.resolve("a") + ": shard 2's root \"a/deep\" passes through this symbolic link, which a "
+                + "scan of the whole tree does not follow", ScanArguments.describe(refused));
+        refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> scanned(follow));
+        assertEquals(root.resolve("a/deep") + ": shard 2's root \"a/deep\" leads outside the plan's root " + root
+                + " through a symbolic link", ScanArguments.describe(refused));
+    }
+
+    /** Scans with these options; returns the paths seen. */
+    private static List<String> scanned(dev.fsnap.scan.ScanOptions options) throws Exception {
+        List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
+        dev.fsnap.scan.Scanner.of(options).scan(new dev.fsnap.scan.EntryVisitor() {
+            @Override
+            public void visit(dev.fsnap.scan.Entry e) {
+                seen.add(new String(e.path(), StandardCharsets.UTF_8));
+            }
+        });
+        return seen;
+    }
 }
