@@ -246,7 +246,8 @@ class ReleaseTest {
      * ASCII cannot hold: it was "not a valid path") and one named with the bytes {@code \xff\xfe}
      * (no UTF-8 at all: it was "no such file"), each holding a name of Latin-1 bytes. Roots,
      * {@code -o}, {@code --repo}, {@code --metrics} and {@code --report} are taken as the bytes given,
-     * the snapshot lists the names byte for byte, and {@code plan} of such a root writes its plan.
+     * the snapshot lists the names byte for byte, and {@code plan} of such a root writes a plan that
+     * keeps its bytes: its shards are scanned and merged to the single scan's tree.
      */
     @Test
     void namesThatAreNoTextInTheLocaleAreTakenAsTheirBytes() throws Exception {
@@ -284,6 +285,18 @@ class ReleaseTest {
             assertEquals(0, plan.status(), plan.out());
             assertEquals(0, sh(names[0] + "test -f \"$snap\" && test -f \"$repo/fsnap-repository\" && test -f \"$prom\" "
                     + "&& test -f \"$page\" && test -f \"$plan\"", "", data.toString()), "every file where its bytes named it");
+            // The plan keeps the root's bytes: each shard of it is scanned, and the parts merge to the single scan's tree.
+            Run shards = run(env, "bash", "-c", names[0] + "parts=$(mktemp -d -p \"$2\") && n=0 && while read -r l; do "
+                    + "[[ $l == *'\"index\":'* ]] && n=$((n + 1)); done < \"$plan\"; for ((k = 0; k < n; k++)); do \"$1\" scan \"$root\" --shard \"$plan:$k\" -o \"$parts/$k.snap\" "
+                    + "|| exit; done && \"$1\" merge \"$plan\" \"$parts\"/*.snap -o \"$parts/merged.snap\" && echo \"shards: $n\" "
+                    + "&& \"$1\" verify \"$snap\" && exec \"$1\" verify \"$parts/merged.snap\"", "_", fsnap, data.toString());
+            assertNoLauncherFailure(shards);
+            assertEquals(0, shards.status(), shards.out());
+            assertTrue(shards.out().contains("shards: 2\n"), shards.out()); // the root's, and d's
+            java.util.regex.Matcher hashes = java.util.regex.Pattern.compile("tree hash (\\w+)").matcher(shards.out());
+            List<String> found = hashes.results().map(m -> m.group(1)).toList();
+            assertEquals(3, found.size(), shards.out()); // merged, then verified: the single scan, the merged
+            assertEquals(found.get(1), found.get(2), shards.out());
         }
     }
 

@@ -132,10 +132,10 @@ public final class ShardScanJob {
         } catch (IllegalArgumentException e) {
             throw new IOException(planFile + ": not a plan of fsnap plan: " + e.getMessage(), e);
         }
-        settings.options(Path.of(plan.root())); // a bad setting fails here, not in every task
+        settings.options(plan.rootPath()); // a bad setting fails here, not in every task
         if (settings.baseline() != null) {
             try (Snapshot last = Snapshot.open(Path.of(settings.baseline()))) { // damage found here, once
-                if (!Path.of(plan.root()).normalize().startsWith(Path.of(last.root()).normalize())) {
+                if (!plan.rootPath().normalize().startsWith(Path.of(last.root()).normalize())) {
                     throw new IOException(settings.baseline() + " is a snapshot of " + last.root()
                             + ", which does not hold " + plan.root());
                 }
@@ -175,7 +175,7 @@ public final class ShardScanJob {
         long attempt = task == null ? -1 : task.taskAttemptId();
         String executor = org.apache.spark.SparkEnv.get() == null ? "?" : org.apache.spark.SparkEnv.get().executorId();
         ShardPlan plan = ShardPlan.parse(planJson);
-        ScanOptions options = plan.scanOptions(k, settings.options(Path.of(plan.root())));
+        ScanOptions options = plan.scanOptions(k, settings.options(plan.rootPath()));
         Path part = Path.of(partsDir, "part-" + k + ".attempt-" + (task == null ? "local" : attempt) + ".snap");
         try (SnapshotWriter writer = SnapshotWriter.create(part, options);
              Snapshot last = settings.baseline() == null || options.digest() == null ? null

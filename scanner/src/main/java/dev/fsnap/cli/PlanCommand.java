@@ -67,7 +67,7 @@ final class PlanCommand extends Command {
                         err.println("fsnap: " + from + " is a snapshot of " + last.root() + ", not of " + rootPath);
                         return ExitStatus.TROUBLE;
                     }
-                    plan = ShardPlan.of(last, shards);
+                    plan = ShardPlan.of(last, rootDir, shards);
                 }
             } else {
                 ScanOptions.Builder options = ScanOptions.builder(rootDir);

@@ -141,8 +141,10 @@ final class ScanCommand extends Command {
     /** The options for one shard of the plan: its root, and the directories other shards cover. */
     private ScanOptions shard(ScanOptions whole) throws java.io.IOException {
         ShardPlan p = ShardPlan.read(plan);
-        String asked = whole.root().toAbsolutePath().normalize().toString();
-        if (!asked.equals(Path.of(p.root()).normalize().toString())) {
+        Path asked = whole.root().toAbsolutePath().normalize();
+        // By their bytes: a root whose name is no text in the locale is no text in either.
+        if (!java.util.Arrays.equals(dev.fsnap.bindings.PathBytes.of(asked),
+                dev.fsnap.bindings.PathBytes.of(p.rootPath().normalize()))) {
             throw new IllegalArgumentException(plan + " is a plan of " + p.root() + ", not of " + asked);
         }
         try {

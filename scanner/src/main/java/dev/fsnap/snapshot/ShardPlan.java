@@ -1,5 +1,6 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.bindings.PathBytes;
 import dev.fsnap.internal.Json;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryType;
@@ -59,20 +60,28 @@ public final class ShardPlan {
     }
 
     private final String root;
+    /** The root's exact bytes: its text may not hold them (a name that is no UTF-8). */
+    private final byte[] rootBytes;
     private final String countsFrom;
     private final List<Shard> shards;
     private final String id;
 
-    private ShardPlan(String root, String countsFrom, List<Shard> shards) {
+    private ShardPlan(String root, byte[] rootBytes, String countsFrom, List<Shard> shards) {
         this.root = root;
+        this.rootBytes = rootBytes.clone();
         this.countsFrom = countsFrom;
         this.shards = List.copyOf(shards);
-        this.id = identity(root, this.shards);
+        this.id = identity(rootBytes, this.shards);
     }
 
-    /** @return the tree's root, absolute */
+    /** @return the tree's root, absolute, as text (where its bytes are no UTF-8, not exactly them: see {@link #rootPath}) */
     public String root() {
         return root;
+    }
+
+    /** @return the tree's root, made of its exact bytes */
+    public Path rootPath() {
+        return PathBytes.path(rootBytes);
     }
 
     /** @return the snapshot the sizes came from, or null for an estimate */
@@ -120,7 +129,7 @@ public final class ShardPlan {
      */
     public Path rootOf(int k) {
         String r = shard(k).root();
-        return r.isEmpty() ? Path.of(root) : Path.of(root, r);
+        return r.isEmpty() ? rootPath() : rootPath().resolve(r);
     }
 
     /**
@@ -167,7 +176,7 @@ public final class ShardPlan {
         if (r.isEmpty()) {
             return;
         }
-        Path top = Path.of(root);
+        Path top = rootPath();
         Path p = top;
         for (String name : r.split("/")) {
             p = p.resolve(name);
@@ -202,6 +211,20 @@ public final class ShardPlan {
      * @throws IOException when the snapshot cannot be read
      */
     public static ShardPlan of(Snapshot last, int n) throws IOException {
+        return of(last, null, n);
+    }
+
+    /**
+     * Splits a tree by last night's counts, its root named by its bytes.
+     *
+     * @param last a snapshot of the tree (its root is the plan's)
+     * @param root the tree's root as the snapshot's root names it, its exact bytes; null for the
+     *             snapshot's root as text
+     * @param n the shards wanted, at most
+     * @return the plan
+     * @throws IOException when the snapshot cannot be read
+     */
+    public static ShardPlan of(Snapshot last, Path root, int n) throws IOException {
         Node tree = new Node("");
         last.walk(new Snapshot.Visitor() {
             @Override
@@ -209,7 +232,8 @@ public final class ShardPlan {
                 count(tree, e);
             }
         });
-        return new ShardPlan(last.root(), last.file().toString(), cut(tree, n));
+        byte[] bytes = root == null ? last.root().getBytes(StandardCharsets.UTF_8) : PathBytes.of(root);
+        return new ShardPlan(last.root(), bytes, last.file().toString(), cut(tree, n));
     }
 
     /**
@@ -244,7 +268,7 @@ public final class ShardPlan {
                 unreadable.accept(e);
             }
         });
-        return new ShardPlan(options.root().toString(), null, cut(tree, n));
+        return new ShardPlan(options.root().toString(), PathBytes.of(options.root()), null, cut(tree, n));
     }
 
     /** Counts an entry in its directory, and makes a node of it when it is a directory. */
@@ -265,10 +289,15 @@ public final class ShardPlan {
         }
     }
 
-    /** A directory: the entries its listing holds, and its subdirectories. */
+    /**
+     * A directory: the entries its listing holds, and its subdirectories. One whose path is no
+     * UTF-8 ({@code text} false: a name of it decoded with U+FFFD) is never cut off as a shard, for a
+     * shard's root is written as text.
+     */
     private static final class Node {
         final String path;
         long own;
+        boolean text = true;
         final Map<String, Node> children = new LinkedHashMap<>();
 
         Node(String path) {
@@ -276,7 +305,11 @@ public final class ShardPlan {
         }
 
         Node child(String name) {
-            return children.computeIfAbsent(name, n -> new Node(path.isEmpty() ? n : path + "/" + n));
+            return children.computeIfAbsent(name, n -> {
+                Node c = new Node(path.isEmpty() ? n : path + "/" + n);
+                c.text = text && n.indexOf('\uFFFD') < 0;
+                return c;
+            });
         }
 
         long total() {
@@ -339,6 +372,9 @@ public final class ShardPlan {
             if (rem <= bound) {
                 break;
             }
+            if (!kids.get((int) p[1]).text) {
+                continue; // stays in this directory's shard
+            }
             cuts.add(kids.get((int) p[1]));
             rem -= p[0];
         }
@@ -367,10 +403,12 @@ public final class ShardPlan {
         }
     }
 
-    private static String identity(String root, List<Shard> shards) {
+    private static String identity(byte[] root, List<Shard> shards) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            StringBuilder b = new StringBuilder().append(FORMAT).append('\0').append(root);
+            sha.update((FORMAT + "\0").getBytes(StandardCharsets.UTF_8));
+            sha.update(root); // its bytes: two roots whose text is the same are two trees
+            StringBuilder b = new StringBuilder();
             for (Shard s : shards) {
                 b.append('\0').append(s.root());
                 for (String e : s.exclude()) {
@@ -388,7 +426,11 @@ public final class ShardPlan {
     public String json() {
         StringBuilder b = new StringBuilder("{\"fsnap_plan\":").append(FORMAT).append(",\"id\":\"").append(id)
                 .append("\",\"root\":");
-        Json.quote(b, root).append(",\"counts_from\":");
+        Json.quote(b, root);
+        if (!java.util.Arrays.equals(rootBytes, root.getBytes(StandardCharsets.UTF_8))) {
+            b.append(",\"root_b64\":\"").append(java.util.Base64.getEncoder().encodeToString(rootBytes)).append('"');
+        }
+        b.append(",\"counts_from\":");
         (countsFrom == null ? b.append("null") : Json.quote(b, countsFrom)).append(",\"shards\":[");
         for (Shard s : shards) {
             b.append(s.index() == 0 ? "\n" : ",\n").append("{\"index\":").append(s.index()).append(",\"root\":");
@@ -450,6 +492,14 @@ public final class ShardPlan {
             throw new IllegalArgumentException("it has no id, which tells its parts from another plan's: plan again");
         }
         String root = (String) top.get("root");
+        byte[] bytes = root == null ? null : root.getBytes(StandardCharsets.UTF_8);
+        if (top.get("root_b64") != null) {
+            try {
+                bytes = java.util.Base64.getDecoder().decode((String) top.get("root_b64"));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("its root_b64 is not base64 (RFC 4648): " + e.getMessage());
+            }
+        }
         String from = (String) top.get("counts_from");
         List<Shard> shards = new ArrayList<>();
         for (Object o : (List<?>) top.get("shards")) {
@@ -464,7 +514,7 @@ public final class ShardPlan {
             }
             shards.add(new Shard((int) index, (String) m.get("root"), exclude, (Long) m.get("entries")));
         }
-        ShardPlan plan = checked(root, from, shards);
+        ShardPlan plan = checked(root, bytes, from, shards);
         if (!id.equals(plan.id)) {
             throw new IllegalArgumentException("its id " + id + " is not its shards' (" + plan.id
                     + "): the shards were edited; plan again");
@@ -483,7 +533,7 @@ public final class ShardPlan {
      * @throws IllegalArgumentException saying what is wrong with the shards
      */
     public static ShardPlan of(String root, List<Shard> shards) {
-        return checked(root, null, shards);
+        return checked(root, root == null ? null : root.getBytes(StandardCharsets.UTF_8), null, shards);
     }
 
     /**
@@ -492,8 +542,8 @@ public final class ShardPlan {
      * {@code .} or {@code ..}: a scan of shard {@code ../..} would read outside the tree); every
      * exclusion below its shard and another shard's root, and every other shard's root excluded once.
      */
-    private static ShardPlan checked(String root, String from, List<Shard> shards) {
-        if (root == null || !root.startsWith("/") && !Path.of(root).isAbsolute()) {
+    private static ShardPlan checked(String root, byte[] bytes, String from, List<Shard> shards) {
+        if (root == null || bytes.length == 0 || bytes[0] != '/' && !Path.of(root).isAbsolute()) {
             throw new IllegalArgumentException("its root is not an absolute path");
         }
         if (shards.isEmpty()) {
@@ -533,7 +583,7 @@ public final class ShardPlan {
         if (excluded.size() != shards.size() - 1) {
             throw new IllegalArgumentException("a shard's root is excluded by no other shard");
         }
-        return new ShardPlan(root, from, shards);
+        return new ShardPlan(root, bytes, from, shards);
     }
 
     /** Refuses a shard root that is not names joined by single slashes, or that climbs with {@code ..}. */
