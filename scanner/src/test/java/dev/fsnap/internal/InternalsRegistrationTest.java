@@ -1,6 +1,5 @@
-package dev.fsnap.library;
+package dev.fsnap.internal;
 
-import dev.fsnap.internal.ScanInternals;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryVisitor;
 import dev.fsnap.scan.ScanOptions;
@@ -18,7 +17,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 /**
  * The internals {@code dev.fsnap.scan} registers for the rest of fsnap are registered once: code on
- * the class path that registers again is refused, and scans go on as before.
+ * the class path that registers again is refused, and scans go on as before. (Not among the
+ * black-box tests of {@code dev.fsnap.library}: this package is not exported, which only a caller
+ * on the class path can get around.)
  */
 class InternalsRegistrationTest {
     @TempDir
