@@ -84,7 +84,7 @@ final class NativeAccess extends FileSystemAccess {
     void openRoot(EntryBatch batch) throws IOException {
         byte[] path = PathBytes.of(root);
         if (!rootReader.statPath(rootReader.workingDirectory(), path, true)) {
-            throw FileErrors.ofNamed(root.toString(), rootReader.lastError(), "");
+            throw FileErrors.of(root.toString(), rootReader.lastError(), "");
         }
         int i = batch.begin(0);
         fill(rootReader, batch, i);
@@ -93,13 +93,13 @@ final class NativeAccess extends FileSystemAccess {
         }
         rootFd = rootReader.openRoot(path);
         if (rootFd < 0) {
-            throw FileErrors.ofNamed(root.toString(), rootReader.lastError(), "cannot open");
+            throw FileErrors.of(root.toString(), rootReader.lastError(), "cannot open");
         }
         filesystem = filesystemOf(rootReader, rootFd);
         if (beneath != null) {
             beneathFd = rootReader.openRoot(PathBytes.of(beneath));
             if (beneathFd < 0) {
-                throw FileErrors.ofNamed(beneath.toString(), rootReader.lastError(), "cannot open");
+                throw FileErrors.of(beneath.toString(), rootReader.lastError(), "cannot open");
             }
         }
         if (!absent.contains(Field.XATTRS) && rootReader instanceof DirectoryReader linux) {
