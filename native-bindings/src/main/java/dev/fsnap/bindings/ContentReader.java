@@ -250,7 +250,7 @@ public final class ContentReader implements AutoCloseable {
     }
 
     private boolean fail() {
-        lastError = Errno.valueOf(LinuxLibc.errno());
+        lastError = FileErrors.errno(LinuxLibc.errno());
         return false;
     }
 

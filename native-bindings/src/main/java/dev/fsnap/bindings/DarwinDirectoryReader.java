@@ -162,7 +162,7 @@ public final class DarwinDirectoryReader extends UnixDirectoryReader {
                 int errno = DarwinLibc.errno();
                 if (errno != 0) {
                     // As getdents64 on Linux: the whole batch fails, and the listing is reported incomplete.
-                    fail(Errno.valueOf(errno));
+                    fail(FileErrors.errno(errno));
                     return -1;
                 }
                 break;

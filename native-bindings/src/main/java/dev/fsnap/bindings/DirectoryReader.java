@@ -137,7 +137,7 @@ public final class DirectoryReader extends UnixDirectoryReader {
             fd = open(dirfd, flags, resolve);
             return fd >= 0 ? fd : fail();
         }
-        fail(Errno.valueOf(errno));
+        fail(FileErrors.errno(errno));
         return -1;
     }
 
@@ -504,7 +504,7 @@ public final class DirectoryReader extends UnixDirectoryReader {
         }
         long n;
         while ((n = listXattrs(how, fd, name)) < 0) {
-            Errno e = Errno.valueOf(LinuxLibc.errno());
+            Errno e = FileErrors.errno(LinuxLibc.errno());
             if (e == Errno.EOPNOTSUPP || e == Errno.ENOTSUP) {
                 return NO_XATTRS; // a filesystem without extended attributes
             }
@@ -534,7 +534,7 @@ public final class DirectoryReader extends UnixDirectoryReader {
             long v;
             Errno e = null;
             while ((v = readXattr(how, fd, name)) < 0) {
-                e = Errno.valueOf(LinuxLibc.errno());
+                e = FileErrors.errno(LinuxLibc.errno());
                 if (e != Errno.ERANGE || xattrValue.capacity >= XATTR_MAX) {
                     break;
                 }

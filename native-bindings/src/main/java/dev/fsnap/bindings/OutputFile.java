@@ -200,7 +200,8 @@ public final class OutputFile {
      * Gives the file the target's name, replacing whatever had it, atomically, and forces the
      * directory. An unnamed file is first linked under a random name, then renamed.
      *
-     * @throws IOException naming the target, when it cannot be replaced (the old file is left as it was)
+     * @throws IOException naming the target, when it cannot be replaced (the old file is left as it was);
+     *         naming the directory, when the rename was done but cannot be forced to disk
      * @throws IllegalStateException after {@link #discard}
      */
     public void publish() throws IOException {
@@ -233,7 +234,25 @@ public final class OutputFile {
                 throw FileErrors.of(target, errno, "cannot replace the file");
             }
             published = true;
-            LinuxLibc.fsync(dirFd); // not every filesystem forces a directory; the rename is atomic either way
+            forceDirectory();
+        }
+    }
+
+    /**
+     * Forces the rename to disk: atomic is not durable, and a crash before the directory reaches the
+     * disk can bring the old file back, or none. A filesystem that cannot force a directory at all says
+     * {@code EINVAL} (fsync(2)): the rename is as durable as it can make it. Any other error (an I/O
+     * error) means the new file may not survive a crash, and is reported.
+     *
+     * @throws IOException naming the directory, with the error
+     */
+    private void forceDirectory() throws IOException {
+        if (LinuxLibc.fsync(dirFd) != 0) {
+            int errno = LinuxLibc.errno();
+            if (errno != Errno.EINVAL.intValue()) {
+                throw FileErrors.of(directory, errno, "cannot force the directory to disk after renaming "
+                        + target.getFileName() + " into it");
+            }
         }
     }
 

@@ -45,7 +45,7 @@ public abstract sealed class UnixDirectoryReader extends RecordBuffer implements
 
     /** Records errno as the last error; returns -1, the failed result of most calls. */
     final int fail() {
-        lastError = Errno.valueOf(errno());
+        lastError = FileErrors.errno(errno());
         return -1;
     }
 

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -16,6 +17,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -127,10 +129,13 @@ class OutputFileTest {
         Assumptions.assumeTrue(mount.waitFor() == 0, "tmpfs cannot be mounted here");
         try {
             for (boolean unnamed : new boolean[] {true, false}) {
-                AccessDeniedException e = assertThrows(AccessDeniedException.class,
+                // Said as what it is: not a refusal ("permission denied"), a read-only filesystem.
+                FileSystemException e = assertThrows(FileSystemException.class,
                         () -> OutputFile.create(ro.resolve("t.snap"), unnamed));
+                assertFalse(e instanceof AccessDeniedException, e.toString());
                 assertEquals(ro.toString(), e.getFile());
-                assertTrue(e.getReason().startsWith("cannot create a file there: "), e.getReason());
+                assertEquals("cannot create a file there: Read-only file system", e.getReason());
+                assertEquals(jnr.constants.platform.Errno.EROFS, FileErrors.errnoOf(e));
             }
         } finally {
             new ProcessBuilder("umount", ro.toString()).start().waitFor();

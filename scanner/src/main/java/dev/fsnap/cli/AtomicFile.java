@@ -19,8 +19,9 @@ import java.util.Set;
  *
  * <p>Only a regular file is replaced: a name that is a symbolic link, a FIFO, a device or a
  * directory is refused, as {@code -o} refuses it, before the run ({@link #checkTarget}) and again
- * when the file is written. A file that is replaced keeps its mode, owner and group, so that a
- * reader running as another user (node_exporter) still reads it.
+ * when the file is written. A file that is replaced keeps its mode, so that a reader running as
+ * another user (node_exporter) still reads it, and its owner and group where that owner can be
+ * trusted with what the run writes ({@link #trusted}).
  */
 final class AtomicFile {
     private AtomicFile() {
@@ -82,8 +83,8 @@ final class AtomicFile {
             PosixFileAttributeView view = Files.getFileAttributeView(tmp, PosixFileAttributeView.class);
             if (before != null) {
                 view.setPermissions(before.permissions());
-                if (!before.owner().equals(view.readAttributes().owner())
-                        || !before.group().equals(view.readAttributes().group())) {
+                if (trusted(before, dir) && (!before.owner().equals(view.readAttributes().owner())
+                        || !before.group().equals(view.readAttributes().group()))) {
                     try {
                         view.setOwner(before.owner());
                         view.setGroup(before.group());
@@ -99,6 +100,21 @@ final class AtomicFile {
         } finally {
             Files.deleteIfExists(tmp);
         }
+    }
+
+    /**
+     * Whether a file's owner is one to hand the new file to: the running user or root, or anyone
+     * when no other user can create names in its directory (an administrator gave it away). In a
+     * directory others can write, a file someone else made first would otherwise receive what this
+     * run writes, for them to change.
+     */
+    private static boolean trusted(PosixFileAttributes file, Path dir) throws IOException {
+        String owner = file.owner().getName();
+        if (owner.equals("root") || owner.equals(System.getProperty("user.name"))) {
+            return true;
+        }
+        Set<PosixFilePermission> d = Files.readAttributes(dir, PosixFileAttributes.class).permissions();
+        return !d.contains(PosixFilePermission.GROUP_WRITE) && !d.contains(PosixFilePermission.OTHERS_WRITE);
     }
 
     /** The attributes of the regular file there, null when there is none; refuses anything else. */

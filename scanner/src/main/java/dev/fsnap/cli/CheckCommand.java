@@ -37,8 +37,9 @@ final class CheckCommand extends Command {
                 "   and nothing newly unreadable",
                 " 2:bad usage, an unusable ROOT, a damaged OLD, OLD of another root (without",
                 "   --allow-other-root), NEW cannot be written, or the report cannot be written (NEW is not",
-                "   written either); --repo: ROOT's directory there is not safe to use (a link, another user's)",
-                "   or its lock cannot be judged (another host's, not fsnap's)",
+                "   written either), --metrics or --report names no regular file or cannot be written;",
+                "   --repo: ROOT's directory there is not safe to use (a link, another user's) or its lock",
+                "   cannot be judged (another host's, not fsnap's)",
                 " 75:--repo: another run of this host holds ROOT's lock; this one did nothing",
                 " 141:the report's reader went away (| head): NEW is not written",
                 " 130, 143:stopped by SIGINT or SIGTERM (NEW is not written)"

@@ -38,7 +38,7 @@ final class ExitStatus {
         " 0:nothing changed (diff, check); every entry was read (scan, ls); the snapshot is whole (verify)",
         " 1:diff, check: changes",
         " 2:bad usage, an unusable root, a missing or damaged snapshot, a snapshot of another root (check),",
-        "   a report or snapshot that cannot be written, or a part merge cannot use",
+        "   a report, page, metrics file or snapshot that cannot be written, or a part merge cannot use",
         " 3:some entries could not be read (diff, check: newly so; merge: by a part); what they hold is",
         "   unknown",
         " 4:diff, check with --digest: corrupt or tampered files, besides any other change",

@@ -77,12 +77,15 @@ final class Metrics {
      */
     static int write(Path file, String root, ScanSummary summary, ChangeTally tally, int exit, PrintStream err) {
         Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
+        if (Files.exists(lockFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)
+                && !Files.isRegularFile(lockFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            err.println("fsnap: " + file + ": the metrics were not written: " + lockFile + " is not a regular file");
+            return ExitStatus.TROUBLE;
+        }
+        // Read and write: opening a FIFO swapped in meanwhile for writing alone would wait for a reader.
         try (java.nio.channels.FileChannel lock = java.nio.channels.FileChannel.open(lockFile,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
-                java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            if (!Files.isRegularFile(lockFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-                throw new java.nio.file.FileSystemException(lockFile.toString(), null, "not a regular file");
-            }
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.READ,
+                java.nio.file.StandardOpenOption.WRITE, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             if (!await(lock)) {
                 err.println("fsnap: " + file + ": the metrics were not written: " + lockFile
                         + " stayed locked by another process for " + LOCK_WAIT.toSeconds() + " s");

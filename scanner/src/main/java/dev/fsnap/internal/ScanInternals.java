@@ -19,10 +19,19 @@ public abstract class ScanInternals {
     private static volatile ScanInternals registered;
 
     /**
-     * @param rows the implementation; called once, by {@code dev.fsnap.scan}
+     * Registers the implementation: once, by {@code dev.fsnap.scan}. This package is not exported, but
+     * on the class path anyone can call it; a second registration would swap how every entry is read
+     * and compared under a running scan, so it is refused.
+     *
+     * @param rows the implementation
+     * @throws IllegalStateException when one is registered already
      */
-    public static void register(ScanInternals rows) {
-        registered = rows;
+    public static synchronized void register(ScanInternals rows) {
+        if (registered != null) {
+            throw new IllegalStateException("the scan internals are registered once, by dev.fsnap.scan, and are"
+                    + " already: " + rows.getClass().getName() + " is refused");
+        }
+        registered = java.util.Objects.requireNonNull(rows);
     }
 
     /** @return the implementation */

@@ -70,10 +70,21 @@ public final class Differ {
     private final PathRules oldRules;
     private final PathRules newRules;
 
+    /**
+     * Set by the caller of {@link #compare} when it gives up waiting (interrupted): the walk stops
+     * at its next change or directory, and the caller's consumer is never called again.
+     */
+    private volatile boolean abandoned;
+
     private Differ(Snapshot old, Snapshot now, Set<Field> ignore, Consumer<Change> out) {
         this.old = old;
         this.now = now;
-        this.out = out;
+        this.out = change -> {
+            if (abandoned) {
+                throw new Stopped();
+            }
+            out.accept(change);
+        };
         EnumSet<Field> all = EnumSet.noneOf(Field.class);
         all.addAll(ignoredFields(old, now));
         all.addAll(ignore);
@@ -113,9 +124,12 @@ public final class Differ {
      *
      * @param old the earlier snapshot
      * @param now the later snapshot
-     * @param changes receives each change (on the differ's own thread, one at a time, before this returns)
+     * @param changes receives each change (on the differ's own thread, one at a time, before this returns;
+     *                never after, even when it throws or is interrupted)
      * @return the counts
      * @throws IOException when a block of either file is damaged (nothing more is reported)
+     * @throws java.io.InterruptedIOException when the calling thread is interrupted: the comparison
+     *         stops, and this returns once a call of {@code changes} in progress has returned
      */
     public static DiffSummary compare(Snapshot old, Snapshot now, Consumer<Change> changes) throws IOException {
         return compare(old, now, Set.of(), changes);
@@ -150,7 +164,11 @@ public final class Differ {
         try {
             walker.join();
         } catch (InterruptedException e) {
+            // The walker calls the consumer: it must have stopped before the caller is told the
+            // comparison is over, or the consumer would go on being called behind the caller's back.
+            d.abandoned = true;
             walker.interrupt();
+            joinUninterruptibly(walker);
             Thread.currentThread().interrupt();
             throw new java.io.InterruptedIOException("interrupted while comparing " + old.file() + " and " + now.file());
         }
@@ -198,7 +216,23 @@ public final class Differ {
         return handoff.stream(null);
     }
 
-    /** Thrown through the walk when the stream it feeds was closed. */
+    /** Waits for a thread to end, an interrupt meanwhile kept for the caller. */
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException again) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Thrown through the walk when the stream it feeds was closed, or the caller of compare gave up. */
     private static final class Stopped extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
@@ -232,6 +266,9 @@ public final class Differ {
     }
 
     private DirectoryRecord read(Snapshot s, long offset) throws IOException {
+        if (abandoned) {
+            throw new Stopped();
+        }
         directoriesRead++;
         return s.readDirectory(offset);
     }

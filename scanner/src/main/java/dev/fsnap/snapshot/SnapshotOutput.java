@@ -8,6 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,7 +31,11 @@ abstract class SnapshotOutput {
     /** @return a path through which the written bytes can be read before {@link #publish()} */
     abstract Path contents();
 
-    /** Renames the file over the target, atomically. */
+    /**
+     * Renames the file over the target, atomically, and forces the rename to disk.
+     *
+     * @throws IOException when the rename fails, or is done but cannot be forced to disk (naming the directory)
+     */
     abstract void publish() throws IOException;
 
     /** Gives the file up; from any thread, at any time, more than once. */
@@ -40,7 +45,12 @@ abstract class SnapshotOutput {
     abstract void release();
 
     static SnapshotOutput create(Path target) throws IOException {
-        return LinuxLibc.library().isAvailable() ? new Native(OutputFile.create(target)) : Nio.create(target);
+        return create(target, LinuxLibc.library().isAvailable());
+    }
+
+    /** As {@link #create(Path)}; {@code nativeCalls} false writes through NIO, as where there are none (tests choose it). */
+    static SnapshotOutput create(Path target, boolean nativeCalls) throws IOException {
+        return nativeCalls ? new Native(OutputFile.create(target)) : Nio.create(target);
     }
 
     private static final class Native extends SnapshotOutput {
@@ -144,10 +154,21 @@ abstract class SnapshotOutput {
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException(target + ": cannot replace the snapshot atomically: " + e.getMessage(), e);
             }
-            try (FileChannel d = FileChannel.open(target.getParent(), StandardOpenOption.READ)) {
+            FileChannel d;
+            try {
+                d = FileChannel.open(target.getParent(), StandardOpenOption.READ);
+            } catch (IOException notOnThisPlatform) {
+                return; // Windows opens no directory as a file: there, the rename is as durable as it gets
+            }
+            // Atomic is not durable: the rename must reach the disk. The JDK does not say which error
+            // a failed force met (only strerror's text, never parsed), so a filesystem that cannot
+            // force a directory is not told from one that failed to: both are reported.
+            try (d) {
                 d.force(true);
-            } catch (IOException ignored) {
-                // not every filesystem lets a directory be forced; the rename itself is already atomic
+            } catch (IOException e) {
+                throw new FileSystemException(target.getParent().toString(), null,
+                        "cannot force the directory to disk after renaming " + target.getFileName() + " into it: "
+                                + (e.getMessage() == null ? e.toString() : e.getMessage()));
             }
         }
 

@@ -91,13 +91,13 @@ final class NativeAccess extends FileSystemAccess {
         if (plan != null) {
             openShardRoot();
             if (!rootReader.statPath(rootFd, DOT, false)) {
-                throw FileErrors.ofNamed(root.toString(), rootReader.lastError(), "");
+                throw FileErrors.of(root.toString(), rootReader.lastError(), "");
             }
             fill(rootReader, batch, i);
         } else {
             byte[] path = PathBytes.of(root);
             if (!rootReader.statPath(rootReader.workingDirectory(), path, true)) {
-                throw FileErrors.ofNamed(root.toString(), rootReader.lastError(), "");
+                throw FileErrors.of(root.toString(), rootReader.lastError(), "");
             }
             fill(rootReader, batch, i);
             if (batch.type[i] != EntryType.DIRECTORY) {
@@ -105,7 +105,7 @@ final class NativeAccess extends FileSystemAccess {
             }
             rootFd = rootReader.openRoot(path);
             if (rootFd < 0) {
-                throw FileErrors.ofNamed(root.toString(), rootReader.lastError(), "cannot open");
+                throw FileErrors.of(root.toString(), rootReader.lastError(), "cannot open");
             }
         }
         filesystem = filesystemOf(rootReader, rootFd);
@@ -131,7 +131,7 @@ final class NativeAccess extends FileSystemAccess {
     private void openShardRoot() throws IOException {
         int planFd = rootReader.openRoot(PathBytes.of(plan));
         if (planFd < 0) {
-            throw FileErrors.ofNamed(plan.toString(), rootReader.lastError(), "cannot open");
+            throw FileErrors.of(plan.toString(), rootReader.lastError(), "cannot open");
         }
         if (follow) {
             beneathFd = planFd;
@@ -140,7 +140,7 @@ final class NativeAccess extends FileSystemAccess {
                 Errno e = rootReader.lastError();
                 throw e == Errno.EXDEV ? new java.nio.file.FileSystemException(root.toString(), null, "shard "
                         + shard.index() + "'s root \"" + shard.root() + "\" leads outside the plan's root " + plan
-                        + " through a symbolic link") : FileErrors.ofNamed(root.toString(), e, "cannot open");
+                        + " through a symbolic link") : FileErrors.of(root.toString(), e, "cannot open");
             }
             return;
         }
@@ -163,7 +163,7 @@ final class NativeAccess extends FileSystemAccess {
                 throw link ? new java.nio.file.FileSystemException(reached.toString(), null, "shard "
                         + shard.index() + "'s root \"" + shard.root() + "\" passes through this symbolic link, "
                         + "which a scan of the whole tree does not follow")
-                        : FileErrors.ofNamed(reached.toString(), e, "cannot open");
+                        : FileErrors.of(reached.toString(), e, "cannot open");
             }
             at = fd;
             start = end + 1;

@@ -102,7 +102,7 @@ final class ScanRun implements Scan {
      * Sizes the pool for the root's filesystem, once it is open. Where the count adapts, the pool is
      * sized for the most it may reach and a limit on calls in flight starts at the chosen count.
      */
-    private StandBy newPool() {
+    private StandBy newPool() throws IOException {
         directoriesFirst = access.knowsDirectoriesBeforeStat()
                 && (directoriesFirstAlways || access.filesystem().network());
         Concurrency.Choice c = Concurrency.choose(requestedThreads, access.filesystem(),
@@ -130,6 +130,15 @@ final class ScanRun implements Scan {
 
     /** Follows the throughput with the limit on calls in flight; null when the count is fixed. */
     private Adapter adapter;
+
+    /** Starts one of the scan's own threads; a limit on threads is said as the other reasons a scan cannot start. */
+    private static void startThread(Thread t) throws IOException {
+        try {
+            t.start();
+        } catch (OutOfMemoryError e) {
+            throw new IOException("cannot start the scan's threads: " + t.getName() + ": " + e.getMessage(), e);
+        }
+    }
 
     /** Hands a new task to the pool (see {@link CallLimit#schedule}). */
     void schedule(CountedCompleter<?> task) {
@@ -217,19 +226,36 @@ final class ScanRun implements Scan {
         EntryBatch rootBatch = new EntryBatch();
         rootBatch.reset(new byte[0]);
         RootOpening.open(access, rootBatch, rootPath, opTimeoutNanos, watchdog.timeoutText());
-        standBy = newPool();
-        pool = standBy.pool();
-        calls.pool(pool);
-        rootDevice = rootBatch.get(0, StatFields.DEVICE);
-        this.rootBatch = rootBatch;
-        rootTask = new DirectoryTask(null, this, new byte[0], rootBatch.reference[0], rootBatch.get(0, StatFields.DEVICE),
-                rootBatch.get(0, StatFields.INODE), null, -1, digest == null ? null : digest.root());
-        waiting.increment();
-        watchdog.start();
-        if (adapter != null) {
-            adapter.start();
+        // From here the root is open: a failure to get the scan going (no thread can be started, a
+        // process limit) must release it, and whatever was started, before it reaches the caller.
+        try {
+            standBy = newPool();
+            pool = standBy.pool();
+            calls.pool(pool);
+            rootDevice = rootBatch.get(0, StatFields.DEVICE);
+            this.rootBatch = rootBatch;
+            rootTask = new DirectoryTask(null, this, new byte[0], rootBatch.reference[0],
+                    rootBatch.get(0, StatFields.DEVICE), rootBatch.get(0, StatFields.INODE), null, -1,
+                    digest == null ? null : digest.root());
+            waiting.increment();
+            startThread(watchdog);
+            if (adapter != null) {
+                startThread(adapter);
+            }
+            pool.execute(rootTask);
+        } catch (IOException | RuntimeException | Error e) {
+            cancel();
+            watchdog.interrupt();
+            if (adapter != null) {
+                adapter.finish();
+            }
+            if (standBy != null) {
+                standBy.close();
+                pool.shutdown();
+            }
+            access.close();
+            throw e;
         }
-        pool.execute(rootTask);
     }
 
     @Override
@@ -315,13 +341,18 @@ final class ScanRun implements Scan {
             }
             standBy.close();
             pool.shutdown();
-            if (watchdog.givenUp() == 0) {
-                // Workers free their native buffers as they terminate; wait so a finished scan holds nothing.
-                pool.awaitTermination(10, TimeUnit.SECONDS);
+            try {
+                if (watchdog.givenUp() == 0) {
+                    // Workers free their native buffers as they terminate; wait so a finished scan holds nothing.
+                    pool.awaitTermination(10, TimeUnit.SECONDS);
+                }
+                // Otherwise some worker is still parked in the kernel: it frees its buffers if its call ever
+                // returns, and the scan does not wait for it.
+            } finally {
+                // Also when interrupted while waiting for the workers: the caller is gone, the root is
+                // released all the same (a worker still in a call frees its own buffers when it returns).
+                access.close();
             }
-            // Otherwise some worker is still parked in the kernel: it frees its buffers if its call ever
-            // returns, and the scan does not wait for it.
-            access.close();
         }
         return new ScanSummary(delivery.entries.sum(), delivery.directories.sum(), delivery.errors.sum(),
                 delivery.bytes.sum(),

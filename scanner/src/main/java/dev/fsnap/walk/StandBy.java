@@ -1,6 +1,8 @@
 package dev.fsnap.walk;
 
+import java.io.IOException;
 import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,14 +41,29 @@ final class StandBy {
     /**
      * A pool running {@code threads} workers at a time, with reserves for {@code callsInFlight}
      * blocked and ready (the pool's size, unless a limit keeps fewer calls in flight).
+     *
+     * @throws IOException when the reserves' threads cannot all be started (a limit on processes or
+     *         threads): the scan's own workers, started after them, could not be either, and the scan
+     *         would wait for them forever; what was started is let go
      */
-    static StandBy start(int threads, int callsInFlight, ForkJoinPool.ForkJoinWorkerThreadFactory factory) {
+    static StandBy start(int threads, int callsInFlight, ForkJoinPool.ForkJoinWorkerThreadFactory factory)
+            throws IOException {
         int reserves = reservesFor(callsInFlight);
         StandBy s = new StandBy(new ForkJoinPool(threads + reserves, factory, null, false));
-        for (int i = 0; i < reserves; i++) {
-            s.pool.execute(s::standBy);
+        try {
+            for (int i = 0; i < reserves; i++) {
+                s.pool.execute(s::standBy);
+            }
+        } catch (RejectedExecutionException | OutOfMemoryError e) {
+            // a pool that could not start a thread says so here on some JDKs, and not at all on others
         }
-        s.awaitBlocked(reserves);
+        int blocked = s.awaitBlocked(reserves);
+        if (blocked < reserves) {
+            s.close();
+            s.pool.shutdownNow();
+            throw new IOException("cannot start the scan's threads: " + blocked + " of " + (threads + reserves)
+                    + " started (a limit on processes or threads is reached)");
+        }
         return s;
     }
 
@@ -57,11 +74,14 @@ final class StandBy {
     /**
      * Waits until every reserve has blocked: until then a reserve is only a task in the pool's queue,
      * and would take the place of a scan worker instead of standing by. Where threads cannot be
-     * started (a process limit), it goes on after a few seconds with the reserves it has.
+     * started (a process limit), it gives up once none has blocked for a few seconds.
+     *
+     * @return how many reserves blocked
      */
-    private synchronized void awaitBlocked(int reserves) {
+    private synchronized int awaitBlocked(int reserves) {
         boolean interrupted = false;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        int seen = waiting;
         long left;
         while (waiting < reserves && (left = deadline - System.nanoTime()) > 0) {
             try {
@@ -69,10 +89,15 @@ final class StandBy {
             } catch (InterruptedException e) {
                 interrupted = true;
             }
+            if (waiting > seen) { // threads are starting, slowly on a busy machine: wait on while they do
+                seen = waiting;
+                deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
+        return waiting;
     }
 
     /** A worker is stuck for good, as far as the scan knows: let a reserve work in its place. */

@@ -57,7 +57,7 @@ final class WindowsAccess extends FileSystemAccess {
     void openRoot(EntryBatch batch) throws IOException {
         try (WindowsDirectoryReader reader = new WindowsDirectoryReader(RecordBuffer.MIN_BUFFER_SIZE)) {
             if (!reader.attributesOf(WindowsPaths.below(longRoot, ROOT, 0, false))) {
-                throw FileErrors.ofNamed(root.toString(), reader.lastError(), "");
+                throw FileErrors.of(root.toString(), reader.lastError(), "");
             }
             int i = batch.begin(0);
             fill(reader, 0, batch, i);
@@ -66,7 +66,7 @@ final class WindowsAccess extends FileSystemAccess {
             }
             long handle = reader.findFirst(WindowsPaths.below(longRoot, ROOT, 0, true));
             if (handle == WindowsDirectoryReader.FAILED) {
-                throw FileErrors.ofNamed(root.toString(), reader.lastError(), "cannot list");
+                throw FileErrors.of(root.toString(), reader.lastError(), "cannot list");
             }
             reader.findClose(handle);
             filesystem = filesystemOf(reader, longRoot);

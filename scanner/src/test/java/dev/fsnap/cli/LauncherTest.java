@@ -26,6 +26,7 @@ import java.util.jar.Manifest;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -101,6 +102,29 @@ class LauncherTest {
         r = CliTest.run(noJava);
         assertEquals(2, r.status(), r.err());
         assertTrue(r.err().startsWith("fsnap: no java on the PATH (nor JAVA_HOME)"), r.err());
+    }
+
+    @Test
+    void aSignalAfterTheJvmEndedIsNoFailureOfTheLauncher() throws Exception {
+        assertEquals(0, run("--version").status()); // the one-time preparation, with the real java
+        // A stand-in for java that ends at once with 130, as a JVM that took the same Ctrl-C first,
+        // while a process of its own keeps the status pipe open: the launcher's signal handler then
+        // passes the signal on to a process that is gone.
+        Path jdk = Files.createDirectories(dir.resolve("jdk/bin"));
+        Path stand = jdk.resolve("java");
+        Files.writeString(stand, "#!/bin/sh\n"
+                + "case \"$*\" in *-Dfsnap.statusFd=3*) sleep 3 & exit 130 ;; esac\n"
+                + "exec " + ProcessHandle.current().info().command().orElse("java") + " \"$@\"\n");
+        Files.setPosixFilePermissions(stand, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        ProcessBuilder b = launcher("--version");
+        b.environment().put("JAVA_HOME", dir.resolve("jdk").toString());
+        Process p = b.start();
+        Thread.sleep(1000);
+        new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).start().waitFor(); // the launcher only
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(130, p.exitValue(), "the JVM's own status, not the launcher's 2: " + err);
+        assertFalse(err.contains("the launcher failed"), err);
     }
 
     @Test

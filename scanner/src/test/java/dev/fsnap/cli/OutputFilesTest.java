@@ -107,6 +107,21 @@ class OutputFilesTest {
         assertEquals(before.owner(), after.owner());
         assertEquals(before.group(), after.group());
         assertTrue(Files.readString(kept).contains("fsnap_exit_status"));
+
+        // In a directory every user can write, a file another user made first is not handed what
+        // root's run writes: the new file is root's, with the mode kept.
+        if (root0) {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // for nobody to reach it
+            Path shared = Files.createDirectory(dir.resolve("shared"));
+            Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+            assertEquals(0, CliTest.sh("chmod +t \"$1\" && setpriv --reuid=nobody --regid=nogroup --clear-groups "
+                    + "sh -c 'umask 022; : > \"$1\"/planted.prom' _ \"$1\"", shared.toString()));
+            Path planted = shared.resolve("planted.prom");
+            assertEquals("nobody", Files.getOwner(planted).getName());
+            assertEquals(0, fsnap("scan", root.toString(), "--metrics", planted.toString()).status());
+            assertEquals("root", Files.getOwner(planted).getName());
+            assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(planted)));
+        }
     }
 
     @Test
@@ -169,8 +184,17 @@ class OutputFilesTest {
         CliTest.Run late = fsnap("check", root.toString(), "-q", "--against", base.toString(), "-o",
                 dir.resolve("new.snap").toString(), "--metrics", prom.toString());
         assertEquals(2, late.status(), late.err());
-        assertTrue(late.err().contains("fsnap: " + prom + ": the metrics were not written: " + prom + ".lock: "), late.err());
+        assertTrue(late.err().contains("fsnap: " + prom + ": the metrics were not written: " + prom + ".lock is not a "
+                + "regular file\n"), late.err());
         assertFalse(Files.exists(prom));
+
+        // A FIFO planted where the lock goes: refused, never opened for writing alone (which waits for a reader).
+        Path fifoLocked = dir.resolve("fifo-locked.prom");
+        assertEquals(0, CliTest.sh("mkfifo \"$1\"", dir.resolve("fifo-locked.prom.lock").toString()));
+        CliTest.Run fifo = fsnap("scan", root.toString(), "-q", "--metrics", fifoLocked.toString());
+        assertEquals(2, fifo.status(), fifo.err());
+        assertTrue(fifo.err().endsWith("\nfsnap: " + fifoLocked + ": the metrics were not written: " + fifoLocked
+                + ".lock is not a regular file\n"), fifo.err());
     }
 
     private static int indexOf(byte[] in, byte[] what) {

@@ -142,7 +142,7 @@ public class HostileTreeTest {
         assertEquals(EntryType.FILE, seen.entries().get(bottom).type());
         assertTrue(seen.peakDescriptors() <= before + 2 + 4,
                 "descriptors: " + seen.peakDescriptors() + " at the peak, " + before + " before");
-        assertEquals(before, Descriptors.count());
+        assertClosed(root, before, "after the scan");
 
         // Through a snapshot and a comparison too: both walk the depth without running out of stack.
         Path a = dir.resolve("deep-a.snap");
@@ -372,7 +372,7 @@ public class HostileTreeTest {
         mutator.join();
         assertTrue(scans >= 2 && mutations.get() > 100, scans + " scans, " + mutations + " mutations");
         assertTrue(Set.of("ENOENT", "ENOTDIR", "ELOOP").containsAll(codes), "errors only from races: " + codes);
-        assertEquals(before, Descriptors.count());
+        assertClosed(root, before, "after the scan");
     }
 
     @Test
@@ -407,7 +407,7 @@ public class HostileTreeTest {
         assertEquals(Set.of("", "gone", "becomes-file", "stays", "stays/inside"), entries.keySet());
         Collections.sort(errors);
         assertEquals(List.of("becomes-file OPEN ENOTDIR", "gone OPEN ENOENT"), errors);
-        assertEquals(base, Descriptors.count());
+        assertClosed(root, base, "after the scan");
     }
 
     @Test
@@ -427,7 +427,7 @@ public class HostileTreeTest {
         });
         assertEquals(10001, s.entries()); // four getdents64 batches of 64 KiB
         assertTrue(peak.get() <= base + 2 + 2, "peak " + peak + ", baseline " + base);
-        assertEquals(base, Descriptors.count());
+        assertClosed(root, base, "after the scan");
     }
 
     @Test
