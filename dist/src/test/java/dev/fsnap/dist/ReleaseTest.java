@@ -246,8 +246,7 @@ class ReleaseTest {
      * ASCII cannot hold: it was "not a valid path") and one named with the bytes {@code \xff\xfe}
      * (no UTF-8 at all: it was "no such file"), each holding a name of Latin-1 bytes. Roots,
      * {@code -o}, {@code --repo}, {@code --metrics} and {@code --report} are taken as the bytes given,
-     * the snapshot lists the names byte for byte, and {@code plan} of such a root writes a plan that
-     * keeps its bytes: its shards are scanned and merged to the single scan's tree.
+     * the snapshot lists the names byte for byte, and {@code plan} of such a root writes its plan.
      */
     @Test
     void namesThatAreNoTextInTheLocaleAreTakenAsTheirBytes() throws Exception {
@@ -285,9 +284,32 @@ class ReleaseTest {
             assertEquals(0, plan.status(), plan.out());
             assertEquals(0, sh(names[0] + "test -f \"$snap\" && test -f \"$repo/fsnap-repository\" && test -f \"$prom\" "
                     + "&& test -f \"$page\" && test -f \"$plan\"", "", data.toString()), "every file where its bytes named it");
-            // The plan keeps the root's bytes: each shard of it is scanned, and the parts merge to the single scan's tree.
+        }
+    }
+
+    /**
+     * A plan of a root whose name is no text in the C locale (no LANG: {@code env -i}) keeps the
+     * root's bytes: each of its shards is scanned ({@code scan --shard} took the plan's lossy text
+     * for the root, and refused it), and the parts merge to the single scan's tree hash.
+     */
+    @Test
+    void aPlanOfARootNamedWithNoTextIsScannedInShardsAndMergedByItsBytes() throws Exception {
+        Path top = unpack();
+        Path bin = pathWithoutMaven();
+        Path data = Files.createDirectory(dir.resolve("data"));
+        Map<String, String> env = Map.of("PATH", bin.toString());
+        String fsnap = top.resolve("bin/fsnap").toString();
+        for (String name : List.of("M$'\\xc3\\xbc'ller", "$'\\xff\\xfe'")) {
+            String[] names = {"root=\"$2\"/" + name + "; snap=\"$2\"/snap-" + name + ".snap; plan=\"$2\"/p-" + name
+                + ".json; "};
+            assertEquals(0, sh(names[0] + "mkdir -p \"$root/d\" && printf x > \"$root/d/caf\"$'\\xe9'", "", data.toString()));
+            Run single = run(env, "bash", "-c", names[0] + "\"$1\" scan \"$root\" -o \"$snap\" && exec \"$1\" plan "
+                    + "\"$root\" --shards 2 -o \"$plan\"", "_", fsnap, data.toString());
+            assertNoLauncherFailure(single);
+            assertEquals(0, single.status(), single.out());
             Run shards = run(env, "bash", "-c", names[0] + "parts=$(mktemp -d -p \"$2\") && n=0 && while read -r l; do "
-                    + "[[ $l == *'\"index\":'* ]] && n=$((n + 1)); done < \"$plan\"; for ((k = 0; k < n; k++)); do \"$1\" scan \"$root\" --shard \"$plan:$k\" -o \"$parts/$k.snap\" "
+                    + "[[ $l == *'\"index\":'* ]] && n=$((n + 1)); done < \"$plan\"; for ((k = 0; k < n; k++)); do "
+                    + "\"$1\" scan \"$root\" --shard \"$plan:$k\" -o \"$parts/$k.snap\" "
                     + "|| exit; done && \"$1\" merge \"$plan\" \"$parts\"/*.snap -o \"$parts/merged.snap\" && echo \"shards: $n\" "
                     + "&& \"$1\" verify \"$snap\" && exec \"$1\" verify \"$parts/merged.snap\"", "_", fsnap, data.toString());
             assertNoLauncherFailure(shards);

@@ -74,7 +74,7 @@ public final class ShardPlan {
         this.id = identity(rootBytes, this.shards);
     }
 
-    /** @return the tree's root, absolute, as text (where its bytes are no UTF-8, not exactly them: see {@link #rootPath}) */
+    /** @return the tree's root, absolute, as text: where its bytes are no text, not exactly them ({@link #rootPath}) */
     public String root() {
         return root;
     }

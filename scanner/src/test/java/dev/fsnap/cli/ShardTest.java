@@ -495,6 +495,39 @@ class ShardTest {
                 + " through a symbolic link", ScanArguments.describe(refused));
     }
 
+    /**
+     * The heaviest directory of a tree named with bytes that are no UTF-8: {@code plan} does not cut
+     * it off as a shard, whose root is written as text (it was cut as the text "\uFFFD", and the
+     * scan of that shard found no such directory); it stays in the root's shard, and the parts
+     * merge to the single scan's tree.
+     */
+    @Test
+    void aDirectoryWhoseNameIsNoUtf8IsNotCutOffAsAShard() throws Exception {
+        Path tree = dir.resolve("named");
+        assertEquals(0, CliTest.sh("mkdir -p \"$1\"/$'\\xff'/x \"$1\"/b/y && for i in $(seq 60); do : > \"$1\"/$'\\xff'/x/f$i; "
+                + "done && for i in $(seq 20); do : > \"$1\"/b/y/f$i; done", tree.toString()));
+        Path p = dir.resolve("named.json");
+        CliTest.Run planned = fsnap("plan", tree.toString(), "--shards", "2", "-o", p.toString());
+        assertEquals(0, planned.status(), planned.err());
+        ShardPlan read = ShardPlan.read(p);
+        assertEquals(List.of("", "b"), read.shards().stream().map(Shard::root).toList(), Files.readString(p));
+        List<Path> parts = new ArrayList<>();
+        for (int k = 0; k < 2; k++) {
+            Path part = dir.resolve("named-" + k + ".snap");
+            CliTest.Run r = fsnap("scan", tree.toString(), "--shard", p + ":" + k, "-o", part.toString());
+            assertEquals(0, r.status(), r.err());
+            parts.add(part);
+        }
+        Path merged = dir.resolve("named-merged.snap");
+        CliTest.Run merge = fsnap(args(p.toString(), parts, "-o", merged.toString()).toArray(String[]::new));
+        assertEquals(0, merge.status(), merge.err());
+        Path single = dir.resolve("named-single.snap");
+        assertEquals(0, fsnap("scan", tree.toString(), "-o", single.toString()).status());
+        try (Snapshot s = Snapshot.open(single); Snapshot m = Snapshot.open(merged)) {
+            assertEquals(s.treeHash(), m.treeHash());
+        }
+    }
+
     /** Scans with these options; returns the paths seen. */
     private static List<String> scanned(dev.fsnap.scan.ScanOptions options) throws Exception {
         List<String> seen = java.util.Collections.synchronizedList(new ArrayList<>());
