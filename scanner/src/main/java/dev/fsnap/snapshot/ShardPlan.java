@@ -546,6 +546,11 @@ public final class ShardPlan {
         if (root == null || bytes.length == 0 || bytes[0] != '/' && !Path.of(root).isAbsolute()) {
             throw new IllegalArgumentException("its root is not an absolute path");
         }
+        for (byte b : bytes) {
+            if (b == 0) {
+                throw new IllegalArgumentException("its root holds a NUL byte, which no path holds");
+            }
+        }
         if (shards.isEmpty()) {
             throw new IllegalArgumentException("no shards");
         }
