@@ -385,6 +385,38 @@ class RepositoryTest {
     }
 
     /**
+     * A root named with the bytes {@code \xff\xfe}, which are no text in any locale, given as its
+     * bytes (bash's {@code $'\xff\xfe'}): its series is keyed, and its {@code root} file written
+     * and read, by those bytes, so the second check finds the first and says "no changes"
+     * (before: the real path's text held U+FFFD, and the run was "no such file", exit 2).
+     */
+    @Test
+    void aRootNamedWithBytesThatAreNoTextIsCheckedTwiceByItsBytes() throws Exception {
+        Path repo = dir.resolve("repo");
+        assertEquals(0, CliTest.sh("mkdir \"$1\"/$'\\xff\\xfe' && printf x > \"$1\"/$'\\xff\\xfe'/f", dir.toString()));
+        List<String> check = new java.util.ArrayList<>(List.of("bash", "-c",
+                "root=\"$1\"/$'\\xff\\xfe'; repo=\"$2\"; shift 2; exec \"$@\" check \"$root\" --repo \"$repo\"", "_",
+                dir.toString(), repo.toString()));
+        check.addAll(CliTest.command());
+        CliTest.Run first = CliTest.run(new ProcessBuilder(check));
+        assertEquals(0, first.status(), first.out() + first.err());
+        noStackTrace(first);
+        CliTest.Run second = CliTest.run(new ProcessBuilder(check));
+        assertEquals(0, second.status(), second.out() + second.err());
+        assertTrue((second.out() + second.err()).contains(": no changes"), second.out() + second.err());
+
+        try (Stream<Path> places = Files.list(repo)) {
+            List<Path> roots = places.filter(Files::isDirectory).toList();
+            assertEquals(1, roots.size(), "one series: " + roots);
+            byte[] recorded = Files.readAllBytes(roots.get(0).resolve("root"));
+            byte[] real = dev.fsnap.bindings.PathBytes.of(dir.toRealPath());
+            byte[] expected = java.util.Arrays.copyOf(real, real.length + 4);
+            System.arraycopy(new byte[] {'/', (byte) 0xff, (byte) 0xfe, '\n'}, 0, expected, real.length, 4);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, recorded, "the root file holds the root's bytes");
+        }
+    }
+
+    /**
      * References with no such date, a directory that is no repository, forget --keep-last 0,
      * scan and merge runs in history, and a damaged latest run: each said plainly.
      */
