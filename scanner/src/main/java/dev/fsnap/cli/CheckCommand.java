@@ -95,7 +95,7 @@ final class CheckCommand extends Command {
 
     /** The run in a repository: ROOT's lock held, against its latest run there, into a new one. */
     private ScanJob.Result inRepository(ScanOptions options) throws IOException, InterruptedException {
-        String rootPath = options.root().toString();
+        String rootPath = Repository.text(options.root()); // its bytes: the String of a Path may not hold them
         return Repository.locked(repo, rootPath, "check", err, (place, into) -> {
             Repository.Listing listing = place.listing(java.time.Instant.now());
             for (Repository.Run ahead : listing.future()) {

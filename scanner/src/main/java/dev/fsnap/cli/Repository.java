@@ -1,12 +1,12 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.bindings.GuardedOpen;
+import dev.fsnap.bindings.PathBytes;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SeekableByteChannel;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystems;
 import java.nio.file.Files;
@@ -14,10 +14,8 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.SecureDirectoryStream;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -202,42 +200,61 @@ final class Repository {
     }
 
     /**
-     * Judges a root's directory by the directory itself, opened without following a link (the
-     * opened descriptor's owner and mode), and makes sure its name still leads to it.
+     * Judges a root's directory by the directory itself: what its name leads to without following
+     * a link must be a directory, or it is refused naming what it is and who made it, before it is
+     * ever opened (a FIFO, opened, would stop the run until someone writes to it); then it is opened
+     * relative to the repository without following a link and without waiting, so that a FIFO
+     * swapped in meanwhile is refused by the kernel, and the opened descriptor's owner and mode are
+     * judged; and its name must still lead to it.
      *
      * @param place the root's directory in the repository
      * @param what the root, for messages
      * @throws Refused naming what is wrong: a link, not a directory, another owner, writable by others
      */
     static void checkRootDirectory(Path place, String what) throws IOException {
+        checkRootDirectory(place, () -> what);
+    }
+
+    /**
+     * As {@link #checkRootDirectory(Path, String)}, the root asked for only when a message needs it:
+     * a directory is judged before anything in it is read.
+     */
+    static void checkRootDirectory(Path place, java.util.function.Supplier<String> what) throws IOException {
         if (!posix()) {
             return;
         }
         PosixFileAttributes a;
-        try (DirectoryStream<Path> parent = Files.newDirectoryStream(place.getParent())) {
-            if (parent instanceof SecureDirectoryStream<Path> sds) {
-                try (SecureDirectoryStream<Path> opened = sds.newDirectoryStream(place.getFileName(),
-                        LinkOption.NOFOLLOW_LINKS)) {
-                    a = opened.getFileAttributeView(PosixFileAttributeView.class).readAttributes();
-                } catch (IOException e) {
-                    throw notADirectory(place, what, e);
-                }
-            } else {
-                a = Files.readAttributes(place, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-                if (!a.isDirectory()) {
-                    throw notADirectory(place, what, null);
-                }
+        try {
+            a = Files.readAttributes(place, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        } catch (IOException e) {
+            throw notADirectory(place, what.get(), e);
+        }
+        if (!a.isDirectory()) {
+            throw notADirectory(place, what.get(), null);
+        }
+        Set<PosixFilePermission> p = a.permissions();
+        if (GuardedOpen.available()) {
+            GuardedOpen.Found opened;
+            try {
+                opened = GuardedOpen.directory(place.getParent(), place.getFileName());
+            } catch (IOException e) {
+                throw notADirectory(place, what.get(), e);
             }
+            if (opened.device() != ((Number) Files.getAttribute(place, "unix:dev", LinkOption.NOFOLLOW_LINKS)).longValue()
+                    || opened.inode() != ((Number) Files.getAttribute(place, "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue()
+                    || opened.uid() != ((Number) Files.getAttribute(place, "unix:uid", LinkOption.NOFOLLOW_LINKS)).longValue()) {
+                throw new Refused(place + " was replaced while it was looked at");
+            }
+            p = permissions(opened.permissions()); // the opened directory's, not whatever the name led to before
         }
         String owner = untrusted(a.owner());
         if (owner != null) {
-            throw new OtherUsers(place + " (the runs of " + what + ") is owned by " + owner + ", not by " + trustedOwners()
-                    + ": a run neither writes into nor compares against another user's directory; if it is not "
-                    + owner + "'s to keep, remove it");
+            throw new OtherUsers(place + " (the runs of " + what.get() + ") is owned by " + owner + ", not by "
+                    + trustedOwners() + ": a run neither writes into nor compares against another user's directory; "
+                    + "if it is not " + owner + "'s to keep, remove it");
         }
-        Set<PosixFilePermission> p = a.permissions();
         if (p.contains(PosixFilePermission.GROUP_WRITE) || p.contains(PosixFilePermission.OTHERS_WRITE)) {
-            throw new Refused(place + " (the runs of " + what + ") may be written by others than its owner ("
+            throw new Refused(place + " (the runs of " + what.get() + ") may be written by others than its owner ("
                     + PosixFilePermissions.toString(p) + "): anyone could replace its runs; chmod go-w " + place);
         }
         Object now = Files.readAttributes(place, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
@@ -246,19 +263,39 @@ final class Repository {
         }
     }
 
+    private static Set<PosixFilePermission> permissions(int mode) {
+        Set<PosixFilePermission> p = java.util.EnumSet.noneOf(PosixFilePermission.class);
+        PosixFilePermission[] bits = PosixFilePermission.values(); // OWNER_READ ... OTHERS_EXECUTE: 0400 ... 0001
+        for (int i = 0; i < bits.length; i++) {
+            if ((mode & (0400 >> i)) != 0) {
+                p.add(bits[i]);
+            }
+        }
+        return p;
+    }
+
+    /** What a root's place is when it is no directory fsnap made: its kind and who made it. */
     private static Refused notADirectory(Path place, String what, IOException e) {
         String is;
-        if (Files.isSymbolicLink(place)) {
-            String owner;
+        int mode;
+        String owner;
+        try {
+            mode = ((Number) Files.getAttribute(place, "unix:mode", LinkOption.NOFOLLOW_LINKS)).intValue();
             try {
                 owner = Files.getOwner(place, LinkOption.NOFOLLOW_LINKS).getName();
             } catch (IOException | RuntimeException unknown) {
                 owner = "an unknown user";
             }
+        } catch (IOException | RuntimeException gone) {
+            mode = -1;
+            owner = null;
+        }
+        if (mode != -1 && Files.isSymbolicLink(place)) {
             is = "is a symbolic link (made by " + owner + "), not a directory fsnap made: a run does not follow it; "
                     + "remove it";
-        } else if (Files.exists(place, LinkOption.NOFOLLOW_LINKS) && !Files.isDirectory(place, LinkOption.NOFOLLOW_LINKS)) {
-            is = "is not a directory; remove it";
+        } else if (mode != -1 && !Files.isDirectory(place, LinkOption.NOFOLLOW_LINKS)) {
+            is = "is " + GuardedOpen.kind(mode) + " (made by " + owner + "), not a directory fsnap made: a run does "
+                    + "not open it; remove it";
         } else {
             is = "cannot be opened: " + (e == null ? "unknown" : ScanArguments.describe(e));
         }
@@ -274,15 +311,17 @@ final class Repository {
      * A root as a repository keys it: its real path (links and {@code .}, {@code ..} resolved), so
      * that {@code ./tree}, {@code tree/.} and {@code /abs/tree} are one series; a root that does not
      * exist, or whose server does not answer within 30 s (the scan then says what is wrong), as its
-     * absolute, normalised path, which is the same key unless a link is on the way.
+     * absolute, normalised path, which is the same key unless a link is on the way. Either is the
+     * path's exact bytes, decoded as {@link CommandLine#decode} decodes arguments: a name that is no
+     * text in the locale (the bytes {@code \xff\xfe}) stays the name, not U+FFFD.
      */
     static String canonical(String root) {
         Path p = CommandLine.path(root);
-        String lexical = p.toAbsolutePath().normalize().toString();
+        String lexical = text(p.toAbsolutePath().normalize());
         java.util.concurrent.CompletableFuture<String> real = new java.util.concurrent.CompletableFuture<>();
         Thread t = new Thread(() -> {
             try {
-                real.complete(p.toRealPath().toString());
+                real.complete(text(p.toRealPath()));
             } catch (IOException | RuntimeException e) {
                 real.complete(lexical);
             }
@@ -297,6 +336,15 @@ final class Repository {
             Thread.currentThread().interrupt();
             return lexical;
         }
+    }
+
+    /**
+     * @param p a root's path
+     * @return the text a repository keeps it as: its bytes, decoded as arguments are (never the
+     *         path's own String, which holds U+FFFD for a name that is no text in the locale)
+     */
+    static String text(Path p) {
+        return CommandLine.decode(PathBytes.of(p));
     }
 
     /**
@@ -322,8 +370,11 @@ final class Repository {
         Path file = d.resolve("root");
         if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
             try {
-                Files.writeString(file, root + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS);
+                byte[] name = CommandLine.bytes(root); // the root's bytes, whatever the locale
+                byte[] line = java.util.Arrays.copyOf(name, name.length + 1);
+                line[name.length] = '\n';
+                Files.write(file, line, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        LinkOption.NOFOLLOW_LINKS);
             } catch (FileAlreadyExistsException made2) {
                 // another run wrote it meanwhile
             }
@@ -377,7 +428,7 @@ final class Repository {
             return roots();
         }
         String wanted = canonical(only);
-        String asGiven = CommandLine.path(only).toAbsolutePath().normalize().toString();
+        String asGiven = text(CommandLine.path(only).toAbsolutePath().normalize());
         List<Root> found = new ArrayList<>();
         for (Root r : roots()) {
             String p;
@@ -400,7 +451,7 @@ final class Repository {
         String name = trimmed.isEmpty() ? "root" : trimmed.substring(trimmed.lastIndexOf('/') + 1);
         name = name.replaceAll("[^A-Za-z0-9._-]", "_");
         try {
-            byte[] h = MessageDigest.getInstance("SHA-256").digest(root.getBytes(StandardCharsets.UTF_8));
+            byte[] h = MessageDigest.getInstance("SHA-256").digest(CommandLine.bytes(root)); // UTF-8 for text
             return name + "-" + HexFormat.of().formatHex(h, 0, 4);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -410,30 +461,52 @@ final class Repository {
     /**
      * A small file of the repository, read without following a link, and only when it is a regular
      * file; in a directory of another user's, only when it has no other name (a hard link made
-     * there to a file of root's is not read through it).
+     * there to a file of root's is not read through it). What the name leads to is looked at first,
+     * and what was opened is judged again by its descriptor: the file is opened without waiting, so
+     * that a FIFO swapped in between cannot stop the run (nor {@code forget}, and with it retention).
      */
     static byte[] readSmall(Path file, int max) throws IOException {
         BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!a.isRegularFile()) {
             throw new Refused(file + " is not a regular file");
         }
-        if (posix() && ((Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)) > 1
-                && untrustedOwner(file.toAbsolutePath().getParent()) != null) {
+        byte[] bytes;
+        long links;
+        if (GuardedOpen.available()) {
+            GuardedOpen.Found[] found = new GuardedOpen.Found[1];
+            try {
+                bytes = GuardedOpen.regularFile(file, max, found);
+            } catch (NoSuchFileException gone) {
+                throw gone;
+            } catch (IOException e) {
+                if (found[0] != null && !found[0].isRegularFile()) {
+                    throw new Refused(file + " is not a regular file (" + GuardedOpen.kind(found[0].mode())
+                            + " when it was opened)");
+                }
+                if (e.getMessage() != null && e.getMessage().endsWith("is a symbolic link")) {
+                    throw new Refused(file + " is not a regular file (a symbolic link when it was opened)");
+                }
+                throw e;
+            }
+            links = found[0].links();
+        } else {
+            links = posix() ? ((Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS)) : 1;
+            try (SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.READ,
+                    LinkOption.NOFOLLOW_LINKS)) {
+                ByteBuffer b = ByteBuffer.allocate(max + 1);
+                while (b.hasRemaining() && ch.read(b) > 0) {
+                    // read on
+                }
+                bytes = java.util.Arrays.copyOf(b.array(), b.position());
+            }
+        }
+        if (posix() && links > 1 && untrustedOwner(file.toAbsolutePath().getParent()) != null) {
             throw new Refused(file + " has other names (hard links): not read");
         }
-        try (SeekableByteChannel ch = Files.newByteChannel(file, StandardOpenOption.READ,
-                LinkOption.NOFOLLOW_LINKS)) {
-            ByteBuffer b = ByteBuffer.allocate(max + 1);
-            while (b.hasRemaining() && ch.read(b) > 0) {
-                // read on
-            }
-            if (b.position() > max) {
-                throw new Refused(file + " is larger than " + max + " bytes");
-            }
-            byte[] bytes = new byte[b.position()];
-            b.flip().get(bytes);
-            return bytes;
+        if (bytes.length > max) {
+            throw new Refused(file + " is larger than " + max + " bytes");
         }
+        return bytes;
     }
 
     // ---- references to runs ------------------------------------------------------------------
@@ -582,27 +655,25 @@ final class Repository {
         /** @return the root's path, as recorded */
         String path() throws IOException {
             byte[] b = readSmall(dir.resolve("root"), MAX_ROOT_FILE);
-            try {
-                String p = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(b)).toString().strip();
-                if (p.isEmpty() || p.contains("\n")) {
-                    throw new Refused(dir.resolve("root") + " names no root");
-                }
-                return p;
-            } catch (CharacterCodingException e) {
-                throw new Refused(dir.resolve("root") + " is not UTF-8");
+            int end = b.length > 0 && b[b.length - 1] == '\n' ? b.length - 1 : b.length;
+            // The root's exact bytes, as an argument naming it is decoded: a name that is no UTF-8 stays itself.
+            String p = CommandLine.decode(java.util.Arrays.copyOf(b, end));
+            if (p.isBlank() || p.contains("\n") || p.indexOf('\0') >= 0) {
+                throw new Refused(dir.resolve("root") + " names no root");
             }
+            return p;
         }
 
         /** @throws Refused when a run may not use this directory (see {@link #checkRootDirectory}) */
         void check() throws IOException {
-            String what;
-            try {
-                what = path();
-            } catch (IOException unreadable) {
-                what = "an unknown root";
-            }
-            checkRootDirectory(dir, what);
+            // The directory first: nothing in it is read (its root file, for the message) before it is judged.
+            checkRootDirectory(dir, () -> {
+                try {
+                    return path();
+                } catch (IOException unreadable) {
+                    return "an unknown root";
+                }
+            });
         }
 
         /**

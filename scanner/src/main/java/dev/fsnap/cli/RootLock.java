@@ -1,5 +1,7 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.bindings.GuardedOpen;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
@@ -26,9 +28,15 @@ import java.util.Set;
  * of them wins. The file's text names the holder (PID, host, start) for the person reading the
  * message, and tells an older fsnap, which locked by the text alone, that the root is busy.
  *
- * <p>The file is opened without following a link, is readable by its owner alone (anyone who can
- * open it can hold a shared record lock on it, and so block every run), and its text is never
- * shown: a lock that is not one fsnap wrote is refused, naming the file, not quoting it.
+ * <p>While the lock is held, no other descriptor of the file is ever opened in this process: closing
+ * any descriptor of a file lets go of all the process's {@code fcntl} locks on it, so the text is
+ * read through the channel that holds the lock, and whether the name still leads to the locked
+ * file is told by comparing the name's device and inode with those of the opened descriptor.
+ *
+ * <p>The file is opened without following a link and without waiting on a FIFO, is readable by
+ * its owner alone (anyone who can open it can hold a shared record lock on it, and so block every
+ * run), and its text is never shown: a lock that is not one fsnap wrote is refused, naming the
+ * file, not quoting it.
  */
 final class RootLock implements AutoCloseable {
     /** More than a holder's line ever takes. */
@@ -75,14 +83,15 @@ final class RootLock implements AutoCloseable {
 
     private final Path file;
     private final FileChannel channel;
-    private final String text;
+    /** The locked file's device and inode, as its descriptor told them. */
+    private final long[] identity;
     private final Thread onExit;
     private boolean released;
 
-    private RootLock(Path file, FileChannel channel, String text) {
+    private RootLock(Path file, FileChannel channel, long[] identity) {
         this.file = file;
         this.channel = channel;
-        this.text = text;
+        this.identity = identity;
         // A signal (Ctrl-C, systemd's stop) ends the JVM without the holder's finally: let go then too.
         this.onExit = new Thread(this::release, "fsnap-lock");
         try {
@@ -104,11 +113,23 @@ final class RootLock implements AutoCloseable {
         String mine = ProcessHandle.current().pid() + " " + host + " " + Instant.now() + "\n";
         for (int attempt = 0; attempt < 10; attempt++) {
             FileChannel ch;
+            long[] opened;
             try {
-                ch = FileChannel.open(file, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
-                        StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS),
-                        // Private: a user who may open the file may also hold a read lock on it for ever.
-                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                if (GuardedOpen.available()) {
+                    // Private: a user who may open the file may also hold a read lock on it for ever.
+                    GuardedOpen.Opened o = GuardedOpen.readWrite(file, 0600);
+                    if (o.channel() == null) {
+                        return new Refused(file + " is " + GuardedOpen.kind(o.found().mode())
+                                + ", not a regular file, so not a lock fsnap made; remove it");
+                    }
+                    ch = o.channel();
+                    opened = new long[] {o.found().device(), o.found().inode()};
+                } else {
+                    ch = FileChannel.open(file, Set.of(StandardOpenOption.READ, StandardOpenOption.WRITE,
+                            StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS),
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    opened = identity(file); // where no descriptor can be stat'ed: the name's, just after
+                }
             } catch (IOException e) {
                 return new Refused(cannotOpen(file, e));
             }
@@ -162,13 +183,14 @@ final class RootLock implements AutoCloseable {
                 ch.write(ByteBuffer.wrap(mine.getBytes(StandardCharsets.UTF_8)), 0);
                 ch.force(false);
                 // The record lock is on the file this channel opened. A run that let go of the lock
-                // meanwhile unlinked that file; it is ours only if the name still leads to it.
-                if (!mine.equals(readText(file))) {
+                // meanwhile unlinked that file; it is ours only if the name still leads to it. Told
+                // by device and inode: opening the name again, and closing that, would let go of the lock.
+                if (!java.util.Arrays.equals(opened, identity(file))) {
                     held.release();
                     continue;
                 }
                 keep = true;
-                return new Taken(new RootLock(file, ch, mine), found.isBlank() ? null
+                return new Taken(new RootLock(file, ch, opened), found.isBlank() ? null
                         : "took over the lock of " + root + " left by " + h + ", which is gone");
             } catch (IOException e) {
                 return new Refused(file + ": " + ScanArguments.describe(e));
@@ -217,12 +239,16 @@ final class RootLock implements AutoCloseable {
         return new String(b.array(), 0, b.position(), StandardCharsets.UTF_8);
     }
 
-    /** The lock's text as its name leads to it now; empty when there is none. */
-    private static String readText(Path file) throws IOException {
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            return read(ch);
+    /** The device and inode the lock's name leads to now (never following a link); null when there is none. */
+    private static long[] identity(Path file) throws IOException {
+        if (!file.getFileSystem().supportedFileAttributeViews().contains("unix")) {
+            return new long[0]; // no inode to tell by (Windows, where a lock is the handle's, not the process's)
+        }
+        try {
+            return new long[] {((Number) Files.getAttribute(file, "unix:dev", LinkOption.NOFOLLOW_LINKS)).longValue(),
+                ((Number) Files.getAttribute(file, "unix:ino", LinkOption.NOFOLLOW_LINKS)).longValue()};
         } catch (NoSuchFileException gone) {
-            return "";
+            return null;
         }
     }
 
@@ -241,7 +267,7 @@ final class RootLock implements AutoCloseable {
         }
         released = true;
         try {
-            if (text.equals(readText(file))) {
+            if (java.util.Arrays.equals(identity, identity(file))) {
                 channel.truncate(0);
                 Files.deleteIfExists(file);
             }

@@ -106,7 +106,7 @@ final class ScanCommand extends Command {
                 err.println("fsnap: " + e.getMessage());
                 return metrics(null, ExitStatus.TROUBLE);
             }
-            ScanJob.Result r = Repository.locked(repo, canonical.root().toString(), "scan", err,
+            ScanJob.Result r = Repository.locked(repo, Repository.text(canonical.root()), "scan", err,
                     (place, into) -> ScanJob.run(canonical, report, into, err), null);
             return metrics(r.summary(), r.exit());
         }

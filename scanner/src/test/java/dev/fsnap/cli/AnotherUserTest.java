@@ -357,4 +357,96 @@ class AnotherUserTest {
         assertTrue(Files.isSymbolicLink(key.resolve("lock")), "nobody's files are left as they are");
         assertEquals("root:TOPSECRET-HASH:19000:0:99999:7:::\n", Files.readString(secret));
     }
+
+    /**
+     * nobody makes a FIFO where root's directory for a root goes (its name is easy to work out):
+     * root's check is refused at once, exit 2 naming the path, what it is and who made it; before,
+     * the run opened it for reading and waited for a writer for ever. history and forget go on.
+     */
+    @Test
+    void aFifoWhereARootsDirectoryGoesIsRefusedNotWaitedOn() throws Exception {
+        Path repo = sharedRepository();
+        Path root = Files.createDirectory(dir.resolve("data"));
+        open(root);
+        Path key = repo.resolve(Repository.key(Repository.canonical(root.toString())));
+        assertEquals(0, shAsNobody("mkfifo \"$1\"", key.toString()).status());
+
+        CliTest.Run check = CliTest.fsnap("check", root.toString(), "--repo", repo.toString());
+        assertEquals(2, check.status(), check.err());
+        assertEquals("fsnap: " + key + " (the runs of " + root + ") is a FIFO (made by nobody), not a directory fsnap "
+                + "made: a run does not open it; remove it\n", check.err());
+        assertEquals(0, CliTest.fsnap("history", repo.toString()).status());
+        assertEquals(0, CliTest.fsnap("forget", repo.toString(), "--keep-last", "1").status());
+    }
+
+    /**
+     * nobody swaps the root file and a summary in a directory of theirs between a regular file and
+     * a FIFO (renamed over each other, as fast as a loop goes) while root lists and judges that
+     * directory, as history and forget do, thousands of times: each read ends, with the root or
+     * refused as no regular file; none waits on the FIFO. Then history and forget exit 0, forget
+     * leaving nobody's runs to nobody. Before, a file looked at as regular and opened as a FIFO a
+     * moment later stopped them for ever, and with forget, retention.
+     */
+    @Test
+    void aFifoSwappedInForARootFileNeverStopsHistoryOrForget() throws Exception {
+        Path python = Path.of("/usr/bin/python3");
+        Assumptions.assumeTrue(Files.isExecutable(python), "needs python3 for a fast swapping loop");
+        Path repo = sharedRepository();
+        Path key = repo.resolve("theirs-0123abcd");
+        assertEquals(0, shAsNobody("mkdir \"$1\" && printf '/theirs\\n' > \"$1/root\" && : > \"$1/$2.snap\" "
+                + "&& printf '{\"exit\":0}\\n' > \"$1/$2.json\"", key.toString(), "20261101T030000.000Z").status());
+        String swap = String.join("\n",
+                "import os, sys",
+                "d, i = sys.argv[1], 0",
+                "while True:",
+                "    for name, text in (('root', '/theirs\\n'), ('20261101T030000.000Z.json', '{\"exit\":0}\\n')):",
+                "        i += 1",
+                "        f = '%s/.f%d' % (d, i)",
+                "        os.mkfifo(f)",
+                "        os.rename(f, d + '/' + name)",
+                "        r = '%s/.r%d' % (d, i)",
+                "        with open(r, 'w') as w:",
+                "            w.write(text)",
+                "        os.rename(r, d + '/' + name)");
+        Process swapper = new ProcessBuilder("/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--",
+                python.toString(), "-c", swap, key.toString()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            int[] outcomes = new int[2]; // read, refused
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(120), () -> {
+                for (int i = 0; i < 3000; i++) {
+                    for (Repository.Root r : Repository.existing(repo).roots()) {
+                        try {
+                            assertEquals("/theirs", r.path());
+                            outcomes[0]++;
+                        } catch (Repository.Refused refused) {
+                            assertTrue(refused.getMessage().contains(" is not a regular file"), refused.getMessage());
+                            outcomes[1]++;
+                        } catch (java.nio.file.NoSuchFileException between) {
+                            outcomes[1]++;
+                        }
+                        Repository.OtherUsers others = org.junit.jupiter.api.Assertions.assertThrows(
+                                Repository.OtherUsers.class, r::check);
+                        assertTrue(others.getMessage().startsWith(key + " (the runs of "), others.getMessage());
+                        for (Repository.Run run : r.runs()) {
+                            run.exit();
+                        }
+                    }
+                }
+            }, "a read waited on the FIFO");
+            assertTrue(swapper.isAlive(), "the swapping went on all along");
+            assertTrue(outcomes[0] > 0 && outcomes[1] > 0, "both met: " + outcomes[0] + " read, " + outcomes[1] + " refused");
+
+            CliTest.Run history = CliTest.fsnap("history", repo.toString());
+            assertEquals(0, history.status(), history.err());
+            assertTrue(history.out().contains("(" + key.getFileName() + "): 1 run\n"), history.out());
+            CliTest.Run forget = CliTest.fsnap("forget", repo.toString(), "--keep-last", "1");
+            assertEquals(0, forget.status(), forget.err());
+            assertTrue(forget.err().contains("fsnap: note: " + key + " (the runs of "), forget.err());
+            assertTrue(forget.err().contains(") is owned by nobody, not by root"), forget.err());
+        } finally {
+            swapper.destroyForcibly();
+            swapper.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 }

@@ -385,6 +385,72 @@ class RepositoryTest {
     }
 
     /**
+     * A root named with the bytes {@code \xff\xfe}, which are no text in any locale, given as its
+     * bytes (bash's {@code $'\xff\xfe'}): its series is keyed, and its {@code root} file written
+     * and read, by those bytes, so the second check finds the first and says "no changes"
+     * (before: the real path's text held U+FFFD, and the run was "no such file", exit 2).
+     */
+    @Test
+    void aRootNamedWithBytesThatAreNoTextIsCheckedTwiceByItsBytes() throws Exception {
+        Path repo = dir.resolve("repo");
+        assertEquals(0, CliTest.sh("mkdir \"$1\"/$'\\xff\\xfe' && printf x > \"$1\"/$'\\xff\\xfe'/f", dir.toString()));
+        List<String> check = new java.util.ArrayList<>(List.of("bash", "-c",
+                "root=\"$1\"/$'\\xff\\xfe'; repo=\"$2\"; shift 2; exec \"$@\" check \"$root\" --repo \"$repo\"", "_",
+                dir.toString(), repo.toString()));
+        check.addAll(CliTest.command());
+        CliTest.Run first = CliTest.run(new ProcessBuilder(check));
+        assertEquals(0, first.status(), first.out() + first.err());
+        noStackTrace(first);
+        CliTest.Run second = CliTest.run(new ProcessBuilder(check));
+        assertEquals(0, second.status(), second.out() + second.err());
+        assertTrue((second.out() + second.err()).contains(": no changes"), second.out() + second.err());
+
+        try (Stream<Path> places = Files.list(repo)) {
+            List<Path> roots = places.filter(Files::isDirectory).toList();
+            assertEquals(1, roots.size(), "one series: " + roots);
+            byte[] recorded = Files.readAllBytes(roots.get(0).resolve("root"));
+            byte[] real = dev.fsnap.bindings.PathBytes.of(dir.toRealPath());
+            byte[] expected = java.util.Arrays.copyOf(real, real.length + 4);
+            System.arraycopy(new byte[] {'/', (byte) 0xff, (byte) 0xfe, '\n'}, 0, expected, real.length, 4);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(expected, recorded, "the root file holds the root's bytes");
+        }
+    }
+
+    /**
+     * While a run holds a root's lock, another process cannot take the kernel's record lock, even
+     * once the lock's text names a process that is gone: the holder never opens (and closes) a
+     * second descriptor on the lock file, which would let go of its record lock (POSIX drops a
+     * process's fcntl locks on a file when any of its descriptors of it is closed). The second run
+     * exits 75; before, the holder's lock was gone right after it was taken, and the second run
+     * took it over from the "dead" text, exit 0, two runs on one root at once.
+     */
+    @Test
+    void theRecordLockIsHeldForTheWholeRunNotOnlyTheText() throws Exception {
+        Path root = TreeBuilder.at(dir.resolve("t")).file("a", 1).root();
+        Path repo = dir.resolve("repo");
+        assertEquals(0, fsnap("check", root.toString(), "--repo", repo.toString()).status());
+        Repository.Root place = Repository.open(repo).root(Repository.canonical(root.toString()));
+        Path lock = place.dir.resolve("lock");
+        RootLock.Taken taken = (RootLock.Taken) place.lock(); // past where the text used to be read again
+        try (RootLock held = taken.lock()) {
+            Process gone = new ProcessBuilder("true").start();
+            assertTrue(gone.waitFor(30, TimeUnit.SECONDS));
+            // The text rewritten by another process (its close does not touch this process's lock): a dead PID.
+            String dead = gone.pid() + " " + RootLock.host() + " " + java.time.Instant.now() + "\n";
+            assertEquals(0, CliTest.sh("printf '%s' \"$2\" > \"$1\"", lock.toString(), dead));
+
+            CliTest.Run second = fsnap("check", root.toString(), "--repo", repo.toString());
+            assertEquals(75, second.status(), second.out() + second.err());
+            assertTrue(second.err().startsWith("fsnap: " + root.toRealPath() + " is being scanned into " + repo
+                    + " by process " + gone.pid() + " on "), second.err());
+            assertFalse(second.err().contains("took over"), second.err());
+            assertEquals(1, snapshots(repo).size(), "the second run did nothing");
+        }
+        assertFalse(Files.exists(lock), "let go at the end");
+        assertEquals(0, fsnap("check", root.toString(), "--repo", repo.toString()).status(), "the next run takes it");
+    }
+
+    /**
      * References with no such date, a directory that is no repository, forget --keep-last 0,
      * scan and merge runs in history, and a damaged latest run: each said plainly.
      */
