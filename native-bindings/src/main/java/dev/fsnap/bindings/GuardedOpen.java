@@ -221,7 +221,7 @@ public final class GuardedOpen {
         if (errno == Errno.ELOOP.intValue()) {
             return new FileSystemException(path.toString(), null, "is a symbolic link");
         }
-        return FileErrors.ofNamed(path.toString(), Errno.valueOf(errno), "cannot open");
+        return FileErrors.of(path, errno, "cannot open");
     }
 
     /** fstat of the descriptor, into the end of the buffer (past what a path or a read uses). */
