@@ -239,6 +239,16 @@ public final class OutputFile {
     }
 
     /**
+     * Whether the file was renamed over its target: from then on it is the target, even when forcing
+     * the rename to disk failed after it.
+     *
+     * @return true once renamed
+     */
+    public boolean published() {
+        return published;
+    }
+
+    /**
      * Forces the rename to disk: atomic is not durable, and a crash before the directory reaches the
      * disk can bring the old file back, or none. A filesystem that cannot force a directory at all says
      * {@code EINVAL} (fsync(2)): the rename is as durable as it can make it. Any other error (an I/O

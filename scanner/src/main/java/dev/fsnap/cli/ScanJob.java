@@ -197,7 +197,9 @@ final class ScanJob {
                     writer.commit(summary);
                     return new Result(status, summary);
                 } catch (IOException e) {
-                    err.println("fsnap: " + output + ": the snapshot was not written: " + e.getMessage());
+                    err.println("fsnap: " + output + (writer.committed()
+                            ? ": the snapshot is in place, but a crash may lose it: " : ": the snapshot was not written: ")
+                            + e.getMessage());
                     return new Result(ExitStatus.TROUBLE, summary);
                 } catch (IllegalStateException closed) {
                     err.println("fsnap: interrupted; " + output + " was left as it was");

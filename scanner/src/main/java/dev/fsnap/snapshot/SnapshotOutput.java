@@ -38,6 +38,9 @@ abstract class SnapshotOutput {
      */
     abstract void publish() throws IOException;
 
+    /** @return whether {@link #publish} renamed the file over its target (though it may have failed after) */
+    abstract boolean placed();
+
     /** Gives the file up; from any thread, at any time, more than once. */
     abstract void discard();
 
@@ -81,6 +84,11 @@ abstract class SnapshotOutput {
         }
 
         @Override
+        boolean placed() {
+            return file.published();
+        }
+
+        @Override
         void discard() {
             file.discard();
         }
@@ -96,6 +104,7 @@ abstract class SnapshotOutput {
         private final Path target;
         private final Path temporary;
         private final FileChannel channel;
+        private volatile boolean placed;
 
         private Nio(Path target, Path temporary, FileChannel channel) {
             this.target = target;
@@ -151,6 +160,7 @@ abstract class SnapshotOutput {
         void publish() throws IOException {
             try {
                 Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+                placed = true;
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException(target + ": cannot replace the snapshot atomically: " + e.getMessage(), e);
             }
@@ -170,6 +180,11 @@ abstract class SnapshotOutput {
                         "cannot force the directory to disk after renaming " + target.getFileName() + " into it: "
                                 + (e.getMessage() == null ? e.toString() : e.getMessage()));
             }
+        }
+
+        @Override
+        boolean placed() {
+            return placed;
         }
 
         @Override

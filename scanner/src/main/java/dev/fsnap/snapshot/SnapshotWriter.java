@@ -425,6 +425,8 @@ public final class SnapshotWriter implements Closeable {
             file.publish();
             published = true;
         } finally {
+            // renamed, and only forcing it to disk failed: it is the snapshot in place all the same
+            published |= file.placed();
             gate.leave();
         }
     }
