@@ -1,5 +1,6 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.bindings.GuardedOpen;
 import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.snapshot.Change;
 
@@ -48,6 +49,8 @@ final class Metrics {
         Map.entry("fsnap_changed_bytes", "The sizes of the files added and removed, in bytes."));
 
     /** How long a run waits for another run's update of the same file before giving up. */
+    /** The largest metrics file read back (many roots' lines are a few KiB each). */
+    private static final int MOST_READ = 16 << 20;
     private static final java.time.Duration LOCK_WAIT = java.time.Duration.ofSeconds(60);
     private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> NEW_MODE =
             java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");
@@ -121,12 +124,7 @@ final class Metrics {
         try {
             // Lines are kept as the bytes they were (ISO-8859-1 maps each byte to one char and back):
             // another program's line is neither refused nor changed for not being UTF-8.
-            if (!Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
-                    java.nio.file.LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
-                // never opened: a FIFO would block the run for good, a device is not ours to read
-                throw new java.nio.file.FileSystemException(file.toString(), null, "not a regular file: not replaced");
-            }
-            for (String line : new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1).split("\n")) {
+            for (String line : new String(existing(file), StandardCharsets.ISO_8859_1).split("\n")) {
                 if (line.startsWith("# HELP ") || line.startsWith("# TYPE ")) {
                     String[] words = line.split(" ", 4);
                     if (words.length > 2 && !HELP.containsKey(words[2])) {
@@ -199,6 +197,27 @@ final class Metrics {
             }
         }
         AtomicFile.write(file, out.toString().getBytes(StandardCharsets.ISO_8859_1), NEW_MODE);
+    }
+
+    /**
+     * The file as it is, read as the repository reads its files: without following a link, and
+     * opened without waiting, so that a FIFO put there (or swapped in after a look) never blocks
+     * the run; a device is not ours to read.
+     */
+    private static byte[] existing(Path file) throws IOException {
+        if (!Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS).isRegularFile()) {
+            throw new java.nio.file.FileSystemException(file.toString(), null, "not a regular file: not replaced");
+        }
+        if (!GuardedOpen.available()) {
+            return Files.readAllBytes(file);
+        }
+        byte[] bytes = GuardedOpen.regularFile(file, MOST_READ, new GuardedOpen.Found[1]);
+        if (bytes.length > MOST_READ) {
+            throw new java.nio.file.FileSystemException(file.toString(), null, "larger than " + MOST_READ
+                    + " bytes: not a metrics file fsnap updates");
+        }
+        return bytes;
     }
 
     private List<String> family(String name) {
