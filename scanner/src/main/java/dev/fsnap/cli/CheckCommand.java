@@ -4,7 +4,6 @@ import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.snapshot.Snapshot;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 
 /** {@code fsnap check ROOT --against OLD -o NEW}: the nightly job, a scan and a diff in one run. */
@@ -18,7 +17,6 @@ final class CheckCommand extends Command {
     boolean otherRoot;
     Path repo;
 
-    private final PrintStream err = System.err;
 
     CheckCommand() {
         super("check", new String[] {
@@ -111,7 +109,7 @@ final class CheckCommand extends Command {
                         + rootPath + (options.digest() == null ? "" : " --digest") + " --repo " + repo);
             }
             err.println("fsnap: the first run of " + rootPath + " in " + repo + ": nothing to compare with yet");
-            return ScanJob.run(options, null, into, err);
+            return ScanJob.run(options, null, into, console);
         }, () -> report.tally);
     }
 
@@ -143,9 +141,9 @@ final class CheckCommand extends Command {
             }
             // The report is written in full before the new snapshot replaces anything: a report that
             // cannot be written (a full disk, a closed pipe) leaves the old file as it was.
-            return ScanJob.run(options, null, into, err, finished -> {
+            return ScanJob.run(options, null, into, console, finished -> {
                 try (Snapshot after = SnapshotFiles.open(finished, err)) {
-                    return after == null ? ExitStatus.TROUBLE : SnapshotFiles.diff(before, after, report, err);
+                    return after == null ? ExitStatus.TROUBLE : SnapshotFiles.diff(before, after, report, console);
                 } catch (IOException e) {
                     err.println("fsnap: " + ScanArguments.describe(e));
                     return ExitStatus.TROUBLE;

@@ -5,6 +5,12 @@ package dev.fsnap.cli;
  * commands are listed once, in {@link Main}.
  */
 abstract class Command {
+    /** Where the command writes: the console it was run with (set by {@link #run}). */
+    Console console;
+    /** The console's standard output, as text. */
+    java.io.PrintStream out;
+    /** The console's standard error. */
+    java.io.PrintStream err;
     private final String name;
     private final String[] description;
     private final String[] exitStatus;
@@ -47,7 +53,21 @@ abstract class Command {
     }
 
     /**
-     * Runs the command with its arguments set.
+     * Runs the command, its arguments set, writing to a console.
+     *
+     * @param console where to write
+     * @return the exit status
+     * @throws Exception when something unforeseen fails (reported with its stack, exit 2)
+     */
+    final int run(Console console) throws Exception {
+        this.console = console;
+        this.out = console.out();
+        this.err = console.err();
+        return call();
+    }
+
+    /**
+     * Runs the command with its arguments set, writing to {@link #console}.
      *
      * @return the exit status
      * @throws Exception when something unforeseen fails (reported with its stack, exit 2)

@@ -3,7 +3,6 @@ package dev.fsnap.cli;
 import dev.fsnap.snapshot.Snapshot;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 
@@ -13,7 +12,6 @@ final class DiffCommand extends Command {
     Path now;
     final ReportOptions report = new ReportOptions();
 
-    private final PrintStream err = System.err;
 
     DiffCommand() {
         super("diff", new String[] {
@@ -61,7 +59,7 @@ final class DiffCommand extends Command {
             if (a == null || b == null) {
                 return ExitStatus.TROUBLE;
             }
-            return SnapshotFiles.diff(a, b, report, err);
+            return SnapshotFiles.diff(a, b, report, console);
         }
     }
 }

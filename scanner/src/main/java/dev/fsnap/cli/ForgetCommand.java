@@ -1,7 +1,6 @@
 package dev.fsnap.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -22,8 +21,6 @@ final class ForgetCommand extends Command {
     /** Whether a --keep option was given: --keep-last 0 alone is a policy (keep the last good run only). */
     boolean policy;
 
-    private final PrintStream out = System.out;
-    private final PrintStream err = System.err;
 
     ForgetCommand() {
         super("forget", new String[] {

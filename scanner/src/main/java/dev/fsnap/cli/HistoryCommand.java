@@ -1,7 +1,6 @@
 package dev.fsnap.cli;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.LinkOption;
@@ -14,8 +13,6 @@ final class HistoryCommand extends Command {
     Path dir;
     String root;
 
-    private final PrintStream out = System.out;
-    private final PrintStream err = System.err;
 
     HistoryCommand() {
         super("history", new String[] {

@@ -5,7 +5,6 @@ import dev.fsnap.scan.ScanError;
 import dev.fsnap.snapshot.Snapshot;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -15,7 +14,6 @@ final class LsCommand extends Command {
     Path file;
     final ReportOptions report = new ReportOptions();
 
-    private final PrintStream err = System.err;
 
     LsCommand() {
         super("ls", new String[] {
@@ -46,7 +44,7 @@ final class LsCommand extends Command {
             if (s == null) {
                 return ExitStatus.TROUBLE;
             }
-            Report out = report.open(s.absentFields());
+            Report out = report.open(console.stdout(), s.absentFields());
             String prefix = s.root().endsWith("/") ? s.root() : s.root() + "/";
             long[] counts = new long[3];
             try {

@@ -36,7 +36,7 @@ public final class Main {
             preload.setDaemon(true);
             preload.start();
         }
-        int status = run(CommandLine.arguments(args));
+        int status = run(Console.ofProcess(), CommandLine.arguments(args));
         finish(status);
         System.exit(status);
     }
@@ -65,29 +65,28 @@ public final class Main {
     }
 
     /**
-     * Runs the command line.
+     * Runs the command line, writing to a console.
      *
+     * @param console where to write
      * @param args the arguments
      * @return the exit status
      */
-    static int run(String... args) {
+    static int run(Console console, String... args) {
         if (!quiet(args)) {
-            return dispatch(args);
+            return dispatch(console, args);
         }
         // -q: what goes to stderr is held, and printed only when the run did not end with 0.
-        PrintStream err = System.err;
         java.io.ByteArrayOutputStream held = new java.io.ByteArrayOutputStream();
-        System.setErr(new PrintStream(held, true, java.nio.charset.StandardCharsets.UTF_8));
+        Console quiet = console.holdingErr(held);
         int status;
         try {
-            status = dispatch(args);
+            status = dispatch(quiet, args);
         } finally {
-            System.err.flush();
-            System.setErr(err);
+            quiet.err().flush();
         }
         if (status != ExitStatus.OK) {
-            err.write(held.toByteArray(), 0, held.size());
-            err.flush();
+            console.err().write(held.toByteArray(), 0, held.size());
+            console.err().flush();
         }
         return status;
     }
@@ -102,15 +101,15 @@ public final class Main {
         return false;
     }
 
-    private static int dispatch(String... args) {
-        PrintStream out = System.out;
-        PrintStream err = System.err;
+    private static int dispatch(Console console, String... args) {
+        PrintStream out = console.out();
+        PrintStream err = console.err();
         if (args.length > 0 && args[0].equals("help")) {
             if (args.length == 1) {
                 out.print(help());
                 return ExitStatus.OK;
             }
-            return dispatch(args[1], "--help");
+            return dispatch(console, args[1], "--help");
         }
         if (args.length > 0 && (args[0].equals("man") || args[0].equals("completion"))) {
             return documents(args, out, err);
@@ -157,7 +156,7 @@ public final class Main {
             return ExitStatus.TROUBLE;
         }
         try {
-            return command.call();
+            return command.run(console);
         } catch (Exception e) {
             e.printStackTrace(err);
             return ExitStatus.TROUBLE;

@@ -6,7 +6,6 @@ import dev.fsnap.snapshot.ShardPlan;
 import dev.fsnap.snapshot.SnapshotMerge;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ final class MergeCommand extends Command {
     Path metrics;
     boolean allowMissing;
 
-    private final PrintStream err = System.err;
 
     MergeCommand() {
         super("merge", new String[] {

@@ -5,7 +5,6 @@ import dev.fsnap.snapshot.ShardPlan;
 import dev.fsnap.snapshot.Snapshot;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -21,8 +20,6 @@ final class PlanCommand extends Command {
     Path output;
     java.time.Duration opTimeout;
 
-    private final PrintStream out = System.out;
-    private final PrintStream err = System.err;
 
     PlanCommand() {
         super("plan", new String[] {

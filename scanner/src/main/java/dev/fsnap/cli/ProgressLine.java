@@ -30,15 +30,15 @@ final class ProgressLine {
 
     /**
      * @param scan the running scan
-     * @param err where to draw
+     * @param console where to draw, if it is a terminal
      * @param scheduledBytes what the verification schedule reads again, or 0
      * @return the line, drawing, or null when stderr is no terminal
      */
-    static ProgressLine startIfTerminal(Scan scan, PrintStream err, long scheduledBytes) {
-        if (!Boolean.getBoolean("fsnap.progress")) {
+    static ProgressLine startIfTerminal(Scan scan, Console console, long scheduledBytes) {
+        if (!console.terminal()) {
             return null;
         }
-        ProgressLine line = new ProgressLine(scan, err, scheduledBytes);
+        ProgressLine line = new ProgressLine(scan, console.err(), scheduledBytes);
         line.thread.start();
         return line;
     }

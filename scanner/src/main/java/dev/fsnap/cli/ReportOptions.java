@@ -2,8 +2,6 @@ package dev.fsnap.cli;
 
 import dev.fsnap.scan.Field;
 
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.util.Locale;
 import java.util.Set;
 
@@ -107,11 +105,11 @@ final class ReportOptions {
     /**
      * The report, on standard output.
      *
+     * @param stdout standard output
      * @param absent the fields the entries' backend could not read: JSON leaves them out
      * @return the report
      */
-    Report open(Set<Field> absent) {
-        FileOutputStream stdout = new FileOutputStream(FileDescriptor.out);
+    Report open(java.io.OutputStream stdout, Set<Field> absent) {
         Report out = switch (format) {
             case JSON -> new JsonLines(stdout, absent);
             case LINES -> new LineReport(stdout);
@@ -123,10 +121,11 @@ final class ReportOptions {
     /**
      * The report of a scan's entries, which only JSON has: a text scan reports its summary alone.
      *
+     * @param stdout standard output
      * @param absent the fields the backend cannot read
      * @return the report, or null when the entries are not written
      */
-    Report entriesOfScan(Set<Field> absent) {
-        return format == Format.JSON ? open(absent) : null;
+    Report entriesOfScan(java.io.OutputStream stdout, Set<Field> absent) {
+        return format == Format.JSON ? open(stdout, absent) : null;
     }
 }

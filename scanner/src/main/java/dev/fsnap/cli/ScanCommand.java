@@ -4,7 +4,6 @@ import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.snapshot.ShardPlan;
 
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -22,7 +21,6 @@ final class ScanCommand extends Command {
 
     final ScanArguments scan = new ScanArguments();
 
-    private final PrintStream err = System.err;
 
     ScanCommand() {
         super("scan", new String[] {
@@ -107,10 +105,10 @@ final class ScanCommand extends Command {
                 return metrics(null, ExitStatus.TROUBLE);
             }
             ScanJob.Result r = Repository.locked(repo, Repository.text(canonical.root()), "scan", err,
-                    (place, into) -> ScanJob.run(canonical, report, into, err), null);
+                    (place, into) -> ScanJob.run(canonical, report, into, console), null);
             return metrics(r.summary(), r.exit());
         }
-        ScanJob.Result r = ScanJob.run(options, report, output, err);
+        ScanJob.Result r = ScanJob.run(options, report, output, console);
         return metrics(r.summary(), r.exit());
     }
 
@@ -133,7 +131,7 @@ final class ScanCommand extends Command {
                 err.println("fsnap: " + baseline + " is a snapshot of " + last.root() + ", which does not hold " + tonight);
                 return metrics(null, ExitStatus.TROUBLE);
             }
-            ScanJob.Result r = ScanJob.run(options, report, output, err, null, last);
+            ScanJob.Result r = ScanJob.run(options, report, output, console, null, last);
             return metrics(r.summary(), r.exit());
         }
     }

@@ -38,26 +38,27 @@ final class ScanJob {
         int run(Path finished);
     }
 
-    static Result run(ScanOptions options, ReportOptions report, Path output, PrintStream err)
+    static Result run(ScanOptions options, ReportOptions report, Path output, Console console)
             throws InterruptedException {
-        return run(options, report, output, err, null);
+        return run(options, report, output, console, null);
     }
 
     /**
      * @param report the format of the entries on standard output; null when none are written
      */
-    static Result run(ScanOptions options, ReportOptions report, Path output, PrintStream err,
+    static Result run(ScanOptions options, ReportOptions report, Path output, Console console,
                       BeforeCommit beforeCommit) throws InterruptedException {
-        return run(options, report, output, err, beforeCommit, null);
+        return run(options, report, output, console, beforeCommit, null);
     }
 
     /**
      * @param baseline the last snapshot, whose digests unchanged files take over; null for none
      */
-    static Result run(ScanOptions options, ReportOptions report, Path output, PrintStream err,
+    static Result run(ScanOptions options, ReportOptions report, Path output, Console console,
                       BeforeCommit beforeCommit, Snapshot baseline) throws InterruptedException {
+        PrintStream err = console.err();
         Scanner scanner = Scanner.of(options);
-        Report out = report == null ? null : report.entriesOfScan(scanner.absentFields());
+        Report out = report == null ? null : report.entriesOfScan(console.stdout(), scanner.absentFields());
         Path rootPath = options.root();
         String prefix = rootPath.toString().endsWith("/") ? rootPath.toString() : rootPath + "/";
         java.util.concurrent.atomic.AtomicLong vanished = new java.util.concurrent.atomic.AtomicLong();
@@ -144,7 +145,7 @@ final class ScanJob {
                 return new Result(ExitStatus.TROUBLE, null);
             }
             running.set(scan);
-            ProgressLine progress = ProgressLine.startIfTerminal(scan, err, scheduledBytes);
+            ProgressLine progress = ProgressLine.startIfTerminal(scan, console, scheduledBytes);
             ScanSummary summary;
             try {
                 summary = scan.await();

@@ -47,9 +47,10 @@ final class SnapshotFiles {
      *         vanished while the scan read them), 141 (the report's reader went away) or 2 (a
      *         snapshot is damaged)
      */
-    static int diff(Snapshot old, Snapshot now, ReportOptions report, PrintStream err) {
+    static int diff(Snapshot old, Snapshot now, ReportOptions report, Console console) {
+        PrintStream err = console.err();
         long start = System.nanoTime();
-        Report out = report.open(Differ.ignoredFields(old, now));
+        Report out = report.open(console.stdout(), Differ.ignoredFields(old, now));
         if (old.contentDigest() != null && now.contentDigest() != null && old.contentDigest() != now.contentDigest()) {
             err.println("fsnap: note: content not compared: the digests are " + old.contentDigest().label()
                     + " in " + old.file() + " and " + now.contentDigest().label() + " in " + now.file());

@@ -4,7 +4,6 @@ import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.walk.ThroughputSweep;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -17,8 +16,6 @@ final class TuneCommand extends Command {
     Integer maxThreads;
     final ScanArguments scan = new ScanArguments();
 
-    private final PrintStream out = System.out;
-    private final PrintStream err = System.err;
 
     TuneCommand() {
         super("tune", new String[] {

@@ -4,14 +4,12 @@ import dev.fsnap.snapshot.Snapshot;
 import dev.fsnap.snapshot.Verification;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 
 /** {@code fsnap verify FILE}: checks a whole snapshot, for scripts that keep them. */
 final class VerifyCommand extends Command {
     Path file;
 
-    private final PrintStream err = System.err;
 
     VerifyCommand() {
         super("verify", new String[] {
@@ -37,7 +35,7 @@ final class VerifyCommand extends Command {
                 return ExitStatus.TROUBLE;
             }
             Verification v = s.verification();
-            System.out.println(file + ": verified: " + s.entries() + " entries of " + s.root() + ", taken "
+            out.println(file + ": verified: " + s.entries() + " entries of " + s.root() + ", taken "
                     + s.started() + "; " + v.directoryBlocks() + " directory blocks, " + v.unreadableBlocks()
                     + " unreadable-list blocks, " + v.bytes() + " bytes; tree hash "
                     + (s.treeHash() == null ? "none (the root is unreadable)" : s.treeHash())

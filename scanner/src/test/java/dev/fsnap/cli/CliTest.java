@@ -22,7 +22,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The command line as a user runs it: a separate JVM, its exit status, stdout and stderr. */
+/**
+ * The command line as a user runs it: its exit status, stdout and stderr. {@link #fsnap} runs it in
+ * this JVM through a console of its own (as {@code Main.main} does with the process's streams), so
+ * many run at once; {@link #fsnapProcess} in a JVM of its own, for what is about the process.
+ */
 class CliTest {
     @TempDir
     Path dir;
@@ -62,7 +66,20 @@ class CliTest {
         return sh(script, new StringBuilder(), args);
     }
 
-    static Run fsnap(String... args) throws IOException, InterruptedException {
+    /** Runs the command line in this JVM, stdin untouched, and collects its status and both outputs. */
+    static Run fsnap(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int status = Main.run(Console.of(out, err), args);
+        byte[] o = out.toByteArray();
+        return new Run(status, new String(o, StandardCharsets.UTF_8), o, err.toString(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Runs the command line in a JVM of its own: for what is about the process (signals, its exit
+     * while a thread is stuck in the kernel, descriptors it leaves, locks held by a process).
+     */
+    static Run fsnapProcess(String... args) throws IOException, InterruptedException {
         return run(new ProcessBuilder(command(args)));
     }
 

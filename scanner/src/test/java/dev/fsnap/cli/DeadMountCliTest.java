@@ -47,7 +47,7 @@ class DeadMountCliTest {
         nas.hang("dead");
         Path tuesday = dir.resolve("tuesday.snap");
         long start = System.nanoTime();
-        CliTest.Run r = CliTest.fsnap("scan", mount.toString(), "--op-timeout", "1", "-o", tuesday.toString());
+        CliTest.Run r = CliTest.fsnapProcess("scan", mount.toString(), "--op-timeout", "1", "-o", tuesday.toString());
         double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(3, r.status(), r.err());
         // The deadline, the margin the issue allows, and a JVM start: the process exits although a
@@ -81,7 +81,7 @@ class DeadMountCliTest {
         Path mount = nas.mountPoint();
         nas.hang("dead");
         long start = System.nanoTime();
-        CliTest.Run r = CliTest.fsnap("plan", mount.toString(), "--shards", "2", "--op-timeout", "1");
+        CliTest.Run r = CliTest.fsnapProcess("plan", mount.toString(), "--shards", "2", "--op-timeout", "1");
         double seconds = (System.nanoTime() - start) / 1e9;
         assertEquals(3, r.status(), r.err());
         assertTrue(seconds < Deadlines.outerLimitSeconds(1), "exited after " + seconds + " s, deadline 1 s");

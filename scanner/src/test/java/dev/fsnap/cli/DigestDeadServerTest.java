@@ -35,7 +35,7 @@ class DigestDeadServerTest {
             assertEquals(0, fsnap("scan", nas.mountPoint().toString(), "-o", base.toString()).status());
             nas.hangReads("stuck");
             long start = System.nanoTime();
-            CliTest.Run check = fsnap("check", "--format", "lines", nas.mountPoint().toString(), "--digest", "--op-timeout", "2",
+            CliTest.Run check = CliTest.fsnapProcess("check", "--format", "lines", nas.mountPoint().toString(), "--digest", "--op-timeout", "2",
                     "--against", base.toString(), "-o", dir.resolve("new.snap").toString());
             double seconds = (System.nanoTime() - start) / 1e9;
             assertTrue(seconds < Deadlines.outerLimitSeconds(2), "the check ended after " + seconds + " s; the deadline is 2 s");

@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 import static dev.fsnap.cli.CliTest.fsnap;
+import static dev.fsnap.cli.CliTest.fsnapProcess;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -45,7 +46,8 @@ class OutputFilesTest {
             for (Path r : roots) {
                 runs.add(CompletableFuture.supplyAsync(() -> {
                     try {
-                        return fsnap("scan", r.toString(), "--metrics", prom.toString());
+                        // three cron jobs: three processes, each holding the file's lock as a process does
+                        return fsnapProcess("scan", r.toString(), "--metrics", prom.toString());
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
                     }

@@ -56,7 +56,7 @@ class TuneTest {
         try (SlowNas nas = SlowNas.mount(source, Files.createDirectory(dir.resolve("mnt")), Duration.ZERO)) {
             nas.hang("d000");
             long start = System.nanoTime();
-            CliTest.Run r = CliTest.fsnap("tune", nas.mountPoint().toString(), "--budget", "3", "--op-timeout", "1",
+            CliTest.Run r = CliTest.fsnapProcess("tune", nas.mountPoint().toString(), "--budget", "3", "--op-timeout", "1",
                     "--max-threads", "8");
             double seconds = (System.nanoTime() - start) / 1e9;
             assertEquals(3, r.status(), r.out() + r.err());

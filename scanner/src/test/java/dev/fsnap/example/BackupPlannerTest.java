@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Runs the planner of {@code docs/library.md} twice over a tree, and checks the document shows it as it is. */
+@org.junit.jupiter.api.parallel.Isolated("swaps System.out to read what the example prints")
 class BackupPlannerTest {
     /** Timestamps well before the scan, so that nothing is racy by accident. */
     private static final FileTime LONG_AGO = FileTime.from(Instant.parse("2025-01-01T00:00:00Z"));

@@ -27,6 +27,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Trees other people filled: each case builds the tree and checks the exact entries and errors. */
+@org.junit.jupiter.api.parallel.Isolated("counts this JVM's descriptors or threads, which tests running beside it change")
 public class HostileTreeTest {
     HostileTreeTest() {
     }
