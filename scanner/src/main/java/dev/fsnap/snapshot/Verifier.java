@@ -15,7 +15,9 @@ import java.util.BitSet;
  * footer is read once, in file order, and its CRC checked; every directory block is hashed and
  * matched against the reference its parent holds (the Merkle tree), and must be referenced once and
  * only once, so a walk can neither loop nor meet a block twice; the unreadable list must chain
- * through every unreadable block once and hold as many errors as the footer says.
+ * through every unreadable block once and hold as many errors as the footer says; and the tree
+ * must hold as many entries as the footer counts (the count {@code ls}, {@code history} and the
+ * reports show is not believed on its word).
  *
  * <p>Children are written before their parents, so a reference always points back at a block
  * already seen: one pass, holding an offset and a hash per directory block, nothing per entry.
@@ -32,6 +34,8 @@ final class Verifier {
     private int unreadableBlocks;
     private final byte[] digest = new byte[Sha256.LENGTH];
     private final EntryCodec codec;
+    /** The entries the directory blocks hold: with the root, what a walk meets. */
+    private long entries;
     /** The hashes one directory block holds for its listed subdirectories, in order. */
     private byte[] childHashes = new byte[64 * Format.HASH];
     private static final int DIRECTORY_CODE = Format.typeCode(dev.fsnap.scan.EntryType.DIRECTORY);
@@ -50,6 +54,7 @@ final class Verifier {
             v.blocks(sha);
         }
         v.tree();
+        v.entryCount();
         v.unreadableList();
         return new Verification(v.blocks, v.unreadableBlocks, s.size());
     }
@@ -85,6 +90,7 @@ final class Verifier {
         }
         int mask = (flags & Format.COLUMNS) != 0 ? columns.blockMask(d) : 0;
         int n = d.count(d.remaining() / 3, "entry count");
+        entries += n;
         codec.reset(mask);
         int subdirectories = 0;
         for (int i = 0; i < n; i++) {
@@ -186,6 +192,15 @@ final class Verifier {
         if (orphan < blocks) {
             throw new CorruptSnapshotException(snapshot.file(), offsets[orphan],
                     "a directory block that no directory of the tree refers to");
+        }
+    }
+
+    /** The tree holds the entries the footer counts: the root, and those of every directory block. */
+    private void entryCount() throws CorruptSnapshotException {
+        long held = 1 + entries;
+        if (held != snapshot.entries()) {
+            throw new CorruptSnapshotException(snapshot.file(), snapshot.footerOffset(), "the footer counts "
+                    + snapshot.entries() + " entries, the tree holds " + held);
         }
     }
 

@@ -7,13 +7,19 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Coverage-guided fuzzing of everything that reads a snapshot file: opening (the whole
  * verification), a walk, the unreadable list, a lookup and a comparison with itself. Any input may
  * be refused as damage ({@link CorruptSnapshotException}) or another version
- * ({@link IncompatibleSnapshotException}); anything else it throws, or an input that makes it run
- * long, is a finding. Each input is read twice: as it is, and with the magic, every block's CRC
+ * ({@link IncompatibleSnapshotException}); anything else it throws, an accepted snapshot that
+ * contradicts itself (its counts against what a walk meets, a walked entry its lookup does not
+ * find), or an input that makes it run long, is a finding. Each input is read twice: as it is, and with the magic, every block's CRC
  * and the trailer mended, so that the fuzzer reaches the decoders behind the checksums. The seeds are real snapshots of every format version
  * ({@code src/test/resources/.../SnapshotReaderFuzzTestInputs}); a plain build runs them alone, and
  * {@code JAZZER_FUZZ=1} fuzzes for the time {@code maxDuration} gives.
@@ -37,14 +43,26 @@ class SnapshotReaderFuzzTest {
         read(mended(data));
     }
 
+    /**
+     * Reads a file every way there is, and checks that what an accepted snapshot says of itself
+     * holds: the walk meets as many entries as the footer counts, the unreadable list holds as many
+     * errors as the footer counts, every entry walked is found by its path, and compared with
+     * itself nothing is added, removed or moved.
+     */
     private static void read(byte[] data) throws IOException {
         Files.write(FILE, data);
         try (Snapshot s = Snapshot.open(FILE)) {
-            long[] seen = new long[1];
-            s.walk(e -> seen[0]++);
-            s.unreadable();
+            List<byte[]> paths = new ArrayList<>();
+            s.walk(e -> paths.add(e.path()));
+            assertEquals(s.entries(), paths.size(), "entries walked against the footer's count");
+            assertEquals(s.errors(), s.unreadable().size(), "unreadable entries listed against the footer's count");
+            for (byte[] p : paths.subList(0, Math.min(paths.size(), 64))) {
+                assertEquals(Snapshot.Status.FOUND, s.lookup(p).status(), () -> "an entry walked is found by its path: "
+                        + new String(p, java.nio.charset.StandardCharsets.UTF_8));
+            }
             s.lookup("a/b".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            Differ.compare(s, s, c -> { });
+            Differ.compare(s, s, c -> assertFalse(c instanceof Change.Added || c instanceof Change.Removed
+                    || c instanceof Change.Moved, () -> "compared with itself: " + c));
         } catch (CorruptSnapshotException | IncompatibleSnapshotException refused) {
             // the answer for a damaged file
         }
