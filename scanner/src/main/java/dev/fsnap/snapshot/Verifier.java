@@ -16,8 +16,8 @@ import java.util.BitSet;
  * matched against the reference its parent holds (the Merkle tree), and must be referenced once and
  * only once, so a walk can neither loop nor meet a block twice; the unreadable list must chain
  * through every unreadable block once and hold as many errors as the footer says; and the tree
- * must hold as many entries as the footer counts (the count {@code ls}, {@code history} and the
- * reports show is not believed on its word).
+ * must hold the entries the footer counts (the count {@code ls}, {@code history} and the reports
+ * show is not believed on its word).
  *
  * <p>Children are written before their parents, so a reference always points back at a block
  * already seen: one pass, holding an offset and a hash per directory block, nothing per entry.
@@ -195,12 +195,18 @@ final class Verifier {
         }
     }
 
-    /** The tree holds the entries the footer counts: the root, and those of every directory block. */
+    /**
+     * The tree holds the entries the footer counts: the root and those of every directory block.
+     * The footer counts the entries the scan read; a name listed that could not be read (gone
+     * before its stat) is in its directory's block too, and counted among the errors. So the tree
+     * holds at least the entries counted, and at most one more for each error.
+     */
     private void entryCount() throws CorruptSnapshotException {
         long held = 1 + entries;
-        if (held != snapshot.entries()) {
+        if (held < snapshot.entries() || held - snapshot.entries() > snapshot.errors()) {
             throw new CorruptSnapshotException(snapshot.file(), snapshot.footerOffset(), "the footer counts "
-                    + snapshot.entries() + " entries, the tree holds " + held);
+                    + snapshot.entries() + " entries read and " + snapshot.errors() + " errors, the tree holds "
+                    + held + " entries");
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Coverage-guided fuzzing of everything that reads a snapshot file: opening (the whole
@@ -45,8 +46,8 @@ class SnapshotReaderFuzzTest {
 
     /**
      * Reads a file every way there is, and checks that what an accepted snapshot says of itself
-     * holds: the walk meets as many entries as the footer counts, the unreadable list holds as many
-     * errors as the footer counts, every entry walked is found by its path, and compared with
+     * holds: the walk meets the entries the footer counts (and at most one more per error), the
+     * unreadable list holds as many errors as the footer counts, every entry walked is found by its path, and compared with
      * itself nothing is added, removed or moved.
      */
     private static void read(byte[] data) throws IOException {
@@ -54,7 +55,10 @@ class SnapshotReaderFuzzTest {
         try (Snapshot s = Snapshot.open(FILE)) {
             List<byte[]> paths = new ArrayList<>();
             s.walk(e -> paths.add(e.path()));
-            assertEquals(s.entries(), paths.size(), "entries walked against the footer's count");
+            // a name listed but gone before its stat is walked, and counted as an error, not as an entry
+            assertTrue(paths.size() >= s.entries() && paths.size() - s.entries() <= s.errors(),
+                    () -> paths.size() + " entries walked, the footer counts " + s.entries() + " and " + s.errors()
+                            + " errors");
             assertEquals(s.errors(), s.unreadable().size(), "unreadable entries listed against the footer's count");
             for (byte[] p : paths.subList(0, Math.min(paths.size(), 64))) {
                 assertEquals(Snapshot.Status.FOUND, s.lookup(p).status(), () -> "an entry walked is found by its path: "
