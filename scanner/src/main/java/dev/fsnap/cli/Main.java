@@ -1,4 +1,21 @@
 package dev.fsnap.cli;
+import dev.fsnap.cli.args.Arguments;
+import dev.fsnap.cli.args.CommandLine;
+import dev.fsnap.cli.console.Console;
+import dev.fsnap.cli.console.ExitStatus;
+
+import dev.fsnap.cli.console.Reasons;
+import dev.fsnap.cli.command.CheckCommand;
+import dev.fsnap.cli.command.Command;
+import dev.fsnap.cli.command.DiffCommand;
+import dev.fsnap.cli.command.ForgetCommand;
+import dev.fsnap.cli.command.HistoryCommand;
+import dev.fsnap.cli.command.LsCommand;
+import dev.fsnap.cli.command.MergeCommand;
+import dev.fsnap.cli.command.PlanCommand;
+import dev.fsnap.cli.command.ScanCommand;
+import dev.fsnap.cli.command.TuneCommand;
+import dev.fsnap.cli.command.VerifyCommand;
 
 import dev.fsnap.scan.Scanner;
 
@@ -194,7 +211,7 @@ public final class Main {
                 }
                 return ExitStatus.OK;
             } catch (IOException e) {
-                err.println("fsnap: " + args[2] + ": " + ScanArguments.describe(e));
+                err.println("fsnap: " + args[2] + ": " + Reasons.describe(e));
                 return ExitStatus.TROUBLE;
             }
         }

@@ -1,5 +1,11 @@
 package dev.fsnap.cli;
+import dev.fsnap.cli.console.AtomicFile;
+import dev.fsnap.cli.report.ChangeTally;
+import dev.fsnap.cli.args.CommandLine;
+import dev.fsnap.cli.console.ExitStatus;
+import dev.fsnap.cli.command.ScanJob;
 
+import dev.fsnap.cli.console.Reasons;
 import dev.fsnap.bindings.GuardedOpen;
 import dev.fsnap.bindings.PathBytes;
 
@@ -60,10 +66,10 @@ import java.util.stream.Stream;
  * then nobody else can put anything in it, nor, the repository being sticky or closed to others,
  * rename it away. Whatever is refused is an {@link Refused} naming the directory and its owner.
  */
-final class Repository {
+public final class Repository {
     static final String MARKER = "fsnap-repository";
     /** How far after now a run may be dated (clocks of NAS hosts disagree) before it is not the latest. */
-    static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(10);
+    public static final Duration FUTURE_TOLERANCE = Duration.ofMinutes(10);
     private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmss.SSS'Z'", Locale.ROOT)
             .withResolverStyle(ResolverStyle.STRICT).withZone(ZoneOffset.UTC);
     private static final java.util.regex.Pattern RUN_NAME =
@@ -77,14 +83,14 @@ final class Repository {
     }
 
     /** What the repository will not do, and why: a message for the user naming the path. */
-    static class Refused extends IOException {
+    public static class Refused extends IOException {
         Refused(String message) {
             super(message);
         }
     }
 
     /** A root's directory that another user owns: refused for this user's runs, theirs to keep. */
-    static final class OtherUsers extends Refused {
+    public static final class OtherUsers extends Refused {
         OtherUsers(String message) {
             super(message);
         }
@@ -122,7 +128,7 @@ final class Repository {
      * @return it
      * @throws Refused when the directory is not one
      */
-    static Repository existing(Path dir) throws IOException {
+    public static Repository existing(Path dir) throws IOException {
         if (!is(dir)) {
             throw new Refused(dir + " is not an fsnap repository");
         }
@@ -297,7 +303,7 @@ final class Repository {
             is = "is " + GuardedOpen.kind(mode) + " (made by " + owner + "), not a directory fsnap made: a run does "
                     + "not open it; remove it";
         } else {
-            is = "cannot be opened: " + (e == null ? "unknown" : ScanArguments.describe(e));
+            is = "cannot be opened: " + (e == null ? "unknown" : Reasons.describe(e));
         }
         return new Refused(place + " (the runs of " + what + ") " + is);
     }
@@ -315,7 +321,7 @@ final class Repository {
      * path's exact bytes, decoded as {@link CommandLine#decode} decodes arguments: a name that is no
      * text in the locale (the bytes {@code \xff\xfe}) stays the name, not U+FFFD.
      */
-    static String canonical(String root) {
+    public static String canonical(String root) {
         Path p = CommandLine.path(root);
         String lexical = text(p.toAbsolutePath().normalize());
         java.util.concurrent.CompletableFuture<String> real = new java.util.concurrent.CompletableFuture<>();
@@ -343,7 +349,7 @@ final class Repository {
      * @return the text a repository keeps it as: its bytes, decoded as arguments are (never the
      *         path's own String, which holds U+FFFD for a name that is no text in the locale)
      */
-    static String text(Path p) {
+    public static String text(Path p) {
         return CommandLine.decode(PathBytes.of(p));
     }
 
@@ -388,11 +394,11 @@ final class Repository {
     }
 
     /** An entry of the repository that is no root's directory: a link, a directory without its root file. */
-    record Stray(Path path, String why) {
+    public record Stray(Path path, String why) {
     }
 
     /** @return every root in the repository (never through a link) */
-    List<Root> roots() throws IOException {
+    public List<Root> roots() throws IOException {
         List<Root> roots = new ArrayList<>();
         for (Path p : entries()) {
             if (Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) && Files.exists(p.resolve("root"), LinkOption.NOFOLLOW_LINKS)) {
@@ -403,7 +409,7 @@ final class Repository {
     }
 
     /** @return the entries that look like a root's place and are not one (a link where a directory should be) */
-    List<Stray> strays() throws IOException {
+    public List<Stray> strays() throws IOException {
         List<Stray> strays = new ArrayList<>();
         for (Path p : entries()) {
             if (Files.isSymbolicLink(p)) {
@@ -423,7 +429,7 @@ final class Repository {
      * @param only a root's path as given on the command line, or null for all
      * @return that root's place (none when the repository holds no runs of it), or every root
      */
-    List<Root> roots(String only) throws IOException {
+    public List<Root> roots(String only) throws IOException {
         if (only == null) {
             return roots();
         }
@@ -521,7 +527,7 @@ final class Repository {
      * @return the run's snapshot; null when the argument is no reference (a file's path)
      * @throws IOException naming what is wrong with a reference
      */
-    static Path resolve(String ref) throws IOException {
+    public static Path resolve(String ref) throws IOException {
         int at = ref.lastIndexOf('@');
         if (at <= 0) {
             return null;
@@ -584,7 +590,7 @@ final class Repository {
     // ---- a run with the root's lock held -------------------------------------------------------
 
     /** A run on a root of a repository, its lock held: given where its snapshot goes. */
-    interface Job {
+    public interface Job {
         ScanJob.Result run(Root place, Path output) throws IOException, InterruptedException;
     }
 
@@ -600,13 +606,13 @@ final class Repository {
      * @return how the run ended; {@link ExitStatus#LOCKED} when another run of this host holds the
      *         lock, {@link ExitStatus#TROUBLE} when the repository or the lock cannot be used safely
      */
-    static ScanJob.Result locked(Path dir, String rootPath, String kind, java.io.PrintStream err, Job job,
+    public static ScanJob.Result locked(Path dir, String rootPath, String kind, java.io.PrintStream err, Job job,
                                  java.util.function.Supplier<ChangeTally> tally) throws IOException, InterruptedException {
         Root place;
         try {
             place = open(dir).root(rootPath);
         } catch (IOException e) {
-            err.println("fsnap: " + ScanArguments.describe(e));
+            err.println("fsnap: " + Reasons.describe(e));
             return new ScanJob.Result(ExitStatus.TROUBLE, null);
         }
         RootLock.Outcome outcome = place.lock();
@@ -637,23 +643,23 @@ final class Repository {
     // ---- one root's runs -----------------------------------------------------------------------
 
     /** A root's runs as its directory holds them. */
-    record Listing(List<Run> runs, List<Run> future, List<String> stray) {
+    public record Listing(List<Run> runs, List<Run> future, List<String> stray) {
         /** @return the newest run not dated after now, if any */
-        Optional<Run> latest() {
+        public Optional<Run> latest() {
             return runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(runs.size() - 1));
         }
     }
 
     /** One root's runs in the repository. */
-    final class Root {
-        final Path dir;
+    public final class Root {
+        public final Path dir;
 
         private Root(Path dir) {
             this.dir = dir;
         }
 
         /** @return the root's path, as recorded */
-        String path() throws IOException {
+        public String path() throws IOException {
             byte[] b = readSmall(dir.resolve("root"), MAX_ROOT_FILE);
             int end = b.length > 0 && b[b.length - 1] == '\n' ? b.length - 1 : b.length;
             // The root's exact bytes, as an argument naming it is decoded: a name that is no UTF-8 stays itself.
@@ -665,7 +671,7 @@ final class Repository {
         }
 
         /** @throws Refused when a run may not use this directory (see {@link #checkRootDirectory}) */
-        void check() throws IOException {
+        public void check() throws IOException {
             // The directory first: nothing in it is read (its root file, for the message) before it is judged.
             checkRootDirectory(dir, () -> {
                 try {
@@ -681,7 +687,7 @@ final class Repository {
          * the tolerance apart (a clock that ran ahead, a file put there) so that they never become
          * the latest; and names of {@code .snap} files that are no run's (no such date).
          */
-        Listing listing(Instant now) throws IOException {
+        public Listing listing(Instant now) throws IOException {
             List<Run> runs = new ArrayList<>();
             List<Run> future = new ArrayList<>();
             List<String> stray = new ArrayList<>();
@@ -749,7 +755,7 @@ final class Repository {
         }
 
         /** Takes the root's lock (see {@link RootLock}). */
-        RootLock.Outcome lock() {
+        public RootLock.Outcome lock() {
             String what;
             try {
                 what = path();
@@ -773,12 +779,12 @@ final class Repository {
     }
 
     /** A run: its snapshot and its summary, named by its start. */
-    record Run(Root root, String name, Instant started) {
-        Path snapshot() {
+    public record Run(Root root, String name, Instant started) {
+        public Path snapshot() {
             return root.dir.resolve(name + ".snap");
         }
 
-        Path summary() {
+        public Path summary() {
             return root.dir.resolve(name + ".json");
         }
 
@@ -786,18 +792,18 @@ final class Repository {
          * @return the run's summary; null when it left none
          * @throws RunSummary.Damaged when it left one that cannot be read as one
          */
-        RunSummary read() throws RunSummary.Damaged {
+        public RunSummary read() throws RunSummary.Damaged {
             try {
                 return RunSummary.parse(readSmall(summary(), RunSummary.MAX_BYTES));
             } catch (NoSuchFileException none) {
                 return null;
             } catch (IOException e) {
-                throw new RunSummary.Damaged("unreadable: " + ScanArguments.describe(e));
+                throw new RunSummary.Damaged("unreadable: " + Reasons.describe(e));
             }
         }
 
         /** @return the run's exit status from its summary, or -1 when it left none or a damaged one */
-        int exit() {
+        public int exit() {
             try {
                 RunSummary s = read();
                 return s == null ? -1 : s.exit();
@@ -819,7 +825,7 @@ final class Repository {
      * @param runs a root's runs, oldest first (those dated after now left out)
      * @return the runs kept
      */
-    static Set<Run> keep(List<Run> runs, int last, int daily, int weekly, int monthly, ZoneId zone) {
+    public static Set<Run> keep(List<Run> runs, int last, int daily, int weekly, int monthly, ZoneId zone) {
         List<Run> newest = new ArrayList<>(runs);
         java.util.Collections.reverse(newest);
         Set<Run> kept = new LinkedHashSet<>();

@@ -1,5 +1,6 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.cli.console.Reasons;
 import dev.fsnap.bindings.GuardedOpen;
 
 import java.io.IOException;
@@ -38,27 +39,27 @@ import java.util.Set;
  * run), and its text is never shown: a lock that is not one fsnap wrote is refused, naming the
  * file, not quoting it.
  */
-final class RootLock implements AutoCloseable {
+public final class RootLock implements AutoCloseable {
     /** More than a holder's line ever takes. */
     private static final int MAX_TEXT = 512;
 
     /** What came of trying to take a lock. */
-    sealed interface Outcome permits Taken, Busy, Refused {
+    public sealed interface Outcome permits Taken, Busy, Refused {
     }
 
     /**
      * @param lock the lock, held
      * @param tookOver what was said about a lock left by a run that is gone, or null
      */
-    record Taken(RootLock lock, String tookOver) implements Outcome {
+    public record Taken(RootLock lock, String tookOver) implements Outcome {
     }
 
     /** Another run on this host holds it now: try again later. */
-    record Busy(String holder) implements Outcome {
+    public record Busy(String holder) implements Outcome {
     }
 
     /** The lock cannot be judged from here (another host's, unreadable, not fsnap's): a person must look. */
-    record Refused(String reason) implements Outcome {
+    public record Refused(String reason) implements Outcome {
     }
 
     /** A holder as the lock's text names it. */
@@ -193,7 +194,7 @@ final class RootLock implements AutoCloseable {
                 return new Taken(new RootLock(file, ch, opened), found.isBlank() ? null
                         : "took over the lock of " + root + " left by " + h + ", which is gone");
             } catch (IOException e) {
-                return new Refused(file + ": " + ScanArguments.describe(e));
+                return new Refused(file + ": " + Reasons.describe(e));
             } finally {
                 if (!keep) {
                     try {
@@ -218,7 +219,7 @@ final class RootLock implements AutoCloseable {
         if (e instanceof AccessDeniedException) {
             return file + " cannot be opened (permission denied): the lock belongs to another user";
         }
-        return "the lock cannot be opened: " + ScanArguments.describe(e);
+        return "the lock cannot be opened: " + Reasons.describe(e);
     }
 
     /** Whether the holder's process still runs: its PID is taken, by a process started before the lock. */

@@ -13,12 +13,12 @@ import java.util.Map;
  * Anything else (other bytes than UTF-8, a file cut short, a field of the wrong kind) is damage,
  * said as such, never taken for a run that found nothing.
  */
-record RunSummary(Map<String, String> fields, Map<String, String> changes) {
+public record RunSummary(Map<String, String> fields, Map<String, String> changes) {
     /** Larger than any summary fsnap writes: a bigger file is not one. */
     static final int MAX_BYTES = 64 * 1024;
 
     /** Why a summary cannot be read as one. */
-    static final class Damaged extends Exception {
+    public static final class Damaged extends Exception {
         Damaged(String reason) {
             super(reason, null, false, false);
         }
@@ -34,12 +34,12 @@ record RunSummary(Map<String, String> fields, Map<String, String> changes) {
     }
 
     /** @return a field as written (a number's digits, a string's text), or empty */
-    String field(String name) {
+    public String field(String name) {
         return fields.getOrDefault(name, "");
     }
 
     /** @return what kind of run wrote it (check, scan, merge), or empty for a summary that does not say */
-    String run() {
+    public String run() {
         return field("run");
     }
 

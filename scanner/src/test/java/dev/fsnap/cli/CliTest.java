@@ -1,5 +1,7 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.cli.console.Console;
+
 import dev.fsnap.testdata.TreeBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

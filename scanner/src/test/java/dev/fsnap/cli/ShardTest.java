@@ -1,5 +1,7 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.cli.args.ScanArguments;
+
 import dev.fsnap.scan.ScanError;
 import dev.fsnap.snapshot.ShardPlan;
 import dev.fsnap.snapshot.ShardPlan.Shard;
@@ -489,10 +491,10 @@ class ShardTest {
         java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
                 () -> scanned(plain));
         assertEquals(root.resolve("a") + ": shard 2's root \"a/deep\" passes through this symbolic link, which a "
-                + "scan of the whole tree does not follow", ScanArguments.describe(refused));
+                + "scan of the whole tree does not follow", dev.fsnap.cli.console.Reasons.describe(refused));
         refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> scanned(follow));
         assertEquals(root.resolve("a/deep") + ": shard 2's root \"a/deep\" leads outside the plan's root " + root
-                + " through a symbolic link", ScanArguments.describe(refused));
+                + " through a symbolic link", dev.fsnap.cli.console.Reasons.describe(refused));
     }
 
     /**

@@ -1,5 +1,9 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.cli.report.ProgressLine;
+import dev.fsnap.cli.args.ScanArguments;
+import dev.fsnap.cli.console.Units;
+
 import dev.fsnap.scan.ScanProgress;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,7 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.cli.console.Units;
+
 import dev.fsnap.testdata.TreeBuilder;
 import dev.fsnap.testdata.fuse.SlowNas;
 import org.junit.jupiter.api.Assumptions;

@@ -1,0 +1,163 @@
+package dev.fsnap.cli.command;
+import dev.fsnap.cli.Repository;
+
+import dev.fsnap.cli.console.Reasons;
+import dev.fsnap.cli.args.Arguments;
+import dev.fsnap.cli.args.CommandLine;
+import dev.fsnap.cli.console.ExitStatus;
+import dev.fsnap.cli.report.Metrics;
+import dev.fsnap.cli.report.ReportOptions;
+import dev.fsnap.cli.args.ScanArguments;
+
+import dev.fsnap.scan.ScanOptions;
+import dev.fsnap.snapshot.Snapshot;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/** {@code fsnap check ROOT --against OLD -o NEW}: the nightly job, a scan and a diff in one run. */
+public final class CheckCommand extends Command {
+
+    String root;
+    Path old;
+    Path output;
+    final ReportOptions report = new ReportOptions();
+    final ScanArguments scan = new ScanArguments();
+    boolean otherRoot;
+    Path repo;
+
+
+    public CheckCommand() {
+        super("check", new String[] {
+                "Scans ROOT into a new snapshot and reports what changed since the old one.",
+                "The report is as diff writes it.",
+                "OLD is verified whole before the scan starts; NEW may be the same file as OLD: it is replaced,",
+                "atomically, only once the report is written in full."
+            }, new String[] {
+                " 0:no differences (racy entries, and entries unreadable as last time with the same error, do",
+                "   not count)",
+                " 1:differences",
+                " 3:entries or subtrees newly unreadable (a permission, a dead server): what they hold is unknown",
+                " 4:with --digest: corrupt files (content changed, size, times and inode did not) or files",
+                "   tampered with (content and ctime changed, mtime put back), besides any other differences",
+                " 24:entries vanished, or files kept changing, while the scan read them (a live filesystem),",
+                "   and nothing newly unreadable",
+                " 2:bad usage, an unusable ROOT, a damaged OLD, OLD of another root (without",
+                "   --allow-other-root), NEW cannot be written, or the report cannot be written (NEW is not",
+                "   written either), --metrics or --report names no regular file or cannot be written;",
+                "   --repo: ROOT's directory there is not safe to use (a link, another user's) or its lock",
+                "   cannot be judged (another host's, not fsnap's)",
+                " 75:--repo: another run of this host holds ROOT's lock; this one did nothing",
+                " 141:the report's reader went away (| head): NEW is not written",
+                " 130, 143:stopped by SIGINT or SIGTERM (NEW is not written)"
+            });
+    }
+
+    @Override
+    void declare(Arguments a) {
+        a.parameter("ROOT", "The directory to scan.", v -> root = v);
+        a.option("OLD", "The previous snapshot.", v -> old = ScanArguments.path(v), "--against");
+        a.option("NEW", "The snapshot to write.", v -> output = ScanArguments.path(v), "-o", "--output");
+        a.option("DIR", "Instead of --against and -o: keep every run's snapshot in the repository DIR (made when "
+                + "missing), compare against the latest of ROOT there, and hold ROOT's lock while running (a "
+                + "second run on ROOT exits 75). See fsnap history and fsnap forget.", v -> repo = ScanArguments.path(v),
+                "--repo");
+        report.declareComparison(a);
+        a.flag("Compare against a snapshot of another root (a tree that moved or was restored elsewhere); "
+                + "refused otherwise.", () -> otherRoot = true, "--allow-other-root");
+        scan.declare(a);
+    }
+
+    @Override
+    int call() throws IOException, InterruptedException {
+        ScanJob.Result r = check();
+        if (scan.metrics != null) {
+            return Metrics.write(scan.metrics, CommandLine.path(root).toAbsolutePath().toString(), r.summary(),
+                    r.exit() == ExitStatus.TROUBLE ? null : report.tally, r.exit(), err);
+        }
+        return r.exit();
+    }
+
+    private ScanJob.Result check() throws IOException, InterruptedException {
+        if (repo == null ? old == null || output == null : old != null || output != null) {
+            err.println("fsnap: check needs --against=OLD and --output=NEW, or --repo=DIR alone");
+            err.println("Try 'fsnap check --help'.");
+            return new ScanJob.Result(ExitStatus.TROUBLE, null);
+        }
+        ScanOptions options;
+        try {
+            scan.checkMetrics(old, output, report.page);
+            report.checkPage(old, output, scan.metrics);
+            // A repository keys a root by its real path: ./tree, tree/. and /abs/tree are one series.
+            options = scan.options(repo == null ? root : Repository.canonical(root));
+        } catch (IllegalArgumentException e) {
+            err.println("fsnap: " + e.getMessage());
+            return new ScanJob.Result(ExitStatus.TROUBLE, null);
+        }
+        // The baseline as this check reads it: with digests when it takes them, or the first night's
+        // check would take whatever content it reads, rot included, as the baseline.
+        return repo == null ? compare(options, old, output, "to start anew, make a new baseline: fsnap scan " + root
+                + (options.digest() == null ? "" : " --digest") + " -o " + old) : inRepository(options);
+    }
+
+    /** The run in a repository: ROOT's lock held, against its latest run there, into a new one. */
+    private ScanJob.Result inRepository(ScanOptions options) throws IOException, InterruptedException {
+        String rootPath = Repository.text(options.root()); // its bytes: the String of a Path may not hold them
+        return Repository.locked(repo, rootPath, "check", err, (place, into) -> {
+            Repository.Listing listing = place.listing(java.time.Instant.now());
+            for (Repository.Run ahead : listing.future()) {
+                err.println("fsnap: note: " + ahead.snapshot() + " is dated after now (more than "
+                        + Repository.FUTURE_TOLERANCE.toMinutes() + " minutes ahead: a clock that ran ahead, or a file "
+                        + "put there): it is not the latest run and is not compared against");
+            }
+            java.util.Optional<Repository.Run> latest = listing.latest();
+            if (latest.isPresent()) {
+                Path last = latest.get().snapshot();
+                return compare(options, last, into, "move " + last + " (and its .json) out of " + place.dir
+                        + ", and the next check compares against the run before it; or start anew: fsnap scan "
+                        + rootPath + (options.digest() == null ? "" : " --digest") + " --repo " + repo);
+            }
+            err.println("fsnap: the first run of " + rootPath + " in " + repo + ": nothing to compare with yet");
+            return ScanJob.run(options, null, into, console);
+        }, () -> report.tally);
+    }
+
+    /** Whether a snapshot's root is the root given: the same directory, however either is spelled. */
+    private static boolean sameRoot(String recorded, Path given) {
+        Path a = Path.of(recorded).normalize();
+        Path b = given.toAbsolutePath().normalize();
+        return a.equals(b) || Repository.canonical(recorded).equals(Repository.canonical(given.toString()));
+    }
+
+    /**
+     * Scans into {@code into} and reports what changed since {@code against}.
+     *
+     * @param anew what the user can do when {@code against} cannot be compared against
+     */
+    private ScanJob.Result compare(ScanOptions options, Path against, Path into, String anew)
+            throws IOException, InterruptedException {
+        try (Snapshot before = SnapshotFiles.open(against, err)) {
+            if (before == null) {
+                err.println("fsnap: " + against + " cannot be compared against and was left as it is; " + anew);
+                return new ScanJob.Result(ExitStatus.TROUBLE, null);
+            }
+            String rootPath = options.root().toAbsolutePath().toString();
+            if (!sameRoot(before.root(), options.root()) && !otherRoot) {
+                err.println("fsnap: " + against + " is a snapshot of " + before.root() + ", not of " + rootPath
+                        + ": every entry would be reported as added and removed. To compare them anyway (a root "
+                        + "that moved), add --allow-other-root");
+                return new ScanJob.Result(ExitStatus.TROUBLE, null);
+            }
+            // The report is written in full before the new snapshot replaces anything: a report that
+            // cannot be written (a full disk, a closed pipe) leaves the old file as it was.
+            return ScanJob.run(options, null, into, console, finished -> {
+                try (Snapshot after = SnapshotFiles.open(finished, err)) {
+                    return after == null ? ExitStatus.TROUBLE : SnapshotFiles.diff(before, after, report, console);
+                } catch (IOException e) {
+                    err.println("fsnap: " + Reasons.describe(e));
+                    return ExitStatus.TROUBLE;
+                }
+            }, before);
+        }
+    }
+}
