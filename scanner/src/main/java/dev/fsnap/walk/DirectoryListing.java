@@ -1,5 +1,6 @@
 package dev.fsnap.walk;
 
+import dev.fsnap.internal.Rows;
 import dev.fsnap.internal.ScanInternals;
 import dev.fsnap.internal.Paths;
 import dev.fsnap.scan.Entry;
@@ -16,22 +17,10 @@ import java.util.Arrays;
  * receives it. Entries whose metadata could not be read are here too, with their {@link #error};
  * nothing the directory listed is left out. Valid only during the visitor's call.
  */
-public final class DirectoryListing {
-    /** What became of a subdirectory entry. */
-    public enum Subdirectory {
-        /** The entry is not a directory the scan could descend into. */
-        NONE,
-        /** A directory the scan did not enter: on another filesystem with one-file-system set. */
-        NOT_SCANNED,
-        /** Listed: its visitor result is {@link #childResult}. */
-        LISTED,
-        /** It could not be opened or listed: see {@link #childError}. */
-        UNREADABLE
-    }
-
+public final class DirectoryListing implements Rows {
     private static final ScanInternals SCAN = ScanInternals.get();
     private static final EntryType[] TYPES = EntryType.values();
-    private static final Subdirectory[] SUBDIRECTORIES = Subdirectory.values();
+    private static final Rows.Subdirectory[] SUBDIRECTORIES = Rows.Subdirectory.values();
     // One row of longs per entry: the stat slots, then the listing's own; few arrays per directory,
     // sized to its entries, none for an empty one.
     private static final int STAT = 0;
@@ -70,11 +59,13 @@ public final class DirectoryListing {
     }
 
     /** @return the number of entries */
+    @Override
     public int size() {
         return count;
     }
 
     /** @return why listing this directory stopped part way (entries may be missing), or null */
+    @Override
     public ScanError listError() {
         return listError;
     }
@@ -91,6 +82,7 @@ public final class DirectoryListing {
      * @param i the entry
      * @return the length of its name
      */
+    @Override
     public int nameLength(int i) {
         return (int) rows[row(i) + NAME];
     }
@@ -102,6 +94,7 @@ public final class DirectoryListing {
      * @param dst where to
      * @param offset at which position
      */
+    @Override
     public void copyName(int i, byte[] dst, int offset) {
         long n = rows[row(i) + NAME];
         System.arraycopy(names, (int) (n >>> 32), dst, offset, (int) n);
@@ -120,6 +113,7 @@ public final class DirectoryListing {
      * @param i the entry
      * @return its type; {@link EntryType#UNKNOWN} when unreadable
      */
+    @Override
     public EntryType type(int i) {
         return TYPES[(int) rows[row(i) + STATE] & 0xFF];
     }
@@ -128,6 +122,7 @@ public final class DirectoryListing {
      * @param i the entry
      * @return why its metadata (or a link's target) could not be read, or null
      */
+    @Override
     public ScanError error(int i) {
         return (ScanError) ref(i, ERROR);
     }
@@ -225,6 +220,7 @@ public final class DirectoryListing {
      * @param field a field
      * @return whether the entry has a value for it, as {@link Entry#has}
      */
+    @Override
     public boolean has(int i, Field field) {
         switch (field.kind()) {
             case TARGET:
@@ -235,6 +231,7 @@ public final class DirectoryListing {
         }
     }
 
+    @Override
     public void copyStat(int i, long[] row) {
         System.arraycopy(rows, row(i) + STAT, row, 0, StatFields.WIDTH);
     }
@@ -252,6 +249,7 @@ public final class DirectoryListing {
      * @param field a field held as bytes (the target, an attribute class)
      * @return its value (shared, do not modify), or null when absent
      */
+    @Override
     public byte[] bytes(int i, Field field) {
         return (byte[]) ref(i, SCAN.bytesIndex(field));
     }
@@ -262,6 +260,7 @@ public final class DirectoryListing {
      * @param i the entry
      * @param into the row, {@code ScanInternals.byteValues()} wide
      */
+    @Override
     public void copyBytes(int i, byte[][] into) {
         if (refs == null) {
             Arrays.fill(into, 0, VALUES, null);
@@ -274,24 +273,33 @@ public final class DirectoryListing {
      * @param i the entry
      * @return what became of it as a subdirectory
      */
-    public Subdirectory subdirectory(int i) {
+    @Override
+    public Rows.Subdirectory subdirectory(int i) {
         return SUBDIRECTORIES[(int) (rows[row(i) + STATE] >>> 8) & 0xFF];
     }
 
     /**
      * @param i the entry
-     * @return the visitor's value for a {@link Subdirectory#LISTED} subdirectory
+     * @return the visitor's value for a {@link Rows.Subdirectory#LISTED} subdirectory
      */
+    @Override
     public Object childResult(int i) {
         return ref(i, CHILD_RESULT);
     }
 
     /**
      * @param i the entry
-     * @return why an {@link Subdirectory#UNREADABLE} subdirectory could not be read
+     * @return why an {@link Rows.Subdirectory#UNREADABLE} subdirectory could not be read
      */
+    @Override
     public ScanError childError(int i) {
         return (ScanError) ref(i, CHILD_ERROR);
+    }
+
+    @Override
+    public String displayPath(int i) {
+        long n = rows[row(i) + NAME];
+        return Paths.display(Paths.child(path, names, (int) (n >>> 32), (int) n));
     }
 
     /**

@@ -4,7 +4,7 @@ import dev.fsnap.snapshot.CorruptSnapshotException;
 import dev.fsnap.snapshot.IncompatibleSnapshotException;
 import dev.fsnap.bindings.StatFields;
 import dev.fsnap.internal.ScanInternals;
-import dev.fsnap.walk.DirectoryListing;
+import dev.fsnap.internal.Rows;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.Operation;
 import dev.fsnap.scan.ScanError;
@@ -116,7 +116,7 @@ public final class Columns {
      * @param l a scanned directory
      * @return the columns of which at least one readable entry of the directory has a value: bit per column
      */
-    public int mask(DirectoryListing l) {
+    public int mask(Rows l) {
         int all = (1 << fields.length) - 1;
         int mask = 0;
         for (int i = 0, n = l.size(); i < n && mask != all; i++) {

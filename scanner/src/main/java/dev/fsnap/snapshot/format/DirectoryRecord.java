@@ -4,7 +4,7 @@ import dev.fsnap.bindings.StatFields;
 import dev.fsnap.snapshot.CorruptSnapshotException;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.ScanError;
-import dev.fsnap.walk.DirectoryListing;
+import dev.fsnap.internal.Rows;
 
 import java.util.Arrays;
 
@@ -458,7 +458,7 @@ public final class DirectoryRecord {
 
     /**
      * Encodes a scanned directory as a block body, the reverse of {@link #decode}. Each listed
-     * subdirectory's {@link DirectoryListing#childResult} is the {@link Ref} its own block was
+     * subdirectory's {@link Rows#childResult} is the {@link Ref} its own block was
      * written with.
      *
      * @param listing the directory, its subdirectories written
@@ -469,7 +469,7 @@ public final class DirectoryRecord {
      * @param racyFrom from when a timestamp is racy
      * @return the hashed length and the subtree flags
      */
-    public static Encoded encode(DirectoryListing listing, Encoder body, Fields f, EntryCodec codec, Columns columns,
+    public static Encoded encode(Rows listing, Encoder body, Fields f, EntryCodec codec, Columns columns,
                           RacyFrom racyFrom) {
         int mask = columns.mask(listing);
         codec.reset(mask);
@@ -508,7 +508,7 @@ public final class DirectoryRecord {
                     Ref c = (Ref) listing.childResult(i);
                     if (c == null) {
                         throw new IllegalStateException("subdirectory visited without a result: "
-                                + listing.entry(i).displayPath());
+                                + listing.displayPath(i));
                     }
                     if (c == Ref.EMPTY) {
                         body.u8(Format.REF_EMPTY);
@@ -533,7 +533,7 @@ public final class DirectoryRecord {
         // Not hashed: where each listed child is in this file, and what its subtree holds.
         if (listed > 0) {
             for (int i = 0; i < n; i++) {
-                if (isDirectory(listing, i) && listing.subdirectory(i) == DirectoryListing.Subdirectory.LISTED
+                if (isDirectory(listing, i) && listing.subdirectory(i) == Rows.Subdirectory.LISTED
                         && listing.childResult(i) != Ref.EMPTY) {
                     Ref c = (Ref) listing.childResult(i);
                     body.u8(c.flags);
@@ -552,7 +552,7 @@ public final class DirectoryRecord {
     }
 
     /** A readable directory entry: it has a reference (unreadable entries are typed unknown). */
-    private static boolean isDirectory(DirectoryListing l, int i) {
+    private static boolean isDirectory(Rows l, int i) {
         return l.type(i) == EntryType.DIRECTORY;
     }
 

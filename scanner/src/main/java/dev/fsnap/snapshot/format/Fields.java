@@ -2,7 +2,7 @@ package dev.fsnap.snapshot.format;
 
 import dev.fsnap.bindings.StatFields;
 import dev.fsnap.internal.ScanInternals;
-import dev.fsnap.walk.DirectoryListing;
+import dev.fsnap.internal.Rows;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.EntryType;
@@ -95,7 +95,7 @@ public final class Fields {
     }
 
     /** Takes an entry of a scanned directory: its name, and its fields or why they could not be read. */
-    public void from(DirectoryListing l, int i) {
+    public void from(Rows l, int i) {
         int len = l.nameLength(i);
         if (len > name.length) {
             name = new byte[Math.max(len, name.length * 2)];
