@@ -6,11 +6,7 @@ import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.StatCall;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -303,20 +299,8 @@ final class ScanArguments {
         return Arguments.duration(text, "1s", Units.duration(ScanOptions.MAX_VERIFY_WITHIN));
     }
 
-    /** An I/O failure on a named file, as one line: the path and the system's reason. */
+    /** An I/O failure on a named file, as one line: the path and the system's reason (as the repository says it too). */
     static String describe(IOException e) {
-        if (e instanceof NoSuchFileException) {
-            return e.getMessage() + ": no such file or directory";
-        }
-        if (e instanceof NotDirectoryException) {
-            return e.getMessage() + ": not a directory";
-        }
-        if (e instanceof AccessDeniedException) {
-            return e.getMessage() + ": permission denied";
-        }
-        if (e instanceof FileSystemException fse) {
-            return fse.getFile() + (fse.getReason() == null ? "" : ": " + fse.getReason());
-        }
-        return String.valueOf(e.getMessage());
+        return dev.fsnap.internal.IoMessages.describe(e);
     }
 }
