@@ -1,5 +1,6 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.repository.Repository;
 import dev.fsnap.scan.Backend;
 import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.snapshot.ShardPlan;
@@ -83,7 +84,7 @@ final class MergeCommand extends Command {
             return metrics(null, null, ExitStatus.TROUBLE);
         }
         ScanJob.Result r = repo == null ? merge(p, output)
-                : Repository.locked(repo, Repository.canonical(p.root()), "merge", err,
+                : RepositoryRun.locked(repo, Repository.canonical(p.root()), "merge", err,
                         (place, into) -> merge(p, into), null);
         return metrics(p, r.summary(), r.exit());
     }

@@ -1,5 +1,7 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.repository.Run;
+import dev.fsnap.repository.RunReference;
 import dev.fsnap.scan.Backend;
 import dev.fsnap.scan.PathRules;
 import dev.fsnap.scan.ScanOptions;
@@ -98,8 +100,7 @@ final class ScanArguments {
      */
     static Path snapshot(String text) {
         try {
-            Path run = Repository.resolve(text);
-            return run != null ? run : path(text);
+            return RunReference.resolve(text).map(Run::snapshot).orElseGet(() -> path(text));
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage());
         }

@@ -1,5 +1,7 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.internal.PathText;
+import dev.fsnap.repository.Repository;
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.snapshot.ShardPlan;
@@ -106,7 +108,7 @@ final class ScanCommand extends Command {
                 err.println("fsnap: " + e.getMessage());
                 return metrics(null, ExitStatus.TROUBLE);
             }
-            ScanJob.Result r = Repository.locked(repo, Repository.text(canonical.root()), "scan", err,
+            ScanJob.Result r = RepositoryRun.locked(repo, PathText.of(canonical.root()), "scan", err,
                     (place, into) -> ScanJob.run(canonical, report, into, err), null);
             return metrics(r.summary(), r.exit());
         }

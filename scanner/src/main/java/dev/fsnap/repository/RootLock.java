@@ -1,6 +1,7 @@
-package dev.fsnap.cli;
+package dev.fsnap.repository;
 
 import dev.fsnap.bindings.GuardedOpen;
+import dev.fsnap.internal.IoMessages;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -37,28 +38,42 @@ import java.util.Set;
  * its owner alone (anyone who can open it can hold a shared record lock on it, and so block every
  * run), and its text is never shown: a lock that is not one fsnap wrote is refused, naming the
  * file, not quoting it.
+ *
+ * <p>Taken with {@link RunSeries#lock()}, which never waits; held until {@link #close()}, or until
+ * the JVM ends (a shutdown hook lets go of it on a signal).
  */
-final class RootLock implements AutoCloseable {
+public final class RootLock implements AutoCloseable {
     /** More than a holder's line ever takes. */
     private static final int MAX_TEXT = 512;
 
-    /** What came of trying to take a lock. */
-    sealed interface Outcome permits Taken, Busy, Refused {
+    /** What came of trying to take a lock: {@link Taken}, {@link Busy} or {@link Refused}. */
+    public sealed interface Outcome permits Taken, Busy, Refused {
     }
 
     /**
+     * The lock is taken: hold it while the run goes on, and close it at the end.
+     *
      * @param lock the lock, held
-     * @param tookOver what was said about a lock left by a run that is gone, or null
+     * @param tookOver what is to be said about a lock left by a run that is gone (naming it), or null
      */
-    record Taken(RootLock lock, String tookOver) implements Outcome {
+    public record Taken(RootLock lock, String tookOver) implements Outcome {
     }
 
-    /** Another run on this host holds it now: try again later. */
-    record Busy(String holder) implements Outcome {
+    /**
+     * Another run on this host holds it now: try again later.
+     *
+     * @param holder the holder, as said in a message ({@code process 4242 on nas-1 since 2026-...})
+     */
+    public record Busy(String holder) implements Outcome {
     }
 
-    /** The lock cannot be judged from here (another host's, unreadable, not fsnap's): a person must look. */
-    record Refused(String reason) implements Outcome {
+    /**
+     * The lock cannot be judged from here (another host's, a link, unreadable, not fsnap's): a
+     * person must look. Never a reason to wait and try again.
+     *
+     * @param reason why, naming the lock's file (never quoting its content)
+     */
+    public record Refused(String reason) implements Outcome {
     }
 
     /** A holder as the lock's text names it. */
@@ -139,9 +154,9 @@ final class RootLock implements AutoCloseable {
                 if (!a.isRegularFile()) {
                     return new Refused(file + " is not a regular file, so not a lock fsnap made; remove it");
                 }
-                String owner = Repository.untrustedOwner(file);
+                String owner = SafeFiles.untrustedOwner(file);
                 if (owner != null) {
-                    return new Refused(file + " is owned by " + owner + ", not by " + Repository.trustedOwners()
+                    return new Refused(file + " is owned by " + owner + ", not by " + SafeFiles.trustedOwners()
                             + ": not a lock this run may take; remove it");
                 }
                 FileLock held;
@@ -193,7 +208,7 @@ final class RootLock implements AutoCloseable {
                 return new Taken(new RootLock(file, ch, opened), found.isBlank() ? null
                         : "took over the lock of " + root + " left by " + h + ", which is gone");
             } catch (IOException e) {
-                return new Refused(file + ": " + ScanArguments.describe(e));
+                return new Refused(file + ": " + IoMessages.describe(e));
             } finally {
                 if (!keep) {
                     try {
@@ -218,7 +233,7 @@ final class RootLock implements AutoCloseable {
         if (e instanceof AccessDeniedException) {
             return file + " cannot be opened (permission denied): the lock belongs to another user";
         }
-        return "the lock cannot be opened: " + ScanArguments.describe(e);
+        return "the lock cannot be opened: " + IoMessages.describe(e);
     }
 
     /** Whether the holder's process still runs: its PID is taken, by a process started before the lock. */
@@ -252,7 +267,8 @@ final class RootLock implements AutoCloseable {
         }
     }
 
-    static String host() {
+    /** @return this host's name, as a lock's text names the host of its holder */
+    public static String host() {
         try {
             return InetAddress.getLocalHost().getHostName().replace(' ', '_');
         } catch (IOException e) {
@@ -282,6 +298,7 @@ final class RootLock implements AutoCloseable {
         }
     }
 
+    /** Lets go of the lock: empties and removes its file, then closes it. Safe to call twice. */
     @Override
     public void close() {
         release();
