@@ -12,7 +12,9 @@ import java.util.Objects;
 public final class DamagedSummaryException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The summary file (not serialized: a {@code Path} is not). */
     private final transient Path path;
+    /** What is wrong with it, without the path. */
     private final String reason;
 
     /**
