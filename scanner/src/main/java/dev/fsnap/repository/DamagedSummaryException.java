@@ -21,7 +21,7 @@ public final class DamagedSummaryException extends IOException {
      * @param path the summary file
      * @param reason what is wrong with it, without the path
      */
-    public DamagedSummaryException(Path path, String reason) {
+    DamagedSummaryException(Path path, String reason) {
         super(path + ": " + reason);
         this.path = Objects.requireNonNull(path, "path");
         this.reason = Objects.requireNonNull(reason, "reason");

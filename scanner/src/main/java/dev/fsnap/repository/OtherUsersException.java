@@ -17,7 +17,7 @@ public final class OtherUsersException extends RefusedException {
      * @param owner who owns it
      * @param message what is wrong, naming the directory and its owner
      */
-    public OtherUsersException(Path path, String owner, String message) {
+    OtherUsersException(Path path, String owner, String message) {
         super(path, message);
         this.owner = owner;
     }

@@ -19,7 +19,7 @@ public class RefusedException extends IOException {
      * @param path the file or directory refused
      * @param message what is wrong, naming the path
      */
-    public RefusedException(Path path, String message) {
+    RefusedException(Path path, String message) {
         super(message);
         this.path = Objects.requireNonNull(path, "path");
     }

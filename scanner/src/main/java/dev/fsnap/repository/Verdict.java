@@ -42,7 +42,7 @@ public enum Verdict {
      * @return the verdict
      * @throws IllegalArgumentException when it is none
      */
-    public static Verdict ofLabel(String label) {
+    static Verdict ofLabel(String label) {
         for (Verdict v : values()) {
             if (v.label().equals(label)) {
                 return v;

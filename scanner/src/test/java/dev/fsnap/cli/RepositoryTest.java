@@ -157,6 +157,37 @@ class RepositoryTest {
         assertTrue(eleven.contains("20261101T030000.000Z") && !eleven.contains("20261101T010000.000Z"), eleven.toString());
     }
 
+    /**
+     * forget says why it keeps each run: every rule that keeps it, and the last good baseline
+     * kept against a policy that alone would forget it (the two newest runs found corruption).
+     * Summaries of both forms: the earlier one (an exit status) and today's (a verdict).
+     */
+    @Test
+    void forgetSaysWhichRulesKeepEachRun() throws Exception {
+        Path repo = dir.resolve("repo");
+        RunSeries root = Repository.open(repo).root("/data");
+        java.time.ZoneId zone = java.time.ZoneId.systemDefault();
+        // Noon of four days in the local zone: the oldest two good, the newest two corrupt.
+        List<java.time.Instant> days = new java.util.ArrayList<>();
+        for (int d = 1; d <= 4; d++) {
+            days.add(java.time.LocalDate.of(2026, 11, d).atTime(12, 0).atZone(zone).toInstant());
+        }
+        for (int k = 0; k < days.size(); k++) {
+            Run run = root.runAt(days.get(k));
+            Files.write(run.snapshot(), new byte[0]);
+            Files.writeString(run.summaryFile(), k == 1 ? "{\"verdict\":\"changed\",\"run\":\"check\"}\n"
+                    : "{\"exit\":" + (k < 2 ? ExitStatus.CHANGED : ExitStatus.CORRUPT) + "}\n");
+        }
+        CliTest.Run forget = fsnap("forget", repo.toString(), "--keep-daily", "2", "--dry-run");
+        assertEquals(0, forget.status(), forget.err());
+        assertEquals(List.of("/data: 3 of 4 runs kept",
+                "  would remove  " + Units.TIME.format(days.get(0)),
+                "  keep      " + Units.TIME.format(days.get(1)) + "  last good baseline",
+                "  keep      " + Units.TIME.format(days.get(2)) + "  daily 2026-11-03",
+                "  keep      " + Units.TIME.format(days.get(3)) + "  daily 2026-11-04"), forget.out().lines().toList());
+        assertEquals(4, snapshots(repo).size(), "a dry run removes nothing");
+    }
+
     /** The root's directory in a repository, as a run keys it. */
     private static Path place(Path repo, Path root) {
         return repo.resolve(Repository.key(Repository.canonical(root.toString())));
