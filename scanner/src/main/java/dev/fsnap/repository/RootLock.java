@@ -40,7 +40,10 @@ import java.util.Set;
  * file, not quoting it.
  *
  * <p>Taken with {@link RunSeries#lock()}, which never waits; held until {@link #close()}, or until
- * the JVM ends (a shutdown hook lets go of it on a signal).
+ * the JVM ends (a shutdown hook lets go of it on a signal). A program may try to take a lock it
+ * already holds (two threads, two jobs on one root): that is {@link Busy}, told from the locks this
+ * process holds before any descriptor is opened, since opening and closing one would let go of
+ * the held lock; and locks are taken one at a time in a process for the same reason.
  */
 public final class RootLock implements AutoCloseable {
     /** More than a holder's line ever takes. */
@@ -96,6 +99,9 @@ public final class RootLock implements AutoCloseable {
         }
     }
 
+    /** The locks this process holds, not yet let go. Guarded by {@code RootLock.class}. */
+    private static final java.util.List<RootLock> HELD = new java.util.ArrayList<>();
+
     private final Path file;
     private final FileChannel channel;
     /** The locked file's device and inode, as its descriptor told them. */
@@ -124,6 +130,46 @@ public final class RootLock implements AutoCloseable {
      * @return the lock taken, or why not
      */
     static Outcome take(Path file, String root) {
+        synchronized (RootLock.class) {
+            Outcome outcome = heldHere(file);
+            if (outcome == null) {
+                outcome = takeFromTheKernel(file, root);
+            }
+            if (outcome instanceof Taken taken) {
+                HELD.add(taken.lock());
+            }
+            return outcome;
+        }
+    }
+
+    /**
+     * A lock this process holds already, told by the device and inode its name leads to (no
+     * descriptor opened): {@link Busy}, naming the holder its text names, as another process would
+     * be told; null when this process holds none there.
+     */
+    private static Outcome heldHere(Path file) {
+        long[] there;
+        try {
+            there = identity(file);
+        } catch (IOException unknown) {
+            return null; // judged when it is opened
+        }
+        for (RootLock held : HELD) {
+            if (there != null && there.length > 0 && java.util.Arrays.equals(held.identity, there)) {
+                String text;
+                try {
+                    text = read(held.channel); // through the held descriptor: no other is opened
+                } catch (IOException closing) {
+                    text = "";
+                }
+                Holder h = Holder.parse(text);
+                return new Busy(h != null ? h.toString() : "this process (" + ProcessHandle.current().pid() + ")");
+            }
+        }
+        return null;
+    }
+
+    private static Outcome takeFromTheKernel(Path file, String root) {
         String host = host();
         String mine = ProcessHandle.current().pid() + " " + host + " " + Instant.now() + "\n";
         for (int attempt = 0; attempt < 10; attempt++) {
@@ -282,6 +328,9 @@ public final class RootLock implements AutoCloseable {
             return;
         }
         released = true;
+        synchronized (RootLock.class) {
+            HELD.remove(this);
+        }
         try {
             if (java.util.Arrays.equals(identity, identity(file))) {
                 channel.truncate(0);

@@ -127,6 +127,8 @@ class RepositoryLibraryTest {
             RootLock.Outcome second = series.lock();
             RootLock.Busy busy = assertInstanceOf(RootLock.Busy.class, second, "the lock is held for the run");
             assertTrue(busy.holder().startsWith("process " + ProcessHandle.current().pid() + " on "), busy.holder());
+            assertEquals("held", otherProcessTries(series.dir().resolve("lock")),
+                    "the second take let go of nothing: another process still cannot take the record lock");
 
             Optional<Run> latest = series.listing(Instant.now()).latest();
             Run run = series.runAt(Instant.now());
@@ -156,14 +158,33 @@ class RepositoryLibraryTest {
         }
     }
 
+    /** Whether another process can take the kernel's record lock on a file now: "taken" or "held". */
+    private static String otherProcessTries(Path lock) throws Exception {
+        Process p = new ProcessBuilder(PYTHON.toString(), "-c", String.join("\n",
+                "import fcntl, sys",
+                "f = open(sys.argv[1], 'r+')",
+                "try:",
+                "    fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)",
+                "    print('taken')",
+                "except OSError:",
+                "    print('held')"), lock.toString()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        assertTrue(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "python3 did not end");
+        return out;
+    }
+
+    private static final Path PYTHON = Path.of("/usr/bin/python3");
+
     /**
-     * Two nights of a backup tool keeping its runs: the lock is taken, held (a second take is busy,
-     * naming this process) and let go; each run's snapshot and summary are in the series, the
+     * Two nights of a backup tool keeping its runs: the lock is taken, held (a second take in the
+     * process is busy, naming this process, and lets go of nothing: before, it opened and closed a
+     * descriptor of the lock file, which let go of the process's record lock) and let go; each run's snapshot and summary are in the series, the
      * summary in today's form (a verdict, not an exit status) read back as written; the listing
      * and the references {@code DIR@latest} and {@code DIR@-1} name the runs.
      */
     @Test
     void aBackupToolKeepsItsRunsLockedRecordedAndResolvable() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(PYTHON), "needs python3 to try the lock from outside");
         Path root = dir.resolve("home");
         tree(root, "docs/a.txt", "docs/b.txt");
         Path repoDir = dir.resolve("runs");
