@@ -3,7 +3,8 @@
  *
  * <p>{@link dev.fsnap.scan} scans a tree ({@link dev.fsnap.scan.Scanner}); {@link dev.fsnap.snapshot}
  * writes and reads snapshots, compares them ({@link dev.fsnap.snapshot.Differ}) and plans what an
- * incremental backup must read ({@link dev.fsnap.snapshot.ReadPlan}). The command line lives here
+ * incremental backup must read ({@link dev.fsnap.snapshot.ReadPlan}); {@link dev.fsnap.repository}
+ * keeps a root's runs (layout, lock, summaries, retention). The command line lives here
  * too, in a package that is not exported.
  */
 module dev.fsnap.scanner {
@@ -12,4 +13,5 @@ module dev.fsnap.scanner {
 
     exports dev.fsnap.scan;
     exports dev.fsnap.snapshot;
+    exports dev.fsnap.repository;
 }

@@ -1,10 +1,11 @@
 package dev.fsnap.cli;
+
+import dev.fsnap.internal.IoMessages;
 import dev.fsnap.cli.args.Arguments;
 import dev.fsnap.cli.args.CommandLine;
 import dev.fsnap.cli.console.Console;
 import dev.fsnap.cli.console.ExitStatus;
 
-import dev.fsnap.cli.console.Reasons;
 import dev.fsnap.cli.command.CheckCommand;
 import dev.fsnap.cli.command.Command;
 import dev.fsnap.cli.command.DiffCommand;
@@ -211,7 +212,7 @@ public final class Main {
                 }
                 return ExitStatus.OK;
             } catch (IOException e) {
-                err.println("fsnap: " + args[2] + ": " + Reasons.describe(e));
+                err.println("fsnap: " + args[2] + ": " + IoMessages.describe(e));
                 return ExitStatus.TROUBLE;
             }
         }

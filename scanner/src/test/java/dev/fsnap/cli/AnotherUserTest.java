@@ -1,5 +1,10 @@
 package dev.fsnap.cli;
 
+import dev.fsnap.repository.OtherUsersException;
+import dev.fsnap.repository.RefusedException;
+import dev.fsnap.repository.Repository;
+import dev.fsnap.repository.RootLock;
+import dev.fsnap.repository.RunSeries;
 import dev.fsnap.scan.ScanError;
 import dev.fsnap.snapshot.Snapshot;
 import org.junit.jupiter.api.Assumptions;
@@ -299,7 +304,7 @@ class AnotherUserTest {
             assertTrue(r.status() != 0, attack + " was refused: " + r.out());
         }
         // Nor open the lock a run holds (or a killed run left), to hold a shared record lock on it for ever.
-        RootLock.Taken held = (RootLock.Taken) RootLock.take(key.resolve("lock"), root.toString());
+        RootLock.Taken held = (RootLock.Taken) Repository.open(repo).root(Repository.canonical(root.toString())).lock();
         try (RootLock lock = held.lock()) {
             Run open = shAsNobody("exec 3< \"$1/lock\"", key.toString());
             assertTrue(open.status() != 0 && open.out().contains("Permission denied"), open.out());
@@ -415,21 +420,21 @@ class AnotherUserTest {
             int[] outcomes = new int[2]; // read, refused
             org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(120), () -> {
                 for (int i = 0; i < 3000; i++) {
-                    for (Repository.Root r : Repository.existing(repo).roots()) {
+                    for (RunSeries r : Repository.existing(repo).roots()) {
                         try {
-                            assertEquals("/theirs", r.path());
+                            assertEquals("/theirs", r.root());
                             outcomes[0]++;
-                        } catch (Repository.Refused refused) {
+                        } catch (RefusedException refused) {
                             assertTrue(refused.getMessage().contains(" is not a regular file"), refused.getMessage());
                             outcomes[1]++;
                         } catch (java.nio.file.NoSuchFileException between) {
                             outcomes[1]++;
                         }
-                        Repository.OtherUsers others = org.junit.jupiter.api.Assertions.assertThrows(
-                                Repository.OtherUsers.class, r::check);
+                        OtherUsersException others = org.junit.jupiter.api.Assertions.assertThrows(
+                                OtherUsersException.class, r::check);
                         assertTrue(others.getMessage().startsWith(key + " (the runs of "), others.getMessage());
-                        for (Repository.Run run : r.runs()) {
-                            run.exit();
+                        for (dev.fsnap.repository.Run run : r.runs()) {
+                            run.verdict();
                         }
                     }
                 }

@@ -3,6 +3,11 @@ package dev.fsnap.cli;
 import dev.fsnap.cli.console.ExitStatus;
 import dev.fsnap.cli.console.Units;
 
+import dev.fsnap.repository.Repository;
+import dev.fsnap.repository.Retention;
+import dev.fsnap.repository.RootLock;
+import dev.fsnap.repository.Run;
+import dev.fsnap.repository.RunSeries;
 import dev.fsnap.testdata.TreeBuilder;
 import dev.fsnap.testdata.fuse.SlowNas;
 import org.junit.jupiter.api.Assumptions;
@@ -124,7 +129,7 @@ class RepositoryTest {
     @Test
     void retentionKeepsResticsPeriodsAndNeverTheLastGoodBaselineAway() throws Exception {
         Path repo = dir.resolve("repo");
-        Repository.Root root = Repository.open(repo).root("/data");
+        RunSeries root = Repository.open(repo).root("/data");
         // Runs at 03:00 UTC: two on Nov 1, one a day Nov 2 to Nov 10, one on Dec 1; the last two found corruption.
         List<String> days = new java.util.ArrayList<>(List.of("20261101T010000.000Z", "20261101T030000.000Z"));
         for (int d = 2; d <= 10; d++) {
@@ -132,27 +137,58 @@ class RepositoryTest {
         }
         days.add("20261201T030000.000Z");
         for (int k = 0; k < days.size(); k++) {
-            Files.write(root.dir.resolve(days.get(k) + ".snap"), new byte[0]);
+            Files.write(root.dir().resolve(days.get(k) + ".snap"), new byte[0]);
             int exit = k >= days.size() - 2 ? ExitStatus.CORRUPT : ExitStatus.CHANGED;
-            Files.writeString(root.dir.resolve(days.get(k) + ".json"), "{\"exit\":" + exit + "}\n");
+            Files.writeString(root.dir().resolve(days.get(k) + ".json"), "{\"exit\":" + exit + "}\n");
         }
-        List<Repository.Run> runs = root.runs();
-        java.util.function.Function<java.util.Set<Repository.Run>, List<String>> names =
-                set -> set.stream().map(Repository.Run::name).sorted().toList();
+        List<Retention.Candidate> runs = root.runs().stream().map(Retention.Candidate::of).toList();
+        java.util.function.Function<Retention.Decision, List<String>> names =
+                decision -> decision.kept().stream().map(k -> k.run().name()).sorted().toList();
         java.time.ZoneId utc = java.time.ZoneOffset.UTC;
         // --keep-last 1: the newest, and the newest good one (Nov 9), since the last two found corruption
         assertEquals(List.of("20261109T030000.000Z", "20261201T030000.000Z"),
-                names.apply(Repository.keep(runs, 1, 0, 0, 0, utc)));
+                names.apply(Retention.apply(runs, new Retention.Policy(1, 0, 0, 0), utc)));
         // --keep-daily 3: the newest of Dec 1, Nov 10, Nov 9 (and Nov 9 is the last good one too)
         assertEquals(List.of("20261109T030000.000Z", "20261110T030000.000Z", "20261201T030000.000Z"),
-                names.apply(Repository.keep(runs, 0, 3, 0, 0, utc)));
+                names.apply(Retention.apply(runs, new Retention.Policy(0, 3, 0, 0), utc)));
         // --keep-monthly 2: the newest of December and of November, and the last good one
         assertEquals(List.of("20261109T030000.000Z", "20261110T030000.000Z", "20261201T030000.000Z"),
-                names.apply(Repository.keep(runs, 0, 0, 0, 2, utc)));
+                names.apply(Retention.apply(runs, new Retention.Policy(0, 0, 0, 2), utc)));
         // --keep-daily 11 reaches Nov 1: of its two runs, the later alone
-        List<String> eleven = names.apply(Repository.keep(runs, 0, 11, 0, 0, utc));
+        List<String> eleven = names.apply(Retention.apply(runs, new Retention.Policy(0, 11, 0, 0), utc));
         assertEquals(11, eleven.size(), eleven.toString());
         assertTrue(eleven.contains("20261101T030000.000Z") && !eleven.contains("20261101T010000.000Z"), eleven.toString());
+    }
+
+    /**
+     * forget says why it keeps each run: every rule that keeps it, and the last good baseline
+     * kept against a policy that alone would forget it (the two newest runs found corruption).
+     * Summaries of both forms: the earlier one (an exit status) and today's (a verdict).
+     */
+    @Test
+    void forgetSaysWhichRulesKeepEachRun() throws Exception {
+        Path repo = dir.resolve("repo");
+        RunSeries root = Repository.open(repo).root("/data");
+        java.time.ZoneId zone = java.time.ZoneId.systemDefault();
+        // Noon of four days in the local zone: the oldest two good, the newest two corrupt.
+        List<java.time.Instant> days = new java.util.ArrayList<>();
+        for (int d = 1; d <= 4; d++) {
+            days.add(java.time.LocalDate.of(2026, 11, d).atTime(12, 0).atZone(zone).toInstant());
+        }
+        for (int k = 0; k < days.size(); k++) {
+            Run run = root.runAt(days.get(k));
+            Files.write(run.snapshot(), new byte[0]);
+            Files.writeString(run.summaryFile(), k == 1 ? "{\"verdict\":\"changed\",\"run\":\"check\"}\n"
+                    : "{\"exit\":" + (k < 2 ? ExitStatus.CHANGED : ExitStatus.CORRUPT) + "}\n");
+        }
+        CliTest.Run forget = fsnap("forget", repo.toString(), "--keep-daily", "2", "--dry-run");
+        assertEquals(0, forget.status(), forget.err());
+        assertEquals(List.of("/data: 3 of 4 runs kept",
+                "  would remove  " + Units.TIME.format(days.get(0)),
+                "  keep      " + Units.TIME.format(days.get(1)) + "  last good baseline",
+                "  keep      " + Units.TIME.format(days.get(2)) + "  daily 2026-11-03",
+                "  keep      " + Units.TIME.format(days.get(3)) + "  daily 2026-11-04"), forget.out().lines().toList());
+        assertEquals(4, snapshots(repo).size(), "a dry run removes nothing");
     }
 
     /** The root's directory in a repository, as a run keys it. */
@@ -432,8 +468,8 @@ class RepositoryTest {
         Path root = TreeBuilder.at(dir.resolve("t")).file("a", 1).root();
         Path repo = dir.resolve("repo");
         assertEquals(0, fsnap("check", root.toString(), "--repo", repo.toString()).status());
-        Repository.Root place = Repository.open(repo).root(Repository.canonical(root.toString()));
-        Path lock = place.dir.resolve("lock");
+        RunSeries place = Repository.open(repo).root(Repository.canonical(root.toString()));
+        Path lock = place.dir().resolve("lock");
         RootLock.Taken taken = (RootLock.Taken) place.lock(); // past where the text used to be read again
         try (RootLock held = taken.lock()) {
             Process gone = new ProcessBuilder("true").start();
@@ -442,7 +478,8 @@ class RepositoryTest {
             String dead = gone.pid() + " " + RootLock.host() + " " + java.time.Instant.now() + "\n";
             assertEquals(0, CliTest.sh("printf '%s' \"$2\" > \"$1\"", lock.toString(), dead));
 
-            CliTest.Run second = fsnap("check", root.toString(), "--repo", repo.toString());
+            // another process: a record lock is a process's, so a second run must be one
+            CliTest.Run second = CliTest.fsnapProcess("check", root.toString(), "--repo", repo.toString());
             assertEquals(75, second.status(), second.out() + second.err());
             assertTrue(second.err().startsWith("fsnap: " + root.toRealPath() + " is being scanned into " + repo
                     + " by process " + gone.pid() + " on "), second.err());
@@ -525,18 +562,18 @@ class RepositoryTest {
     @Timeout(180)
     void aSignalDuringForgetLeavesNoLockBehind() throws Exception {
         Path repo = dir.resolve("repo");
-        Repository.Root root = Repository.open(repo).root("/data");
+        RunSeries root = Repository.open(repo).root("/data");
         for (String signal : List.of("TERM", "INT")) {
             java.time.Instant t = java.time.Instant.parse("2026-01-01T00:00:00Z");
             for (int i = 0; i < 3000; i++) {
-                Path snap = root.snapshotFor(t.plusSeconds(60L * i));
+                Path snap = root.runAt(t.plusSeconds(60L * i)).snapshot();
                 Files.write(snap, new byte[0]);
                 Files.writeString(summary(snap), "{\"exit\":1}\n");
             }
             Process p = new ProcessBuilder(CliTest.command("forget", repo.toString(), "--keep-last", "1"))
                     .redirectError(ProcessBuilder.Redirect.DISCARD).start(); // stdout: a pipe nobody reads
-            Path lock = root.dir.resolve("lock");
-            Path oldest = root.snapshotFor(t);
+            Path lock = root.dir().resolve("lock");
+            Path oldest = root.runAt(t).snapshot();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (Files.exists(oldest) && System.nanoTime() < deadline) {
                 Thread.sleep(10);

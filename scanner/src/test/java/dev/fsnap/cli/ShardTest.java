@@ -491,10 +491,10 @@ class ShardTest {
         java.io.IOException refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
                 () -> scanned(plain));
         assertEquals(root.resolve("a") + ": shard 2's root \"a/deep\" passes through this symbolic link, which a "
-                + "scan of the whole tree does not follow", dev.fsnap.cli.console.Reasons.describe(refused));
+                + "scan of the whole tree does not follow", dev.fsnap.internal.IoMessages.describe(refused));
         refused = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class, () -> scanned(follow));
         assertEquals(root.resolve("a/deep") + ": shard 2's root \"a/deep\" leads outside the plan's root " + root
-                + " through a symbolic link", dev.fsnap.cli.console.Reasons.describe(refused));
+                + " through a symbolic link", dev.fsnap.internal.IoMessages.describe(refused));
     }
 
     /**

@@ -50,13 +50,20 @@ class LibraryGuideTest {
      * Each snippet is the body of a method of its own; what it declares shadows these.
      */
     private static final String CONTEXT = """
+            import dev.fsnap.repository.*;
             import dev.fsnap.scan.*;
             import dev.fsnap.snapshot.*;
             import java.nio.charset.StandardCharsets;
+            import java.nio.file.Files;
             import java.nio.file.Path;
             import java.time.Duration;
+            import java.time.Instant;
+            import java.time.ZoneId;
+            import java.util.EnumMap;
             import java.util.HexFormat;
             import java.util.List;
+            import java.util.Map;
+            import java.util.Optional;
             import java.util.stream.Stream;
 
             @SuppressWarnings("unused")

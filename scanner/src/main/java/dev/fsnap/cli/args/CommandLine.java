@@ -1,15 +1,9 @@
 package dev.fsnap.cli.args;
 
 import dev.fsnap.bindings.PathBytes;
+import dev.fsnap.internal.PathText;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharsetDecoder;
-import java.nio.charset.CoderResult;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
@@ -26,8 +20,6 @@ import java.util.List;
  * path argument is made of exactly its bytes ({@link #path}).
  */
 public final class CommandLine {
-    private static final char ESCAPE = 0xdc00;
-
     private CommandLine() {
     }
 
@@ -66,42 +58,14 @@ public final class CommandLine {
         return exact;
     }
 
-    /** The bytes as UTF-8, each byte that is not part of UTF-8 as U+DC80 + byte. */
-    public static String decode(byte[] bytes) {
-        CharsetDecoder d = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT);
-        ByteBuffer in = ByteBuffer.wrap(bytes);
-        CharBuffer out = CharBuffer.allocate(bytes.length);
-        while (true) {
-            CoderResult r = d.decode(in, out, true);
-            if (r.isUnderflow()) {
-                break;
-            }
-            for (int k = 0; k < r.length(); k++) {
-                out.put((char) (ESCAPE | (in.get() & 0xff)));
-            }
-        }
-        return out.flip().toString();
+    /** The bytes as UTF-8, each byte that is not part of UTF-8 as U+DC80 + byte ({@link PathText}). */
+    static String decode(byte[] bytes) {
+        return PathText.decode(bytes);
     }
 
     /** The bytes {@link #decode} made the text of. */
-    public static byte[] bytes(String text) {
-        ByteArrayOutputStream b = new ByteArrayOutputStream(text.length());
-        int from = 0;
-        for (int i = 0; i <= text.length(); i++) {
-            if (i == text.length() || escaped(text.charAt(i))) {
-                b.writeBytes(text.substring(from, i).getBytes(StandardCharsets.UTF_8));
-                if (i < text.length()) {
-                    b.write(text.charAt(i) & 0xff);
-                }
-                from = i + 1;
-            }
-        }
-        return b.toByteArray();
-    }
-
-    private static boolean escaped(char c) {
-        return c >= ESCAPE + 0x80 && c <= ESCAPE + 0xff;
+    static byte[] bytes(String text) {
+        return PathText.bytes(text);
     }
 
     /**
@@ -110,24 +74,6 @@ public final class CommandLine {
      * @throws InvalidPathException when it is no path (a NUL, empty)
      */
     public static Path path(String text) {
-        if (plain(text)) {
-            return Path.of(text); // as the JDK encodes it, which is the argument's bytes
-        }
-        return PathBytes.path(bytes(text));
-    }
-
-    /** Whether the JDK's own String-to-path encoding gives the text's bytes: ASCII, or UTF-8 under a UTF-8 locale. */
-    private static boolean plain(String text) {
-        if (!"/".equals(java.nio.file.FileSystems.getDefault().getSeparator())) {
-            return true; // not a Unix: its paths are text
-        }
-        boolean utf8 = PathBytes.jnu().equals(StandardCharsets.UTF_8);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c >= 0x80 && (!utf8 || escaped(c))) {
-                return false;
-            }
-        }
-        return true;
+        return PathText.path(text);
     }
 }

@@ -1,21 +1,17 @@
 package dev.fsnap.cli.args;
-import dev.fsnap.cli.console.Reasons;
-
+import dev.fsnap.internal.IoMessages;
 import dev.fsnap.cli.console.AtomicFile;
-import dev.fsnap.cli.Repository;
 import dev.fsnap.cli.console.Units;
 
+import dev.fsnap.repository.Run;
+import dev.fsnap.repository.RunReference;
 import dev.fsnap.scan.Backend;
 import dev.fsnap.scan.PathRules;
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.StatCall;
 
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileSystemException;
 import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,8 +103,7 @@ public final class ScanArguments {
      */
     public static Path snapshot(String text) {
         try {
-            Path run = Repository.resolve(text);
-            return run != null ? run : path(text);
+            return RunReference.resolve(text).map(Run::snapshot).orElseGet(() -> path(text));
         } catch (IOException e) {
             throw new IllegalArgumentException(e.getMessage());
         }
@@ -238,7 +233,7 @@ public final class ScanArguments {
             try {
                 builder.rules(PathRules.read(file));
             } catch (IOException e) {
-                throw new IllegalArgumentException("--exclude-from " + Reasons.describe(e));
+                throw new IllegalArgumentException("--exclude-from " + IoMessages.describe(e));
             }
         }
         for (String pattern : excludes) {
@@ -307,5 +302,4 @@ public final class ScanArguments {
     static java.time.Duration duration(String text) {
         return Arguments.duration(text, "1s", Units.duration(ScanOptions.MAX_VERIFY_WITHIN));
     }
-
 }

@@ -1,7 +1,7 @@
 package dev.fsnap.cli.command;
-import dev.fsnap.cli.Repository;
 
-import dev.fsnap.cli.console.Reasons;
+import dev.fsnap.internal.IoMessages;
+
 import dev.fsnap.cli.args.Arguments;
 import dev.fsnap.cli.args.CommandLine;
 import dev.fsnap.cli.console.ExitStatus;
@@ -9,6 +9,10 @@ import dev.fsnap.cli.report.Metrics;
 import dev.fsnap.cli.report.ReportOptions;
 import dev.fsnap.cli.args.ScanArguments;
 
+import dev.fsnap.internal.PathText;
+import dev.fsnap.repository.Repository;
+import dev.fsnap.repository.Run;
+import dev.fsnap.repository.RunListing;
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.snapshot.Snapshot;
 
@@ -102,18 +106,18 @@ public final class CheckCommand extends Command {
 
     /** The run in a repository: ROOT's lock held, against its latest run there, into a new one. */
     private ScanJob.Result inRepository(ScanOptions options) throws IOException, InterruptedException {
-        String rootPath = Repository.text(options.root()); // its bytes: the String of a Path may not hold them
-        return Repository.locked(repo, rootPath, "check", err, (place, into) -> {
-            Repository.Listing listing = place.listing(java.time.Instant.now());
-            for (Repository.Run ahead : listing.future()) {
+        String rootPath = PathText.of(options.root()); // its bytes: the String of a Path may not hold them
+        return RepositoryRun.locked(repo, rootPath, "check", err, (place, into) -> {
+            RunListing listing = place.listing(java.time.Instant.now());
+            for (Run ahead : listing.future()) {
                 err.println("fsnap: note: " + ahead.snapshot() + " is dated after now (more than "
                         + Repository.FUTURE_TOLERANCE.toMinutes() + " minutes ahead: a clock that ran ahead, or a file "
                         + "put there): it is not the latest run and is not compared against");
             }
-            java.util.Optional<Repository.Run> latest = listing.latest();
+            java.util.Optional<Run> latest = listing.latest();
             if (latest.isPresent()) {
                 Path last = latest.get().snapshot();
-                return compare(options, last, into, "move " + last + " (and its .json) out of " + place.dir
+                return compare(options, last, into, "move " + last + " (and its .json) out of " + place.dir()
                         + ", and the next check compares against the run before it; or start anew: fsnap scan "
                         + rootPath + (options.digest() == null ? "" : " --digest") + " --repo " + repo);
             }
@@ -154,7 +158,7 @@ public final class CheckCommand extends Command {
                 try (Snapshot after = SnapshotFiles.open(finished, err)) {
                     return after == null ? ExitStatus.TROUBLE : SnapshotFiles.diff(before, after, report, console);
                 } catch (IOException e) {
-                    err.println("fsnap: " + Reasons.describe(e));
+                    err.println("fsnap: " + IoMessages.describe(e));
                     return ExitStatus.TROUBLE;
                 }
             }, before);

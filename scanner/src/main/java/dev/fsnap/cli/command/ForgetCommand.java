@@ -1,12 +1,19 @@
 package dev.fsnap.cli.command;
-import dev.fsnap.cli.RootLock;
+
+import dev.fsnap.internal.IoMessages;
 import dev.fsnap.cli.console.Units;
 
-import dev.fsnap.cli.console.Reasons;
 import dev.fsnap.cli.args.Arguments;
 import dev.fsnap.cli.console.ExitStatus;
-import dev.fsnap.cli.Repository;
 import dev.fsnap.cli.args.ScanArguments;
+
+import dev.fsnap.repository.OtherUsersException;
+import dev.fsnap.repository.Repository;
+import dev.fsnap.repository.Retention;
+import dev.fsnap.repository.RootLock;
+import dev.fsnap.repository.Run;
+import dev.fsnap.repository.RunListing;
+import dev.fsnap.repository.RunSeries;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,8 +21,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /** {@code fsnap forget DIR --keep-last N ...}: retention in a repository, with restic's policy. */
 public final class ForgetCommand extends Command {
@@ -83,11 +91,11 @@ public final class ForgetCommand extends Command {
         try {
             repo = Repository.existing(dir);
         } catch (IOException e) {
-            err.println("fsnap: " + Reasons.describe(e));
+            err.println("fsnap: " + IoMessages.describe(e));
             return ExitStatus.TROUBLE;
         }
         int status = ExitStatus.OK;
-        for (Repository.Root r : repo.roots(root)) {
+        for (RunSeries r : repo.roots(root)) {
             status = worst(status, forget(r));
         }
         return status;
@@ -98,12 +106,12 @@ public final class ForgetCommand extends Command {
     }
 
     /** Applies the policy to one root's runs, its lock held (unless a dry run); the exit status for it. */
-    private int forget(Repository.Root r) throws IOException {
+    private int forget(RunSeries r) throws IOException {
         String name;
         try {
             r.check();
-            name = r.path();
-        } catch (Repository.OtherUsers e) {
+            name = r.root();
+        } catch (OtherUsersException e) {
             if (root == null) {
                 // A shared repository: another user's runs are theirs to forget.
                 err.println("fsnap: note: " + e.getMessage() + "; its runs were left as they are");
@@ -112,7 +120,7 @@ public final class ForgetCommand extends Command {
             err.println("fsnap: " + e.getMessage() + "; its runs were left as they are");
             return ExitStatus.TROUBLE;
         } catch (IOException e) {
-            err.println("fsnap: " + Reasons.describe(e) + "; its runs were left as they are");
+            err.println("fsnap: " + IoMessages.describe(e) + "; its runs were left as they are");
             return ExitStatus.TROUBLE;
         }
         RootLock.Outcome outcome = dryRun ? null : r.lock();
@@ -129,21 +137,26 @@ public final class ForgetCommand extends Command {
             err.println("fsnap: " + taken.tookOver());
         }
         try (RootLock lock = taken == null ? null : taken.lock()) {
-            Repository.Listing listing = r.listing(Instant.now());
-            List<Repository.Run> runs = listing.runs();
-            Set<Repository.Run> keep = Repository.keep(runs, last, daily, weekly, monthly, ZoneId.systemDefault());
-            out.println(name + ": " + keep.size() + " of " + runs.size() + " runs kept");
-            for (Repository.Run run : runs) {
-                boolean kept = keep.contains(run);
-                out.println("  " + (kept ? "keep    " : dryRun ? "would remove" : "remove  ") + "  "
-                        + Units.TIME.format(run.started()) + (run.exit() < 0 && Files.exists(run.summary(),
-                        LinkOption.NOFOLLOW_LINKS) ? "  (damaged summary)" : ""));
-                if (!kept && !dryRun) {
-                    Files.deleteIfExists(run.summary());
+            RunListing listing = r.listing(Instant.now());
+            List<Retention.Candidate> runs = listing.runs().stream().map(Retention.Candidate::of).toList();
+            Retention.Decision decision = Retention.apply(runs, new Retention.Policy(last, daily, weekly, monthly),
+                    ZoneId.systemDefault());
+            Map<Run, List<String>> kept = new HashMap<>();
+            decision.kept().forEach(k -> kept.put(k.run(), k.reasons()));
+            out.println(name + ": " + kept.size() + " of " + runs.size() + " runs kept");
+            for (Retention.Candidate c : runs) {
+                Run run = c.run();
+                List<String> why = kept.get(run);
+                out.println("  " + (why != null ? "keep    " : dryRun ? "would remove" : "remove  ") + "  "
+                        + Units.TIME.format(run.started()) + (c.verdict().isEmpty() && Files.exists(run.summaryFile(),
+                        LinkOption.NOFOLLOW_LINKS) ? "  (damaged summary)" : "")
+                        + (why != null ? "  " + String.join(", ", why) : ""));
+                if (why == null && !dryRun) {
+                    Files.deleteIfExists(run.summaryFile());
                     Files.deleteIfExists(run.snapshot());
                 }
             }
-            for (Repository.Run run : listing.future()) {
+            for (Run run : listing.future()) {
                 out.println("  left      " + Units.TIME.format(run.started()) + "  dated after now: not counted by "
                         + "the policy, never removed by it");
             }
@@ -152,7 +165,7 @@ public final class ForgetCommand extends Command {
             }
             return ExitStatus.OK;
         } catch (IOException e) {
-            err.println("fsnap: " + name + ": " + Reasons.describe(e));
+            err.println("fsnap: " + name + ": " + IoMessages.describe(e));
             return ExitStatus.TROUBLE;
         }
     }

@@ -1,12 +1,18 @@
 package dev.fsnap.cli.command;
 
-import dev.fsnap.cli.console.Reasons;
+import dev.fsnap.internal.IoMessages;
 import dev.fsnap.cli.args.Arguments;
 import dev.fsnap.cli.console.ExitStatus;
-import dev.fsnap.cli.Repository;
-import dev.fsnap.cli.RunSummary;
 import dev.fsnap.cli.args.ScanArguments;
 import dev.fsnap.cli.console.Units;
+
+import dev.fsnap.repository.DamagedSummaryException;
+import dev.fsnap.repository.Repository;
+import dev.fsnap.repository.Run;
+import dev.fsnap.repository.RunListing;
+import dev.fsnap.repository.RunSeries;
+import dev.fsnap.repository.RunSummary;
+import dev.fsnap.snapshot.Change;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -15,6 +21,8 @@ import java.nio.file.LinkOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 
 /** {@code fsnap history DIR [ROOT]}: the runs a repository holds, with what each found. */
 public final class HistoryCommand extends Command {
@@ -48,23 +56,23 @@ public final class HistoryCommand extends Command {
         try {
             repo = Repository.existing(dir);
         } catch (IOException e) {
-            err.println("fsnap: " + Reasons.describe(e));
+            err.println("fsnap: " + IoMessages.describe(e));
             return ExitStatus.TROUBLE;
         }
-        List<Repository.Root> roots = repo.roots(root);
+        List<RunSeries> roots = repo.roots(root);
         if (roots.isEmpty() && root != null) {
             err.println("fsnap: " + dir + " holds no runs of " + Repository.canonical(root));
             return ExitStatus.TROUBLE;
         }
         Instant now = Instant.now();
-        for (Repository.Root r : roots) {
-            Repository.Listing listing = r.listing(now);
+        for (RunSeries r : roots) {
+            RunListing listing = r.listing(now);
             int count = listing.runs().size() + listing.future().size();
-            out.println(recorded(r) + " (" + r.dir.getFileName() + "): " + count + (count == 1 ? " run" : " runs"));
-            for (Repository.Run run : listing.runs()) {
+            out.println(recorded(r) + " (" + r.dir().getFileName() + "): " + count + (count == 1 ? " run" : " runs"));
+            for (Run run : listing.runs()) {
                 out.println("  " + Units.TIME.format(run.started()) + "  " + describe(run));
             }
-            for (Repository.Run run : listing.future()) {
+            for (Run run : listing.future()) {
                 out.println("  " + Units.TIME.format(run.started()) + "  " + describe(run) + "  dated after now (more "
                         + "than " + Repository.FUTURE_TOLERANCE.toMinutes() + " minutes ahead): never the latest");
             }
@@ -81,35 +89,36 @@ public final class HistoryCommand extends Command {
     }
 
     /** The root a directory records, or why it cannot be read (never the file's content). */
-    private static String recorded(Repository.Root r) {
+    private static String recorded(RunSeries r) {
         try {
-            return r.path();
+            return r.root();
         } catch (IOException e) {
-            return "(damaged: " + Reasons.describe(e) + ")";
+            return "(damaged: " + IoMessages.describe(e) + ")";
         }
     }
 
     /** What a run's summary says, in a line. */
-    private static String describe(Repository.Run run) {
-        RunSummary s;
+    private static String describe(Run run) {
+        Optional<RunSummary> recorded;
         try {
-            s = run.read();
-        } catch (RunSummary.Damaged d) {
-            return "damaged summary (" + run.summary().getFileName() + ": " + d.getMessage() + ")  " + size(run);
+            recorded = run.readSummary();
+        } catch (DamagedSummaryException d) {
+            return "damaged summary (" + run.summaryFile().getFileName() + ": " + d.reason() + ")  " + size(run);
         }
-        if (s == null) {
+        if (recorded.isEmpty()) {
             return "(no summary)  " + size(run);
         }
-        StringBuilder b = new StringBuilder("exit " + s.field("exit"));
-        String entries = s.field("entries");
-        if (!entries.isEmpty()) {
-            b.append("  ").append(entries).append(" entries");
-        }
-        if (!s.changes().isEmpty()) {
-            for (String kind : List.of("added", "removed", "modified", "moved", "corrupt", "tampered")) {
-                String n = s.changes().getOrDefault(kind, "");
-                if (!n.isEmpty() && (!n.equals("0") || List.of("added", "removed", "modified", "moved").contains(kind))) {
-                    b.append("  ").append(n).append(' ').append(kind);
+        RunSummary s = recorded.get();
+        StringBuilder b = new StringBuilder("exit " + ExitStatus.of(s.verdict()));
+        s.scanned().ifPresent(c -> b.append("  ").append(c.entries()).append(" entries"));
+        if (s.compared()) {
+            List<Change.Kind> always = List.of(Change.Kind.ADDED, Change.Kind.REMOVED, Change.Kind.MODIFIED,
+                    Change.Kind.MOVED);
+            for (Change.Kind kind : List.of(Change.Kind.ADDED, Change.Kind.REMOVED, Change.Kind.MODIFIED,
+                    Change.Kind.MOVED, Change.Kind.CORRUPT, Change.Kind.TAMPERED)) {
+                Long n = s.changes().get(kind);
+                if (n != null && (n != 0 || always.contains(kind))) {
+                    b.append("  ").append(n).append(' ').append(kind.label());
                 }
             }
         } else {
@@ -120,23 +129,17 @@ public final class HistoryCommand extends Command {
                 default -> "  nothing compared";
             });
         }
-        String unreadable = s.field("unreadable");
-        if (!unreadable.isEmpty()) {
-            b.append("  ").append(unreadable).append(" unreadable");
-        }
-        String seconds = s.field("seconds");
-        if (!seconds.isEmpty()) {
-            b.append("  ").append(seconds).append(" s");
-        }
+        s.scanned().ifPresent(c -> b.append("  ").append(c.unreadable()).append(" unreadable  ")
+                .append(String.format(Locale.ROOT, "%.3f", c.elapsed().toNanos() / 1e9)).append(" s"));
         return b.toString();
     }
 
-    private static String size(Repository.Run run) {
+    private static String size(Run run) {
         try {
             return Units.bytes(Files.readAttributes(run.snapshot(), BasicFileAttributes.class,
                     LinkOption.NOFOLLOW_LINKS).size()) + " snapshot";
         } catch (IOException e) {
-            return "snapshot unreadable: " + Reasons.describe(e);
+            return "snapshot unreadable: " + IoMessages.describe(e);
         }
     }
 }

@@ -1,13 +1,13 @@
 package dev.fsnap.cli.command;
 
-import dev.fsnap.cli.console.Reasons;
+import dev.fsnap.internal.IoMessages;
 import dev.fsnap.cli.args.Arguments;
 import dev.fsnap.cli.console.AtomicFile;
 import dev.fsnap.cli.console.ExitStatus;
 import dev.fsnap.cli.report.Metrics;
-import dev.fsnap.cli.Repository;
 import dev.fsnap.cli.args.ScanArguments;
 
+import dev.fsnap.repository.Repository;
 import dev.fsnap.scan.Backend;
 import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.snapshot.ShardPlan;
@@ -85,11 +85,11 @@ public final class MergeCommand extends Command {
         try {
             p = ShardPlan.read(plan);
         } catch (IOException e) {
-            err.println("fsnap: " + Reasons.describe(e));
+            err.println("fsnap: " + IoMessages.describe(e));
             return metrics(null, null, ExitStatus.TROUBLE);
         }
         ScanJob.Result r = repo == null ? merge(p, output)
-                : Repository.locked(repo, Repository.canonical(p.root()), "merge", err,
+                : RepositoryRun.locked(repo, Repository.canonical(p.root()), "merge", err,
                         (place, into) -> merge(p, into), null);
         return metrics(p, r.summary(), r.exit());
     }
@@ -118,7 +118,7 @@ public final class MergeCommand extends Command {
             err.println("fsnap: " + e.getMessage() + "; nothing was written");
             return new ScanJob.Result(ExitStatus.TROUBLE, null);
         } catch (IOException e) {
-            err.println("fsnap: " + Reasons.describe(e));
+            err.println("fsnap: " + IoMessages.describe(e));
             return new ScanJob.Result(ExitStatus.TROUBLE, null);
         }
         for (ShardPlan.Shard s : r.missing()) {

@@ -1,8 +1,9 @@
 package dev.fsnap.cli.command;
+
+import dev.fsnap.internal.IoMessages;
 import dev.fsnap.cli.console.AtomicFile;
 import dev.fsnap.cli.console.ExitStatus;
 
-import dev.fsnap.cli.console.Reasons;
 import dev.fsnap.cli.args.Arguments;
 import dev.fsnap.cli.args.CommandLine;
 import dev.fsnap.cli.args.ScanArguments;
@@ -85,7 +86,7 @@ public final class PlanCommand extends Command {
                 });
             }
         } catch (IOException e) {
-            err.println("fsnap: " + Reasons.describe(e));
+            err.println("fsnap: " + IoMessages.describe(e));
             return ExitStatus.TROUBLE;
         }
         String json = plan.json();

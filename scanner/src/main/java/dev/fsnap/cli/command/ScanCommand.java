@@ -1,14 +1,14 @@
 package dev.fsnap.cli.command;
-import dev.fsnap.cli.args.CommandLine;
-import dev.fsnap.cli.report.Metrics;
-import dev.fsnap.cli.Repository;
-
-import dev.fsnap.cli.console.Reasons;
 import dev.fsnap.cli.args.Arguments;
+import dev.fsnap.cli.args.CommandLine;
 import dev.fsnap.cli.console.ExitStatus;
+import dev.fsnap.cli.report.Metrics;
 import dev.fsnap.cli.report.ReportOptions;
 import dev.fsnap.cli.args.ScanArguments;
 
+import dev.fsnap.internal.IoMessages;
+import dev.fsnap.internal.PathText;
+import dev.fsnap.repository.Repository;
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.snapshot.ShardPlan;
@@ -89,7 +89,7 @@ public final class ScanCommand extends Command {
             err.println("fsnap: " + e.getMessage());
             return metrics(null, ExitStatus.TROUBLE);
         } catch (java.io.IOException e) {
-            err.println("fsnap: " + Reasons.describe(e));
+            err.println("fsnap: " + IoMessages.describe(e));
             return metrics(null, ExitStatus.TROUBLE);
         }
         if (baseline != null) {
@@ -113,7 +113,7 @@ public final class ScanCommand extends Command {
                 err.println("fsnap: " + e.getMessage());
                 return metrics(null, ExitStatus.TROUBLE);
             }
-            ScanJob.Result r = Repository.locked(repo, Repository.text(canonical.root()), "scan", err,
+            ScanJob.Result r = RepositoryRun.locked(repo, PathText.of(canonical.root()), "scan", err,
                     (place, into) -> ScanJob.run(canonical, report, into, console), null);
             return metrics(r.summary(), r.exit());
         }

@@ -1,10 +1,11 @@
 package dev.fsnap.cli.command;
+
+import dev.fsnap.internal.IoMessages;
 import dev.fsnap.cli.console.Display;
 import dev.fsnap.cli.console.ExitStatus;
 import dev.fsnap.cli.report.ProgressLine;
 import dev.fsnap.cli.console.Units;
 
-import dev.fsnap.cli.console.Reasons;
 import dev.fsnap.cli.report.ChangeTally;
 import dev.fsnap.cli.console.Console;
 import dev.fsnap.cli.report.Report;
@@ -85,7 +86,7 @@ public final class ScanJob {
             try {
                 writer = SnapshotWriter.create(output, options);
             } catch (IOException e) {
-                err.println("fsnap: " + output + ": cannot write a snapshot there: " + Reasons.describe(e));
+                err.println("fsnap: " + output + ": cannot write a snapshot there: " + IoMessages.describe(e));
                 return new Result(ExitStatus.TROUBLE, null);
             }
         }
@@ -148,7 +149,7 @@ public final class ScanJob {
                     scan = schedule.start(listener);
                 }
             } catch (IOException e) {
-                err.println("fsnap: " + Reasons.describe(e));
+                err.println("fsnap: " + IoMessages.describe(e));
                 return new Result(ExitStatus.TROUBLE, null);
             } catch (UnsupportedOperationException e) {
                 err.println("fsnap: " + e.getMessage());

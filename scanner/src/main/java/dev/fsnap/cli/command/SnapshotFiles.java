@@ -1,6 +1,6 @@
 package dev.fsnap.cli.command;
 
-import dev.fsnap.cli.console.Reasons;
+import dev.fsnap.internal.IoMessages;
 import dev.fsnap.cli.report.ChangeTally;
 import dev.fsnap.cli.report.Comparison;
 import dev.fsnap.cli.console.Console;
@@ -42,7 +42,7 @@ final class SnapshotFiles {
             return Snapshot.open(file);
         } catch (IOException e) {
             boolean named = e instanceof CorruptSnapshotException || e instanceof IncompatibleSnapshotException;
-            err.println("fsnap: " + (named ? e.getMessage() : Reasons.describe(e)));
+            err.println("fsnap: " + (named ? e.getMessage() : IoMessages.describe(e)));
             return null;
         }
     }

@@ -1,6 +1,6 @@
 package dev.fsnap.cli.command;
 
-import dev.fsnap.cli.console.Reasons;
+import dev.fsnap.internal.IoMessages;
 import dev.fsnap.cli.args.Arguments;
 import dev.fsnap.cli.console.ExitStatus;
 import dev.fsnap.cli.args.ScanArguments;
@@ -72,7 +72,7 @@ public final class TuneCommand extends Command {
             r = sweep.run(s -> err.printf(Locale.ROOT, "fsnap:   %s %d threads: %s entries/s%n",
                     s.backend().name().toLowerCase(Locale.ROOT), s.threads(), Fmt.count(s.entriesPerSecond())));
         } catch (IOException e) {
-            err.println("fsnap: " + Reasons.describe(e));
+            err.println("fsnap: " + IoMessages.describe(e));
             return ExitStatus.TROUBLE;
         } catch (UnsupportedOperationException e) {
             err.println("fsnap: " + e.getMessage());

@@ -63,6 +63,40 @@ public final class ExitStatus {
     }
 
     /**
+     * What a run that kept its snapshot found, as a repository records it: the one place where exit
+     * statuses and verdicts meet ({@link #of} is the way back).
+     *
+     * @param status a run's exit status
+     * @return its verdict: 0 unchanged, 1 changed, 3 unreadable, 4 corrupt, 24 vanished; anything
+     *         else (the snapshot in place, but trouble said) incomplete
+     */
+    public static dev.fsnap.repository.Verdict verdict(int status) {
+        return switch (status) {
+            case OK -> dev.fsnap.repository.Verdict.UNCHANGED;
+            case CHANGED -> dev.fsnap.repository.Verdict.CHANGED;
+            case UNREADABLE -> dev.fsnap.repository.Verdict.UNREADABLE;
+            case CORRUPT -> dev.fsnap.repository.Verdict.CORRUPT;
+            case VANISHED -> dev.fsnap.repository.Verdict.VANISHED;
+            default -> dev.fsnap.repository.Verdict.INCOMPLETE;
+        };
+    }
+
+    /**
+     * @param verdict what a recorded run found
+     * @return the exit status the run ended with ({@link #TROUBLE} for an incomplete one)
+     */
+    public static int of(dev.fsnap.repository.Verdict verdict) {
+        return switch (verdict) {
+            case UNCHANGED -> OK;
+            case CHANGED -> CHANGED;
+            case UNREADABLE -> UNREADABLE;
+            case CORRUPT -> CORRUPT;
+            case VANISHED -> VANISHED;
+            case INCOMPLETE -> TROUBLE;
+        };
+    }
+
+    /**
      * @param e a failure to write standard output
      * @return whether it is a closed pipe: the reader went away, which ends a command quietly
      */

@@ -1,8 +1,9 @@
 package dev.fsnap.cli.report;
+
+import dev.fsnap.internal.IoMessages;
 import dev.fsnap.cli.console.AtomicFile;
 import dev.fsnap.cli.console.Display;
 
-import dev.fsnap.cli.console.Reasons;
 import dev.fsnap.internal.Json;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.snapshot.Change;
@@ -75,7 +76,7 @@ public final class HtmlReport implements Report {
         try {
             AtomicFile.write(file, page);
         } catch (IOException e) {
-            throw new NotWritten(file + ": the page was not written: " + Reasons.describe(e), e);
+            throw new NotWritten(file + ": the page was not written: " + IoMessages.describe(e), e);
         }
     }
 

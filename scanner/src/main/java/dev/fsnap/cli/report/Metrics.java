@@ -1,8 +1,9 @@
 package dev.fsnap.cli.report;
+
+import dev.fsnap.internal.IoMessages;
 import dev.fsnap.cli.console.AtomicFile;
 import dev.fsnap.cli.console.ExitStatus;
 
-import dev.fsnap.cli.console.Reasons;
 import dev.fsnap.bindings.GuardedOpen;
 import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.snapshot.Change;
@@ -100,7 +101,7 @@ public final class Metrics {
             new Metrics(root).render(file, summary, tally, exit);
             return exit;
         } catch (IOException e) {
-            err.println("fsnap: " + file + ": the metrics were not written: " + Reasons.describe(e));
+            err.println("fsnap: " + file + ": the metrics were not written: " + IoMessages.describe(e));
             return ExitStatus.TROUBLE;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

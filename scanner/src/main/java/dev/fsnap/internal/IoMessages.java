@@ -1,4 +1,4 @@
-package dev.fsnap.cli.console;
+package dev.fsnap.internal;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
@@ -6,14 +6,14 @@ import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 
-/** Why a call on a named file failed, said as one line: the path and the system's reason. */
-public final class Reasons {
-    private Reasons() {
+/** A failure of the system said for a person: the path, and what the system said, never a class name. */
+public final class IoMessages {
+    private IoMessages() {
     }
 
     /**
-     * @param e the failure
-     * @return the path and the reason: {@code /data/x: permission denied}
+     * @param e what went wrong
+     * @return the path and the reason, as a message says them
      */
     public static String describe(IOException e) {
         if (e instanceof NoSuchFileException) {

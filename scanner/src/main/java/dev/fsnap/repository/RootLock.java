@@ -1,7 +1,7 @@
-package dev.fsnap.cli;
+package dev.fsnap.repository;
 
-import dev.fsnap.cli.console.Reasons;
 import dev.fsnap.bindings.GuardedOpen;
+import dev.fsnap.internal.IoMessages;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -38,27 +38,44 @@ import java.util.Set;
  * its owner alone (anyone who can open it can hold a shared record lock on it, and so block every
  * run), and its text is never shown: a lock that is not one fsnap wrote is refused, naming the
  * file, not quoting it.
+ *
+ * <p>Taken with {@link RunSeries#lock()}, which never waits; held until {@link #close()}, or until
+ * the JVM ends (a shutdown hook lets go of it on a signal). A program may try to take a lock it
+ * already holds (two threads, two jobs on one root): that is {@link Busy}, told from the locks this
+ * process holds before any descriptor is opened, since opening and closing one would let go of
+ * the held lock; and locks are taken one at a time in a process for the same reason.
  */
 public final class RootLock implements AutoCloseable {
     /** More than a holder's line ever takes. */
     private static final int MAX_TEXT = 512;
 
-    /** What came of trying to take a lock. */
+    /** What came of trying to take a lock: {@link Taken}, {@link Busy} or {@link Refused}. */
     public sealed interface Outcome permits Taken, Busy, Refused {
     }
 
     /**
+     * The lock is taken: hold it while the run goes on, and close it at the end.
+     *
      * @param lock the lock, held
-     * @param tookOver what was said about a lock left by a run that is gone, or null
+     * @param tookOver what is to be said about a lock left by a run that is gone (naming it), or null
      */
     public record Taken(RootLock lock, String tookOver) implements Outcome {
     }
 
-    /** Another run on this host holds it now: try again later. */
+    /**
+     * Another run on this host holds it now: try again later.
+     *
+     * @param holder the holder, as said in a message ({@code process 4242 on nas-1 since 2026-...})
+     */
     public record Busy(String holder) implements Outcome {
     }
 
-    /** The lock cannot be judged from here (another host's, unreadable, not fsnap's): a person must look. */
+    /**
+     * The lock cannot be judged from here (another host's, a link, unreadable, not fsnap's): a
+     * person must look. Never a reason to wait and try again.
+     *
+     * @param reason why, naming the lock's file (never quoting its content)
+     */
     public record Refused(String reason) implements Outcome {
     }
 
@@ -81,6 +98,9 @@ public final class RootLock implements AutoCloseable {
             return "process " + pid + " on " + host + " since " + since;
         }
     }
+
+    /** The locks this process holds, not yet let go. Guarded by {@code RootLock.class}. */
+    private static final java.util.List<RootLock> HELD = new java.util.ArrayList<>();
 
     private final Path file;
     private final FileChannel channel;
@@ -110,6 +130,46 @@ public final class RootLock implements AutoCloseable {
      * @return the lock taken, or why not
      */
     static Outcome take(Path file, String root) {
+        synchronized (RootLock.class) {
+            Outcome outcome = heldHere(file);
+            if (outcome == null) {
+                outcome = takeFromTheKernel(file, root);
+            }
+            if (outcome instanceof Taken taken) {
+                HELD.add(taken.lock());
+            }
+            return outcome;
+        }
+    }
+
+    /**
+     * A lock this process holds already, told by the device and inode its name leads to (no
+     * descriptor opened): {@link Busy}, naming the holder its text names, as another process would
+     * be told; null when this process holds none there.
+     */
+    private static Outcome heldHere(Path file) {
+        long[] there;
+        try {
+            there = identity(file);
+        } catch (IOException unknown) {
+            return null; // judged when it is opened
+        }
+        for (RootLock held : HELD) {
+            if (there != null && there.length > 0 && java.util.Arrays.equals(held.identity, there)) {
+                String text;
+                try {
+                    text = read(held.channel); // through the held descriptor: no other is opened
+                } catch (IOException closing) {
+                    text = "";
+                }
+                Holder h = Holder.parse(text);
+                return new Busy(h != null ? h.toString() : "this process (" + ProcessHandle.current().pid() + ")");
+            }
+        }
+        return null;
+    }
+
+    private static Outcome takeFromTheKernel(Path file, String root) {
         String host = host();
         String mine = ProcessHandle.current().pid() + " " + host + " " + Instant.now() + "\n";
         for (int attempt = 0; attempt < 10; attempt++) {
@@ -140,9 +200,9 @@ public final class RootLock implements AutoCloseable {
                 if (!a.isRegularFile()) {
                     return new Refused(file + " is not a regular file, so not a lock fsnap made; remove it");
                 }
-                String owner = Repository.untrustedOwner(file);
+                String owner = SafeFiles.untrustedOwner(file);
                 if (owner != null) {
-                    return new Refused(file + " is owned by " + owner + ", not by " + Repository.trustedOwners()
+                    return new Refused(file + " is owned by " + owner + ", not by " + SafeFiles.trustedOwners()
                             + ": not a lock this run may take; remove it");
                 }
                 FileLock held;
@@ -194,7 +254,7 @@ public final class RootLock implements AutoCloseable {
                 return new Taken(new RootLock(file, ch, opened), found.isBlank() ? null
                         : "took over the lock of " + root + " left by " + h + ", which is gone");
             } catch (IOException e) {
-                return new Refused(file + ": " + Reasons.describe(e));
+                return new Refused(file + ": " + IoMessages.describe(e));
             } finally {
                 if (!keep) {
                     try {
@@ -219,7 +279,7 @@ public final class RootLock implements AutoCloseable {
         if (e instanceof AccessDeniedException) {
             return file + " cannot be opened (permission denied): the lock belongs to another user";
         }
-        return "the lock cannot be opened: " + Reasons.describe(e);
+        return "the lock cannot be opened: " + IoMessages.describe(e);
     }
 
     /** Whether the holder's process still runs: its PID is taken, by a process started before the lock. */
@@ -253,7 +313,8 @@ public final class RootLock implements AutoCloseable {
         }
     }
 
-    static String host() {
+    /** @return this host's name, as a lock's text names the host of its holder */
+    public static String host() {
         try {
             return InetAddress.getLocalHost().getHostName().replace(' ', '_');
         } catch (IOException e) {
@@ -267,6 +328,9 @@ public final class RootLock implements AutoCloseable {
             return;
         }
         released = true;
+        synchronized (RootLock.class) {
+            HELD.remove(this);
+        }
         try {
             if (java.util.Arrays.equals(identity, identity(file))) {
                 channel.truncate(0);
@@ -283,6 +347,7 @@ public final class RootLock implements AutoCloseable {
         }
     }
 
+    /** Lets go of the lock: empties and removes its file, then closes it. Safe to call twice. */
     @Override
     public void close() {
         release();
