@@ -14,8 +14,10 @@
  * read). Refusals are {@link java.io.IOException}s naming the path
  * ({@link dev.fsnap.repository.RefusedException}).
  *
- * <p>It may import {@code dev.fsnap.scan} and {@code dev.fsnap.snapshot} (the exported API),
- * {@code dev.fsnap.internal} and {@code dev.fsnap.bindings}; never {@code dev.fsnap.cli}, which is
- * one of its users, and knows nothing of exit statuses or of what a command prints.
+ * <p>Owns: the runs a job keeps per root, and their safety. It knows nothing of exit statuses or
+ * of what a command prints; the command line is one of its users, never imported.
+ *
+ * <p>May import: {@code dev.fsnap.scan}, {@code dev.fsnap.snapshot} (the exported API),
+ * {@code dev.fsnap.internal}, {@code dev.fsnap.bindings}.
  */
 package dev.fsnap.repository;

@@ -5,7 +5,8 @@
  *
  * <p>Owns: what a user may type, and the message when it is wrong.
  *
- * <p>May import: {@code dev.fsnap.cli.console}, {@code dev.fsnap.cli}, {@code dev.fsnap.snapshot},
- * {@code dev.fsnap.scan}, {@code dev.fsnap.bindings}.
+ * <p>May import: {@code dev.fsnap.cli.console}, {@code dev.fsnap.repository}, {@code
+ * dev.fsnap.snapshot}, {@code dev.fsnap.scan}, {@code dev.fsnap.internal}, {@code
+ * dev.fsnap.bindings}.
  */
 package dev.fsnap.cli.args;
