@@ -3,13 +3,14 @@ package dev.fsnap.snapshot;
 import dev.fsnap.snapshot.format.Columns;
 import dev.fsnap.snapshot.format.Decoder;
 import dev.fsnap.snapshot.format.DirectoryRecord;
-import dev.fsnap.snapshot.format.EntryCodec;
 import dev.fsnap.snapshot.format.Fields;
 import dev.fsnap.snapshot.format.Footer;
 import dev.fsnap.snapshot.format.Format;
 import dev.fsnap.snapshot.format.Frame;
 import dev.fsnap.snapshot.format.Header;
 import dev.fsnap.snapshot.format.RacyFrom;
+import dev.fsnap.snapshot.format.Trailer;
+import dev.fsnap.snapshot.format.UnreadableBlock;
 import dev.fsnap.scan.Backend;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryType;
@@ -20,7 +21,6 @@ import dev.fsnap.scan.ScanOptions;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -106,18 +106,8 @@ public final class Snapshot implements Closeable {
             throw new CorruptSnapshotException(file, size, "truncated: no trailer");
         }
         long trailerAt = size - Format.TRAILER;
-        ByteBuffer t = ByteBuffer.wrap(read(trailerAt, Format.TRAILER)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        long footerOffset = t.getLong();
-        int footerLength = t.getInt();
-        byte[] end = new byte[4];
-        t.get(end);
-        if (!Arrays.equals(end, Format.END_MAGIC)) {
-            throw new CorruptSnapshotException(file, trailerAt,
-                    "no trailer: the file is truncated, or its writer did not finish");
-        }
-        if (footerOffset < Format.MAGIC.length || footerLength <= 0 || footerOffset + footerLength != trailerAt) {
-            throw new CorruptSnapshotException(file, trailerAt, "the trailer points outside the file");
-        }
+        Trailer trailer = Trailer.decode(read(trailerAt, Format.TRAILER), trailerAt, file);
+        long footerOffset = trailer.footerOffset();
         dataEnd = trailerAt;
         Decoder f = readBlock(footerOffset, Format.FOOTER);
         dataEnd = footerOffset;
@@ -657,16 +647,8 @@ public final class Snapshot implements Closeable {
         long at = footer.lastUnreadableBlock();
         while (at >= 0) {
             Decoder d = readBlock(at, Format.UNREADABLE);
-            long previous = d.varint() - 1;
-            if (previous >= at) {
-                throw d.corrupt("the unreadable list does not run backwards");
-            }
-            int n = d.count(d.remaining() / 4, "error count"); // each at least 4 bytes
-            List<ScanError> block = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                byte[] p = d.string();
-                block.add(EntryCodec.decodeFailure(d).at(p));
-            }
+            List<ScanError> block = new ArrayList<>();
+            long previous = UnreadableBlock.decode(d, at, block).previous();
             blocks.add(block);
             at = previous;
         }

@@ -10,6 +10,8 @@ import dev.fsnap.snapshot.format.Format;
 import dev.fsnap.snapshot.format.Frame;
 import dev.fsnap.snapshot.format.Header;
 import dev.fsnap.snapshot.format.RacyFrom;
+import dev.fsnap.snapshot.format.Trailer;
+import dev.fsnap.snapshot.format.UnreadableBlock;
 import dev.fsnap.bindings.Sha256;
 import dev.fsnap.walk.DirectoryListing;
 import dev.fsnap.walk.DirectoryVisitor;
@@ -300,12 +302,7 @@ public final class SnapshotWriter implements Closeable {
             return;
         }
         Encoder body = new Encoder(4096);
-        body.varint(lastUnreadableBlock + 1);
-        body.varint(pendingErrors.size());
-        for (ScanError e : pendingErrors) {
-            body.string(e.path());
-            EntryCodec.encodeFailure(body, Fields.Failure.of(e));
-        }
+        UnreadableBlock.encode(body, lastUnreadableBlock, pendingErrors);
         pendingErrors.clear();
         lastUnreadableBlock = append(Format.UNREADABLE, body, locals.get());
     }
@@ -482,9 +479,7 @@ public final class SnapshotWriter implements Closeable {
             Local t = locals.get();
             long footer = append(Format.FOOTER, body, t);
             Encoder trailer = new Encoder(Format.TRAILER);
-            trailer.le64(footer);
-            trailer.le32((int) (position - footer));
-            trailer.bytes(Format.END_MAGIC, 0, Format.END_MAGIC.length);
+            new Trailer(footer, (int) (position - footer)).encode(trailer);
             write(trailer.buf, 0, trailer.length);
             synchronized (outputLock) {
                 drain();

@@ -4,6 +4,7 @@ import dev.fsnap.snapshot.format.Columns;
 import dev.fsnap.snapshot.format.Decoder;
 import dev.fsnap.snapshot.format.EntryCodec;
 import dev.fsnap.snapshot.format.Format;
+import dev.fsnap.snapshot.format.UnreadableBlock;
 import dev.fsnap.bindings.Sha256;
 
 import java.io.IOException;
@@ -152,18 +153,7 @@ final class Verifier {
     }
 
     private void unreadable(Decoder d, long at) throws IOException {
-        long previous = d.varint() - 1;
-        if (previous >= at) {
-            throw d.corrupt("the unreadable list does not run backwards");
-        }
-        int n = d.count(d.remaining() / 4, "error count");
-        for (int i = 0; i < n; i++) {
-            d.string();
-            EntryCodec.decodeFailure(d);
-        }
-        if (!d.atEnd()) {
-            throw d.corrupt("unexpected bytes after the unreadable list's errors");
-        }
+        UnreadableBlock block = UnreadableBlock.decode(d, at, null);
         if (unreadableBlocks == unreadableOffsets.length) {
             int grown = unreadableBlocks * 2;
             unreadableOffsets = Arrays.copyOf(unreadableOffsets, grown);
@@ -171,8 +161,8 @@ final class Verifier {
             unreadableCounts = Arrays.copyOf(unreadableCounts, grown);
         }
         unreadableOffsets[unreadableBlocks] = at;
-        unreadablePrevious[unreadableBlocks] = previous;
-        unreadableCounts[unreadableBlocks] = n;
+        unreadablePrevious[unreadableBlocks] = block.previous();
+        unreadableCounts[unreadableBlocks] = block.count();
         unreadableBlocks++;
     }
 
