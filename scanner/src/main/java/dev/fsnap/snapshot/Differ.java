@@ -270,7 +270,7 @@ public final class Differ {
             throw new Stopped();
         }
         directoriesRead++;
-        return s.readDirectory(offset);
+        return s.reader().readDirectory(offset);
     }
 
     private void diffDirectory(DirectoryRecord x, DirectoryRecord y, byte[] prefix) throws IOException {
