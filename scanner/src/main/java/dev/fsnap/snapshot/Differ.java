@@ -26,7 +26,7 @@ import java.util.function.Consumer;
  * or removed, in path order. A new or removed directory is opened a level at a time while
  * pairing, so a file moved into a new directory is found as a move; past
  * {@link #EXPANSION_LIMIT} held entries, the rest is reported without looking for moves. The
- * pairing is {@link MovePairing}'s; this class walks the two trees and counts.
+ * pairing is {@code MovePairing}'s; this class walks the two trees and counts.
  *
  * <p>A field either snapshot's backend could not read ({@link Snapshot#absentFields()}, on
  * Windows) is never reported changed, and without inodes no moves are paired.

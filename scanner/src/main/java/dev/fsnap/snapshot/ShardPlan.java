@@ -31,7 +31,7 @@ import java.util.Set;
  * <p>The sizes are entries: last night's, from a snapshot ({@link #of}), or an estimate from the
  * tree's top levels ({@link #estimate}). The plan file's format is documented in
  * {@code docs/scale-out.md}; {@link #json} writes it and {@link #read} reads it back (both
- * through {@link PlanFile}).
+ * through {@code PlanFile}).
  */
 public final class ShardPlan {
     /** The format of a plan file; raised when a field changes meaning or goes. */

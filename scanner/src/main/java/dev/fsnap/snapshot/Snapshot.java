@@ -36,7 +36,7 @@ import java.util.Set;
  * {@link Verification}). After that, a lookup reads one block per path component and a walk holds
  * one block per level of depth, never the whole file.
  *
- * <p>The file's bytes are read through a {@link SnapshotReader}; this class answers what the
+ * <p>The file's bytes are read through a {@code SnapshotReader}; this class answers what the
  * snapshot says of the tree.
  */
 public final class Snapshot implements Closeable {

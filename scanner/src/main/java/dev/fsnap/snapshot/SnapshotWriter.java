@@ -40,7 +40,7 @@ import java.time.Instant;
  * to the last of them, and a worker stuck in the kernel keeps it allocated.
  *
  * <p>This class keeps the target's lifecycle and what the footer will say of the root; the blocks
- * themselves, and the native memory writing them takes, are {@link BlockOutput}'s.
+ * themselves, and the native memory writing them takes, are {@code BlockOutput}'s.
  */
 public final class SnapshotWriter implements Closeable {
     /** The default racy window: timestamps this close to the scan's start cannot be trusted to show a change. */

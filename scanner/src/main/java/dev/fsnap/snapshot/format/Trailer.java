@@ -47,7 +47,8 @@ public record Trailer(long footerOffset, int footerLength) {
         byte[] end = new byte[Format.END_MAGIC.length];
         t.get(end);
         if (!Arrays.equals(end, Format.END_MAGIC)) {
-            throw new CorruptSnapshotException(file, at, "no trailer: the file is truncated, or its writer did not finish");
+            throw new CorruptSnapshotException(file, at,
+                    "no trailer: the file is truncated, or its writer did not finish");
         }
         if (footerOffset < Format.MAGIC.length || footerLength <= 0 || footerOffset + footerLength != at) {
             throw new CorruptSnapshotException(file, at, "the trailer points outside the file");
