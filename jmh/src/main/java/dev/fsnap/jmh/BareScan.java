@@ -1,6 +1,6 @@
 package dev.fsnap.jmh;
 
-import dev.fsnap.bindings.DirectoryReader;
+import dev.fsnap.bindings.LinuxDirectoryReader;
 import dev.fsnap.bindings.LinuxAbi;
 
 import java.nio.charset.Charset;
@@ -47,7 +47,7 @@ public final class BareScan {
             System.exit(2);
         }
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 2;
-        try (DirectoryReader opener = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE)) {
+        try (LinuxDirectoryReader opener = new LinuxDirectoryReader(LinuxDirectoryReader.MIN_BUFFER_SIZE)) {
             int rootFd = opener.openRoot(args[0].getBytes(Charset.defaultCharset()));
             if (rootFd < 0) {
                 System.err.println("BareScan: " + args[0] + ": " + opener.lastError().description());
@@ -70,7 +70,7 @@ public final class BareScan {
     private void work() {
         long read = 0;
         long failed = 0;
-        try (DirectoryReader reader = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE)) {
+        try (LinuxDirectoryReader reader = new LinuxDirectoryReader(LinuxDirectoryReader.MIN_BUFFER_SIZE)) {
             byte[] path;
             while ((path = next()) != null) {
                 int fd = reader.openDirectory(rootFd, path, path.length, false);
@@ -107,7 +107,7 @@ public final class BareScan {
         }
     }
 
-    private static byte[] child(DirectoryReader reader, byte[] parent, int pos) {
+    private static byte[] child(LinuxDirectoryReader reader, byte[] parent, int pos) {
         int name = reader.nameLength(pos);
         boolean atRoot = parent.length == 1 && parent[0] == '.';
         int prefix = atRoot ? 0 : parent.length + 1;

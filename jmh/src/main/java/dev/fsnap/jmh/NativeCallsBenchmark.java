@@ -1,6 +1,6 @@
 package dev.fsnap.jmh;
 
-import dev.fsnap.bindings.DirectoryReader;
+import dev.fsnap.bindings.LinuxDirectoryReader;
 import dev.fsnap.bindings.LinuxLibc;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -43,8 +43,8 @@ public class NativeCallsBenchmark {
 
     private Path path;
     private boolean generated;
-    private DirectoryReader fstatat;
-    private DirectoryReader statx;
+    private LinuxDirectoryReader fstatat;
+    private LinuxDirectoryReader statx;
     private int fd = -1;
     private byte[][] names;
 
@@ -65,8 +65,8 @@ public class NativeCallsBenchmark {
         } else {
             path = Path.of(dir);
         }
-        fstatat = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE, false);
-        statx = LinuxLibc.hasStatx() ? new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE, true) : null;
+        fstatat = new LinuxDirectoryReader(LinuxDirectoryReader.MIN_BUFFER_SIZE, false);
+        statx = LinuxLibc.hasStatx() ? new LinuxDirectoryReader(LinuxDirectoryReader.MIN_BUFFER_SIZE, true) : null;
         fd = fstatat.openRoot(path.toString().getBytes(StandardCharsets.UTF_8));
         if (fd < 0) {
             throw new IOException(path + ": " + fstatat.lastError().description());
@@ -152,7 +152,7 @@ public class NativeCallsBenchmark {
         return statAll(statx, counted);
     }
 
-    private long statAll(DirectoryReader reader, Entries counted) {
+    private long statAll(LinuxDirectoryReader reader, Entries counted) {
         long sum = 0;
         for (byte[] name : names) {
             if (!reader.statPath(fd, name, false)) {

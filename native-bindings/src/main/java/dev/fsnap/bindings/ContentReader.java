@@ -92,7 +92,7 @@ public final class ContentReader implements AutoCloseable {
      * @return false with {@link #lastError()} ({@code ELOOP}: now a link; {@code EISDIR} or
      *         {@code EINVAL}: now no regular file; {@code ENOENT}: removed)
      */
-    public boolean open(DirectoryReader directory, int dirfd, int position) {
+    public boolean open(LinuxDirectoryReader directory, int dirfd, int position) {
         closeFile();
         long name = directory.nameAddress(position);
         int flags = LinuxAbi.O_RDONLY | LinuxAbi.O_CLOEXEC | LinuxAbi.O_NONBLOCK | LinuxLibc.abi().oNofollow;

@@ -16,7 +16,7 @@ import static dev.fsnap.bindings.NativeBuffer.IO;
  * every descriptor is opened close-on-exec.
  *
  * <p>Errors are reported by the result ({@code -1}, {@code 0} or {@code false}) with the typed
- * cause in {@link #lastError()}, as {@link DirectoryReader} does on Linux.
+ * cause in {@link #lastError()}, as {@link LinuxDirectoryReader} does on Linux.
  */
 public final class DarwinDirectoryReader extends UnixDirectoryReader {
     /** {@code MAXPATHLEN}: the longest path one call takes, NUL included. */
@@ -39,7 +39,7 @@ public final class DarwinDirectoryReader extends UnixDirectoryReader {
     /**
      * A reader whose chunks of records hold up to {@code bufferSize} bytes.
      *
-     * @param bufferSize bytes per chunk of records, at least {@link DirectoryReader#MIN_BUFFER_SIZE}
+     * @param bufferSize bytes per chunk of records, at least {@link LinuxDirectoryReader#MIN_BUFFER_SIZE}
      * @throws UnsupportedOperationException when the native calls are unavailable (any system but macOS)
      */
     public DarwinDirectoryReader(int bufferSize) {

@@ -12,7 +12,7 @@ import com.kenai.jffi.Type;
  * <p>Arguments that point at memory are raw addresses of buffers the caller owns (see
  * {@link NativeBuffer}); results are the C results, with {@code errno} read through
  * {@link #errno()} right after a failed call on the same thread. Typed errors are made one level up,
- * in {@link DirectoryReader}.
+ * in {@link LinuxDirectoryReader}.
  *
  * <p>jffi is the call layer of the JNR project: jnr-ffi's generated stubs call the same
  * {@link Invoker}. fsnap calls it directly because jnr-ffi generates those stubs with ASM at every

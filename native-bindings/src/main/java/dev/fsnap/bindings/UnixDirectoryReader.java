@@ -3,7 +3,7 @@ package dev.fsnap.bindings;
 import jnr.constants.platform.Errno;
 
 /**
- * One worker's directory reader on a Unix system ({@link DirectoryReader} on Linux,
+ * One worker's directory reader on a Unix system ({@link LinuxDirectoryReader} on Linux,
  * {@link DarwinDirectoryReader} on macOS): opens directories relative to a descriptor, lists their
  * records into a buffer, stats each record's name relative to the open directory. Calls report
  * failure by their result and leave the typed cause in {@link #lastError()}.
@@ -14,7 +14,7 @@ import jnr.constants.platform.Errno;
  * directory's descriptor on both systems; macOS's {@code DIR *} stays inside its reader.
  */
 public abstract sealed class UnixDirectoryReader extends RecordBuffer implements AutoCloseable
-        permits DirectoryReader, DarwinDirectoryReader {
+        permits LinuxDirectoryReader, DarwinDirectoryReader {
     final NativeBuffer path;
     final NativeBuffer link;
     /** The last successful stat, in {@link StatFields} slots. */

@@ -30,7 +30,7 @@ public final class WindowsDirectoryReader extends RecordBuffer implements AutoCl
     /**
      * A reader whose chunks of records hold up to {@code bufferSize} bytes.
      *
-     * @param bufferSize bytes per chunk, at least {@link DirectoryReader#MIN_BUFFER_SIZE}
+     * @param bufferSize bytes per chunk, at least {@link LinuxDirectoryReader#MIN_BUFFER_SIZE}
      * @throws UnsupportedOperationException when the calls are unavailable (any system but Windows)
      */
     public WindowsDirectoryReader(int bufferSize) {

@@ -31,7 +31,7 @@ class ContentReaderTest {
     @TempDir
     Path dir;
 
-    private DirectoryReader reader;
+    private LinuxDirectoryReader reader;
     private int fd;
     private Map<String, Integer> at;
 
@@ -41,7 +41,7 @@ class ContentReaderTest {
     }
 
     private void list() {
-        reader = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE);
+        reader = new LinuxDirectoryReader(LinuxDirectoryReader.MIN_BUFFER_SIZE);
         fd = reader.openRoot(dir.toString().getBytes(StandardCharsets.UTF_8));
         at = XattrTest.positions(reader, fd);
     }

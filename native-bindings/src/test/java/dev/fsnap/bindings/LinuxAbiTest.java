@@ -59,7 +59,7 @@ class LinuxAbiTest {
     void kernelSeesTheFlagsDirectoriesAreOpenedWith() throws IOException {
         LinuxAbi abi = LinuxLibc.abi();
         Path sub = Files.createDirectories(dir.resolve("flags"));
-        try (DirectoryReader reader = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE)) {
+        try (LinuxDirectoryReader reader = new LinuxDirectoryReader(LinuxDirectoryReader.MIN_BUFFER_SIZE)) {
             int root = reader.openRoot(dir.toString().getBytes(StandardCharsets.UTF_8));
             assertTrue(root >= 0, () -> "openRoot: " + reader.lastError());
             int fd = reader.openDirectory(root, "flags".getBytes(StandardCharsets.UTF_8), 5, false);
@@ -89,7 +89,7 @@ class LinuxAbiTest {
         if (!Files.exists(link, LinkOption.NOFOLLOW_LINKS)) {
             Files.createSymbolicLink(link, Path.of("real"));
         }
-        try (DirectoryReader reader = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE)) {
+        try (LinuxDirectoryReader reader = new LinuxDirectoryReader(LinuxDirectoryReader.MIN_BUFFER_SIZE)) {
             int root = reader.openRoot(dir.toString().getBytes(StandardCharsets.UTF_8));
             assertEquals(-1, reader.openDirectory(root, "link".getBytes(StandardCharsets.UTF_8), 4, false));
             // O_NOFOLLOW with O_DIRECTORY: Linux refuses a final symlink with ENOTDIR (ELOOP without O_DIRECTORY).
@@ -128,7 +128,7 @@ class LinuxAbiTest {
                 continue;
             }
             String call = statx ? "statx " : "fstatat ";
-            try (DirectoryReader reader = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE, statx)) {
+            try (LinuxDirectoryReader reader = new LinuxDirectoryReader(LinuxDirectoryReader.MIN_BUFFER_SIZE, statx)) {
                 statFieldsMatchNio(reader, call, List.of(file, hard, dir, symlink, fifo, Path.of("/"),
                         Path.of("/dev/null"), Path.of("/proc/self")));
                 assertTrue(reader.statPath(LinuxAbi.AT_FDCWD, file.toString().getBytes(StandardCharsets.UTF_8),
@@ -138,7 +138,8 @@ class LinuxAbiTest {
         }
     }
 
-    private static void statFieldsMatchNio(DirectoryReader reader, String call, List<Path> paths) throws IOException {
+    private static void statFieldsMatchNio(LinuxDirectoryReader reader, String call, List<Path> paths)
+            throws IOException {
         for (Path p : paths) {
             assertTrue(reader.statPath(LinuxAbi.AT_FDCWD, p.toString().getBytes(StandardCharsets.UTF_8), false),
                     () -> call + p + ": " + reader.lastError());
@@ -165,7 +166,7 @@ class LinuxAbiTest {
         for (int i = 0; i < 3000; i++) { // more than one 64 KiB buffer holds
             Files.write(listing.resolve("entry-with-a-longish-name-" + i), new byte[0]);
         }
-        try (DirectoryReader reader = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE)) {
+        try (LinuxDirectoryReader reader = new LinuxDirectoryReader(LinuxDirectoryReader.MIN_BUFFER_SIZE)) {
             int fd = reader.openRoot(listing.toString().getBytes(StandardCharsets.UTF_8));
             java.util.Set<String> names = new java.util.HashSet<>();
             int reads = 0;
@@ -194,8 +195,8 @@ class LinuxAbiTest {
     void savedRecordsStatTheSameEntriesOnAnotherReader() throws IOException {
         Path listing = Files.createDirectories(dir.resolve("handoff"));
         Files.write(listing.resolve("only"), new byte[77]);
-        try (DirectoryReader owner = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE);
-             DirectoryReader thief = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE)) {
+        try (LinuxDirectoryReader owner = new LinuxDirectoryReader(LinuxDirectoryReader.MIN_BUFFER_SIZE);
+             LinuxDirectoryReader thief = new LinuxDirectoryReader(LinuxDirectoryReader.MIN_BUFFER_SIZE)) {
             int fd = owner.openRoot(listing.toString().getBytes(StandardCharsets.UTF_8));
             int n = owner.read(fd);
             byte[] saved = owner.save(n);
@@ -215,7 +216,7 @@ class LinuxAbiTest {
 
     @Test
     void failuresAreTypedErrno() {
-        try (DirectoryReader reader = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE)) {
+        try (LinuxDirectoryReader reader = new LinuxDirectoryReader(LinuxDirectoryReader.MIN_BUFFER_SIZE)) {
             assertFalse(reader.statPath(LinuxAbi.AT_FDCWD, dir.resolve("missing").toString()
                     .getBytes(StandardCharsets.UTF_8), false));
             assertSame(jnr.constants.platform.Errno.ENOENT, reader.lastError());
@@ -237,7 +238,7 @@ class LinuxAbiTest {
             assertEquals(0, mk.waitFor());
             byte[] bytes = rel.getBytes(StandardCharsets.UTF_8);
             assertTrue(bytes.length > 4096);
-            try (DirectoryReader reader = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE)) {
+            try (LinuxDirectoryReader reader = new LinuxDirectoryReader(LinuxDirectoryReader.MIN_BUFFER_SIZE)) {
                 int root = reader.openRoot(deep.toString().getBytes(StandardCharsets.UTF_8));
                 int fd = reader.openDirectory(root, bytes, bytes.length, false);
                 assertTrue(fd >= 0, () -> "deep open: " + reader.lastError());

@@ -58,10 +58,10 @@ class NativePlatformTest {
         assertTrue(Kernel32.library().unavailabilityCause().getMessage().startsWith("not Windows: Linux"),
                 Kernel32.library().unavailabilityCause().getMessage());
         UnsupportedOperationException mac = assertThrows(UnsupportedOperationException.class,
-                () -> new DarwinDirectoryReader(DirectoryReader.MIN_BUFFER_SIZE));
+                () -> new DarwinDirectoryReader(LinuxDirectoryReader.MIN_BUFFER_SIZE));
         assertTrue(mac.getMessage().contains("native macOS calls unavailable"), mac.getMessage());
         UnsupportedOperationException win = assertThrows(UnsupportedOperationException.class,
-                () -> new WindowsDirectoryReader(DirectoryReader.MIN_BUFFER_SIZE));
+                () -> new WindowsDirectoryReader(LinuxDirectoryReader.MIN_BUFFER_SIZE));
         assertTrue(win.getMessage().contains("native Windows calls unavailable"), win.getMessage());
     }
 }

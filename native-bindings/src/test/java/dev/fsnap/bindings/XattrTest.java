@@ -27,7 +27,7 @@ class XattrTest {
     Path dir;
 
     /** The record positions of a directory's names, from one listing (also for the other reader tests). */
-    static Map<String, Integer> positions(DirectoryReader reader, int fd) {
+    static Map<String, Integer> positions(LinuxDirectoryReader reader, int fd) {
         Map<String, Integer> at = new LinkedHashMap<>();
         int n = reader.readListing(fd);
         for (int pos = 0; pos < n; pos = reader.next(pos)) {
@@ -42,25 +42,25 @@ class XattrTest {
 
     @org.junit.jupiter.api.AfterEach
     void restore() {
-        DirectoryReader.useXattrsAt(true);
+        LinuxDirectoryReader.useXattrsAt(true);
     }
 
     @Test
     void attributesAreReadThroughTheAtCalls() throws Exception {
-        DirectoryReader.useXattrsAt(true);
+        LinuxDirectoryReader.useXattrsAt(true);
         attributesAreReadByteExactWithoutFollowingALink();
         String[] version = System.getProperty("os.version").split("[.-]");
         boolean since613 = Integer.parseInt(version[0]) > 6
                 || Integer.parseInt(version[0]) == 6 && Integer.parseInt(version[1]) >= 13;
-        assertEquals(since613 ? "listxattrat" : "/proc/self/fd", DirectoryReader.xattrCalls(),
+        assertEquals(since613 ? "listxattrat" : "/proc/self/fd", LinuxDirectoryReader.xattrCalls(),
                 "the at calls from Linux 6.13, /proc/self/fd before");
     }
 
     @Test
     void attributesAreReadThroughProcOnOlderKernels() throws Exception {
-        DirectoryReader.useXattrsAt(false);
+        LinuxDirectoryReader.useXattrsAt(false);
         attributesAreReadByteExactWithoutFollowingALink();
-        assertEquals("/proc/self/fd", DirectoryReader.xattrCalls());
+        assertEquals("/proc/self/fd", LinuxDirectoryReader.xattrCalls());
     }
 
     private void attributesAreReadByteExactWithoutFollowingALink() throws Exception {
@@ -76,7 +76,7 @@ class XattrTest {
         Files.createSymbolicLink(dir.resolve("link"), Path.of("f"));
         Files.writeString(dir.resolve("gone"), "g");
 
-        try (DirectoryReader reader = new DirectoryReader(DirectoryReader.MIN_BUFFER_SIZE)) {
+        try (LinuxDirectoryReader reader = new LinuxDirectoryReader(LinuxDirectoryReader.MIN_BUFFER_SIZE)) {
             int fd = reader.openRoot(dir.toString().getBytes(StandardCharsets.UTF_8));
             Map<String, Integer> at = positions(reader, fd);
 

@@ -2,21 +2,15 @@ package dev.fsnap.snapshot;
 
 import dev.fsnap.snapshot.format.DirectoryRecord;
 import dev.fsnap.snapshot.format.Fields;
-import dev.fsnap.bindings.StatFields;
 
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.PathRules;
 
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -31,7 +25,8 @@ import java.util.function.Consumer;
  * not with the tree), then paired as moves by device and inode, and the rest reported as added
  * or removed, in path order. A new or removed directory is opened a level at a time while
  * pairing, so a file moved into a new directory is found as a move; past
- * {@link #EXPANSION_LIMIT} held entries, the rest is reported without looking for moves.
+ * {@link #EXPANSION_LIMIT} held entries, the rest is reported without looking for moves. The
+ * pairing is {@code MovePairing}'s; this class walks the two trees and counts.
  *
  * <p>A field either snapshot's backend could not read ({@link Snapshot#absentFields()}, on
  * Windows) is never reported changed, and without inodes no moves are paired.
@@ -43,9 +38,6 @@ public final class Differ {
     private final Snapshot old;
     private final Snapshot now;
     private final Consumer<Change> out;
-    private List<Pending> removed = new ArrayList<>();
-    private List<Pending> added = new ArrayList<>();
-    private long held;
     private long nAdded;
     private long nRemoved;
     private static final dev.fsnap.internal.ScanInternals CONTENT = dev.fsnap.internal.ScanInternals.get();
@@ -64,7 +56,8 @@ public final class Differ {
      * never a change; no moves without inodes.
      */
     private final Set<Field> ignored;
-    private final boolean pairsMoves;
+    /** What the walk found on one side only, to pair as moves once it is over. */
+    private final MovePairing pairing;
 
     /** Both snapshots' rules, or null when neither left anything out. */
     private final PathRules oldRules;
@@ -89,14 +82,14 @@ public final class Differ {
         all.addAll(ignoredFields(old, now));
         all.addAll(ignore);
         this.ignored = all;
-        this.pairsMoves = !ignored.contains(Field.INO);
+        this.pairing = new MovePairing(this, old, !ignored.contains(Field.INO));
         boolean none = old.rules().isEmpty() && now.rules().isEmpty();
         this.oldRules = none ? null : old.rules();
         this.newRules = none ? null : now.rules();
     }
 
     /** Whether either scan left this entry out on purpose: then it is no change. */
-    private boolean excluded(byte[] path, boolean directory) {
+    boolean excluded(byte[] path, boolean directory) {
         return oldRules != null && (oldRules.excludes(path, directory) || newRules.excludes(path, directory));
     }
 
@@ -262,15 +255,15 @@ public final class Differ {
         } else {
             skipped++;
         }
-        resolve();
+        pairing.resolve();
     }
 
-    private DirectoryRecord read(Snapshot s, long offset) throws IOException {
+    DirectoryRecord read(Snapshot s, long offset) throws IOException {
         if (abandoned) {
             throw new Stopped();
         }
         directoriesRead++;
-        return s.readDirectory(offset);
+        return s.reader().readDirectory(offset);
     }
 
     private void diffDirectory(DirectoryRecord x, DirectoryRecord y, byte[] prefix) throws IOException {
@@ -286,12 +279,12 @@ public final class Differ {
             int c = i >= nx ? 1 : j >= ny ? -1 : Arrays.compareUnsigned(x.entries[i].name, y.entries[j].name);
             if (c < 0) {
                 if (!incomplete) {
-                    onlyIn(old, x, i, prefix, removed);
+                    onlyIn(old, x, i, prefix);
                 }
                 i++;
             } else if (c > 0) {
                 if (!incomplete) {
-                    onlyIn(now, y, j, prefix, added);
+                    onlyIn(now, y, j, prefix);
                 }
                 j++;
             } else {
@@ -302,7 +295,7 @@ public final class Differ {
         }
     }
 
-    private void onlyIn(Snapshot s, DirectoryRecord d, int i, byte[] prefix, List<Pending> into) {
+    private void onlyIn(Snapshot s, DirectoryRecord d, int i, byte[] prefix) {
         Fields e = d.entries[i];
         byte[] path = Snapshot.child(prefix, e);
         if (excluded(path, e.type == EntryType.DIRECTORY)) {
@@ -312,8 +305,7 @@ public final class Differ {
             unreadable(path, e.failure, s == old ? Change.Side.OLD : Change.Side.NEW);
             return;
         }
-        into.add(new Pending(path, e, s, d, i, null));
-        held++;
+        pairing.hold(s, path, e, d, i);
     }
 
     private void inBoth(DirectoryRecord x, int i, DirectoryRecord y, int j, byte[] prefix) throws IOException {
@@ -330,21 +322,20 @@ public final class Differ {
         if (dirA && dirB) {
             compareSubtrees(x, i, y, j, path);
         } else if (dirA) {
-            contentsOnlyIn(old, x, i, path, removed);
+            contentsOnlyIn(old, x, i, path);
         } else if (dirB) {
-            contentsOnlyIn(now, y, j, path, added);
+            contentsOnlyIn(now, y, j, path);
         }
     }
 
     /** A directory replaced by something else (or the reverse): its contents are on one side only. */
-    private void contentsOnlyIn(Snapshot s, DirectoryRecord d, int i, byte[] path, List<Pending> into)
-            throws IOException {
+    private void contentsOnlyIn(Snapshot s, DirectoryRecord d, int i, byte[] path) throws IOException {
         if (d.unreadable(i)) {
             unreadable(path, d.refFailure[i], s == old ? Change.Side.OLD : Change.Side.NEW);
         } else if (d.listed(i)) {
             DirectoryRecord sub = read(s, d.childOffset[i]);
             for (int k = 0; k < sub.entries.length; k++) {
-                onlyIn(s, sub, k, path, into);
+                onlyIn(s, sub, k, path);
             }
         }
     }
@@ -379,8 +370,7 @@ public final class Differ {
         return fields;
     }
 
-    private void compareSubtrees(DirectoryRecord x, int i, DirectoryRecord y, int j, byte[] path)
-            throws IOException {
+    void compareSubtrees(DirectoryRecord x, int i, DirectoryRecord y, int j, byte[] path) throws IOException {
         boolean ua = x.unreadable(i);
         boolean ub = y.unreadable(j);
         if (ua || ub) {
@@ -397,7 +387,7 @@ public final class Differ {
         diffDirectory(read(old, x.childOffset[i]), read(now, y.childOffset[j]), path);
     }
 
-    private void unreadable(byte[] path, Fields.Failure failure, Change.Side side) {
+    void unreadable(byte[] path, Fields.Failure failure, Change.Side side) {
         if (excluded(path, false)) {
             return;
         }
@@ -423,224 +413,20 @@ public final class Differ {
         }
     }
 
-
-    // ---- entries on one side only: moves, then additions and removals ----
-
-    /** An entry found on one side only, waiting to be paired as a move or reported. */
-    private static final class Pending {
-        final byte[] path;
-        final Fields entry;
-        final Snapshot side;
-        final DirectoryRecord dir;
-        final int index;
-        /** The held directory this entry was found in while pairing, or null. */
-        final Pending parent;
-        boolean expanded;
-        boolean done;
-
-        Pending(byte[] path, Fields entry, Snapshot side, DirectoryRecord dir, int index, Pending parent) {
-            this.path = path;
-            this.entry = entry;
-            this.side = side;
-            this.dir = dir;
-            this.index = index;
-            this.parent = parent;
-        }
-
-        boolean listedDirectory() {
-            return entry.type == EntryType.DIRECTORY && dir.listed(index);
-        }
-
-        boolean isUnder(Pending p) {
-            for (Pending q = parent; q != null; q = q.parent) {
-                if (q == p) {
-                    return true;
-                }
-            }
-            return false;
-        }
-
-        Key key() {
-            return new Key(entry.get(StatFields.DEVICE), entry.get(StatFields.INODE));
-        }
+    /** A removed entry paired with an added one as a move: reported, and counted. */
+    void moved(byte[] from, Fields r, byte[] to, Fields a) {
+        nMoved++;
+        out.accept(new Change.Moved(to, from, changed(r, a), r.toEntry(from), a.toEntry(to), now.isRacy(a)));
     }
 
-    /** A file's identity. (Not a record: a record's hashCode is bootstrapped on first use, slow in a short run.) */
-    private static final class Key {
-        private final long device;
-        private final long inode;
-
-        Key(long device, long inode) {
-            this.device = device;
-            this.inode = inode;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && k.inode == inode && k.device == device;
-        }
-
-        @Override
-        public int hashCode() {
-            return Long.hashCode(inode * 31 + device);
-        }
-    }
-
-    private void resolve() throws IOException {
-        while (true) {
-            boolean paired = pairMoves();
-            boolean opened = false;
-            for (List<Pending> side : List.of(new ArrayList<>(removed), new ArrayList<>(added))) {
-                for (Pending p : side) {
-                    if (pairsMoves && !p.done && !p.expanded && p.listedDirectory() && held < EXPANSION_LIMIT) {
-                        expand(p, p.side == old ? removed : added);
-                        opened = true;
-                    }
-                }
-            }
-            if (!paired && !opened) {
-                break;
-            }
-        }
-        report(removed, Change.Kind.REMOVED);
-        report(added, Change.Kind.ADDED);
-    }
-
-    private void expand(Pending p, List<Pending> into) throws IOException {
-        p.expanded = true;
-        DirectoryRecord sub = read(p.side, p.dir.childOffset[p.index]);
-        for (int k = 0; k < sub.entries.length; k++) {
-            Fields e = sub.entries[k];
-            byte[] path = Snapshot.child(p.path, e);
-            if (excluded(path, e.type == EntryType.DIRECTORY)) {
-                continue;
-            }
-            if (e.failure != null) {
-                unreadable(path, e.failure, p.side == old ? Change.Side.OLD : Change.Side.NEW);
-                continue;
-            }
-            into.add(new Pending(path, e, p.side, sub, k, p));
-            held++;
-        }
-    }
-
-    /** Pairs entries removed here and added there with the same device and inode, size and mtime. */
-    private boolean pairMoves() throws IOException {
-        if (!pairsMoves) {
-            return false; // without inodes every entry would look like every other
-        }
-        Map<Key, List<Pending>> gone = new HashMap<>();
-        for (Pending p : removed) {
-            if (!p.done) {
-                gone.computeIfAbsent(p.key(), k -> new ArrayList<>(1)).add(p);
-            }
-        }
-        Map<Key, Integer> arrived = new HashMap<>();
-        for (Pending p : added) {
-            if (!p.done) {
-                arrived.merge(p.key(), 1, Integer::sum);
-            }
-        }
-        List<Pending[]> pairs = new ArrayList<>();
-        for (Pending a : added) {
-            if (a.done) {
-                continue;
-            }
-            List<Pending> candidates = gone.get(a.key());
-            if (candidates == null || candidates.size() != 1 || arrived.get(a.key()) != 1) {
-                continue; // hard links: several paths share the inode, no single move to report
-            }
-            Pending r = candidates.get(0);
-            Fields x = r.entry;
-            Fields y = a.entry;
-            if (x.type == y.type && x.get(StatFields.SIZE) == y.get(StatFields.SIZE)
-                    && x.get(StatFields.MTIME_SEC) == y.get(StatFields.MTIME_SEC)
-                    && x.get(StatFields.MTIME_NSEC) == y.get(StatFields.MTIME_NSEC)) {
-                pairs.add(new Pending[] {r, a});
-            }
-        }
-        for (Pending[] pair : pairs) {
-            Pending r = pair[0];
-            Pending a = pair[1];
-            if (r.done || a.done) {
-                continue;
-            }
-            r.done = true;
-            a.done = true;
-            withdrawBelow(r, removed);
-            withdrawBelow(a, added);
-            nMoved++;
-            out.accept(new Change.Moved(a.path, r.path, changed(r.entry, a.entry), r.entry.toEntry(r.path),
-                    a.entry.toEntry(a.path), now.isRacy(a.entry)));
-            if (r.listedDirectory() && a.listedDirectory()) {
-                compareSubtrees(r.dir, r.index, a.dir, a.index, a.path);
-            }
-        }
-        removed.removeIf(p -> p.done);
-        added.removeIf(p -> p.done);
-        return !pairs.isEmpty();
-    }
-
-    /** Entries held from inside a directory that turned out to be moved are compared with it instead. */
-    private void withdrawBelow(Pending dir, List<Pending> side) {
-        if (!dir.expanded) {
-            return;
-        }
-        for (Pending p : side) {
-            if (!p.done && p.isUnder(dir)) {
-                p.done = true;
-                held--;
-            }
-        }
-    }
-
-    private void report(List<Pending> side, Change.Kind kind) throws IOException {
-        side.sort(Comparator.comparing(p -> p.path, Arrays::compareUnsigned));
-        for (Pending p : side) {
-            if (p.done) {
-                continue;
-            }
-            one(kind, p.path, p.entry, p.side);
-            if (p.entry.type != EntryType.DIRECTORY || p.expanded) {
-                continue;
-            }
-            if (p.dir.unreadable(p.index)) {
-                unreadable(p.path, p.dir.refFailure[p.index], p.side == old ? Change.Side.OLD : Change.Side.NEW);
-            } else if (p.dir.listed(p.index)) {
-                reportSubtree(kind, p.side, read(p.side, p.dir.childOffset[p.index]), p.path);
-            }
-        }
-    }
-
-    private void one(Change.Kind kind, byte[] path, Fields e, Snapshot side) {
+    /** An entry on one side only, not paired as a move: reported added or removed, and counted. */
+    void addedOrRemoved(Change.Kind kind, byte[] path, Fields e) {
         if (kind == Change.Kind.ADDED) {
             nAdded++;
             out.accept(new Change.Added(path, e.toEntry(path), now.isRacy(e)));
         } else {
             nRemoved++;
             out.accept(new Change.Removed(path, e.toEntry(path)));
-        }
-    }
-
-    /** Past the pairing limit: a whole subtree on one side, reported entry by entry, depth first. */
-    private void reportSubtree(Change.Kind kind, Snapshot s, DirectoryRecord d, byte[] prefix) throws IOException {
-        Change.Side side = s == old ? Change.Side.OLD : Change.Side.NEW;
-        for (int k = 0; k < d.entries.length; k++) {
-            Fields e = d.entries[k];
-            byte[] path = Snapshot.child(prefix, e);
-            if (excluded(path, e.type == EntryType.DIRECTORY)) {
-                continue;
-            }
-            if (e.failure != null) {
-                unreadable(path, e.failure, side);
-                continue;
-            }
-            one(kind, path, e, s);
-            if (d.unreadable(k)) {
-                unreadable(path, d.refFailure[k], side);
-            } else if (d.listed(k)) {
-                reportSubtree(kind, s, read(s, d.childOffset[k]), path);
-            }
         }
     }
 }

@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -31,7 +30,8 @@ import java.util.Set;
  *
  * <p>The sizes are entries: last night's, from a snapshot ({@link #of}), or an estimate from the
  * tree's top levels ({@link #estimate}). The plan file's format is documented in
- * {@code docs/scale-out.md}; {@link #json} writes it and {@link #read} reads it back.
+ * {@code docs/scale-out.md}; {@link #json} writes it and {@link #read} reads it back (both
+ * through {@code PlanFile}).
  */
 public final class ShardPlan {
     /** The format of a plan file; raised when a field changes meaning or goes. */
@@ -77,6 +77,11 @@ public final class ShardPlan {
     /** @return the tree's root, absolute, as text: where its bytes are no text, not exactly them ({@link #rootPath}) */
     public String root() {
         return root;
+    }
+
+    /** @return the root's exact bytes, for the plan file */
+    byte[] rootBytes() {
+        return rootBytes.clone();
     }
 
     /** @return the tree's root, made of its exact bytes */
@@ -424,24 +429,7 @@ public final class ShardPlan {
 
     /** @return the plan as its file holds it (docs/scale-out.md) */
     public String json() {
-        StringBuilder b = new StringBuilder("{\"fsnap_plan\":").append(FORMAT).append(",\"id\":\"").append(id)
-                .append("\",\"root\":");
-        Json.quote(b, root);
-        if (!java.util.Arrays.equals(rootBytes, root.getBytes(StandardCharsets.UTF_8))) {
-            b.append(",\"root_b64\":\"").append(java.util.Base64.getEncoder().encodeToString(rootBytes)).append('"');
-        }
-        b.append(",\"counts_from\":");
-        (countsFrom == null ? b.append("null") : Json.quote(b, countsFrom)).append(",\"shards\":[");
-        for (Shard s : shards) {
-            b.append(s.index() == 0 ? "\n" : ",\n").append("{\"index\":").append(s.index()).append(",\"root\":");
-            Json.quote(b, s.root()).append(",\"entries\":").append(s.entries()).append(",\"exclude\":[");
-            for (int k = 0; k < s.exclude().size(); k++) {
-                Json.quote(b.append(k == 0 ? "" : ","), s.exclude().get(k));
-            }
-            b.append("]}");
-        }
-        return b.append("\n],\"balance\":").append(String.format(Locale.ROOT, "%.3f", balance())).append("}\n")
-                .toString();
+        return PlanFile.json(this);
     }
 
     /**
@@ -455,13 +443,7 @@ public final class ShardPlan {
      * @throws IOException when it cannot be read, or is not a plan (naming the file and what is wrong)
      */
     public static ShardPlan read(Path file) throws IOException {
-        String text = Files.readString(file);
-        try {
-            return parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new java.nio.file.FileSystemException(file.toString(), null, "not a plan of fsnap plan: "
-                    + e.getMessage());
-        }
+        return PlanFile.read(file);
     }
 
     /**
@@ -473,53 +455,7 @@ public final class ShardPlan {
      * @throws IllegalArgumentException saying what is wrong when the text is not a plan
      */
     public static ShardPlan parse(String text) {
-        try {
-            return parsePlan(text);
-        } catch (ClassCastException | NullPointerException e) {
-            throw new IllegalArgumentException("a field is missing or of the wrong kind");
-        }
-    }
-
-    private static ShardPlan parsePlan(String text) {
-        if (!(Json.parse(text) instanceof Map<?, ?> top)) {
-            throw new IllegalArgumentException("not a JSON object");
-        }
-        Object format = top.get("fsnap_plan");
-        if (!(format instanceof Long f) || f != FORMAT) {
-            throw new IllegalArgumentException("format " + format + ", not " + FORMAT);
-        }
-        if (!(top.get("id") instanceof String id)) {
-            throw new IllegalArgumentException("it has no id, which tells its parts from another plan's: plan again");
-        }
-        String root = (String) top.get("root");
-        byte[] bytes = root == null ? null : root.getBytes(StandardCharsets.UTF_8);
-        if (top.get("root_b64") != null) {
-            try {
-                bytes = java.util.Base64.getDecoder().decode((String) top.get("root_b64"));
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("its root_b64 is not base64 (RFC 4648): " + e.getMessage());
-            }
-        }
-        String from = (String) top.get("counts_from");
-        List<Shard> shards = new ArrayList<>();
-        for (Object o : (List<?>) top.get("shards")) {
-            Map<?, ?> m = (Map<?, ?>) o;
-            long index = (Long) m.get("index");
-            if (index != shards.size()) {
-                throw new IllegalArgumentException("shard " + index + " where shard " + shards.size() + " belongs");
-            }
-            List<String> exclude = new ArrayList<>();
-            for (Object e : (List<?>) m.get("exclude")) {
-                exclude.add((String) e);
-            }
-            shards.add(new Shard((int) index, (String) m.get("root"), exclude, (Long) m.get("entries")));
-        }
-        ShardPlan plan = checked(root, bytes, from, shards);
-        if (!id.equals(plan.id)) {
-            throw new IllegalArgumentException("its id " + id + " is not its shards' (" + plan.id
-                    + "): the shards were edited; plan again");
-        }
-        return plan;
+        return PlanFile.parse(text);
     }
 
     /**
@@ -542,7 +478,7 @@ public final class ShardPlan {
      * {@code .} or {@code ..}: a scan of shard {@code ../..} would read outside the tree); every
      * exclusion below its shard and another shard's root, and every other shard's root excluded once.
      */
-    private static ShardPlan checked(String root, byte[] bytes, String from, List<Shard> shards) {
+    static ShardPlan checked(String root, byte[] bytes, String from, List<Shard> shards) {
         if (root == null || bytes.length == 0 || bytes[0] != '/' && !Path.of(root).isAbsolute()) {
             throw new IllegalArgumentException("its root is not an absolute path");
         }

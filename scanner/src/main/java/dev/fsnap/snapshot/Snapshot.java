@@ -1,15 +1,13 @@
 package dev.fsnap.snapshot;
 
-import dev.fsnap.snapshot.format.Columns;
 import dev.fsnap.snapshot.format.Decoder;
 import dev.fsnap.snapshot.format.DirectoryRecord;
-import dev.fsnap.snapshot.format.EntryCodec;
 import dev.fsnap.snapshot.format.Fields;
 import dev.fsnap.snapshot.format.Footer;
 import dev.fsnap.snapshot.format.Format;
-import dev.fsnap.snapshot.format.Frame;
 import dev.fsnap.snapshot.format.Header;
 import dev.fsnap.snapshot.format.RacyFrom;
+import dev.fsnap.snapshot.format.UnreadableBlock;
 import dev.fsnap.scan.Backend;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryType;
@@ -20,7 +18,6 @@ import dev.fsnap.scan.ScanOptions;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +28,6 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.List;
 import java.util.Set;
-import java.util.zip.CRC32C;
 
 /**
  * A snapshot file, open for reading. Opening verifies the whole file before anything in it is
@@ -39,30 +35,25 @@ import java.util.zip.CRC32C;
  * holds, each block reached once and only once, the unreadable list complete (see
  * {@link Verification}). After that, a lookup reads one block per path component and a walk holds
  * one block per level of depth, never the whole file.
+ *
+ * <p>The file's bytes are read through a {@code SnapshotReader}; this class answers what the
+ * snapshot says of the tree.
  */
 public final class Snapshot implements Closeable {
-    private final Path file;
-    private final SnapshotInput channel;
-    private final long size;
-    /** Where the header block ends and the footer starts: the directory and unreadable blocks lie between. */
-    private long headerEnd;
-    private long dataEnd;
+    /** The file's blocks: every read of this snapshot goes through it. */
+    private final SnapshotReader reader;
+    /** What was asked of the scan, and the columns entries may carry. */
+    private final Header header;
+    /** How the scan ended, the root's entry and reference. */
+    private final Footer footer;
+    private final RacyFrom racyFrom;
     private Verification verification;
 
-    /** What was asked of the scan, and the columns entries may carry. */
-    private Header header;
-    /** How the scan ended, the root's entry and reference. */
-    private Footer footer;
-    private RacyFrom racyFrom;
-
-    Columns columns() {
-        return header.columns();
-    }
-
-    private Snapshot(Path file, SnapshotInput channel) {
-        this.file = file;
-        this.channel = channel;
-        this.size = channel.size();
+    private Snapshot(SnapshotReader reader) {
+        this.reader = reader;
+        this.header = reader.header();
+        this.footer = reader.footer();
+        this.racyFrom = reader.racyFrom();
     }
 
     /**
@@ -77,145 +68,25 @@ public final class Snapshot implements Closeable {
      * @throws IOException when it cannot be read
      */
     public static Snapshot open(Path file) throws IOException {
-        SnapshotInput ch = SnapshotInput.open(file);
+        SnapshotReader r = SnapshotReader.open(file);
         try {
-            Snapshot s = new Snapshot(file, ch);
-            s.readEnds();
-            s.verification = Verifier.verify(s);
+            Snapshot s = new Snapshot(r);
+            s.verification = Verifier.verify(r);
             return s;
         } catch (IOException | RuntimeException e) {
-            ch.close();
+            r.close();
             throw e;
         }
     }
 
-    private void readEnds() throws IOException {
-        if (size < Format.MAGIC.length) {
-            throw new CorruptSnapshotException(file, 0, "not an fsnap snapshot: only " + size + " bytes");
-        }
-        if (!Arrays.equals(read(0, Format.MAGIC.length), Format.MAGIC)) {
-            throw new CorruptSnapshotException(file, 0, "not an fsnap snapshot (its first bytes are not fsnap's)");
-        }
-        dataEnd = size;
-        Decoder h = readBlock(Format.MAGIC.length, Format.HEADER);
-        headerEnd = h.end();
-        header = Header.decode(h, file);
-        racyFrom = header.racyFrom();
-
-        if (size < Format.MAGIC.length + Format.TRAILER) {
-            throw new CorruptSnapshotException(file, size, "truncated: no trailer");
-        }
-        long trailerAt = size - Format.TRAILER;
-        ByteBuffer t = ByteBuffer.wrap(read(trailerAt, Format.TRAILER)).order(java.nio.ByteOrder.LITTLE_ENDIAN);
-        long footerOffset = t.getLong();
-        int footerLength = t.getInt();
-        byte[] end = new byte[4];
-        t.get(end);
-        if (!Arrays.equals(end, Format.END_MAGIC)) {
-            throw new CorruptSnapshotException(file, trailerAt,
-                    "no trailer: the file is truncated, or its writer did not finish");
-        }
-        if (footerOffset < Format.MAGIC.length || footerLength <= 0 || footerOffset + footerLength != trailerAt) {
-            throw new CorruptSnapshotException(file, trailerAt, "the trailer points outside the file");
-        }
-        dataEnd = trailerAt;
-        Decoder f = readBlock(footerOffset, Format.FOOTER);
-        dataEnd = footerOffset;
-        footer = Footer.decode(f, header, footerOffset);
+    /** The file's blocks, for those that read the tree block by block (the differ, a merge, a baseline). */
+    SnapshotReader reader() {
+        return reader;
     }
 
-    private byte[] read(long offset, int length) throws IOException {
-        byte[] b = new byte[length];
-        readFully(b, length, offset);
-        return b;
+    private DirectoryRecord readDirectory(long offset) throws IOException {
+        return reader.readDirectory(offset);
     }
-
-    private void readFully(byte[] b, int length, long offset) throws IOException {
-        for (int done = 0; done < length; ) {
-            int n = channel.read(b, done, length - done, offset + done);
-            if (n < 0) {
-                throw new CorruptSnapshotException(file, offset + done, "the file ends early");
-            }
-            done += n;
-        }
-    }
-
-    /** Bytes read at once from a block's offset: most directory blocks are shorter. */
-    private static final int FIRST_READ = 4096;
-
-    /** Reads one block, checks its bounds and CRC, and returns a decoder over its body. */
-    Decoder readBlock(long offset, int kind) throws IOException {
-        Decoder d = readAnyBlock(offset);
-        int found = d.kind();
-        if (found != kind) {
-            throw new CorruptSnapshotException(file, offset,
-                    "expected a '" + (char) kind + "' block, found byte " + found);
-        }
-        return d;
-    }
-
-    /**
-     * Reads the block at {@code offset} whatever its kind, checks its bounds and CRC, and returns a
-     * decoder over its body ({@link Decoder#end()} is where the next block starts). A frame longer
-     * than {@link #STREAM_PIECE} has its CRC checked as it streams by before anything of its size is
-     * allocated: a damaged length costs a pass over the file, never the memory it claims.
-     */
-    Decoder readAnyBlock(long offset) throws IOException {
-        if (offset < Format.MAGIC.length || offset >= dataEnd) {
-            throw new CorruptSnapshotException(file, offset, "block offset outside the file's data");
-        }
-        // One read covers the frame's head and, for most blocks, the whole frame.
-        int head = (int) Math.min(FIRST_READ, dataEnd - offset);
-        byte[] start = read(offset, head);
-        Decoder d = new Decoder(file, start, 0, head, offset);
-        int kind = d.u8();
-        long frame = Frame.length(d, dataEnd - offset, file, offset);
-        byte[] block = start;
-        if (frame > head) {
-            if (frame > STREAM_PIECE) {
-                checkStreaming(offset, (int) frame, kind); // before a length that may be damage is held
-            }
-            block = Arrays.copyOf(start, (int) frame);
-            System.arraycopy(read(offset + head, (int) frame - head), 0, block, head, (int) frame - head);
-        }
-        Frame.check(block, (int) frame, kind, file, offset);
-        return new Decoder(file, block, d.pos, (int) frame - Frame.CRC, offset).framed(kind, offset + frame);
-    }
-
-    /** Checks a long frame's CRC reading it piece by piece, in memory bounded by one piece. */
-    private void checkStreaming(long offset, int frame, int kind) throws IOException {
-        CRC32C crc = new CRC32C();
-        byte[] piece = new byte[STREAM_PIECE];
-        long at = offset;
-        long end = offset + frame - Frame.CRC;
-        while (at < end) {
-            int n = (int) Math.min(STREAM_PIECE, end - at);
-            readFully(piece, n, at);
-            crc.update(piece, 0, n);
-            at += n;
-        }
-        Frame.check(crc, read(end, Frame.CRC), 0, kind, file, offset);
-    }
-
-    /** Bytes read at a time when a long frame's checksum is checked before it is held. */
-    private static final int STREAM_PIECE = 1 << 20;
-
-    DirectoryRecord readDirectory(long offset) throws IOException {
-        if (offset == Format.EMPTY_OFFSET) {
-            return DirectoryRecord.EMPTY;
-        }
-        return DirectoryRecord.decode(readBlock(offset, Format.DIRECTORY), offset, header.columns());
-    }
-
-    /** A directory block's files alone (see {@link DirectoryRecord#decodeFiles}); null for the root's when it was not listed. */
-    DirectoryRecord.Files readFiles(long offset) throws IOException {
-        if (offset == Format.EMPTY_OFFSET) {
-            return EMPTY_FILES;
-        }
-        return DirectoryRecord.decodeFiles(readBlock(offset, Format.DIRECTORY), offset, header.columns(), racyFrom);
-    }
-
-    private static final DirectoryRecord.Files EMPTY_FILES = new DirectoryRecord.Files();
 
     /** @return the root directory's block offset, or -1 when the root could not be listed */
     long rootListing() {
@@ -248,30 +119,6 @@ public final class Snapshot implements Closeable {
         return footer.rootRef().listed() ? readDirectory(footer.rootRef().offset()) : null;
     }
 
-    /** @return the file's size in bytes */
-    long size() {
-        return size;
-    }
-
-    long headerEnd() {
-        return headerEnd;
-    }
-
-    /** @return where the footer starts: every directory and unreadable block ends by here */
-    long footerOffset() {
-        return dataEnd;
-    }
-
-    /** @return the root directory's block offset when it is listed and not empty, else -1 */
-    long rootBlock() {
-        Footer.RootRef ref = footer.rootRef();
-        return ref.listed() && ref.offset() != Format.EMPTY_OFFSET ? ref.offset() : -1;
-    }
-
-    long lastUnreadableBlock() {
-        return footer.lastUnreadableBlock();
-    }
-
     /**
      * What opening checked: every block of the file was read once, its checksum and, for directory
      * blocks, its hash against the reference its parent holds.
@@ -280,10 +127,6 @@ public final class Snapshot implements Closeable {
      */
     public Verification verification() {
         return verification;
-    }
-
-    byte[] rootHash() {
-        return footer.rootRef().hash();
     }
 
     /**
@@ -324,6 +167,10 @@ public final class Snapshot implements Closeable {
         return footer;
     }
 
+    byte[] rootHash() {
+        return footer.rootRef().hash();
+    }
+
     int rootFlags() {
         return footer.rootRef().flags();
     }
@@ -334,7 +181,7 @@ public final class Snapshot implements Closeable {
 
     /** @return the file */
     public Path file() {
-        return file;
+        return reader.file();
     }
 
     /** @return the scanned root, as an absolute path */
@@ -656,17 +503,9 @@ public final class Snapshot implements Closeable {
         List<List<ScanError>> blocks = new ArrayList<>();
         long at = footer.lastUnreadableBlock();
         while (at >= 0) {
-            Decoder d = readBlock(at, Format.UNREADABLE);
-            long previous = d.varint() - 1;
-            if (previous >= at) {
-                throw d.corrupt("the unreadable list does not run backwards");
-            }
-            int n = d.count(d.remaining() / 4, "error count"); // each at least 4 bytes
-            List<ScanError> block = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                byte[] p = d.string();
-                block.add(EntryCodec.decodeFailure(d).at(p));
-            }
+            Decoder d = reader.readBlock(at, Format.UNREADABLE);
+            List<ScanError> block = new ArrayList<>();
+            long previous = UnreadableBlock.decode(d, at, block).previous();
             blocks.add(block);
             at = previous;
         }
@@ -678,6 +517,6 @@ public final class Snapshot implements Closeable {
 
     @Override
     public void close() throws IOException {
-        channel.close();
+        reader.close();
     }
 }

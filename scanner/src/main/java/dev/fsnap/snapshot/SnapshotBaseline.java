@@ -221,7 +221,7 @@ final class SnapshotBaseline implements ContentBaseline {
             DirectoryRecord.Files f = files;
             if (f == null) {
                 try {
-                    f = old.readFiles(offset);
+                    f = old.reader().readFiles(offset);
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -328,7 +328,7 @@ public final class SnapshotMerge {
         }
 
         private DirectoryRecord.Ref copy(Part part, long offset, int flags, byte[] path) throws IOException {
-            Decoder in = part.snapshot.readBlock(offset, Format.DIRECTORY);
+            Decoder in = part.snapshot.reader().readBlock(offset, Format.DIRECTORY);
             DirectoryRecord.Splice block = DirectoryRecord.Splice.parse(in, offset, part.snapshot.header().columns());
             for (int i = 0; i < block.size(); i++) {
                 byte[] name = block.subdirectory(i);

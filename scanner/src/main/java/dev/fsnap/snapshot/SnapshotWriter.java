@@ -3,13 +3,9 @@ package dev.fsnap.snapshot;
 import dev.fsnap.snapshot.format.Columns;
 import dev.fsnap.snapshot.format.DirectoryRecord;
 import dev.fsnap.snapshot.format.Encoder;
-import dev.fsnap.snapshot.format.EntryCodec;
 import dev.fsnap.snapshot.format.Fields;
 import dev.fsnap.snapshot.format.Footer;
-import dev.fsnap.snapshot.format.Format;
-import dev.fsnap.snapshot.format.Frame;
 import dev.fsnap.snapshot.format.Header;
-import dev.fsnap.snapshot.format.RacyFrom;
 import dev.fsnap.bindings.Sha256;
 import dev.fsnap.walk.DirectoryListing;
 import dev.fsnap.walk.DirectoryVisitor;
@@ -24,17 +20,10 @@ import dev.fsnap.scan.ScanSummary;
 
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.zip.CRC32C;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.Queue;
 
 /**
  * Writes a snapshot while the scan runs: pass it to {@link dev.fsnap.scan.Scanner#start} as the
@@ -49,33 +38,23 @@ import java.util.Queue;
  * <p>The workers' native memory (their hashers, the file's buffer) is freed only once no thread can
  * touch it: {@link #close} from a signal's shutdown hook while workers still write leaves the freeing
  * to the last of them, and a worker stuck in the kernel keeps it allocated.
+ *
+ * <p>This class keeps the target's lifecycle and what the footer will say of the root; the blocks
+ * themselves, and the native memory writing them takes, are {@code BlockOutput}'s.
  */
 public final class SnapshotWriter implements Closeable {
     /** The default racy window: timestamps this close to the scan's start cannot be trusted to show a change. */
     public static final Duration DEFAULT_RACY_WINDOW = Duration.ofSeconds(2);
-    private static final int UNREADABLE_BATCH = 256;
 
     private final Path target;
+    /** The file's lifecycle: published over the target, or discarded. */
     private final SnapshotOutput file;
-    /** Every use of native memory (hashing, writing) is inside this gate; closing it frees that memory. */
-    private final Gate gate;
+    /** The file's blocks, and the native memory writing them takes. */
+    private final BlockOutput output;
     private final Instant started;
-    private final RacyFrom racyFrom;
-    /** Every worker's encoding state, to free its native memory at the end. */
-    private final Queue<Local> allLocals = new ConcurrentLinkedQueue<>();
-    private final ThreadLocal<Local> locals = ThreadLocal.withInitial(this::newLocal);
 
-    private final Object outputLock = new Object();
-    private final ByteBuffer output = ByteBuffer.allocate(1 << 20);
-    private long position;
-    private IOException writeFailure;
-
-    private final Object errorLock = new Object();
-    private final List<ScanError> pendingErrors = new ArrayList<>();
-    private long lastUnreadableBlock = -1;
-    private long unreadableCount;
-    private ScanError rootFailure;
-
+    /** The unreadable root's failure, for the footer. */
+    private volatile ScanError rootFailure;
     private volatile Entry rootEntry;
     private volatile DirectoryRecord.Ref rootRef;
     /** Where {@link #complete} left the finished file for reading, or null before. */
@@ -83,38 +62,11 @@ public final class SnapshotWriter implements Closeable {
     private boolean published;
     private boolean closed;
 
-    /** The columns this snapshot lists in its header: those of the fields its scan reads. */
-    private final Columns columns;
-
     private SnapshotWriter(Path target, SnapshotOutput file, Header header) {
         this.target = target;
         this.file = file;
-        this.gate = new Gate(this::release);
         this.started = header.started();
-        this.racyFrom = header.racyFrom();
-        this.columns = header.columns();
-        enter();
-        try {
-            write(Format.MAGIC, 0, Format.MAGIC.length);
-            append(Format.HEADER, header.encode(), locals.get());
-        } finally {
-            gate.leave();
-        }
-    }
-
-    /** Lets the calling thread use native memory until {@link Gate#leave()}. */
-    private void enter() {
-        if (!gate.enter()) {
-            throw new IllegalStateException(target + ": the snapshot was closed");
-        }
-    }
-
-    /** What the gate runs once the writer is closed and no thread is inside: frees the native memory. */
-    private void release() {
-        for (Local l; (l = allLocals.poll()) != null; ) {
-            l.sha.close();
-        }
-        file.release();
+        this.output = new BlockOutput(target, file, header);
     }
 
     /**
@@ -274,64 +226,15 @@ public final class SnapshotWriter implements Closeable {
 
     /** An entry or directory that could not be read: into the unreadable list. */
     void error(ScanError error) {
-        enter();
-        try {
-            recordError(error);
-        } finally {
-            gate.leave();
+        if (error.path().length == 0 && error.operation() == Operation.OPEN) {
+            rootFailure = error;
         }
-    }
-
-    private void recordError(ScanError error) {
-        synchronized (errorLock) {
-            if (error.path().length == 0 && error.operation() == Operation.OPEN) {
-                rootFailure = error;
-            }
-            pendingErrors.add(error);
-            unreadableCount++;
-            if (pendingErrors.size() >= UNREADABLE_BATCH) {
-                flushErrors();
-            }
-        }
-    }
-
-    private void flushErrors() {
-        if (pendingErrors.isEmpty()) {
-            return;
-        }
-        Encoder body = new Encoder(4096);
-        body.varint(lastUnreadableBlock + 1);
-        body.varint(pendingErrors.size());
-        for (ScanError e : pendingErrors) {
-            body.string(e.path());
-            EntryCodec.encodeFailure(body, Fields.Failure.of(e));
-        }
-        pendingErrors.clear();
-        lastUnreadableBlock = append(Format.UNREADABLE, body, locals.get());
+        output.error(error);
     }
 
     /** A finished directory: encoded, hashed and appended; returns its reference for the parent. */
     Object directory(DirectoryListing listing) {
-        enter();
-        try {
-            return writeDirectory(listing);
-        } finally {
-            gate.leave();
-        }
-    }
-
-    private Object writeDirectory(DirectoryListing listing) {
-        if (listing.size() == 0 && listing.listError() == null) {
-            if (listing.path().length == 0) {
-                rootRef = DirectoryRecord.Ref.EMPTY;
-            }
-            return DirectoryRecord.Ref.EMPTY;
-        }
-        Local t = locals.get();
-        Encoder body = t.body;
-        body.reset();
-        DirectoryRecord.Ref ref = appendDirectory(body,
-                DirectoryRecord.encode(listing, body, t.fields, t.codec, columns, racyFrom), t);
+        DirectoryRecord.Ref ref = output.directory(listing);
         if (listing.path().length == 0) {
             rootRef = ref;
         }
@@ -346,62 +249,7 @@ public final class SnapshotWriter implements Closeable {
      * @return its reference for the parent
      */
     DirectoryRecord.Ref directory(Encoder body, DirectoryRecord.Encoded block) {
-        enter();
-        try {
-            return appendDirectory(body, block, locals.get());
-        } finally {
-            gate.leave();
-        }
-    }
-
-    private DirectoryRecord.Ref appendDirectory(Encoder body, DirectoryRecord.Encoded block, Local t) {
-        t.sha.digest(body.buf, 0, block.hashed(), t.digest);
-        byte[] hash = java.util.Arrays.copyOf(t.digest, Format.HASH);
-        long offset = append(Format.DIRECTORY, body, t);
-        return new DirectoryRecord.Ref(offset, hash, block.flags());
-    }
-
-
-    /** Frames a block (kind, length, body, CRC-32C) and appends it; returns its offset. */
-    private long append(int kind, Encoder body, Local t) {
-        Encoder head = t.frame;
-        int headLength = Frame.head(head, kind, body, t.crc);
-        synchronized (outputLock) {
-            long offset = position;
-            write(head.buf, 0, headLength);
-            write(body.buf, 0, body.length);
-            write(head.buf, headLength, Frame.CRC);
-            return offset;
-        }
-    }
-
-    private void write(byte[] b, int off, int len) {
-        synchronized (outputLock) {
-            if (writeFailure != null) {
-                throw new UncheckedIOException(writeFailure);
-            }
-            try {
-                while (len > 0) {
-                    if (!output.hasRemaining()) {
-                        drain();
-                    }
-                    int n = Math.min(len, output.remaining());
-                    output.put(b, off, n);
-                    off += n;
-                    len -= n;
-                    position += n;
-                }
-            } catch (IOException e) {
-                writeFailure = new IOException(target + ": cannot write the snapshot: " + e.getMessage(), e);
-                throw new UncheckedIOException(writeFailure);
-            }
-        }
-    }
-
-    private void drain() throws IOException {
-        output.flip();
-        file.write(output.array(), 0, output.limit());
-        output.clear();
+        return output.directory(body, block);
     }
 
     /**
@@ -420,14 +268,14 @@ public final class SnapshotWriter implements Closeable {
 
     /** Renames the completed file over the target. */
     synchronized void publish() throws IOException {
-        enter();
+        output.enter();
         try {
             file.publish();
             published = true;
         } finally {
             // renamed, and only forcing it to disk failed: it is the snapshot in place all the same
             published |= file.placed();
-            gate.leave();
+            output.leave();
         }
     }
 
@@ -465,38 +313,13 @@ public final class SnapshotWriter implements Closeable {
         if (rootEntry == null) {
             throw new IllegalStateException("the scan delivered no root entry");
         }
-        enter();
-        try {
-            synchronized (errorLock) {
-                flushErrors();
-            }
-            DirectoryRecord.Ref ref = rootRef;
-            Footer.RootRef root = ref == DirectoryRecord.Ref.EMPTY ? Footer.RootRef.EMPTY
-                    : ref != null ? new Footer.RootRef(true, ref.hash(), ref.flags(), ref.offset(), null)
-                    : Footer.RootRef.unreadable(Fields.Failure.of(rootFailure != null ? rootFailure
-                            : new ScanError(new byte[0], Operation.OPEN, "EIO", "the root was not listed")));
-            Encoder body = new Encoder(512);
-            new Footer(counts.finished(), counts.backend(), counts.backendReason(), counts.absentFields(),
-                    counts.threads(), counts.entries(), counts.directories(), counts.errors(), counts.bytes(),
-                    rootEntry, root, lastUnreadableBlock, unreadableCount).encode(body, columns);
-            Local t = locals.get();
-            long footer = append(Format.FOOTER, body, t);
-            Encoder trailer = new Encoder(Format.TRAILER);
-            trailer.le64(footer);
-            trailer.le32((int) (position - footer));
-            trailer.bytes(Format.END_MAGIC, 0, Format.END_MAGIC.length);
-            write(trailer.buf, 0, trailer.length);
-            synchronized (outputLock) {
-                drain();
-            }
-            file.force();
-            completed = file.contents();
-            return completed;
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        } finally {
-            gate.leave();
-        }
+        DirectoryRecord.Ref ref = rootRef;
+        Footer.RootRef root = ref == DirectoryRecord.Ref.EMPTY ? Footer.RootRef.EMPTY
+                : ref != null ? new Footer.RootRef(true, ref.hash(), ref.flags(), ref.offset(), null)
+                : Footer.RootRef.unreadable(Fields.Failure.of(rootFailure != null ? rootFailure
+                        : new ScanError(new byte[0], Operation.OPEN, "EIO", "the root was not listed")));
+        completed = output.finish(counts, rootEntry, root);
+        return completed;
     }
 
     /**
@@ -515,7 +338,7 @@ public final class SnapshotWriter implements Closeable {
                 file.discard();
             }
         }
-        gate.close();
+        output.close();
     }
 
     /**
@@ -525,26 +348,5 @@ public final class SnapshotWriter implements Closeable {
      */
     public synchronized boolean committed() {
         return published;
-    }
-
-    private Local newLocal() {
-        Local l = new Local(columns);
-        allLocals.add(l);
-        return l;
-    }
-
-    /** One worker's encoding state. */
-    private static final class Local {
-        final Encoder body = new Encoder(16 * 1024);
-        final Encoder frame = new Encoder(16);
-        final EntryCodec codec;
-        final Fields fields = new Fields();
-        final CRC32C crc = new CRC32C();
-        final Sha256 sha = Sha256.create();
-        final byte[] digest = new byte[Sha256.LENGTH];
-
-        Local(Columns columns) {
-            codec = new EntryCodec(columns);
-        }
     }
 }

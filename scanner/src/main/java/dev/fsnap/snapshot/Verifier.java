@@ -3,7 +3,9 @@ package dev.fsnap.snapshot;
 import dev.fsnap.snapshot.format.Columns;
 import dev.fsnap.snapshot.format.Decoder;
 import dev.fsnap.snapshot.format.EntryCodec;
+import dev.fsnap.snapshot.format.Footer;
 import dev.fsnap.snapshot.format.Format;
+import dev.fsnap.snapshot.format.UnreadableBlock;
 import dev.fsnap.bindings.Sha256;
 
 import java.io.IOException;
@@ -23,7 +25,7 @@ import java.util.BitSet;
  * already seen: one pass, holding an offset and a hash per directory block, nothing per entry.
  */
 final class Verifier {
-    private final Snapshot snapshot;
+    private final SnapshotReader reader;
     private long[] offsets = new long[256];
     private byte[] hashes = new byte[256 * Format.HASH];
     private int blocks;
@@ -42,13 +44,13 @@ final class Verifier {
 
     private final Columns columns;
 
-    private Verifier(Snapshot snapshot) {
-        this.snapshot = snapshot;
-        this.columns = snapshot.columns();
+    private Verifier(SnapshotReader reader) {
+        this.reader = reader;
+        this.columns = reader.header().columns();
         this.codec = new EntryCodec(columns);
     }
 
-    static Verification verify(Snapshot s) throws IOException {
+    static Verification verify(SnapshotReader s) throws IOException {
         Verifier v = new Verifier(s);
         try (Sha256 sha = Sha256.create()) {
             v.blocks(sha);
@@ -60,16 +62,16 @@ final class Verifier {
     }
 
     private void blocks(Sha256 sha) throws IOException {
-        long at = snapshot.headerEnd();
-        long end = snapshot.footerOffset();
+        long at = reader.headerEnd();
+        long end = reader.footerOffset();
         while (at < end) {
-            Decoder d = snapshot.readAnyBlock(at);
+            Decoder d = reader.readAnyBlock(at);
             if (d.kind() == Format.DIRECTORY) {
                 directory(d, at, sha);
             } else if (d.kind() == Format.UNREADABLE) {
                 unreadable(d, at);
             } else {
-                throw new CorruptSnapshotException(snapshot.file(), at, "a block of kind " + d.kind()
+                throw new CorruptSnapshotException(reader.file(), at, "a block of kind " + d.kind()
                         + " where only directory and unreadable blocks belong");
             }
             at = d.end();
@@ -140,36 +142,25 @@ final class Verifier {
     }
 
     private void claim(long child, byte[] hash, int hashAt, long parent) throws CorruptSnapshotException {
-        long where = parent < 0 ? snapshot.footerOffset() : parent;
+        long where = parent < 0 ? reader.footerOffset() : parent;
         int k = Arrays.binarySearch(offsets, 0, blocks, child);
         if (k < 0) {
-            throw new CorruptSnapshotException(snapshot.file(), where, "a subdirectory reference points at byte "
+            throw new CorruptSnapshotException(reader.file(), where, "a subdirectory reference points at byte "
                     + child + ", where no directory block written before it starts");
         }
         if (referenced.get(k)) {
-            throw new CorruptSnapshotException(snapshot.file(), where, "the directory block at byte " + child
+            throw new CorruptSnapshotException(reader.file(), where, "the directory block at byte " + child
                     + " is referenced a second time");
         }
         if (!Arrays.equals(hashes, k * Format.HASH, (k + 1) * Format.HASH, hash, hashAt, hashAt + Format.HASH)) {
-            throw new CorruptSnapshotException(snapshot.file(), child,
+            throw new CorruptSnapshotException(reader.file(), child,
                     "the directory block does not match the hash its parent holds");
         }
         referenced.set(k);
     }
 
     private void unreadable(Decoder d, long at) throws IOException {
-        long previous = d.varint() - 1;
-        if (previous >= at) {
-            throw d.corrupt("the unreadable list does not run backwards");
-        }
-        int n = d.count(d.remaining() / 4, "error count");
-        for (int i = 0; i < n; i++) {
-            d.string();
-            EntryCodec.decodeFailure(d);
-        }
-        if (!d.atEnd()) {
-            throw d.corrupt("unexpected bytes after the unreadable list's errors");
-        }
+        UnreadableBlock block = UnreadableBlock.decode(d, at, null);
         if (unreadableBlocks == unreadableOffsets.length) {
             int grown = unreadableBlocks * 2;
             unreadableOffsets = Arrays.copyOf(unreadableOffsets, grown);
@@ -177,20 +168,20 @@ final class Verifier {
             unreadableCounts = Arrays.copyOf(unreadableCounts, grown);
         }
         unreadableOffsets[unreadableBlocks] = at;
-        unreadablePrevious[unreadableBlocks] = previous;
-        unreadableCounts[unreadableBlocks] = n;
+        unreadablePrevious[unreadableBlocks] = block.previous();
+        unreadableCounts[unreadableBlocks] = block.count();
         unreadableBlocks++;
     }
 
     /** The root's block is the tree's top, and every directory block hangs below it exactly once. */
     private void tree() throws CorruptSnapshotException {
-        long root = snapshot.rootBlock();
-        if (root >= 0) {
-            claim(root, snapshot.rootHash(), -1);
+        Footer.RootRef root = reader.footer().rootRef();
+        if (root.listed() && root.offset() != Format.EMPTY_OFFSET) {
+            claim(root.offset(), root.hash(), -1);
         }
         int orphan = referenced.nextClearBit(0);
         if (orphan < blocks) {
-            throw new CorruptSnapshotException(snapshot.file(), offsets[orphan],
+            throw new CorruptSnapshotException(reader.file(), offsets[orphan],
                     "a directory block that no directory of the tree refers to");
         }
     }
@@ -203,10 +194,11 @@ final class Verifier {
      */
     private void entryCount() throws CorruptSnapshotException {
         long held = 1 + entries;
-        if (held < snapshot.entries() || held - snapshot.entries() > snapshot.errors()) {
-            throw new CorruptSnapshotException(snapshot.file(), snapshot.footerOffset(), "the footer counts "
-                    + snapshot.entries() + " entries read and " + snapshot.errors() + " errors, the tree holds "
-                    + held + " entries");
+        long counted = reader.footer().entries();
+        long errors = reader.footer().errors();
+        if (held < counted || held - counted > errors) {
+            throw new CorruptSnapshotException(reader.file(), reader.footerOffset(), "the footer counts "
+                    + counted + " entries read and " + errors + " errors, the tree holds " + held + " entries");
         }
     }
 
@@ -214,10 +206,10 @@ final class Verifier {
     private void unreadableList() throws CorruptSnapshotException {
         long total = 0;
         int chained = 0;
-        for (long at = snapshot.lastUnreadableBlock(); at >= 0; ) {
+        for (long at = reader.footer().lastUnreadableBlock(); at >= 0; ) {
             int k = Arrays.binarySearch(unreadableOffsets, 0, unreadableBlocks, at);
             if (k < 0) {
-                throw new CorruptSnapshotException(snapshot.file(), at,
+                throw new CorruptSnapshotException(reader.file(), at,
                         "the unreadable list points at byte " + at + ", where no unreadable block starts");
             }
             total += unreadableCounts[k];
@@ -225,12 +217,12 @@ final class Verifier {
             at = unreadablePrevious[k];
         }
         if (chained != unreadableBlocks) {
-            throw new CorruptSnapshotException(snapshot.file(), snapshot.footerOffset(), "the unreadable list chains "
+            throw new CorruptSnapshotException(reader.file(), reader.footerOffset(), "the unreadable list chains "
                     + chained + " of the file's " + unreadableBlocks + " unreadable blocks");
         }
-        if (total != snapshot.errors()) {
-            throw new CorruptSnapshotException(snapshot.file(), snapshot.footerOffset(), "the unreadable list holds "
-                    + total + " errors, the scan reported " + snapshot.errors());
+        if (total != reader.footer().errors()) {
+            throw new CorruptSnapshotException(reader.file(), reader.footerOffset(), "the unreadable list holds "
+                    + total + " errors, the scan reported " + reader.footer().errors());
         }
     }
 }

@@ -8,7 +8,7 @@ import dev.fsnap.scan.Operation;
 import dev.fsnap.scan.StatCall;
 import dev.fsnap.bindings.ContentReader;
 import dev.fsnap.bindings.DarwinDirectoryReader;
-import dev.fsnap.bindings.DirectoryReader;
+import dev.fsnap.bindings.LinuxDirectoryReader;
 import dev.fsnap.bindings.FileErrors;
 import dev.fsnap.bindings.PathBytes;
 import dev.fsnap.bindings.StatFields;
@@ -60,13 +60,13 @@ final class NativeAccess extends FileSystemAccess {
         this.digest = digest;
         this.bufferSize = bufferSize;
         this.readers = readers;
-        this.rootReader = readers.apply(DirectoryReader.MIN_BUFFER_SIZE);
+        this.rootReader = readers.apply(LinuxDirectoryReader.MIN_BUFFER_SIZE);
     }
 
     /** Linux: {@code getdents64}, and {@code fstatat} or {@code statx}. */
     static NativeAccess linux(dev.fsnap.scan.ScanOptions options, Set<Field> absent) {
         boolean statx = options.statCall() == StatCall.STATX;
-        return new NativeAccess(options, options.bufferSize(), size -> new DirectoryReader(size, statx), absent,
+        return new NativeAccess(options, options.bufferSize(), size -> new LinuxDirectoryReader(size, statx), absent,
                 options.digest());
     }
 
@@ -109,7 +109,7 @@ final class NativeAccess extends FileSystemAccess {
             }
         }
         filesystem = filesystemOf(rootReader, rootFd);
-        if (!absent.contains(Field.XATTRS) && rootReader instanceof DirectoryReader linux) {
+        if (!absent.contains(Field.XATTRS) && rootReader instanceof LinuxDirectoryReader linux) {
             // The root is listed by no directory of the scan: its attributes are read here, of its descriptor.
             byte[][] pairs = linux.readXattrs(rootFd);
             if (pairs == null) {
@@ -243,7 +243,7 @@ final class NativeAccess extends FileSystemAccess {
         @Override
         byte[] content(EntryBatch batch, int i, java.util.concurrent.atomic.LongAdder read) {
             changedSinceStat = false;
-            if (digest == null || !(reader instanceof DirectoryReader linux)) {
+            if (digest == null || !(reader instanceof LinuxDirectoryReader linux)) {
                 failure = Failure.NOT_SUPPORTED;
                 return null;
             }
@@ -356,9 +356,11 @@ final class NativeAccess extends FileSystemAccess {
 
         @Override
         byte[][] xattrs() {
-            byte[][] pairs = reader instanceof DirectoryReader linux ? linux.readXattrs(statFd, statPosition) : null;
+            byte[][] pairs = reader instanceof LinuxDirectoryReader linux
+                    ? linux.readXattrs(statFd, statPosition) : null;
             if (pairs == null) {
-                failure = reader instanceof DirectoryReader ? Failure.of(reader.lastError()) : Failure.NOT_SUPPORTED;
+                failure = reader instanceof LinuxDirectoryReader ? Failure.of(reader.lastError())
+                        : Failure.NOT_SUPPORTED;
             }
             return pairs;
         }

@@ -41,7 +41,7 @@ class ForeignBackendsTest {
         assertEquals(0, p.exitValue(), output);
         assertTrue(output.contains("\"ino\":") && output.contains("\"target\":\"a/b\""), output);
         List<String> loaded = Files.readAllLines(log);
-        assertTrue(loaded.stream().anyMatch(l -> l.contains("dev.fsnap.bindings.DirectoryReader ")),
+        assertTrue(loaded.stream().anyMatch(l -> l.contains("dev.fsnap.bindings.LinuxDirectoryReader ")),
                 "the log names the Linux reader, so it would name the others");
         List<String> foreign = loaded.stream()
                 .filter(l -> l.matches(".*dev\\.fsnap\\.[a-z.]+\\.(Darwin|Windows|Kernel32|Wtf8).*")).toList();

@@ -2,11 +2,6 @@ package dev.fsnap.bindings;
 
 import jnr.constants.platform.Errno;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-
 import static dev.fsnap.bindings.NativeBuffer.IO;
 
 /**
@@ -15,9 +10,10 @@ import static dev.fsnap.bindings.NativeBuffer.IO;
  * relative to the open directory. Owns its buffers, allocated once and reused for every call; not thread-safe.
  *
  * <p>Calls report failure by their result ({@code -1} or {@code false}) and leave the typed cause
- * in {@link #lastError()}. Every descriptor is opened close-on-exec.
+ * in {@link #lastError()}. Every descriptor is opened close-on-exec. Extended attributes are read
+ * through {@code LinuxXattrs}.
  */
-public final class DirectoryReader extends UnixDirectoryReader {
+public final class LinuxDirectoryReader extends UnixDirectoryReader {
     private static final int PATH_MAX = 4096;
     /** The longest piece of a relative path handed to one {@code openat} (must stay under PATH_MAX). */
     private static final int PATH_PIECE = PATH_MAX - 256;
@@ -43,7 +39,7 @@ public final class DirectoryReader extends UnixDirectoryReader {
      * @throws UnsupportedOperationException when the native calls are unavailable
      * @throws IllegalArgumentException when the buffer is too small
      */
-    public DirectoryReader(int bufferSize) {
+    public LinuxDirectoryReader(int bufferSize) {
         this(bufferSize, false);
     }
 
@@ -56,7 +52,7 @@ public final class DirectoryReader extends UnixDirectoryReader {
      * @throws UnsupportedOperationException when the native calls, or {@code statx}, are unavailable
      * @throws IllegalArgumentException when the buffer is too small
      */
-    public DirectoryReader(int bufferSize, boolean statx) {
+    public LinuxDirectoryReader(int bufferSize, boolean statx) {
         super(bufferSize, PATH_MAX);
         if (statx && !LinuxLibc.hasStatx()) {
             LinuxLibc.library().ensureAvailable();
@@ -412,27 +408,12 @@ public final class DirectoryReader extends UnixDirectoryReader {
 
     // ---------------------------------------------------------------- extended attributes
 
-    /** The largest list of names and the largest value Linux gives ({@code XATTR_LIST_MAX}, {@code XATTR_SIZE_MAX}). */
-    private static final int XATTR_MAX = 64 * 1024;
-    private static final byte[] PROC_FD = "/proc/self/fd/".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[][] NO_XATTRS = {};
-    /**
-     * Whether {@code listxattrat}/{@code getxattrat} (Linux 6.13) are used: until the first
-     * {@code ENOSYS}, unless {@code -Dfsnap.xattrs.proc=true} asks for the older way.
-     */
-    private static volatile boolean xattrsAt = !Boolean.getBoolean("fsnap.xattrs.proc");
-    /** The names, then each value; made when first needed, grown up to {@link #XATTR_MAX}. */
-    private NativeBuffer xattrList;
-    private NativeBuffer xattrValue;
-    /** An attribute's name, NUL-terminated; then {@code struct xattr_args} at {@link #XATTR_ARGS}. */
-    private final NativeBuffer xattrName = new NativeBuffer(256 + 16);
-    private static final int XATTR_ARGS = 256;
-    /** {@code /proc/self/fd/DIRFD/NAME}, built here before it is copied to the path buffer. */
-    private byte[] procPath;
+    /** This reader's extended attributes: their three ways of calling and their buffers. */
+    private final LinuxXattrs xattrs = new LinuxXattrs(this);
 
     /** Chooses the way, for tests of both on one kernel; {@code true} is undone at the first ENOSYS. */
     static void useXattrsAt(boolean useAt) {
-        xattrsAt = useAt;
+        LinuxXattrs.useXattrsAt(useAt);
     }
 
     /**
@@ -442,7 +423,7 @@ public final class DirectoryReader extends UnixDirectoryReader {
      * @return the name of the way
      */
     public static String xattrCalls() {
-        return xattrsAt ? "listxattrat" : "/proc/self/fd";
+        return LinuxXattrs.xattrCalls();
     }
 
     /**
@@ -460,20 +441,7 @@ public final class DirectoryReader extends UnixDirectoryReader {
      *         ({@code ENOENT}: the entry was removed since it was listed)
      */
     public byte[][] readXattrs(int dirfd, int position) {
-        if (!LinuxLibc.hasXattrs()) {
-            fail(Errno.ENOSYS);
-            return null;
-        }
-        int how = xattrsAt ? AT : PROC;
-        if (how == PROC && !putProcPath(dirfd, position)) {
-            return null;
-        }
-        byte[][] pairs = xattrs(how, dirfd, records.address + position + LinuxAbi.DIRENT_NAME);
-        if (pairs == null && how == AT && lastError() == Errno.ENOSYS) {
-            xattrsAt = false; // a kernel before 6.13
-            return readXattrs(dirfd, position);
-        }
-        return pairs;
+        return xattrs.read(dirfd, position);
     }
 
     /**
@@ -484,127 +452,7 @@ public final class DirectoryReader extends UnixDirectoryReader {
      * @return as {@link #readXattrs(int, int)}
      */
     public byte[][] readXattrs(int fd) {
-        if (!LinuxLibc.hasXattrs()) {
-            fail(Errno.ENOSYS);
-            return null;
-        }
-        return xattrs(OF_FD, fd, 0);
-    }
-
-    /** The three ways: relative to a directory, through {@code /proc/self/fd}, of an open file. */
-    private static final int AT = 0;
-    private static final int PROC = 1;
-    private static final int OF_FD = 2;
-
-    /** Lists and reads: {@code fd} and {@code name} as the way needs them (the path buffer for PROC). */
-    private byte[][] xattrs(int how, int fd, long name) {
-        if (xattrList == null) {
-            xattrList = new NativeBuffer(4096);
-            xattrValue = new NativeBuffer(4096);
-        }
-        long n;
-        while ((n = listXattrs(how, fd, name)) < 0) {
-            Errno e = FileErrors.errno(LinuxLibc.errno());
-            if (e == Errno.EOPNOTSUPP || e == Errno.ENOTSUP) {
-                return NO_XATTRS; // a filesystem without extended attributes
-            }
-            if (e != Errno.ERANGE || xattrList.capacity >= XATTR_MAX) {
-                fail(e);
-                return null;
-            }
-            xattrList.close();
-            xattrList = new NativeBuffer(XATTR_MAX);
-        }
-        if (n == 0) {
-            return NO_XATTRS;
-        }
-        byte[] names = new byte[(int) n];
-        IO.getByteArray(xattrList.address, names, 0, names.length);
-        List<byte[]> pairs = new ArrayList<>();
-        for (int start = 0, end; start < names.length; start = end + 1) {
-            end = start;
-            while (end < names.length && names[end] != 0) {
-                end++;
-            }
-            if (end == start || end - start > 255) {
-                continue;
-            }
-            IO.putByteArray(xattrName.address, names, start, end - start);
-            IO.putByte(xattrName.address + end - start, (byte) 0);
-            long v;
-            Errno e = null;
-            while ((v = readXattr(how, fd, name)) < 0) {
-                e = FileErrors.errno(LinuxLibc.errno());
-                if (e != Errno.ERANGE || xattrValue.capacity >= XATTR_MAX) {
-                    break;
-                }
-                xattrValue.close();
-                xattrValue = new NativeBuffer(XATTR_MAX);
-            }
-            if (v < 0 && e == Errno.ENODATA) {
-                continue; // removed since it was listed
-            }
-            if (v < 0) {
-                fail(e);
-                return null;
-            }
-            byte[] value = new byte[(int) v];
-            IO.getByteArray(xattrValue.address, value, 0, value.length);
-            pairs.add(Arrays.copyOfRange(names, start, end));
-            pairs.add(value);
-        }
-        return pairs.toArray(new byte[0][]);
-    }
-
-    private long listXattrs(int how, int fd, long name) {
-        switch (how) {
-            case AT:
-                return LinuxLibc.listxattrat(fd, name, LinuxAbi.AT_SYMLINK_NOFOLLOW, xattrList.address,
-                        xattrList.capacity);
-            case PROC:
-                return LinuxLibc.llistxattr(path.address, xattrList.address, xattrList.capacity);
-            default:
-                return LinuxLibc.flistxattr(fd, xattrList.address, xattrList.capacity);
-        }
-    }
-
-    /** One value, the attribute named in {@link #xattrName}, into {@link #xattrValue}. */
-    private long readXattr(int how, int fd, long name) {
-        switch (how) {
-            case AT: {
-                long args = xattrName.address + XATTR_ARGS;
-                IO.putLong(args, xattrValue.address);
-                IO.putInt(args + 8, (int) xattrValue.capacity);
-                IO.putInt(args + 12, 0);
-                return LinuxLibc.getxattrat(fd, name, LinuxAbi.AT_SYMLINK_NOFOLLOW, xattrName.address, args);
-            }
-            case PROC:
-                return LinuxLibc.lgetxattr(path.address, xattrName.address, xattrValue.address, xattrValue.capacity);
-            default:
-                return LinuxLibc.fgetxattr(fd, xattrName.address, xattrValue.address, xattrValue.capacity);
-        }
-    }
-
-    /** Puts {@code /proc/self/fd/DIRFD/NAME} in the path buffer, reusing one array. */
-    private boolean putProcPath(int dirfd, int position) {
-        int nameLength = nameLength(position);
-        int need = PROC_FD.length + 11 + 1 + nameLength;
-        if (procPath == null || procPath.length < need) {
-            procPath = new byte[Math.max(need, 64 + 256)];
-            System.arraycopy(PROC_FD, 0, procPath, 0, PROC_FD.length);
-        }
-        int at = PROC_FD.length;
-        int digits = 1;
-        for (int v = dirfd; v >= 10; v /= 10) {
-            digits++;
-        }
-        for (int k = digits - 1, v = dirfd; k >= 0; k--, v /= 10) {
-            procPath[at + k] = (byte) ('0' + v % 10);
-        }
-        at += digits;
-        procPath[at++] = '/';
-        copyName(position, nameLength, procPath, at);
-        return putPath(procPath, 0, at + nameLength);
+        return xattrs.read(fd);
     }
 
     /** Frees the buffers. Harmless to call twice. */
@@ -614,10 +462,6 @@ public final class DirectoryReader extends UnixDirectoryReader {
         records.close();
         stat.close();
         how.close();
-        xattrName.close();
-        if (xattrList != null) {
-            xattrList.close();
-            xattrValue.close();
-        }
+        xattrs.close();
     }
 }
