@@ -193,7 +193,7 @@ final class ScanJob {
                         }
                     }
                     ifCommitted.set(status);
-                    err.println(ScanCommand.summaryLine(summary) + ", hashed by " + SnapshotWriter.hashing());
+                    err.println(ScanCommand.summaryLine(summary) + ", hashed by " + dev.fsnap.bindings.Sha256.implementation());
                     writer.commit(summary);
                     return new Result(status, summary);
                 } catch (IOException e) {

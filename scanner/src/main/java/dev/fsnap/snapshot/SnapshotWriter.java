@@ -118,17 +118,6 @@ public final class SnapshotWriter implements Closeable {
     }
 
     /**
-     * How the snapshot's block hashes are computed, for the summary a user reads: the system's
-     * libcrypto (the CPU's SHA instructions) by its file name, or the JDK with the reason libcrypto
-     * is not used.
-     *
-     * @return the implementation
-     */
-    public static String hashing() {
-        return Sha256.implementation();
-    }
-
-    /**
      * Starts a snapshot of a scan with these options, to be renamed to {@code target} on commit.
      *
      * @param target the snapshot file to write (replaced on commit)
