@@ -424,9 +424,6 @@ public final class ScanOptions {
             return this;
         }
 
-        /** The reading speed a time budget assumes at least, in bytes a second: a slow NAS's. */
-        public static final long ASSUMED_READ_RATE = 50L << 20;
-
         /**
          * Reads again every unchanged file verified longer ago than this, whatever the budget.
          *

@@ -186,7 +186,7 @@ class LibraryTest {
         Path target = dir.resolve("tree.snap");
         Instant before = Instant.now();
         ScanOptions options = ScanOptions.builder(root).followSymlinks(true).exclude("*.log").build();
-        ScanSummary summary = SnapshotScan.take(options, target, null);
+        ScanSummary summary = take(options, target);
         assertEquals(8, summary.entries());
         try (Snapshot s = Snapshot.open(target)) {
             assertEquals(root.toAbsolutePath().toString(), s.root());
@@ -221,12 +221,14 @@ class LibraryTest {
     void aCancelledSnapshotScanLeavesThePreviousFile(@TempDir Path dir) throws Exception {
         Path root = tree(dir);
         Path target = dir.resolve("tree.snap");
-        SnapshotScan.take(ScanOptions.builder(root).build(), target, null);
+        take(ScanOptions.builder(root).build(), target);
         byte[] previous = Files.readAllBytes(target);
         file(root, "docs/new.txt", "new");
-        try (SnapshotScan scan = SnapshotScan.start(ScanOptions.builder(root).build(), target, null)) {
+        try (SnapshotScan scan = Scanner.of(ScanOptions.builder(root).build()).writingTo(target).start(null)) {
             scan.cancel();
             assertTrue(scan.await().cancelled());
+            assertThrows(IllegalStateException.class, scan::commit, "a cancelled scan is not committed");
+            assertFalse(scan.committed());
         }
         assertTrue(java.util.Arrays.equals(previous, Files.readAllBytes(target)));
         try (Stream<Path> files = Files.list(dir)) {
@@ -241,12 +243,12 @@ class LibraryTest {
         Files.delete(root.resolve("loop"));
         Path old = dir.resolve("old.snap");
         Path next = dir.resolve("new.snap");
-        SnapshotScan.take(ScanOptions.builder(root).build(), old, null);
+        take(ScanOptions.builder(root).build(), old);
         Files.writeString(root.resolve("docs/a.txt"), "alpha, longer");
         Files.move(root.resolve("src/Main.java"), root.resolve("Main.java"));
         Files.delete(root.resolve("docs/b.log"));
         Files.writeString(root.resolve("docs/c.txt"), "charlie");
-        SnapshotScan.take(ScanOptions.builder(root).build(), next, null);
+        take(ScanOptions.builder(root).build(), next);
 
         try (Snapshot a = Snapshot.open(old); Snapshot b = Snapshot.open(next);
              Stream<Change> changes = Differ.changes(a, b)) {
@@ -285,14 +287,14 @@ class LibraryTest {
         Path root = tree(dir);
         Files.delete(root.resolve("loop"));
         Path old = dir.resolve("old.snap");
-        SnapshotScan.take(ScanOptions.builder(root).exclude("*.log").build(), old, null);
+        take(ScanOptions.builder(root).exclude("*.log").build(), old);
         file(root, "docs/more.log", "more");
         file(root, "docs/d.txt", "delta");
         try (Snapshot last = Snapshot.open(old)) {
             // Tonight: the same options as last night, minus the rule, into a new snapshot.
             Path next = dir.resolve("next.snap");
             ScanOptions tonight = ScanOptions.builder(root).build();
-            SnapshotScan.take(tonight, next, null);
+            take(tonight, next);
             try (Snapshot now = Snapshot.open(next); Stream<Change> changes = Differ.changes(last, now)) {
                 List<String> added = changes.filter(c -> c instanceof Change.Added).map(Change::displayPath).toList();
                 assertEquals(List.of("docs/d.txt"), added, "the .log files were left out last night: not added");
@@ -317,17 +319,20 @@ class LibraryTest {
         file(root, "rewritten.txt", "old bytes");
         ScanOptions options = ScanOptions.builder(root).digest(dev.fsnap.scan.Digest.SHA256).build();
         Path old = dir.resolve("old.snap");
-        SnapshotScan.take(options, old, null);
+        take(options, old);
         Files.setLastModifiedTime(root.resolve("touched.txt"), FileTime.from(Instant.parse("2030-01-01T00:00:00Z")));
         file(root, "rewritten.txt", "new bytes");
         Path next = dir.resolve("next.snap");
         try (Snapshot last = Snapshot.open(old)) {
             // Tonight's scan takes unchanged files' digests over from last night; these two are read.
-            dev.fsnap.snapshot.ContentSchedule schedule = dev.fsnap.snapshot.ContentSchedule.plan(last, options);
+            Scanner tonight = Scanner.of(options).against(last);
+            dev.fsnap.snapshot.ContentSchedule schedule = tonight.schedule().orElseThrow();
             assertEquals(0, schedule.files(), "no budget: nothing unchanged is read again");
-            try (dev.fsnap.snapshot.SnapshotWriter w = dev.fsnap.snapshot.SnapshotWriter.create(next, options)) {
-                ScanSummary summary = schedule.start(w.listener()).await();
-                w.commit(summary);
+            assertTrue(schedule.takesOver());
+            try (SnapshotScan scan = tonight.writingTo(next).start(null)) {
+                scan.await();
+                scan.commit();
+                assertTrue(scan.committed());
             }
             ReadPlan plan;
             try (Snapshot now = Snapshot.open(next)) {
@@ -384,7 +389,7 @@ class LibraryTest {
         Path missingRoot = dir.resolve("gone");
         Path target = dir.resolve("out.snap");
         NoSuchFileException noRoot = assertThrows(NoSuchFileException.class,
-                () -> SnapshotScan.take(ScanOptions.builder(missingRoot).build(), target, null));
+                () -> take(ScanOptions.builder(missingRoot).build(), target));
         assertEquals(missingRoot.toString(), noRoot.getFile());
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(Set.of("tree"), files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()),
@@ -392,7 +397,16 @@ class LibraryTest {
         }
         Path nowhere = dir.resolve("no-such-dir").resolve("out.snap");
         NoSuchFileException noDir = assertThrows(NoSuchFileException.class,
-                () -> SnapshotScan.take(ScanOptions.builder(root).build(), nowhere, null));
+                () -> take(ScanOptions.builder(root).build(), nowhere));
         assertTrue(noDir.getFile().startsWith(nowhere.getParent().toString()), noDir.getFile());
+    }
+
+    /** Scans into a snapshot and puts it in place, the one way: {@link Scanner#writingTo}, then commit. */
+    private static ScanSummary take(ScanOptions options, Path target) throws IOException, InterruptedException {
+        try (SnapshotScan scan = Scanner.of(options).writingTo(target).start(null)) {
+            ScanSummary summary = scan.await();
+            scan.commit();
+            return summary;
+        }
     }
 }
