@@ -37,8 +37,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.Queue;
 
 /**
- * Writes a snapshot while the scan runs: pass it to {@link dev.fsnap.scan.Scanner#start} as the
- * listener, then {@link #commit} the summary. Each directory is encoded, hashed and appended by the
+ * Writes a snapshot while the scan runs, for {@link SnapshotScan} ({@link dev.fsnap.scan.Scanner#writingTo}):
+ * scan with its listener, then {@link #commit} the summary. Each directory is encoded, hashed and appended by the
  * worker that finishes it, so memory holds only the directories in flight, never the tree.
  *
  * <p>The file is written in the target's directory, unnamed where the filesystem allows it (else
@@ -50,7 +50,7 @@ import java.util.Queue;
  * touch it: {@link #close} from a signal's shutdown hook while workers still write leaves the freeing
  * to the last of them, and a worker stuck in the kernel keeps it allocated.
  */
-public final class SnapshotWriter implements Closeable {
+final class SnapshotWriter implements Closeable {
     /** The default racy window: timestamps this close to the scan's start cannot be trusted to show a change. */
     public static final Duration DEFAULT_RACY_WINDOW = Duration.ofSeconds(2);
     private static final int UNREADABLE_BATCH = 256;
