@@ -284,6 +284,7 @@ public final class ScanOptions {
     /** Settings that do not go together, refused by {@link Builder#build()}. */
     public static final class ConflictException extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
+        /** The rule the settings break. */
         private final Conflict conflict;
 
         ConflictException(Conflict conflict) {
