@@ -6,6 +6,7 @@ import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.EntryVisitor;
 import dev.fsnap.scan.Operation;
+import dev.fsnap.scan.PathRules;
 import dev.fsnap.scan.Scan;
 import dev.fsnap.scan.ScanError;
 import dev.fsnap.scan.ScanOptions;
@@ -553,6 +554,19 @@ class LibraryTest {
         try (Snapshot a = Snapshot.open(whole); Snapshot b = Snapshot.open(dir.resolve("merged.snap"))) {
             assertEquals(a.treeHash(), b.treeHash(), "the snapshot a single scan writes");
         }
+    }
+
+    @Test
+    void rulesReadFromAFileLeaveOutWhatTheyMatchAndEveryFieldSaysHowItIsCompared(@TempDir Path dir) throws Exception {
+        Path root = tree(dir);
+        Path rulesFile = Files.writeString(dir.resolve("rules"), "# build output\n*.log\nbuild/\n");
+        PathRules rules = PathRules.read(rulesFile);
+        assertEquals(List.of("*.log", "build/"), rules.patterns());
+        List<Entry> entries = Collections.synchronizedList(new ArrayList<>());
+        Scanner.of(ScanOptions.builder(root).rules(rules).build()).scan((EntryVisitor) entries::add);
+        assertEquals(Set.of(".", "docs", "docs/a.txt", "loop", "src", "src/Main.java"), paths(entries.stream()));
+        assertEquals(Field.Kind.TIME, Field.MTIME.kind());
+        assertEquals(Field.Kind.IDENTITY, Field.INO.kind());
     }
 
     /** Scans into a snapshot and puts it in place, the one way: {@link Scanner#writingTo}, then commit. */
