@@ -315,6 +315,8 @@ public final class ScanOptions {
         /** The listing buffer when chosen, else null (the default): a choice only the native backend has. */
         private Integer bufferSize;
         private boolean statx;
+        /** Whether {@link #statx} was called, false included: a choice of the native backend's, refused with NIO. */
+        private boolean statCallChosen;
         private java.time.Duration opTimeout = DEFAULT_OP_TIMEOUT;
         private PathRules rules = PathRules.NONE;
         private boolean directoriesFirst;
@@ -494,9 +496,6 @@ public final class ScanOptions {
             this.statCallChosen = true;
             return this;
         }
-
-        /** Whether {@link #statx} was called: a choice of the native backend's, refused with NIO. */
-        private boolean statCallChosen;
 
         /**
          * Sets the deadline of one filesystem call: a call that has not returned by then (a dead

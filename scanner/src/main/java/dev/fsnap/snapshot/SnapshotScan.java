@@ -36,6 +36,7 @@ public final class SnapshotScan implements Scan, AutoCloseable {
     private final SnapshotWriter writer;
     private volatile Scan scan;
     private volatile ScanSummary summary;
+    private volatile boolean closed;
 
     private SnapshotScan(Scanner scanner, SnapshotWriter writer) {
         this.scanner = scanner;
@@ -58,8 +59,8 @@ public final class SnapshotScan implements Scan, AutoCloseable {
      */
     public SnapshotScan start(ScanListener listener) throws IOException {
         synchronized (this) {
-            if (scan != null) {
-                throw new IllegalStateException("the snapshot scan was started already");
+            if (scan != null || closed) {
+                throw new IllegalStateException("the snapshot scan was " + (closed ? "closed" : "started already"));
             }
             try {
                 ScanOptions options = scanner.options();
@@ -163,6 +164,7 @@ public final class SnapshotScan implements Scan, AutoCloseable {
      */
     @Override
     public void close() {
+        closed = true;
         Scan s = scan;
         if (s != null && summary == null) {
             s.cancel();

@@ -523,6 +523,9 @@ class LibraryTest {
             assertTrue(Files.exists(scan.complete()));
         }
         assertTrue(java.util.Arrays.equals(committed, Files.readAllBytes(target)), "discarded on close");
+        SnapshotScan unstarted = Scanner.of(ScanOptions.builder(root).build()).writingTo(target);
+        unstarted.close();
+        assertThrows(IllegalStateException.class, () -> unstarted.start(null), "closed before it started");
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(Set.of("tree", "tree.snap"), files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
         }
