@@ -4,7 +4,6 @@ import dev.fsnap.scan.Backend;
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.scan.Scanner;
-import dev.fsnap.scan.StatCall;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -38,9 +37,9 @@ public class ScanBenchmark {
     @Param({"65536"})
     public int bufferSize;
 
-    /** The native backend's stat call. */
+    /** The native backend's stat call: FSTATAT or STATX (a choice the NIO backend does not have). */
     @Param({"FSTATAT"})
-    public StatCall statCall;
+    public String statCall;
 
     /**
      * Scores read as entries/s on the generated tree; for {@code -p root}, read {@code ·entries}.
@@ -53,8 +52,11 @@ public class ScanBenchmark {
     @Benchmark
     @OperationsPerInvocation(Trees.GENERATED_ENTRIES)
     public ScanSummary scan(Tree tree, Entries counted) throws Exception {
-        ScanSummary s = Scanner.of(ScanOptions.builder(tree.path).backend(backend).threads(threads)
-                .bufferSize(bufferSize).statCall(statCall).build()).scan(null);
+        ScanOptions.Builder options = ScanOptions.builder(tree.path).backend(backend).threads(threads);
+        if (backend != Backend.NIO) {
+            options.bufferSize(bufferSize).statx("STATX".equalsIgnoreCase(statCall));
+        }
+        ScanSummary s = Scanner.of(options.build()).scan(null);
         counted.entries += s.entries();
         return s;
     }

@@ -3,7 +3,7 @@ package dev.fsnap.jmh;
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.scan.Scanner;
-import dev.fsnap.snapshot.SnapshotWriter;
+import dev.fsnap.snapshot.SnapshotScan;
 import dev.fsnap.testdata.TreeGenerator;
 
 import java.io.IOException;
@@ -43,9 +43,9 @@ final class Trees {
 
     /** Scans a tree into a snapshot, as {@code fsnap scan -o} does. */
     static ScanSummary snapshot(ScanOptions options, Path target) throws IOException, InterruptedException {
-        try (SnapshotWriter w = SnapshotWriter.create(target, options)) {
-            ScanSummary s = Scanner.of(options).scan(w.listener());
-            w.commit(s);
+        try (SnapshotScan scan = Scanner.of(options).writingTo(target).start(null)) {
+            ScanSummary s = scan.await();
+            scan.commit();
             return s;
         }
     }

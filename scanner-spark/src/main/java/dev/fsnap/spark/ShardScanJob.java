@@ -1,15 +1,13 @@
 package dev.fsnap.spark;
 
 import dev.fsnap.scan.Digest;
-import dev.fsnap.scan.Scan;
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.scan.Scanner;
-import dev.fsnap.snapshot.ContentSchedule;
 import dev.fsnap.snapshot.ShardPlan;
 import dev.fsnap.snapshot.Snapshot;
 import dev.fsnap.snapshot.SnapshotMerge;
-import dev.fsnap.snapshot.SnapshotWriter;
+import dev.fsnap.snapshot.SnapshotScan;
 import org.apache.spark.SparkConf;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.JavaSparkContext;
@@ -177,13 +175,12 @@ public final class ShardScanJob {
         ShardPlan plan = ShardPlan.parse(planJson);
         ScanOptions options = plan.scanOptions(k, settings.options(plan.rootPath()));
         Path part = Path.of(partsDir, "part-" + k + ".attempt-" + (task == null ? "local" : attempt) + ".snap");
-        try (SnapshotWriter writer = SnapshotWriter.create(part, options);
-             Snapshot last = settings.baseline() == null || options.digest() == null ? null
-                     : Snapshot.open(Path.of(settings.baseline()))) {
-            Scan scan = last == null ? Scanner.of(options).start(writer.listener())
-                    : ContentSchedule.plan(last, options).start(writer.listener());
+        try (Snapshot last = settings.baseline() == null || options.digest() == null ? null
+                     : Snapshot.open(Path.of(settings.baseline()));
+             SnapshotScan scan = (last == null ? Scanner.of(options) : Scanner.of(options).against(last))
+                     .writingTo(part).start(null)) {
             ScanSummary s = scan.await();
-            writer.commit(s);
+            scan.commit();
             return new ShardResult(k, part.toString(), s.entries(), s.directories(), s.errors(),
                     scan.progress().contentRead(), (System.nanoTime() - t0) / 1e9, executor, attempt, startedAt, null);
         } catch (IOException e) {

@@ -6,7 +6,7 @@ import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.scan.Scanner;
 import dev.fsnap.snapshot.ShardPlan;
 import dev.fsnap.snapshot.Snapshot;
-import dev.fsnap.snapshot.SnapshotWriter;
+import dev.fsnap.snapshot.SnapshotScan;
 import dev.fsnap.testdata.Deadlines;
 import dev.fsnap.testdata.TreeBuilder;
 import dev.fsnap.testdata.TreeGenerator;
@@ -240,9 +240,9 @@ class LocalClusterTest {
 
     private static void scan(Path root, Path to) throws Exception {
         ScanOptions o = ScanOptions.builder(root).build();
-        try (SnapshotWriter w = SnapshotWriter.create(to, o)) {
-            ScanSummary s = Scanner.of(o).scan(w.listener());
-            w.commit(s);
+        try (SnapshotScan scan = Scanner.of(o).writingTo(to).start(null)) {
+            scan.await();
+            scan.commit();
         }
     }
 

@@ -50,7 +50,7 @@ public final class Main {
         // Loading the native library takes tens of milliseconds; for a scan, do it on another core
         // while the command line is parsed, instead of after.
         if (args.length > 0 && (args[0].equals("scan") || args[0].equals("check") || args[0].equals("tune"))) {
-            Thread preload = new Thread(Scanner::nativeUnavailableReason, "fsnap-preload");
+            Thread preload = new Thread(Scanner::isAvailable, "fsnap-preload");
             preload.setDaemon(true);
             preload.start();
         }

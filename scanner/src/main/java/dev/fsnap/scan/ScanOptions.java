@@ -34,18 +34,18 @@ public final class ScanOptions {
     private final java.time.Duration verifyWithin;
     private final boolean oneFileSystem;
     private final int bufferSize;
-    private final StatCall statCall;
+    private final boolean statx;
     private final java.time.Duration opTimeout;
     private final PathRules rules;
     /** Whether every directory's names listed as directories are stat'ed first, not only on a network filesystem. */
     private final boolean directoriesFirst;
-    private final Shard shard;
+    private final ShardScope shard;
 
     private ScanOptions(Builder b) {
         this.shard = b.shard;
         this.rules = b.rules;
         this.directoriesFirst = b.directoriesFirst;
-        this.statCall = b.statCall;
+        this.statx = b.statx;
         this.opTimeout = b.opTimeout;
         this.root = b.root;
         this.threads = b.threads;
@@ -57,7 +57,7 @@ public final class ScanOptions {
         this.verifyTime = b.verifyTime;
         this.verifyWithin = b.verifyWithin;
         this.oneFileSystem = b.oneFileSystem;
-        this.bufferSize = b.bufferSize;
+        this.bufferSize = b.bufferSize == null ? DEFAULT_BUFFER_SIZE : b.bufferSize;
     }
 
     /**
@@ -85,11 +85,14 @@ public final class ScanOptions {
         b.xattrs = xattrs;
         b.digest = digest;
         b.verifyBudget = verifyBudget;
+        b.verifyBudgetChosen = verifyBudget != 0;
         b.verifyTime = verifyTime;
         b.verifyWithin = verifyWithin;
         b.oneFileSystem = oneFileSystem;
-        b.bufferSize = bufferSize;
-        b.statCall = statCall;
+        // Only what differs from the defaults counts as chosen: a native-only choice left at its
+        // default does not stop the copy from being scanned by NIO.
+        b.bufferSize = bufferSize == DEFAULT_BUFFER_SIZE ? null : bufferSize;
+        b.statx = statx;
         b.opTimeout = opTimeout;
         b.rules = rules;
         b.directoriesFirst = directoriesFirst;
@@ -158,9 +161,12 @@ public final class ScanOptions {
         return bufferSize;
     }
 
-    /** @return the call the native backend stats entries with (the NIO backend has no such choice) */
-    public StatCall statCall() {
-        return statCall;
+    /**
+     * @return whether the native backend reads each entry with {@code statx} (birth time, file flags
+     *         such as immutable and append-only) rather than {@code fstatat}
+     */
+    public boolean statx() {
+        return statx;
     }
 
     /**
@@ -188,11 +194,11 @@ public final class ScanOptions {
     }
 
     /**
-     * The shard of a plan this scan covers, or null for a whole tree: see {@link Shard}.
+     * The shard of a plan this scan covers, or null for a whole tree: see {@link ShardScope}.
      *
      * @return the shard
      */
-    public Shard shard() {
+    public ShardScope shard() {
         return shard;
     }
 
@@ -208,7 +214,7 @@ public final class ScanOptions {
      *             rules match paths from the plan's root, as they do in a scan of the whole tree
      * @param covered the directories other shards cover, relative to this scan's root, "/"-separated
      */
-    public record Shard(String plan, int index, String root, java.util.Set<String> covered) {
+    public record ShardScope(String plan, int index, String root, java.util.Set<String> covered) {
         /**
          * Checks and copies.
          *
@@ -218,7 +224,7 @@ public final class ScanOptions {
          * @param covered the directories other shards cover
          * @throws IllegalArgumentException when the plan is empty or the index negative
          */
-        public Shard {
+        public ShardScope {
             if (plan == null || plan.isEmpty() || index < 0) {
                 throw new IllegalArgumentException("a shard needs its plan's identity and an index of 0 or more");
             }
@@ -230,11 +236,69 @@ public final class ScanOptions {
     public String toString() {
         return "ScanOptions[root=" + root + ", threads=" + (threads == 0 ? "auto" : threads) + ", backend=" + backend
                 + ", followSymlinks=" + followSymlinks + ", xattrs=" + xattrs + ", oneFileSystem=" + oneFileSystem + ", bufferSize="
-                + bufferSize + ", statCall=" + statCall + ", opTimeout=" + opTimeout + (rules.isEmpty() ? "" : ", rules=" + rules)
+                + bufferSize + ", statx=" + statx + ", opTimeout=" + opTimeout + (rules.isEmpty() ? "" : ", rules=" + rules)
                 + (shard == null ? "" : ", shard=" + shard.index() + " of " + shard.plan()) + "]";
     }
 
-    /** Builds {@link ScanOptions}; every setter validates its argument at once. */
+    /**
+     * The presets of {@code fsnap scan --integrity}: all that fsnap can check of an entry, with the
+     * defaults otherwise. Each entry is read with {@code statx} (birth time, file flags such as
+     * immutable and append-only) and its extended attributes are read (ACLs, file capabilities, the
+     * SELinux label, others). Both are the native backend's, on Linux: the builder refuses
+     * {@link Backend#NIO} ({@link Conflict#XATTRS_NEED_NATIVE}).
+     *
+     * @param root the directory to scan
+     * @return a builder with these settings, to change or add to
+     * @throws NullPointerException when root is null
+     */
+    public static Builder integrity(Path root) {
+        return builder(root).statx(true).xattrs(true);
+    }
+
+    /** A rule two settings break, as {@link Builder#build()} finds it. */
+    public enum Conflict {
+        /** Extended attributes ({@link Builder#xattrs}) are read by the native backend only, not by {@link Backend#NIO}. */
+        XATTRS_NEED_NATIVE("xattrs are read by the native backend only, not by backend NIO"),
+        /**
+         * A verification budget or limit ({@link Builder#verifyBudget}, {@link Builder#verifyTime},
+         * {@link Builder#verifyWithin}) applies to a scan that reads content ({@link Builder#digest}).
+         */
+        VERIFY_NEEDS_DIGEST("verifyBudget, verifyTime and verifyWithin apply to a scan with a digest, and none was set"),
+        /** Content ({@link Builder#digest}) is read by the native backend only, not by {@link Backend#NIO}. */
+        DIGEST_NEEDS_NATIVE("a digest is read by the native backend only, not by backend NIO"),
+        /** {@link Builder#statx} and {@link Builder#bufferSize} are choices of the native backend, not of {@link Backend#NIO}. */
+        TUNING_NEEDS_NATIVE("statx and bufferSize are choices of the native backend, not of backend NIO");
+
+        private final String message;
+
+        Conflict(String message) {
+            this.message = message;
+        }
+
+        /** @return what is wrong, naming the settings as the builder does */
+        public String message() {
+            return message;
+        }
+    }
+
+    /** Settings that do not go together, refused by {@link Builder#build()}. */
+    public static final class ConflictException extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+        /** The rule the settings break. */
+        private final Conflict conflict;
+
+        ConflictException(Conflict conflict) {
+            super(conflict.message());
+            this.conflict = conflict;
+        }
+
+        /** @return the rule the settings break */
+        public Conflict conflict() {
+            return conflict;
+        }
+    }
+
+    /** Builds {@link ScanOptions}; every setter validates its argument at once, {@link #build()} their combination. */
     public static final class Builder {
         private Path root;
         private int threads;
@@ -243,15 +307,20 @@ public final class ScanOptions {
         private boolean xattrs;
         private Digest digest;
         private long verifyBudget;
+        /** Whether {@link #verifyBudget} was given, 0 included: a budget that needs a digest. */
+        private boolean verifyBudgetChosen;
         private java.time.Duration verifyTime;
         private java.time.Duration verifyWithin;
         private boolean oneFileSystem;
-        private int bufferSize = DEFAULT_BUFFER_SIZE;
-        private StatCall statCall = StatCall.FSTATAT;
+        /** The listing buffer when chosen, else null (the default): a choice only the native backend has. */
+        private Integer bufferSize;
+        private boolean statx;
+        /** Whether {@link #statx} was called, false included: a choice of the native backend's, refused with NIO. */
+        private boolean statCallChosen;
         private java.time.Duration opTimeout = DEFAULT_OP_TIMEOUT;
         private PathRules rules = PathRules.NONE;
         private boolean directoriesFirst;
-        private Shard shard;
+        private ShardScope shard;
 
         private Builder(Path root) {
             this.root = root;
@@ -330,6 +399,7 @@ public final class ScanOptions {
                 throw new IllegalArgumentException("the verify budget must be at least 0 bytes, not " + bytes);
             }
             this.verifyBudget = bytes;
+            this.verifyBudgetChosen = true;
             this.verifyTime = null;
             return this;
         }
@@ -353,11 +423,9 @@ public final class ScanOptions {
             }
             this.verifyTime = time;
             this.verifyBudget = 0;
+            this.verifyBudgetChosen = false;
             return this;
         }
-
-        /** The reading speed a time budget assumes at least, in bytes a second: a slow NAS's. */
-        public static final long ASSUMED_READ_RATE = 50L << 20;
 
         /**
          * Reads again every unchanged file verified longer ago than this, whatever the budget.
@@ -398,8 +466,8 @@ public final class ScanOptions {
         }
 
         /**
-         * Sets the native listing buffer size (bytes asked of each {@code getdents64}); the NIO
-         * backend has no such choice and ignores it.
+         * Sets the native listing buffer size (bytes asked of each {@code getdents64}). Native
+         * backend only.
          *
          * @param bytes at least 64 KiB, at most 16 MiB
          * @return this builder
@@ -415,15 +483,17 @@ public final class ScanOptions {
         }
 
         /**
-         * Sets the call the native backend stats entries with; the NIO backend has no such choice
-         * and ignores it.
+         * Reads each entry with {@code statx} (Linux 4.11, glibc 2.28), which gives the birth time and
+         * the file flags (immutable, append-only) that {@code fstatat}, the default, does not; a
+         * filesystem that does not fill a field is asked again with {@code fstatat}. Which call is
+         * faster depends on the kernel and the filesystem. Native backend only.
          *
-         * @param call {@link StatCall#FSTATAT} (the default) or {@link StatCall#STATX}
+         * @param statx true for {@code statx}, false for {@code fstatat} (the default)
          * @return this builder
-         * @throws NullPointerException when null
          */
-        public Builder statCall(StatCall call) {
-            this.statCall = Objects.requireNonNull(call, "statCall");
+        public Builder statx(boolean statx) {
+            this.statx = statx;
+            this.statCallChosen = true;
             return this;
         }
 
@@ -502,7 +572,7 @@ public final class ScanOptions {
          * @param shard the shard, or null for the whole tree
          * @return this builder
          */
-        public Builder shard(Shard shard) {
+        public Builder shard(ShardScope shard) {
             this.shard = shard;
             return this;
         }
@@ -516,9 +586,37 @@ public final class ScanOptions {
             return this;
         }
 
-        /** @return the options */
+        /**
+         * Checks that the settings go together, and makes the options.
+         *
+         * @return the options
+         * @throws ConflictException when two settings do not go together: {@link ConflictException#conflict()}
+         *         says which, its message names them
+         */
         public ScanOptions build() {
+            Conflict c = conflict();
+            if (c != null) {
+                throw new ConflictException(c);
+            }
             return new ScanOptions(this);
+        }
+
+        /** The first rule these settings break, in the order the command line has always checked them; or null. */
+        private Conflict conflict() {
+            boolean nio = backend == Backend.NIO;
+            if (nio && xattrs) {
+                return Conflict.XATTRS_NEED_NATIVE;
+            }
+            if (digest == null && (verifyBudgetChosen || verifyTime != null || verifyWithin != null)) {
+                return Conflict.VERIFY_NEEDS_DIGEST;
+            }
+            if (nio && digest != null) {
+                return Conflict.DIGEST_NEEDS_NATIVE;
+            }
+            if (nio && (statCallChosen || statx || bufferSize != null)) {
+                return Conflict.TUNING_NEEDS_NATIVE;
+            }
+            return null;
         }
     }
 }

@@ -1,25 +1,20 @@
 package dev.fsnap.snapshot;
 
-import dev.fsnap.scan.Scan;
-import dev.fsnap.scan.ScanListener;
 import dev.fsnap.scan.ScanOptions;
-import dev.fsnap.walk.Walk;
 
 import java.io.IOException;
 
 /**
- * Tonight's content verification against the last snapshot ({@link ScanOptions#digest()}): which
- * unchanged files the schedule reads again ({@link ScanOptions#verifyBudget()}, oldest
- * verification first, and every file verified before {@link ScanOptions#verifyWithin()}), known
- * before the scan starts; then the scan, in which every other unchanged file takes over its digest
- * unread and every new or changed file is read.
+ * Tonight's content verification against the last snapshot ({@link ScanOptions#digest()}), as
+ * {@link dev.fsnap.scan.Scanner#schedule()} plans it before the scan starts: which unchanged
+ * files are read again ({@link ScanOptions#verifyBudget()}, oldest verification first, and every
+ * file verified before {@link ScanOptions#verifyWithin()}). In the scan, every other unchanged file
+ * takes over its digest unread, and every new or changed file is read.
  */
 public final class ContentSchedule {
-    private final ScanOptions options;
     private final SnapshotBaseline baseline;
 
-    private ContentSchedule(ScanOptions options, SnapshotBaseline baseline) {
-        this.options = options;
+    private ContentSchedule(SnapshotBaseline baseline) {
         this.baseline = baseline;
     }
 
@@ -32,8 +27,13 @@ public final class ContentSchedule {
      * @return the plan
      * @throws IOException when the last snapshot cannot be read
      */
-    public static ContentSchedule plan(Snapshot last, ScanOptions options) throws IOException {
-        return new ContentSchedule(options, new SnapshotBaseline(last, options, System.currentTimeMillis()));
+    static ContentSchedule plan(Snapshot last, ScanOptions options) throws IOException {
+        return new ContentSchedule(new SnapshotBaseline(last, options, System.currentTimeMillis()));
+    }
+
+    /** The last snapshot as the baseline the walk looks unchanged files up in. */
+    SnapshotBaseline baseline() {
+        return baseline;
     }
 
     /**
@@ -70,22 +70,19 @@ public final class ContentSchedule {
     }
 
     /**
+     * @return the least reading speed, in bytes a second, a budget in time assumes (a slow NAS's):
+     *         the last run's measured speed counts only above it
+     */
+    public long leastReadRate() {
+        return SnapshotBaseline.ASSUMED_READ_RATE;
+    }
+
+    /**
      * @return when the file verified longest ago was last read, or null when the last snapshot has
      *         no digests (or no budget or limit was set, and it was not looked at)
      */
     public java.time.Instant oldest() {
         long at = baseline.schedule().oldestMillis();
         return at == Long.MIN_VALUE ? null : java.time.Instant.ofEpochMilli(at);
-    }
-
-    /**
-     * Starts the scan.
-     *
-     * @param listener receives entries and errors
-     * @return the running scan
-     * @throws IOException when the root cannot be opened, naming it
-     */
-    public Scan start(ScanListener listener) throws IOException {
-        return Walk.start(options, listener, baseline);
     }
 }

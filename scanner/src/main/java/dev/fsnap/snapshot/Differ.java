@@ -25,15 +25,15 @@ import java.util.function.Consumer;
  * not with the tree), then paired as moves by device and inode, and the rest reported as added
  * or removed, in path order. A new or removed directory is opened a level at a time while
  * pairing, so a file moved into a new directory is found as a move; past
- * {@link #EXPANSION_LIMIT} held entries, the rest is reported without looking for moves. The
- * pairing is {@code MovePairing}'s; this class walks the two trees and counts.
+ * a million held entries, the rest is reported without looking for moves. The pairing is
+ * {@code MovePairing}'s; this class walks the two trees and counts.
  *
  * <p>A field either snapshot's backend could not read ({@link Snapshot#absentFields()}, on
  * Windows) is never reported changed, and without inodes no moves are paired.
  */
 public final class Differ {
     /** The most entries held for pairing moves at once. */
-    public static final int EXPANSION_LIMIT = 1_000_000;
+    static final int EXPANSION_LIMIT = 1_000_000;
 
     private final Snapshot old;
     private final Snapshot now;

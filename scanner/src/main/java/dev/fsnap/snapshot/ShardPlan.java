@@ -167,7 +167,7 @@ public final class ShardPlan {
         for (String e : s.exclude()) {
             covered.add(s.root().isEmpty() ? e : e.substring(s.root().length() + 1));
         }
-        return base.toBuilder().root(rootOf(k)).shard(new ScanOptions.Shard(id, k, s.root(), covered)).build();
+        return base.toBuilder().root(rootOf(k)).shard(new ScanOptions.ShardScope(id, k, s.root(), covered)).build();
     }
 
     /**

@@ -204,13 +204,21 @@ public final class Snapshot implements Closeable {
         return header.racyWindow();
     }
 
-    /** @return the backend that read the tree ({@code NATIVE} or {@code NIO}) and why, as the summary said */
+    /**
+     * @return the backend that read the tree, by its {@link Backend} name as recorded ({@code NATIVE}
+     *         or {@code NIO}; a name this version does not know is given as it is)
+     */
     public String backend() {
-        return footer.backend() + " (" + footer.backendReason() + ")";
+        return footer.backend();
     }
 
-    /** @return the options of the scan, for display: threads asked for, backend asked for, links, filesystems, rules */
-    public String options() {
+    /** @return why that backend read it, as the scan's summary said ({@link dev.fsnap.scan.ScanSummary#backendReason()}) */
+    public String backendReason() {
+        return footer.backendReason();
+    }
+
+    /** The options of the scan, for a test's message: threads asked for, backend asked for, links, filesystems, rules. */
+    String options() {
         return "threads=" + (header.threads() == 0 ? "auto" : header.threads()) + " backend="
                 + header.backend().toLowerCase(java.util.Locale.ROOT) + " follow=" + header.followSymlinks()
                 + " one-file-system=" + header.oneFileSystem()

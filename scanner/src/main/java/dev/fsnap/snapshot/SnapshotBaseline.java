@@ -130,13 +130,16 @@ final class SnapshotBaseline implements ContentBaseline {
     /**
      * The speed at which the last run read content: what it read (the files verified at its
      * verification time) over the time from then to its end; a run's time covers its stats as well,
-     * so this is a low estimate, and never below {@link ScanOptions.Builder#ASSUMED_READ_RATE}.
+     * so this is a low estimate, and never below {@link #ASSUMED_READ_RATE}.
      */
     private static long readRate(Snapshot old, long verifiedMillis, long bytes) {
         long millis = old.finished().toEpochMilli() - verifiedMillis;
         long measured = verifiedMillis == Long.MIN_VALUE || millis <= 0 ? 0 : (long) (bytes * 1000.0 / millis);
-        return Math.max(measured, ScanOptions.Builder.ASSUMED_READ_RATE);
+        return Math.max(measured, ASSUMED_READ_RATE);
     }
+
+    /** The reading speed a time budget assumes at least, in bytes a second: a slow NAS's. */
+    static final long ASSUMED_READ_RATE = 50L << 20;
 
     Schedule schedule() {
         return schedule;

@@ -80,7 +80,7 @@ public final class SnapshotMerge {
     }
 
     /** The code a missing part's shard root is recorded unreadable with. */
-    public static final String MISSING_CODE = "EIO";
+    private static final String MISSING_CODE = "EIO";
 
     /** One part: its snapshot and the shard it covers. */
     private static final class Part {

@@ -26,8 +26,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Writes a snapshot while the scan runs: pass it to {@link dev.fsnap.scan.Scanner#start} as the
- * listener, then {@link #commit} the summary. Each directory is encoded, hashed and appended by the
+ * Writes a snapshot while the scan runs, for {@link SnapshotScan} ({@link dev.fsnap.scan.Scanner#writingTo}):
+ * scan with its listener, then {@link #commit} the summary. Each directory is encoded, hashed and appended by the
  * worker that finishes it, so memory holds only the directories in flight, never the tree.
  *
  * <p>The file is written in the target's directory, unnamed where the filesystem allows it (else
@@ -42,7 +42,7 @@ import java.time.Instant;
  * <p>This class keeps the target's lifecycle and what the footer will say of the root; the blocks
  * themselves, and the native memory writing them takes, are {@code BlockOutput}'s.
  */
-public final class SnapshotWriter implements Closeable {
+final class SnapshotWriter implements Closeable {
     /** The default racy window: timestamps this close to the scan's start cannot be trusted to show a change. */
     public static final Duration DEFAULT_RACY_WINDOW = Duration.ofSeconds(2);
 
@@ -67,17 +67,6 @@ public final class SnapshotWriter implements Closeable {
         this.file = file;
         this.started = header.started();
         this.output = new BlockOutput(target, file, header);
-    }
-
-    /**
-     * How the snapshot's block hashes are computed, for the summary a user reads: the system's
-     * libcrypto (the CPU's SHA instructions) by its file name, or the JDK with the reason libcrypto
-     * is not used.
-     *
-     * @return the implementation
-     */
-    public static String hashing() {
-        return Sha256.implementation();
     }
 
     /**

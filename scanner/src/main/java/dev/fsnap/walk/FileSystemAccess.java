@@ -35,7 +35,7 @@ abstract class FileSystemAccess implements AutoCloseable {
      * @return that directory, absolute; null when the scan is not of a shard below a plan's root
      */
     static java.nio.file.Path planRoot(dev.fsnap.scan.ScanOptions options) {
-        dev.fsnap.scan.ScanOptions.Shard shard = options.shard();
+        dev.fsnap.scan.ScanOptions.ShardScope shard = options.shard();
         if (shard == null || shard.root().isEmpty()) {
             return null;
         }

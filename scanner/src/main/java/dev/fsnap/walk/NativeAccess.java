@@ -5,7 +5,6 @@ import dev.fsnap.scan.Digest;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.Operation;
-import dev.fsnap.scan.StatCall;
 import dev.fsnap.bindings.ContentReader;
 import dev.fsnap.bindings.DarwinDirectoryReader;
 import dev.fsnap.bindings.LinuxDirectoryReader;
@@ -40,7 +39,7 @@ final class NativeAccess extends FileSystemAccess {
      */
     private final Path plan;
     private final byte[] base;
-    private final dev.fsnap.scan.ScanOptions.Shard shard;
+    private final dev.fsnap.scan.ScanOptions.ShardScope shard;
     /** Whether links are followed: then directories are opened from the plan's root ({@link #beneathFd}). */
     private final boolean follow;
     /** In a shard's scan following links, the plan's root, below which links must stay; else -1. */
@@ -65,7 +64,7 @@ final class NativeAccess extends FileSystemAccess {
 
     /** Linux: {@code getdents64}, and {@code fstatat} or {@code statx}. */
     static NativeAccess linux(dev.fsnap.scan.ScanOptions options, Set<Field> absent) {
-        boolean statx = options.statCall() == StatCall.STATX;
+        boolean statx = options.statx();
         return new NativeAccess(options, options.bufferSize(), size -> new LinuxDirectoryReader(size, statx), absent,
                 options.digest());
     }

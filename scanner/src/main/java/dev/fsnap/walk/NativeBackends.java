@@ -37,7 +37,24 @@ final class NativeBackends {
      */
     static String unavailableReason(Optional<NativePlatform> platform) {
         if (platform.isEmpty()) {
-            return "no native calls for " + System.getProperty("os.name") + " " + System.getProperty("os.arch");
+            return NO_PLATFORM.getMessage();
+        }
+        return unavailabilityCause(platform).map(String::valueOf).orElse(null);
+    }
+
+    /** Why there is no native backend where fsnap has no native calls: one instance, as the bindings keep theirs. */
+    private static final UnsupportedOperationException NO_PLATFORM = new UnsupportedOperationException(
+            "no native calls for " + System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+
+    /**
+     * What keeps the native backend from running on a platform.
+     *
+     * @param platform the platform, empty where fsnap has no native calls
+     * @return empty when it can run, otherwise what failed (a binding's load error, or why there is none)
+     */
+    static Optional<Throwable> unavailabilityCause(Optional<NativePlatform> platform) {
+        if (platform.isEmpty()) {
+            return Optional.of(NO_PLATFORM);
         }
         Throwable cause;
         switch (platform.get().os) {
@@ -51,7 +68,7 @@ final class NativeBackends {
                 cause = Kernel32.library().unavailabilityCause();
                 break;
         }
-        return cause == null ? null : String.valueOf(cause);
+        return Optional.ofNullable(cause);
     }
 
     /**

@@ -479,7 +479,7 @@ final class ScanRun implements Scan {
         return found;
     }
 
-    private static Set<ByteBuffer> covered(ScanOptions.Shard shard) {
+    private static Set<ByteBuffer> covered(ScanOptions.ShardScope shard) {
         if (shard == null || shard.covered().isEmpty()) {
             return null;
         }

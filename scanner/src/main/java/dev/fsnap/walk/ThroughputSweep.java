@@ -163,7 +163,7 @@ public final class ThroughputSweep {
         int max = maxThreads > 0 ? maxThreads : fs.network() ? NETWORK_MAX : 8 * cores;
         List<Integer> counts = counts(max);
         Scanner scanner = Scanner.of(options.toBuilder().threads(max).build());
-        boolean compareNio = scanner.options().backend() != Backend.NIO && Scanner.nativeUnavailableReason() == null;
+        boolean compareNio = scanner.options().backend() != Backend.NIO && Walk.nativeUnavailableReason() == null;
         // warm-up (class loading, compilation), the thread steps, and the NIO step
         long slice = budget.toNanos() / (counts.size() + 1 + (compareNio ? 1 : 0));
         List<Step> steps = new ArrayList<>();
@@ -188,7 +188,7 @@ public final class ThroughputSweep {
         if (compareNio && timeouts == 0) {
             Result sofar = new Result(fs.name(), fs.network(), steps, read, tree, errors, 0, Duration.ZERO);
             int n = sofar.recommended().threads();
-            Passes nio = new Passes(Scanner.of(options.toBuilder().backend(Backend.NIO).threads(n).build()), 0);
+            Passes nio = new Passes(Scanner.of(nio(options, n)), 0);
             try {
                 Step s = nio.measure(slice);
                 steps.add(s);
@@ -287,5 +287,16 @@ public final class ThroughputSweep {
             errors += s.errors();
             timeouts += run.givenUp();
         }
+    }
+
+    /**
+     * The same walk by NIO: root, links, filesystems, deadline, rules and shard as asked, without
+     * what only the native backend reads (extended attributes, content) or lets be chosen (stat
+     * call, buffer), which the options refuse with NIO.
+     */
+    private static ScanOptions nio(ScanOptions options, int threads) {
+        return ScanOptions.builder(options.root()).backend(Backend.NIO).threads(threads)
+                .followSymlinks(options.followSymlinks()).oneFileSystem(options.oneFileSystem())
+                .opTimeout(options.opTimeout()).rules(options.rules()).shard(options.shard()).build();
     }
 }

@@ -54,6 +54,11 @@ public final class Walk {
         return NativeBackends.unavailableReason(NativePlatform.current());
     }
 
+    /** @return empty when the native backend can run here, otherwise what keeps it from running */
+    public static java.util.Optional<Throwable> nativeUnavailabilityCause() {
+        return NativeBackends.unavailabilityCause(NativePlatform.current());
+    }
+
     /** @return the fields the backend these options choose cannot read */
     public static Set<Field> absentFields(ScanOptions options) {
         return usesNative(options, nativeUnavailableReason()) ? NativeBackends.absentFields(os(), options)

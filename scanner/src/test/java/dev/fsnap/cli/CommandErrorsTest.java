@@ -90,6 +90,29 @@ class CommandErrorsTest {
                 + "or 30d\nTry 'fsnap scan --help'.\n", "scan", t, "--digest", "--verify-within", "soon");
     }
 
+    /**
+     * The combinations ScanOptions.build() refuses, as the command line has always named them: the
+     * option the user gave, exit 2; checked in the same order when two are wrong at once.
+     */
+    @Test
+    void nativeOnlyOptionsWithNioAreNamedAsTheyAlwaysWere() throws Exception {
+        String t = tree.toString();
+        String xattrs = "fsnap: --xattrs applies to the native backend, not to --backend nio\n";
+        refused(xattrs, "scan", t, "--xattrs", "--backend", "nio");
+        refused(xattrs, "check", t, "--integrity", "--backend", "nio", "--against", snap.toString(), "-o",
+                dir.resolve("n.snap").toString());
+        refused(xattrs, "scan", t, "--xattrs", "--digest", "--backend", "nio");
+        String tuning = "fsnap: --stat and --buffer-size apply to the native backend, not to --backend nio\n";
+        refused(tuning, "scan", t, "--stat", "fstatat", "--backend", "nio");
+        refused(tuning, "scan", t, "--stat", "sideways", "--backend", "nio");
+        refused(tuning, "scan", t, "--buffer-size", "65536", "--backend", "nio");
+        refused("fsnap: --digest applies to the native backend, not to --backend nio\n", "scan", t, "--digest",
+                "--algorithm", "md5", "--backend", "nio");
+        refused("fsnap: --verify-budget and --verify-within apply to --digest\n", "scan", t, "--verify-within", "30d",
+                "--backend", "nio");
+        assertFalse(Files.exists(dir.resolve("n.snap")));
+    }
+
     @Test
     void repositoryMistakesAreRefusedBeforeAnythingIsMade() throws Exception {
         Path repo = dir.resolve("repo");

@@ -2,9 +2,6 @@ package dev.fsnap.cli;
 
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.ScanOptions;
-import dev.fsnap.scan.ScanSummary;
-import dev.fsnap.scan.Scanner;
-import dev.fsnap.snapshot.SnapshotWriter;
 import dev.fsnap.testdata.TreeBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -54,12 +51,8 @@ class ForeignBackendsTest {
         Path root = TreeBuilder.at(dir.resolve("t")).file("a", 3).root();
         Path file = dir.resolve("s");
         ScanOptions options = ScanOptions.builder(root).build();
-        try (SnapshotWriter w = SnapshotWriter.create(file, options)) {
-            ScanSummary s = Scanner.of(options).scan(w.listener());
-            w.commit(new ScanSummary(s.entries(), s.directories(), s.errors(), s.bytes(), s.elapsed(), s.backend(),
-                    s.backendReason(), s.threads(), s.threadsReason(), s.cancelled(),
-                    EnumSet.of(Field.CTIME, Field.INO, Field.UID, Field.GID, Field.NLINK, Field.TARGET)));
-        }
+        dev.fsnap.snapshot.Snapshots.takeWithAbsent(options, file,
+                EnumSet.of(Field.CTIME, Field.INO, Field.UID, Field.GID, Field.NLINK, Field.TARGET));
         CliTest.Run r = CliTest.fsnap("ls", file.toString(), "--json");
         assertEquals(0, r.status(), r.err());
         List<String> lines = r.out().lines().toList();

@@ -2,6 +2,7 @@ package dev.fsnap.example;
 
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.ScanSummary;
+import dev.fsnap.scan.Scanner;
 import dev.fsnap.snapshot.Change;
 import dev.fsnap.snapshot.ReadPlan;
 import dev.fsnap.snapshot.Snapshot;
@@ -30,8 +31,12 @@ public final class BackupPlanner {
 
         // Scan into tonight's snapshot, leaving out what no backup wants.
         ScanOptions options = ScanOptions.builder(root).exclude("*.tmp").exclude(".cache/").build();
-        ScanSummary scan = SnapshotScan.take(options, tonight,
-                error -> System.err.println("not read: " + error));
+        ScanSummary scan;
+        try (SnapshotScan running = Scanner.of(options).writingTo(tonight)
+                .start(error -> System.err.println("not read: " + error))) {
+            scan = running.await();
+            running.commit(); // tonight.snap is written only now, and only when the scan was not cancelled
+        }
 
         // Compare it with the last one: the files to read, in a stable order, with their sizes.
         ReadPlan plan;

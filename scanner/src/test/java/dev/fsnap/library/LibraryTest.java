@@ -1,9 +1,12 @@
 package dev.fsnap.library;
 
 import dev.fsnap.scan.Backend;
+import dev.fsnap.scan.Digest;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.EntryVisitor;
+import dev.fsnap.scan.Operation;
+import dev.fsnap.scan.PathRules;
 import dev.fsnap.scan.Scan;
 import dev.fsnap.scan.ScanError;
 import dev.fsnap.scan.ScanOptions;
@@ -13,11 +16,15 @@ import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.scan.Scanner;
 import dev.fsnap.snapshot.Change;
 import dev.fsnap.snapshot.CorruptSnapshotException;
+import dev.fsnap.snapshot.DiffSummary;
 import dev.fsnap.snapshot.Differ;
 import dev.fsnap.scan.Field;
 import dev.fsnap.snapshot.ReadPlan;
 import dev.fsnap.snapshot.Snapshot;
+import dev.fsnap.snapshot.ShardPlan;
+import dev.fsnap.snapshot.SnapshotMerge;
 import dev.fsnap.snapshot.SnapshotScan;
+import dev.fsnap.snapshot.Verification;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -99,6 +106,7 @@ class LibraryTest {
         assertEquals(1, errors.size(), () -> "errors: " + errors);
         assertEquals("loop", errors.get(0).displayPath());
         assertEquals("ELOOP", errors.get(0).code());
+        assertEquals(Operation.OPEN, errors.get(0).operation(), "the link's target is opened as a directory");
         assertEquals(6, summary.entries());
         assertEquals(1, summary.errors());
         assertEquals(5 + 13, summary.bytes());
@@ -186,7 +194,7 @@ class LibraryTest {
         Path target = dir.resolve("tree.snap");
         Instant before = Instant.now();
         ScanOptions options = ScanOptions.builder(root).followSymlinks(true).exclude("*.log").build();
-        ScanSummary summary = SnapshotScan.take(options, target, null);
+        ScanSummary summary = take(options, target);
         assertEquals(8, summary.entries());
         try (Snapshot s = Snapshot.open(target)) {
             assertEquals(root.toAbsolutePath().toString(), s.root());
@@ -221,12 +229,14 @@ class LibraryTest {
     void aCancelledSnapshotScanLeavesThePreviousFile(@TempDir Path dir) throws Exception {
         Path root = tree(dir);
         Path target = dir.resolve("tree.snap");
-        SnapshotScan.take(ScanOptions.builder(root).build(), target, null);
+        take(ScanOptions.builder(root).build(), target);
         byte[] previous = Files.readAllBytes(target);
         file(root, "docs/new.txt", "new");
-        try (SnapshotScan scan = SnapshotScan.start(ScanOptions.builder(root).build(), target, null)) {
+        try (SnapshotScan scan = Scanner.of(ScanOptions.builder(root).build()).writingTo(target).start(null)) {
             scan.cancel();
             assertTrue(scan.await().cancelled());
+            assertThrows(IllegalStateException.class, scan::commit, "a cancelled scan is not committed");
+            assertFalse(scan.committed());
         }
         assertTrue(java.util.Arrays.equals(previous, Files.readAllBytes(target)));
         try (Stream<Path> files = Files.list(dir)) {
@@ -241,12 +251,12 @@ class LibraryTest {
         Files.delete(root.resolve("loop"));
         Path old = dir.resolve("old.snap");
         Path next = dir.resolve("new.snap");
-        SnapshotScan.take(ScanOptions.builder(root).build(), old, null);
+        take(ScanOptions.builder(root).build(), old);
         Files.writeString(root.resolve("docs/a.txt"), "alpha, longer");
         Files.move(root.resolve("src/Main.java"), root.resolve("Main.java"));
         Files.delete(root.resolve("docs/b.log"));
         Files.writeString(root.resolve("docs/c.txt"), "charlie");
-        SnapshotScan.take(ScanOptions.builder(root).build(), next, null);
+        take(ScanOptions.builder(root).build(), next);
 
         try (Snapshot a = Snapshot.open(old); Snapshot b = Snapshot.open(next);
              Stream<Change> changes = Differ.changes(a, b)) {
@@ -285,14 +295,14 @@ class LibraryTest {
         Path root = tree(dir);
         Files.delete(root.resolve("loop"));
         Path old = dir.resolve("old.snap");
-        SnapshotScan.take(ScanOptions.builder(root).exclude("*.log").build(), old, null);
+        take(ScanOptions.builder(root).exclude("*.log").build(), old);
         file(root, "docs/more.log", "more");
         file(root, "docs/d.txt", "delta");
         try (Snapshot last = Snapshot.open(old)) {
             // Tonight: the same options as last night, minus the rule, into a new snapshot.
             Path next = dir.resolve("next.snap");
             ScanOptions tonight = ScanOptions.builder(root).build();
-            SnapshotScan.take(tonight, next, null);
+            take(tonight, next);
             try (Snapshot now = Snapshot.open(next); Stream<Change> changes = Differ.changes(last, now)) {
                 List<String> added = changes.filter(c -> c instanceof Change.Added).map(Change::displayPath).toList();
                 assertEquals(List.of("docs/d.txt"), added, "the .log files were left out last night: not added");
@@ -317,17 +327,20 @@ class LibraryTest {
         file(root, "rewritten.txt", "old bytes");
         ScanOptions options = ScanOptions.builder(root).digest(dev.fsnap.scan.Digest.SHA256).build();
         Path old = dir.resolve("old.snap");
-        SnapshotScan.take(options, old, null);
+        take(options, old);
         Files.setLastModifiedTime(root.resolve("touched.txt"), FileTime.from(Instant.parse("2030-01-01T00:00:00Z")));
         file(root, "rewritten.txt", "new bytes");
         Path next = dir.resolve("next.snap");
         try (Snapshot last = Snapshot.open(old)) {
             // Tonight's scan takes unchanged files' digests over from last night; these two are read.
-            dev.fsnap.snapshot.ContentSchedule schedule = dev.fsnap.snapshot.ContentSchedule.plan(last, options);
+            Scanner tonight = Scanner.of(options).against(last);
+            dev.fsnap.snapshot.ContentSchedule schedule = tonight.schedule().orElseThrow();
             assertEquals(0, schedule.files(), "no budget: nothing unchanged is read again");
-            try (dev.fsnap.snapshot.SnapshotWriter w = dev.fsnap.snapshot.SnapshotWriter.create(next, options)) {
-                ScanSummary summary = schedule.start(w.listener()).await();
-                w.commit(summary);
+            assertTrue(schedule.takesOver());
+            try (SnapshotScan scan = tonight.writingTo(next).start(null)) {
+                scan.await();
+                scan.commit();
+                assertTrue(scan.committed());
             }
             ReadPlan plan;
             try (Snapshot now = Snapshot.open(next)) {
@@ -384,7 +397,7 @@ class LibraryTest {
         Path missingRoot = dir.resolve("gone");
         Path target = dir.resolve("out.snap");
         NoSuchFileException noRoot = assertThrows(NoSuchFileException.class,
-                () -> SnapshotScan.take(ScanOptions.builder(missingRoot).build(), target, null));
+                () -> take(ScanOptions.builder(missingRoot).build(), target));
         assertEquals(missingRoot.toString(), noRoot.getFile());
         try (Stream<Path> files = Files.list(dir)) {
             assertEquals(Set.of("tree"), files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()),
@@ -392,7 +405,179 @@ class LibraryTest {
         }
         Path nowhere = dir.resolve("no-such-dir").resolve("out.snap");
         NoSuchFileException noDir = assertThrows(NoSuchFileException.class,
-                () -> SnapshotScan.take(ScanOptions.builder(root).build(), nowhere, null));
+                () -> take(ScanOptions.builder(root).build(), nowhere));
         assertTrue(noDir.getFile().startsWith(nowhere.getParent().toString()), noDir.getFile());
+    }
+
+    @Test
+    void settingsThatDoNotGoTogetherAreRefusedByBuildNamingTheRule(@TempDir Path dir) throws Exception {
+        Path root = tree(dir);
+        record Refused(ScanOptions.Builder builder, ScanOptions.Conflict conflict, String message) {
+        }
+        for (Refused r : List.of(
+                new Refused(ScanOptions.builder(root).backend(Backend.NIO).xattrs(true),
+                        ScanOptions.Conflict.XATTRS_NEED_NATIVE,
+                        "xattrs are read by the native backend only, not by backend NIO"),
+                new Refused(ScanOptions.integrity(root).backend(Backend.NIO),
+                        ScanOptions.Conflict.XATTRS_NEED_NATIVE,
+                        "xattrs are read by the native backend only, not by backend NIO"),
+                new Refused(ScanOptions.builder(root).verifyBudget(0),
+                        ScanOptions.Conflict.VERIFY_NEEDS_DIGEST,
+                        "verifyBudget, verifyTime and verifyWithin apply to a scan with a digest, and none was set"),
+                new Refused(ScanOptions.builder(root).verifyWithin(Duration.ofDays(30)),
+                        ScanOptions.Conflict.VERIFY_NEEDS_DIGEST,
+                        "verifyBudget, verifyTime and verifyWithin apply to a scan with a digest, and none was set"),
+                new Refused(ScanOptions.builder(root).backend(Backend.NIO).digest(Digest.SHA256),
+                        ScanOptions.Conflict.DIGEST_NEEDS_NATIVE,
+                        "a digest is read by the native backend only, not by backend NIO"),
+                new Refused(ScanOptions.builder(root).backend(Backend.NIO).statx(false),
+                        ScanOptions.Conflict.TUNING_NEEDS_NATIVE,
+                        "statx and bufferSize are choices of the native backend, not of backend NIO"),
+                new Refused(ScanOptions.builder(root).backend(Backend.NIO).bufferSize(1 << 20),
+                        ScanOptions.Conflict.TUNING_NEEDS_NATIVE,
+                        "statx and bufferSize are choices of the native backend, not of backend NIO"),
+                new Refused(ScanOptions.builder(root).statx(true).build().toBuilder().backend(Backend.NIO),
+                        ScanOptions.Conflict.TUNING_NEEDS_NATIVE,
+                        "statx and bufferSize are choices of the native backend, not of backend NIO"))) {
+            ScanOptions.ConflictException e = assertThrows(ScanOptions.ConflictException.class, r.builder()::build);
+            assertEquals(r.conflict(), e.conflict());
+            assertEquals(r.message(), e.getMessage());
+        }
+        // What goes together is built, and a copy of default options can be scanned by NIO.
+        ScanOptions digests = ScanOptions.builder(root).digest(Digest.XXH3_128).verifyBudget(0)
+                .verifyWithin(Duration.ofDays(30)).statx(true).bufferSize(1 << 20).xattrs(true).build();
+        assertEquals(Digest.XXH3_128, digests.digest());
+        assertEquals(Backend.NIO, ScanOptions.builder(root).bufferSize(ScanOptions.DEFAULT_BUFFER_SIZE).build()
+                .toBuilder().backend(Backend.NIO).build().backend());
+    }
+
+    @Test
+    void theIntegrityPresetReadsBirthTimesFlagsAndAttributes(@TempDir Path dir) throws Exception {
+        Path root = tree(dir);
+        ScanOptions integrity = ScanOptions.integrity(root).threads(2).build();
+        assertTrue(integrity.statx());
+        assertTrue(integrity.xattrs());
+        assertEquals(Set.of(Field.CONTENT), Scanner.of(integrity).absentFields(), "only content is not read");
+        List<Entry> files = Collections.synchronizedList(new ArrayList<>());
+        Scanner.of(integrity).scan((EntryVisitor) e -> {
+            if (e.type() == EntryType.FILE) {
+                files.add(e);
+            }
+        });
+        assertFalse(files.isEmpty());
+        for (Entry e : files) {
+            assertTrue(e.has(Field.FLAGS), () -> e.displayPath() + ": statx gives the file flags");
+            assertEquals(List.of(), e.xattrs(Field.XATTRS), () -> e.displayPath() + ": attributes read, none set");
+        }
+        // What is set besides the preset wins.
+        assertFalse(ScanOptions.integrity(root).statx(false).build().statx());
+    }
+
+    @Test
+    void whetherTheNativeBackendRunsHereIsDataAndTheAutomaticBackendFollowsIt(@TempDir Path dir) throws Exception {
+        Path root = tree(dir);
+        Backend chosen = Scanner.of(ScanOptions.builder(root).build()).scan(null).backend();
+        assertEquals(Scanner.isAvailable() ? Backend.NATIVE : Backend.NIO, chosen);
+        assertEquals(Scanner.isAvailable(), Scanner.unavailabilityCause().isEmpty());
+        assertTrue(Scanner.isAvailable(), () -> "this suite runs on Linux with its native calls: "
+                + Scanner.unavailabilityCause().orElseThrow());
+    }
+
+    @Test
+    void aSnapshotIsReadBeforeItReplacesTheTargetAndOnlyCommitReplacesIt(@TempDir Path dir) throws Exception {
+        Path root = tree(dir);
+        Files.delete(root.resolve("loop"));
+        Path target = dir.resolve("tree.snap");
+        take(ScanOptions.builder(root).build(), target);
+        byte[] previous = Files.readAllBytes(target);
+        file(root, "docs/new.txt", "new");
+        try (Snapshot last = Snapshot.open(target);
+             SnapshotScan scan = Scanner.of(ScanOptions.builder(root).build()).writingTo(target).start(null)) {
+            assertEquals(9, scan.await().entries(), "the tree's 8 and docs/new.txt");
+            Path finished = scan.complete();
+            try (Snapshot now = Snapshot.open(finished)) {
+                List<Change> added = new ArrayList<>();
+                DiffSummary diff = Differ.compare(last, now, c -> {
+                    if (c instanceof Change.Added) {
+                        added.add(c);
+                    }
+                });
+                assertEquals(1, diff.added());
+                assertEquals("docs/new.txt", added.get(0).displayPath());
+            }
+            assertTrue(java.util.Arrays.equals(previous, Files.readAllBytes(target)), "not replaced before commit");
+            assertFalse(scan.committed());
+            scan.commit();
+            assertTrue(scan.committed());
+        }
+        try (Snapshot now = Snapshot.open(target)) {
+            assertEquals(9, now.entries());
+            Verification checked = now.verification();
+            assertEquals(4, checked.directoryBlocks(), "., docs, src, src/build: each verified on open");
+        }
+        // Completed, read, and then given up: the target is left as it was.
+        byte[] committed = Files.readAllBytes(target);
+        file(root, "docs/newer.txt", "newer");
+        try (SnapshotScan scan = Scanner.of(ScanOptions.builder(root).build()).writingTo(target).start(null)) {
+            scan.await();
+            assertTrue(Files.exists(scan.complete()));
+        }
+        assertTrue(java.util.Arrays.equals(committed, Files.readAllBytes(target)), "discarded on close");
+        SnapshotScan unstarted = Scanner.of(ScanOptions.builder(root).build()).writingTo(target);
+        unstarted.close();
+        assertThrows(IllegalStateException.class, () -> unstarted.start(null), "closed before it started");
+        try (Stream<Path> files = Files.list(dir)) {
+            assertEquals(Set.of("tree", "tree.snap"), files.map(p -> p.getFileName().toString()).collect(Collectors.toSet()));
+        }
+    }
+
+    @Test
+    void aTreeSplitIntoShardsIsScannedInPartsAndMergedIntoTheWholeTreesSnapshot(@TempDir Path dir) throws Exception {
+        Path root = tree(dir);
+        Files.delete(root.resolve("loop"));
+        ScanOptions options = ScanOptions.builder(root).build();
+        Path whole = dir.resolve("whole.snap");
+        take(options, whole);
+        ShardPlan plan = ShardPlan.of(root.toString(), List.of(new ShardPlan.Shard(0, "", List.of("src"), 0),
+                new ShardPlan.Shard(1, "src", List.of(), 0)));
+        List<Path> parts = new ArrayList<>();
+        for (ShardPlan.Shard s : plan.shards()) {
+            ScanOptions shard = plan.scanOptions(s.index(), options);
+            ScanOptions.ShardScope scope = shard.shard();
+            assertEquals(s.index(), scope.index());
+            assertEquals(s.index() == 0 ? Set.of("src") : Set.of(), scope.covered(), "recorded, not entered");
+            parts.add(dir.resolve("part-" + s.index() + ".snap"));
+            take(shard, parts.get(s.index()));
+        }
+        SnapshotMerge.PartException swapped = assertThrows(SnapshotMerge.PartException.class,
+                () -> SnapshotMerge.merge(plan, List.of(parts.get(0), parts.get(0)), dir.resolve("bad.snap")));
+        assertTrue(swapped.getMessage().contains(parts.get(0).toString()), swapped.getMessage());
+        SnapshotMerge.Result merged = SnapshotMerge.merge(plan, parts, dir.resolve("merged.snap"));
+        assertEquals(8, merged.entries());
+        try (Snapshot a = Snapshot.open(whole); Snapshot b = Snapshot.open(dir.resolve("merged.snap"))) {
+            assertEquals(a.treeHash(), b.treeHash(), "the snapshot a single scan writes");
+        }
+    }
+
+    @Test
+    void rulesReadFromAFileLeaveOutWhatTheyMatchAndEveryFieldSaysHowItIsCompared(@TempDir Path dir) throws Exception {
+        Path root = tree(dir);
+        Path rulesFile = Files.writeString(dir.resolve("rules"), "# build output\n*.log\nbuild/\n");
+        PathRules rules = PathRules.read(rulesFile);
+        assertEquals(List.of("*.log", "build/"), rules.patterns());
+        List<Entry> entries = Collections.synchronizedList(new ArrayList<>());
+        Scanner.of(ScanOptions.builder(root).rules(rules).build()).scan((EntryVisitor) entries::add);
+        assertEquals(Set.of(".", "docs", "docs/a.txt", "loop", "src", "src/Main.java"), paths(entries.stream()));
+        assertEquals(Field.Kind.TIME, Field.MTIME.kind());
+        assertEquals(Field.Kind.IDENTITY, Field.INO.kind());
+    }
+
+    /** Scans into a snapshot and puts it in place, the one way: {@link Scanner#writingTo}, then commit. */
+    private static ScanSummary take(ScanOptions options, Path target) throws IOException, InterruptedException {
+        try (SnapshotScan scan = Scanner.of(options).writingTo(target).start(null)) {
+            ScanSummary summary = scan.await();
+            scan.commit();
+            return summary;
+        }
     }
 }

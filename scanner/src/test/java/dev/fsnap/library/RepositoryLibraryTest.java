@@ -17,7 +17,7 @@ import dev.fsnap.scan.Scanner;
 import dev.fsnap.snapshot.Change;
 import dev.fsnap.snapshot.Differ;
 import dev.fsnap.snapshot.Snapshot;
-import dev.fsnap.snapshot.SnapshotWriter;
+import dev.fsnap.snapshot.SnapshotScan;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -134,9 +134,9 @@ class RepositoryLibraryTest {
             Run run = series.runAt(Instant.now());
             ScanOptions options = ScanOptions.builder(root).build();
             ScanSummary scanned;
-            try (SnapshotWriter w = SnapshotWriter.create(run.snapshot(), options)) {
-                scanned = Scanner.of(options).scan(w.listener());
-                w.commit(scanned);
+            try (SnapshotScan scan = Scanner.of(options).writingTo(run.snapshot()).start(null)) {
+                scanned = scan.await();
+                scan.commit();
             }
             Map<Change.Kind, Long> changes = new EnumMap<>(Change.Kind.class);
             if (latest.isPresent()) {

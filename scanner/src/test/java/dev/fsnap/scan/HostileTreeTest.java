@@ -167,9 +167,7 @@ public class HostileTreeTest {
     }
 
     static void snapshot(Path root, Path file) throws Exception {
-        try (var w = dev.fsnap.snapshot.SnapshotWriter.create(file, options(root), Duration.ZERO)) {
-            w.commit(Scanner.of(options(root)).scan(w.listener()));
-        }
+        dev.fsnap.snapshot.Snapshots.take(options(root), file, Duration.ZERO);
     }
 
     @Test
@@ -445,32 +443,28 @@ public class HostileTreeTest {
         List<String> errors = Collections.synchronizedList(new ArrayList<>());
         ScanOptions one = ScanOptions.builder(root).threads(1).build();
         Path file = dir.resolve("race.snap");
-        ScanSummary s;
-        try (var writer = dev.fsnap.snapshot.SnapshotWriter.create(file, one, Duration.ZERO)) {
-            s = Scanner.of(one).scan(writer.listenerWith(new EntryVisitor() {
-                @Override
-                public void visit(Entry e) {
-                    delivered.add(latin1(e.path()));
-                    if (delivered.size() == 4000) {
-                        try (var names = Files.list(root)) {
-                            for (Path p : names.toList()) {
-                                if (!delivered.contains(p.getFileName().toString())) {
-                                    Files.delete(p);
-                                }
+        ScanSummary s = dev.fsnap.snapshot.Snapshots.take(one, file, Duration.ZERO, new EntryVisitor() {
+            @Override
+            public void visit(Entry e) {
+                delivered.add(latin1(e.path()));
+                if (delivered.size() == 4000) {
+                    try (var names = Files.list(root)) {
+                        for (Path p : names.toList()) {
+                            if (!delivered.contains(p.getFileName().toString())) {
+                                Files.delete(p);
                             }
-                        } catch (java.io.IOException x) {
-                            throw new java.io.UncheckedIOException(x);
                         }
+                    } catch (java.io.IOException x) {
+                        throw new java.io.UncheckedIOException(x);
                     }
                 }
+            }
 
-                @Override
-                public void error(ScanError e) {
-                    errors.add(latin1(e.path()) + " " + e.operation() + " " + e.code());
-                }
-            }));
-            writer.commit(s);
-        }
+            @Override
+            public void error(ScanError e) {
+                errors.add(latin1(e.path()) + " " + e.operation() + " " + e.code());
+            }
+        });
         // The snapshot keeps those names, as entries that could not be read: not dropped, not absent.
         List<String> stored = new ArrayList<>();
         try (var snap = dev.fsnap.snapshot.Snapshot.open(file)) {

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 class NativeBackendTest extends BackendContract {
     @BeforeEach
     void nativeIsAvailable() {
-        assumeTrue(Scanner.nativeUnavailableReason() == null, Scanner::nativeUnavailableReason);
+        assumeTrue(Scanner.isAvailable(), () -> String.valueOf(Scanner.unavailabilityCause().orElse(null)));
     }
 
     @Override

@@ -14,6 +14,6 @@ class NativeStatxBackendTest extends NativeBackendTest {
 
     @Override
     ScanOptions.Builder options(java.nio.file.Path root) {
-        return super.options(root).statCall(StatCall.STATX);
+        return super.options(root).statx(true);
     }
 }

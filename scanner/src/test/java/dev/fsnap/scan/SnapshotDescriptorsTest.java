@@ -1,7 +1,7 @@
 package dev.fsnap.scan;
 
 import dev.fsnap.snapshot.Snapshot;
-import dev.fsnap.snapshot.SnapshotWriter;
+import dev.fsnap.snapshot.SnapshotScan;
 import dev.fsnap.testdata.TreeBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,11 +25,12 @@ class SnapshotDescriptorsTest {
         java.nio.file.Files.createDirectory(out);
         Path target = out.resolve("s.snap");
         ScanOptions options = ScanOptions.builder(root).threads(1).build();
-        try (SnapshotWriter w = SnapshotWriter.create(target, options)) {
+        try (SnapshotScan scan = Scanner.of(options).writingTo(target)) {
             List<String> open = Descriptors.openBelow(out);
             assertEquals(2, open.size(), "the directory and the unnamed file: " + open);
             assertTrue(open.stream().allMatch(d -> d.endsWith(" cloexec")), open.toString());
-            w.commit(Scanner.of(options).scan(w.listener()));
+            scan.start(null).await();
+            scan.commit();
         }
         assertEquals(List.of(), Descriptors.openBelow(out), "all closed after the commit");
         try (Snapshot s = Snapshot.open(target)) {

@@ -3,7 +3,6 @@ package dev.fsnap.snapshot;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.ScanOptions;
-import dev.fsnap.scan.StatCall;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +44,7 @@ class BirthTimeTest {
     }
 
     private ScanOptions statx(Path root) {
-        return ScanOptions.builder(root).threads(2).statCall(StatCall.STATX).build();
+        return ScanOptions.builder(root).threads(2).statx(true).build();
     }
 
     @Test

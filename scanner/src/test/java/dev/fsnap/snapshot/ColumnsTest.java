@@ -4,7 +4,6 @@ import dev.fsnap.snapshot.format.Format;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.ScanOptions;
-import dev.fsnap.scan.StatCall;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -37,7 +36,7 @@ class ColumnsTest {
         Files.createDirectories(root.resolve("d/e"));
         assumeTrue(BirthTimeTest.statBirth(root.resolve("a")) != null, "this filesystem records no birth time");
         Path file = dir.resolve("s.snap");
-        Snapshots.take(ScanOptions.builder(root).statCall(StatCall.STATX).build(), file, Duration.ZERO);
+        Snapshots.take(ScanOptions.builder(root).statx(true).build(), file, Duration.ZERO);
         assertTrue(Snapshots.read(file, new ArrayList<>()).get("a").has(Field.BTIME));
         return file;
     }

@@ -3,7 +3,6 @@ package dev.fsnap.snapshot;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.ScanOptions;
-import dev.fsnap.scan.StatCall;
 import dev.fsnap.testdata.TreeBuilder;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,7 +44,7 @@ class FieldBetweenTest {
         Files.setLastModifiedTime(root.resolve("copied"), then);
         Path old = dir.resolve("old.snap");
         // statx, so that the birth time is read too (a replaced file is born again)
-        ScanOptions options = ScanOptions.builder(root).threads(2).statCall(StatCall.STATX).xattrs(true)
+        ScanOptions options = ScanOptions.builder(root).threads(2).statx(true).xattrs(true)
                 .digest(dev.fsnap.scan.Digest.SHA256).build();
         Snapshots.take(options, old, Duration.ZERO);
 

@@ -4,6 +4,7 @@ import dev.fsnap.scan.Backend;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryVisitor;
 import dev.fsnap.scan.ScanError;
+import dev.fsnap.scan.ScanListener;
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.scan.Scanner;
@@ -16,8 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
-/** Taking and reading snapshots in tests. */
-final class Snapshots {
+/**
+ * Taking and reading snapshots in tests. Public for the tests of other packages that need what the
+ * library's one way ({@link Scanner#writingTo}) does not offer: a chosen racy window, or a summary
+ * that claims fields absent, as another system's backend would.
+ */
+public final class Snapshots {
     private Snapshots() {
     }
 
@@ -30,11 +35,27 @@ final class Snapshots {
         return take(options(root), file, racyWindow);
     }
 
-    static ScanSummary take(ScanOptions options, Path file, Duration racyWindow) throws Exception {
+    public static ScanSummary take(ScanOptions options, Path file, Duration racyWindow) throws Exception {
+        return take(options, file, racyWindow, null);
+    }
+
+    /** As {@link #take(ScanOptions, Path, Duration)}, telling {@code listener} of errors (and entries, when it visits them). */
+    public static ScanSummary take(ScanOptions options, Path file, Duration racyWindow, ScanListener listener)
+            throws Exception {
         try (SnapshotWriter w = SnapshotWriter.create(file, options, racyWindow)) {
-            ScanSummary s = Scanner.of(options).scan(w.listener());
+            ScanSummary s = Scanner.of(options).scan(w.listenerWith(listener));
             w.commit(s);
             return s;
+        }
+    }
+
+    /** Scans into {@code file} and records {@code absent} as the fields the backend could not read. */
+    public static void takeWithAbsent(ScanOptions options, Path file, java.util.Set<dev.fsnap.scan.Field> absent)
+            throws Exception {
+        try (SnapshotWriter w = SnapshotWriter.create(file, options)) {
+            ScanSummary s = Scanner.of(options).scan(w.listener());
+            w.commit(new ScanSummary(s.entries(), s.directories(), s.errors(), s.bytes(), s.elapsed(), s.backend(),
+                    s.backendReason(), s.threads(), s.threadsReason(), s.cancelled(), absent));
         }
     }
 

@@ -73,7 +73,8 @@ class NativeBackendsTest {
         assertEquals(linuxOnly, Scanner.of(plain).absentFields());
         assertEquals(linuxOnly, Scanner.of(plain).scan(null).absentFields());
         assertEquals(Set.of(), Scanner.of(everything).scan(null).absentFields());
-        assertEquals(linuxOnly, Scanner.of(ScanOptions.builder(dir).backend(dev.fsnap.scan.Backend.NIO).xattrs(true)
+        // NIO with xattrs asked for is refused by the options (LibraryTest); without, it reads none of them
+        assertEquals(linuxOnly, Scanner.of(ScanOptions.builder(dir).backend(dev.fsnap.scan.Backend.NIO)
                 .build()).scan(null).absentFields(), "the JDK reads no attributes but user ones: none; no content");
     }
 }

@@ -8,7 +8,6 @@ import dev.fsnap.repository.RunReference;
 import dev.fsnap.scan.Backend;
 import dev.fsnap.scan.PathRules;
 import dev.fsnap.scan.ScanOptions;
-import dev.fsnap.scan.StatCall;
 
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
@@ -173,60 +172,50 @@ public final class ScanArguments {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("--backend must be native, nio or auto, not '" + backend + "'");
         }
-        ScanOptions.Builder builder = ScanOptions.builder(path).backend(b).followSymlinks(follow)
-                .oneFileSystem(oneFileSystem);
+        // --integrity is the library's preset; what is given besides it (--stat fstatat) wins.
+        ScanOptions.Builder builder = (integrity ? ScanOptions.integrity(path) : ScanOptions.builder(path)).backend(b)
+                .followSymlinks(follow).oneFileSystem(oneFileSystem);
         if (opTimeout != null) {
             builder.opTimeout(opTimeout);
         }
-        if (b == Backend.NIO && xattrs) {
-            throw new IllegalArgumentException("--xattrs applies to the native backend, not to --backend nio");
+        if (xattrs) {
+            builder.xattrs(true);
         }
-        if (integrity && statCall == null && b != Backend.NIO) {
-            statCall = "statx";
-        }
-        builder.xattrs(xattrs || integrity);
         if (algorithm != null && !digest) {
             throw new IllegalArgumentException("--algorithm applies to --digest");
         }
-        if ((verifyBudget != null || verifyWithin != null) && !digest) {
-            throw new IllegalArgumentException("--verify-budget and --verify-within apply to --digest");
-        }
         if (digest) {
-            if (b == Backend.NIO) {
-                throw new IllegalArgumentException("--digest applies to the native backend, not to --backend nio");
-            }
             dev.fsnap.scan.Digest d = dev.fsnap.scan.Digest.ofLabel(algorithm == null ? "sha256" : algorithm);
-            if (d == null) {
+            if (d == null && b != Backend.NIO) {
                 throw new IllegalArgumentException("--algorithm must be sha256 or xxh3-128, not '" + algorithm + "'");
             }
-            builder.digest(d);
-            if (verifyTime != null) {
-                builder.verifyTime(verifyTime);
-            } else if (verifyBudget != null) {
-                builder.verifyBudget(verifyBytes);
-            }
-            if (verifyWithin != null) {
-                builder.verifyWithin(verifyWithin);
+            builder.digest(d == null ? dev.fsnap.scan.Digest.SHA256 : d);
+        }
+        if (verifyTime != null) {
+            builder.verifyTime(verifyTime);
+        } else if (verifyBudget != null) {
+            builder.verifyBudget(verifyBytes);
+        }
+        if (verifyWithin != null) {
+            builder.verifyWithin(verifyWithin);
+        }
+        if (statCall != null) {
+            switch (statCall.toLowerCase(Locale.ROOT)) {
+                case "statx" -> builder.statx(true);
+                case "fstatat" -> builder.statx(false);
+                default -> {
+                    if (b != Backend.NIO) {
+                        throw new IllegalArgumentException("--stat must be fstatat or statx, not '" + statCall + "'");
+                    }
+                    builder.statx(false); // refused below: --stat is the native backend's
+                }
             }
         }
-        if (statCall != null || bufferSize != null) {
-            if (b == Backend.NIO) {
-                throw new IllegalArgumentException("--stat and --buffer-size apply to the native backend, "
-                        + "not to --backend nio");
-            }
-            if (statCall != null) {
-                try {
-                    builder.statCall(StatCall.valueOf(statCall.toUpperCase(Locale.ROOT)));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--stat must be fstatat or statx, not '" + statCall + "'");
-                }
-            }
-            if (bufferSize != null) {
-                try {
-                    builder.bufferSize(bufferSize);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("--buffer-size: " + e.getMessage());
-                }
+        if (bufferSize != null) {
+            try {
+                builder.bufferSize(bufferSize);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--buffer-size: " + e.getMessage());
             }
         }
         for (Path file : excludeFrom) {
@@ -246,7 +235,16 @@ public final class ScanArguments {
         if (threads != null) {
             builder.threads(threads);
         }
-        return builder.build();
+        try {
+            return builder.build();
+        } catch (ScanOptions.ConflictException e) {
+            throw new IllegalArgumentException(switch (e.conflict()) {
+                case XATTRS_NEED_NATIVE -> "--xattrs applies to the native backend, not to --backend nio";
+                case VERIFY_NEEDS_DIGEST -> "--verify-budget and --verify-within apply to --digest";
+                case DIGEST_NEEDS_NATIVE -> "--digest applies to the native backend, not to --backend nio";
+                case TUNING_NEEDS_NATIVE -> "--stat and --buffer-size apply to the native backend, not to --backend nio";
+            });
+        }
     }
 
     /**

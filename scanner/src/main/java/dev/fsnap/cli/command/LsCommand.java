@@ -86,7 +86,7 @@ public final class LsCommand extends Command {
                 return ExitStatus.TROUBLE;
             }
             err.println("fsnap: snapshot of " + s.root() + " taken " + s.started() + ": " + counts[0] + " entries, "
-                    + counts[1] + " unreadable, backend " + s.backend().toLowerCase(Locale.ROOT)
+                    + counts[1] + " unreadable, backend " + (s.backend() + " (" + s.backendReason() + ")").toLowerCase(Locale.ROOT)
                     + (s.rules().isEmpty() ? "" : ", excluded " + String.join(" ", s.rules().patterns())));
             // As the scan that wrote the snapshot exited: a script that lists it learns it is not whole.
             return counts[1] == 0 ? ExitStatus.OK

@@ -21,7 +21,7 @@ import dev.fsnap.scan.ScanSummary;
 import dev.fsnap.scan.Scanner;
 import dev.fsnap.snapshot.Snapshot;
 import dev.fsnap.snapshot.ContentSchedule;
-import dev.fsnap.snapshot.SnapshotWriter;
+import dev.fsnap.snapshot.SnapshotScan;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -68,7 +68,7 @@ public final class ScanJob {
     static Result run(ScanOptions options, ReportOptions report, Path output, Console console,
                       BeforeCommit beforeCommit, Snapshot baseline) throws InterruptedException {
         PrintStream err = console.err();
-        Scanner scanner = Scanner.of(options);
+        Scanner scanner = baseline == null ? Scanner.of(options) : Scanner.of(options).against(baseline);
         Report out = report == null ? null : report.entriesOfScan(console.stdout(), scanner.absentFields());
         Path rootPath = options.root();
         String prefix = rootPath.toString().endsWith("/") ? rootPath.toString() : rootPath + "/";
@@ -81,23 +81,22 @@ public final class ScanJob {
             err.println("fsnap: " + (p.length == 0 ? rootPath.toString() : prefix + Display.path(p)) + ": "
                     + error.message());
         };
-        SnapshotWriter writer = null;
+        SnapshotScan writer = null;
         if (output != null) {
             try {
-                writer = SnapshotWriter.create(output, options);
+                writer = scanner.writingTo(output);
             } catch (IOException e) {
                 err.println("fsnap: " + output + ": cannot write a snapshot there: " + IoMessages.describe(e));
                 return new Result(ExitStatus.TROUBLE, null);
             }
         }
-        ScanListener shown = out == null ? errors : new Reporting(out, errors);
-        ScanListener listener = writer == null ? shown : writer.listenerWith(shown);
+        ScanListener listener = out == null ? errors : new Reporting(out, errors);
         // On SIGINT or SIGTERM (Ctrl-C, systemd, a cron kill) the JVM runs this, then exits with
         // 128 + the signal. It stops the scan and discards the unfinished snapshot; the writer frees
         // native memory only once no worker can touch it, so the workers may run on meanwhile.
         AtomicReference<Scan> running = new AtomicReference<>();
         AtomicInteger ifCommitted = new AtomicInteger();
-        SnapshotWriter w = writer;
+        SnapshotScan w = writer;
         Thread interrupted = new Thread(() -> {
             Scan s = running.get();
             if (s != null) {
@@ -124,10 +123,9 @@ public final class ScanJob {
             Scan scan;
             long scheduledBytes = 0;
             try {
-                if (baseline == null || options.digest() == null) {
-                    scan = scanner.start(listener);
-                } else {
-                    ContentSchedule schedule = ContentSchedule.plan(baseline, options);
+                java.util.Optional<ContentSchedule> planned = scanner.schedule();
+                if (planned.isPresent()) {
+                    ContentSchedule schedule = planned.get();
                     if (!schedule.takesOver()) {
                         err.println("fsnap: note: " + baseline.file() + " holds " + (baseline.contentDigest() == null
                                 ? "no digests" : baseline.contentDigest().label() + " digests") + ", tonight's are "
@@ -140,14 +138,14 @@ public final class ScanJob {
                                 schedule.files(), schedule.bytes(), options.verifyTime() == null ? ""
                                         : String.format(java.util.Locale.ROOT, ": %s at %s/s, the last run's "
                                         + "reading speed or at least %s/s", Units.duration(options.verifyTime()),
-                                        Units.bytes(schedule.readRate()), Units.bytes(ScanOptions.Builder.ASSUMED_READ_RATE)),
+                                        Units.bytes(schedule.readRate()), Units.bytes(schedule.leastReadRate())),
                                 schedule.overdue(), oldest == null ? ""
                                         : "; the oldest verification was " + java.time.Duration.between(oldest,
                                         java.time.Instant.now()).toDays() + " days ago"));
                     }
                     scheduledBytes = schedule.bytes();
-                    scan = schedule.start(listener);
                 }
+                scan = writer == null ? scanner.start(listener) : writer.start(listener);
             } catch (IOException e) {
                 err.println("fsnap: " + IoMessages.describe(e));
                 return new Result(ExitStatus.TROUBLE, null);
@@ -192,7 +190,7 @@ public final class ScanJob {
                     : summary.errors() == vanished.get() ? ExitStatus.VANISHED : ExitStatus.UNREADABLE;
             if (writer != null) {
                 try {
-                    Path finished = writer.complete(summary);
+                    Path finished = writer.complete();
                     if (beforeCommit != null) {
                         status = beforeCommit.run(finished);
                         if (status == ExitStatus.CLOSED_PIPE) {
@@ -205,8 +203,8 @@ public final class ScanJob {
                         }
                     }
                     ifCommitted.set(status);
-                    err.println(ScanCommand.summaryLine(summary) + ", hashed by " + SnapshotWriter.hashing());
-                    writer.commit(summary);
+                    err.println(ScanCommand.summaryLine(summary) + ", hashed by " + dev.fsnap.bindings.Sha256.implementation());
+                    writer.commit();
                     return new Result(status, summary);
                 } catch (IOException e) {
                     err.println("fsnap: " + output + (writer.committed()
