@@ -13,7 +13,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The descriptors a snapshot is written and read through are close-on-exec, like the scan's. */
-@org.junit.jupiter.api.parallel.Isolated("counts this JVM's descriptors or threads, which tests running beside it change")
 class SnapshotDescriptorsTest {
     @TempDir
     Path dir;
