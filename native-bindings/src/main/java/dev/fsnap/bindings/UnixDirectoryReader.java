@@ -236,22 +236,22 @@ public abstract sealed class UnixDirectoryReader extends RecordBuffer implements
     }
 
     /** @return the modification time's seconds */
-    public final long mtimeSeconds() {
+    public final long mtimeSec() {
         return last[StatFields.MTIME_SEC];
     }
 
     /** @return the modification time's nanoseconds */
-    public final int mtimeNanos() {
+    public final int mtimeNsec() {
         return (int) last[StatFields.MTIME_NSEC];
     }
 
     /** @return the status change time's seconds */
-    public final long ctimeSeconds() {
+    public final long ctimeSec() {
         return last[StatFields.CTIME_SEC];
     }
 
     /** @return the status change time's nanoseconds */
-    public final int ctimeNanos() {
+    public final int ctimeNsec() {
         return (int) last[StatFields.CTIME_NSEC];
     }
 

@@ -153,9 +153,9 @@ class LinuxAbiTest {
             assertEquals(((Number) nio.get("size")).longValue(), reader.size(), call + p + " st_size");
             FileTime mtime = (FileTime) nio.get("lastModifiedTime");
             FileTime ctime = (FileTime) nio.get("ctime");
-            assertEquals(mtime.to(TimeUnit.NANOSECONDS), reader.mtimeSeconds() * 1_000_000_000L + reader.mtimeNanos(),
+            assertEquals(mtime.to(TimeUnit.NANOSECONDS), reader.mtimeSec() * 1_000_000_000L + reader.mtimeNsec(),
                     call + p + " st_mtim");
-            assertEquals(ctime.to(TimeUnit.NANOSECONDS), reader.ctimeSeconds() * 1_000_000_000L + reader.ctimeNanos(),
+            assertEquals(ctime.to(TimeUnit.NANOSECONDS), reader.ctimeSec() * 1_000_000_000L + reader.ctimeNsec(),
                     call + p + " st_ctim");
         }
     }

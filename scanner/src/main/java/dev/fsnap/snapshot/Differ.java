@@ -40,7 +40,7 @@ public final class Differ {
     private final Consumer<Change> out;
     private long nAdded;
     private long nRemoved;
-    private static final dev.fsnap.internal.ScanInternals CONTENT = dev.fsnap.internal.ScanInternals.get();
+    private static final dev.fsnap.internal.ScanInternals INTERNALS = dev.fsnap.internal.ScanInternals.get();
     private long nModified;
     private long nCorrupt;
     private long nTampered;
@@ -347,7 +347,7 @@ public final class Differ {
             unreadable(path, a.readFailure, b.readFailure);
         }
         byte[] content = b.bytes(Field.CONTENT);
-        if (content != null && CONTENT.contentCorrupt(content) && a.bytes(Field.CONTENT) != null
+        if (content != null && INTERNALS.contentCorrupt(content) && a.bytes(Field.CONTENT) != null
                 && !ignored.contains(Field.CONTENT)) {
             // read again with its metadata unchanged, another digest: the baseline kept beside the digest read
             nCorrupt++;

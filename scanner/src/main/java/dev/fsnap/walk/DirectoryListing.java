@@ -18,7 +18,7 @@ import java.util.Arrays;
  * nothing the directory listed is left out. Valid only during the visitor's call.
  */
 public final class DirectoryListing implements Rows {
-    private static final ScanInternals SCAN = ScanInternals.get();
+    private static final ScanInternals INTERNALS = ScanInternals.get();
     private static final EntryType[] TYPES = EntryType.values();
     private static final Rows.Subdirectory[] SUBDIRECTORIES = Rows.Subdirectory.values();
     // One row of longs per entry: the stat slots, then the listing's own; few arrays per directory,
@@ -31,7 +31,7 @@ public final class DirectoryListing implements Rows {
     // Objects per entry, allocated only when an entry has one: the fields held as bytes (the link
     // target, the attribute classes) at their index, then the listing's own.
     private static final int VALUES = EntryBatch.VALUES;
-    private static final int TARGET = SCAN.bytesIndex(Field.TARGET);
+    private static final int TARGET = INTERNALS.bytesIndex(Field.TARGET);
     private static final int ERROR = VALUES;
     private static final int CHILD_RESULT = VALUES + 1;
     private static final int CHILD_ERROR = VALUES + 2;
@@ -227,7 +227,7 @@ public final class DirectoryListing implements Rows {
             case XATTRS:
                 return bytes(i, field) != null;
             default:
-                return SCAN.present(field, rows, row(i) + STAT);
+                return INTERNALS.present(field, rows, row(i) + STAT);
         }
     }
 
@@ -251,7 +251,7 @@ public final class DirectoryListing implements Rows {
      */
     @Override
     public byte[] bytes(int i, Field field) {
-        return (byte[]) ref(i, SCAN.bytesIndex(field));
+        return (byte[]) ref(i, INTERNALS.bytesIndex(field));
     }
 
     /**
@@ -314,7 +314,7 @@ public final class DirectoryListing implements Rows {
             values = new byte[VALUES][];
             copyBytes(i, values);
         }
-        return SCAN.entry(Paths.child(path, names, (int) (n >>> 32), (int) n), type(i), rows, r + STAT, values, 0);
+        return INTERNALS.entry(Paths.child(path, names, (int) (n >>> 32), (int) n), type(i), rows, r + STAT, values, 0);
     }
 
     // ---- filled by the scan ----

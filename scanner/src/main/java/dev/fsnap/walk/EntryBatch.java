@@ -18,7 +18,7 @@ import java.util.List;
  * reused by the same worker for its next chunk, so reading an entry allocates nothing but its name.
  */
 final class EntryBatch {
-    private static final ScanInternals SCAN = ScanInternals.get();
+    private static final ScanInternals INTERNALS = ScanInternals.get();
     byte[] parent = new byte[0];
     /** The content baseline of the entries' directory, when the scan digests content and has one. */
     ContentBaseline.Directory baseline;
@@ -32,8 +32,8 @@ final class EntryBatch {
     long[] stat = new long[256 * StatFields.WIDTH];
     /** Each entry's fields held as bytes (its link target, its attribute classes): entry {@code i} from {@code i * VALUES}. */
     byte[][] values = new byte[256 * VALUES][];
-    static final int VALUES = SCAN.byteValues();
-    private static final int TARGET = SCAN.bytesIndex(dev.fsnap.scan.Field.TARGET);
+    static final int VALUES = INTERNALS.byteValues();
+    private static final int TARGET = INTERNALS.bytesIndex(dev.fsnap.scan.Field.TARGET);
     /** Whether the scan should list this entry as a directory (a directory, or a followed link to one). */
     boolean[] descend = new boolean[256];
     /** A backend's own handle for a directory to descend into (NIO keeps the Path); null otherwise. */
@@ -191,7 +191,7 @@ final class EntryBatch {
     void leaveOut(PathRules rules, byte[] from) {
         int kept = 0;
         for (int i = 0; i < count; i++) {
-            if (SCAN.excludesName(rules, from, names, nameOffset[i], nameLength[i], type[i] == EntryType.DIRECTORY)) {
+            if (INTERNALS.excludesName(rules, from, names, nameOffset[i], nameLength[i], type[i] == EntryType.DIRECTORY)) {
                 continue;
             }
             if (kept != i) {
@@ -204,7 +204,7 @@ final class EntryBatch {
             int nameStart = parent.length == 0 ? 0 : parent.length + 1;
             errors.removeIf(e -> {
                 byte[] p = e.path();
-                return p.length > nameStart && SCAN.excludesName(rules, from, p, nameStart, p.length - nameStart, false);
+                return p.length > nameStart && INTERNALS.excludesName(rules, from, p, nameStart, p.length - nameStart, false);
             });
         }
     }
@@ -239,7 +239,7 @@ final class EntryBatch {
     }
 
     Entry entry(int i) {
-        return SCAN.entry(path(i), type[i], stat, i * StatFields.WIDTH, values, i * VALUES);
+        return INTERNALS.entry(path(i), type[i], stat, i * StatFields.WIDTH, values, i * VALUES);
     }
 
     /** @return entry {@code i}'s link target, or null */

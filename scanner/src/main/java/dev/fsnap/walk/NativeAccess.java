@@ -114,7 +114,7 @@ final class NativeAccess extends FileSystemAccess {
             if (pairs == null) {
                 batch.errors.add(Failure.of(linux.lastError()).at(new byte[0], Operation.READ));
             } else {
-                SCAN.xattrValues(pairs, batch.values, i * EntryBatch.VALUES);
+                INTERNALS.xattrValues(pairs, batch.values, i * EntryBatch.VALUES);
             }
         }
     }
@@ -170,7 +170,7 @@ final class NativeAccess extends FileSystemAccess {
         rootFd = at;
     }
 
-    private static final dev.fsnap.internal.ScanInternals SCAN = dev.fsnap.internal.ScanInternals.get();
+    private static final dev.fsnap.internal.ScanInternals INTERNALS = dev.fsnap.internal.ScanInternals.get();
 
     private static Concurrency.Filesystem filesystemOf(UnixDirectoryReader reader, int fd) {
         String type = reader.filesystemType(fd);

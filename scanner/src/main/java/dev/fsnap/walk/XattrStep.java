@@ -11,7 +11,7 @@ import dev.fsnap.scan.Operation;
  */
 final class XattrStep implements EntryStep {
     static final XattrStep INSTANCE = new XattrStep();
-    private static final ScanInternals SCAN = ScanInternals.get();
+    private static final ScanInternals INTERNALS = ScanInternals.get();
 
     private XattrStep() {
     }
@@ -27,7 +27,7 @@ final class XattrStep implements EntryStep {
         if (pairs == null) {
             return worker.failure;
         }
-        SCAN.xattrValues(pairs, batch.values, i * EntryBatch.VALUES);
+        INTERNALS.xattrValues(pairs, batch.values, i * EntryBatch.VALUES);
         return null;
     }
 }

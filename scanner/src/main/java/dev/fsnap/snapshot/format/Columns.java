@@ -185,15 +185,15 @@ public final class Columns {
 
     /** The first slot of a column's value (a time's nanoseconds follow its seconds). */
     private static int slot(Field field) {
-        return ROWS.slot(field);
+        return INTERNALS.slot(field);
     }
 
     /** Whether a row has a value for a column. */
     private static boolean has(long[] row, Field field) {
-        return ROWS.present(field, row, 0);
+        return INTERNALS.present(field, row, 0);
     }
 
-    private static final ScanInternals ROWS = ScanInternals.get();
+    private static final ScanInternals INTERNALS = ScanInternals.get();
 
     /** @return a codec's state for {@link #encode}, {@link #decode} and {@link #skip}: one slot per column */
     byte[][] newPrevious() {
@@ -294,7 +294,7 @@ public final class Columns {
                 continue;
             }
             if (byteValued(field)) {
-                f.values[ROWS.bytesIndex(field)] = carried ? decodeBytes(in, field, previous, c) : notCarried(field);
+                f.values[INTERNALS.bytesIndex(field)] = carried ? decodeBytes(in, field, previous, c) : notCarried(field);
                 continue;
             }
             int slot = slot(field);
@@ -371,8 +371,8 @@ public final class Columns {
     }
 
     private static void checkBytes(Decoder in, Field field, int length) throws CorruptSnapshotException {
-        String wrong = field.kind() == Field.Kind.XATTRS ? ROWS.checkXattrs(in.buffer(), in.pos, length)
-                : ROWS.checkContent(in.buffer(), in.pos, length);
+        String wrong = field.kind() == Field.Kind.XATTRS ? INTERNALS.checkXattrs(in.buffer(), in.pos, length)
+                : INTERNALS.checkContent(in.buffer(), in.pos, length);
         if (wrong != null) {
             throw in.corrupt("a " + field.label() + " value: " + wrong);
         }

@@ -11,8 +11,8 @@ import java.util.Arrays;
 /** One decoded directory block: its entries in name order and a reference per subdirectory. */
 public final class DirectoryRecord {
     public static final int NO_REF = -1;
-    private static final dev.fsnap.internal.ScanInternals CONTENTS = dev.fsnap.internal.ScanInternals.get();
-    private static final int CONTENT = CONTENTS.bytesIndex(dev.fsnap.scan.Field.CONTENT);
+    private static final dev.fsnap.internal.ScanInternals INTERNALS = dev.fsnap.internal.ScanInternals.get();
+    private static final int CONTENT = INTERNALS.bytesIndex(dev.fsnap.scan.Field.CONTENT);
     /** What an empty directory (stored as {@code REF_EMPTY}, without a block) reads back as. */
     public static final DirectoryRecord EMPTY = new DirectoryRecord(Format.EMPTY_OFFSET, null, new Fields[0]);
 
@@ -548,7 +548,7 @@ public final class DirectoryRecord {
     /** Whether an entry is a file whose content is marked corrupt: its subtree is flagged so. */
     private static boolean markedCorrupt(Fields f) {
         byte[] content = f.values[CONTENT];
-        return content != null && CONTENTS.contentCorrupt(content);
+        return content != null && INTERNALS.contentCorrupt(content);
     }
 
     /** A readable directory entry: it has a reference (unreadable entries are typed unknown). */

@@ -13,7 +13,7 @@ import java.util.Set;
 
 /** One entry's fields while it is encoded or decoded: a mutable, reused holder. */
 public final class Fields {
-    private static final ScanInternals ROWS = ScanInternals.get();
+    private static final ScanInternals INTERNALS = ScanInternals.get();
 
     public byte[] name;
     public int nameLength;
@@ -23,13 +23,13 @@ public final class Fields {
     /** The values, in {@link StatFields} slots. */
     public final long[] stat = new long[StatFields.WIDTH];
     /** The fields held as bytes (the link target, the attribute classes), each null when absent. */
-    public final byte[][] values = new byte[ROWS.byteValues()][];
+    public final byte[][] values = new byte[INTERNALS.byteValues()][];
     /**
      * Why a read after the stat failed: a symbolic link's target, or the entry's extended attributes
      * (which are then absent); the entry is kept.
      */
     public Failure readFailure;
-    private static final int TARGET = ROWS.bytesIndex(Field.TARGET);
+    private static final int TARGET = INTERNALS.bytesIndex(Field.TARGET);
 
     public Fields() {
         this(256);
@@ -73,19 +73,19 @@ public final class Fields {
 
     /** @return the value of a field held as bytes, or null when absent */
     public byte[] bytes(Field field) {
-        return values[ROWS.bytesIndex(field)];
+        return values[INTERNALS.bytesIndex(field)];
     }
 
     public Entry toEntry(byte[] path) {
-        return ROWS.entry(path, type, stat, 0, values, 0);
+        return INTERNALS.entry(path, type, stat, 0, values, 0);
     }
 
     public void from(Entry e, byte[] name) {
         name(name, 0, name.length);
         type = e.type();
         failure = null;
-        ROWS.copyStat(e, stat);
-        byte[][] v = ROWS.values(e);
+        INTERNALS.copyStat(e, stat);
+        byte[][] v = INTERNALS.values(e);
         if (v == null) {
             java.util.Arrays.fill(values, null);
         } else {
@@ -129,6 +129,6 @@ public final class Fields {
 
     /** @return the fields in which two decoded entries differ (as {@link Field#between} for entries) */
     public static Set<Field> changed(Fields a, Fields b) {
-        return ROWS.changed(a.type, a.stat, a.values, b.type, b.stat, b.values);
+        return INTERNALS.changed(a.type, a.stat, a.values, b.type, b.stat, b.values);
     }
 }
