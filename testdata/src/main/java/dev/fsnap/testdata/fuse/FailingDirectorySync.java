@@ -55,6 +55,7 @@ public final class FailingDirectorySync extends FuseStubFS implements AutoClosea
      * @return the mounted filesystem
      */
     public static FailingDirectorySync mount(Path source, Path mountPoint) {
+        InterruptSignal.keep();
         FailingDirectorySync fs = new FailingDirectorySync(source.toAbsolutePath(), mountPoint.toAbsolutePath());
         fs.mount(fs.mountPoint, false, false, new String[] {"-o",
             "use_ino,attr_timeout=0,entry_timeout=0,negative_timeout=0,fsname=failing-sync,subtype=failingsync"});

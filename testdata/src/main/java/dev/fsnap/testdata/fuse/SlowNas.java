@@ -143,6 +143,7 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
      * @return the mounted filesystem
      */
     public static SlowNas mount(Path source, Path mountPoint, Duration latency) {
+        InterruptSignal.keep();
         SlowNas nas = new SlowNas(source.toAbsolutePath(), mountPoint.toAbsolutePath(), latency);
         nas.mount(nas.mountPoint, false, false, new String[] {"-o",
             "ro,use_ino,intr,attr_timeout=0,entry_timeout=0,negative_timeout=0,fsname=slow-nas,subtype=slownas"});

@@ -136,4 +136,27 @@ class SlowNasTest {
         blocked.join(10_000);
         assertFalse(blocked.isAlive(), "the blocked call returned");
     }
+
+    /**
+     * Two mounts side by side in one JVM (the scanner's tests run four classes at once): the first
+     * unmounted, a call to the second interrupted by killing its caller. libfuse interrupts the call
+     * by sending SIGUSR1 to the thread serving it; before the fixtures kept a handler of their own,
+     * the first unmount had put back the signal's default, and that interrupt ended this JVM.
+     */
+    @Test
+    void anInterruptAfterAnotherMountWentAwayDoesNotEndTheJvm() throws Exception {
+        Path source = TreeBuilder.at(dir.resolve("src")).file("dead/f", 1).file("alive/g", 1).root();
+        SlowNas first = mount(source, Files.createDirectory(dir.resolve("first")), Duration.ZERO);
+        Path second = Files.createDirectory(dir.resolve("second"));
+        SlowNas nas = mount(source, second, Duration.ZERO);
+        first.close();
+        nas.hang("dead");
+        Process caller = new ProcessBuilder("ls", second.resolve("dead").toString()).start();
+        assertTrue(nas.awaitBlocked(Duration.ofSeconds(10)), "the caller waits on the server");
+        caller.destroyForcibly(); // the kernel interrupts the request; libfuse signals its thread
+        assertTrue(caller.waitFor(10, TimeUnit.SECONDS));
+        Thread.sleep(200); // time for the signal to arrive: without a handler it ends this JVM here
+        nas.release();
+        assertEquals(1, Files.size(second.resolve("alive/g")), "this JVM and the mount still answer");
+    }
 }
