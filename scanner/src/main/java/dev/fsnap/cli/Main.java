@@ -176,8 +176,25 @@ public final class Main {
         try {
             return command.run(console);
         } catch (Exception e) {
+            if (shuttingDown()) {
+                // SIGINT or SIGTERM: the shutdown hook has discarded what the run was writing, and
+                // what fails under it now is that, not a fault; the JVM exits with 130 or 143.
+                return ExitStatus.INTERRUPTED;
+            }
             e.printStackTrace(err);
             return ExitStatus.TROUBLE;
+        }
+    }
+
+    /** Whether the JVM is running its shutdown hooks (a signal is ending the process). */
+    private static boolean shuttingDown() {
+        Thread probe = new Thread(() -> { });
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException inProgress) {
+            return true;
         }
     }
 
