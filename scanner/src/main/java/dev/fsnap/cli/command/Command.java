@@ -5,7 +5,7 @@ import dev.fsnap.cli.console.Console;
 
 /**
  * One of fsnap's commands: its name, what its help says, its arguments, and what it does. The
- * commands are listed once, in {@link Main}.
+ * commands are listed once, in {@code dev.fsnap.cli.Main}.
  */
 public abstract class Command {
     /** Where the command writes: the console it was run with (set by {@link #run}). */
