@@ -52,9 +52,9 @@ public final class Metrics {
         Map.entry("fsnap_changing", "Files that kept changing while the last run read their content (ECHANGING): no verdict."),
         Map.entry("fsnap_changed_bytes", "The sizes of the files added and removed, in bytes."));
 
-    /** How long a run waits for another run's update of the same file before giving up. */
     /** The largest metrics file read back (many roots' lines are a few KiB each). */
     private static final int MOST_READ = 16 << 20;
+    /** How long a run waits for another run's update of the same file before giving up. */
     private static final java.time.Duration LOCK_WAIT = java.time.Duration.ofSeconds(60);
     private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> NEW_MODE =
             java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--");

@@ -18,8 +18,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -93,27 +91,11 @@ public final class FailingDirectorySync extends FuseStubFS implements AutoClosea
     @Override
     public int getattr(String path, FileStat stat) {
         try {
-            Map<String, Object> a = Files.readAttributes(real(path),
-                    "unix:mode,ino,nlink,uid,gid,size,lastModifiedTime,ctime,lastAccessTime", LinkOption.NOFOLLOW_LINKS);
-            stat.st_mode.set((Integer) a.get("mode"));
-            stat.st_ino.set((Long) a.get("ino"));
-            stat.st_nlink.set((Integer) a.get("nlink"));
-            stat.st_uid.set((Integer) a.get("uid"));
-            stat.st_gid.set((Integer) a.get("gid"));
-            stat.st_size.set((Long) a.get("size"));
-            time(stat.st_mtim, (FileTime) a.get("lastModifiedTime"));
-            time(stat.st_ctim, (FileTime) a.get("ctime"));
-            time(stat.st_atim, (FileTime) a.get("lastAccessTime"));
+            RealAttributes.fill(real(path), stat);
             return 0;
         } catch (IOException e) {
             return errorOf(e);
         }
-    }
-
-    private static void time(Timespec t, FileTime ft) {
-        long nanos = ft.to(TimeUnit.NANOSECONDS);
-        t.tv_sec.set(Math.floorDiv(nanos, 1_000_000_000L));
-        t.tv_nsec.set(Math.floorMod(nanos, 1_000_000_000L));
     }
 
     @Override

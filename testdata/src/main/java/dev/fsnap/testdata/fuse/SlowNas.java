@@ -14,7 +14,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -302,29 +301,13 @@ public final class SlowNas extends FuseStubFS implements AutoCloseable {
     public int getattr(String path, FileStat stat) {
         visit(path);
         try {
-            Map<String, Object> a = Files.readAttributes(real(path), "unix:mode,ino,nlink,uid,gid,size,lastModifiedTime,ctime,lastAccessTime",
-                    LinkOption.NOFOLLOW_LINKS);
-            stat.st_mode.set((Integer) a.get("mode"));
-            stat.st_ino.set((Long) a.get("ino"));
-            stat.st_nlink.set((Integer) a.get("nlink"));
-            stat.st_uid.set((Integer) a.get("uid"));
-            stat.st_gid.set((Integer) a.get("gid"));
-            stat.st_size.set((Long) a.get("size"));
-            time(stat.st_mtim, (FileTime) a.get("lastModifiedTime"));
-            time(stat.st_ctim, (FileTime) a.get("ctime"));
-            time(stat.st_atim, (FileTime) a.get("lastAccessTime"));
+            RealAttributes.fill(real(path), stat);
             return 0;
         } catch (NoSuchFileException e) {
             return -ErrorCodes.ENOENT();
         } catch (IOException e) {
             return -ErrorCodes.EIO();
         }
-    }
-
-    private static void time(ru.serce.jnrfuse.struct.Timespec t, FileTime ft) {
-        long nanos = ft.to(TimeUnit.NANOSECONDS);
-        t.tv_sec.set(Math.floorDiv(nanos, 1_000_000_000L));
-        t.tv_nsec.set(Math.floorMod(nanos, 1_000_000_000L));
     }
 
     @Override
