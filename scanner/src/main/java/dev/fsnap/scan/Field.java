@@ -76,7 +76,10 @@ public enum Field {
     public enum Kind {
         /** The {@link EntryType}. */
         TYPE,
-        /** A number, compared as is; written in decimal. */
+        /**
+         * A number, compared as is; written in decimal. One the system or the filesystem did not
+         * give for an entry is absent (never compared, never written), not zero.
+         */
         NUMBER,
         /** {@code st_mode}: compared as is, written as an unsigned number. */
         MODE,
@@ -224,6 +227,7 @@ public enum Field {
                     differs = a[offsetA + s] != b[offsetB + s]
                             || a[offsetA + StatFields.DEVICE] != b[offsetB + StatFields.DEVICE];
                     break;
+                case NUMBER:
                 case FLAGS:
                     differs = f.present(a, offsetA) && f.present(b, offsetB) && a[offsetA + s] != b[offsetB + s];
                     break;
@@ -244,14 +248,15 @@ public enum Field {
     }
 
     /**
-     * The absent-fields rule, for a field held in a row of stat slots: a time (its nanoseconds) or
-     * the flags the system or the filesystem did not give are absent; any other such field is
-     * always there. The type and the fields held as bytes are not held in the row: their holders answer.
+     * The absent-fields rule, for a field held in a row of stat slots: a time (its nanoseconds), a
+     * number or the flags the system or the filesystem did not give are absent; the mode and the
+     * identity are always there. The type and the fields held as bytes are not held in the row: their holders answer.
      */
     boolean present(long[] row, int offset) {
         switch (kind) {
             case TIME:
                 return row[offset + slot + 1] != StatFields.ABSENT;
+            case NUMBER:
             case FLAGS:
                 return row[offset + slot] != StatFields.ABSENT;
             default:

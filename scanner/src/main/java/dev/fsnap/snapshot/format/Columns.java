@@ -51,7 +51,7 @@ public final class Columns {
         List<Field> extra = new ArrayList<>();
         for (Field f : Field.values()) {
             if (f.id() >= FIXED) {
-                if (f.kind() != Field.Kind.TIME && f.kind() != Field.Kind.FLAGS && !byteValued(f)) {
+                if (f.kind() != Field.Kind.TIME && !counted(f) && !byteValued(f)) {
                     throw new IllegalStateException("no column coding for " + f.kind() + " fields: " + f.label());
                 }
                 if (byteValued(f) && absent.contains(f)) {
@@ -134,6 +134,11 @@ public final class Columns {
         return mask;
     }
 
+    /** Whether a field's column holds a number or flags, as {@link #encodeCount} writes it. */
+    private static boolean counted(Field f) {
+        return f.kind() == Field.Kind.NUMBER || f.kind() == Field.Kind.FLAGS;
+    }
+
     /** Whether a field is held as bytes in its column: the extended attribute classes and the content. */
     private static boolean byteValued(Field f) {
         return f != null && (f.kind() == Field.Kind.XATTRS || f.kind() == Field.Kind.CONTENT);
@@ -213,7 +218,7 @@ public final class Columns {
             scratch.reset();
             switch (fields[c].kind()) {
                 case TIME -> encodeTime(scratch, f, slot(fields[c]));
-                case FLAGS -> encodeFlags(scratch, f.stat[slot(fields[c])]);
+                case NUMBER, FLAGS -> encodeCount(scratch, f.stat[slot(fields[c])]);
                 default -> encodeBytes(scratch, f.bytes(fields[c]), previous, c);
             }
             out.varint(scratch.length);
@@ -243,10 +248,11 @@ public final class Columns {
     }
 
     /**
-     * Flags, the most common value shortest: empty when none is set (most files), the bits as a
-     * varint otherwise, and a single 0 byte where this entry has none in a block where others do.
+     * Flags or a number (never negative), the most common value shortest: empty for 0 (most files
+     * have no flag set), a varint otherwise, and a single 0 byte where this entry has no value in a
+     * block where others do.
      */
-    private static void encodeFlags(Encoder out, long bits) {
+    private static void encodeCount(Encoder out, long bits) {
         if (bits == StatFields.ABSENT) {
             out.u8(0);
         } else if (bits != 0) {
@@ -277,7 +283,7 @@ public final class Columns {
     private static final byte[] NO_XATTRS = {};
 
     /**
-     * Reads the entry's value of each column in the mask; a time or flags column not carried is
+     * Reads the entry's value of each column in the mask; a time, number or flags column not carried is
      * absent, an attribute column not carried holds none (its values are absent unless its column
      * is in the header: the entry's byte values are cleared by the caller).
      *
