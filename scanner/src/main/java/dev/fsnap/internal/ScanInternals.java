@@ -2,18 +2,16 @@ package dev.fsnap.internal;
 
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryType;
-import dev.fsnap.scan.Field;
 import dev.fsnap.scan.PathRules;
 import dev.fsnap.scan.ScanOptions;
 
-import java.util.Set;
-
 /**
- * What the rest of fsnap may do with the exported scan types that their API does not offer: make
- * an entry of a row of stat slots without copying field by field, read an entry's row, compare two
- * rows with the one comparison {@link Field#between} uses, ask path rules about a name in place,
- * and read options the walk needs. Implemented by {@code dev.fsnap.scan}, which registers itself
- * when {@link Entry} is initialized (as the JDK's {@code SharedSecrets} do).
+ * What the rest of fsnap may do with the exported scan types' private state that their API does
+ * not offer: make an entry of a row without copying field by field, read an entry's row, ask path
+ * rules about a name in place (no path built), and read an option only tests set. Implemented by
+ * {@code dev.fsnap.scan}, which registers itself when {@link Entry} is initialized (as the JDK's
+ * {@code SharedSecrets} do). Where a field is held in a row, and how rows compare, is the row
+ * schema's ({@code dev.fsnap.row}), not this bridge's.
  */
 public abstract class ScanInternals {
     private static volatile ScanInternals registered;
@@ -53,8 +51,8 @@ public abstract class ScanInternals {
      * @param type the type
      * @param stat the rows
      * @param offset where this entry's row starts (copied)
-     * @param values the byte values (a link's target, the attribute classes), {@link #byteValues()} of
-     *               them from {@code bytes}; kept, not copied; null when there are none
+     * @param values the byte values (a link's target, the attribute classes, the content),
+     *               {@code RowSchema.BYTE_VALUES} of them from {@code bytes}; kept, not copied; null when there are none
      * @param bytes where this entry's byte values start
      * @return the entry
      */
@@ -68,76 +66,9 @@ public abstract class ScanInternals {
 
     /**
      * @param e an entry
-     * @return its byte values, {@link #byteValues()} of them, not copied (never modify them); null when none
+     * @return its byte values, {@code RowSchema.BYTE_VALUES} of them, not copied (never modify them); null when none
      */
     public abstract byte[][] values(Entry e);
-
-    /** @return how many fields an entry holds as bytes: the width of a row of byte values */
-    public abstract int byteValues();
-
-    /**
-     * @param field a field of kind target or extended attributes
-     * @return its index in a row of byte values
-     */
-    public abstract int bytesIndex(Field field);
-
-    /**
-     * Splits the extended attributes a reader gave (name, value, name, value, ...) into the values
-     * of the attribute fields ({@code ACL}, {@code CAPS}, {@code SELINUX}, {@code XATTRS}), each in
-     * name order, long values of no security meaning kept as their SHA-256; a class without an
-     * attribute gets the empty value.
-     *
-     * @param pairs names and values
-     * @param into a row of byte values
-     * @param offset where the row starts
-     */
-    public abstract void xattrValues(byte[][] pairs, byte[][] into, int offset);
-
-    /**
-     * @param value a stored attribute field's value
-     * @param offset where it starts
-     * @param length its length
-     * @return null when well formed, else what is wrong
-     */
-    public abstract String checkXattrs(byte[] value, int offset, int length);
-
-    /**
-     * @param verifiedMillis when the content was last read and found as the baseline, ms since the epoch
-     * @param digest the baseline digest
-     * @param observed the digest read now where it differs from the baseline while the metadata did not; else null
-     * @return the content field's value ({@code Content}'s encoding)
-     */
-    public abstract byte[] contentValue(long verifiedMillis, byte[] digest, byte[] observed);
-
-    /** @return whether a content value is a corrupt file's */
-    public abstract boolean contentCorrupt(byte[] value);
-
-    /** @return the baseline digest of a content value */
-    public abstract byte[] contentBaseline(byte[] value);
-
-    /** @return when a content value was verified, ms since the epoch */
-    public abstract long contentVerifiedMillis(byte[] value);
-
-    /** @return null when a stored content value is well formed, else what is wrong */
-    public abstract String checkContent(byte[] value, int offset, int length);
-
-    /**
-     * @param field a field of kind number, mode, identity or time
-     * @return its first slot in a row of {@code StatFields} slots (a time's nanoseconds follow)
-     */
-    public abstract int slot(Field field);
-
-    /**
-     * @param field a field held in a row of stat slots
-     * @param row the rows
-     * @param offset where the row starts
-     * @return whether the row holds a value of the field (the one absent-fields rule, {@code Field}'s)
-     */
-    public abstract boolean present(Field field, long[] row, int offset);
-
-    /** @return the fields in which two rows differ, as {@link Field#between} */
-    public abstract Set<Field> changed(EntryType typeA, long[] a, byte[][] valuesA, EntryType typeB, long[] b,
-                                       byte[][] valuesB);
 
     /**
      * As {@link PathRules}' own test of a listed name, without making its path first.

@@ -1,7 +1,6 @@
 /**
  * What the scanner's packages share and the library does not export: the bridge to the API types'
- * package-private state ({@code ScanInternals}, registered once by {@code Entry}), the read-only
- * view of a scanned directory the snapshot codec reads ({@code Rows}), the stream views' queue
+ * package-private state ({@code ScanInternals}, registered once by {@code Entry}), the stream views' queue
  * ({@code Handoff}), path bytes ({@code Paths}, {@code PathText}), an I/O failure said in a line
  * ({@code IoMessages}) and the project's JSON ({@code Json}).
  *

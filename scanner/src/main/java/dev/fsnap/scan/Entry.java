@@ -3,6 +3,8 @@ package dev.fsnap.scan;
 import dev.fsnap.internal.Paths;
 import dev.fsnap.bindings.StatFields;
 import dev.fsnap.internal.ScanInternals;
+import dev.fsnap.row.RowSchema;
+import dev.fsnap.row.XattrValues;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -27,69 +29,8 @@ public final class Entry {
             }
 
             @Override
-            public int slot(Field field) {
-                return field.slot;
-            }
-
-            @Override
-            public boolean present(Field field, long[] row, int offset) {
-                return field.present(row, offset);
-            }
-
-            @Override
             public byte[][] values(Entry e) {
                 return e.values;
-            }
-
-            @Override
-            public int byteValues() {
-                return Field.BYTE_VALUES;
-            }
-
-            @Override
-            public int bytesIndex(Field field) {
-                return field.bytes;
-            }
-
-            @Override
-            public Set<Field> changed(EntryType typeA, long[] a, byte[][] valuesA, EntryType typeB, long[] b,
-                                      byte[][] valuesB) {
-                return Field.changed(typeA, a, 0, valuesA, 0, typeB, b, 0, valuesB, 0);
-            }
-
-            @Override
-            public void xattrValues(byte[][] pairs, byte[][] into, int offset) {
-                Xattrs.split(pairs, into, offset);
-            }
-
-            @Override
-            public String checkXattrs(byte[] value, int offset, int length) {
-                return Xattrs.check(value, offset, length);
-            }
-
-            @Override
-            public byte[] contentValue(long verifiedMillis, byte[] digest, byte[] observed) {
-                return Content.encode(verifiedMillis, digest, observed);
-            }
-
-            @Override
-            public boolean contentCorrupt(byte[] value) {
-                return Content.corrupt(value);
-            }
-
-            @Override
-            public byte[] contentBaseline(byte[] value) {
-                return Content.baseline(value);
-            }
-
-            @Override
-            public long contentVerifiedMillis(byte[] value) {
-                return Content.of(value).verified().toEpochMilli();
-            }
-
-            @Override
-            public String checkContent(byte[] value, int offset, int length) {
-                return Content.check(value, offset, length);
             }
 
             @Override
@@ -109,7 +50,7 @@ public final class Entry {
     private final EntryType type;
     /** The values, in {@link StatFields} slots. */
     final long[] stat;
-    /** The fields held as bytes, at their {@link Field#bytes} index; null when the entry has none. */
+    /** The fields held as bytes, at their {@link RowSchema#bytesIndex} index; null when the entry has none. */
     final byte[][] values;
 
     private Entry(byte[] path, EntryType type, long[] stat, byte[][] values) {
@@ -118,7 +59,7 @@ public final class Entry {
         }
         for (Field f : Field.VALUES) {
             if (f.kind() == Field.Kind.TIME) {
-                long nanos = stat[f.slot + 1];
+                long nanos = stat[RowSchema.slot(f) + 1];
                 if (nanos != StatFields.ABSENT && (nanos < 0 || nanos > 999_999_999)) {
                     throw new IllegalArgumentException("nanoseconds out of range for " + Paths.display(path));
                 }
@@ -177,21 +118,21 @@ public final class Entry {
     }
 
     private static byte[][] withTarget(byte[] target) {
-        byte[][] v = new byte[Field.BYTE_VALUES][];
-        v[Field.TARGET.bytes] = target;
+        byte[][] v = new byte[RowSchema.BYTE_VALUES][];
+        v[RowSchema.bytesIndex(Field.TARGET)] = target;
         return v;
     }
 
     /**
-     * An entry of a row of stat slots (copied) and its byte values ({@link Field#BYTE_VALUES} from
+     * An entry of a row of stat slots (copied) and its byte values ({@link RowSchema#BYTE_VALUES} from
      * {@code bytes}, the array copied only when one is there); the path and the values are kept, not copied.
      */
     static Entry of(byte[] path, EntryType type, long[] stat, int offset, byte[][] values, int bytes) {
         byte[][] kept = null;
         if (values != null) {
-            for (int k = 0; k < Field.BYTE_VALUES; k++) {
+            for (int k = 0; k < RowSchema.BYTE_VALUES; k++) {
                 if (values[bytes + k] != null) {
-                    kept = Arrays.copyOfRange(values, bytes, bytes + Field.BYTE_VALUES);
+                    kept = Arrays.copyOfRange(values, bytes, bytes + RowSchema.BYTE_VALUES);
                     break;
                 }
             }
@@ -219,10 +160,10 @@ public final class Entry {
      * @throws IllegalArgumentException for the type and the target
      */
     public long value(Field field) {
-        if (field.slot < 0) {
+        if (RowSchema.slot(field) < 0) {
             throw new IllegalArgumentException(field.label() + " is not a number");
         }
-        return stat[field.slot];
+        return stat[RowSchema.slot(field)];
     }
 
     /**
@@ -234,7 +175,7 @@ public final class Entry {
         if (field.kind() != Field.Kind.TIME) {
             throw new IllegalArgumentException(field.label() + " is not a time");
         }
-        return (int) stat[field.slot + 1];
+        return (int) stat[RowSchema.slot(field) + 1];
     }
 
     /**
@@ -248,9 +189,9 @@ public final class Entry {
             case TARGET:
             case XATTRS:
             case CONTENT:
-                return Field.bytes(values, 0, field) != null;
+                return RowSchema.bytes(values, 0, field) != null;
             default:
-                return field.present(stat, 0);
+                return RowSchema.present(field, stat, 0);
         }
     }
 
@@ -260,7 +201,7 @@ public final class Entry {
      */
     public Instant time(Field field) {
         int nanos = nanos(field);
-        return nanos < 0 ? null : Instant.ofEpochSecond(stat[field.slot], nanos);
+        return nanos < 0 ? null : Instant.ofEpochSecond(stat[RowSchema.slot(field)], nanos);
     }
 
     /** @return {@code st_size} */
@@ -345,7 +286,7 @@ public final class Entry {
 
     /** @return a copy of the link target bytes, or null when this is not a symbolic link */
     public byte[] target() {
-        byte[] t = Field.bytes(values, 0, Field.TARGET);
+        byte[] t = RowSchema.bytes(values, 0, Field.TARGET);
         return t == null ? null : t.clone();
     }
 
@@ -355,7 +296,7 @@ public final class Entry {
      * @return the digest, when it was verified, and whether the file is corrupt; null where not read
      */
     public Content content() {
-        return Content.of(Field.bytes(values, 0, Field.CONTENT));
+        return Content.of(RowSchema.bytes(values, 0, Field.CONTENT));
     }
 
     /**
@@ -371,8 +312,8 @@ public final class Entry {
         if (field.kind() != Field.Kind.XATTRS) {
             throw new IllegalArgumentException(field.label() + " is not an extended attribute field");
         }
-        byte[] v = Field.bytes(values, 0, field);
-        return v == null ? null : Xattrs.decode(v);
+        byte[] v = RowSchema.bytes(values, 0, field);
+        return v == null ? null : XattrValues.decode(v, Xattr::new);
     }
 
     /**
@@ -422,12 +363,12 @@ public final class Entry {
             switch (f.kind()) {
                 case TYPE -> s.append(type.label());
                 case MODE -> s.append(Integer.toOctalString(mode()));
-                case TIME -> s.append(stat[f.slot]).append('.').append(stat[f.slot + 1]);
+                case TIME -> s.append(stat[RowSchema.slot(f)]).append('.').append(stat[RowSchema.slot(f) + 1]);
                 case IDENTITY -> s.append(inode()).append(" dev=").append(device());
-                case TARGET -> s.append(Paths.display(Field.bytes(values, 0, f)));
+                case TARGET -> s.append(Paths.display(RowSchema.bytes(values, 0, f)));
                 case XATTRS -> s.append(xattrs(f));
                 case CONTENT -> s.append(content());
-                default -> s.append(stat[f.slot]);
+                default -> s.append(stat[RowSchema.slot(f)]);
             }
         }
         return s.append(']').toString();

@@ -1,16 +1,16 @@
 package dev.fsnap.scan;
 
 import dev.fsnap.bindings.StatFields;
+import dev.fsnap.row.RowSchema;
 
-import java.util.Arrays;
-import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * The schema of an entry: every field a scan records, with the names reports use for it, how two
- * values are compared, and a stable id that snapshots store. Entries, the scan's batches and
- * listings, the snapshot codec, the differ and the JSON output all go through this list, so a new
- * field is a new constant here (and, if a stat gives it, a slot in the stat row).
+ * The schema of an entry: every field a scan records, with the names reports use for it, its
+ * kind (how two values are compared and written), where a row holds it, and a stable id that
+ * snapshots store. Entries, the scan's batches and listings, the snapshot codec, the differ and the
+ * JSON output all go through this list, so a new field is a new constant here (and, if a stat gives
+ * it, a slot in the stat row that the readers fill).
  *
  * <p>The order of the constants is the order of reports and JSON objects; the {@link #id()} is
  * what snapshots store, so the constants may be reordered freely but an id is never reused.
@@ -68,9 +68,6 @@ public enum Field {
      * {@link ScanOptions.Builder#digest}; absent otherwise, and for anything but regular files.
      */
     CONTENT(16, "content", "content", Kind.CONTENT, -1, 5);
-
-    /** How many fields are held as bytes ({@link #bytes}): the link target, the attribute classes, the content. */
-    static final int BYTE_VALUES = 6;
 
     /** How a field's value is held, compared and written. */
     public enum Kind {
@@ -130,22 +127,21 @@ public enum Field {
     private final String label;
     private final String jsonName;
     private final Kind kind;
-    /** The first {@link StatFields} slot holding the value; -1 for the type and the fields held as bytes. */
-    final int slot;
-    /** For a field held as bytes, its index among an entry's byte values; -1 for the others. */
-    final int bytes;
 
     Field(int id, String label, String jsonName, Kind kind, int slot) {
         this(id, label, jsonName, kind, slot, -1);
     }
 
+    /**
+     * @param slot the first {@link StatFields} slot holding the value; -1 for the type and the fields held as bytes
+     * @param bytes for a field held as bytes, its index among a row's byte values; -1 for the others
+     */
     Field(int id, String label, String jsonName, Kind kind, int slot, int bytes) {
         this.id = id;
         this.label = label;
         this.jsonName = jsonName;
         this.kind = kind;
-        this.slot = slot;
-        this.bytes = bytes;
+        RowSchema.declare(this, kind, slot, bytes);
     }
 
     /** @return the lower-case name used in reports: {@code size}, {@code mtime}, ... */
@@ -185,83 +181,8 @@ public enum Field {
      * @return the changed fields; empty when unchanged
      */
     public static Set<Field> between(Entry before, Entry after) {
-        return changed(before.type(), before.stat, 0, before.values, 0, after.type(), after.stat, 0, after.values, 0);
-    }
-
-    /**
-     * The one comparison of two entries' fields, for entries and for the rows a snapshot decodes.
-     * Times, flags and attributes absent on either side are not compared.
-     *
-     * @param valuesA the byte values of the first entry, {@link #BYTE_VALUES} from {@code bytesA}; null when it has none
-     */
-    static Set<Field> changed(EntryType typeA, long[] a, int offsetA, byte[][] valuesA, int bytesA,
-                              EntryType typeB, long[] b, int offsetB, byte[][] valuesB, int bytesB) {
-        EnumSet<Field> changed = EnumSet.noneOf(Field.class);
-        for (Field f : VALUES) {
-            int s = f.slot;
-            boolean differs;
-            switch (f.kind) {
-                case TYPE:
-                    differs = typeA != typeB;
-                    break;
-                case TARGET:
-                    differs = !Arrays.equals(bytes(valuesA, bytesA, f), bytes(valuesB, bytesB, f));
-                    break;
-                case XATTRS: {
-                    byte[] x = bytes(valuesA, bytesA, f);
-                    byte[] y = bytes(valuesB, bytesB, f);
-                    differs = x != null && y != null && !Arrays.equals(x, y);
-                    break;
-                }
-                case CONTENT: {
-                    byte[] x = bytes(valuesA, bytesA, f);
-                    byte[] y = bytes(valuesB, bytesB, f);
-                    differs = x != null && y != null && !Arrays.equals(Content.baseline(x), Content.baseline(y));
-                    break;
-                }
-                case TIME:
-                    differs = f.present(a, offsetA) && f.present(b, offsetB)
-                            && (a[offsetA + s] != b[offsetB + s] || a[offsetA + s + 1] != b[offsetB + s + 1]);
-                    break;
-                case IDENTITY:
-                    differs = a[offsetA + s] != b[offsetB + s]
-                            || a[offsetA + StatFields.DEVICE] != b[offsetB + StatFields.DEVICE];
-                    break;
-                case NUMBER:
-                case FLAGS:
-                    differs = f.present(a, offsetA) && f.present(b, offsetB) && a[offsetA + s] != b[offsetB + s];
-                    break;
-                default:
-                    differs = a[offsetA + s] != b[offsetB + s];
-                    break;
-            }
-            if (differs) {
-                changed.add(f);
-            }
-        }
-        return changed;
-    }
-
-    /** A field's bytes in an entry's byte values, or null. */
-    static byte[] bytes(byte[][] values, int offset, Field f) {
-        return values == null ? null : values[offset + f.bytes];
-    }
-
-    /**
-     * The absent-fields rule, for a field held in a row of stat slots: a time (its nanoseconds), a
-     * number or the flags the system or the filesystem did not give are absent; the mode and the
-     * identity are always there. The type and the fields held as bytes are not held in the row: their holders answer.
-     */
-    boolean present(long[] row, int offset) {
-        switch (kind) {
-            case TIME:
-                return row[offset + slot + 1] != StatFields.ABSENT;
-            case NUMBER:
-            case FLAGS:
-                return row[offset + slot] != StatFields.ABSENT;
-            default:
-                return true;
-        }
+        return RowSchema.changed(before.type(), before.stat, 0, before.values, 0,
+                after.type(), after.stat, 0, after.values, 0);
     }
 
     /** Every field, in order: one array for the per-entry loops instead of a copy from {@link #values()} each. */

@@ -1,5 +1,6 @@
 package dev.fsnap.scan;
 
+import dev.fsnap.row.XattrValues;
 import dev.fsnap.internal.Paths;
 
 import java.util.Arrays;
@@ -66,7 +67,7 @@ public final class Xattr {
      * @return the text
      */
     public String text(LongFunction<String> users, LongFunction<String> groups) {
-        return Xattrs.text(name, value, digest, users, groups);
+        return XattrValues.text(name, value, digest, users, groups);
     }
 
     @Override

@@ -7,7 +7,7 @@
  * <p>Owns: what a user of the library asks for and gets back. How a tree is walked is the
  * {@code walk} package's, which this facade reaches.
  *
- * <p>May import: {@code dev.fsnap.internal}, {@code dev.fsnap.walk}, {@code dev.fsnap.snapshot} (a
+ * <p>May import: {@code dev.fsnap.row}, {@code dev.fsnap.internal}, {@code dev.fsnap.walk}, {@code dev.fsnap.snapshot} (a
  * scan against a baseline, into a snapshot: {@code Scanner.against}, {@code Scanner.writingTo}),
  * {@code dev.fsnap.bindings}.
  */

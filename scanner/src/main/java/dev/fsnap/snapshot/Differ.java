@@ -1,5 +1,6 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.row.ContentValue;
 import dev.fsnap.snapshot.format.DirectoryRecord;
 import dev.fsnap.snapshot.format.Fields;
 
@@ -347,7 +348,7 @@ public final class Differ {
             unreadable(path, a.readFailure, b.readFailure);
         }
         byte[] content = b.bytes(Field.CONTENT);
-        if (content != null && INTERNALS.contentCorrupt(content) && a.bytes(Field.CONTENT) != null
+        if (content != null && ContentValue.corrupt(content) && a.bytes(Field.CONTENT) != null
                 && !ignored.contains(Field.CONTENT)) {
             // read again with its metadata unchanged, another digest: the baseline kept beside the digest read
             nCorrupt++;

@@ -6,7 +6,7 @@
  *
  * <p>Owns: what a snapshot means. Its bytes on disk are the {@code format} package's.
  *
- * <p>May import: {@code dev.fsnap.snapshot.format}, {@code dev.fsnap.scan}, {@code dev.fsnap.internal},
+ * <p>May import: {@code dev.fsnap.snapshot.format}, {@code dev.fsnap.scan}, {@code dev.fsnap.row}, {@code dev.fsnap.internal},
  * {@code dev.fsnap.walk}, {@code dev.fsnap.bindings}.
  */
 package dev.fsnap.snapshot;

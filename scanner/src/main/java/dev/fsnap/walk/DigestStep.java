@@ -1,7 +1,8 @@
 package dev.fsnap.walk;
 
+import dev.fsnap.row.RowSchema;
+import dev.fsnap.row.ContentValue;
 import dev.fsnap.bindings.StatFields;
-import dev.fsnap.internal.ScanInternals;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.Operation;
@@ -20,8 +21,7 @@ import java.util.concurrent.atomic.LongAdder;
  * keep their baseline, verified as long ago as before, and so come first the next time.
  */
 final class DigestStep implements EntryStep {
-    private static final ScanInternals INTERNALS = ScanInternals.get();
-    private static final int CONTENT = INTERNALS.bytesIndex(Field.CONTENT);
+    private static final int CONTENT = RowSchema.bytesIndex(Field.CONTENT);
 
     private final ContentBaseline baseline;
     /** What a read in this scan is recorded as verified at: the scan's start, in milliseconds. */
@@ -69,7 +69,7 @@ final class DigestStep implements EntryStep {
         boolean known = directory != null && directory.find(batch.names, batch.nameOffset[i], batch.nameLength[i], f)
                 && f.content != null;
         boolean same = known && sameMetadata(batch.stat, i * StatFields.WIDTH, f.row);
-        boolean corrupt = same && INTERNALS.contentCorrupt(f.content);
+        boolean corrupt = same && ContentValue.corrupt(f.content);
         int at = i * EntryBatch.VALUES + CONTENT;
         if (same && !corrupt && f.scheduled && !f.overdue && timeBudget && System.nanoTime() - stopNanos > 0) {
             deferred.increment(); // the time is up: first in line next time
@@ -87,11 +87,11 @@ final class DigestStep implements EntryStep {
         if (same && !corrupt) {
             reverified.add(batch.stat[i * StatFields.WIDTH + StatFields.SIZE]);
         }
-        byte[] base = same ? INTERNALS.contentBaseline(f.content) : null;
+        byte[] base = same ? ContentValue.baseline(f.content) : null;
         if (base == null || Arrays.equals(base, digest) || f.racy || worker.changedSinceStat) {
-            batch.values[at] = INTERNALS.contentValue(verifiedMillis, digest, null);
+            batch.values[at] = ContentValue.of(verifiedMillis, digest, null);
         } else {
-            batch.values[at] = INTERNALS.contentValue(INTERNALS.contentVerifiedMillis(f.content), base, digest);
+            batch.values[at] = ContentValue.of(ContentValue.verifiedMillis(f.content), base, digest);
         }
         return null;
     }

@@ -1,6 +1,7 @@
 package dev.fsnap.walk;
 
-import dev.fsnap.internal.Rows;
+import dev.fsnap.row.RowSchema;
+import dev.fsnap.row.Rows;
 import dev.fsnap.internal.ScanInternals;
 import dev.fsnap.internal.Paths;
 import dev.fsnap.scan.Entry;
@@ -31,7 +32,7 @@ public final class DirectoryListing implements Rows {
     // Objects per entry, allocated only when an entry has one: the fields held as bytes (the link
     // target, the attribute classes) at their index, then the listing's own.
     private static final int VALUES = EntryBatch.VALUES;
-    private static final int TARGET = INTERNALS.bytesIndex(Field.TARGET);
+    private static final int TARGET = RowSchema.bytesIndex(Field.TARGET);
     private static final int ERROR = VALUES;
     private static final int CHILD_RESULT = VALUES + 1;
     private static final int CHILD_ERROR = VALUES + 2;
@@ -227,7 +228,7 @@ public final class DirectoryListing implements Rows {
             case XATTRS:
                 return bytes(i, field) != null;
             default:
-                return INTERNALS.present(field, rows, row(i) + STAT);
+                return RowSchema.present(field, rows, row(i) + STAT);
         }
     }
 
@@ -251,7 +252,7 @@ public final class DirectoryListing implements Rows {
      */
     @Override
     public byte[] bytes(int i, Field field) {
-        return (byte[]) ref(i, INTERNALS.bytesIndex(field));
+        return (byte[]) ref(i, RowSchema.bytesIndex(field));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.fsnap.walk;
 
+import dev.fsnap.row.RowSchema;
 import dev.fsnap.internal.ScanInternals;
 import dev.fsnap.internal.Paths;
 import dev.fsnap.scan.Entry;
@@ -32,8 +33,8 @@ final class EntryBatch {
     long[] stat = new long[256 * StatFields.WIDTH];
     /** Each entry's fields held as bytes (its link target, its attribute classes): entry {@code i} from {@code i * VALUES}. */
     byte[][] values = new byte[256 * VALUES][];
-    static final int VALUES = INTERNALS.byteValues();
-    private static final int TARGET = INTERNALS.bytesIndex(dev.fsnap.scan.Field.TARGET);
+    static final int VALUES = RowSchema.BYTE_VALUES;
+    private static final int TARGET = RowSchema.bytesIndex(dev.fsnap.scan.Field.TARGET);
     /** Whether the scan should list this entry as a directory (a directory, or a followed link to one). */
     boolean[] descend = new boolean[256];
     /** A backend's own handle for a directory to descend into (NIO keeps the Path); null otherwise. */

@@ -1,5 +1,6 @@
 package dev.fsnap.walk;
 
+import dev.fsnap.row.XattrValues;
 import dev.fsnap.scan.Backend;
 import dev.fsnap.scan.Digest;
 import dev.fsnap.scan.Field;
@@ -114,7 +115,7 @@ final class NativeAccess extends FileSystemAccess {
             if (pairs == null) {
                 batch.errors.add(Failure.of(linux.lastError()).at(new byte[0], Operation.READ));
             } else {
-                INTERNALS.xattrValues(pairs, batch.values, i * EntryBatch.VALUES);
+                XattrValues.split(pairs, batch.values, i * EntryBatch.VALUES);
             }
         }
     }

@@ -1,6 +1,6 @@
 package dev.fsnap.walk;
 
-import dev.fsnap.internal.ScanInternals;
+import dev.fsnap.row.XattrValues;
 import dev.fsnap.scan.Operation;
 
 /**
@@ -11,7 +11,6 @@ import dev.fsnap.scan.Operation;
  */
 final class XattrStep implements EntryStep {
     static final XattrStep INSTANCE = new XattrStep();
-    private static final ScanInternals INTERNALS = ScanInternals.get();
 
     private XattrStep() {
     }
@@ -27,7 +26,7 @@ final class XattrStep implements EntryStep {
         if (pairs == null) {
             return worker.failure;
         }
-        INTERNALS.xattrValues(pairs, batch.values, i * EntryBatch.VALUES);
+        XattrValues.split(pairs, batch.values, i * EntryBatch.VALUES);
         return null;
     }
 }

@@ -6,6 +6,6 @@
  *
  * <p>Owns: threads, descriptors and the order of system calls during a scan.
  *
- * <p>May import: {@code dev.fsnap.scan}, {@code dev.fsnap.internal}, {@code dev.fsnap.bindings}.
+ * <p>May import: {@code dev.fsnap.scan}, {@code dev.fsnap.row}, {@code dev.fsnap.internal}, {@code dev.fsnap.bindings}.
  */
 package dev.fsnap.walk;

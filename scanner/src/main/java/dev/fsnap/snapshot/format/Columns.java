@@ -1,10 +1,12 @@
 package dev.fsnap.snapshot.format;
 
+import dev.fsnap.row.RowSchema;
+import dev.fsnap.row.ContentValue;
+import dev.fsnap.row.XattrValues;
 import dev.fsnap.snapshot.CorruptSnapshotException;
 import dev.fsnap.snapshot.IncompatibleSnapshotException;
 import dev.fsnap.bindings.StatFields;
-import dev.fsnap.internal.ScanInternals;
-import dev.fsnap.internal.Rows;
+import dev.fsnap.row.Rows;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.Operation;
 import dev.fsnap.scan.ScanError;
@@ -190,15 +192,14 @@ public final class Columns {
 
     /** The first slot of a column's value (a time's nanoseconds follow its seconds). */
     private static int slot(Field field) {
-        return INTERNALS.slot(field);
+        return RowSchema.slot(field);
     }
 
     /** Whether a row has a value for a column. */
     private static boolean has(long[] row, Field field) {
-        return INTERNALS.present(field, row, 0);
+        return RowSchema.present(field, row, 0);
     }
 
-    private static final ScanInternals INTERNALS = ScanInternals.get();
 
     /** @return a codec's state for {@link #encode}, {@link #decode} and {@link #skip}: one slot per column */
     byte[][] newPrevious() {
@@ -300,7 +301,7 @@ public final class Columns {
                 continue;
             }
             if (byteValued(field)) {
-                f.values[INTERNALS.bytesIndex(field)] = carried ? decodeBytes(in, field, previous, c) : notCarried(field);
+                f.values[RowSchema.bytesIndex(field)] = carried ? decodeBytes(in, field, previous, c) : notCarried(field);
                 continue;
             }
             int slot = slot(field);
@@ -377,8 +378,8 @@ public final class Columns {
     }
 
     private static void checkBytes(Decoder in, Field field, int length) throws CorruptSnapshotException {
-        String wrong = field.kind() == Field.Kind.XATTRS ? INTERNALS.checkXattrs(in.buffer(), in.pos, length)
-                : INTERNALS.checkContent(in.buffer(), in.pos, length);
+        String wrong = field.kind() == Field.Kind.XATTRS ? XattrValues.check(in.buffer(), in.pos, length)
+                : ContentValue.check(in.buffer(), in.pos, length);
         if (wrong != null) {
             throw in.corrupt("a " + field.label() + " value: " + wrong);
         }

@@ -1,10 +1,12 @@
 package dev.fsnap.snapshot.format;
 
+import dev.fsnap.row.RowSchema;
+import dev.fsnap.row.ContentValue;
 import dev.fsnap.bindings.StatFields;
 import dev.fsnap.snapshot.CorruptSnapshotException;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.ScanError;
-import dev.fsnap.internal.Rows;
+import dev.fsnap.row.Rows;
 
 import java.util.Arrays;
 
@@ -12,7 +14,7 @@ import java.util.Arrays;
 public final class DirectoryRecord {
     public static final int NO_REF = -1;
     private static final dev.fsnap.internal.ScanInternals INTERNALS = dev.fsnap.internal.ScanInternals.get();
-    private static final int CONTENT = INTERNALS.bytesIndex(dev.fsnap.scan.Field.CONTENT);
+    private static final int CONTENT = RowSchema.bytesIndex(dev.fsnap.scan.Field.CONTENT);
     /** What an empty directory (stored as {@code REF_EMPTY}, without a block) reads back as. */
     public static final DirectoryRecord EMPTY = new DirectoryRecord(Format.EMPTY_OFFSET, null, new Fields[0]);
 
@@ -548,7 +550,7 @@ public final class DirectoryRecord {
     /** Whether an entry is a file whose content is marked corrupt: its subtree is flagged so. */
     private static boolean markedCorrupt(Fields f) {
         byte[] content = f.values[CONTENT];
-        return content != null && INTERNALS.contentCorrupt(content);
+        return content != null && ContentValue.corrupt(content);
     }
 
     /** A readable directory entry: it has a reference (unreadable entries are typed unknown). */

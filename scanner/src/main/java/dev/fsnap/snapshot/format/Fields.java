@@ -1,8 +1,9 @@
 package dev.fsnap.snapshot.format;
 
+import dev.fsnap.row.RowSchema;
 import dev.fsnap.bindings.StatFields;
 import dev.fsnap.internal.ScanInternals;
-import dev.fsnap.internal.Rows;
+import dev.fsnap.row.Rows;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.EntryType;
@@ -23,13 +24,13 @@ public final class Fields {
     /** The values, in {@link StatFields} slots. */
     public final long[] stat = new long[StatFields.WIDTH];
     /** The fields held as bytes (the link target, the attribute classes), each null when absent. */
-    public final byte[][] values = new byte[INTERNALS.byteValues()][];
+    public final byte[][] values = new byte[RowSchema.BYTE_VALUES][];
     /**
      * Why a read after the stat failed: a symbolic link's target, or the entry's extended attributes
      * (which are then absent); the entry is kept.
      */
     public Failure readFailure;
-    private static final int TARGET = INTERNALS.bytesIndex(Field.TARGET);
+    private static final int TARGET = RowSchema.bytesIndex(Field.TARGET);
 
     public Fields() {
         this(256);
@@ -73,7 +74,7 @@ public final class Fields {
 
     /** @return the value of a field held as bytes, or null when absent */
     public byte[] bytes(Field field) {
-        return values[INTERNALS.bytesIndex(field)];
+        return values[RowSchema.bytesIndex(field)];
     }
 
     public Entry toEntry(byte[] path) {
@@ -129,6 +130,6 @@ public final class Fields {
 
     /** @return the fields in which two decoded entries differ (as {@link Field#between} for entries) */
     public static Set<Field> changed(Fields a, Fields b) {
-        return INTERNALS.changed(a.type, a.stat, a.values, b.type, b.stat, b.values);
+        return RowSchema.changed(a.type, a.stat, 0, a.values, 0, b.type, b.stat, 0, b.values, 0);
     }
 }

@@ -1,7 +1,8 @@
 package dev.fsnap.snapshot.format;
 
 import dev.fsnap.bindings.StatFields;
-import dev.fsnap.internal.ScanInternals;
+import dev.fsnap.row.RowSchema;
+import dev.fsnap.row.XattrValues;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.Operation;
@@ -24,15 +25,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * none, another value; and a reader refuses what no writer makes.
  */
 class XattrColumnTest {
-    private static final ScanInternals INTERNALS = ScanInternals.get();
     private static final Columns COLUMNS = Columns.written(Set.of());
 
     /** An ACL field's value as a scan holds it, made the way a scan makes it. */
     private static byte[] acl(int permission) {
         byte[] value = {2, 0, 0, 0, 1, 0, (byte) permission, 0, -1, -1, -1, -1};
-        byte[][] row = new byte[INTERNALS.byteValues()][];
-        INTERNALS.xattrValues(new byte[][] {"system.posix_acl_access".getBytes(StandardCharsets.US_ASCII), value}, row, 0);
-        return row[INTERNALS.bytesIndex(Field.ACL)];
+        byte[][] row = new byte[RowSchema.BYTE_VALUES][];
+        XattrValues.split(new byte[][] {"system.posix_acl_access".getBytes(StandardCharsets.US_ASCII), value}, row, 0);
+        return row[RowSchema.bytesIndex(Field.ACL)];
     }
 
     private static Fields entry(String name, byte[] acl) {
@@ -41,9 +41,9 @@ class XattrColumnTest {
         f.type = EntryType.FILE;
         StatFields.clear(f.stat, 0);
         for (Field x : new Field[] {Field.ACL, Field.CAPS, Field.SELINUX, Field.XATTRS}) {
-            f.values[INTERNALS.bytesIndex(x)] = new byte[0];
+            f.values[RowSchema.bytesIndex(x)] = new byte[0];
         }
-        f.values[INTERNALS.bytesIndex(Field.ACL)] = acl;
+        f.values[RowSchema.bytesIndex(Field.ACL)] = acl;
         if (acl == null) {
             f.readFailure = new Fields.Failure(Operation.READ, "EACCES", "Permission denied");
         }

@@ -1,4 +1,7 @@
-package dev.fsnap.scan;
+package dev.fsnap.row;
+
+import dev.fsnap.scan.Field;
+import dev.fsnap.scan.Xattr;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -25,16 +28,28 @@ import java.util.function.LongFunction;
  * at least 1), name, then {@code length << 1 | digest} (varint) and that many bytes: the value, or
  * its SHA-256 when the digest bit is set. No attributes: the empty string.
  */
-final class Xattrs {
+public final class XattrValues {
     /** The value of a class without attributes: shared, never modified. */
-    static final byte[] NONE = {};
+    public static final byte[] NONE = {};
     private static final int SHA256 = 32;
 
-    private Xattrs() {
+    private XattrValues() {
+    }
+
+    /** Makes an attribute of what a value holds: {@code Xattr}'s constructor, which is not public. */
+    @FunctionalInterface
+    public interface Attribute {
+        /**
+         * @param name the name
+         * @param value the value, or its SHA-256
+         * @param digest whether {@code value} is the digest
+         * @return the attribute
+         */
+        Xattr of(byte[] name, byte[] value, boolean digest);
     }
 
     /** The field an attribute belongs to, by its name. */
-    static Field classOf(byte[] name) {
+    public static Field classOf(byte[] name) {
         if (equals(name, POSIX_ACL_ACCESS) || equals(name, POSIX_ACL_DEFAULT) || equals(name, NFS4_ACL)) {
             return Field.ACL;
         }
@@ -62,10 +77,19 @@ final class Xattrs {
         return Arrays.equals(a, b);
     }
 
-    /** See {@code ScanInternals.xattrValues}. */
-    static void split(byte[][] pairs, byte[][] into, int offset) {
+    /**
+     * Splits the extended attributes a reader gave (name, value, name, value, ...) into the values
+     * of the attribute fields ({@code ACL}, {@code CAPS}, {@code SELINUX}, {@code XATTRS}), each in
+     * name order, long values of no security meaning kept as their SHA-256; a class without an
+     * attribute gets the empty value.
+     *
+     * @param pairs names and values
+     * @param into a row of byte values
+     * @param offset where the row starts
+     */
+    public static void split(byte[][] pairs, byte[][] into, int offset) {
         for (Field f : CLASSES) {
-            into[offset + f.bytes] = NONE;
+            into[offset + RowSchema.bytesIndex(f)] = NONE;
         }
         int n = pairs.length / 2;
         if (n == 0) {
@@ -98,7 +122,7 @@ final class Xattrs {
                 out.put(kept);
             }
             if (out != null) {
-                into[offset + f.bytes] = Arrays.copyOf(out.array(), out.position());
+                into[offset + RowSchema.bytesIndex(f)] = Arrays.copyOf(out.array(), out.position());
             }
         }
     }
@@ -119,8 +143,14 @@ final class Xattrs {
         out.put((byte) v);
     }
 
-    /** The attributes of a value (well formed: made here or checked by {@link #check}). */
-    static List<Xattr> decode(byte[] value) {
+    /**
+     * The attributes of a value (well formed: made here or checked by {@link #check}).
+     *
+     * @param value a value
+     * @param attribute makes one attribute of its name, its value (or digest), and whether that is the digest
+     * @return them, in order
+     */
+    public static List<Xattr> decode(byte[] value, Attribute attribute) {
         if (value.length == 0) {
             return List.of();
         }
@@ -132,7 +162,7 @@ final class Xattrs {
             at[0] += nameLength;
             long v = varint(value, at);
             int length = (int) (v >>> 1);
-            all.add(new Xattr(name, Arrays.copyOfRange(value, at[0], at[0] + length), (v & 1) != 0));
+            all.add(attribute.of(name, Arrays.copyOfRange(value, at[0], at[0] + length), (v & 1) != 0));
             at[0] += length;
         }
         return Collections.unmodifiableList(all);
@@ -149,8 +179,15 @@ final class Xattrs {
         }
     }
 
-    /** See {@code ScanInternals.checkXattrs}: every length within the value, names in order, digests whole. */
-    static String check(byte[] b, int offset, int length) {
+    /**
+     * Checks a stored value: every length within the value, names in order, digests whole.
+     *
+     * @param b the bytes
+     * @param offset where the value starts
+     * @param length its length
+     * @return null when well formed, else what is wrong
+     */
+    public static String check(byte[] b, int offset, int length) {
         int end = offset + length;
         int[] at = {offset};
         byte[] previous = null;
@@ -192,7 +229,8 @@ final class Xattrs {
 
     // ---------------------------------------------------------------- as people read them
 
-    static String text(byte[] name, byte[] value, boolean digest, LongFunction<String> users,
+    /** @return an attribute's value as {@link Xattr#text()} writes it */
+    public static String text(byte[] name, byte[] value, boolean digest, LongFunction<String> users,
                        LongFunction<String> groups) {
         if (digest) {
             return "sha256:" + HexFormat.of().formatHex(value);

@@ -1,4 +1,4 @@
-package dev.fsnap.internal;
+package dev.fsnap.row;
 
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.Field;
@@ -8,7 +8,7 @@ import dev.fsnap.scan.ScanError;
  * One scanned directory's entries, read-only, as the snapshot codec reads them: the walk's listing
  * is one, and the codec needs nothing else of the walk. Entry {@code i} is in name order; its
  * stat fields are in the slots of {@link dev.fsnap.bindings.StatFields}, its byte-valued fields
- * (link target, attribute classes) at their {@link Field} index. Valid only while the walk hands
+ * (link target, attribute classes, content) at their {@link RowSchema#bytesIndex} index. Valid only while the walk hands
  * the directory over.
  */
 public interface Rows {
