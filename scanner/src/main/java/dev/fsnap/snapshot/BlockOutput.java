@@ -3,6 +3,9 @@ package dev.fsnap.snapshot;
 import dev.fsnap.bindings.Sha256;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.ScanError;
+import dev.fsnap.snapshot.format.DirectoryEncoder;
+import dev.fsnap.snapshot.format.EncodedBlock;
+import dev.fsnap.snapshot.format.BlockRef;
 import dev.fsnap.snapshot.format.Columns;
 import dev.fsnap.snapshot.format.DirectoryRecord;
 import dev.fsnap.snapshot.format.Encoder;
@@ -129,17 +132,17 @@ final class BlockOutput {
     }
 
     /** A finished directory: encoded, hashed and appended; returns its reference for the parent. */
-    DirectoryRecord.Ref directory(DirectoryListing listing) {
+    BlockRef directory(DirectoryListing listing) {
         enter();
         try {
             if (listing.size() == 0 && listing.listError() == null) {
-                return DirectoryRecord.Ref.EMPTY;
+                return BlockRef.EMPTY;
             }
             Local t = locals.get();
             Encoder body = t.body;
             body.reset();
             return appendDirectory(body,
-                    DirectoryRecord.encode(listing, body, t.fields, t.codec, columns, racyFrom), t);
+                    DirectoryEncoder.encode(listing, body, t.fields, t.codec, columns, racyFrom), t);
         } finally {
             gate.leave();
         }
@@ -152,7 +155,7 @@ final class BlockOutput {
      * @param block its hashed length and subtree flags
      * @return its reference for the parent
      */
-    DirectoryRecord.Ref directory(Encoder body, DirectoryRecord.Encoded block) {
+    BlockRef directory(Encoder body, EncodedBlock block) {
         enter();
         try {
             return appendDirectory(body, block, locals.get());
@@ -161,11 +164,11 @@ final class BlockOutput {
         }
     }
 
-    private DirectoryRecord.Ref appendDirectory(Encoder body, DirectoryRecord.Encoded block, Local t) {
+    private BlockRef appendDirectory(Encoder body, EncodedBlock block, Local t) {
         t.sha.digest(body.buf, 0, block.hashed(), t.digest);
         byte[] hash = Arrays.copyOf(t.digest, Format.HASH);
         long offset = append(Format.DIRECTORY, body, t);
-        return new DirectoryRecord.Ref(offset, hash, block.flags());
+        return new BlockRef(offset, hash, block.flags());
     }
 
     /** Frames a block (kind, length, body, CRC-32C) and appends it; returns its offset. */

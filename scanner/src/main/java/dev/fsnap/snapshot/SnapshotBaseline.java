@@ -5,6 +5,7 @@ import dev.fsnap.scan.Content;
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.ScanOptions;
+import dev.fsnap.snapshot.format.DirectoryFiles;
 import dev.fsnap.snapshot.format.DirectoryRecord;
 import dev.fsnap.walk.ContentBaseline;
 
@@ -212,7 +213,7 @@ final class SnapshotBaseline implements ContentBaseline {
         private final byte[] path;
         /** Whether the schedule reads files in it again. */
         private final boolean holdsScheduled;
-        private volatile DirectoryRecord.Files files;
+        private volatile DirectoryFiles files;
 
         Directory(long offset, byte[] path) {
             this.offset = offset;
@@ -220,8 +221,8 @@ final class SnapshotBaseline implements ContentBaseline {
             this.holdsScheduled = this.path != null && scheduledDirectories.contains(ByteBuffer.wrap(path));
         }
 
-        private DirectoryRecord.Files files() {
-            DirectoryRecord.Files f = files;
+        private DirectoryFiles files() {
+            DirectoryFiles f = files;
             if (f == null) {
                 try {
                     f = old.reader().readFiles(offset);
@@ -240,7 +241,7 @@ final class SnapshotBaseline implements ContentBaseline {
 
         @Override
         public boolean find(byte[] names, int nameOffset, int length, Found into) {
-            DirectoryRecord.Files dir = files();
+            DirectoryFiles dir = files();
             int i = dir.find(names, nameOffset, length);
             if (i < 0 || !dir.file[i]) {
                 return false;
@@ -257,7 +258,7 @@ final class SnapshotBaseline implements ContentBaseline {
 
         @Override
         public ContentBaseline.Directory child(byte[] names, int nameOffset, int length) {
-            DirectoryRecord.Files dir = files();
+            DirectoryFiles dir = files();
             int i = dir.find(names, nameOffset, length);
             if (i < 0 || dir.childOffset[i] < 0) {
                 return null;

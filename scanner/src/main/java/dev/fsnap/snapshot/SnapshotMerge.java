@@ -3,6 +3,8 @@ package dev.fsnap.snapshot;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.Operation;
 import dev.fsnap.scan.ScanError;
+import dev.fsnap.snapshot.format.DirectorySplice;
+import dev.fsnap.snapshot.format.BlockRef;
 import dev.fsnap.snapshot.format.Decoder;
 import dev.fsnap.snapshot.format.DirectoryRecord;
 import dev.fsnap.snapshot.format.Encoder;
@@ -219,7 +221,7 @@ public final class SnapshotMerge {
             Footer.RootRef root = parts[0].snapshot.footer().rootRef();
             parts[0].grafted = true;
             if (root == Footer.RootRef.EMPTY) {
-                out.rootDirectory(DirectoryRecord.Ref.EMPTY);
+                out.rootDirectory(BlockRef.EMPTY);
             } else if (root.listed()) {
                 out.rootDirectory(g.deep(parts[0], root.offset(), root.flags(), new byte[0]));
             }
@@ -298,8 +300,8 @@ public final class SnapshotMerge {
          * Copies a block and everything below it, on a thread whose stack holds a tree of any
          * depth (one frame a level).
          */
-        DirectoryRecord.Ref deep(Part part, long offset, int flags, byte[] path) throws IOException {
-            DirectoryRecord.Ref[] result = new DirectoryRecord.Ref[1];
+        BlockRef deep(Part part, long offset, int flags, byte[] path) throws IOException {
+            BlockRef[] result = new BlockRef[1];
             Throwable[] failure = new Throwable[1];
             Thread t = new Thread(null, () -> {
                 try {
@@ -327,9 +329,9 @@ public final class SnapshotMerge {
             return result[0];
         }
 
-        private DirectoryRecord.Ref copy(Part part, long offset, int flags, byte[] path) throws IOException {
+        private BlockRef copy(Part part, long offset, int flags, byte[] path) throws IOException {
             Decoder in = part.snapshot.reader().readBlock(offset, Format.DIRECTORY);
-            DirectoryRecord.Splice block = DirectoryRecord.Splice.parse(in, offset, part.snapshot.header().columns());
+            DirectorySplice block = DirectorySplice.parse(in, offset, part.snapshot.header().columns());
             for (int i = 0; i < block.size(); i++) {
                 byte[] name = block.subdirectory(i);
                 if (name == null) {
@@ -350,7 +352,7 @@ public final class SnapshotMerge {
                     Footer.RootRef root = other.snapshot == null ? Footer.RootRef.unreadable(missing(other.shard))
                             : other.snapshot.footer().rootRef();
                     if (root == Footer.RootRef.EMPTY) {
-                        block.listed(i, DirectoryRecord.Ref.EMPTY);
+                        block.listed(i, BlockRef.EMPTY);
                     } else if (root.listed()) {
                         block.listed(i, copy(other, root.offset(), root.flags(), child));
                     } else {

@@ -1,5 +1,6 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.snapshot.format.DirectoryFiles;
 import dev.fsnap.snapshot.format.Decoder;
 import dev.fsnap.snapshot.format.DirectoryRecord;
 import dev.fsnap.snapshot.format.Footer;
@@ -30,7 +31,7 @@ final class SnapshotReader implements Closeable {
     private static final int FIRST_READ = 4096;
     /** Bytes read at a time when a long frame's checksum is checked before it is held. */
     private static final int STREAM_PIECE = 1 << 20;
-    private static final DirectoryRecord.Files EMPTY_FILES = new DirectoryRecord.Files();
+    private static final DirectoryFiles EMPTY_FILES = new DirectoryFiles();
 
     private final Path file;
     private final SnapshotInput channel;
@@ -173,11 +174,11 @@ final class SnapshotReader implements Closeable {
     }
 
     /** A directory block's files alone (see {@link DirectoryRecord#decodeFiles}). */
-    DirectoryRecord.Files readFiles(long offset) throws IOException {
+    DirectoryFiles readFiles(long offset) throws IOException {
         if (offset == Format.EMPTY_OFFSET) {
             return EMPTY_FILES;
         }
-        return DirectoryRecord.decodeFiles(readBlock(offset, Format.DIRECTORY), offset, header.columns(), racyFrom);
+        return DirectoryFiles.decode(readBlock(offset, Format.DIRECTORY), offset, header.columns(), racyFrom);
     }
 
     /** @return the file, for messages */

@@ -1,5 +1,7 @@
 package dev.fsnap.snapshot;
 
+import dev.fsnap.snapshot.format.EncodedBlock;
+import dev.fsnap.snapshot.format.BlockRef;
 import dev.fsnap.snapshot.format.Columns;
 import dev.fsnap.snapshot.format.DirectoryRecord;
 import dev.fsnap.snapshot.format.Encoder;
@@ -56,7 +58,7 @@ final class SnapshotWriter implements Closeable {
     /** The unreadable root's failure, for the footer. */
     private volatile ScanError rootFailure;
     private volatile Entry rootEntry;
-    private volatile DirectoryRecord.Ref rootRef;
+    private volatile BlockRef rootRef;
     /** Where {@link #complete} left the finished file for reading, or null before. */
     private Path completed;
     private boolean published;
@@ -209,7 +211,7 @@ final class SnapshotWriter implements Closeable {
     }
 
     /** Where the root's block is (or that it is empty), when the blocks come from a merge. */
-    void rootDirectory(DirectoryRecord.Ref ref) {
+    void rootDirectory(BlockRef ref) {
         rootRef = ref;
     }
 
@@ -223,7 +225,7 @@ final class SnapshotWriter implements Closeable {
 
     /** A finished directory: encoded, hashed and appended; returns its reference for the parent. */
     Object directory(DirectoryListing listing) {
-        DirectoryRecord.Ref ref = output.directory(listing);
+        BlockRef ref = output.directory(listing);
         if (listing.path().length == 0) {
             rootRef = ref;
         }
@@ -237,7 +239,7 @@ final class SnapshotWriter implements Closeable {
      * @param block its hashed length and subtree flags
      * @return its reference for the parent
      */
-    DirectoryRecord.Ref directory(Encoder body, DirectoryRecord.Encoded block) {
+    BlockRef directory(Encoder body, EncodedBlock block) {
         return output.directory(body, block);
     }
 
@@ -302,8 +304,8 @@ final class SnapshotWriter implements Closeable {
         if (rootEntry == null) {
             throw new IllegalStateException("the scan delivered no root entry");
         }
-        DirectoryRecord.Ref ref = rootRef;
-        Footer.RootRef root = ref == DirectoryRecord.Ref.EMPTY ? Footer.RootRef.EMPTY
+        BlockRef ref = rootRef;
+        Footer.RootRef root = ref == BlockRef.EMPTY ? Footer.RootRef.EMPTY
                 : ref != null ? new Footer.RootRef(true, ref.hash(), ref.flags(), ref.offset(), null)
                 : Footer.RootRef.unreadable(Fields.Failure.of(rootFailure != null ? rootFailure
                         : new ScanError(new byte[0], Operation.OPEN, "EIO", "the root was not listed")));
