@@ -20,7 +20,8 @@
 # entry's extended attributes (--xattrs), alternated with the plain one.
 #
 # With AGAINST=SNAPSHOT in the environment, a fourth command is timed: `fsnap check TREE --against
-# SNAPSHOT -o NEW` (scan, snapshot written, comparison reported), the nightly job.
+# SNAPSHOT -o NEW` (scan, snapshot written, comparison reported), the nightly job; with OLD_JAR too,
+# the old jar's check (`fsnap-old-check`) is alternated with it.
 set -euo pipefail
 floor=${1:?usage: versus-floor.sh FLOOR_BINARY TREE [RUNS] [THREADS]}
 tree=${2:?usage: versus-floor.sh FLOOR_BINARY TREE [RUNS] [THREADS]}
@@ -42,6 +43,7 @@ names+=(fsnap-nio)
 jffi_lib=$(ls -d "$here"/scanner/target/jffi/jni/*-Linux 2>/dev/null | head -1 || true)
 bare_opts="-XX:+UseSerialGC -Xmn24m -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData${jffi_lib:+ -Djffi.boot.library.path=$jffi_lib}"
 if [ -n "${AGAINST:-}" ]; then names+=(fsnap-check); fi
+if [ -n "${AGAINST:-}" ] && [ -n "${OLD_JAR:-}" ]; then names+=(fsnap-old-check); fi
 # fsnap's own JVM, with the options, the jffi library and the class-data archive the launcher uses
 # (prepared by a first run through the launcher, below): timed directly, because the launcher does
 # not wait for the JVM to be reaped, so time(1) of the launcher would miss the JVM's CPU and memory.
@@ -64,6 +66,7 @@ run_one() {
         fsnap-xattrs) jvm "$here/scanner/target/fsnap.jar" scan "$tree" --threads "$threads" --backend native --xattrs ;;
         fsnap-nio) jvm "$here/scanner/target/fsnap.jar" scan "$tree" --threads "$threads" --backend nio ;;
         fsnap-check) jvm "$here/scanner/target/fsnap.jar" check "$tree" --threads "$threads" --against "$AGAINST" -o "$out/new.snap" ;;
+        fsnap-old-check) jvm "$OLD_JAR" check "$tree" --threads "$threads" --against "$AGAINST" -o "$out/old.snap" ;;
     esac
 }
 for n in "${names[@]}"; do run_one "$n" >/dev/null 2>&1 || true; done # warm the cache, the jar, the archive
@@ -94,7 +97,8 @@ if o and m:
 # median: a shared machine's load drifts over minutes, and this cancels what both runs of a round saw.
 def rounds(n):
     return [list(map(float, l.split())) for l in open(f"{d}/{n}") if l.strip() and l[0].isdigit()]
-for a, b in (("fsnap-native", "java-bare"), ("fsnap-native", "fsnap-old"), ("fsnap-xattrs", "fsnap-native")):
+for a, b in (("fsnap-native", "java-bare"), ("fsnap-native", "fsnap-old"), ("fsnap-xattrs", "fsnap-native"),
+             ("fsnap-check", "fsnap-old-check")):
     if a in med and b in med:
         pairs = list(zip(rounds(a), rounds(b)))
         wall = statistics.median(x[0] / y[0] for x, y in pairs)
