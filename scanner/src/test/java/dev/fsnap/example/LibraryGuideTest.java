@@ -52,6 +52,7 @@ class LibraryGuideTest {
     private static final String CONTEXT = """
             import dev.fsnap.repository.*;
             import dev.fsnap.scan.*;
+            import dev.fsnap.signature.*;
             import dev.fsnap.snapshot.*;
             import java.nio.charset.StandardCharsets;
             import java.nio.file.Files;
