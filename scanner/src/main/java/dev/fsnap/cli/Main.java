@@ -17,6 +17,7 @@ import dev.fsnap.cli.command.PlanCommand;
 import dev.fsnap.cli.command.ScanCommand;
 import dev.fsnap.cli.command.TuneCommand;
 import dev.fsnap.cli.command.VerifyCommand;
+import dev.fsnap.cli.command.KeyCommand;
 
 import dev.fsnap.scan.Scanner;
 
@@ -38,7 +39,8 @@ public final class Main {
     /** @return every command, in the order help lists them */
     private static Command[] commands() {
         return new Command[] {new ScanCommand(), new LsCommand(), new DiffCommand(), new CheckCommand(),
-            new TuneCommand(), new VerifyCommand(), new HistoryCommand(), new ForgetCommand(), new PlanCommand(), new MergeCommand()};
+            new TuneCommand(), new VerifyCommand(), new HistoryCommand(), new ForgetCommand(), new PlanCommand(), new MergeCommand(),
+            new KeyCommand()};
     }
 
     /**

@@ -7,7 +7,7 @@
  *
  * <p>May import: {@code dev.fsnap.cli.command}, {@code dev.fsnap.cli.report}, {@code
  * dev.fsnap.cli.args}, {@code dev.fsnap.cli.console}, {@code dev.fsnap.repository}, {@code
- * dev.fsnap.snapshot}, {@code dev.fsnap.scan}, {@code dev.fsnap.internal}, {@code
+ * dev.fsnap.signature}, {@code dev.fsnap.snapshot}, {@code dev.fsnap.scan}, {@code dev.fsnap.internal}, {@code
  * dev.fsnap.bindings}.
  */
 package dev.fsnap.cli;

@@ -25,6 +25,7 @@ public final class CheckCommand extends Command {
     String root;
     Path old;
     Path output;
+    final Signing signing = new Signing();
     final ReportOptions report = new ReportOptions();
     final ScanArguments scan = new ScanArguments();
     boolean otherRoot;
@@ -51,6 +52,8 @@ public final class CheckCommand extends Command {
                 "   written either), --metrics or --report names no regular file or cannot be written;",
                 "   --repo: ROOT's directory there is not safe to use (a link, another user's) or its lock",
                 "   cannot be judged (another host's, not fsnap's)",
+                " 5:--trust-key: OLD's signature is missing, invalid, or another key's: nothing was scanned,",
+                "   compared or written",
                 " 75:--repo: another run of this host holds ROOT's lock; this one did nothing",
                 " 141:the report's reader went away (| head): NEW is not written",
                 " 130, 143:stopped by SIGINT or SIGTERM (NEW is not written)"
@@ -69,6 +72,8 @@ public final class CheckCommand extends Command {
         report.declareComparison(a);
         a.flag("Compare against a snapshot of another root (a tree that moved or was restored elsewhere); "
                 + "refused otherwise.", () -> otherRoot = true, "--allow-other-root");
+        signing.declareTrust(a, "OLD (--against)");
+        signing.declareSign(a);
         scan.declare(a);
     }
 
@@ -96,6 +101,13 @@ public final class CheckCommand extends Command {
             options = scan.options(repo == null ? root : Repository.canonical(root));
         } catch (IllegalArgumentException e) {
             err.println("fsnap: " + e.getMessage());
+            return new ScanJob.Result(ExitStatus.TROUBLE, null);
+        }
+        try {
+            trusted = signing.trustedKey();
+            key = signing.signingKey();
+        } catch (IOException e) {
+            err.println("fsnap: " + IoMessages.describe(e));
             return new ScanJob.Result(ExitStatus.TROUBLE, null);
         }
         // The baseline as this check reads it: with digests when it takes them, or the first night's
@@ -139,6 +151,25 @@ public final class CheckCommand extends Command {
      * @param anew what the user can do when {@code against} cannot be compared against
      */
     private ScanJob.Result compare(ScanOptions options, Path against, Path into, String anew)
+            throws IOException, InterruptedException {
+        int verdict = Signing.verify(trusted, against, err);
+        if (verdict != ExitStatus.OK) {
+            err.println("fsnap: " + against + " was not compared against, and nothing was scanned or written");
+            return new ScanJob.Result(verdict, null);
+        }
+        ScanJob.Result r = compareTrusted(options, against, into, anew);
+        if (key == null || !ExitStatus.didItsWork(r.exit()) || !java.nio.file.Files.exists(into)) {
+            return r;
+        }
+        return Signing.sign(key, into, options.root().toAbsolutePath().toString(), err) ? r
+                : new ScanJob.Result(ExitStatus.TROUBLE, r.summary());
+    }
+
+    /** The key the baseline must be signed by, or null; the key that signs the new snapshot, or null. */
+    private dev.fsnap.signature.TrustedKey trusted;
+    private dev.fsnap.signature.SigningKey key;
+
+    private ScanJob.Result compareTrusted(ScanOptions options, Path against, Path into, String anew)
             throws IOException, InterruptedException {
         try (Snapshot before = SnapshotFiles.open(against, err)) {
             if (before == null) {

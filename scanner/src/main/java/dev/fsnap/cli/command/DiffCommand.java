@@ -16,6 +16,7 @@ public final class DiffCommand extends Command {
     Path old;
     Path now;
     final ReportOptions report = new ReportOptions();
+    final Signing signing = new Signing();
 
 
     public DiffCommand() {
@@ -37,6 +38,7 @@ public final class DiffCommand extends Command {
                 " 24:entries that vanished, or files that kept changing, while NEW's scan read them, and",
                 "   nothing newly unreadable",
                 " 2:a snapshot is missing, damaged, truncated, or of another format version",
+                " 5:--trust-key: a snapshot's signature is missing, invalid, or another key's: nothing was compared",
                 " 141:the report's reader went away (| head)"
             });
     }
@@ -47,6 +49,7 @@ public final class DiffCommand extends Command {
                 + "DIR@2026-11-28).", v -> old = ScanArguments.snapshot(v));
         a.parameter("NEW", "The later snapshot, likewise.", v -> now = ScanArguments.snapshot(v));
         report.declareComparison(a);
+        signing.declareTrust(a, "either snapshot");
     }
 
     @Override
@@ -55,6 +58,18 @@ public final class DiffCommand extends Command {
             report.checkPage(old, now);
         } catch (IllegalArgumentException e) {
             err.println("fsnap: " + e.getMessage());
+            return ExitStatus.TROUBLE;
+        }
+        try {
+            dev.fsnap.signature.TrustedKey key = signing.trustedKey();
+            for (Path p : new Path[] {old, now}) {
+                int trusted = Signing.verify(key, p, err);
+                if (trusted != ExitStatus.OK) {
+                    return trusted;
+                }
+            }
+        } catch (IOException e) {
+            err.println("fsnap: " + dev.fsnap.internal.IoMessages.describe(e));
             return ExitStatus.TROUBLE;
         }
         // Opening verifies each file whole: the two on two cores at once.

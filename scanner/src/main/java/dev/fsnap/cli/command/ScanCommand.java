@@ -21,6 +21,7 @@ public final class ScanCommand extends Command {
     String root;
     final ReportOptions report = new ReportOptions();
     Path output;
+    final Signing signing = new Signing();
     Path repo;
     /** The last snapshot whose digests unchanged files take over (--baseline), or null. */
     Path baseline;
@@ -37,7 +38,8 @@ public final class ScanCommand extends Command {
                 "With --json, writes one JSON object per entry to stdout; with -o, a snapshot file."
             }, new String[] {
                 " 0:everything was read",
-                " 2:bad usage, or ROOT cannot be scanned, or the snapshot cannot be written; --repo: ROOT's",
+                " 2:bad usage, or ROOT cannot be scanned, or the snapshot cannot be written (or signed, with",
+                "   --sign-key: a wrong passphrase ends the run before the scan); --repo: ROOT's",
                 "   directory there is not safe to use (a link, another user's) or its lock cannot be judged",
                 " 3:the scan finished, but some entries could not be read",
                 " 24:the scan finished, but entries vanished (removed between the listing of their directory",
@@ -76,6 +78,7 @@ public final class ScanCommand extends Command {
         a.option("LAST", "With --digest: unchanged files take their digests over from LAST (a snapshot of ROOT, or of "
                 + "a tree that holds it, such as last night's merged snapshot for a shard) instead of being read.",
                 v -> baseline = ScanArguments.snapshot(v), "--baseline");
+        signing.declareSign(a);
         scan.declare(a);
     }
 
@@ -90,6 +93,16 @@ public final class ScanCommand extends Command {
             return metrics(null, ExitStatus.TROUBLE);
         } catch (java.io.IOException e) {
             err.println("fsnap: " + IoMessages.describe(e));
+            return metrics(null, ExitStatus.TROUBLE);
+        }
+        try {
+            key = signing.signingKey();
+        } catch (java.io.IOException e) {
+            err.println("fsnap: " + IoMessages.describe(e));
+            return metrics(null, ExitStatus.TROUBLE);
+        }
+        if (key != null && output == null && repo == null) {
+            err.println("fsnap: --sign-key signs the snapshot written with -o or --repo");
             return metrics(null, ExitStatus.TROUBLE);
         }
         if (baseline != null) {
@@ -114,11 +127,23 @@ public final class ScanCommand extends Command {
                 return metrics(null, ExitStatus.TROUBLE);
             }
             ScanJob.Result r = RepositoryRun.locked(repo, PathText.of(canonical.root()), "scan", err,
-                    (place, into) -> ScanJob.run(canonical, report, into, console), null);
+                    (place, into) -> signed(ScanJob.run(canonical, report, into, console), into, canonical), null);
             return metrics(r.summary(), r.exit());
         }
-        ScanJob.Result r = ScanJob.run(options, report, output, console);
+        ScanJob.Result r = signed(ScanJob.run(options, report, output, console), output, options);
         return metrics(r.summary(), r.exit());
+    }
+
+    /** The secret key that signs the snapshot written, or null. */
+    private dev.fsnap.signature.SigningKey key;
+
+    /** Signs a snapshot the run wrote and kept, where --sign-key asks for it; a snapshot that cannot be signed fails the run. */
+    private ScanJob.Result signed(ScanJob.Result r, Path written, ScanOptions options) {
+        if (key == null || !ExitStatus.didItsWork(r.exit()) || !java.nio.file.Files.exists(written)) {
+            return r;
+        }
+        return Signing.sign(key, written, options.root().toAbsolutePath().toString(), err) ? r
+                : new ScanJob.Result(ExitStatus.TROUBLE, r.summary());
     }
 
     /** A scan whose unchanged files take their digests over from the --baseline snapshot. */
@@ -140,7 +165,7 @@ public final class ScanCommand extends Command {
                 err.println("fsnap: " + baseline + " is a snapshot of " + last.root() + ", which does not hold " + tonight);
                 return metrics(null, ExitStatus.TROUBLE);
             }
-            ScanJob.Result r = ScanJob.run(options, report, output, console, null, last);
+            ScanJob.Result r = signed(ScanJob.run(options, report, output, console, null, last), output, options);
             return metrics(r.summary(), r.exit());
         }
     }

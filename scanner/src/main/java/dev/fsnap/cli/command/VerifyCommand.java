@@ -13,6 +13,7 @@ import java.nio.file.Path;
 /** {@code fsnap verify FILE}: checks a whole snapshot, for scripts that keep them. */
 public final class VerifyCommand extends Command {
     Path file;
+    final Signing signing = new Signing();
 
 
     public VerifyCommand() {
@@ -21,7 +22,8 @@ public final class VerifyCommand extends Command {
                 "Checks every block's checksum, every directory block against the hash its parent holds,",
                 "each block referenced once, and the unreadable list; prints one line to stdout when all hold."
             }, new String[] {
-                " 0:the snapshot is whole",
+                " 0:the snapshot is whole (and, with --trust-key, signed by that key as it is)",
+                " 5:--trust-key: the snapshot's signature is missing, invalid, or another key's",
                 " 2:the snapshot is missing, damaged, truncated, or of another format version"
             });
     }
@@ -30,10 +32,22 @@ public final class VerifyCommand extends Command {
     void declare(Arguments a) {
         a.parameter("FILE", "The snapshot: a file, or a run in a repository (DIR@latest, DIR@-1).",
                 v -> file = ScanArguments.snapshot(v));
+        signing.declareTrust(a, "the snapshot");
     }
 
     @Override
     int call() throws IOException {
+        dev.fsnap.signature.TrustedKey key;
+        try {
+            key = signing.trustedKey();
+        } catch (IOException e) {
+            err.println("fsnap: " + dev.fsnap.internal.IoMessages.describe(e));
+            return ExitStatus.TROUBLE;
+        }
+        int trusted = Signing.verify(key, file, err);
+        if (trusted != ExitStatus.OK) {
+            return trusted;
+        }
         try (Snapshot s = SnapshotFiles.open(file, err)) {
             if (s == null) {
                 return ExitStatus.TROUBLE;
@@ -43,7 +57,8 @@ public final class VerifyCommand extends Command {
                     + s.started() + "; " + v.directoryBlocks() + " directory blocks, " + v.unreadableBlocks()
                     + " unreadable-list blocks, " + v.bytes() + " bytes; tree hash "
                     + (s.treeHash() == null ? "none (the root is unreadable)" : s.treeHash())
-                    + (s.shardPlan().isEmpty() ? "" : "; shard " + s.shardIndex() + " of plan " + s.shardPlan()));
+                    + (s.shardPlan().isEmpty() ? "" : "; shard " + s.shardIndex() + " of plan " + s.shardPlan())
+                    + (key == null ? "" : "; signed by key " + key.id()));
             return ExitStatus.OK;
         }
     }

@@ -3,8 +3,8 @@ package dev.fsnap.cli.console;
 /**
  * fsnap's exit statuses, one table for every command (each command's help says which of them it
  * uses and what they mean for it; docs/cli.md has the table). A cron job can tell them apart: 0 and
- * 1 are a normal night, 24 a normal night on a live filesystem, 3 and 4 need a person, 2 means the
- * job did not do its work.
+ * 1 are a normal night, 24 a normal night on a live filesystem, 3 and 4 need a person, 5 needs one
+ * at once (a baseline not signed by the trusted key), 2 means the job did not do its work.
  */
 public final class ExitStatus {
     /** Nothing changed (diff, check); everything was read (scan, ls); the snapshot is whole (verify). */
@@ -17,6 +17,12 @@ public final class ExitStatus {
     public static final int UNREADABLE = 3;
     /** diff, check with digests: corrupt or tampered files, besides any other change. */
     public static final int CORRUPT = 4;
+    /**
+     * A snapshot that a trusted key must have signed is not signed by it as it is (no signature, a
+     * bad one, another key's): nothing was compared against it. An intruder's forgery, or a file
+     * damaged or replaced: a person must look.
+     */
+    public static final int UNTRUSTED = 5;
     /**
      * Entries vanished while the scan read them, or files kept changing while their content was read
      * (a live filesystem), and nothing else was unreadable: rsync's 24.
@@ -42,6 +48,8 @@ public final class ExitStatus {
         " 3:some entries could not be read (diff, check: newly so; merge: by a part); what they hold is",
         "   unknown",
         " 4:diff, check with --digest: corrupt or tampered files, besides any other change",
+        " 5:--trust-key: a snapshot is not signed by the trusted key as it is (its signature missing,",
+        "   invalid, or another key's): nothing was compared against it",
         " 24:entries vanished, or files kept changing, while the scan read them (a live filesystem);",
         "   nothing else unreadable",
         " 75:check, scan, merge, forget --repo: another run of this host holds the root's lock; this one",

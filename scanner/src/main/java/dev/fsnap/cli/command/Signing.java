@@ -1,0 +1,174 @@
+package dev.fsnap.cli.command;
+
+import dev.fsnap.cli.args.Arguments;
+import dev.fsnap.cli.args.ScanArguments;
+import dev.fsnap.cli.console.ExitStatus;
+import dev.fsnap.internal.IoMessages;
+import dev.fsnap.signature.SignatureRefusedException;
+import dev.fsnap.signature.SigningKey;
+import dev.fsnap.signature.TrustedKey;
+
+import java.io.ByteArrayOutputStream;
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.Charset;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+
+/**
+ * The signature options of the commands that write or read snapshots: {@code --sign-key} signs
+ * what a command writes, {@code --trust-key} refuses what a trusted key did not sign, and
+ * {@code --passphrase-fd} is where a secret key's passphrase is read when no person types it.
+ */
+final class Signing {
+    /** A passphrase is one line; minisign's are at most 1023 bytes. */
+    private static final int MAX_PASSPHRASE = 1023;
+
+    Path signKey;
+    Path trustKey;
+    Integer passphraseFd;
+
+    void declareSign(Arguments a) {
+        a.option("SECRET", "Sign the snapshot written with the secret key SECRET (minisign's format: fsnap key new, "
+                + "or minisign -G), beside it as FILE.minisig, which minisign -V verifies. An encrypted key's "
+                + "passphrase is asked on the terminal, or read from --passphrase-fd.",
+                v -> signKey = ScanArguments.path(v), "--sign-key");
+        declarePassphrase(a);
+    }
+
+    void declarePassphrase(Arguments a) {
+        a.option("N", "Read the secret key's passphrase, one line, from descriptor N (0, standard input, or 6 and "
+                + "above: 1 to 5 are the launcher's), never from an argument.", v -> {
+                    int fd = Arguments.integer(v, 0, 1023);
+                    if (fd >= 1 && fd <= 5) {
+                        throw new IllegalArgumentException("descriptors 1 to 5 are the launcher's: give the passphrase on "
+                                + "0 (standard input) or on 6 and above");
+                    }
+                    passphraseFd = fd;
+                }, "--passphrase-fd");
+    }
+
+    void declareTrust(Arguments a, String what) {
+        a.option("PUBLIC", "Refuse " + what + " unless it is signed by the public key PUBLIC (FILE.minisig beside it,"
+                + " as fsnap --sign-key and minisign -S write it): a missing, invalid or other key's signature exits 5"
+                + " and compares nothing.", v -> trustKey = ScanArguments.path(v), "--trust-key");
+    }
+
+    /**
+     * Reads the signing key, asking for its passphrase: before a run, so that a wrong one costs no scan.
+     *
+     * @return the key, or null when none was asked for
+     * @throws IOException with the message to print (exit 2)
+     */
+    SigningKey signingKey() throws IOException {
+        if (signKey == null) {
+            return null;
+        }
+        return SigningKey.read(signKey, () -> passphrase(signKey, passphraseFd, false));
+    }
+
+    /**
+     * @return the trusted key, or null when none was asked for
+     * @throws IOException with the message to print (exit 2)
+     */
+    TrustedKey trustedKey() throws IOException {
+        return trustKey == null ? null : TrustedKey.read(trustKey);
+    }
+
+    /**
+     * Verifies a snapshot's signature where a trusted key is asked for.
+     *
+     * @return {@link ExitStatus#OK}, {@link ExitStatus#UNTRUSTED} (the message printed) or {@link ExitStatus#TROUBLE}
+     */
+    static int verify(TrustedKey key, Path snapshot, PrintStream err) {
+        if (key == null) {
+            return ExitStatus.OK;
+        }
+        try {
+            key.verify(snapshot);
+            return ExitStatus.OK;
+        } catch (SignatureRefusedException e) {
+            err.println("fsnap: refused: " + e.getMessage());
+            return ExitStatus.UNTRUSTED;
+        } catch (IOException e) {
+            err.println("fsnap: " + IoMessages.describe(e));
+            return ExitStatus.TROUBLE;
+        }
+    }
+
+    /**
+     * Signs a snapshot that was written, its trusted comment as minisign's own (time, file name,
+     * hashed) with what it is a snapshot of.
+     *
+     * @return whether it was signed (else the message is printed)
+     */
+    static boolean sign(SigningKey key, Path snapshot, String root, PrintStream err) {
+        String comment = "timestamp:" + Instant.now().getEpochSecond() + "\tfile:" + snapshot.getFileName()
+                + "\thashed\tfsnap snapshot of " + root.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
+        try {
+            key.sign(snapshot, comment.length() > 2000 ? comment.substring(0, 2000) : comment);
+            return true;
+        } catch (IOException e) {
+            err.println("fsnap: " + snapshot + " was written but could not be signed: " + IoMessages.describe(e));
+            return false;
+        }
+    }
+
+    /**
+     * A passphrase: one line from the descriptor given, or typed on the terminal.
+     *
+     * @param twice whether a person types it twice (a new key)
+     */
+    static byte[] passphrase(Path key, Integer fd, boolean twice) throws IOException {
+        if (fd != null) {
+            // Standard input stays open (it is not this command's to close); another descriptor is read and closed.
+            try (InputStream own = fd == 0 ? null : new FileInputStream("/dev/fd/" + fd)) {
+                InputStream in = own != null ? own : new FileInputStream(java.io.FileDescriptor.in);
+                ByteArrayOutputStream line = new ByteArrayOutputStream(64);
+                for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+                    if (line.size() == MAX_PASSPHRASE) {
+                        throw new IOException(key + ": a passphrase is at most " + MAX_PASSPHRASE + " bytes");
+                    }
+                    line.write(b);
+                }
+                byte[] p = line.toByteArray();
+                if (p.length > 0 && p[p.length - 1] == '\r') {
+                    p = Arrays.copyOf(p, p.length - 1);
+                }
+                return p;
+            } catch (java.io.FileNotFoundException e) {
+                throw new IOException("--passphrase-fd " + fd + ": no such descriptor open");
+            }
+        }
+        java.io.Console terminal = System.console();
+        if (terminal == null) {
+            throw new IOException(key + ": no terminal to ask its passphrase on: give it on a descriptor with "
+                    + "--passphrase-fd N");
+        }
+        char[] typed = terminal.readPassword("Passphrase for %s: ", key);
+        if (typed == null) {
+            throw new IOException(key + ": no passphrase typed");
+        }
+        if (twice) {
+            char[] again = terminal.readPassword("The same passphrase again: ");
+            boolean same = again != null && Arrays.equals(typed, again);
+            if (again != null) {
+                Arrays.fill(again, '\0');
+            }
+            if (!same) {
+                Arrays.fill(typed, '\0');
+                throw new IOException("the two passphrases differ: no key was written");
+            }
+        }
+        byte[] p = new String(typed).getBytes(terminalCharset(terminal));
+        Arrays.fill(typed, '\0');
+        return p;
+    }
+
+    private static Charset terminalCharset(java.io.Console c) {
+        return c.charset();
+    }
+}
