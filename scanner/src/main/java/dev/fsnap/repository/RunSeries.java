@@ -1,15 +1,26 @@
 package dev.fsnap.repository;
 
+import dev.fsnap.internal.Json;
 import dev.fsnap.internal.PathText;
+import dev.fsnap.signature.SignatureRefusedException;
+import dev.fsnap.signature.Signed;
+import dev.fsnap.signature.SigningKey;
+import dev.fsnap.signature.TrustedKey;
+import dev.fsnap.snapshot.Snapshot;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -19,6 +30,13 @@ import java.util.stream.Stream;
  */
 public final class RunSeries {
     static final String ROOT_FILE = "root";
+    /** The approved baseline, beside the runs (not one of them). */
+    static final String APPROVED = "approved" + Run.SNAPSHOT;
+    /** One record per approval, {@code approvals/00000001.json} and on. */
+    static final String APPROVALS = "approvals";
+    /** The approval the checks of this host last compared against: what a later one holds the next to. */
+    static final String SEEN = "approved.seen";
+    private static final int MAX_RECORD = 64 * 1024;
     private static final int MAX_ROOT_FILE = 8192;
 
     private final Path dir;
@@ -86,6 +104,9 @@ public final class RunSeries {
             names = s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(Run.SNAPSHOT)).sorted().toList();
         }
         for (String n : names) {
+            if (n.equals(APPROVED)) {
+                continue;
+            }
             Instant started = Run.started(n.substring(0, n.length() - Run.SNAPSHOT.length()));
             if (started == null) {
                 stray.add(n);
@@ -142,6 +163,227 @@ public final class RunSeries {
             what = dir.toString();
         }
         return RootLock.take(dir.resolve("lock"), what);
+    }
+
+    /** @return where the approved baseline is ({@code KEY/approved.snap}); it may not exist */
+    public Path approvedSnapshot() {
+        return dir.resolve(APPROVED);
+    }
+
+    /**
+     * The newest approval as its record says, not verified: what a repository without signatures
+     * has, and what {@code history} lists.
+     *
+     * @return the newest approval, or empty when the root has none
+     * @throws IOException when the records cannot be read, or one is damaged
+     */
+    public Optional<Approval> approval() throws IOException {
+        List<Approval> all = approvals();
+        return all.isEmpty() ? Optional.empty() : Optional.of(all.get(all.size() - 1));
+    }
+
+    /**
+     * @return every approval as recorded, oldest first
+     * @throws IOException when the records cannot be read, or one is damaged
+     */
+    public List<Approval> approvals() throws IOException {
+        Path records = dir.resolve(APPROVALS);
+        if (!Files.isDirectory(records, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        List<Path> files;
+        try (Stream<Path> s = Files.list(records)) {
+            files = s.filter(p -> p.getFileName().toString().matches("[0-9]{8}\\.json")).sorted().toList();
+        }
+        List<Approval> out = new ArrayList<>();
+        for (Path f : files) {
+            out.add(readRecord(f));
+        }
+        return out;
+    }
+
+    private Approval readRecord(Path f) throws IOException {
+        Object v;
+        try {
+            v = Json.parse(new String(SafeFiles.readSmall(f, MAX_RECORD), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw new RefusedException(f, f + " is not an approval record: " + e.getMessage());
+        }
+        if (!(v instanceof Map<?, ?> m)) {
+            throw new RefusedException(f, f + " is not an approval record");
+        }
+        try {
+            return new Approval(((Number) m.get("sequence")).longValue(), (String) m.get("root"),
+                    Instant.parse((String) m.get("time")), (String) m.get("approver"), (String) m.get("run"),
+                    (String) m.get("previous"), (String) m.get("identity"));
+        } catch (RuntimeException e) {
+            throw new RefusedException(f, f + " is not an approval record: a field is missing or of the wrong kind");
+        }
+    }
+
+    /**
+     * The approved baseline, verified: signed by the trusted key as it is, an approval of this
+     * root, and neither older than the approval this host's checks last compared against nor
+     * another under the same number (an earlier approved baseline put back, a rollback).
+     *
+     * @param key the key approvals are signed with
+     * @return the approval its signature says
+     * @throws SignatureRefusedException when any of these fails: nothing may be compared against it
+     * @throws IOException when a file cannot be read
+     */
+    public Approval trustedApproval(TrustedKey key) throws IOException {
+        Path file = approvedSnapshot();
+        Signed s = key.verify(file);
+        Approval a = Approval.ofTrustedComment(s.trustedComment(), s.id());
+        if (a == null) {
+            throw new SignatureRefusedException(file, SignatureRefusedException.Reason.MALFORMED, file
+                    + ": signed by the trusted key, but not as an approval (its trusted comment is not fsnap's):"
+                    + " a signed snapshot of a run put in its place");
+        }
+        String root = root();
+        if (!a.root().equals(root)) {
+            throw new SignatureRefusedException(file, SignatureRefusedException.Reason.ROLLBACK, file
+                    + ": an approval of " + a.root() + ", not of " + root);
+        }
+        Optional<Approval> seen = seen();
+        if (seen.isPresent()) {
+            Approval last = seen.get();
+            String then = " (the checks of this host compared against approval " + last.sequence() + ", " + last.identity()
+                    + ", last on " + last.time() + ")";
+            if (a.sequence() < last.sequence()) {
+                throw new SignatureRefusedException(file, SignatureRefusedException.Reason.ROLLBACK, file + ": approval "
+                        + a.sequence() + " is older than one already compared against" + then
+                        + ": an earlier approved baseline was put back");
+            }
+            if (a.sequence() == last.sequence() && !a.identity().equals(last.identity())) {
+                throw new SignatureRefusedException(file, SignatureRefusedException.Reason.ROLLBACK, file + ": approval "
+                        + a.sequence() + " is not the one of that number already compared against" + then);
+            }
+            if (a.sequence() == last.sequence() + 1 && !a.previous().equals(last.identity())) {
+                throw new SignatureRefusedException(file, SignatureRefusedException.Reason.ROLLBACK, file + ": approval "
+                        + a.sequence() + " does not follow the approval before it" + then);
+            }
+        }
+        return a;
+    }
+
+    /**
+     * @return the approval this host's checks last compared against, as recorded; empty when none
+     * @throws IOException when the record cannot be read
+     */
+    public Optional<Approval> seen() throws IOException {
+        try {
+            return Optional.of(readRecord(dir.resolve(SEEN)));
+        } catch (NoSuchFileException none) {
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Records that a check compared against an approval, when it is newer than the one recorded:
+     * a later check refuses anything older.
+     *
+     * @param approval the approval, verified
+     * @param at when the check compared against it
+     * @throws IOException when the record cannot be written
+     */
+    public void recordSeen(Approval approval, Instant at) throws IOException {
+        Optional<Approval> seen = seen();
+        if (seen.isPresent() && seen.get().sequence() > approval.sequence()) {
+            return;
+        }
+        SafeFiles.writeWhole(dir.resolve(SEEN), json(new Approval(approval.sequence(), approval.root(), at,
+                approval.approver(), approval.run(), approval.previous(), approval.identity())));
+    }
+
+    /**
+     * Approves a run: its snapshot becomes the approved baseline, copied whole, with the next number
+     * and (with a key) signed, the approval before it named in the signature. A baseline already
+     * approved and signed must be signed by the same key: another key's, or one changed, is refused,
+     * never chained (an unsigned one is followed as its record says).
+     *
+     * @param run the run whose snapshot is approved
+     * @param approver who approves it
+     * @param at when
+     * @param key the secret key approvals are signed with, or null for a repository without signatures
+     * @return the approval
+     * @throws SignatureRefusedException when the approved baseline there now is not signed by the key
+     * @throws IOException when a file cannot be read or written
+     */
+    public Approval approve(Run run, String approver, Instant at, SigningKey key) throws IOException {
+        return approve(run, approver, at, key, key == null ? null : key.trustedKey());
+    }
+
+    /**
+     * Approves a run with a new key: the approved baseline there now is verified with the key it
+     * was signed with ({@code previousKey}), and the approval signed with the new one, chained to it.
+     * A key is rotated so: the checks then trust the new public key.
+     *
+     * @param previousKey the public key the approved baseline there now is signed with
+     * @see #approve(Run, String, Instant, SigningKey)
+     */
+    public Approval approve(Run run, String approver, Instant at, SigningKey key, TrustedKey previousKey)
+            throws IOException {
+        if (!run.directory().equals(dir)) {
+            throw new IllegalArgumentException(run.snapshot() + " is not a run of " + dir);
+        }
+        String root = root();
+        Optional<Approval> before;
+        before = approval();
+        if (key != null && Files.exists(approvedSnapshot(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                Signed s = previousKey.verify(approvedSnapshot());
+                before = Optional.ofNullable(Approval.ofTrustedComment(s.trustedComment(), s.id()));
+            } catch (SignatureRefusedException e) {
+                // An unsigned approved baseline (a repository that starts to sign): its record says
+                // where the numbers stand. One signed by another key, or changed, is refused.
+                if (e.reason() != SignatureRefusedException.Reason.MISSING) {
+                    throw e;
+                }
+            }
+        }
+        long sequence = before.map(a -> a.sequence() + 1).orElse(1L);
+        String previous = before.map(Approval::identity).orElse("");
+        Path tmp = Files.createTempFile(dir, ".approving-", Run.SNAPSHOT);
+        Path tmpSignature = tmp.resolveSibling(tmp.getFileName() + ".minisig");
+        try {
+            Files.copy(run.snapshot(), tmp, StandardCopyOption.REPLACE_EXISTING);
+            String identity;
+            Approval approval;
+            if (key != null) {
+                Approval draft = new Approval(sequence, root, at, approver, run.name(), previous, "unsigned");
+                identity = key.sign(tmp, draft.trustedComment()).id();
+            } else {
+                try (Snapshot s = Snapshot.open(tmp)) {
+                    identity = s.treeHash() == null ? "none" : s.treeHash();
+                }
+            }
+            approval = new Approval(sequence, root, at, approver, run.name(), previous, identity);
+            Path records = Files.createDirectories(dir.resolve(APPROVALS));
+            SafeFiles.writeWhole(records.resolve(String.format("%08d.json", sequence)), json(approval));
+            if (key != null) {
+                Files.move(tmpSignature, dir.resolve(APPROVED + ".minisig"), StandardCopyOption.REPLACE_EXISTING,
+                        StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                Files.deleteIfExists(dir.resolve(APPROVED + ".minisig"));
+            }
+            Files.move(tmp, approvedSnapshot(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return approval;
+        } finally {
+            Files.deleteIfExists(tmp);
+            Files.deleteIfExists(tmpSignature);
+        }
+    }
+
+    private static byte[] json(Approval a) {
+        StringBuilder b = new StringBuilder("{\"sequence\":").append(a.sequence()).append(",\"root\":");
+        Json.quote(b, a.root()).append(",\"time\":");
+        Json.quote(b, a.time().toString()).append(",\"approver\":");
+        Json.quote(b, a.approver()).append(",\"run\":");
+        Json.quote(b, a.run()).append(",\"previous\":");
+        Json.quote(b, a.previous()).append(",\"identity\":");
+        Json.quote(b, a.identity());
+        return b.append("}\n").toString().getBytes(StandardCharsets.UTF_8);
     }
 
     @Override

@@ -115,6 +115,11 @@ final class Minisign {
         return Base64.getEncoder().encodeToString(b);
     }
 
+    /** @return a signature's identity: its first 16 bytes, in hex */
+    static String id(byte[] signature) {
+        return HexFormat.of().formatHex(signature, 0, 16);
+    }
+
     /** A key id as minisign prints it: its eight bytes as a little-endian number, in hex. */
     static String keyIdText(byte[] id) {
         StringBuilder s = new StringBuilder(16);

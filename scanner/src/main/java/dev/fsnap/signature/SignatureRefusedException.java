@@ -19,13 +19,23 @@ public final class SignatureRefusedException extends IOException {
         /** It was signed by another key than the one trusted. */
         OTHER_KEY,
         /** The signature does not match the file's bytes or its trusted comment: either was changed. */
-        INVALID
+        INVALID,
+        /**
+         * Validly signed, but older than one already seen (an earlier signed file put back), or not
+         * the one seen under its number: what the signature covers is not what may be used now.
+         */
+        ROLLBACK
     }
 
     private final transient Path file;
     private final Reason reason;
 
-    SignatureRefusedException(Path file, Reason reason, String message) {
+    /**
+     * @param file the signed file
+     * @param reason what failed
+     * @param message what is said: the file and what failed
+     */
+    public SignatureRefusedException(Path file, Reason reason, String message) {
         super(message);
         this.file = file;
         this.reason = reason;

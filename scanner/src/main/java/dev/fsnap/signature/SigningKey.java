@@ -160,11 +160,11 @@ public final class SigningKey {
      *
      * @param file the file
      * @param trustedComment one line, at most 4077 bytes in UTF-8 (what minisign can sign)
-     * @return the signature file
+     * @return the signature: its file, its trusted comment and its identity
      * @throws IllegalArgumentException when the comment has a line break or is too long
      * @throws IOException when the file cannot be read or its signature written
      */
-    public Path sign(Path file, String trustedComment) throws IOException {
+    public Signed sign(Path file, String trustedComment) throws IOException {
         byte[] comment = trustedComment.getBytes(StandardCharsets.UTF_8);
         if (trustedComment.indexOf('\n') >= 0 || trustedComment.indexOf('\r') >= 0
                 || comment.length > Minisign.MAX_TRUSTED_COMMENT) {
@@ -175,7 +175,7 @@ public final class SigningKey {
         byte[] commentSignature = Minisign.sign(seed, SignatureFile.signed(signature, comment));
         Path out = SignatureFile.of(file);
         SignatureFile.write(out, keyId, signature, comment, commentSignature);
-        return out;
+        return new Signed(out, trustedComment, Minisign.id(signature));
     }
 
     private static byte[] take(ByteBuffer in, int n) {

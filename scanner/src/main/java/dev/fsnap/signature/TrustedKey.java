@@ -80,11 +80,11 @@ public final class TrustedKey {
      * Verifies a file against its signature file beside it ({@code FILE.minisig}).
      *
      * @param file the signed file
-     * @return the signature's trusted comment
+     * @return the signature, its trusted comment and identity
      * @throws SignatureRefusedException when the signature is missing, of another key, or does not match
      * @throws IOException when the file cannot be read
      */
-    public String verify(Path file) throws IOException {
+    public Signed verify(Path file) throws IOException {
         return verify(file, SignatureFile.of(file));
     }
 
@@ -93,11 +93,11 @@ public final class TrustedKey {
      *
      * @param file the signed file
      * @param signatureFile its signature
-     * @return the signature's trusted comment
+     * @return the signature, its trusted comment and identity
      * @throws SignatureRefusedException when the signature is missing, of another key, or does not match
      * @throws IOException when the file cannot be read
      */
-    public String verify(Path file, Path signatureFile) throws IOException {
+    public Signed verify(Path file, Path signatureFile) throws IOException {
         SignatureFile s;
         try {
             s = SignatureFile.read(file, signatureFile);
@@ -118,7 +118,7 @@ public final class TrustedKey {
             throw new SignatureRefusedException(file, SignatureRefusedException.Reason.INVALID,
                     file + ": the trusted comment of its signature " + signatureFile + " was changed after it was signed");
         }
-        return s.trustedComment();
+        return new Signed(signatureFile, s.trustedComment(), Minisign.id(s.signature()));
     }
 
     @Override

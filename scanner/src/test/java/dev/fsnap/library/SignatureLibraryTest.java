@@ -2,6 +2,7 @@ package dev.fsnap.library;
 
 import dev.fsnap.signature.KeyFileException;
 import dev.fsnap.signature.SignatureRefusedException;
+import dev.fsnap.signature.Signed;
 import dev.fsnap.signature.SigningKey;
 import dev.fsnap.signature.TrustedKey;
 import org.junit.jupiter.api.Test;
@@ -37,12 +38,14 @@ class SignatureLibraryTest {
         SigningKey again = SigningKey.read(secret, () -> "correct horse".getBytes(StandardCharsets.UTF_8));
 
         Path file = Files.writeString(dir.resolve("night-42.snap"), "a snapshot's bytes");
-        Path signature = again.sign(file, "backup of host1, night 42");
+        Signed signed = again.sign(file, "backup of host1, night 42");
+        Path signature = signed.signatureFile();
         assertEquals(dir.resolve("night-42.snap.minisig"), signature);
+        assertEquals(32, signed.id().length());
         TrustedKey trusted = TrustedKey.read(dir.resolve("backup.pub"));
         assertEquals(key.trustedKey(), trusted);
         assertEquals(16, trusted.id().length());
-        assertEquals("backup of host1, night 42", trusted.verify(file));
+        assertEquals(signed, trusted.verify(file));
 
         Files.writeString(file, "a snapshot's bytes, changed");
         SignatureRefusedException changed = assertThrows(SignatureRefusedException.class, () -> trusted.verify(file));
