@@ -18,6 +18,7 @@ import dev.fsnap.cli.command.ScanCommand;
 import dev.fsnap.cli.command.TuneCommand;
 import dev.fsnap.cli.command.VerifyCommand;
 import dev.fsnap.cli.command.KeyCommand;
+import dev.fsnap.cli.command.ApproveCommand;
 
 import dev.fsnap.scan.Scanner;
 
@@ -40,7 +41,7 @@ public final class Main {
     private static Command[] commands() {
         return new Command[] {new ScanCommand(), new LsCommand(), new DiffCommand(), new CheckCommand(),
             new TuneCommand(), new VerifyCommand(), new HistoryCommand(), new ForgetCommand(), new PlanCommand(), new MergeCommand(),
-            new KeyCommand()};
+            new KeyCommand(), new ApproveCommand()};
     }
 
     /**

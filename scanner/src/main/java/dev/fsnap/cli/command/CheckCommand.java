@@ -10,7 +10,11 @@ import dev.fsnap.cli.report.ReportOptions;
 import dev.fsnap.cli.args.ScanArguments;
 
 import dev.fsnap.internal.PathText;
+import dev.fsnap.cli.console.Units;
+import dev.fsnap.repository.Approval;
 import dev.fsnap.repository.Repository;
+import dev.fsnap.repository.RunSeries;
+import dev.fsnap.signature.SignatureRefusedException;
 import dev.fsnap.repository.Run;
 import dev.fsnap.repository.RunListing;
 import dev.fsnap.scan.ScanOptions;
@@ -26,6 +30,7 @@ public final class CheckCommand extends Command {
     Path old;
     Path output;
     final Signing signing = new Signing();
+    boolean againstLast;
     final ReportOptions report = new ReportOptions();
     final ScanArguments scan = new ScanArguments();
     boolean otherRoot;
@@ -72,7 +77,9 @@ public final class CheckCommand extends Command {
         report.declareComparison(a);
         a.flag("Compare against a snapshot of another root (a tree that moved or was restored elsewhere); "
                 + "refused otherwise.", () -> otherRoot = true, "--allow-other-root");
-        signing.declareTrust(a, "OLD (--against)");
+        a.flag("With --repo: compare against the latest run even where ROOT has an approved baseline (a live share,"
+                + " where change is normal and yesterday is the reference).", () -> againstLast = true, "--against-last");
+        signing.declareTrust(a, "OLD (--against), or with --repo the approved baseline,");
         signing.declareSign(a);
         scan.declare(a);
     }
@@ -82,7 +89,8 @@ public final class CheckCommand extends Command {
         ScanJob.Result r = check();
         if (scan.metrics != null) {
             return Metrics.write(scan.metrics, CommandLine.path(root).toAbsolutePath().toString(), r.summary(),
-                    r.exit() == ExitStatus.TROUBLE ? null : report.tally, r.exit(), err);
+                    r.exit() == ExitStatus.TROUBLE || r.exit() == ExitStatus.UNTRUSTED ? null : report.tally, r.exit(),
+                    witness, err);
         }
         return r.exit();
     }
@@ -112,8 +120,16 @@ public final class CheckCommand extends Command {
         }
         // The baseline as this check reads it: with digests when it takes them, or the first night's
         // check would take whatever content it reads, rot included, as the baseline.
-        return repo == null ? compare(options, old, output, "to start anew, make a new baseline: fsnap scan " + root
-                + (options.digest() == null ? "" : " --digest") + " -o " + old) : inRepository(options);
+        if (repo != null) {
+            return inRepository(options);
+        }
+        int verdict = Signing.verify(trusted, old, err);
+        if (verdict != ExitStatus.OK) {
+            err.println("fsnap: " + old + " was not compared against, and nothing was scanned or written");
+            return new ScanJob.Result(verdict, null);
+        }
+        return compare(options, old, output, "to start anew, make a new baseline: fsnap scan " + root
+                + (options.digest() == null ? "" : " --digest") + " -o " + old, null);
     }
 
     /** The run in a repository: ROOT's lock held, against its latest run there, into a new one. */
@@ -127,15 +143,55 @@ public final class CheckCommand extends Command {
                         + "put there): it is not the latest run and is not compared against");
             }
             java.util.Optional<Run> latest = listing.latest();
+            Path approved = place.approvedSnapshot();
+            if (!againstLast && (trusted != null || java.nio.file.Files.exists(approved))) {
+                return againstApproved(place, options, approved, latest.map(Run::snapshot).orElse(null), into);
+            }
             if (latest.isPresent()) {
                 Path last = latest.get().snapshot();
                 return compare(options, last, into, "move " + last + " (and its .json) out of " + place.dir()
                         + ", and the next check compares against the run before it; or start anew: fsnap scan "
-                        + rootPath + (options.digest() == null ? "" : " --digest") + " --repo " + repo);
+                        + rootPath + (options.digest() == null ? "" : " --digest") + " --repo " + repo, null);
             }
             err.println("fsnap: the first run of " + rootPath + " in " + repo + ": nothing to compare with yet");
             return ScanJob.run(options, null, into, console);
         }, () -> report.tally);
+    }
+
+    /**
+     * The run against the root's approved baseline: verified first with --trust-key (and refused,
+     * nothing scanned, when it is not signed by the key as it is, or is older than one this host
+     * compared against), its content digests taken over from the latest run rather than the
+     * approval, so that nothing is read twice.
+     */
+    private ScanJob.Result againstApproved(RunSeries place, ScanOptions options, Path approved, Path latest, Path into)
+            throws IOException, InterruptedException {
+        Approval approval;
+        if (trusted != null) {
+            try {
+                approval = place.trustedApproval(trusted);
+            } catch (SignatureRefusedException e) {
+                err.println("fsnap: refused: " + e.getMessage());
+                err.println("fsnap: the approved baseline was not compared against, and nothing was scanned or written;"
+                        + " a person must look: approve again from where the secret key is (fsnap approve " + repo
+                        + " " + root + " --all --sign-key ...)");
+                witness = place.seen().map(a -> new Metrics.Witness(a.sequence(), a.identity())).orElse(null);
+                return new ScanJob.Result(ExitStatus.UNTRUSTED, null);
+            }
+        } else {
+            approval = place.approval().orElse(null);
+        }
+        if (approval != null) {
+            witness = new Metrics.Witness(approval.sequence(), approval.identity());
+            err.println("fsnap: against approval " + approval.sequence() + " of " + Units.TIME.format(approval.time())
+                    + " by " + approval.approver() + " (run " + approval.run() + ")");
+        }
+        ScanJob.Result r = compare(options, approved, into, "approve again (fsnap approve " + repo + " " + root
+                + " --all), or compare with the latest run: --against-last", latest);
+        if (approval != null && ExitStatus.didItsWork(r.exit())) {
+            place.recordSeen(approval, java.time.Instant.now());
+        }
+        return r;
     }
 
     /** Whether a snapshot's root is the root given: the same directory, however either is spelled. */
@@ -150,14 +206,9 @@ public final class CheckCommand extends Command {
      *
      * @param anew what the user can do when {@code against} cannot be compared against
      */
-    private ScanJob.Result compare(ScanOptions options, Path against, Path into, String anew)
+    private ScanJob.Result compare(ScanOptions options, Path against, Path into, String anew, Path digestsFrom)
             throws IOException, InterruptedException {
-        int verdict = Signing.verify(trusted, against, err);
-        if (verdict != ExitStatus.OK) {
-            err.println("fsnap: " + against + " was not compared against, and nothing was scanned or written");
-            return new ScanJob.Result(verdict, null);
-        }
-        ScanJob.Result r = compareTrusted(options, against, into, anew);
+        ScanJob.Result r = compareTrusted(options, against, into, anew, digestsFrom);
         if (key == null || !ExitStatus.didItsWork(r.exit()) || !java.nio.file.Files.exists(into)) {
             return r;
         }
@@ -168,8 +219,24 @@ public final class CheckCommand extends Command {
     /** The key the baseline must be signed by, or null; the key that signs the new snapshot, or null. */
     private dev.fsnap.signature.TrustedKey trusted;
     private dev.fsnap.signature.SigningKey key;
+    /** The approved baseline this run compared against (or last trusted, when refused), for --metrics. */
+    private Metrics.Witness witness;
 
-    private ScanJob.Result compareTrusted(ScanOptions options, Path against, Path into, String anew)
+    /** @param digestsFrom the snapshot content digests are taken over from; null: {@code against} itself */
+    private ScanJob.Result compareTrusted(ScanOptions options, Path against, Path into, String anew, Path digestsFrom)
+            throws IOException, InterruptedException {
+        if (digestsFrom != null && options.digest() != null) {
+            try (Snapshot digests = SnapshotFiles.open(digestsFrom, err)) {
+                if (digests == null) {
+                    return new ScanJob.Result(ExitStatus.TROUBLE, null);
+                }
+                return compareTrusted(options, against, into, anew, digests);
+            }
+        }
+        return compareTrusted(options, against, into, anew, (Snapshot) null);
+    }
+
+    private ScanJob.Result compareTrusted(ScanOptions options, Path against, Path into, String anew, Snapshot digests)
             throws IOException, InterruptedException {
         try (Snapshot before = SnapshotFiles.open(against, err)) {
             if (before == null) {
@@ -192,7 +259,7 @@ public final class CheckCommand extends Command {
                     err.println("fsnap: " + IoMessages.describe(e));
                     return ExitStatus.TROUBLE;
                 }
-            }, before);
+            }, digests != null ? digests : before);
         }
     }
 }

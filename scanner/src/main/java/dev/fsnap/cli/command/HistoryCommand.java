@@ -36,7 +36,8 @@ public final class HistoryCommand extends Command {
                 "For each root (or ROOT alone): the start of each run, its exit status, the entries it read, its",
                 "changes by kind, what it could not read and how long it took; a run that left no summary (a",
                 "snapshot copied in) shows its snapshot only; a damaged summary, a run dated after now and a",
-                "snapshot whose name is no run's are listed as such. Refer to a run in diff as DIR@latest,",
+                "snapshot whose name is no run's are listed as such; then each approval (fsnap approve), with its",
+                "number, who made it and which run it approved. Refer to a run in diff as DIR@latest,",
                 "DIR@-1 (the one before), or DIR@2026-11-28 (the last of that day)."
             }, new String[] {
                 " 0:listed",
@@ -78,6 +79,14 @@ public final class HistoryCommand extends Command {
             }
             for (String stray : listing.stray()) {
                 out.println("  " + stray + "  damaged: not a run's name (no such date); ignored, and left by forget");
+            }
+            try {
+                for (dev.fsnap.repository.Approval a : r.approvals()) {
+                    out.println("  " + Units.TIME.format(a.time()) + "  approval " + a.sequence() + " by " + a.approver()
+                            + " of run " + a.run() + "  identity " + a.identity());
+                }
+            } catch (IOException e) {
+                out.println("  approvals: " + IoMessages.describe(e));
             }
         }
         if (root == null) {

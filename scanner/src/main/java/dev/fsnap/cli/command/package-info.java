@@ -1,6 +1,6 @@
 /**
  * The commands ({@code scan}, {@code check}, {@code diff}, {@code ls}, {@code verify}, {@code tune},
- * {@code history}, {@code forget}, {@code plan}, {@code merge}, {@code key}), each a {@code Command} that declares
+ * {@code history}, {@code forget}, {@code plan}, {@code merge}, {@code key}, {@code approve}), each a {@code Command} that declares
  * its options and writes to the console it is run with; {@code ScanJob} runs a scan into a snapshot
  * for the commands that take one, {@code RepositoryRun} one run of a root in a repository,
  * {@code Signing} the signature options.

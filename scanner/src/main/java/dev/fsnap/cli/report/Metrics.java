@@ -37,7 +37,7 @@ public final class Metrics {
 
     /** What each family is, for its HELP line; a family fsnap does not know (an older version's) is untyped. */
     private static final Map<String, String> HELP = Map.ofEntries(
-        Map.entry("fsnap_exit_status", "The exit status of the last run (0 nothing changed, 1 changes, 2 trouble, 3 unreadable, 4 corrupt, 24 vanished)."),
+        Map.entry("fsnap_exit_status", "The exit status of the last run (0 nothing changed, 1 changes, 2 trouble, 3 unreadable, 4 corrupt, 5 untrusted baseline, 24 vanished)."),
         Map.entry("fsnap_entries", "Entries the last run read."),
         Map.entry("fsnap_directories", "Directories among them."),
         Map.entry("fsnap_bytes", "The sizes of the regular files the last run read, in bytes."),
@@ -50,7 +50,9 @@ public final class Metrics {
         Map.entry("fsnap_changes", "Entries the last run reported changed, by kind, as its report's totals count them."),
         Map.entry("fsnap_vanished", "Entries that vanished while the last run's scan read them (ENOENT)."),
         Map.entry("fsnap_changing", "Files that kept changing while the last run read their content (ECHANGING): no verdict."),
-        Map.entry("fsnap_changed_bytes", "The sizes of the files added and removed, in bytes."));
+        Map.entry("fsnap_changed_bytes", "The sizes of the files added and removed, in bytes."),
+        Map.entry("fsnap_approved_sequence", "The number of the approved baseline the last check compared against (or, refused, the last it trusted): a watcher off the host alerts when it goes down."),
+        Map.entry("fsnap_approved_info", "1, labelled with the identity of that approved baseline: a watcher alerts when it changes without an approval."));
 
     /** The largest metrics file read back (many roots' lines are a few KiB each). */
     private static final int MOST_READ = 16 << 20;
@@ -83,6 +85,26 @@ public final class Metrics {
      * @return the run's exit status, or 2 when the file could not be written
      */
     public static int write(Path file, String root, ScanSummary summary, ChangeTally tally, int exit, PrintStream err) {
+        return write(file, root, summary, tally, exit, null, err);
+    }
+
+    /**
+     * The approved baseline a check compared against, for a watcher off the host.
+     *
+     * @param sequence its number
+     * @param identity its identity (the signature's, or the tree hash)
+     */
+    public record Witness(long sequence, String identity) {
+    }
+
+    /**
+     * Writes a run's metrics with the approved baseline it compared against.
+     *
+     * @param witness the approved baseline, or null when there is none
+     * @see #write(Path, String, ScanSummary, ChangeTally, int, PrintStream)
+     */
+    public static int write(Path file, String root, ScanSummary summary, ChangeTally tally, int exit, Witness witness,
+                            PrintStream err) {
         Path lockFile = file.resolveSibling(file.getFileName() + ".lock");
         if (Files.exists(lockFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)
                 && !Files.isRegularFile(lockFile, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
@@ -98,7 +120,7 @@ public final class Metrics {
                         + " stayed locked by another process for " + LOCK_WAIT.toSeconds() + " s");
                 return ExitStatus.TROUBLE;
             }
-            new Metrics(root).render(file, summary, tally, exit);
+            new Metrics(root).render(file, summary, tally, exit, witness);
             return exit;
         } catch (IOException e) {
             err.println("fsnap: " + file + ": the metrics were not written: " + IoMessages.describe(e));
@@ -122,7 +144,7 @@ public final class Metrics {
         return true;
     }
 
-    private void render(Path file, ScanSummary summary, ChangeTally tally, int exit) throws IOException {
+    private void render(Path file, ScanSummary summary, ChangeTally tally, int exit, Witness witness) throws IOException {
         List<String> kept = new ArrayList<>();
         String lastSuccess = null;
         try {
@@ -179,6 +201,11 @@ public final class Metrics {
             sample("fsnap_changing", "", tally.changing());
             sample("fsnap_changed_bytes", ",kind=\"added\"", tally.bytes(Change.Kind.ADDED));
             sample("fsnap_changed_bytes", ",kind=\"removed\"", tally.bytes(Change.Kind.REMOVED));
+        }
+        if (witness != null) {
+            sample("fsnap_approved_sequence", "", witness.sequence());
+            family("fsnap_approved_info").add("fsnap_approved_info{" + label + ",identity=\"" + escape(witness.identity())
+                    + "\"} 1");
         }
         for (String line : kept) {
             int end = line.indexOf('{') < 0 ? line.indexOf(' ') : line.indexOf('{');

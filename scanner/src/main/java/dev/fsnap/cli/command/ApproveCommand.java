@@ -1,0 +1,124 @@
+package dev.fsnap.cli.command;
+
+import dev.fsnap.cli.args.Arguments;
+import dev.fsnap.cli.args.ScanArguments;
+import dev.fsnap.cli.console.ExitStatus;
+import dev.fsnap.cli.console.Units;
+import dev.fsnap.internal.IoMessages;
+import dev.fsnap.repository.Approval;
+import dev.fsnap.repository.Repository;
+import dev.fsnap.repository.RootLock;
+import dev.fsnap.repository.Run;
+import dev.fsnap.repository.RunSeries;
+import dev.fsnap.signature.SignatureRefusedException;
+import dev.fsnap.signature.SigningKey;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** {@code fsnap approve DIR ROOT --all}: the latest run of ROOT becomes its approved baseline. */
+public final class ApproveCommand extends Command {
+    Path dir;
+    String root;
+    boolean all;
+    String approver = System.getProperty("user.name", "unknown");
+    final Signing signing = new Signing();
+    Path previousKey;
+
+    public ApproveCommand() {
+        super("approve", new String[] {
+                "Approves what the latest run of ROOT found: its snapshot becomes ROOT's approved baseline.",
+                "check --repo compares against the approved baseline, when there is one, and reports every",
+                "difference from it on every run until a person approves it. Each approval has the next number",
+                "and, with --sign-key, is signed: its number, ROOT, who approved it, when, which run, and the",
+                "approval before it (a chain), so that check --trust-key refuses a forged baseline or an older",
+                "one put back. approve needs the repository's files alone: run it where the secret key is (a copy",
+                "of the repository, copied back, will do)."
+            }, new String[] {
+                " 0:approved",
+                " 2:bad usage, DIR is no repository, ROOT has no runs there, or a file cannot be read or written",
+                " 5:--sign-key: the approved baseline there now is not signed by that key as it is (another key's,",
+                "   or changed): it is not chained to",
+                " 75:a run of this host holds ROOT's lock; nothing was approved"
+            });
+    }
+
+    @Override
+    void declare(Arguments a) {
+        a.parameter("DIR", "The repository.", v -> dir = ScanArguments.path(v));
+        a.parameter("ROOT", "The root whose latest run is approved.", v -> root = v);
+        a.flag("Approve every change of the latest run (the only way yet; approving some paths alone is to come).",
+                () -> all = true, "--all");
+        a.option("NAME", "Who approves, as the approval records it (default: the user running fsnap).",
+                v -> {
+                    if (v.isBlank() || v.indexOf('\t') >= 0 || v.indexOf('\n') >= 0) {
+                        throw new IllegalArgumentException("a name on one line, without tabs");
+                    }
+                    approver = v;
+                }, "--as");
+        signing.declareSign(a);
+        a.option("PUBLIC", "With --sign-key: the approved baseline there now is signed with the key PUBLIC, not with"
+                + " the one signing (a key rotated: the checks then trust the new public key).",
+                v -> previousKey = ScanArguments.path(v), "--previous-key");
+    }
+
+    @Override
+    int call() throws IOException {
+        if (!all) {
+            err.println("fsnap: approve needs --all (every change of the latest run)");
+            return ExitStatus.TROUBLE;
+        }
+        SigningKey key;
+        dev.fsnap.signature.TrustedKey previous;
+        RunSeries series;
+        try {
+            key = signing.signingKey();
+            if (previousKey != null && key == null) {
+                err.println("fsnap: --previous-key goes with --sign-key (the new key)");
+                return ExitStatus.TROUBLE;
+            }
+            previous = previousKey == null ? (key == null ? null : key.trustedKey())
+                    : dev.fsnap.signature.TrustedKey.read(previousKey);
+            List<RunSeries> roots = Repository.existing(dir).roots(root);
+            if (roots.isEmpty()) {
+                err.println("fsnap: " + dir + " holds no runs of " + Repository.canonical(root));
+                return ExitStatus.TROUBLE;
+            }
+            series = roots.get(0);
+            series.check();
+        } catch (IOException e) {
+            err.println("fsnap: " + IoMessages.describe(e));
+            return ExitStatus.TROUBLE;
+        }
+        RootLock.Outcome outcome = series.lock();
+        if (outcome instanceof RootLock.Busy busy) {
+            err.println("fsnap: " + root + " is being scanned into " + dir + " by " + busy.holder() + "; nothing was approved");
+            return ExitStatus.LOCKED;
+        }
+        if (outcome instanceof RootLock.Refused refused) {
+            err.println("fsnap: " + root + " cannot be locked in " + dir + ": " + refused.reason() + "; nothing was approved");
+            return ExitStatus.TROUBLE;
+        }
+        try (RootLock lock = ((RootLock.Taken) outcome).lock()) {
+            Optional<Run> latest = series.listing(Instant.now()).latest();
+            if (latest.isEmpty()) {
+                err.println("fsnap: " + dir + " holds no runs of " + series.root() + " to approve");
+                return ExitStatus.TROUBLE;
+            }
+            Approval a = series.approve(latest.get(), approver, Instant.now(), key, previous);
+            out.println("approval " + a.sequence() + " of " + a.root() + ": run " + a.run() + ", by " + a.approver() + " at "
+                    + Units.TIME.format(a.time()) + (key == null ? ", not signed" : ", signed by key "
+                    + key.trustedKey().id()) + "; identity " + a.identity());
+            return ExitStatus.OK;
+        } catch (SignatureRefusedException e) {
+            err.println("fsnap: refused: " + e.getMessage() + "; nothing was approved");
+            return ExitStatus.UNTRUSTED;
+        } catch (IOException e) {
+            err.println("fsnap: " + IoMessages.describe(e) + "; nothing was approved");
+            return ExitStatus.TROUBLE;
+        }
+    }
+}

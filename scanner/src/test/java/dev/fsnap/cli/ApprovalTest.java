@@ -1,0 +1,202 @@
+package dev.fsnap.cli;
+
+import dev.fsnap.testdata.TreeBuilder;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.List;
+
+import static dev.fsnap.cli.CliTest.fsnap;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * An approved baseline in a repository: check --repo reports a change every night until a person
+ * approves it, and with --trust-key refuses (exit 5, nothing scanned) each way an intruder who can
+ * write the repository but has not the secret key moves the baseline, while the metrics keep what
+ * a watcher off the host needs: the approval's number and identity.
+ */
+class ApprovalTest {
+    @TempDir
+    Path dir;
+    Path root;
+    Path repo;
+    String pub;
+    String key;
+    Path metrics;
+    Path series;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        root = TreeBuilder.at(dir.resolve("data")).file("etc/passwd", 20).file("bin/ls", 100).root();
+        repo = dir.resolve("repo");
+        metrics = dir.resolve("fsnap.prom");
+        CliTest.Run k = fsnap("key", "new", "--public", dir.resolve("k.pub").toString(), "--secret",
+                dir.resolve("k.key").toString(), "--no-passphrase");
+        assertEquals(0, k.status(), k.err());
+        pub = dir.resolve("k.pub").toString();
+        key = dir.resolve("k.key").toString();
+        assertEquals(0, fsnap("check", root.toString(), "--repo", repo.toString()).status(), "the first run");
+        CliTest.Run a = approve();
+        assertEquals(0, a.status(), a.err());
+        assertTrue(a.out().startsWith("approval 1 of " + root.toRealPath() + ": run "), a.out());
+        try (var s = Files.list(repo)) {
+            series = s.filter(Files::isDirectory).findFirst().orElseThrow();
+        }
+    }
+
+    private CliTest.Run approve() {
+        return fsnap("approve", repo.toString(), root.toString(), "--all", "--sign-key", key, "--as", "alice");
+    }
+
+    private CliTest.Run night() {
+        return fsnap("check", root.toString(), "--repo", repo.toString(), "--trust-key", pub, "--metrics",
+                metrics.toString(), "--format", "lines");
+    }
+
+    private String metric(String name) throws Exception {
+        return Files.readAllLines(metrics).stream().filter(l -> l.startsWith(name + "{")).findFirst().orElse("");
+    }
+
+    @Test
+    void aChangeIsReportedEveryNightUntilItIsApproved() throws Exception {
+        Files.writeString(root.resolve("bin/backdoor"), "x");
+        for (int night = 1; night <= 3; night++) {
+            CliTest.Run r = night();
+            assertEquals(1, r.status(), r.err());
+            assertEquals(List.of("+ bin/backdoor", "M bin  (mtime,ctime)"), CliTest.changes(r.out()), "night " + night);
+            assertTrue(r.err().contains("against approval 1 of "), r.err());
+            assertTrue(metric("fsnap_approved_sequence").endsWith(" 1"), metric("fsnap_approved_sequence"));
+        }
+        assertEquals(0, approve().status());
+        CliTest.Run r = night();
+        assertEquals(0, r.status(), r.out() + r.err());
+        assertTrue(metric("fsnap_approved_sequence").endsWith(" 2"));
+        // A live share compares each night with the one before, approvals or not.
+        Files.writeString(root.resolve("etc/passwd"), "changed");
+        assertEquals(1, fsnap("check", root.toString(), "--repo", repo.toString(), "--against-last").status());
+        assertEquals(0, fsnap("check", root.toString(), "--repo", repo.toString(), "--against-last").status(),
+                "last night had it already");
+        assertEquals(1, night().status(), "the approved baseline has not");
+        CliTest.Run history = fsnap("history", repo.toString());
+        assertTrue(history.out().contains("approval 1 by alice of run "), history.out());
+        assertTrue(history.out().contains("approval 2 by alice of run "), history.out());
+    }
+
+    @Test
+    void theIntrudersMovesAreRefusedAndTheMetricsKeepWhatAWatcherNeeds() throws Exception {
+        Path approved = series.resolve("approved.snap");
+        Path signature = series.resolve("approved.snap.minisig");
+        Path keep = Files.createDirectories(dir.resolve("kept"));
+        Files.copy(approved, keep.resolve("1.snap"));
+        Files.copy(signature, keep.resolve("1.snap.minisig"));
+        Files.writeString(root.resolve("etc/passwd"), "root::0:0::/:/bin/sh\n");
+        assertEquals(1, night().status());
+        assertEquals(0, approve().status()); // approval 2: the new passwd accepted by a person
+        assertEquals(0, night().status());
+        String identity = metric("fsnap_approved_info");
+        assertTrue(identity.contains("identity=\""), identity);
+
+        // The backdoor, and a baseline that holds it: the latest run's snapshot copied over, hashes and all.
+        Files.writeString(root.resolve("bin/backdoor"), "x");
+        CliTest.Run seen = fsnap("check", root.toString(), "--repo", repo.toString(), "--against-last");
+        assertEquals(1, seen.status(), seen.err());
+        Path latest;
+        try (var s = Files.list(series)) {
+            latest = s.filter(p -> p.getFileName().toString().matches("[0-9T.]+Z\\.snap")).sorted()
+                    .reduce((a, b) -> b).orElseThrow();
+        }
+        Files.copy(approved, keep.resolve("2.snap"));
+        Files.copy(latest, approved, StandardCopyOption.REPLACE_EXISTING);
+        CliTest.Run r = night();
+        assertEquals(5, r.status(), r.err());
+        assertTrue(r.err().startsWith("fsnap: refused: " + approved + ": its signature " + signature
+                + " does not match its bytes"), r.err());
+        assertTrue(metric("fsnap_exit_status").endsWith(" 5"));
+        assertTrue(metric("fsnap_approved_sequence").endsWith(" 2"), "the last approval trusted");
+        assertEquals(identity, metric("fsnap_approved_info"));
+
+        // The signature deleted.
+        Files.copy(keep.resolve("2.snap"), approved, StandardCopyOption.REPLACE_EXISTING);
+        Files.move(signature, keep.resolve("2.snap.minisig"));
+        r = night();
+        assertEquals(5, r.status());
+        assertTrue(r.err().startsWith("fsnap: refused: " + approved + ": not signed"), r.err());
+
+        // Signed by a key of his own, as minisign would: fsnap's approve refuses to chain to it, too.
+        assertEquals(0, fsnap("key", "new", "--public", dir.resolve("his.pub").toString(), "--secret",
+                dir.resolve("his.key").toString(), "--no-passphrase").status());
+        dev.fsnap.signature.SigningKey.read(dir.resolve("his.key"), () -> new byte[0]).sign(approved,
+                "timestamp:0\tfile:approved.snap\thashed\tfsnap approval\tsequence:3\tprevious:none\tapprover:eve\trun:x"
+                        + "\troot:" + root.toRealPath());
+        r = night();
+        assertEquals(5, r.status());
+        assertTrue(r.err().contains("signed by key "), r.err());
+        assertTrue(r.err().contains(", not by the trusted key "), r.err());
+
+        // An older signed approval put back: approval 1, validly signed, from before the new passwd.
+        Files.copy(keep.resolve("1.snap"), approved, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(keep.resolve("1.snap.minisig"), signature, StandardCopyOption.REPLACE_EXISTING);
+        r = night();
+        assertEquals(5, r.status());
+        assertTrue(r.err().contains("approval 1 is older than one already compared against"), r.err());
+        assertTrue(r.err().contains("an earlier approved baseline was put back"), r.err());
+        assertTrue(metric("fsnap_approved_sequence").endsWith(" 2"));
+
+        // A run's summary edited to claim the backdoor was approved changes nothing: approvals are read
+        // from the signed baseline alone. Put back as approved, the backdoor is reported.
+        Files.copy(keep.resolve("2.snap"), approved, StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(keep.resolve("2.snap.minisig"), signature, StandardCopyOption.REPLACE_EXISTING);
+        Path summary = Path.of(latest.toString().replace(".snap", ".json"));
+        Files.writeString(summary, "{\"verdict\":\"unchanged\",\"run\":\"approve\"}\n");
+        r = night();
+        assertEquals(1, r.status(), r.err());
+        assertEquals(List.of("+ bin/backdoor", "M bin  (mtime,ctime)"), CliTest.changes(r.out()));
+        assertFalse(Files.exists(series.resolve("approved.snap.tmp")));
+    }
+
+    @Test
+    void aKeyIsRotatedByOneApprovalVerifiedWithTheOldKey() throws Exception {
+        assertEquals(0, night().status());
+        assertEquals(0, fsnap("key", "new", "--public", dir.resolve("new.pub").toString(), "--secret",
+                dir.resolve("new.key").toString(), "--no-passphrase").status());
+        Files.writeString(root.resolve("etc/passwd"), "rotated\n");
+        assertEquals(1, night().status());
+        CliTest.Run r = fsnap("approve", repo.toString(), root.toString(), "--all", "--sign-key",
+                dir.resolve("new.key").toString());
+        assertEquals(5, r.status(), "the new key does not chain to what it cannot verify");
+        assertTrue(r.err().contains("not by the trusted key"), r.err());
+        r = fsnap("approve", repo.toString(), root.toString(), "--all", "--sign-key", dir.resolve("new.key").toString(),
+                "--previous-key", pub);
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().startsWith("approval 2 of "), r.out());
+        r = fsnap("check", root.toString(), "--repo", repo.toString(), "--trust-key", dir.resolve("new.pub").toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals(5, night().status(), "the old key is trusted no more");
+    }
+
+    @Test
+    void withoutSignaturesTheApprovedBaselineIsComparedAgainstAsRecorded() throws Exception {
+        Path plain = dir.resolve("plain");
+        assertEquals(0, fsnap("check", root.toString(), "--repo", plain.toString()).status());
+        CliTest.Run a = fsnap("approve", plain.toString(), root.toString(), "--all");
+        assertEquals(0, a.status(), a.err());
+        assertTrue(a.out().contains(", not signed; identity "), a.out());
+        Files.writeString(root.resolve("bin/new"), "n");
+        for (int night = 1; night <= 2; night++) {
+            CliTest.Run r = fsnap("check", root.toString(), "--repo", plain.toString(), "--format", "lines");
+            assertEquals(1, r.status(), "night " + night + ": " + r.err());
+            assertEquals(List.of("+ bin/new", "M bin  (mtime,ctime)"), CliTest.changes(r.out()));
+        }
+        assertEquals(0, fsnap("approve", plain.toString(), root.toString(), "--all").status());
+        assertEquals(0, fsnap("check", root.toString(), "--repo", plain.toString()).status());
+        CliTest.Run none = fsnap("approve", plain.toString(), root.toString());
+        assertEquals(2, none.status());
+        assertEquals("fsnap: approve needs --all (every change of the latest run)\n", none.err());
+    }
+}
