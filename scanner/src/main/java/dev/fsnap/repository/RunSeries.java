@@ -368,6 +368,7 @@ public final class RunSeries {
                 Files.deleteIfExists(dir.resolve(APPROVED + ".minisig"));
             }
             Files.move(tmp, approvedSnapshot(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            Reported.clear(this); // every difference approved: none reported before the next check
             return approval;
         } finally {
             Files.deleteIfExists(tmp);

@@ -66,13 +66,42 @@ class ApprovalTest {
     @Test
     void aChangeIsReportedEveryNightUntilItIsApproved() throws Exception {
         Files.writeString(root.resolve("bin/backdoor"), "x");
-        for (int night = 1; night <= 3; night++) {
-            CliTest.Run r = night();
-            assertEquals(1, r.status(), r.err());
-            assertEquals(List.of("+ bin/backdoor", "M bin  (mtime,ctime)"), CliTest.changes(r.out()), "night " + night);
-            assertTrue(r.err().contains("against approval 1 of "), r.err());
-            assertTrue(metric("fsnap_approved_sequence").endsWith(" 1"), metric("fsnap_approved_sequence"));
+        CliTest.Run r1 = night();
+        assertEquals(1, r1.status(), r1.err());
+        assertEquals(List.of("+ bin/backdoor", "M bin  (mtime,ctime)"), CliTest.changes(r1.out()), "night 1: both new");
+        assertTrue(r1.err().contains("against approval 1 of "), r1.err());
+        assertTrue(metric("fsnap_approved_sequence").endsWith(" 1"), metric("fsnap_approved_sequence"));
+
+        // Night 2: the backdoor again, reported before; a new change beside it, in full.
+        Files.writeString(root.resolve("etc/passwd"), "eve::0:0::/:/bin/sh\n");
+        CliTest.Run r2 = night();
+        assertEquals(1, r2.status(), r2.err());
+        List<String> night2 = CliTest.changes(r2.out());
+        assertEquals(3, night2.size(), night2.toString());
+        assertTrue(night2.get(0).startsWith("+ bin/backdoor  [reported before, first seen "), night2.toString());
+        String firstNight = night2.get(0).substring(night2.get(0).indexOf("first seen"), night2.get(0).length() - 1);
+        assertEquals("M bin  (mtime,ctime)  [reported before, " + firstNight + "]", night2.get(1));
+        assertTrue(night2.get(2).startsWith("M etc/passwd  (") && !night2.get(2).contains("reported before"),
+                "new tonight: " + night2.get(2));
+
+        // Night 3, as a person reads it: every difference still there, none of them new.
+        CliTest.Run r3 = fsnap("check", root.toString(), "--repo", repo.toString(), "--trust-key", pub);
+        assertEquals(1, r3.status(), r3.err());
+        assertTrue(r3.out().contains("+ backdoor  reported before, " + firstNight), r3.out());
+        assertTrue(r3.out().contains("M passwd  reported before, first seen "), r3.out());
+        CliTest.Run json = fsnap("check", root.toString(), "--repo", repo.toString(), "--trust-key", pub, "--json");
+        java.util.Map<String, String> firstSeen = new java.util.HashMap<>();
+        for (String line : json.out().lines().toList()) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"path\":\"([^\"]+)\",\"first_seen\":\"([^\"]+)\"")
+                    .matcher(line);
+            if (m.find()) {
+                firstSeen.put(m.group(1), m.group(2));
+            }
         }
+        assertEquals(java.util.Set.of("bin", "bin/backdoor", "etc/passwd"), firstSeen.keySet(), json.out());
+        assertEquals(firstSeen.get("bin"), firstSeen.get("bin/backdoor"), "both first seen on night 1");
+        assertTrue(firstSeen.get("bin/backdoor").compareTo(firstSeen.get("etc/passwd")) < 0, "passwd on night 2: " + firstSeen);
+
         assertEquals(0, approve().status());
         CliTest.Run r = night();
         assertEquals(0, r.status(), r.out() + r.err());
@@ -191,7 +220,10 @@ class ApprovalTest {
         for (int night = 1; night <= 2; night++) {
             CliTest.Run r = fsnap("check", root.toString(), "--repo", plain.toString(), "--format", "lines");
             assertEquals(1, r.status(), "night " + night + ": " + r.err());
-            assertEquals(List.of("+ bin/new", "M bin  (mtime,ctime)"), CliTest.changes(r.out()));
+            List<String> lines = CliTest.changes(r.out()).stream().map(l -> l.replaceAll("  \\[reported before, .*]$", ""))
+                    .toList();
+            assertEquals(List.of("+ bin/new", "M bin  (mtime,ctime)"), lines);
+            assertEquals(night == 2, r.out().contains("[reported before, first seen "), r.out());
         }
         assertEquals(0, fsnap("approve", plain.toString(), root.toString(), "--all").status());
         assertEquals(0, fsnap("check", root.toString(), "--repo", plain.toString()).status());

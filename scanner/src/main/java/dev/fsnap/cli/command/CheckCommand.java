@@ -12,6 +12,7 @@ import dev.fsnap.cli.args.ScanArguments;
 import dev.fsnap.internal.PathText;
 import dev.fsnap.cli.console.Units;
 import dev.fsnap.repository.Approval;
+import dev.fsnap.repository.Reported;
 import dev.fsnap.repository.Repository;
 import dev.fsnap.repository.RunSeries;
 import dev.fsnap.signature.SignatureRefusedException;
@@ -129,7 +130,7 @@ public final class CheckCommand extends Command {
             return new ScanJob.Result(verdict, null);
         }
         return compare(options, old, output, "to start anew, make a new baseline: fsnap scan " + root
-                + (options.digest() == null ? "" : " --digest") + " -o " + old, null);
+                + (options.digest() == null ? "" : " --digest") + " -o " + old, (Snapshot) null);
     }
 
     /** The run in a repository: ROOT's lock held, against its latest run there, into a new one. */
@@ -151,7 +152,7 @@ public final class CheckCommand extends Command {
                 Path last = latest.get().snapshot();
                 return compare(options, last, into, "move " + last + " (and its .json) out of " + place.dir()
                         + ", and the next check compares against the run before it; or start anew: fsnap scan "
-                        + rootPath + (options.digest() == null ? "" : " --digest") + " --repo " + repo, null);
+                        + rootPath + (options.digest() == null ? "" : " --digest") + " --repo " + repo, (Snapshot) null);
             }
             err.println("fsnap: the first run of " + rootPath + " in " + repo + ": nothing to compare with yet");
             return ScanJob.run(options, null, into, console);
@@ -186,12 +187,55 @@ public final class CheckCommand extends Command {
             err.println("fsnap: against approval " + approval.sequence() + " of " + Units.TIME.format(approval.time())
                     + " by " + approval.approver() + " (run " + approval.run() + ")");
         }
-        ScanJob.Result r = compare(options, approved, into, "approve again (fsnap approve " + repo + " " + root
-                + " --all), or compare with the latest run: --against-last", latest);
+        Reported before;
+        try {
+            before = Reported.of(place);
+        } catch (IOException e) {
+            err.println("fsnap: note: " + IoMessages.describe(e) + ": every difference is dated tonight");
+            before = Reported.none();
+        }
+        Reported tonight = Reported.none();
+        java.time.Instant now = java.time.Instant.now();
+        ScanJob.Result r;
+        try (Snapshot last = latest == null ? null : SnapshotFiles.open(latest, err)) {
+            Reported earlier = before;
+            report.firstSeen = c -> {
+                if (c.kind() == dev.fsnap.snapshot.Change.Kind.RACY) {
+                    return null;
+                }
+                java.util.Optional<java.time.Instant> first = earlier.firstSeen(c.path());
+                java.time.Instant seen = first.isPresent() && sameAsLastNight(last, c) ? first.get() : null;
+                tonight.note(c.path(), seen == null ? now : seen);
+                return seen;
+            };
+            r = compare(options, approved, into, "approve again (fsnap approve " + repo + " " + root
+                    + " --all), or compare with the latest run: --against-last", last);
+        }
         if (approval != null && ExitStatus.didItsWork(r.exit())) {
-            place.recordSeen(approval, java.time.Instant.now());
+            place.recordSeen(approval, now);
+            tonight.write(place);
         }
         return r;
+    }
+
+    /**
+     * Whether a difference from the approved baseline was there last night as it is tonight: the
+     * entry the same in the latest run (or absent from it, for one removed). Changed again, it is new.
+     */
+    private static boolean sameAsLastNight(Snapshot last, dev.fsnap.snapshot.Change c) {
+        if (last == null) {
+            return false;
+        }
+        try {
+            Snapshot.Lookup l = last.lookup(c.path());
+            if (c.after() == null) {
+                return l.status() == Snapshot.Status.ABSENT;
+            }
+            return l.entry() != null && l.entry().type() == c.after().type()
+                    && dev.fsnap.scan.Field.between(l.entry(), c.after()).isEmpty();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Whether a snapshot's root is the root given: the same directory, however either is spelled. */
@@ -206,9 +250,10 @@ public final class CheckCommand extends Command {
      *
      * @param anew what the user can do when {@code against} cannot be compared against
      */
-    private ScanJob.Result compare(ScanOptions options, Path against, Path into, String anew, Path digestsFrom)
+    private ScanJob.Result compare(ScanOptions options, Path against, Path into, String anew, Snapshot digestsFrom)
             throws IOException, InterruptedException {
-        ScanJob.Result r = compareTrusted(options, against, into, anew, digestsFrom);
+        ScanJob.Result r = compareTrusted(options, against, into, anew,
+                options.digest() == null ? null : digestsFrom);
         if (key == null || !ExitStatus.didItsWork(r.exit()) || !java.nio.file.Files.exists(into)) {
             return r;
         }
@@ -222,20 +267,7 @@ public final class CheckCommand extends Command {
     /** The approved baseline this run compared against (or last trusted, when refused), for --metrics. */
     private Metrics.Witness witness;
 
-    /** @param digestsFrom the snapshot content digests are taken over from; null: {@code against} itself */
-    private ScanJob.Result compareTrusted(ScanOptions options, Path against, Path into, String anew, Path digestsFrom)
-            throws IOException, InterruptedException {
-        if (digestsFrom != null && options.digest() != null) {
-            try (Snapshot digests = SnapshotFiles.open(digestsFrom, err)) {
-                if (digests == null) {
-                    return new ScanJob.Result(ExitStatus.TROUBLE, null);
-                }
-                return compareTrusted(options, against, into, anew, digests);
-            }
-        }
-        return compareTrusted(options, against, into, anew, (Snapshot) null);
-    }
-
+    /** @param digests the snapshot content digests are taken over from; null: {@code against} itself */
     private ScanJob.Result compareTrusted(ScanOptions options, Path against, Path into, String anew, Snapshot digests)
             throws IOException, InterruptedException {
         try (Snapshot before = SnapshotFiles.open(against, err)) {

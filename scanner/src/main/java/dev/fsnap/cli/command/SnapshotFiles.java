@@ -67,18 +67,24 @@ final class SnapshotFiles {
         }
         ChangeTally tally = new ChangeTally();
         report.tally = tally;
-        Comparison comparison = new Comparison(old, now, tally, null, 0, report.detail());
+        Comparison comparison = new Comparison(old, now, tally, null, 0, report.detail(), report.firstSeen);
         DiffSummary s;
         try {
             try {
+                // Every difference is counted, and dated where it is against an approval, whether or not
+                // the report gives it a line of its own.
+                java.util.function.Consumer<Change> counted = report.firstSeen == null ? tally : c -> {
+                    tally.accept(c);
+                    report.firstSeen.of(c);
+                };
                 if (out.totalsFirst()) {
-                    Differ.compare(old, now, report.ignore, tally);
+                    Differ.compare(old, now, report.ignore, counted);
                     out.begin(comparison);
                     s = Differ.compare(old, now, report.ignore, out::change);
                 } else {
                     out.begin(comparison);
                     s = Differ.compare(old, now, report.ignore, c -> {
-                        tally.accept(c);
+                        counted.accept(c);
                         out.change(c);
                     });
                 }

@@ -40,6 +40,14 @@ final class JsonLines implements Report {
         ascii("}\n");
     }
 
+    /** The comparison the changes are of: what tells a difference reported before. */
+    private Comparison comparison;
+
+    @Override
+    public void begin(Comparison c) {
+        comparison = c;
+    }
+
     /**
      * One change of a comparison: {@code op}, {@code path}, and as they apply {@code from},
      * {@code fields}, {@code error}/{@code message}/{@code operation}/{@code side}, {@code old},
@@ -51,6 +59,12 @@ final class JsonLines implements Report {
         ascii(c.kind().label());
         ascii("\",");
         pathField("path", c.path());
+        java.time.Instant firstSeen = comparison == null ? null : comparison.reportedBefore(c);
+        if (firstSeen != null) {
+            ascii(",\"first_seen\":\"");
+            ascii(firstSeen.toString());
+            ascii("\"");
+        }
         if (c instanceof Change.Moved m) {
             ascii(",");
             pathField("from", m.from());

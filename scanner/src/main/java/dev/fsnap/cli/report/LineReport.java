@@ -1,6 +1,7 @@
 package dev.fsnap.cli.report;
 
 import dev.fsnap.cli.console.Display;
+import dev.fsnap.cli.console.Units;
 
 import dev.fsnap.scan.Entry;
 import dev.fsnap.scan.Field;
@@ -75,7 +76,19 @@ final class LineReport implements Report {
         if (c.racy()) {
             b.append("  [racy in new]");
         }
+        java.time.Instant first = comparison == null ? null : comparison.reportedBefore(c);
+        if (first != null) {
+            b.append("  [reported before, first seen ").append(Units.TIME.format(first)).append(']');
+        }
         write(b.append('\n').toString());
+    }
+
+    /** The comparison the changes are of: what tells a difference reported before. */
+    private Comparison comparison;
+
+    @Override
+    public void begin(Comparison c) {
+        comparison = c;
     }
 
     private void write(String line) {

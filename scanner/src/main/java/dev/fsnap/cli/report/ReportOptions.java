@@ -20,6 +20,8 @@ public final class ReportOptions {
     boolean showRacy;
     /** The last comparison's totals, once it is done (for --metrics); null before. */
     public ChangeTally tally;
+    /** Against an approved baseline: when each difference was first reported (see {@link Comparison}); else null. */
+    public Comparison.FirstSeen firstSeen;
     /** Where --report writes the page, or null. */
     public java.nio.file.Path page;
     /** The fields --ignore leaves out of the comparison. */

@@ -153,7 +153,10 @@ final class TextReport implements Report {
                 b.append(", ").append(Units.bytes(tree.bytes));
             }
         }
-        b.append(detail(c));
+        java.time.Instant first = comparison.reportedBefore(c);
+        // A difference reported on an earlier morning and not approved: its name and first night, the
+        // values told then; the morning's new ones in full.
+        b.append(first == null ? detail(c) : "  reported before, first seen " + Units.TIME.format(first));
         Line line = new Line(dir, path, b.append('\n').toString());
         if (lines.size() < HELD) {
             lines.add(line);
