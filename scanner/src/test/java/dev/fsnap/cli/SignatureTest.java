@@ -227,4 +227,28 @@ class SignatureTest {
         assertEquals(2, r.status());
         assertTrue(r.err().contains("descriptors 1 to 5 are the launcher's"), r.err());
     }
+
+    @Test
+    void aMergeAndARepositorysFirstRunAreSignedToo() throws Exception {
+        Path key = keyPair("k");
+        String pub = dir.resolve("k.pub").toString();
+        Path plan = dir.resolve("plan.json");
+        assertEquals(0, fsnap("plan", root.toString(), "--shards", "2", "-o", plan.toString()).status());
+        List<String> merge = new ArrayList<>(List.of("merge", plan.toString()));
+        for (int k = 0; k < 2; k++) {
+            Path part = dir.resolve("part" + k + ".snap");
+            assertEquals(0, fsnap("scan", root.toString(), "--shard", plan + ":" + k, "-o", part.toString()).status());
+            merge.add(part.toString());
+        }
+        Path merged = dir.resolve("merged.snap");
+        merge.addAll(List.of("-o", merged.toString(), "--sign-key", key.toString()));
+        CliTest.Run r = fsnap(merge.toArray(new String[0]));
+        assertEquals(0, r.status(), r.err());
+        assertEquals(0, fsnap("verify", merged.toString(), "--trust-key", pub).status());
+
+        Path repo = dir.resolve("repo");
+        r = fsnap("check", root.toString(), "--repo", repo.toString(), "--sign-key", key.toString());
+        assertEquals(0, r.status(), r.err());
+        assertEquals(0, fsnap("verify", repo + "@latest", "--trust-key", pub).status(), "the first run, signed");
+    }
 }

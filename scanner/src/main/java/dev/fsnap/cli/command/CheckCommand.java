@@ -155,7 +155,11 @@ public final class CheckCommand extends Command {
                         + rootPath + (options.digest() == null ? "" : " --digest") + " --repo " + repo, (Snapshot) null);
             }
             err.println("fsnap: the first run of " + rootPath + " in " + repo + ": nothing to compare with yet");
-            return ScanJob.run(options, null, into, console);
+            ScanJob.Result first = ScanJob.run(options, null, into, console);
+            if (key == null || !ExitStatus.didItsWork(first.exit()) || !java.nio.file.Files.exists(into)) {
+                return first;
+            }
+            return Signing.sign(key, into, rootPath, err) ? first : new ScanJob.Result(ExitStatus.TROUBLE, first.summary());
         }, () -> report.tally);
     }
 

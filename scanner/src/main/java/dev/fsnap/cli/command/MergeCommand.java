@@ -25,6 +25,8 @@ public final class MergeCommand extends Command {
     Path plan;
     final List<Path> parts = new ArrayList<>();
     Path output;
+    final Signing signing = new Signing();
+    private dev.fsnap.signature.SigningKey key;
     Path repo;
     Path metrics;
     boolean allowMissing;
@@ -63,6 +65,7 @@ public final class MergeCommand extends Command {
                 v -> repo = ScanArguments.path(v), "--repo");
         a.option("FILE.prom", "Write the run's metrics there, as fsnap scan --metrics does.",
                 v -> metrics = ScanArguments.path(v), "--metrics");
+        signing.declareSign(a);
         a.flag("Record a shard without a part (its scan failed or did not run) as unreadable, instead of refusing to "
                 + "merge; the root's shard (0) is always needed.", () -> allowMissing = true, "--allow-missing");
     }
@@ -83,15 +86,24 @@ public final class MergeCommand extends Command {
         }
         ShardPlan p;
         try {
+            key = signing.signingKey();
             p = ShardPlan.read(plan);
         } catch (IOException e) {
             err.println("fsnap: " + IoMessages.describe(e));
             return metrics(null, null, ExitStatus.TROUBLE);
         }
-        ScanJob.Result r = repo == null ? merge(p, output)
+        ScanJob.Result r = repo == null ? signed(merge(p, output), output, p)
                 : RepositoryRun.locked(repo, Repository.canonical(p.root()), "merge", err,
-                        (place, into) -> merge(p, into), null);
+                        (place, into) -> signed(merge(p, into), into, p), null);
         return metrics(p, r.summary(), r.exit());
+    }
+
+    /** Signs the merged snapshot where --sign-key asks for it; one that cannot be signed fails the run. */
+    private ScanJob.Result signed(ScanJob.Result r, Path written, ShardPlan p) {
+        if (key == null || !ExitStatus.didItsWork(r.exit()) || !java.nio.file.Files.exists(written)) {
+            return r;
+        }
+        return Signing.sign(key, written, p.root(), err) ? r : new ScanJob.Result(ExitStatus.TROUBLE, r.summary());
     }
 
     private int metrics(ShardPlan p, ScanSummary summary, int exit) {
