@@ -27,6 +27,13 @@ public record Approval(long sequence, String root, Instant time, String approver
     static final String TAG = "fsnap approval";
 
     /**
+     * @param sequence the approval's number, from 1
+     * @param root the root
+     * @param time when it was approved
+     * @param approver who approved it
+     * @param run the run approved
+     * @param previous the identity of the approval before it; empty for the first
+     * @param identity this approval's identity
      * @throws IllegalArgumentException when the sequence is below 1 or a text holds a tab or a line break
      * @throws NullPointerException when an argument is null
      */

@@ -319,7 +319,14 @@ public final class RunSeries {
      * was signed with ({@code previousKey}), and the approval signed with the new one, chained to it.
      * A key is rotated so: the checks then trust the new public key.
      *
+     * @param run the run whose snapshot is approved
+     * @param approver who approves it
+     * @param at when
+     * @param key the new secret key, or null for a repository without signatures
      * @param previousKey the public key the approved baseline there now is signed with
+     * @return the approval
+     * @throws SignatureRefusedException when the approved baseline there now is not signed by {@code previousKey}
+     * @throws IOException when a file cannot be read or written
      * @see #approve(Run, String, Instant, SigningKey)
      */
     public Approval approve(Run run, String approver, Instant at, SigningKey key, TrustedKey previousKey)

@@ -28,6 +28,7 @@ public final class SignatureRefusedException extends IOException {
     }
 
     private final transient Path file;
+    /** What failed. */
     private final Reason reason;
 
     /**
