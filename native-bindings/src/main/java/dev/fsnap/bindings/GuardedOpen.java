@@ -207,6 +207,66 @@ public final class GuardedOpen {
         }
     }
 
+    /**
+     * A regular file held open, named by its descriptor: {@link #path()} ({@code /proc/self/fd/N})
+     * reaches the file that was opened whatever its name comes to lead to, so that what is read
+     * through it twice (a signature checked, then the file used) is one file. Closing lets it go.
+     */
+    public static final class Pinned implements java.io.Closeable {
+        private final int fd;
+        private final Path path;
+
+        private Pinned(int fd) {
+            this.fd = fd;
+            this.path = Path.of("/proc/self/fd/" + fd);
+        }
+
+        /** @return a path that reaches the file opened, while this is open */
+        public Path path() {
+            return path;
+        }
+
+        @Override
+        public void close() {
+            LinuxLibc.close(fd);
+        }
+    }
+
+    /**
+     * Opens a regular file for reading, without following a link and without waiting on a FIFO or
+     * a device put in its place, and holds it open.
+     *
+     * @param file the file
+     * @return it, held open
+     * @throws IOException naming the file: "is a symbolic link", "is a FIFO, not a regular file" and
+     *         the like, or as the system says
+     * @throws UnsupportedOperationException when the native Linux calls are unavailable
+     */
+    public static Pinned pin(Path file) throws IOException {
+        LinuxAbi abi = LinuxLibc.abi();
+        try (NativeBuffer buffer = new NativeBuffer(4096 + STAT_BUFFER)) {
+            put(buffer, PathBytes.of(file), file);
+            int fd = LinuxLibc.openat(LinuxAbi.AT_FDCWD, buffer.address,
+                    LinuxAbi.O_RDONLY | abi.oNofollow | LinuxAbi.O_NONBLOCK | LinuxAbi.O_CLOEXEC);
+            if (fd < 0) {
+                throw refused(file, LinuxLibc.errno());
+            }
+            boolean kept = false;
+            try {
+                Found f = stat(fd, buffer, file);
+                if (!f.isRegularFile()) {
+                    throw new FileSystemException(file.toString(), null, "is " + kind(f.mode()) + ", not a regular file");
+                }
+                kept = true;
+                return new Pinned(fd);
+            } finally {
+                if (!kept) {
+                    LinuxLibc.close(fd);
+                }
+            }
+        }
+    }
+
     /** {@code O_RDWR}: the same on every Linux architecture. */
     private static final int O_RDWR = 2;
 

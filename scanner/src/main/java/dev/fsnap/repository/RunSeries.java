@@ -6,6 +6,8 @@ import dev.fsnap.signature.SignatureRefusedException;
 import dev.fsnap.signature.Signed;
 import dev.fsnap.signature.SigningKey;
 import dev.fsnap.signature.TrustedKey;
+import dev.fsnap.signature.VerifiedFile;
+import dev.fsnap.internal.IoMessages;
 import dev.fsnap.snapshot.Snapshot;
 
 import java.io.IOException;
@@ -226,14 +228,19 @@ public final class RunSeries {
      * root, and neither older than the approval this host's checks last compared against nor
      * another under the same number (an earlier approved baseline put back, a rollback).
      *
-     * @param key the key approvals are signed with
+     * @param verified the approved baseline ({@link #approvedSnapshot()}), opened and verified with
+     *                 the key approvals are signed with ({@link TrustedKey#open}): read it through
+     *                 {@link VerifiedFile#path()}, never by its name again
      * @return the approval its signature says
      * @throws SignatureRefusedException when any of these fails: nothing may be compared against it
      * @throws IOException when a file cannot be read
      */
-    public Approval trustedApproval(TrustedKey key) throws IOException {
+    public Approval trustedApproval(VerifiedFile verified) throws IOException {
         Path file = approvedSnapshot();
-        Signed s = key.verify(file);
+        if (!verified.file().equals(file)) {
+            throw new IllegalArgumentException(verified.file() + " is not the approved baseline of " + dir);
+        }
+        Signed s = verified.signed();
         Approval a = Approval.ofTrustedComment(s.trustedComment(), s.id());
         if (a == null) {
             throw new SignatureRefusedException(file, SignatureRefusedException.Reason.MALFORMED, file
@@ -245,7 +252,14 @@ public final class RunSeries {
             throw new SignatureRefusedException(file, SignatureRefusedException.Reason.ROLLBACK, file
                     + ": an approval of " + a.root() + ", not of " + root);
         }
-        Optional<Approval> seen = seen();
+        Optional<Approval> seen;
+        try {
+            seen = seen();
+        } catch (IOException e) {
+            throw new SignatureRefusedException(file, SignatureRefusedException.Reason.ROLLBACK, file + ": the record of"
+                    + " the approval last compared against cannot be trusted (" + IoMessages.describe(e) + "): a person"
+                    + " must look, and remove " + dir.resolve(SEEN) + " once the approved baseline is known good");
+        }
         if (seen.isPresent()) {
             Approval last = seen.get();
             String then = " (the checks of this host compared against approval " + last.sequence() + ", " + last.identity()
@@ -359,6 +373,11 @@ public final class RunSeries {
             Approval approval;
             if (key != null) {
                 Approval draft = new Approval(sequence, root, at, approver, run.name(), previous, "unsigned");
+                int length = draft.trustedComment().getBytes(StandardCharsets.UTF_8).length;
+                if (length > 4077) {
+                    throw new RefusedException(run.snapshot(), root + ": an approval of this root cannot be signed: its"
+                            + " path makes the signature's trusted comment " + length + " bytes, and minisign signs 4077");
+                }
                 identity = key.sign(tmp, draft.trustedComment()).id();
             } else {
                 try (Snapshot s = Snapshot.open(tmp)) {

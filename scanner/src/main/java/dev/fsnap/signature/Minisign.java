@@ -61,7 +61,8 @@ final class Minisign {
     static byte[] readSmall(Path file) throws IOException {
         if (GuardedOpen.available()) {
             GuardedOpen.Found[] found = new GuardedOpen.Found[1];
-            byte[] b = GuardedOpen.regularFile(file, MAX_FILE, found);
+            // A key a user names may be a link (/etc/alternatives, a mounted secret): what it leads to is read.
+            byte[] b = GuardedOpen.regularFile(file.toRealPath(), MAX_FILE, found);
             if (b.length > MAX_FILE) {
                 throw new IOException(file + ": larger than " + MAX_FILE + " bytes: not a key or a signature");
             }
@@ -74,6 +75,58 @@ final class Minisign {
             throw new IOException(file + ": larger than " + MAX_FILE + " bytes: not a key or a signature");
         }
         return Files.readAllBytes(file);
+    }
+
+    /** A file held open for reading, and a path that reaches it (its descriptor's, on Linux). */
+    interface Pin extends java.io.Closeable {
+        Path path();
+
+        @Override
+        void close();
+    }
+
+    /**
+     * Opens a signed file once, refusing what is no regular file (never waiting on a FIFO or a
+     * device), and holds it open: what its signature is checked over is what is used.
+     *
+     * @throws SignatureRefusedException when it is missing, or no regular file
+     */
+    static Pin pin(Path file) throws IOException {
+        try {
+            if (GuardedOpen.available()) {
+                GuardedOpen.Pinned p = GuardedOpen.pin(file.toRealPath());
+                return new Pin() {
+                    @Override
+                    public Path path() {
+                        return p.path();
+                    }
+
+                    @Override
+                    public void close() {
+                        p.close();
+                    }
+                };
+            }
+            if (!Files.isRegularFile(file)) {
+                throw new java.nio.file.FileSystemException(file.toString(), null, "not a regular file");
+            }
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new SignatureRefusedException(file, SignatureRefusedException.Reason.MISSING,
+                    file + ": missing, though its signature is there");
+        } catch (java.nio.file.FileSystemException e) {
+            throw new SignatureRefusedException(file, SignatureRefusedException.Reason.INVALID,
+                    file + ": not a regular file (" + (e.getReason() == null ? "" : e.getReason()) + "): nothing signed is read");
+        }
+        return new Pin() {
+            @Override
+            public Path path() {
+                return file;
+            }
+
+            @Override
+            public void close() {
+            }
+        };
     }
 
     /**

@@ -98,6 +98,25 @@ public final class TrustedKey {
      * @throws IOException when the file cannot be read
      */
     public Signed verify(Path file, Path signatureFile) throws IOException {
+        try (VerifiedFile v = open(file, signatureFile)) {
+            return v.signed();
+        }
+    }
+
+    /**
+     * Opens a signed file once and verifies its signature ({@code FILE.minisig}) over what was
+     * opened; the file is used through {@link VerifiedFile#path()} afterwards, never by its name again.
+     *
+     * @param file the signed file: a regular file (a FIFO or device in its place is refused, never waited on)
+     * @return the file, verified and held open
+     * @throws SignatureRefusedException when the signature is missing, of another key, or does not match
+     * @throws IOException when the file cannot be read
+     */
+    public VerifiedFile open(Path file) throws IOException {
+        return open(file, SignatureFile.of(file));
+    }
+
+    private VerifiedFile open(Path file, Path signatureFile) throws IOException {
         SignatureFile s;
         try {
             s = SignatureFile.read(file, signatureFile);
@@ -109,16 +128,26 @@ public final class TrustedKey {
             throw new SignatureRefusedException(file, SignatureRefusedException.Reason.OTHER_KEY,
                     file + ": signed by key " + Minisign.keyIdText(s.keyId()) + ", not by the trusted key " + id());
         }
-        if (!Minisign.verify(publicKey, Minisign.blake2b512(file), s.signature())) {
-            throw new SignatureRefusedException(file, SignatureRefusedException.Reason.INVALID,
-                    file + ": its signature " + signatureFile + " does not match its bytes: the file was changed"
-                            + " after it was signed");
+        Minisign.Pin pin = Minisign.pin(file);
+        try {
+            if (!Minisign.verify(publicKey, Minisign.blake2b512(pin.path()), s.signature())) {
+                throw new SignatureRefusedException(file, SignatureRefusedException.Reason.INVALID,
+                        file + ": its signature " + signatureFile + " does not match its bytes: the file was changed"
+                                + " after it was signed");
+            }
+            if (!Minisign.verify(publicKey, s.signed(), s.commentSignature())) {
+                throw new SignatureRefusedException(file, SignatureRefusedException.Reason.INVALID,
+                        file + ": the trusted comment of its signature " + signatureFile + " was changed after it was signed");
+            }
+            VerifiedFile v = new VerifiedFile(file, pin.path(), new Signed(signatureFile, s.trustedComment(),
+                    Minisign.id(s.signature())), pin);
+            pin = null;
+            return v;
+        } finally {
+            if (pin != null) {
+                pin.close();
+            }
         }
-        if (!Minisign.verify(publicKey, s.signed(), s.commentSignature())) {
-            throw new SignatureRefusedException(file, SignatureRefusedException.Reason.INVALID,
-                    file + ": the trusted comment of its signature " + signatureFile + " was changed after it was signed");
-        }
-        return new Signed(signatureFile, s.trustedComment(), Minisign.id(s.signature()));
     }
 
     @Override

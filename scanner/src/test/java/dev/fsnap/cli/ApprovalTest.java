@@ -87,8 +87,9 @@ class ApprovalTest {
         // Night 3, as a person reads it: every difference still there, none of them new.
         CliTest.Run r3 = fsnap("check", root.toString(), "--repo", repo.toString(), "--trust-key", pub);
         assertEquals(1, r3.status(), r3.err());
-        assertTrue(r3.out().contains("+ backdoor  reported before, " + firstNight), r3.out());
-        assertTrue(r3.out().contains("M passwd  reported before, first seen "), r3.out());
+        assertTrue(r3.out().contains("+ backdoor  1 B  reported before, " + firstNight), firstNight + " in " + night2 + " and " + r3.out());
+        assertTrue(r3.out().lines().anyMatch(l -> l.startsWith("  M passwd  mtime ") && l.contains("  reported before, first seen ")),
+                "its values, and that it was reported before: " + r3.out());
         CliTest.Run json = fsnap("check", root.toString(), "--repo", repo.toString(), "--trust-key", pub, "--json");
         java.util.Map<String, String> firstSeen = new java.util.HashMap<>();
         for (String line : json.out().lines().toList()) {
@@ -203,7 +204,8 @@ class ApprovalTest {
         r = fsnap("approve", repo.toString(), root.toString(), "--all", "--sign-key", dir.resolve("new.key").toString(),
                 "--previous-key", pub);
         assertEquals(0, r.status(), r.err());
-        assertTrue(r.out().startsWith("approval 2 of "), r.out());
+        assertTrue(r.out().contains("\napproval 2 of "), r.out());
+        assertTrue(r.out().startsWith("approving run "), "what is approved is said first: " + r.out());
         r = fsnap("check", root.toString(), "--repo", repo.toString(), "--trust-key", dir.resolve("new.pub").toString());
         assertEquals(0, r.status(), r.err());
         assertEquals(5, night().status(), "the old key is trusted no more");
@@ -230,5 +232,52 @@ class ApprovalTest {
         CliTest.Run none = fsnap("approve", plain.toString(), root.toString());
         assertEquals(2, none.status());
         assertEquals("fsnap: approve needs --all (every change of the latest run)\n", none.err());
+    }
+
+    @Test
+    void whatIsNoApprovedBaselineIsRefusedWithoutWaitingOrAStackTrace() throws Exception {
+        assertEquals(0, night().status());
+        Path approved = series.resolve("approved.snap");
+        Path kept = Files.move(approved, dir.resolve("kept.snap"));
+        CliTest.Run r = night();
+        assertEquals(5, r.status(), r.err());
+        assertTrue(r.err().startsWith("fsnap: refused: " + approved + ": missing, though its signature is there"), r.err());
+
+        assertEquals(0, CliTest.sh("mkfifo \"$1\"", approved.toString()));
+        r = night(); // never waits on the FIFO
+        assertEquals(5, r.status(), r.err());
+        assertTrue(r.err().startsWith("fsnap: refused: " + approved + ": not a regular file"), r.err());
+        Files.delete(approved);
+        Files.move(kept, approved);
+
+        Files.writeString(series.resolve("approved.seen"), "garbage");
+        r = night();
+        assertEquals(5, r.status(), r.err());
+        assertTrue(r.err().contains("the record of the approval last compared against cannot be trusted"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
+    }
+
+    @Test
+    void theRunWhoseReportWasReadIsApprovedNotOneMadeAfterIt() throws Exception {
+        Files.writeString(root.resolve("etc/passwd"), "a person's change\n");
+        CliTest.Run read = night();
+        assertEquals(1, read.status());
+        String reviewed;
+        try (var s = Files.list(series)) {
+            reviewed = s.map(p -> p.getFileName().toString()).filter(n -> n.matches("[0-9T.]+Z\\.snap")).sorted()
+                    .reduce((a, b) -> b).orElseThrow().replace(".snap", "");
+        }
+        Files.writeString(root.resolve("bin/backdoor"), "x"); // then a run of the intruder's own
+        assertEquals(1, fsnap("check", root.toString(), "--repo", repo.toString(), "--against-last").status());
+        CliTest.Run a = fsnap("approve", repo.toString(), root.toString(), "--all", "--run", reviewed, "--sign-key", key);
+        assertEquals(0, a.status(), a.err());
+        assertTrue(a.out().contains("run " + reviewed), a.out());
+        assertFalse(a.out().contains("backdoor"), "what is approved is what was read: " + a.out());
+        CliTest.Run r = night();
+        assertEquals(1, r.status());
+        assertTrue(CliTest.changes(r.out()).contains("+ bin/backdoor"), r.out());
+        CliTest.Run none = fsnap("approve", repo.toString(), root.toString(), "--all", "--run", "20000101T000000.000Z");
+        assertEquals(2, none.status());
+        assertTrue(none.err().contains("holds no run 20000101T000000.000Z of "), none.err());
     }
 }

@@ -223,9 +223,27 @@ class SignatureTest {
         assertEquals(2, r.status());
         assertEquals("fsnap: --sign-key signs the snapshot written with -o or --repo\n", r.err());
         r = fsnap("key", "new", "--public", dir.resolve("p").toString(), "--secret", dir.resolve("s").toString(),
-                "--passphrase-fd", "3");
+                "--passphrase-fd", "7");
         assertEquals(2, r.status());
-        assertTrue(r.err().contains("descriptors 1 to 5 are the launcher's"), r.err());
+        assertTrue(r.err().contains("the passphrase is read from descriptor 0, standard input"), r.err());
+
+        // A key named through a link (/etc/alternatives, a mounted secret) is what the link leads to.
+        Path link = Files.createSymbolicLink(dir.resolve("link.pub"), dir.resolve("k.pub"));
+        Path snap = signedScan("l.snap", dir.resolve("k.key"));
+        assertEquals(0, fsnap("verify", snap.toString(), "--trust-key", link.toString()).status());
+
+        // Standard input empty or closed is no passphrase, and no key protected by an empty one is made.
+        StringBuilder out = new StringBuilder();
+        assertEquals(2, withInput("", out, CliTest.command("key", "new", "--public", dir.resolve("e.pub").toString(),
+                "--secret", dir.resolve("e.key").toString(), "--passphrase-fd", "0")), out.toString());
+        assertEquals("fsnap: " + dir.resolve("e.key") + ": no passphrase on descriptor 0: it was empty, or closed\n",
+                out.toString());
+        out.setLength(0);
+        assertEquals(2, withInput("\n", out, CliTest.command("key", "new", "--public", dir.resolve("e.pub").toString(),
+                "--secret", dir.resolve("e.key").toString(), "--passphrase-fd", "0")), out.toString());
+        assertEquals("fsnap: an empty passphrase protects nothing: give one, or write the key with --no-passphrase\n",
+                out.toString());
+        assertFalse(Files.exists(dir.resolve("e.key")));
     }
 
     @Test

@@ -5,6 +5,7 @@ import dev.fsnap.signature.SignatureRefusedException;
 import dev.fsnap.signature.Signed;
 import dev.fsnap.signature.SigningKey;
 import dev.fsnap.signature.TrustedKey;
+import dev.fsnap.signature.VerifiedFile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,5 +68,24 @@ class SignatureLibraryTest {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> again.sign(file, "two\nlines")).getMessage()
                 .contains("one line"));
         assertThrows(java.nio.file.FileAlreadyExistsException.class, () -> key.write(secret, null));
+    }
+
+    /** What is verified is what is read: a file swapped in under the name afterwards is not. */
+    @Test
+    void aVerifiedFileIsReadAsItWasVerified() throws Exception {
+        SigningKey key = SigningKey.generate();
+        Path file = Files.writeString(dir.resolve("baseline.snap"), "the approved bytes");
+        key.sign(file, "approved");
+        try (VerifiedFile v = key.trustedKey().open(file)) {
+            Path forged = Files.writeString(dir.resolve("forged"), "the intruder's bytes");
+            Files.move(forged, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            assertEquals("the approved bytes", Files.readString(v.path()));
+            assertEquals(file, v.file());
+            assertEquals("approved", v.signed().trustedComment());
+        }
+        java.nio.file.Files.delete(file);
+        Files.writeString(dir.resolve("baseline.snap.minisig"), Files.readString(dir.resolve("baseline.snap.minisig")));
+        assertEquals(SignatureRefusedException.Reason.MISSING, assertThrows(SignatureRefusedException.class,
+                () -> key.trustedKey().open(file)).reason(), "the file gone, its signature kept");
     }
 }

@@ -27,6 +27,7 @@ public final class ApproveCommand extends Command {
     String approver = System.getProperty("user.name", "unknown");
     final Signing signing = new Signing();
     Path previousKey;
+    String runName;
 
     public ApproveCommand() {
         super("approve", new String[] {
@@ -50,8 +51,11 @@ public final class ApproveCommand extends Command {
     void declare(Arguments a) {
         a.parameter("DIR", "The repository.", v -> dir = ScanArguments.path(v));
         a.parameter("ROOT", "The root whose latest run is approved.", v -> root = v);
-        a.flag("Approve every change of the latest run (the only way yet; approving some paths alone is to come).",
+        a.flag("Approve every change of the run (the only way yet; approving some paths alone is to come).",
                 () -> all = true, "--all");
+        a.option("NAME", "Approve the run NAME (as history lists it: 20261206T021503.123Z), the one whose report was"
+                + " read, rather than the latest: a run made after the report is not approved unseen.",
+                v -> runName = v, "--run");
         a.option("NAME", "Who approves, as the approval records it (default: the user running fsnap).",
                 v -> {
                     if (v.isBlank() || v.indexOf('\t') >= 0 || v.indexOf('\n') >= 0) {
@@ -103,12 +107,26 @@ public final class ApproveCommand extends Command {
             return ExitStatus.TROUBLE;
         }
         try (RootLock lock = ((RootLock.Taken) outcome).lock()) {
-            Optional<Run> latest = series.listing(Instant.now()).latest();
-            if (latest.isEmpty()) {
-                err.println("fsnap: " + dir + " holds no runs of " + series.root() + " to approve");
+            List<Run> runs = series.listing(Instant.now()).runs();
+            Optional<Run> chosen = runName == null ? (runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(runs.size() - 1)))
+                    : runs.stream().filter(r -> r.name().equals(runName)).findFirst();
+            if (chosen.isEmpty()) {
+                err.println("fsnap: " + dir + " holds no run" + (runName == null ? "s" : " " + runName) + " of "
+                        + series.root() + " to approve" + (runName == null ? "" : " (fsnap history " + dir + " lists them)"));
                 return ExitStatus.TROUBLE;
             }
-            Approval a = series.approve(latest.get(), approver, Instant.now(), key, previous);
+            // What is approved, said before it is: the differences from the approved baseline there now.
+            if (java.nio.file.Files.exists(series.approvedSnapshot())) {
+                try (dev.fsnap.snapshot.Snapshot was = SnapshotFiles.open(series.approvedSnapshot(), err);
+                     dev.fsnap.snapshot.Snapshot run = SnapshotFiles.open(chosen.get().snapshot(), err)) {
+                    if (was == null || run == null) {
+                        return ExitStatus.TROUBLE;
+                    }
+                    out.println("approving run " + chosen.get().name() + ": what it holds against the approved baseline:");
+                    SnapshotFiles.diff(was, run, new dev.fsnap.cli.report.ReportOptions(), console);
+                }
+            }
+            Approval a = series.approve(chosen.get(), approver, Instant.now(), key, previous);
             out.println("approval " + a.sequence() + " of " + a.root() + ": run " + a.run() + ", by " + a.approver() + " at "
                     + Units.TIME.format(a.time()) + (key == null ? ", not signed" : ", signed by key "
                     + key.trustedKey().id()) + "; identity " + a.identity());

@@ -124,13 +124,14 @@ public final class CheckCommand extends Command {
         if (repo != null) {
             return inRepository(options);
         }
-        int verdict = Signing.verify(trusted, old, err);
-        if (verdict != ExitStatus.OK) {
-            err.println("fsnap: " + old + " was not compared against, and nothing was scanned or written");
-            return new ScanJob.Result(verdict, null);
+        try (Signing.Trusted t = Signing.open(trusted, old, err)) {
+            if (t.status() != ExitStatus.OK) {
+                err.println("fsnap: " + old + " was not compared against, and nothing was scanned or written");
+                return new ScanJob.Result(t.status(), null);
+            }
+            return compare(options, t.path(), output, "to start anew, make a new baseline: fsnap scan " + root
+                    + (options.digest() == null ? "" : " --digest") + " -o " + old, (Snapshot) null);
         }
-        return compare(options, old, output, "to start anew, make a new baseline: fsnap scan " + root
-                + (options.digest() == null ? "" : " --digest") + " -o " + old, (Snapshot) null);
     }
 
     /** The run in a repository: ROOT's lock held, against its latest run there, into a new one. */
@@ -171,21 +172,28 @@ public final class CheckCommand extends Command {
      */
     private ScanJob.Result againstApproved(RunSeries place, ScanOptions options, Path approved, Path latest, Path into)
             throws IOException, InterruptedException {
-        Approval approval;
-        if (trusted != null) {
-            try {
-                approval = place.trustedApproval(trusted);
-            } catch (SignatureRefusedException e) {
-                err.println("fsnap: refused: " + e.getMessage());
-                err.println("fsnap: the approved baseline was not compared against, and nothing was scanned or written;"
-                        + " a person must look: approve again from where the secret key is (fsnap approve " + repo
-                        + " " + root + " --all --sign-key ...)");
-                witness = place.seen().map(a -> new Metrics.Witness(a.sequence(), a.identity())).orElse(null);
-                return new ScanJob.Result(ExitStatus.UNTRUSTED, null);
-            }
-        } else {
-            approval = place.approval().orElse(null);
+        if (trusted == null) {
+            return againstApproved(place, options, approved, place.approval().orElse(null), latest, into);
         }
+        try (dev.fsnap.signature.VerifiedFile verified = trusted.open(approved)) {
+            Approval approval = place.trustedApproval(verified);
+            return againstApproved(place, options, verified.path(), approval, latest, into);
+        } catch (SignatureRefusedException e) {
+            err.println("fsnap: refused: " + e.getMessage());
+            err.println("fsnap: the approved baseline was not compared against, and nothing was scanned or written;"
+                    + " a person must look: approve again from where the secret key is (fsnap approve " + repo
+                    + " " + root + " --all --sign-key ...)");
+            try {
+                witness = place.seen().map(a -> new Metrics.Witness(a.sequence(), a.identity())).orElse(null);
+            } catch (IOException unreadable) {
+                witness = null;
+            }
+            return new ScanJob.Result(ExitStatus.UNTRUSTED, null);
+        }
+    }
+
+    private ScanJob.Result againstApproved(RunSeries place, ScanOptions options, Path approved, Approval approval,
+                                           Path latest, Path into) throws IOException, InterruptedException {
         if (approval != null) {
             witness = new Metrics.Witness(approval.sequence(), approval.identity());
             err.println("fsnap: against approval " + approval.sequence() + " of " + Units.TIME.format(approval.time())

@@ -60,18 +60,24 @@ public final class DiffCommand extends Command {
             err.println("fsnap: " + e.getMessage());
             return ExitStatus.TROUBLE;
         }
+        dev.fsnap.signature.TrustedKey key;
         try {
-            dev.fsnap.signature.TrustedKey key = signing.trustedKey();
-            for (Path p : new Path[] {old, now}) {
-                int trusted = Signing.verify(key, p, err);
-                if (trusted != ExitStatus.OK) {
-                    return trusted;
-                }
-            }
+            key = signing.trustedKey();
         } catch (IOException e) {
             err.println("fsnap: " + dev.fsnap.internal.IoMessages.describe(e));
             return ExitStatus.TROUBLE;
         }
+        try (Signing.Trusted a = Signing.open(key, old, err);
+             Signing.Trusted b = a.status() != ExitStatus.OK ? new Signing.Trusted(a.status(), null, null)
+                     : Signing.open(key, now, err)) {
+            if (a.status() != ExitStatus.OK || b.status() != ExitStatus.OK) {
+                return a.status() != ExitStatus.OK ? a.status() : b.status();
+            }
+            return diff(a.path(), b.path());
+        }
+    }
+
+    private int diff(Path old, Path now) throws IOException {
         // Opening verifies each file whole: the two on two cores at once.
         CompletableFuture<Snapshot> later = CompletableFuture.supplyAsync(
                 () -> SnapshotFiles.open(now, err), SnapshotFiles::onOwnThread);

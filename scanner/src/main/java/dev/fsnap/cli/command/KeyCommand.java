@@ -67,6 +67,10 @@ public final class KeyCommand extends Command {
         byte[] passphrase = null;
         try {
             passphrase = noPassphrase ? null : Signing.passphrase(secretFile, signing.passphraseFd, true);
+            if (passphrase != null && passphrase.length == 0) {
+                err.println("fsnap: an empty passphrase protects nothing: give one, or write the key with --no-passphrase");
+                return ExitStatus.TROUBLE;
+            }
             key.write(secretFile, passphrase);
         } catch (FileAlreadyExistsException e) {
             err.println("fsnap: " + secretFile + " exists: a key is never overwritten");

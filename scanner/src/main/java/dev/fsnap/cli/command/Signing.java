@@ -40,12 +40,12 @@ final class Signing {
     }
 
     void declarePassphrase(Arguments a) {
-        a.option("N", "Read the secret key's passphrase, one line, from descriptor N (0, standard input, or 6 and "
-                + "above: 1 to 5 are the launcher's), never from an argument.", v -> {
+        a.option("N", "Read the secret key's passphrase, one line, from descriptor N: 0, standard input (the"
+                + " launcher and the JVM hold the others), never from an argument.", v -> {
                     int fd = Arguments.integer(v, 0, 1023);
-                    if (fd >= 1 && fd <= 5) {
-                        throw new IllegalArgumentException("descriptors 1 to 5 are the launcher's: give the passphrase on "
-                                + "0 (standard input) or on 6 and above");
+                    if (fd != 0) {
+                        throw new IllegalArgumentException("the passphrase is read from descriptor 0, standard input"
+                                + " (the launcher and the JVM hold the others): give it there, as --passphrase-fd 0");
                     }
                     passphraseFd = fd;
                 }, "--passphrase-fd");
@@ -79,23 +79,36 @@ final class Signing {
     }
 
     /**
-     * Verifies a snapshot's signature where a trusted key is asked for.
+     * A snapshot to read: as named, or, where a trusted key must have signed it, opened once,
+     * verified, and read through the descriptor verified (a file swapped in under its name after
+     * the check is never the one read). Close it when done.
      *
-     * @return {@link ExitStatus#OK}, {@link ExitStatus#UNTRUSTED} (the message printed) or {@link ExitStatus#TROUBLE}
+     * @param status {@link ExitStatus#OK}, or why there is nothing to read: {@link ExitStatus#UNTRUSTED}
+     *               (refused) or {@link ExitStatus#TROUBLE}, the message printed
+     * @param path where to read it from while this is open; null when {@code status} is not OK
      */
-    static int verify(TrustedKey key, Path snapshot, PrintStream err) {
+    record Trusted(int status, Path path, dev.fsnap.signature.VerifiedFile verified) implements AutoCloseable {
+        @Override
+        public void close() throws IOException {
+            if (verified != null) {
+                verified.close();
+            }
+        }
+    }
+
+    static Trusted open(TrustedKey key, Path snapshot, PrintStream err) {
         if (key == null) {
-            return ExitStatus.OK;
+            return new Trusted(ExitStatus.OK, snapshot, null);
         }
         try {
-            key.verify(snapshot);
-            return ExitStatus.OK;
+            dev.fsnap.signature.VerifiedFile v = key.open(snapshot);
+            return new Trusted(ExitStatus.OK, v.path(), v);
         } catch (SignatureRefusedException e) {
             err.println("fsnap: refused: " + e.getMessage());
-            return ExitStatus.UNTRUSTED;
+            return new Trusted(ExitStatus.UNTRUSTED, null, null);
         } catch (IOException e) {
             err.println("fsnap: " + IoMessages.describe(e));
-            return ExitStatus.TROUBLE;
+            return new Trusted(ExitStatus.TROUBLE, null, null);
         }
     }
 
@@ -108,8 +121,18 @@ final class Signing {
     static boolean sign(SigningKey key, Path snapshot, String root, PrintStream err) {
         String comment = "timestamp:" + Instant.now().getEpochSecond() + "\tfile:" + snapshot.getFileName()
                 + "\thashed\tfsnap snapshot of " + root.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
+        byte[] bytes = comment.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (bytes.length > 2000) { // a root's path may be longer than what minisign signs: cut it, whole characters
+            java.nio.charset.CharsetDecoder d = java.nio.charset.StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.IGNORE);
+            try {
+                comment = d.decode(java.nio.ByteBuffer.wrap(bytes, 0, 2000)).toString() + "...";
+            } catch (java.nio.charset.CharacterCodingException impossible) {
+                comment = "timestamp:" + Instant.now().getEpochSecond() + "\tfile:" + snapshot.getFileName() + "\thashed";
+            }
+        }
         try {
-            key.sign(snapshot, comment.length() > 2000 ? comment.substring(0, 2000) : comment);
+            key.sign(snapshot, comment);
             return true;
         } catch (IOException e) {
             err.println("fsnap: " + snapshot + " was written but could not be signed: " + IoMessages.describe(e));
@@ -128,7 +151,11 @@ final class Signing {
             try (InputStream own = fd == 0 ? null : new FileInputStream("/dev/fd/" + fd)) {
                 InputStream in = own != null ? own : new FileInputStream(java.io.FileDescriptor.in);
                 ByteArrayOutputStream line = new ByteArrayOutputStream(64);
-                for (int b = in.read(); b >= 0 && b != '\n'; b = in.read()) {
+                int b = in.read();
+                if (b < 0) {
+                    throw new IOException(key + ": no passphrase on descriptor " + fd + ": it was empty, or closed");
+                }
+                for (; b >= 0 && b != '\n'; b = in.read()) {
                     if (line.size() == MAX_PASSPHRASE) {
                         throw new IOException(key + ": a passphrase is at most " + MAX_PASSPHRASE + " bytes");
                     }

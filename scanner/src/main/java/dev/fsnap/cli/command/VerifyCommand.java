@@ -44,11 +44,13 @@ public final class VerifyCommand extends Command {
             err.println("fsnap: " + dev.fsnap.internal.IoMessages.describe(e));
             return ExitStatus.TROUBLE;
         }
-        int trusted = Signing.verify(key, file, err);
-        if (trusted != ExitStatus.OK) {
-            return trusted;
+        try (Signing.Trusted t = Signing.open(key, file, err)) {
+            return t.status() != ExitStatus.OK ? t.status() : verify(t.path(), key);
         }
-        try (Snapshot s = SnapshotFiles.open(file, err)) {
+    }
+
+    private int verify(Path read, dev.fsnap.signature.TrustedKey key) throws IOException {
+        try (Snapshot s = SnapshotFiles.open(read, err)) {
             if (s == null) {
                 return ExitStatus.TROUBLE;
             }

@@ -153,10 +153,14 @@ final class TextReport implements Report {
                 b.append(", ").append(Units.bytes(tree.bytes));
             }
         }
+        // A difference reported on an earlier morning and not approved says so, with its first night.
+        // Its values stay: the dates are the repository's to keep, and whoever can write there can
+        // make a new difference look old.
+        b.append(detail(c));
         java.time.Instant first = comparison.reportedBefore(c);
-        // A difference reported on an earlier morning and not approved: its name and first night, the
-        // values told then; the morning's new ones in full.
-        b.append(first == null ? detail(c) : "  reported before, first seen " + Units.TIME.format(first));
+        if (first != null) {
+            b.append("  reported before, first seen ").append(Units.TIME.format(first));
+        }
         Line line = new Line(dir, path, b.append('\n').toString());
         if (lines.size() < HELD) {
             lines.add(line);
