@@ -115,7 +115,10 @@ public final class SigningKey {
                     + " (its checksum does not match)");
         }
         Arrays.fill(secret, (byte) 0);
-        if (!Arrays.equals(Minisign.publicKeyOf(seed), pub)) {
+        // The two halves belong together when what the secret half signs, the public half verifies
+        // (with the JDK's Ed25519, which signs anyway: Bouncy Castle's is not loaded for this).
+        byte[] probe = Minisign.blake2b(512, id, pub);
+        if (!Minisign.verify(pub, probe, Minisign.sign(seed, probe))) {
             throw new KeyFileException(file, "a damaged secret key (its two halves do not belong together)");
         }
         return new SigningKey(id, seed, pub);
