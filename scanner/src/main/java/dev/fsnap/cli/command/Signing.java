@@ -172,8 +172,8 @@ final class Signing {
         }
         java.io.Console terminal = System.console();
         if (terminal == null) {
-            throw new IOException(key + ": no terminal to ask its passphrase on: give it on a descriptor with "
-                    + "--passphrase-fd N");
+            throw new IOException(key + ": no terminal to ask its passphrase on: give it on standard input with "
+                    + "--passphrase-fd 0");
         }
         char[] typed = terminal.readPassword("Passphrase for %s: ", key);
         if (typed == null) {
