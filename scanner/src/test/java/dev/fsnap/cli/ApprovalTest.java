@@ -157,6 +157,9 @@ class ApprovalTest {
         r = night();
         assertEquals(5, r.status());
         assertTrue(r.err().startsWith("fsnap: refused: " + approved + ": not signed"), r.err());
+        assertTrue(metric("fsnap_exit_status").endsWith(" 5"));
+        assertTrue(metric("fsnap_approved_sequence").endsWith(" 2"));
+        assertEquals(identity, metric("fsnap_approved_info"));
 
         // Signed by a key of his own, as minisign would: fsnap's approve refuses to chain to it, too.
         assertEquals(0, fsnap("key", "new", "--public", dir.resolve("his.pub").toString(), "--secret",
@@ -168,6 +171,8 @@ class ApprovalTest {
         assertEquals(5, r.status());
         assertTrue(r.err().contains("signed by key "), r.err());
         assertTrue(r.err().contains(", not by the trusted key "), r.err());
+        assertTrue(metric("fsnap_approved_sequence").endsWith(" 2"));
+        assertEquals(identity, metric("fsnap_approved_info"));
 
         // An older signed approval put back: approval 1, validly signed, from before the new passwd.
         Files.copy(keep.resolve("1.snap"), approved, StandardCopyOption.REPLACE_EXISTING);
@@ -177,6 +182,7 @@ class ApprovalTest {
         assertTrue(r.err().contains("approval 1 is older than one already compared against"), r.err());
         assertTrue(r.err().contains("an earlier approved baseline was put back"), r.err());
         assertTrue(metric("fsnap_approved_sequence").endsWith(" 2"));
+        assertEquals(identity, metric("fsnap_approved_info"));
 
         // A run's summary edited to claim the backdoor was approved changes nothing: approvals are read
         // from the signed baseline alone. Put back as approved, the backdoor is reported.
