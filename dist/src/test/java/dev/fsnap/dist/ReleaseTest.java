@@ -113,6 +113,44 @@ class ReleaseTest {
         }
     }
 
+    /**
+     * The jar keeps of Bouncy Castle only what the signature code reaches (its pom says which
+     * classes): every class that code reaches is in the jar, as jdeps finds it, and the released
+     * command signs with an encrypted key (scrypt, BLAKE2b, Ed25519) and verifies.
+     */
+    @Test
+    void theJarHoldsEveryBouncyCastleClassTheSignatureCodeReachesAndSigns() throws Exception {
+        Path top = unpack();
+        Path jar = top.resolve("lib/fsnap.jar");
+        Path classes = Files.createDirectories(dir.resolve("signature"));
+        assertEquals(0, sh("cd \"$1\" && \"$3\" xf \"$2\" dev/fsnap/signature", classes.toString(), jar.toString(),
+                Path.of(System.getProperty("java.home"), "bin", "jar").toString()));
+        Path jdeps = Path.of(System.getProperty("java.home"), "bin", "jdeps");
+        Run deps = run(Map.of("PATH", "/usr/bin:/bin"), jdeps.toString(), "--multi-release", "17", "-R",
+                "-verbose:class", "-cp", jar.toString(), classes.resolve("dev/fsnap/signature").toString());
+        assertEquals(0, deps.status(), deps.out());
+        List<String> missing = deps.out().lines().filter(l -> l.contains("org.bouncycastle") && l.contains("not found"))
+                .toList();
+        assertEquals(List.of(), missing, "Bouncy Castle classes the jar lacks (add them to scanner/pom.xml's filter)");
+        assertTrue(deps.out().contains("org.bouncycastle.crypto.generators.SCrypt"), "jdeps saw the scrypt code");
+
+        Path bin = pathWithoutMaven();
+        Path home = Files.createDirectory(dir.resolve("home"));
+        Path tree = Files.createDirectories(dir.resolve("data"));
+        Files.writeString(tree.resolve("a"), "a");
+        String fsnap = top.resolve("bin/fsnap").toString();
+        Map<String, String> env = Map.of("PATH", bin.toString(), "HOME", home.toString());
+        Run key = run(env, "bash", "-c", "printf 'pw\\n' | \"$0\" key new --public \"$1\" --secret \"$2\" --passphrase-fd 0",
+                fsnap, dir.resolve("k.pub").toString(), dir.resolve("k.key").toString());
+        assertEquals(0, key.status(), key.out());
+        Run sign = run(env, "bash", "-c", "printf 'pw\\n' | \"$0\" scan \"$1\" -o \"$2\" --sign-key \"$3\" --passphrase-fd 0",
+                fsnap, tree.toString(), dir.resolve("a.snap").toString(), dir.resolve("k.key").toString());
+        assertEquals(0, sign.status(), sign.out());
+        Run verify = run(env, fsnap, "verify", dir.resolve("a.snap").toString(), "--trust-key", dir.resolve("k.pub").toString());
+        assertEquals(0, verify.status(), verify.out());
+        assertNoLauncherFailure(verify);
+    }
+
     private void runUnpacked(Path top) throws Exception {
 
         Path bin = pathWithoutMaven();
