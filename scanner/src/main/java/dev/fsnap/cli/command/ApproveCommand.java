@@ -97,16 +97,11 @@ public final class ApproveCommand extends Command {
             err.println("fsnap: " + IoMessages.describe(e));
             return ExitStatus.TROUBLE;
         }
-        RootLock.Outcome outcome = series.lock();
-        if (outcome instanceof RootLock.Busy busy) {
-            err.println("fsnap: " + root + " is being scanned into " + dir + " by " + busy.holder() + "; nothing was approved");
-            return ExitStatus.LOCKED;
+        RepositoryRun.Lock taken = RepositoryRun.take(series, dir, root, "nothing was approved", err);
+        if (taken.lock() == null) {
+            return taken.status();
         }
-        if (outcome instanceof RootLock.Refused refused) {
-            err.println("fsnap: " + root + " cannot be locked in " + dir + ": " + refused.reason() + "; nothing was approved");
-            return ExitStatus.TROUBLE;
-        }
-        try (RootLock lock = ((RootLock.Taken) outcome).lock()) {
+        try (RootLock lock = taken.lock()) {
             List<Run> runs = series.listing(Instant.now()).runs();
             Optional<Run> chosen = runName == null ? (runs.isEmpty() ? Optional.empty() : Optional.of(runs.get(runs.size() - 1)))
                     : runs.stream().filter(r -> r.name().equals(runName)).findFirst();

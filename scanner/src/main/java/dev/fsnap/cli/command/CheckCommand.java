@@ -156,11 +156,7 @@ public final class CheckCommand extends Command {
                         + rootPath + (options.digest() == null ? "" : " --digest") + " --repo " + repo, (Snapshot) null);
             }
             err.println("fsnap: the first run of " + rootPath + " in " + repo + ": nothing to compare with yet");
-            ScanJob.Result first = ScanJob.run(options, null, into, console);
-            if (key == null || !ExitStatus.didItsWork(first.exit()) || !java.nio.file.Files.exists(into)) {
-                return first;
-            }
-            return Signing.sign(key, into, rootPath, err) ? first : new ScanJob.Result(ExitStatus.TROUBLE, first.summary());
+            return Signing.signed(key, ScanJob.run(options, null, into, console), into, rootPath, err);
         }, () -> report.tally);
     }
 
@@ -264,13 +260,8 @@ public final class CheckCommand extends Command {
      */
     private ScanJob.Result compare(ScanOptions options, Path against, Path into, String anew, Snapshot digestsFrom)
             throws IOException, InterruptedException {
-        ScanJob.Result r = compareTrusted(options, against, into, anew,
-                options.digest() == null ? null : digestsFrom);
-        if (key == null || !ExitStatus.didItsWork(r.exit()) || !java.nio.file.Files.exists(into)) {
-            return r;
-        }
-        return Signing.sign(key, into, options.root().toAbsolutePath().toString(), err) ? r
-                : new ScanJob.Result(ExitStatus.TROUBLE, r.summary());
+        ScanJob.Result r = scanAndCompare(options, against, into, anew, options.digest() == null ? null : digestsFrom);
+        return Signing.signed(key, r, into, options.root().toAbsolutePath().toString(), err);
     }
 
     /** The key the baseline must be signed by, or null; the key that signs the new snapshot, or null. */
@@ -280,7 +271,7 @@ public final class CheckCommand extends Command {
     private Metrics.Witness witness;
 
     /** @param digests the snapshot content digests are taken over from; null: {@code against} itself */
-    private ScanJob.Result compareTrusted(ScanOptions options, Path against, Path into, String anew, Snapshot digests)
+    private ScanJob.Result scanAndCompare(ScanOptions options, Path against, Path into, String anew, Snapshot digests)
             throws IOException, InterruptedException {
         try (Snapshot before = SnapshotFiles.open(against, err)) {
             if (before == null) {

@@ -92,18 +92,10 @@ public final class MergeCommand extends Command {
             err.println("fsnap: " + IoMessages.describe(e));
             return metrics(null, null, ExitStatus.TROUBLE);
         }
-        ScanJob.Result r = repo == null ? signed(merge(p, output), output, p)
+        ScanJob.Result r = repo == null ? Signing.signed(key, merge(p, output), output, p.root(), err)
                 : RepositoryRun.locked(repo, Repository.canonical(p.root()), "merge", err,
-                        (place, into) -> signed(merge(p, into), into, p), null);
+                        (place, into) -> Signing.signed(key, merge(p, into), into, p.root(), err), null);
         return metrics(p, r.summary(), r.exit());
-    }
-
-    /** Signs the merged snapshot where --sign-key asks for it; one that cannot be signed fails the run. */
-    private ScanJob.Result signed(ScanJob.Result r, Path written, ShardPlan p) {
-        if (key == null || !ExitStatus.didItsWork(r.exit()) || !java.nio.file.Files.exists(written)) {
-            return r;
-        }
-        return Signing.sign(key, written, p.root(), err) ? r : new ScanJob.Result(ExitStatus.TROUBLE, r.summary());
     }
 
     private int metrics(ShardPlan p, ScanSummary summary, int exit) {

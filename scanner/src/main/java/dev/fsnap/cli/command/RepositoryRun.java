@@ -56,20 +56,9 @@ final class RepositoryRun {
             err.println("fsnap: " + IoMessages.describe(e));
             return new ScanJob.Result(ExitStatus.TROUBLE, null);
         }
-        RootLock.Outcome outcome = place.lock();
-        if (outcome instanceof RootLock.Busy busy) {
-            err.println("fsnap: " + rootPath + " is being scanned into " + dir + " by " + busy.holder()
-                    + "; this run did nothing");
-            return new ScanJob.Result(ExitStatus.LOCKED, null);
-        }
-        if (outcome instanceof RootLock.Refused refused) {
-            err.println("fsnap: " + rootPath + " cannot be locked in " + dir + ": " + refused.reason()
-                    + "; this run did nothing");
-            return new ScanJob.Result(ExitStatus.TROUBLE, null);
-        }
-        RootLock.Taken taken = (RootLock.Taken) outcome;
-        if (taken.tookOver() != null) {
-            err.println("fsnap: " + taken.tookOver());
+        Lock taken = take(place, dir, rootPath, "this run did nothing", err);
+        if (taken.lock() == null) {
+            return new ScanJob.Result(taken.status(), null);
         }
         try (RootLock lock = taken.lock()) {
             Run run = place.runAt(Instant.now());
@@ -79,6 +68,40 @@ final class RepositoryRun {
             }
             return r;
         }
+    }
+
+    /**
+     * A root's lock, taken, or why not.
+     *
+     * @param lock the lock, held; null when not taken
+     * @param status {@link ExitStatus#OK}, or {@link ExitStatus#LOCKED} (another run of this host holds
+     *               it) or {@link ExitStatus#TROUBLE} (it cannot be judged), said on stderr
+     */
+    record Lock(RootLock lock, int status) {
+    }
+
+    /**
+     * Takes a root's lock, never waiting; says why not, and a stale lock taken over.
+     *
+     * @param nothingDone what is said of the command when the lock is not taken ("this run did nothing")
+     */
+    static Lock take(RunSeries place, Path dir, String rootPath, String nothingDone, PrintStream err) {
+        RootLock.Outcome outcome = place.lock();
+        if (outcome instanceof RootLock.Busy busy) {
+            err.println("fsnap: " + rootPath + " is being scanned into " + dir + " by " + busy.holder() + "; "
+                    + nothingDone);
+            return new Lock(null, ExitStatus.LOCKED);
+        }
+        if (outcome instanceof RootLock.Refused refused) {
+            err.println("fsnap: " + rootPath + " cannot be locked in " + dir + ": " + refused.reason() + "; "
+                    + nothingDone);
+            return new Lock(null, ExitStatus.TROUBLE);
+        }
+        RootLock.Taken taken = (RootLock.Taken) outcome;
+        if (taken.tookOver() != null) {
+            err.println("fsnap: " + taken.tookOver());
+        }
+        return new Lock(taken.lock(), ExitStatus.OK);
     }
 
     /** What a run found, as the repository records it: its exit status as a verdict, and the report's totals. */

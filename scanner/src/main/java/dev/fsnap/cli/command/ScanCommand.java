@@ -137,13 +137,9 @@ public final class ScanCommand extends Command {
     /** The secret key that signs the snapshot written, or null. */
     private dev.fsnap.signature.SigningKey key;
 
-    /** Signs a snapshot the run wrote and kept, where --sign-key asks for it; a snapshot that cannot be signed fails the run. */
+    /** Signs a snapshot the run wrote and kept, where --sign-key asks for it (see {@link Signing#signed}). */
     private ScanJob.Result signed(ScanJob.Result r, Path written, ScanOptions options) {
-        if (key == null || !ExitStatus.didItsWork(r.exit()) || !java.nio.file.Files.exists(written)) {
-            return r;
-        }
-        return Signing.sign(key, written, options.root().toAbsolutePath().toString(), err) ? r
-                : new ScanJob.Result(ExitStatus.TROUBLE, r.summary());
+        return Signing.signed(key, r, written, options.root().toAbsolutePath().toString(), err);
     }
 
     /** A scan whose unchanged files take their digests over from the --baseline snapshot. */

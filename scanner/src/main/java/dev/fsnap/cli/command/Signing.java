@@ -113,12 +113,29 @@ final class Signing {
     }
 
     /**
+     * Signs the snapshot a run wrote and kept, where a key is given: a snapshot that cannot be
+     * signed fails the run.
+     *
+     * @param key the signing key, or null (nothing is signed)
+     * @param r how the run ended
+     * @param written the snapshot it wrote
+     * @param root what it is a snapshot of
+     * @return {@code r}, or a failed run when the snapshot could not be signed (the message printed)
+     */
+    static ScanJob.Result signed(SigningKey key, ScanJob.Result r, Path written, String root, PrintStream err) {
+        if (key == null || !ExitStatus.didItsWork(r.exit()) || !java.nio.file.Files.exists(written)) {
+            return r;
+        }
+        return sign(key, written, root, err) ? r : new ScanJob.Result(ExitStatus.TROUBLE, r.summary());
+    }
+
+    /**
      * Signs a snapshot that was written, its trusted comment as minisign's own (time, file name,
      * hashed) with what it is a snapshot of.
      *
      * @return whether it was signed (else the message is printed)
      */
-    static boolean sign(SigningKey key, Path snapshot, String root, PrintStream err) {
+    private static boolean sign(SigningKey key, Path snapshot, String root, PrintStream err) {
         String comment = "timestamp:" + Instant.now().getEpochSecond() + "\tfile:" + snapshot.getFileName()
                 + "\thashed\tfsnap snapshot of " + root.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ');
         byte[] bytes = comment.getBytes(java.nio.charset.StandardCharsets.UTF_8);
@@ -141,34 +158,30 @@ final class Signing {
     }
 
     /**
-     * A passphrase: one line from the descriptor given, or typed on the terminal.
+     * A passphrase: one line from standard input ({@code fd} 0), or typed on the terminal.
      *
      * @param twice whether a person types it twice (a new key)
      */
     static byte[] passphrase(Path key, Integer fd, boolean twice) throws IOException {
         if (fd != null) {
-            // Standard input stays open (it is not this command's to close); another descriptor is read and closed.
-            try (InputStream own = fd == 0 ? null : new FileInputStream("/dev/fd/" + fd)) {
-                InputStream in = own != null ? own : new FileInputStream(java.io.FileDescriptor.in);
-                ByteArrayOutputStream line = new ByteArrayOutputStream(64);
-                int b = in.read();
-                if (b < 0) {
-                    throw new IOException(key + ": no passphrase on descriptor " + fd + ": it was empty, or closed");
-                }
-                for (; b >= 0 && b != '\n'; b = in.read()) {
-                    if (line.size() == MAX_PASSPHRASE) {
-                        throw new IOException(key + ": a passphrase is at most " + MAX_PASSPHRASE + " bytes");
-                    }
-                    line.write(b);
-                }
-                byte[] p = line.toByteArray();
-                if (p.length > 0 && p[p.length - 1] == '\r') {
-                    p = Arrays.copyOf(p, p.length - 1);
-                }
-                return p;
-            } catch (java.io.FileNotFoundException e) {
-                throw new IOException("--passphrase-fd " + fd + ": no such descriptor open");
+            // Standard input (the one descriptor --passphrase-fd takes) stays open: it is not this command's to close.
+            InputStream in = new FileInputStream(java.io.FileDescriptor.in);
+            ByteArrayOutputStream line = new ByteArrayOutputStream(64);
+            int b = in.read();
+            if (b < 0) {
+                throw new IOException(key + ": no passphrase on descriptor " + fd + ": it was empty, or closed");
             }
+            for (; b >= 0 && b != '\n'; b = in.read()) {
+                if (line.size() == MAX_PASSPHRASE) {
+                    throw new IOException(key + ": a passphrase is at most " + MAX_PASSPHRASE + " bytes");
+                }
+                line.write(b);
+            }
+            byte[] p = line.toByteArray();
+            if (p.length > 0 && p[p.length - 1] == '\r') {
+                p = Arrays.copyOf(p, p.length - 1);
+            }
+            return p;
         }
         java.io.Console terminal = System.console();
         if (terminal == null) {
