@@ -211,6 +211,11 @@ public final class CheckCommand extends Command {
                 if (c.kind() == dev.fsnap.snapshot.Change.Kind.RACY) {
                     return null;
                 }
+                // Asked twice of each difference where the totals come first: its last-night lookup is done once.
+                java.util.Optional<java.time.Instant> noted = tonight.firstSeen(c.path());
+                if (noted.isPresent()) {
+                    return noted.get().equals(now) ? null : noted.get();
+                }
                 java.util.Optional<java.time.Instant> first = earlier.firstSeen(c.path());
                 java.time.Instant seen = first.isPresent() && sameAsLastNight(last, c) ? first.get() : null;
                 tonight.note(c.path(), seen == null ? now : seen);
