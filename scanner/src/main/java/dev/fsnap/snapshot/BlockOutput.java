@@ -68,11 +68,22 @@ final class BlockOutput {
 
     /** Starts the file: its magic and header block. */
     BlockOutput(Path target, SnapshotOutput file, Header header) {
+        this(target, file, header, true);
+    }
+
+    /**
+     * Starts the file with its magic and header block, or (without) leaves them to {@link #copy}:
+     * a file that continues another's bytes.
+     */
+    BlockOutput(Path target, SnapshotOutput file, Header header, boolean writeHeader) {
         this.target = target;
         this.file = file;
         this.gate = new Gate(this::release);
         this.racyFrom = header.racyFrom();
         this.columns = header.columns();
+        if (!writeHeader) {
+            return;
+        }
         enter();
         try {
             write(Format.MAGIC, 0, Format.MAGIC.length);
@@ -80,6 +91,38 @@ final class BlockOutput {
         } finally {
             gate.leave();
         }
+    }
+
+    /**
+     * Appends bytes as they are: another file's magic, header and blocks that this one continues
+     * (their offsets stay theirs). Before any block is appended.
+     */
+    void copy(byte[] b, int off, int len) {
+        enter();
+        try {
+            write(b, off, len);
+        } finally {
+            gate.leave();
+        }
+    }
+
+    /**
+     * Frames a free block of a body as it is (what an approval replaced), for a file that continues
+     * another's bytes, and hands the frame back: kind, length, body, CRC.
+     *
+     * @param body the block's body
+     * @return the framed block
+     */
+    static byte[] freeFrame(byte[] body, int off, int len) {
+        Encoder b = new Encoder(len);
+        b.bytes(body, off, len);
+        Encoder head = new Encoder(16);
+        int headLength = Frame.head(head, Format.FREE, b, new CRC32C());
+        byte[] frame = new byte[headLength + len + Frame.CRC];
+        System.arraycopy(head.buf, 0, frame, 0, headLength);
+        System.arraycopy(body, off, frame, headLength, len);
+        System.arraycopy(head.buf, headLength, frame, headLength + len, Frame.CRC);
+        return frame;
     }
 
     /**
@@ -233,7 +276,7 @@ final class BlockOutput {
             Encoder body = new Encoder(512);
             new Footer(counts.finished(), counts.backend(), counts.backendReason(), counts.absentFields(),
                     counts.threads(), counts.entries(), counts.directories(), counts.errors(), counts.bytes(),
-                    root, rootRef, lastUnreadableBlock, unreadableCount).encode(body, columns);
+                    root, rootRef, lastUnreadableBlock, unreadableCount, counts.started()).encode(body, columns);
             Local t = locals.get();
             long footer = append(Format.FOOTER, body, t);
             Encoder trailer = new Encoder(Format.TRAILER);

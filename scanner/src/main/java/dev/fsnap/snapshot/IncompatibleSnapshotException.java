@@ -17,7 +17,7 @@ public final class IncompatibleSnapshotException extends IOException {
      */
     public IncompatibleSnapshotException(Path file, int version) {
         super(file + ": snapshot format version " + version + " is not supported (this fsnap reads version "
-                + Format.OLDEST_VERSION + " to " + Format.VERSION + ")");
+                + Format.OLDEST_VERSION + " to " + Format.NEWEST_VERSION + ")");
     }
 
     /**

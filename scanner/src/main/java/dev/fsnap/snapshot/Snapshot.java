@@ -189,9 +189,12 @@ public final class Snapshot implements Closeable {
         return header.root();
     }
 
-    /** @return when the scan started */
+    /**
+     * @return when the scan started: for an approved baseline with some changes of a later scan
+     *         taken over (format version 8), that later scan's start
+     */
     public Instant started() {
-        return header.started();
+        return footer.started() != null ? footer.started() : header.started();
     }
 
     /** @return when the scan ended */

@@ -14,7 +14,6 @@ import dev.fsnap.snapshot.format.Format;
 import dev.fsnap.snapshot.format.Header;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -190,7 +189,7 @@ public final class SnapshotMerge {
     }
 
     /** What must be the same in every part for their entries to be one snapshot's. */
-    private static String options(Header h) {
+    static String options(Header h) {
         Encoder columns = new Encoder(64);
         h.columns().write(columns);
         return "follow=" + h.followSymlinks() + " one-file-system=" + h.oneFileSystem() + " rules="
@@ -272,7 +271,7 @@ public final class SnapshotMerge {
             }
             Footer first = parts[0].snapshot.footer();
             Path done = out.complete(new Footer(finished, first.backend(), first.backendReason(), absent, threads,
-                    entries, directories, errors, bytes, null, null, -1, 0));
+                    entries, directories, errors, bytes, null, null, -1, 0, null));
             String hash;
             try (Snapshot merged = Snapshot.open(done)) {
                 hash = merged.treeHash();
@@ -301,32 +300,7 @@ public final class SnapshotMerge {
          * depth (one frame a level).
          */
         BlockRef deep(Part part, long offset, int flags, byte[] path) throws IOException {
-            BlockRef[] result = new BlockRef[1];
-            Throwable[] failure = new Throwable[1];
-            Thread t = new Thread(null, () -> {
-                try {
-                    result[0] = copy(part, offset, flags, path);
-                } catch (Throwable e) {
-                    failure[0] = e;
-                }
-            }, "fsnap-merge", 1L << 30);
-            t.start();
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.io.InterruptedIOException("the merge was interrupted");
-            }
-            if (failure[0] instanceof IOException e) {
-                throw e;
-            }
-            if (failure[0] instanceof UncheckedIOException e) {
-                throw e.getCause();
-            }
-            if (failure[0] != null) {
-                throw new IllegalStateException("the merge failed", failure[0]);
-            }
-            return result[0];
+            return DeepStack.run("fsnap-merge", () -> copy(part, offset, flags, path));
         }
 
         private BlockRef copy(Part part, long offset, int flags, byte[] path) throws IOException {

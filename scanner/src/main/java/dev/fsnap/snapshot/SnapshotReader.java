@@ -81,7 +81,6 @@ final class SnapshotReader implements Closeable {
         Decoder h = readBlock(Format.MAGIC.length, Format.HEADER);
         headerEnd = h.end();
         header = Header.decode(h, file);
-        racyFrom = header.racyFrom();
 
         if (size < Format.MAGIC.length + Format.TRAILER) {
             throw new CorruptSnapshotException(file, size, "truncated: no trailer");
@@ -93,6 +92,7 @@ final class SnapshotReader implements Closeable {
         Decoder f = readBlock(footerOffset, Format.FOOTER);
         dataEnd = footerOffset;
         footer = Footer.decode(f, header, footerOffset);
+        racyFrom = footer.started() == null ? header.racyFrom() : new RacyFrom(footer.started(), header.racyWindow());
     }
 
     private byte[] read(long offset, int length) throws IOException {
@@ -109,6 +109,11 @@ final class SnapshotReader implements Closeable {
             }
             done += n;
         }
+    }
+
+    /** The file's bytes as they are, {@code length} from {@code offset}: for a file that continues this one. */
+    byte[] bytes(long offset, int length) throws IOException {
+        return read(offset, length);
     }
 
     /** Reads one block, checks its bounds and CRC, and returns a decoder over its body. */

@@ -64,11 +64,11 @@ final class SnapshotWriter implements Closeable {
     private boolean published;
     private boolean closed;
 
-    private SnapshotWriter(Path target, SnapshotOutput file, Header header) {
+    private SnapshotWriter(Path target, SnapshotOutput file, Header header, boolean writeHeader) {
         this.target = target;
         this.file = file;
         this.started = header.started();
-        this.output = new BlockOutput(target, file, header);
+        this.output = new BlockOutput(target, file, header, writeHeader);
     }
 
     /**
@@ -103,10 +103,24 @@ final class SnapshotWriter implements Closeable {
      * plan's parts ({@link SnapshotMerge}).
      */
     static SnapshotWriter create(Path target, Header header) throws IOException {
+        return create(target, header, true);
+    }
+
+    /**
+     * A snapshot that continues another's bytes: its magic, header and blocks are {@link #copy copied}
+     * first, then blocks appended after them (an approval of some changes, {@link SnapshotGraft}).
+     *
+     * @param header the header the copied bytes hold
+     */
+    static SnapshotWriter continuing(Path target, Header header) throws IOException {
+        return create(target, header, false);
+    }
+
+    private static SnapshotWriter create(Path target, Header header, boolean writeHeader) throws IOException {
         Path absolute = checkTarget(target);
         SnapshotOutput file = SnapshotOutput.create(absolute);
         try {
-            return new SnapshotWriter(absolute, file, header);
+            return new SnapshotWriter(absolute, file, header, writeHeader);
         } catch (RuntimeException e) {
             file.discard();
             file.release();
@@ -205,6 +219,11 @@ final class SnapshotWriter implements Closeable {
         return started;
     }
 
+    /** Bytes of the file this one continues, as they are (see {@link #continuing}). */
+    void copy(byte[] b, int off, int len) {
+        output.copy(b, off, len);
+    }
+
     /** The root's own entry, which the footer holds. */
     void root(Entry root) {
         rootEntry = root;
@@ -290,7 +309,7 @@ final class SnapshotWriter implements Closeable {
         }
         return complete(new Footer(started.plus(summary.elapsed()), summary.backend().name(), summary.backendReason(),
                 summary.absentFields(), summary.threads(), summary.entries(), summary.directories(),
-                summary.errors(), summary.bytes(), null, null, -1, 0));
+                summary.errors(), summary.bytes(), null, null, -1, 0, null));
     }
 
     /**

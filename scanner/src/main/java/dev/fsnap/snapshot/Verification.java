@@ -6,6 +6,7 @@ package dev.fsnap.snapshot;
  * @param directoryBlocks directory blocks, each matched against the hash its parent holds
  * @param unreadableBlocks blocks of the unreadable list, each on its chain once
  * @param bytes the file's size
+ * @param freeBytes the bytes of its free blocks: what approvals of some changes replaced (version 8)
  */
-public record Verification(long directoryBlocks, long unreadableBlocks, long bytes) {
+public record Verification(long directoryBlocks, long unreadableBlocks, long bytes, long freeBytes) {
 }

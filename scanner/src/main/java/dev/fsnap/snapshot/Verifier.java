@@ -14,7 +14,7 @@ import java.util.BitSet;
 
 /**
  * Checks a whole snapshot before any of it is trusted. Every block between the header and the
- * footer is read once, in file order, and its CRC checked; every directory block is hashed and
+ * footer is read once, in file order, and its CRC checked (a free block, version 8, only that); every directory block is hashed and
  * matched against the reference its parent holds (the Merkle tree), and must be referenced once and
  * only once, so a walk can neither loop nor meet a block twice; the unreadable list must chain
  * through every unreadable block once and hold as many errors as the footer says; and the tree
@@ -34,6 +34,8 @@ final class Verifier {
     private long[] unreadablePrevious = new long[16];
     private int[] unreadableCounts = new int[16];
     private int unreadableBlocks;
+    /** The bytes of free blocks: allowed from version 8. */
+    private long freeBytes;
     private final byte[] digest = new byte[Sha256.LENGTH];
     private final EntryCodec codec;
     /** The entries the directory blocks hold: with the root, what a walk meets. */
@@ -58,7 +60,7 @@ final class Verifier {
         v.tree();
         v.entryCount();
         v.unreadableList();
-        return new Verification(v.blocks, v.unreadableBlocks, s.size());
+        return new Verification(v.blocks, v.unreadableBlocks, s.size(), v.freeBytes);
     }
 
     private void blocks(Sha256 sha) throws IOException {
@@ -70,6 +72,8 @@ final class Verifier {
                 directory(d, at, sha);
             } else if (d.kind() == Format.UNREADABLE) {
                 unreadable(d, at);
+            } else if (d.kind() == Format.FREE && reader.header().version() >= Format.FREE_VERSION) {
+                freeBytes += d.end() - at;
             } else {
                 throw new CorruptSnapshotException(reader.file(), at, "a block of kind " + d.kind()
                         + " where only directory and unreadable blocks belong");

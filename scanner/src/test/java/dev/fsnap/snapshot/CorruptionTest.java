@@ -133,10 +133,10 @@ class CorruptionTest {
     void anotherFormatVersionIsIncompatibleNotCorrupt() throws Exception {
         byte[] b = bytes.clone();
         assertEquals(Format.VERSION, b[Format.MAGIC.length + 2]);
-        b[Format.MAGIC.length + 2] = Format.VERSION + 1;
+        b[Format.MAGIC.length + 2] = Format.NEWEST_VERSION + 1;
         Path f = withHeaderChecksum(b, "next-version");
         IncompatibleSnapshotException e = assertThrows(IncompatibleSnapshotException.class, () -> readAll(f));
-        assertTrue(e.getMessage().contains("version " + (Format.VERSION + 1) + " is not supported"), e.getMessage());
+        assertTrue(e.getMessage().contains("version " + (Format.NEWEST_VERSION + 1) + " is not supported"), e.getMessage());
     }
 
     @Test

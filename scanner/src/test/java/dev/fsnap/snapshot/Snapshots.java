@@ -90,6 +90,33 @@ public final class Snapshots {
         return m;
     }
 
+    /** Every path a comparison names: a move's both ends. */
+    static List<byte[]> changedPaths(Path from, Path to) throws Exception {
+        List<byte[]> paths = new ArrayList<>();
+        for (Change c : diff(from, to)) {
+            paths.add(c.path());
+            if (c instanceof Change.Moved m) {
+                paths.add(m.from());
+            }
+        }
+        return paths;
+    }
+
+    /**
+     * The directories moved to one of {@code paths} (or from one), as an approval takes them: with
+     * what they hold, which the comparison lists under the old path only.
+     */
+    static List<byte[]> movedDirectories(Path old, Path now, List<byte[]> paths) throws Exception {
+        List<byte[]> trees = new ArrayList<>();
+        for (Change c : diff(old, now)) {
+            if (c instanceof Change.Moved m && m.after().type() == dev.fsnap.scan.EntryType.DIRECTORY
+                    && paths.stream().anyMatch(p -> java.util.Arrays.equals(p, m.path()) || java.util.Arrays.equals(p, m.from()))) {
+                trees.add(m.path());
+            }
+        }
+        return trees;
+    }
+
     static List<Change> diff(Path old, Path now) throws Exception {
         List<Change> changes = new ArrayList<>();
         try (Snapshot a = Snapshot.open(old); Snapshot b = Snapshot.open(now)) {

@@ -46,6 +46,11 @@ public final class DirectorySplice {
         return refs.entries[i].stat[StatFields.DEVICE];
     }
 
+    /** @return entry {@code i}, as decoded */
+    public Fields entry(int i) {
+        return refs.entries[i];
+    }
+
     /** @return the block's entries, subdirectories or not */
     public int size() {
         return refs.entries.length;

@@ -26,10 +26,13 @@ import java.util.Set;
  * @param rootRef where the root's directory block is, or why it could not be listed
  * @param lastUnreadableBlock the offset of the last unreadable-list block, -1 when none
  * @param unreadableCount the unreadable list's length: the scan's error count
+ * @param started in a file of version 8, which holds entries of a later scan than the one its header
+ *                names (an approval of some changes): that scan's start, from which entries are racy;
+ *                null in every other file (the header's start is the one)
  */
 public record Footer(Instant finished, String backend, String backendReason, Set<Field> absentFields, int threads,
               long entries, long directories, long errors, long bytes, Entry root, RootRef rootRef,
-              long lastUnreadableBlock, long unreadableCount) {
+              long lastUnreadableBlock, long unreadableCount, Instant started) {
 
     /**
      * The root directory: listed (its block's hash, subtree flags and offset), or unreadable. An
@@ -87,6 +90,9 @@ public record Footer(Instant finished, String backend, String backendReason, Set
         }
         out.varint(lastUnreadableBlock + 1);
         out.varint(unreadableCount);
+        if (started != null) {
+            Header.instant(out, started);
+        }
     }
 
     /**
@@ -148,10 +154,11 @@ public record Footer(Instant finished, String backend, String backendReason, Set
         if (lastUnreadableBlock >= footerOffset) {
             throw f.corrupt("the unreadable list's offset is outside the file");
         }
+        Instant started = header.version() >= Format.FREE_VERSION ? Header.instant(f) : null;
         if (!f.atEnd()) {
             throw f.corrupt("unexpected bytes at the end of the footer");
         }
         return new Footer(finished, backend, backendReason, absent, threads, entries, directories, errors, bytes,
-                root, ref, lastUnreadableBlock, unreadableCount);
+                root, ref, lastUnreadableBlock, unreadableCount, started);
     }
 }

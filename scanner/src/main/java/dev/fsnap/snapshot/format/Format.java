@@ -21,6 +21,12 @@ public final class Format {
      * 6 (before {@link #SUBTREE_CORRUPT}) are read too.
      */
     public static final int VERSION = 7;
+    /**
+     * The version of a file that holds {@link #FREE} blocks: an approved baseline that an approval
+     * of some changes wrote over the one before (version 8). The newest version read.
+     */
+    public static final int FREE_VERSION = 8;
+    public static final int NEWEST_VERSION = FREE_VERSION;
     public static final int OLDEST_VERSION = 1;
     /** The fixed trailer: footer offset (8), footer length (4), end magic (4). */
     public static final int TRAILER = 16;
@@ -30,6 +36,11 @@ public final class Format {
     public static final int DIRECTORY = 'D';
     public static final int UNREADABLE = 'U';
     public static final int FOOTER = 'F';
+    /**
+     * A block the file no longer uses (version 8): a directory or unreadable block that an approval
+     * of some changes replaced, its kind byte changed and its CRC made anew. Skipped by readers.
+     */
+    public static final int FREE = 'X';
 
     /** Largest block accepted when reading: a bigger length is damage, not data. */
     public static final int MAX_BLOCK = 1 << 30;

@@ -92,7 +92,7 @@ public record Header(int version, String root, Instant started, Duration racyWin
      */
     public static Header decode(Decoder in, Path file) throws CorruptSnapshotException, IncompatibleSnapshotException {
         int version = (int) Math.min(Integer.MAX_VALUE, in.varint());
-        if (version < Format.OLDEST_VERSION || version > Format.VERSION) {
+        if (version < Format.OLDEST_VERSION || version > Format.NEWEST_VERSION) {
             throw new IncompatibleSnapshotException(file, version);
         }
         String root = in.text();
