@@ -99,6 +99,25 @@ public final class Reported {
         SafeFiles.writeWhole(series.dir().resolve(FILE), b.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
+    /**
+     * Forgets the differences at some paths: what an approval of them does, so that a change there
+     * after it is new again.
+     *
+     * @param series the root's runs
+     * @param paths the paths approved
+     * @throws IOException when the file cannot be read or written
+     */
+    static void forget(RunSeries series, java.util.Collection<byte[]> paths) throws IOException {
+        Reported r = of(series);
+        if (r.firstSeen.isEmpty()) {
+            return;
+        }
+        for (byte[] p : paths) {
+            r.firstSeen.remove(HexFormat.of().formatHex(p));
+        }
+        r.write(series);
+    }
+
     /** Forgets every difference: what an approval of them all does. */
     static void clear(RunSeries series) throws IOException {
         Files.deleteIfExists(series.dir().resolve(FILE));

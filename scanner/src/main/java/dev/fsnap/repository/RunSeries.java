@@ -8,7 +8,9 @@ import dev.fsnap.signature.SigningKey;
 import dev.fsnap.signature.TrustedKey;
 import dev.fsnap.signature.VerifiedFile;
 import dev.fsnap.internal.IoMessages;
+import dev.fsnap.snapshot.Change;
 import dev.fsnap.snapshot.Snapshot;
+import dev.fsnap.snapshot.SnapshotGraft;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -307,68 +309,71 @@ public final class RunSeries {
             return;
         }
         SafeFiles.writeWhole(dir.resolve(SEEN), json(new Approval(approval.sequence(), approval.root(), at,
-                approval.approver(), approval.run(), approval.previous(), approval.identity())));
+                approval.approver(), approval.run(), approval.previous(), approval.identity()), null));
     }
 
     /**
-     * Approves a run: its snapshot becomes the approved baseline, copied whole, with the next number
-     * and (with a key) signed, the approval before it named in the signature. A baseline already
-     * approved and signed must be signed by the same key: another key's, or one changed, is refused,
-     * never chained (an unsigned one is followed as its record says).
+     * Approves some or all of a run's differences from the approved baseline: with
+     * {@link ApprovalScope#all()} the run's snapshot becomes the approved baseline as it is, copied whole; else the
+     * approved baseline there now, with the entries of the differences taken as the run holds them,
+     * written in time proportional to those ({@link SnapshotGraft}). The approval has the next number
+     * and, with a key, is signed, chained to the one before, which is verified first: with
+     * {@code previousKey} when a key was rotated, else with the signing key's public half.
      *
-     * @param run the run whose snapshot is approved
-     * @param approver who approves it
+     * @param run the run whose differences are approved
+     * @param scope which of them
+     * @param approver who approves them
      * @param at when
      * @param key the secret key approvals are signed with, or null for a repository without signatures
-     * @return the approval
-     * @throws SignatureRefusedException when the approved baseline there now is not signed by the key
-     * @throws IOException when a file cannot be read or written
-     */
-    public Approval approve(Run run, String approver, Instant at, SigningKey key) throws IOException {
-        return approve(run, approver, at, key, key == null ? null : key.trustedKey());
-    }
-
-    /**
-     * Approves a run with a new key: the approved baseline there now is verified with the key it
-     * was signed with ({@code previousKey}), and the approval signed with the new one, chained to it.
-     * A key is rotated so: the checks then trust the new public key.
-     *
-     * @param run the run whose snapshot is approved
-     * @param approver who approves it
-     * @param at when
-     * @param key the new secret key, or null for a repository without signatures
-     * @param previousKey the public key the approved baseline there now is signed with
+     * @param previousKey the public key the approved baseline there now is signed with (with a key)
+     * @param taken told of each difference taken, as the comparison of the approved baseline with the
+     *              run found it, before anything is written (with some differences; with all, the
+     *              run is taken whole without a comparison); may be null
      * @return the approval
      * @throws SignatureRefusedException when the approved baseline there now is not signed by {@code previousKey}
+     * @throws RefusedException when some differences are to be approved and there is no approved baseline
+     *                          yet, the run was scanned with other options than it, or a path given
+     *                          names no difference of the run from it
      * @throws IOException when a file cannot be read or written
-     * @see #approve(Run, String, Instant, SigningKey)
      */
-    public Approval approve(Run run, String approver, Instant at, SigningKey key, TrustedKey previousKey)
-            throws IOException {
+    public Approval approve(Run run, ApprovalScope scope, String approver, Instant at, SigningKey key,
+                            TrustedKey previousKey, java.util.function.Consumer<Change> taken) throws IOException {
         if (!run.directory().equals(dir)) {
             throw new IllegalArgumentException(run.snapshot() + " is not a run of " + dir);
         }
         String root = root();
-        Optional<Approval> before;
-        before = approval();
-        if (key != null && Files.exists(approvedSnapshot(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            try {
-                Signed s = previousKey.verify(approvedSnapshot());
-                before = Optional.ofNullable(Approval.ofTrustedComment(s.trustedComment(), s.id()));
-            } catch (SignatureRefusedException e) {
-                // An unsigned approved baseline (a repository that starts to sign): its record says
-                // where the numbers stand. One signed by another key, or changed, is refused.
-                if (e.reason() != SignatureRefusedException.Reason.MISSING) {
-                    throw e;
-                }
-            }
+        Optional<Approval> before = approval();
+        Path approved = approvedSnapshot();
+        boolean exists = Files.exists(approved, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (!scope.isAll() && !exists) {
+            throw new RefusedException(approved, root + " has no approved baseline yet: its first approval takes"
+                    + " a whole run");
         }
-        long sequence = before.map(a -> a.sequence() + 1).orElse(1L);
-        String previous = before.map(Approval::identity).orElse("");
+        VerifiedFile verified = null;
         Path tmp = Files.createTempFile(dir, ".approving-", Run.SNAPSHOT);
         Path tmpSignature = tmp.resolveSibling(tmp.getFileName() + ".minisig");
         try {
-            Files.copy(run.snapshot(), tmp, StandardCopyOption.REPLACE_EXISTING);
+            if (key != null && exists) {
+                try {
+                    verified = previousKey.open(approved);
+                    Signed s = verified.signed();
+                    before = Optional.ofNullable(Approval.ofTrustedComment(s.trustedComment(), s.id()));
+                } catch (SignatureRefusedException e) {
+                    // An unsigned approved baseline (a repository that starts to sign): its record says
+                    // where the numbers stand. One signed by another key, or changed, is refused.
+                    if (e.reason() != SignatureRefusedException.Reason.MISSING) {
+                        throw e;
+                    }
+                }
+            }
+            long sequence = before.map(a -> a.sequence() + 1).orElse(1L);
+            String previous = before.map(Approval::identity).orElse("");
+            List<byte[]> paths = null;
+            if (scope.isAll()) {
+                Files.copy(run.snapshot(), tmp, StandardCopyOption.REPLACE_EXISTING);
+            } else {
+                paths = graft(verified == null ? approved : verified.path(), run, scope, tmp, taken);
+            }
             String identity;
             Approval approval;
             if (key != null) {
@@ -386,23 +391,110 @@ public final class RunSeries {
             }
             approval = new Approval(sequence, root, at, approver, run.name(), previous, identity);
             Path records = Files.createDirectories(dir.resolve(APPROVALS));
-            SafeFiles.writeWhole(records.resolve(String.format("%08d.json", sequence)), json(approval));
+            String number = String.format("%08d", sequence);
+            if (paths != null) {
+                SafeFiles.writeWhole(records.resolve(number + PATHS), pathLines(paths));
+            } else {
+                Files.deleteIfExists(records.resolve(number + PATHS));
+            }
+            SafeFiles.writeWhole(records.resolve(number + ".json"), json(approval, paths));
             if (key != null) {
                 Files.move(tmpSignature, dir.resolve(APPROVED + ".minisig"), StandardCopyOption.REPLACE_EXISTING,
                         StandardCopyOption.ATOMIC_MOVE);
             } else {
                 Files.deleteIfExists(dir.resolve(APPROVED + ".minisig"));
             }
-            Files.move(tmp, approvedSnapshot(), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            Reported.clear(this); // every difference approved: none reported before the next check
+            Files.move(tmp, approved, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            if (paths == null) {
+                Reported.clear(this); // every difference approved: none reported before the next check
+            } else {
+                Reported.forget(this, paths);
+            }
             return approval;
         } finally {
+            if (verified != null) {
+                verified.close();
+            }
             Files.deleteIfExists(tmp);
             Files.deleteIfExists(tmpSignature);
         }
     }
 
-    private static byte[] json(Approval a) {
+    /** Beside an approval of some differences, their paths: {@code approvals/NNNNNNNN.paths}. */
+    static final String PATHS = ".paths";
+
+    /**
+     * Writes the approved baseline with the differences of the scope taken from the run.
+     *
+     * @return the paths of the entries taken
+     */
+    private List<byte[]> graft(Path approved, Run run, ApprovalScope scope, Path target,
+                               java.util.function.Consumer<Change> told) throws IOException {
+        try (Snapshot was = Snapshot.open(approved); Snapshot now = Snapshot.open(run.snapshot())) {
+            java.util.NavigableSet<byte[]> given = new java.util.TreeSet<>(Arrays::compareUnsigned);
+            List<byte[]> taken = new ArrayList<>();
+            List<byte[]> trees = new ArrayList<>();
+            List<Change> changes = new ArrayList<>();
+            dev.fsnap.snapshot.Differ.compare(was, now, c -> {
+                byte[] by = scope.match(c);
+                if (by == null) {
+                    return;
+                }
+                boolean difference = c.kind() != Change.Kind.RACY
+                        && !(c instanceof Change.Unreadable u && u.side() == Change.Side.BOTH);
+                if (difference || !scope.subtrees()) {
+                    given.add(by); // a report's line that is no difference (racy, still unreadable) is passed over
+                }
+                if (difference) {
+                    changes.add(c);
+                    taken.add(c.path());
+                    if (c instanceof Change.Moved m) {
+                        taken.add(m.from());
+                        if (m.after().type() == dev.fsnap.scan.EntryType.DIRECTORY) {
+                            trees.add(m.path()); // its contents were compared under the old path: they come along
+                        }
+                    }
+                }
+            });
+            for (byte[] p : scope.paths()) {
+                if (!given.contains(p)) {
+                    throw new RefusedException(run.snapshot(), (p.length == 0 ? "." : PathText.decode(p))
+                            + ": no difference of run " + run.name() + " from the approved baseline there");
+                }
+            }
+            if (taken.isEmpty()) {
+                throw new RefusedException(run.snapshot(), "no difference of run " + run.name() + " from the approved"
+                        + " baseline among those given: nothing to approve");
+            }
+            if (told != null) {
+                changes.forEach(told);
+            }
+            try {
+                SnapshotGraft.graft(was, now, taken, trees, target);
+            } catch (IllegalArgumentException e) {
+                throw new RefusedException(run.snapshot(), e.getMessage() + ": approve the run whole (all of it)");
+            }
+            return taken;
+        }
+    }
+
+    /** The paths taken, a JSON line each as reports write them ({@code path}, or {@code path_b64} when not UTF-8). */
+    private static byte[] pathLines(List<byte[]> paths) {
+        StringBuilder b = new StringBuilder(paths.size() * 40);
+        java.nio.charset.CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder();
+        for (byte[] p : paths) {
+            String text;
+            try {
+                text = p.length == 0 ? "." : utf8.decode(java.nio.ByteBuffer.wrap(p)).toString();
+                Json.quote(b.append("{\"path\":"), text).append("}\n");
+            } catch (java.nio.charset.CharacterCodingException notText) {
+                b.append("{\"path_b64\":\"").append(java.util.Base64.getEncoder().encodeToString(p)).append("\"}\n");
+            }
+        }
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] json(Approval a, List<byte[]> taken) {
         StringBuilder b = new StringBuilder("{\"sequence\":").append(a.sequence()).append(",\"root\":");
         Json.quote(b, a.root()).append(",\"time\":");
         Json.quote(b, a.time().toString()).append(",\"approver\":");
@@ -410,6 +502,9 @@ public final class RunSeries {
         Json.quote(b, a.run()).append(",\"previous\":");
         Json.quote(b, a.previous()).append(",\"identity\":");
         Json.quote(b, a.identity());
+        if (taken != null) {
+            b.append(",\"entries\":").append(taken.size());
+        }
         return b.append("}\n").toString().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -44,7 +44,7 @@ class ApprovalTest {
         assertEquals(0, fsnap("check", root.toString(), "--repo", repo.toString()).status(), "the first run");
         CliTest.Run a = approve();
         assertEquals(0, a.status(), a.err());
-        assertTrue(a.out().startsWith("approval 1 of " + root.toRealPath() + ": run "), a.out());
+        assertTrue(a.out().startsWith("approval 1 of " + root.toRealPath() + ": all of run "), a.out());
         try (var s = Files.list(repo)) {
             series = s.filter(Files::isDirectory).findFirst().orElseThrow();
         }
@@ -211,7 +211,7 @@ class ApprovalTest {
                 "--previous-key", pub);
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("\napproval 2 of "), r.out());
-        assertTrue(r.out().startsWith("approving run "), "what is approved is said first: " + r.out());
+        assertTrue(r.out().startsWith("approving all of run "), "what is approved is said first: " + r.out());
         r = fsnap("check", root.toString(), "--repo", repo.toString(), "--trust-key", dir.resolve("new.pub").toString());
         assertEquals(0, r.status(), r.err());
         assertEquals(5, night().status(), "the old key is trusted no more");
@@ -237,7 +237,8 @@ class ApprovalTest {
         assertEquals(0, fsnap("check", root.toString(), "--repo", plain.toString()).status());
         CliTest.Run none = fsnap("approve", plain.toString(), root.toString());
         assertEquals(2, none.status());
-        assertEquals("fsnap: approve needs --all (every change of the latest run)\n", none.err());
+        assertTrue(none.err().startsWith("fsnap: approve needs one of --all (every difference of the run), PATH..."),
+                none.err());
     }
 
     @Test
@@ -285,5 +286,79 @@ class ApprovalTest {
         CliTest.Run none = fsnap("approve", repo.toString(), root.toString(), "--all", "--run", "20000101T000000.000Z");
         assertEquals(2, none.status());
         assertTrue(none.err().contains("holds no run 20000101T000000.000Z of "), none.err());
+    }
+
+    @Test
+    void approvingOneOfTwoChangesLeavesTheOtherReportedNightAfterNight() throws Exception {
+        Files.writeString(root.resolve("bin/backdoor"), "x");
+        Files.writeString(root.resolve("etc/passwd"), "eve::0:0::/:/bin/bash\n");
+        CliTest.Run n1 = night();
+        assertEquals(List.of("+ bin/backdoor", "M bin  (mtime,ctime)", "M etc/passwd  (size,mtime,ctime)"),
+                CliTest.changes(n1.out()), "night 1");
+        for (int night = 2; night <= 3; night++) {
+            List<String> again = CliTest.changes(night().out());
+            assertEquals(3, again.size(), again.toString());
+            assertTrue(again.stream().allMatch(l -> l.contains("[reported before, first seen ")), "night " + night + ": " + again);
+        }
+        // The person approves the new passwd alone: the backdoor stays reported, dated as before.
+        CliTest.Run a = fsnap("approve", repo.toString(), root.toString(), "etc/passwd", "--sign-key", key, "--as", "bob");
+        assertEquals(0, a.status(), a.err());
+        assertTrue(a.out().startsWith("approving of run ") && a.out().contains(":\n  M etc/passwd\napproval 2 of "
+                + root.toRealPath() + ": 1 difference of run "), a.out());
+        assertFalse(a.out().contains("backdoor"), "what is approved, and only that: " + a.out());
+        CliTest.Run n4 = night();
+        assertEquals(1, n4.status(), n4.err());
+        List<String> night4 = CliTest.changes(n4.out());
+        assertEquals(2, night4.size(), night4.toString());
+        assertTrue(night4.get(0).startsWith("+ bin/backdoor  [reported before, first seen "), night4.toString());
+        assertTrue(night4.get(1).startsWith("M bin  (mtime,ctime)  [reported before, first seen "), night4.toString());
+        assertTrue(metric("fsnap_approved_sequence").endsWith(" 2"), metric("fsnap_approved_sequence"));
+        // Changed again after its approval: new, not reported before.
+        Files.writeString(root.resolve("etc/passwd"), "root:x:0:0:root:/root:/bin/sh\n");
+        List<String> night5 = CliTest.changes(night().out());
+        assertTrue(night5.contains("M etc/passwd  (size,mtime,ctime)"), night5.toString());
+
+        // The rest, as a report listed it: exactly those changes, the path given as JSON wrote it.
+        CliTest.Run json = fsnap("check", root.toString(), "--repo", repo.toString(), "--trust-key", pub, "--json");
+        Path listed = dir.resolve("approve.json");
+        Files.write(listed, json.out().lines().filter(l -> !l.contains("etc/passwd")).toList());
+        CliTest.Run b = fsnap("approve", repo.toString(), root.toString(), "--changes-from", listed.toString(),
+                "--sign-key", key);
+        assertEquals(0, b.status(), b.err());
+        List<String> night6 = CliTest.changes(night().out());
+        assertEquals(List.of("M etc/passwd  (size,mtime,ctime)  [reported before, first seen " ), night6.stream()
+                .map(l -> l.substring(0, l.indexOf("first seen ") + 11)).toList(), night6.toString());
+        CliTest.Run history = fsnap("history", repo.toString());
+        assertTrue(history.out().contains("approval 3 by "), history.out());
+        Path record = series.resolve("approvals/00000003.paths");
+        assertEquals(List.of("{\"path\":\"bin\"}", "{\"path\":\"bin/backdoor\"}"), Files.readAllLines(record));
+    }
+
+    @Test
+    void aPathThatIsNoDifferenceIsRefusedAndNothingIsApproved() throws Exception {
+        Files.writeString(root.resolve("bin/backdoor"), "x");
+        assertEquals(1, night().status());
+        byte[] before = Files.readAllBytes(series.resolve("approved.snap"));
+        CliTest.Run r = fsnap("approve", repo.toString(), root.toString(), "etc/passwd", "--sign-key", key);
+        assertEquals(2, r.status(), r.out() + r.err());
+        assertTrue(r.err().contains("etc/passwd: no difference of run ") && r.err().contains("nothing was approved"),
+                r.err());
+        CliTest.Run outside = fsnap("approve", repo.toString(), root.toString(), "/elsewhere/bin", "--sign-key", key);
+        assertEquals(2, outside.status());
+        assertTrue(outside.err().contains("/elsewhere/bin is not under " + root.toRealPath()), outside.err());
+        Path notJson = Files.writeString(dir.resolve("changes.txt"), "+ bin/backdoor\n");
+        CliTest.Run text = fsnap("approve", repo.toString(), root.toString(), "--changes-from", notJson.toString(),
+                "--sign-key", key);
+        assertEquals(2, text.status());
+        assertTrue(text.err().contains(notJson + " line 1: not JSON"), text.err());
+        CliTest.Run both = fsnap("approve", repo.toString(), root.toString(), "bin", "--all", "--sign-key", key);
+        assertEquals(2, both.status());
+        assertTrue(both.err().contains("approve needs one of --all"), both.err());
+        assertTrue(java.util.Arrays.equals(before, Files.readAllBytes(series.resolve("approved.snap"))), "nothing approved");
+        // An absolute path under the root, and a directory: everything below it.
+        CliTest.Run abs = fsnap("approve", repo.toString(), root.toString(), root.toRealPath().resolve("bin") + "/",
+                "--sign-key", key);
+        assertEquals(0, abs.status(), abs.err());
+        assertEquals(0, night().status(), "bin and bin/backdoor approved");
     }
 }

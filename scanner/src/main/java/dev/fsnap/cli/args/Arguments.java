@@ -93,6 +93,12 @@ public final class Arguments {
         return this;
     }
 
+    /** Declares the last positional parameter, given any number of times (none too): each is passed to {@code set}. */
+    public Arguments optionalRepeatedParameter(String label, String description, Value set) {
+        parameters.add(new Parameter(label + "...", description, set, false, true));
+        return this;
+    }
+
     /** Declares the next positional parameter, which may be left out (after the required ones). */
     public Arguments optionalParameter(String label, String description, Value set) {
         parameters.add(new Parameter(label, description, set, false, false));
