@@ -29,7 +29,8 @@ import java.util.List;
  * minisign's file format (its documentation, and its source for what the documentation leaves
  * out): every file is lines of an untrusted comment and base64; a signature of kind {@code ED} is
  * Ed25519 over the BLAKE2b-512 of the file, and a second Ed25519 signature covers the first and the
- * trusted comment. Ed25519 is the JDK's, BLAKE2b Bouncy Castle's.
+ * trusted comment. Ed25519 and BLAKE2b are libcrypto's where it is here; elsewhere Ed25519 is the
+ * JDK's and BLAKE2b Bouncy Castle's.
  */
 final class Minisign {
     static final byte[] ALGORITHM = {'E', 'd'};
@@ -212,12 +213,32 @@ final class Minisign {
         return out;
     }
 
-    /** @return the public key of an Ed25519 seed */
+    /** @return the public key of an Ed25519 seed; through libcrypto where it is here */
     static byte[] publicKeyOf(byte[] seed) {
+        if (dev.fsnap.bindings.Ed25519.available()) {
+            return dev.fsnap.bindings.Ed25519.publicKey(seed);
+        }
+        return javaPublicKeyOf(seed);
+    }
+
+    /** The public key of a seed, in Java: where there is no libcrypto. */
+    static byte[] javaPublicKeyOf(byte[] seed) {
         return new Ed25519PrivateKeyParameters(seed, 0).generatePublicKey().getEncoded();
     }
 
+    /**
+     * Signs with Ed25519: through libcrypto where it is here (the JDK's costs a short-lived JVM some
+     * 100 ms the first time), else the JDK's.
+     */
     static byte[] sign(byte[] seed, byte[] message) {
+        if (dev.fsnap.bindings.Ed25519.available()) {
+            return dev.fsnap.bindings.Ed25519.sign(seed, message);
+        }
+        return jdkSign(seed, message);
+    }
+
+    /** Signs with the JDK's Ed25519: where there is no libcrypto. */
+    static byte[] jdkSign(byte[] seed, byte[] message) {
         try {
             byte[] der = Arrays.copyOf(PKCS8_ED25519, PKCS8_ED25519.length + SEED);
             System.arraycopy(seed, 0, der, PKCS8_ED25519.length, SEED);
@@ -232,7 +253,16 @@ final class Minisign {
         }
     }
 
+    /** Verifies an Ed25519 signature, through libcrypto where it is here, else the JDK's. */
     static boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
+        if (dev.fsnap.bindings.Ed25519.available()) {
+            return dev.fsnap.bindings.Ed25519.verify(publicKey, message, signature);
+        }
+        return jdkVerify(publicKey, message, signature);
+    }
+
+    /** Verifies with the JDK's Ed25519: where there is no libcrypto. */
+    static boolean jdkVerify(byte[] publicKey, byte[] message, byte[] signature) {
         try {
             byte[] der = Arrays.copyOf(X509_ED25519, X509_ED25519.length + PUBLIC);
             System.arraycopy(publicKey, 0, der, X509_ED25519.length, PUBLIC);

@@ -116,7 +116,7 @@ public final class SigningKey {
         }
         Arrays.fill(secret, (byte) 0);
         // The two halves belong together when what the secret half signs, the public half verifies
-        // (with the JDK's Ed25519, which signs anyway: Bouncy Castle's is not loaded for this).
+        // (with the Ed25519 that signs anyway: Bouncy Castle's is not loaded for this).
         byte[] probe = Minisign.blake2b(512, id, pub);
         if (!Minisign.verify(pub, probe, Minisign.sign(seed, probe))) {
             throw new KeyFileException(file, "a damaged secret key (its two halves do not belong together)");
