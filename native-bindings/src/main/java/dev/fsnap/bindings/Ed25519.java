@@ -13,9 +13,11 @@ import com.kenai.jffi.Type;
  * libcrypto's costs well under a millisecond. Where there is no libcrypto the caller uses the JDK's.
  */
 public final class Ed25519 {
-    /** Bytes of a seed (the secret key), of a public key, of a signature. */
+    /** Bytes of a seed (the secret key). */
     public static final int SEED = 32;
+    /** Bytes of a public key. */
     public static final int PUBLIC = 32;
+    /** Bytes of a signature. */
     public static final int SIGNATURE = 64;
     /** {@code NID_ED25519}. */
     private static final int ED25519 = 1087;
