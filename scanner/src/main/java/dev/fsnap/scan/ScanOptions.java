@@ -429,6 +429,10 @@ public final class ScanOptions {
 
         /**
          * Reads again every unchanged file verified longer ago than this, whatever the budget.
+         * Without a budget ({@link #verifyBudget}, {@link #verifyTime}) it also sets one, spread
+         * evenly over the runs: the share of all the content that the time since the last run is of
+         * this window, oldest first (a nightly run with 30 days reads a thirtieth), so that the
+         * files of one night do not all come due on the same later night.
          *
          * @param within the longest time without a read, or null for none
          * @return this builder

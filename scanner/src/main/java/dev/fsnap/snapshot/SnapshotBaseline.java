@@ -107,6 +107,9 @@ final class SnapshotBaseline implements ContentBaseline {
             rate = readRate(old, lastRun[0], lastRun[1]);
             double b = (double) rate * options.verifyTime().toMillis() / 1000;
             budget = b >= Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(1, (long) b);
+        } else if (budget == 0 && options.verifyWithin() != null) {
+            budget = spread(all.stream().mapToLong(Candidate::size).sum(), nowMillis - old.started().toEpochMilli(),
+                    options.verifyWithin().toMillis());
         }
         for (Candidate c : all) {
             boolean late = c.verified() < cutoff;
@@ -126,6 +129,22 @@ final class SnapshotBaseline implements ContentBaseline {
         scheduled = chosen;
         schedule = new Schedule(chosen.size(), bytes, overdue, all.isEmpty() ? Long.MIN_VALUE : all.get(0).verified(),
                 rate);
+    }
+
+    /**
+     * A window without a budget, spread evenly over the runs: the share of all the content that the
+     * time since the last run is of the window (a nightly run with a 30-day window reads a thirtieth,
+     * oldest first), so that no night reads everything when the first night's files come due
+     * together. At least one byte: the oldest file, however close the runs.
+     *
+     * @param total the bytes of every file the schedule may pick
+     * @param sinceLast the time since the last run, in milliseconds (0 or less: a clock set back)
+     * @param window the window, in milliseconds
+     * @return the bytes to read again tonight
+     */
+    static long spread(long total, long sinceLast, long window) {
+        double share = Math.min(1.0, Math.max(0.0, (double) sinceLast / window));
+        return Math.max(1, (long) Math.ceil(total * share));
     }
 
     /**

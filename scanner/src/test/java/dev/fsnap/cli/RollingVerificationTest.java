@@ -104,4 +104,49 @@ class RollingVerificationTest {
             assertEquals(1, reads.getOrDefault(name, 0), name + " read again exactly once in " + NIGHTS + " nights");
         }
     }
+
+    @Test
+    void aPlainCheckWithDigestsFindsRotWithoutAnyScheduleOption() throws Exception {
+        Path root = Files.createDirectories(ext4.root().resolve("plain"));
+        for (int k = 0; k < 3; k++) {
+            Files.write(root.resolve("f" + k), String.valueOf((char) ('a' + k)).repeat(SIZE).getBytes());
+        }
+        Thread.sleep(2500); // out of the racy window
+        Path night0 = dir.resolve("plain0.snap");
+        CliTest.Run first = fsnap("scan", root.toString(), "--digest", "-o", night0.toString());
+        assertEquals(0, first.status(), first.err());
+        assertTrue(first.err().contains("fsnap: verification: every file will be read again within 30d even if"
+                + " unchanged, a share each run, oldest first"), "the first run says what is to come: " + first.err());
+        // Rot behind the filesystem, in the file verified longest ago (all were read together: the first by path).
+        ext4.image().damage(root.resolve("f0"), 10, 'Z');
+
+        CliTest.Run off = fsnap("check", root.toString(), "--digest", "--verify-within", "never", "--against",
+                night0.toString(), "-o", dir.resolve("off.snap").toString());
+        assertEquals(0, off.status(), "with the schedule turned off, nothing unchanged is read: " + off.out() + off.err());
+
+        CliTest.Run plain = fsnap("check", "--format", "lines", root.toString(), "--digest", "--against",
+                night0.toString(), "-o", dir.resolve("plain1.snap").toString());
+        assertEquals(4, plain.status(), plain.out() + plain.err());
+        assertTrue(plain.out().lines().anyMatch(l -> l.startsWith("C f0  (content)")), plain.out());
+        assertTrue(plain.err().contains("verification: 1 files (" + SIZE + " bytes) due to be read again"), plain.err());
+    }
+
+    @Test
+    void aShortWindowReadsEveryFileAgainOnceItHasPassed() throws Exception {
+        Path root = Files.createDirectories(ext4.root().resolve("short"));
+        for (int k = 0; k < 3; k++) {
+            Files.write(root.resolve("f" + k), String.valueOf((char) ('a' + k)).repeat(SIZE).getBytes());
+        }
+        Thread.sleep(2500);
+        Path night0 = dir.resolve("short0.snap");
+        assertEquals(0, fsnap("scan", root.toString(), "--digest", "-o", night0.toString()).status());
+        ext4.image().damage(root.resolve("f2"), 10, 'Z'); // the file the schedule reaches last
+        Thread.sleep(2100); // the whole window since the last run: every file is due
+        CliTest.Run check = fsnap("check", "--format", "lines", root.toString(), "--digest", "--verify-within", "2s",
+                "--against", night0.toString(), "-o", dir.resolve("short1.snap").toString());
+        assertEquals(4, check.status(), check.out() + check.err());
+        assertTrue(check.out().lines().anyMatch(l -> l.startsWith("C f2  (content)")), check.out());
+        assertTrue(check.err().contains("verification: 3 files (" + 3 * SIZE + " bytes) due to be read again"),
+                check.err());
+    }
 }

@@ -38,6 +38,10 @@ public final class ScanArguments {
     /** --verify-budget as a time, or null. */
     java.time.Duration verifyTime;
     java.time.Duration verifyWithin;
+    /** --verify-within never: no window, not even the default. */
+    boolean verifyNever;
+    /** The window of a digest run that names none: every file read again within it, spread over the runs. */
+    public static final java.time.Duration DEFAULT_VERIFY_WITHIN = java.time.Duration.ofDays(30);
     final List<String> excludes = new ArrayList<>();
     final List<Path> excludeFrom = new ArrayList<>();
 
@@ -81,7 +85,13 @@ public final class ScanArguments {
                             verifyBudget = v;
                         }, "--verify-budget")
                 .option("TIME", "With --digest: read again every unchanged file verified longer ago than this "
-                        + "(30d, 12h), whatever the budget.", v -> verifyWithin = duration(v), "--verify-within")
+                        + "(30d, 12h), whatever the budget; without a budget, a share of the data each run, spread so "
+                        + "that every file is read again within TIME (a nightly run with 30d reads a thirtieth). "
+                        + "Default with --digest: 30d. 'never' reads an unchanged file again only as a budget says.",
+                        v -> {
+                            verifyNever = v.equals("never");
+                            verifyWithin = verifyNever ? null : duration(v);
+                        }, "--verify-within")
                 .option("BYTES", "Native backend: bytes asked of each getdents64 (default 65536, at most 16777216).",
                         v -> bufferSize = Arguments.integer(v, ScanOptions.DEFAULT_BUFFER_SIZE, ScanOptions.MAX_BUFFER_SIZE),
                         "--buffer-size")
@@ -196,8 +206,13 @@ public final class ScanArguments {
         } else if (verifyBudget != null) {
             builder.verifyBudget(verifyBytes);
         }
+        if (verifyNever && !digest) {
+            throw new IllegalArgumentException("--verify-budget and --verify-within apply to --digest");
+        }
         if (verifyWithin != null) {
             builder.verifyWithin(verifyWithin);
+        } else if (digest && !verifyNever) {
+            builder.verifyWithin(DEFAULT_VERIFY_WITHIN);
         }
         if (statCall != null) {
             switch (statCall.toLowerCase(Locale.ROOT)) {

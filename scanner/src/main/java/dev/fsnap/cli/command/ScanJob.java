@@ -122,8 +122,11 @@ public final class ScanJob {
         try {
             Scan scan;
             long scheduledBytes = 0;
+            boolean firstDigests;
             try {
                 java.util.Optional<ContentSchedule> planned = scanner.schedule();
+                firstDigests = planned.isEmpty() && options.digest() != null && options.verifyWithin() != null
+                        && options.verifyBudget() == 0 && options.verifyTime() == null;
                 if (planned.isPresent()) {
                     ContentSchedule schedule = planned.get();
                     if (!schedule.takesOver()) {
@@ -168,6 +171,15 @@ public final class ScanJob {
                 if (progress != null) {
                     progress.stop();
                 }
+            }
+            if (firstDigests && !summary.cancelled()) {
+                // The first digests: what the schedule will read again on the runs to come.
+                java.time.Duration window = options.verifyWithin();
+                double days = window.toMillis() / 86_400_000.0;
+                err.println("fsnap: verification: every file will be read again within " + Units.duration(window)
+                        + " even if unchanged, a share each run, oldest first: run nightly, some "
+                        + Units.bytes((long) Math.ceil(summary.bytes() / Math.max(days, 1))) + " a night of these "
+                        + Units.bytes(summary.bytes()) + " (--verify-within sets the time, never turns it off)");
             }
             if (summary.cancelled()) {
                 err.println("fsnap: interrupted" + (output == null ? "" : "; " + output + " was left as it was"));
