@@ -19,6 +19,7 @@ import dev.fsnap.cli.command.TuneCommand;
 import dev.fsnap.cli.command.VerifyCommand;
 import dev.fsnap.cli.command.KeyCommand;
 import dev.fsnap.cli.command.ApproveCommand;
+import dev.fsnap.cli.command.PolicyCommand;
 
 import dev.fsnap.scan.Scanner;
 
@@ -41,7 +42,7 @@ public final class Main {
     private static Command[] commands() {
         return new Command[] {new ScanCommand(), new LsCommand(), new DiffCommand(), new CheckCommand(),
             new TuneCommand(), new VerifyCommand(), new HistoryCommand(), new ForgetCommand(), new PlanCommand(), new MergeCommand(),
-            new KeyCommand(), new ApproveCommand()};
+            new KeyCommand(), new ApproveCommand(), new PolicyCommand()};
     }
 
     /**

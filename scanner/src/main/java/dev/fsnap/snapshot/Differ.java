@@ -7,6 +7,8 @@ import dev.fsnap.snapshot.format.Fields;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.PathRules;
+import dev.fsnap.scan.Policy;
+import dev.fsnap.bindings.StatFields;
 
 import java.io.IOException;
 import java.util.Arrays;
@@ -63,6 +65,8 @@ public final class Differ {
     /** Both snapshots' rules, or null when neither left anything out. */
     private final PathRules oldRules;
     private final PathRules newRules;
+    /** What to compare where; {@link Policy#NONE} compares every field everywhere. */
+    private final Policy policy;
 
     /**
      * Set by the caller of {@link #compare} when it gives up waiting (interrupted): the walk stops
@@ -70,7 +74,8 @@ public final class Differ {
      */
     private volatile boolean abandoned;
 
-    private Differ(Snapshot old, Snapshot now, Set<Field> ignore, Consumer<Change> out) {
+    private Differ(Snapshot old, Snapshot now, Set<Field> ignore, Policy policy, Consumer<Change> out) {
+        this.policy = policy;
         this.old = old;
         this.now = now;
         this.out = change -> {
@@ -91,7 +96,14 @@ public final class Differ {
 
     /** Whether either scan left this entry out on purpose: then it is no change. */
     boolean excluded(byte[] path, boolean directory) {
-        return oldRules != null && (oldRules.excludes(path, directory) || newRules.excludes(path, directory));
+        if (oldRules != null && (oldRules.excludes(path, directory) || newRules.excludes(path, directory))) {
+            return true;
+        }
+        if (policy.isEmpty()) {
+            return false;
+        }
+        Policy.Rule r = policy.ruleFor(path, directory);
+        return r != null && r.action() == Policy.Action.EXCLUDE;
     }
 
     /**
@@ -143,7 +155,25 @@ public final class Differ {
      */
     public static DiffSummary compare(Snapshot old, Snapshot now, Set<Field> ignore, Consumer<Change> changes)
             throws IOException {
-        Differ d = new Differ(old, now, ignore, changes);
+        return compare(old, now, ignore, Policy.NONE, changes);
+    }
+
+    /**
+     * As {@link #compare(Snapshot, Snapshot, Set, Consumer)}, comparing at each path the fields a
+     * policy says: a change of other fields is none, a growing file that grew has not changed, and
+     * what the policy excludes is not compared.
+     *
+     * @param old the earlier snapshot
+     * @param now the later snapshot
+     * @param ignore fields not compared anywhere
+     * @param policy what to compare where
+     * @param changes receives each change, in the order described above
+     * @return the counts
+     * @throws IOException when a block of either file is damaged
+     */
+    public static DiffSummary compare(Snapshot old, Snapshot now, Set<Field> ignore, Policy policy,
+                                      Consumer<Change> changes) throws IOException {
+        Differ d = new Differ(old, now, ignore, policy, changes);
         // The walk recurses once per level of depth; trees deeper than PATH_MAX allows are real, so it
         // runs on a thread whose stack is reserved large (committed only as deep as the tree goes).
         Throwable[] thrown = new Throwable[1];
@@ -343,13 +373,17 @@ public final class Differ {
 
     private void compareFields(Fields a, Fields b, byte[] path) {
         Set<Field> fields = changed(a, b);
+        if (!policy.isEmpty() && !fields.isEmpty()) {
+            fields = policy.compared(path, b.type == EntryType.DIRECTORY, fields, a.get(StatFields.SIZE),
+                    b.get(StatFields.SIZE));
+        }
         if (a.readFailure != null || b.readFailure != null) {
             fields.remove(Field.TARGET); // a link's target not read is absent, not removed
             unreadable(path, a.readFailure, b.readFailure);
         }
         byte[] content = b.bytes(Field.CONTENT);
         if (content != null && ContentValue.corrupt(content) && a.bytes(Field.CONTENT) != null
-                && !ignored.contains(Field.CONTENT)) {
+                && !ignored.contains(Field.CONTENT) && comparesContent(path, b)) {
             // read again with its metadata unchanged, another digest: the baseline kept beside the digest read
             nCorrupt++;
             out.accept(new Change.Corrupt(path, a.toEntry(path), b.toEntry(path)));
@@ -363,6 +397,15 @@ public final class Differ {
             nRacy++;
             out.accept(new Change.Racy(path, a.toEntry(path), b.toEntry(path), now.isRacy(b)));
         }
+    }
+
+    /** Whether the policy compares content at a path (a corrupt file outside it is not reported). */
+    private boolean comparesContent(byte[] path, Fields b) {
+        if (policy.isEmpty()) {
+            return true;
+        }
+        Policy.Rule r = policy.ruleFor(path, b.type == EntryType.DIRECTORY);
+        return r == null || r.fields().contains(Field.CONTENT);
     }
 
     private Set<Field> changed(Fields a, Fields b) {

@@ -43,6 +43,8 @@ public final class ScanArguments {
     /** The window of a digest run that names none: every file read again within it, spread over the runs. */
     public static final java.time.Duration DEFAULT_VERIFY_WITHIN = java.time.Duration.ofDays(30);
     final List<String> excludes = new ArrayList<>();
+    /** What a policy leaves out of the scan ({@link dev.fsnap.scan.Policy#excludes()}), after the --exclude rules. */
+    public PathRules policyExcludes = PathRules.NONE;
     final List<Path> excludeFrom = new ArrayList<>();
 
     public void declare(Arguments a) {
@@ -247,6 +249,7 @@ public final class ScanArguments {
                 throw new IllegalArgumentException("--exclude: " + e.getMessage());
             }
         }
+        builder.rules(policyExcludes);
         if (threads != null) {
             builder.threads(threads);
         }

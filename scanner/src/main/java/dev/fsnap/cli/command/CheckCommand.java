@@ -107,6 +107,7 @@ public final class CheckCommand extends Command {
             scan.checkMetrics(old, output, report.page);
             report.checkPage(old, output, scan.metrics);
             // A repository keys a root by its real path: ./tree, tree/. and /abs/tree are one series.
+            scan.policyExcludes = report.policy.excludes();
             options = scan.options(repo == null ? root : Repository.canonical(root));
         } catch (IllegalArgumentException e) {
             err.println("fsnap: " + e.getMessage());

@@ -78,12 +78,12 @@ final class SnapshotFiles {
                     report.firstSeen.of(c);
                 };
                 if (out.totalsFirst()) {
-                    Differ.compare(old, now, report.ignore, counted);
+                    Differ.compare(old, now, report.ignore, report.policy, counted);
                     out.begin(comparison);
-                    s = Differ.compare(old, now, report.ignore, out::change);
+                    s = Differ.compare(old, now, report.ignore, report.policy, out::change);
                 } else {
                     out.begin(comparison);
-                    s = Differ.compare(old, now, report.ignore, c -> {
+                    s = Differ.compare(old, now, report.ignore, report.policy, c -> {
                         counted.accept(c);
                         out.change(c);
                     });

@@ -24,6 +24,8 @@ public final class ReportOptions {
     public Comparison.FirstSeen firstSeen;
     /** Where --report writes the page, or null. */
     public java.nio.file.Path page;
+    /** What --policy compares where; {@link dev.fsnap.scan.Policy#NONE} without it. */
+    public dev.fsnap.scan.Policy policy = dev.fsnap.scan.Policy.NONE;
     /** The fields --ignore leaves out of the comparison. */
     public final Set<Field> ignore = java.util.EnumSet.noneOf(Field.class);
 
@@ -48,6 +50,16 @@ public final class ReportOptions {
         a.option("FIELD,...", "Do not compare these fields, as mtree -k leaves them out: a change in them alone is "
                 + "no change (ctime,nlink; also " + labels() + "; atime is never compared). Repeatable.",
                 this::ignore, "--ignore");
+        a.option("FILE", "Compare at each path what the rules of FILE say there (docs/integrity.md, \"A policy\"): "
+                + "PATTERN and fields, a group (all, perms, times, content, inode), growing or exclude, one rule a "
+                + "line, the last that applies deciding. What it excludes is not scanned. fsnap policy explain "
+                + "FILE PATH shows the rule of a path.", v -> {
+                    try {
+                        policy = dev.fsnap.scan.Policy.read(ScanArguments.path(v));
+                    } catch (java.io.IOException e) {
+                        throw new IllegalArgumentException(dev.fsnap.internal.IoMessages.describe(e));
+                    }
+                }, "--policy");
         a.option("FILE.html", "Also write the report as one HTML page that needs nothing else (no network): the "
                 + "totals, a tree of where the changes are with counts and bytes, filters by kind.",
                 v -> page = ScanArguments.path(v), "--report");
