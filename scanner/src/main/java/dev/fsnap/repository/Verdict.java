@@ -20,12 +20,18 @@ public enum Verdict {
      * nothing else was unreadable.
      */
     VANISHED,
+    /**
+     * A directory had more than the share of its files rewritten that the run was told to watch
+     * for ({@code --mass-change}): ransomware, a runaway script. Not a good baseline: what it holds
+     * may be what a person restores from.
+     */
+    MASS_CHANGE,
     /** The run did not complete its work: its snapshot is in place, but something went wrong (said when it ran). */
     INCOMPLETE;
 
     /**
      * @return whether a run with this verdict is a good baseline to compare the next run against:
-     *         it read the tree and found nothing corrupt and nothing newly unreadable (retention
+     *         it read the tree and found nothing corrupt, no mass change and nothing newly unreadable (retention
      *         never forgets the newest such run)
      */
     public boolean isGoodBaseline() {

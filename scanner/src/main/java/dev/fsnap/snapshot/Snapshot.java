@@ -114,6 +114,27 @@ public final class Snapshot implements Closeable {
         return at;
     }
 
+    /**
+     * The regular files directly in a directory: what a share of its files is a share of.
+     *
+     * @param directory the directory's path relative to the root ({@code ""}: the root)
+     * @return how many regular files it holds, or -1 when the snapshot did not list a directory there
+     * @throws IOException when a block on the way is damaged
+     */
+    public long filesIn(byte[] directory) throws IOException {
+        long at = listingAt(directory);
+        if (at < 0) {
+            return -1;
+        }
+        long files = 0;
+        for (Fields e : readDirectory(at).entries) {
+            if (e.type == EntryType.FILE && e.failure == null) {
+                files++;
+            }
+        }
+        return files;
+    }
+
     /** The root directory's block, or null when the root could not be listed. */
     DirectoryRecord rootDirectory() throws IOException {
         return footer.rootRef().listed() ? readDirectory(footer.rootRef().offset()) : null;

@@ -79,6 +79,9 @@ final class SnapshotFiles {
                 };
                 if (out.totalsFirst()) {
                     Differ.compare(old, now, report.ignore, report.policy, counted);
+                    if (report.massChange != null) {
+                        tally.findMassChanges(now, report.massChange);
+                    }
                     out.begin(comparison);
                     s = Differ.compare(old, now, report.ignore, report.policy, out::change);
                 } else {
@@ -87,6 +90,9 @@ final class SnapshotFiles {
                         counted.accept(c);
                         out.change(c);
                     });
+                    if (report.massChange != null) {
+                        tally.findMassChanges(now, report.massChange);
+                    }
                 }
                 out.end(comparison.done(s, (System.nanoTime() - start) / 1e9));
             } finally {
@@ -107,7 +113,7 @@ final class SnapshotFiles {
         }
         // The same totals as the report's (ChangeTally#total), for logs: the differ's own counts agree.
         err.println(String.format(Locale.ROOT,
-                "fsnap: %d added, %d removed, %d modified, %d moved, %d unreadable, %d racy%s%s; %d %s; "
+                "fsnap: %d added, %d removed, %d modified, %d moved, %d unreadable, %d racy%s%s%s; %d %s; "
                         + "%d directory blocks read, %d identical subtrees skipped, %.3f s",
                 tally.total(Change.Kind.ADDED), tally.total(Change.Kind.REMOVED), tally.total(Change.Kind.MODIFIED),
                 tally.total(Change.Kind.MOVED), tally.total(Change.Kind.UNREADABLE), tally.total(Change.Kind.RACY),
@@ -115,6 +121,8 @@ final class SnapshotFiles {
                 tally.total(Change.Kind.CORRUPT) + tally.total(Change.Kind.TAMPERED) == 0 ? ""
                         : ", " + tally.total(Change.Kind.CORRUPT) + " CORRUPT, " + tally.total(Change.Kind.TAMPERED)
                         + " TAMPERED",
+                tally.massChanges().isEmpty() ? "" : ", MASS CHANGE in " + tally.massChanges().size()
+                        + (tally.massChanges().size() == 1 ? " directory" : " directories"),
                 tally.differences(), tally.differences() == 1 ? "change" : "changes",
                 s.directoriesRead(), s.subtreesSkipped(), (System.nanoTime() - start) / 1e9));
         return tally.exitStatus();

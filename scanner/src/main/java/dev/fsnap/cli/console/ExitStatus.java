@@ -24,6 +24,11 @@ public final class ExitStatus {
      */
     public static final int UNTRUSTED = 5;
     /**
+     * diff, check with --mass-change: a directory had more than that share of its files rewritten
+     * (content or size changed) in one comparison: ransomware, a runaway script, a restore.
+     */
+    public static final int MASS_CHANGE = 6;
+    /**
      * Entries vanished while the scan read them, or files kept changing while their content was read
      * (a live filesystem), and nothing else was unreadable: rsync's 24.
      */
@@ -50,6 +55,8 @@ public final class ExitStatus {
         " 4:diff, check with --digest: corrupt or tampered files, besides any other change",
         " 5:--trust-key: a snapshot is not signed by the trusted key as it is (its signature missing,",
         "   invalid, or another key's): nothing was compared against it",
+        " 6:diff, check with --mass-change: a directory had more than that share of its files rewritten,",
+        "   besides any other change (4 comes first)",
         " 24:entries vanished, or files kept changing, while the scan read them (a live filesystem);",
         "   nothing else unreadable",
         " 75:check, scan, merge, forget --repo: another run of this host holds the root's lock; this one",
@@ -67,7 +74,8 @@ public final class ExitStatus {
      *         (0, 1, 3, 4, 24), whatever it found
      */
     public static boolean didItsWork(int status) {
-        return status == OK || status == CHANGED || status == UNREADABLE || status == CORRUPT || status == VANISHED;
+        return status == OK || status == CHANGED || status == UNREADABLE || status == CORRUPT || status == VANISHED
+                || status == MASS_CHANGE;
     }
 
     /**
@@ -75,7 +83,7 @@ public final class ExitStatus {
      * statuses and verdicts meet ({@link #of} is the way back).
      *
      * @param status a run's exit status
-     * @return its verdict: 0 unchanged, 1 changed, 3 unreadable, 4 corrupt, 24 vanished; anything
+     * @return its verdict: 0 unchanged, 1 changed, 3 unreadable, 4 corrupt, 6 mass change, 24 vanished; anything
      *         else (the snapshot in place, but trouble said) incomplete
      */
     public static dev.fsnap.repository.Verdict verdict(int status) {
@@ -85,6 +93,7 @@ public final class ExitStatus {
             case UNREADABLE -> dev.fsnap.repository.Verdict.UNREADABLE;
             case CORRUPT -> dev.fsnap.repository.Verdict.CORRUPT;
             case VANISHED -> dev.fsnap.repository.Verdict.VANISHED;
+            case MASS_CHANGE -> dev.fsnap.repository.Verdict.MASS_CHANGE;
             default -> dev.fsnap.repository.Verdict.INCOMPLETE;
         };
     }
@@ -100,6 +109,7 @@ public final class ExitStatus {
             case UNREADABLE -> UNREADABLE;
             case CORRUPT -> CORRUPT;
             case VANISHED -> VANISHED;
+            case MASS_CHANGE -> MASS_CHANGE;
             case INCOMPLETE -> TROUBLE;
         };
     }

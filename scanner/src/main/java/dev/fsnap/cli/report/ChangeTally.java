@@ -45,6 +45,25 @@ public final class ChangeTally implements Consumer<Change> {
     private long racyNew;
     /** Directories modified in no more than what entries coming and going change. */
     private final java.util.List<byte[]> modifiedLikeByEntries = new java.util.ArrayList<>();
+    /** Per directory, its files whose content or size changed: what a mass change is a share of. */
+    private final Map<ByteBuffer, long[]> rewrittenIn = new HashMap<>();
+    private java.util.List<MassChange> massChanges = java.util.List.of();
+    /** Directories with fewer files than this are never a mass change: one file of two is no pattern. */
+    public static final int MASS_CHANGE_LEAST_FILES = 10;
+
+    /**
+     * A directory with more than the --mass-change share of its files rewritten.
+     *
+     * @param directory its path relative to the root
+     * @param files the regular files in it now
+     * @param rewritten those whose content or size changed
+     */
+    public record MassChange(byte[] directory, long files, long rewritten) {
+        /** @return the share rewritten, in percent */
+        public double percent() {
+            return 100.0 * rewritten / files;
+        }
+    }
 
     /** The entries and bytes below an added or removed directory. */
     static final class Subtree {
@@ -61,6 +80,11 @@ public final class ChangeTally implements Consumer<Change> {
     public void accept(Change c) {
         Change.Kind k = c.kind();
         count[k.ordinal()]++;
+        if ((k == Change.Kind.MODIFIED || k == Change.Kind.TAMPERED || k == Change.Kind.CORRUPT) && c.after() != null
+                && c.after().type() == EntryType.FILE
+                && (c.fields().contains(Field.SIZE) || c.fields().contains(Field.CONTENT))) {
+            rewrittenIn.computeIfAbsent(ByteBuffer.wrap(dev.fsnap.internal.Paths.parent(c.path())), d -> new long[1])[0]++;
+        }
         bytes[k.ordinal()] += size(c);
         if (c.racy()) {
             racyNew++;
@@ -232,10 +256,41 @@ public final class ChangeTally implements Consumer<Change> {
         return c.after() != null && c.after().type() == EntryType.FILE ? c.after().size() : 0;
     }
 
+    /**
+     * Finds, once the comparison is counted, the directories with more than a share of their files
+     * rewritten: reads the later snapshot's block of each directory a file was rewritten in.
+     *
+     * @param now the later snapshot
+     * @param percent the share, in percent
+     * @throws java.io.IOException when a block is damaged
+     */
+    public void findMassChanges(dev.fsnap.snapshot.Snapshot now, double percent) throws java.io.IOException {
+        java.util.List<MassChange> found = new java.util.ArrayList<>();
+        for (Map.Entry<ByteBuffer, long[]> e : rewrittenIn.entrySet()) {
+            byte[] dir = new byte[e.getKey().remaining()];
+            e.getKey().duplicate().get(dir);
+            long files = now.filesIn(dir);
+            long rewritten = e.getValue()[0];
+            if (files >= MASS_CHANGE_LEAST_FILES && rewritten * 100.0 > percent * files) {
+                found.add(new MassChange(dir, files, rewritten));
+            }
+        }
+        found.sort((a, b) -> java.util.Arrays.compareUnsigned(a.directory(), b.directory()));
+        massChanges = java.util.List.copyOf(found);
+    }
+
+    /** @return the directories found with more than the --mass-change share of their files rewritten */
+    public java.util.List<MassChange> massChanges() {
+        return massChanges;
+    }
+
     /** @return the exit status of the comparison: the most urgent of what it found */
     public int exitStatus() {
         if (count(Change.Kind.CORRUPT) + count(Change.Kind.TAMPERED) > 0) {
             return ExitStatus.CORRUPT;
+        }
+        if (!massChanges.isEmpty()) {
+            return ExitStatus.MASS_CHANGE;
         }
         if (newlyUnreadable() > 0) {
             return ExitStatus.UNREADABLE;

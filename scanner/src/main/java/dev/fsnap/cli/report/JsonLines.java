@@ -115,6 +115,15 @@ final class JsonLines implements Report {
     @Override
     public void end(Comparison c) {
         ChangeTally t = c.tally();
+        for (ChangeTally.MassChange m : t.massChanges()) {
+            ascii("{\"mass_change\":{");
+            pathField("path", m.directory());
+            ascii(",\"files\":");
+            number(m.files());
+            ascii(",\"rewritten\":");
+            number(m.rewritten());
+            ascii("}}\n");
+        }
         ascii("{\"summary\":{\"schema\":" + SCHEMA);
         for (Change.Kind k : Change.Kind.values()) {
             ascii(",\"" + k.label() + "\":");
@@ -128,6 +137,8 @@ final class JsonLines implements Report {
         number(t.changing());
         ascii(",\"differences\":");
         number(t.differences());
+        ascii(",\"mass_change\":");
+        number(t.massChanges().size());
         ascii(",\"added_bytes\":");
         number(t.bytes(Change.Kind.ADDED));
         ascii(",\"removed_bytes\":");

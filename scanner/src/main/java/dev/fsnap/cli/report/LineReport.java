@@ -91,6 +91,15 @@ final class LineReport implements Report {
         comparison = c;
     }
 
+    /** After the changes, each mass change: {@code % DIR  (REWRITTEN of FILES files rewritten, P%)}. */
+    @Override
+    public void end(Comparison c) {
+        for (ChangeTally.MassChange m : c.tally().massChanges()) {
+            write(String.format(Locale.ROOT, "%% %s  (%d of %d files rewritten, %.0f%%)%n", m.directory().length == 0
+                    ? "." : Display.path(m.directory()), m.rewritten(), m.files(), m.percent()));
+        }
+    }
+
     private void write(String line) {
         out.write(line);
     }

@@ -37,7 +37,7 @@ public final class Metrics {
 
     /** What each family is, for its HELP line; a family fsnap does not know (an older version's) is untyped. */
     private static final Map<String, String> HELP = Map.ofEntries(
-        Map.entry("fsnap_exit_status", "The exit status of the last run (0 nothing changed, 1 changes, 2 trouble, 3 unreadable, 4 corrupt, 5 untrusted baseline, 24 vanished)."),
+        Map.entry("fsnap_exit_status", "The exit status of the last run (0 nothing changed, 1 changes, 2 trouble, 3 unreadable, 4 corrupt, 5 untrusted baseline, 6 mass change, 24 vanished)."),
         Map.entry("fsnap_entries", "Entries the last run read."),
         Map.entry("fsnap_directories", "Directories among them."),
         Map.entry("fsnap_bytes", "The sizes of the regular files the last run read, in bytes."),
@@ -48,6 +48,7 @@ public final class Metrics {
         Map.entry("fsnap_still_unreadable", "Entries unreadable as the time before, with the same error."),
         Map.entry("fsnap_last_success_timestamp_seconds", "When a run last did its work (exit 0, 1, 3, 4 or 24), seconds since the epoch."),
         Map.entry("fsnap_changes", "Entries the last run reported changed, by kind, as its report's totals count them."),
+        Map.entry("fsnap_mass_change_directories", "Directories where the last run found more than the --mass-change share of the files rewritten (0 without --mass-change)."),
         Map.entry("fsnap_vanished", "Entries that vanished while the last run's scan read them (ENOENT)."),
         Map.entry("fsnap_changing", "Files that kept changing while the last run read their content (ECHANGING): no verdict."),
         Map.entry("fsnap_changed_bytes", "The sizes of the files added and removed, in bytes."),
@@ -197,6 +198,7 @@ public final class Metrics {
                 sample("fsnap_changes", ",kind=\"" + k.label() + "\"", tally.total(k));
             }
             sample("fsnap_still_unreadable", "", tally.stillUnreadable());
+            sample("fsnap_mass_change_directories", "", tally.massChanges().size());
             sample("fsnap_vanished", "", tally.vanished());
             sample("fsnap_changing", "", tally.changing());
             sample("fsnap_changed_bytes", ",kind=\"added\"", tally.bytes(Change.Kind.ADDED));

@@ -24,6 +24,8 @@ public final class ReportOptions {
     public Comparison.FirstSeen firstSeen;
     /** Where --report writes the page, or null. */
     public java.nio.file.Path page;
+    /** --mass-change: the share of a directory's files, in percent, past which their rewrite is one verdict; or null. */
+    public Double massChange;
     /** What --policy compares where; {@link dev.fsnap.scan.Policy#NONE} without it. */
     public dev.fsnap.scan.Policy policy = dev.fsnap.scan.Policy.NONE;
     /** The fields --ignore leaves out of the comparison. */
@@ -60,6 +62,21 @@ public final class ReportOptions {
                         throw new IllegalArgumentException(dev.fsnap.internal.IoMessages.describe(e));
                     }
                 }, "--policy");
+        a.option("PERCENT", "Report each directory (of at least " + ChangeTally.MASS_CHANGE_LEAST_FILES + " files) where "
+                + "more than PERCENT of the files had their content or size changed as one mass change (ransomware, a "
+                + "runaway script), in the report, the summary and the metrics, with exit status 6: 20%, 50%.", v -> {
+                    String n = v.endsWith("%") ? v.substring(0, v.length() - 1) : v;
+                    double p;
+                    try {
+                        p = Double.parseDouble(n);
+                    } catch (NumberFormatException e) {
+                        throw new IllegalArgumentException("not a share such as 20%: '" + v + "'");
+                    }
+                    if (!(p > 0 && p < 100)) {
+                        throw new IllegalArgumentException("must be more than 0% and less than 100%, not '" + v + "'");
+                    }
+                    massChange = p;
+                }, "--mass-change");
         a.option("FILE.html", "Also write the report as one HTML page that needs nothing else (no network): the "
                 + "totals, a tree of where the changes are with counts and bytes, filters by kind.",
                 v -> page = ScanArguments.path(v), "--report");

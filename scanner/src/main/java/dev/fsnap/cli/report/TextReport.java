@@ -99,6 +99,11 @@ final class TextReport implements Report {
             }
             b.append('\n');
         }
+        for (ChangeTally.MassChange m : t.massChanges()) {
+            b.append(String.format(Locale.ROOT, "  %-11s %9d  of %d files rewritten (%.0f%%) in %s%n", "MASS CHANGE",
+                    m.rewritten(), m.files(), m.percent(), m.directory().length == 0 ? "."
+                            : Display.path(m.directory())));
+        }
         long racy = t.count(Change.Kind.RACY);
         if (racy > 0) {
             b.append(String.format(Locale.ROOT, "  %-11s %9d  unchanged, read inside the old scan's time window%s%n",
