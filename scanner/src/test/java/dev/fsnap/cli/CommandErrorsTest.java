@@ -41,7 +41,7 @@ class CommandErrorsTest {
         refused("fsnap: Invalid value for option '--op-timeout': must be between 10ms and 1000000s, not '5ms'\n"
                 + "Try 'fsnap plan --help'.\n", "plan", tree.toString(), "--shards", "2", "--op-timeout", "5ms");
         refused("fsnap: completion takes the shell: fsnap completion bash\n", "completion", "zsh");
-        refused("fsnap: Unknown command: 'nosuch' (scan, ls, diff, check, tune, verify, history, forget, plan, merge, key, approve)\n",
+        refused("fsnap: Unknown command: 'nosuch' (scan, ls, diff, check, tune, verify, history, forget, plan, merge, key, approve, policy)\n",
                 "man", "nosuch");
         refused("fsnap: Invalid value for option '--shards': must be between 1 and 100000, not 0\n"
                 + "Try 'fsnap plan --help'.\n", "plan", tree.toString(), "--shards", "0");

@@ -24,7 +24,7 @@ class UsageErrorsTest {
     @Test
     void eachMistakeIsNamedWithWhereToLookAndExitsTwo() throws Exception {
         String root = dir.toString();
-        refused("fsnap: Unknown command: 'scna' (scan, ls, diff, check, tune, verify, history, forget, plan, merge, key, approve)\nTry 'fsnap --help'.\n",
+        refused("fsnap: Unknown command: 'scna' (scan, ls, diff, check, tune, verify, history, forget, plan, merge, key, approve, policy)\nTry 'fsnap --help'.\n",
                 "scna", root);
         refused("fsnap: Invalid value for option '--threads': 'many' is not an int\nTry 'fsnap scan --help'.\n",
                 "scan", root, "--threads", "many");
