@@ -107,13 +107,28 @@ public final class ReadPlan {
      * @throws IOException when a block of either snapshot is damaged ({@link CorruptSnapshotException})
      */
     public static ReadPlan between(Snapshot old, Snapshot now) throws IOException {
+        return between(old, now, dev.fsnap.scan.Policy.NONE);
+    }
+
+    /**
+     * The plan from one snapshot to the next, comparing at each path what a policy says there (the
+     * same policy a nightly check reports with): a file whose only changes are in fields the policy
+     * does not compare there, or a growing file that grew, is not read; what it excludes is left out.
+     *
+     * @param old the last backup's snapshot
+     * @param now tonight's snapshot
+     * @param policy what to compare where
+     * @return the plan
+     * @throws IOException when a block of either snapshot is damaged ({@link CorruptSnapshotException})
+     */
+    public static ReadPlan between(Snapshot old, Snapshot now, dev.fsnap.scan.Policy policy) throws IOException {
         List<FileToRead> files = new ArrayList<>();
         List<Change.Moved> moved = new ArrayList<>();
         List<Change.Removed> removed = new ArrayList<>();
         List<Change.Unreadable> unreadable = new ArrayList<>();
         List<Change.Modified> same = new ArrayList<>();
         List<Change.Corrupt> rotten = new ArrayList<>();
-        Differ.compare(old, now, c -> {
+        Differ.compare(old, now, java.util.Set.of(), policy, c -> {
             if (c instanceof Change.Added a && isFile(a.after())) {
                 files.add(new FileToRead(a.after(), Reason.ADDED));
             } else if (c instanceof Change.Modified m && isFile(m.after()) && sameDigest(m)) {

@@ -9,6 +9,7 @@ import dev.fsnap.scan.Operation;
 import dev.fsnap.scan.PathRules;
 import dev.fsnap.scan.Scan;
 import dev.fsnap.scan.ScanError;
+import dev.fsnap.scan.Policy;
 import dev.fsnap.scan.ScanOptions;
 import dev.fsnap.scan.ScanProgress;
 import dev.fsnap.scan.ScanStream;
@@ -317,6 +318,32 @@ class LibraryTest {
             assertEquals(ReadPlan.Reason.RACY, plan.files().get(0).reason(),
                     "unchanged, but last night read it within its own time window (its ctime)");
             assertEquals(5 + 5 + 13 + 6, plan.bytes());
+        }
+    }
+
+    @Test
+    void oneReadPolicyServesTheNightlyComparisonAndTheBackupPlan(@TempDir Path dir) throws Exception {
+        Path root = Files.createDirectories(dir.resolve("data"));
+        file(root, "logs/app.log", "first line\n");
+        file(root, "cache/blob", "cached");
+        file(root, "docs/report.txt", "draft");
+        Thread.sleep(2100); // out of the racy window: what looks unchanged is
+        Path old = dir.resolve("old.snap");
+        take(ScanOptions.builder(root).build(), old);
+        Files.writeString(root.resolve("logs/app.log"), "second line\n", java.nio.file.StandardOpenOption.APPEND);
+        file(root, "cache/blob", "cached again");
+        file(root, "docs/report.txt", "final text");
+        Policy policy = Policy.parse("/ all\n/logs/ growing\n/cache/ exclude\n", "test policy");
+        Path next = dir.resolve("next.snap");
+        take(ScanOptions.builder(root).rules(policy.excludes()).build(), next);
+        try (Snapshot last = Snapshot.open(old); Snapshot now = Snapshot.open(next)) {
+            List<String> changed = new java.util.ArrayList<>();
+            Differ.compare(last, now, java.util.Set.of(), policy, c -> changed.add(c.displayPath()));
+            assertEquals(List.of("docs/report.txt"), changed.stream().sorted().toList(),
+                    "the log grew, the cache is excluded: the report alone changed");
+            ReadPlan plan = ReadPlan.between(last, now, policy);
+            assertEquals(List.of("docs/report.txt"), plan.files().stream().map(f -> f.entry().displayPath()).toList());
+            assertEquals(Policy.Action.GROWING, policy.ruleFor("logs/app.log".getBytes(), false).action());
         }
     }
 
