@@ -42,7 +42,7 @@ import java.util.Set;
  * flags, xattrs), {@code times} (mtime, ctime, btime), {@code content} (content, size), {@code inode}
  * (ino, nlink), or a field by its name ({@link Field#label()}). The type is compared wherever
  * anything is, unless {@code -type} says otherwise. {@code growing} (alone, meaning {@code all}, or
- * with others) is for files that are only appended to: a size that grew, with the times and the
+ * with others, the size added to them) is for files that are only appended to: a size that grew, with the times and the
  * content that go with it, is no change; a size that shrank is (a directory under it may change its
  * times, size and link count: the files that come and go are reported). {@code exclude} leaves the entries
  * out of the scan and of the comparison. A line that starts with {@code #} is a comment.
@@ -232,6 +232,9 @@ public final class Policy {
         }
         if (growing && fields.isEmpty()) {
             fields.addAll(EnumSet.allOf(Field.class));
+        }
+        if (growing) {
+            fields.add(Field.SIZE); // growing watches the size: one that shrank is reported
         }
         boolean typeRemoved = false;
         for (String w : words) {
