@@ -5,8 +5,8 @@
 #
 # TREE IS CHANGED: CHANGES files (default 1000), spread over it, get one byte appended after a
 # first snapshot. Then, alternated RUNS times (default 7), `check TREE --against FIRST -o NEW`
-# plain and with a policy of 20 rules (every top directory of TREE named, half of them `all`, half
-# `perms growing`, none excluding anything): both scan the same tree and compare the same CHANGES
+# plain and with a policy of 20 rules (`/ all`, then the first 19 directories of TREE's top two
+# levels, half of them `all -btime`, half `perms growing`, none excluding anything): both scan the same tree and compare the same CHANGES
 # changes, the second asking the policy at each entry it compares. Medians of wall and CPU time and
 # their ratio round by round, the JVM timed directly as versus-floor.sh does.
 set -euo pipefail
@@ -33,12 +33,11 @@ find "$tree" -type f | sort | awk -v n="$changes" -v total="$(find "$tree" -type
 {
     echo "/ all"
     k=0
-    for d in "$tree"/*/; do
-        name=$(basename "$d")
+    while IFS= read -r d; do
+        name=${d#"$tree"/}
         if ((k % 2)); then echo "/$name/ perms growing"; else echo "/$name/ all -btime"; fi
         k=$((k + 1))
-        ((k < 19)) || break
-    done
+    done < <(find "$tree" -mindepth 1 -maxdepth 2 -type d | sort | head -19)
 } >"$work/policy"
 export -f jvm
 export jar tree work
