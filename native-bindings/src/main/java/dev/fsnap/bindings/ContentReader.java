@@ -38,6 +38,9 @@ public final class ContentReader implements AutoCloseable {
     private final Xxh3 xxh;
     private int fd = -1;
     private long offset;
+    /** Where the digest of the file's first bytes is taken on the way ({@link #digestPrefix}), or -1. */
+    private long prefix = -1;
+    private byte[] prefixDigest;
     /** Whether the open file was not in the page cache: what its read brings in is dropped. */
     private boolean cold;
     private Errno lastError;
@@ -111,6 +114,8 @@ public final class ContentReader implements AutoCloseable {
         }
         fd = f;
         offset = 0;
+        prefix = -1;
+        prefixDigest = null;
         cold = true;
         if (!statInto(scratch.address + 16)) {
             closeFile();
@@ -185,12 +190,49 @@ public final class ContentReader implements AutoCloseable {
         return n;
     }
 
+    /**
+     * Asks, for the file just opened, for the digest of its first {@code length} bytes too, taken on
+     * the way to the whole ({@link #prefixDigest()}): whether a file that grew still begins with
+     * what it held.
+     *
+     * @param length the bytes, or -1 for none
+     */
+    public void digestPrefix(long length) {
+        prefix = length;
+        prefixDigest = null;
+    }
+
+    /** @return the digest of the first bytes asked for, or null when none was asked or the file is shorter */
+    public byte[] prefixDigest() {
+        return prefixDigest == null ? null : prefixDigest.clone();
+    }
+
     private void digest(long n) {
-        if (sha != null) {
-            sha.update(buffer.address, (int) n);
+        long start = offset;
+        if (prefix >= start && prefix <= start + n && prefixDigest == null) {
+            int first = (int) (prefix - start);
+            update(buffer.address, first);
+            prefixDigest = new byte[length];
+            if (sha != null) {
+                sha.peek(prefixDigest);
+            } else {
+                xxh.peek(prefixDigest);
+            }
+            update(buffer.address + first, (int) (n - first));
             return;
         }
-        xxh.update(buffer.address, (int) n);
+        update(buffer.address, (int) n);
+    }
+
+    private void update(long address, int n) {
+        if (n == 0) {
+            return;
+        }
+        if (sha != null) {
+            sha.update(address, n);
+            return;
+        }
+        xxh.update(address, n);
     }
 
     /**

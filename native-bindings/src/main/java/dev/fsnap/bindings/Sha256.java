@@ -168,11 +168,41 @@ public final class Sha256 implements AutoCloseable {
         NativeBuffer.IO.getByteArray(output.address, digest, 0, LENGTH);
     }
 
+    /** A copy of the context, finished in {@link #peek} while the original goes on. */
+    private NativeBuffer peeked;
+
+    /**
+     * The digest of what was added so far, while the digest goes on: a file's first bytes (what it
+     * held before it grew) on the way to the whole.
+     *
+     * @param digest receives the digest ({@link #LENGTH} bytes)
+     */
+    void peek(byte[] digest) {
+        if (jdk != null) {
+            try {
+                ((MessageDigest) jdk.clone()).digest(digest, 0, LENGTH);
+            } catch (CloneNotSupportedException | java.security.DigestException e) {
+                throw new IllegalStateException("the JDK's SHA-256 cannot be copied", e);
+            }
+            return;
+        }
+        if (peeked == null) {
+            peeked = new NativeBuffer(LENGTH + CONTEXT_SIZE);
+        }
+        NativeBuffer.IO.copyMemory(output.address + LENGTH, peeked.address + LENGTH, CONTEXT_SIZE);
+        Invoker.getInstance().invokeL2(FINAL.getCallContext(), FINAL.getFunctionAddress(), peeked.address,
+                peeked.address + LENGTH);
+        NativeBuffer.IO.getByteArray(peeked.address, digest, 0, LENGTH);
+    }
+
     @Override
     public void close() {
         if (input != null) {
             input.close();
             output.close();
+        }
+        if (peeked != null) {
+            peeked.close();
         }
     }
 }

@@ -113,6 +113,14 @@ final class Xxh3 implements AutoCloseable {
         }
     }
 
+    /**
+     * The digest of what was added so far, while the digest goes on: XXH3's digest of a streaming
+     * state leaves the state as it was, in the library and in hash4j alike.
+     */
+    void peek(byte[] digest) {
+        finish(digest);
+    }
+
     void finish(byte[] digest) {
         long high;
         long low;

@@ -59,6 +59,51 @@ class ContentReaderTest {
     }
 
     @Test
+    void theFirstBytesAreDigestedOnTheWayWhereverTheyEnd() throws Exception {
+        byte[] big = new byte[ContentReader.CHUNK * 2 + 777];
+        new Random(11).nextBytes(big);
+        Files.write(dir.resolve("log"), big);
+        list();
+        try (ContentReader sha = ContentReader.sha256(); ContentReader xxh = ContentReader.xxh3()) {
+            for (int prefix : new int[] {0, 1, 4096, ContentReader.CHUNK, ContentReader.CHUNK + 1, big.length - 1,
+                big.length}) {
+                byte[] first = java.util.Arrays.copyOf(big, prefix);
+                for (ContentReader content : new ContentReader[] {sha, xxh}) {
+                    assertTrue(content.open(reader, fd, at.get("log")));
+                    content.digestPrefix(prefix);
+                    while (content.read() > 0) {
+                        // to the end
+                    }
+                    byte[] whole = new byte[content.length()];
+                    assertEquals(0, content.finish(whole));
+                    byte[] expected;
+                    byte[] expectedWhole;
+                    if (content == sha) {
+                        expected = MessageDigest.getInstance("SHA-256").digest(first);
+                        expectedWhole = MessageDigest.getInstance("SHA-256").digest(big);
+                    } else {
+                        HashValue128 x = Hashing.xxh3_128().hashBytesTo128Bits(first);
+                        expected = java.nio.ByteBuffer.allocate(16).putLong(x.getMostSignificantBits())
+                                .putLong(x.getLeastSignificantBits()).array();
+                        HashValue128 w = Hashing.xxh3_128().hashBytesTo128Bits(big);
+                        expectedWhole = java.nio.ByteBuffer.allocate(16).putLong(w.getMostSignificantBits())
+                                .putLong(w.getLeastSignificantBits()).array();
+                    }
+                    assertArrayEquals(expected, content.prefixDigest(), prefix + " bytes");
+                    assertArrayEquals(expectedWhole, whole, "the whole digest goes on unchanged past " + prefix);
+                }
+            }
+            assertTrue(sha.open(reader, fd, at.get("log")));
+            sha.digestPrefix(big.length + 1);
+            while (sha.read() > 0) {
+                // a file shorter than the bytes asked for: no prefix digest
+            }
+            sha.finish(new byte[sha.length()]);
+            assertEquals(null, sha.prefixDigest());
+        }
+    }
+
+    @Test
     void digestsAreTheAlgorithmsOwnForEmptySmallAndManyChunkFiles() throws Exception {
         byte[] big = new byte[ContentReader.CHUNK * 2 + 12345];
         new Random(7).nextBytes(big);

@@ -4,13 +4,18 @@ import java.util.Arrays;
 
 /**
  * The content field's value, as held in memory and, unchanged, in snapshots: a state byte (0
- * verified, 1 corrupt), the verification time as zigzag varint milliseconds since the epoch, the
- * baseline digest, and for a corrupt file the digest read. Two values compare by the baseline digest
- * alone. The public face is {@code dev.fsnap.scan.Content}.
+ * verified, 1 corrupt, 2 grown from the last baseline with what it held kept, 3 grown with what it
+ * held changed), the verification time as zigzag varint milliseconds since the epoch, the baseline
+ * digest, and for a corrupt file the digest read. Two values compare by the baseline digest alone.
+ * The public face is {@code dev.fsnap.scan.Content}.
  */
 public final class ContentValue {
     private static final int VERIFIED = 0;
     private static final int CORRUPT = 1;
+    /** Read whole after it grew, its first bytes (its old size) still the last baseline's digest. */
+    private static final int GREW_KEPT = 2;
+    /** Read whole after it grew, its first bytes no longer what the last baseline held. */
+    private static final int GREW_CHANGED = 3;
 
     private ContentValue() {
     }
@@ -38,6 +43,26 @@ public final class ContentValue {
             at += observed.length;
         }
         return Arrays.copyOf(v, at);
+    }
+
+    /**
+     * A file read whole after it grew, with whether it still begins with what the last baseline held
+     * (its first old-size bytes digested on the way).
+     *
+     * @param verifiedMillis when it was read, ms since the epoch
+     * @param digest the digest read
+     * @param kept whether its first bytes are the last baseline's
+     * @return the value
+     */
+    public static byte[] grew(long verifiedMillis, byte[] digest, boolean kept) {
+        byte[] v = of(verifiedMillis, digest, null);
+        v[0] = (byte) (kept ? GREW_KEPT : GREW_CHANGED);
+        return v;
+    }
+
+    /** @return whether a file grew and no longer begins with what the last baseline held: an edited log */
+    public static boolean grewChanged(byte[] v) {
+        return v[0] == GREW_CHANGED;
     }
 
     /** @return whether a value is a corrupt file's (its baseline kept beside another digest read) */
@@ -82,7 +107,7 @@ public final class ContentValue {
      * @return null when well formed, else what is wrong
      */
     public static String check(byte[] v, int offset, int length) {
-        if (length < 3 || v[offset] != VERIFIED && v[offset] != CORRUPT) {
+        if (length < 3 || v[offset] < VERIFIED || v[offset] > GREW_CHANGED) {
             return "not a content value";
         }
         int at = offset + 1;

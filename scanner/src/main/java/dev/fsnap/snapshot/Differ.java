@@ -374,8 +374,17 @@ public final class Differ {
     private void compareFields(Fields a, Fields b, byte[] path) {
         Set<Field> fields = changed(a, b);
         if (!policy.isEmpty() && !fields.isEmpty()) {
+            Set<Field> all = fields;
             fields = policy.compared(path, b.type == EntryType.DIRECTORY, fields, a.get(StatFields.SIZE),
                     b.get(StatFields.SIZE));
+            if (editedWhileGrowing(a, b, path, all)) {
+                // a file that only grows grew, but no longer begins with what it held: its old lines edited
+                nTampered++;
+                Set<Field> t = EnumSet.copyOf(all);
+                t.retainAll(EnumSet.of(Field.CONTENT, Field.SIZE, Field.MTIME, Field.CTIME));
+                out.accept(new Change.Tampered(path, t, a.toEntry(path), b.toEntry(path), now.isRacy(b)));
+                return;
+            }
         }
         if (a.readFailure != null || b.readFailure != null) {
             fields.remove(Field.TARGET); // a link's target not read is absent, not removed
@@ -397,6 +406,20 @@ public final class Differ {
             nRacy++;
             out.accept(new Change.Racy(path, a.toEntry(path), b.toEntry(path), now.isRacy(b)));
         }
+    }
+
+    /**
+     * Whether a file under a {@code growing} rule grew while what it held before changed: the scan
+     * digested its first old-size bytes on the way and they are no longer the old digest.
+     */
+    private boolean editedWhileGrowing(Fields a, Fields b, byte[] path, Set<Field> changed) {
+        byte[] content = b.bytes(Field.CONTENT);
+        if (content == null || !ContentValue.grewChanged(content) || !changed.contains(Field.CONTENT)
+                || ignored.contains(Field.CONTENT) || b.get(StatFields.SIZE) <= a.get(StatFields.SIZE)) {
+            return false;
+        }
+        Policy.Rule r = policy.ruleFor(path, false);
+        return r != null && r.action() == Policy.Action.GROWING;
     }
 
     /** Whether the policy compares content at a path (a corrupt file outside it is not reported). */

@@ -80,7 +80,12 @@ final class DigestStep implements EntryStep {
             batch.values[at] = f.content; // trusted: size, times and inode unchanged
             return null;
         }
-        byte[] digest = worker.content(batch, i, read);
+        // A file that grew: its first old-size bytes are digested on the way, to tell an append
+        // from a rewrite (a log whose old lines were edited).
+        long size = batch.stat[i * StatFields.WIDTH + StatFields.SIZE];
+        long prefix = known && !same && !ContentValue.corrupt(f.content) && size > f.row[StatFields.SIZE]
+                ? f.row[StatFields.SIZE] : -1;
+        byte[] digest = worker.content(batch, i, read, prefix);
         if (digest == null) {
             return worker.failure;
         }
@@ -88,7 +93,10 @@ final class DigestStep implements EntryStep {
             reverified.add(batch.stat[i * StatFields.WIDTH + StatFields.SIZE]);
         }
         byte[] base = same ? ContentValue.baseline(f.content) : null;
-        if (base == null || Arrays.equals(base, digest) || f.racy || worker.changedSinceStat) {
+        byte[] before = prefix >= 0 && worker.prefixDigest != null ? ContentValue.baseline(f.content) : null;
+        if (before != null && before.length == digest.length) { // a baseline of another algorithm says nothing
+            batch.values[at] = ContentValue.grew(verifiedMillis, digest, Arrays.equals(worker.prefixDigest, before));
+        } else if (base == null || Arrays.equals(base, digest) || f.racy || worker.changedSinceStat) {
             batch.values[at] = ContentValue.of(verifiedMillis, digest, null);
         } else {
             batch.values[at] = ContentValue.of(ContentValue.verifiedMillis(f.content), base, digest);

@@ -111,6 +111,9 @@ abstract class FileSystemAccess implements AutoCloseable {
             return null;
         }
 
+        /** After {@link #content}: the digest of the first bytes asked for, or null (none asked, or a shorter file). */
+        byte[] prefixDigest;
+
         /**
          * The content digest of the regular file whose stat this worker just filled, read while its
          * per-entry steps run, piece by piece with the batch's progress shown to the watchdog; a
@@ -119,9 +122,11 @@ abstract class FileSystemAccess implements AutoCloseable {
          * @param batch the batch being stat'ed
          * @param i the entry
          * @param read counts the bytes read, piece by piece
+         * @param prefix the length of the file's first bytes to digest on the way ({@link #prefixDigest}),
+         *               or -1 for none
          * @return the digest; null with {@link #failure} set
          */
-        byte[] content(EntryBatch batch, int i, java.util.concurrent.atomic.LongAdder read) {
+        byte[] content(EntryBatch batch, int i, java.util.concurrent.atomic.LongAdder read, long prefix) {
             failure = Failure.NOT_SUPPORTED;
             return null;
         }

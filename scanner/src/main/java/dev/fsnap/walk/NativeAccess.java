@@ -241,8 +241,9 @@ final class NativeAccess extends FileSystemAccess {
         }
 
         @Override
-        byte[] content(EntryBatch batch, int i, java.util.concurrent.atomic.LongAdder read) {
+        byte[] content(EntryBatch batch, int i, java.util.concurrent.atomic.LongAdder read, long prefix) {
             changedSinceStat = false;
+            prefixDigest = null;
             if (digest == null || !(reader instanceof LinuxDirectoryReader linux)) {
                 failure = Failure.NOT_SUPPORTED;
                 return null;
@@ -257,6 +258,7 @@ final class NativeAccess extends FileSystemAccess {
                     return null;
                 }
                 changedSinceStat |= content.differsFrom(batch.stat, i * StatFields.WIDTH);
+                content.digestPrefix(prefix);
                 long n;
                 while ((n = content.read()) > 0) {
                     read.add(n);
@@ -274,6 +276,7 @@ final class NativeAccess extends FileSystemAccess {
                     return null;
                 }
                 if (changed == 0) {
+                    prefixDigest = content.prefixDigest();
                     return digestBuffer.clone();
                 }
             }

@@ -156,4 +156,38 @@ class PolicyTest {
         assertEquals(List.of("M app.log  (size)"), CliTest.changes(truncated.out()),
                 "perms and growing: the size is watched, the times are not");
     }
+
+    @Test
+    void aGrowingLogWhoseOldLinesWereEditedIsTamperedThoughItGrew() throws Exception {
+        root = Files.createDirectories(dir.resolve("audit"));
+        Files.writeString(root.resolve("auth.log"), "09:00 alice logged in\n09:05 eve failed su\n");
+        policy = Files.writeString(dir.resolve("audit.policy"), "/ perms growing\n");
+        Thread.sleep(2100); // out of the racy window
+        Path n0 = dir.resolve("a0.snap");
+        assertEquals(0, fsnap("scan", root.toString(), "--digest", "-o", n0.toString()).status());
+        Thread.sleep(1100);
+
+        append("auth.log", "09:10 bob logged in\n");
+        Path n1 = dir.resolve("a1.snap");
+        CliTest.Run appended = fsnap("check", "--format", "lines", root.toString(), "--digest", "--policy",
+                policy.toString(), "--against", n0.toString(), "-o", n1.toString());
+        assertEquals(0, appended.status(), "appended to, and what it held kept: " + appended.out() + appended.err());
+
+        // The intruder removes his line, and appends an innocent one so that the log still grew.
+        Thread.sleep(1100);
+        Files.writeString(root.resolve("auth.log"), "09:00 alice logged in\n09:05 bob  ran su \n09:10 bob logged in\n"
+                + "09:15 backup ran\n");
+        CliTest.Run edited = fsnap("check", "--format", "lines", root.toString(), "--digest", "--policy",
+                policy.toString(), "--against", n1.toString(), "-o", dir.resolve("a2.snap").toString());
+        assertEquals(4, edited.status(), edited.out() + edited.err());
+        List<String> changes = CliTest.changes(edited.out());
+        assertEquals(1, changes.size(), changes.toString());
+        assertTrue(changes.get(0).startsWith("T auth.log  (size,mtime,ctime,content)")
+                && changes.get(0).endsWith("TAMPERED: it only grows, and grew, but what it held before was changed"),
+                changes.get(0));
+        // Without digests the prefix is not known: a growing log that grew is no change, as AIDE's growing.
+        CliTest.Run plain = fsnap("check", "--format", "lines", root.toString(), "--policy", policy.toString(),
+                "--against", n1.toString(), "-o", dir.resolve("a3.snap").toString());
+        assertEquals(0, plain.status(), plain.out() + plain.err());
+    }
 }

@@ -65,7 +65,8 @@ final class LineReport implements Report {
             b.append("  CORRUPT: content changed, size, times and inode did not; baseline verified ")
                     .append(c.after().content().verified());
         } else if (c.kind() == Change.Kind.TAMPERED) {
-            b.append("  TAMPERED: content and ctime changed, mtime was put back");
+            b.append(c.fields().contains(Field.MTIME) ? "  TAMPERED: it only grows, and grew, but what it held before was changed"
+                    : "  TAMPERED: content and ctime changed, mtime was put back");
         }
         if (c instanceof Change.Unreadable u) {
             b.append("  unreadable in ").append(u.side().label()).append(": ").append(u.error().message())

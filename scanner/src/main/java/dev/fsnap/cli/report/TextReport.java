@@ -221,7 +221,8 @@ final class TextReport implements Report {
                     .append(Units.TIME.format(c.after().content().verified())).append(", now reads ")
                     .append(Display.digest(c.after().content().read()));
         } else if (c.kind() == Change.Kind.TAMPERED) {
-            b.append("  TAMPERED: content and ctime changed, mtime was put back");
+            b.append(c.fields().contains(Field.MTIME) ? "  TAMPERED: it only grows, and grew, but what it held before was changed"
+                    : "  TAMPERED: content and ctime changed, mtime was put back");
         } else if (c instanceof Change.Unreadable u) {
             b.append("  ").append(u.side() == Change.Side.BOTH ? "still unreadable" : u.side() == Change.Side.OLD
                     ? "unreadable last time, read now" : "unreadable").append(": ").append(u.error().message())
