@@ -48,6 +48,9 @@ import java.util.Set;
  * out of the scan and of the comparison. A line that starts with {@code #} is a comment.
  */
 public final class Policy {
+    /** The largest policy file read: far more rules than any tree needs. */
+    private static final int MAX_BYTES = 1 << 20;
+
     /** No rules: every field compared everywhere. */
     public static final Policy NONE = new Policy(List.of(), "no policy");
 
@@ -120,7 +123,10 @@ public final class Policy {
             if (r.action() == Action.EXCLUDE) {
                 excluded.add(r.pattern());
             } else if (!excluded.isEmpty()) {
-                excluded.add("!" + r.pattern()); // a later rule brings back what an earlier one left out
+                // a later rule brings back what an earlier one left out: what it matches, and what lies below
+                excluded.add("!" + r.pattern());
+                String below = r.pattern().endsWith("/") ? r.pattern() + "**" : r.pattern() + "/**";
+                excluded.add("!" + below);
             }
         }
         this.excludes = PathRules.of(excluded);
@@ -135,7 +141,26 @@ public final class Policy {
      * @throws IOException when the file cannot be read
      */
     public static Policy read(Path file) throws IOException {
-        byte[] bytes = Files.readAllBytes(file);
+        java.nio.file.attribute.BasicFileAttributes a;
+        try {
+            a = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new PolicyException(file + ": no such file");
+        }
+        if (!a.isRegularFile()) {
+            throw new PolicyException(file + ": not a regular file (" + (a.isDirectory() ? "a directory" : "a device,"
+                    + " FIFO or socket") + "): not a policy");
+        }
+        if (a.size() > MAX_BYTES) {
+            throw new PolicyException(file + ": " + a.size() + " bytes, more than a policy's " + MAX_BYTES + ": not a policy");
+        }
+        byte[] bytes;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            bytes = in.readNBytes(MAX_BYTES + 1);
+        }
+        if (bytes.length > MAX_BYTES) {
+            throw new PolicyException(file + ": more than a policy's " + MAX_BYTES + " bytes: not a policy");
+        }
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
@@ -186,13 +211,13 @@ public final class Policy {
             }
         }
         String rest = text.substring(i);
-        int hash = rest.indexOf(" #");
-        if (hash < 0) {
-            hash = rest.indexOf("\t#");
-        }
+        int space = rest.indexOf(" #");
+        int tab = rest.indexOf("\t#");
+        int hash = space < 0 ? tab : tab < 0 ? space : Math.min(space, tab);
         if (hash >= 0) {
             rest = rest.substring(0, hash);
         }
+        text = text.substring(0, i) + rest.stripTrailing();
         String[] words = rest.strip().isEmpty() ? new String[0] : rest.strip().split("\\s+");
         if (words.length == 0) {
             throw new IllegalArgumentException("'" + pattern + "' says nothing of what to compare (a group such as all,"
@@ -210,7 +235,12 @@ public final class Policy {
         if (words.length == 1 && words[0].equals("exclude")) {
             return new Rule(line, p, Action.EXCLUDE, Set.of(), text);
         }
-        EnumSet<Field> fields = EnumSet.noneOf(Field.class);
+        // Only adjustments (-mtime) or growing: they adjust every field.
+        boolean base = false;
+        for (String w : words) {
+            base |= !w.startsWith("-") && !w.equalsIgnoreCase("growing");
+        }
+        EnumSet<Field> fields = base ? EnumSet.noneOf(Field.class) : EnumSet.allOf(Field.class);
         boolean growing = false;
         for (String w : words) {
             String word = w.toLowerCase(Locale.ROOT);
@@ -230,9 +260,6 @@ public final class Policy {
                 fields.addAll(named);
             }
         }
-        if (growing && fields.isEmpty()) {
-            fields.addAll(EnumSet.allOf(Field.class));
-        }
         if (growing) {
             fields.add(Field.SIZE); // growing watches the size: one that shrank is reported
         }
@@ -240,7 +267,10 @@ public final class Policy {
         for (String w : words) {
             typeRemoved |= w.equalsIgnoreCase("-type");
         }
-        if (!fields.isEmpty() && !typeRemoved) {
+        if (fields.isEmpty() || fields.equals(EnumSet.of(Field.TYPE)) && typeRemoved) {
+            throw new IllegalArgumentException("'" + text + "' compares nothing: use exclude to leave entries out");
+        }
+        if (!typeRemoved) {
             fields.add(Field.TYPE);
         }
         return new Rule(line, p, growing ? Action.GROWING : Action.COMPARE, Collections.unmodifiableSet(fields), text);
@@ -335,7 +365,7 @@ public final class Policy {
         if (r.action() == Action.GROWING && !kept.contains(Field.TYPE)) {
             if (directory) {
                 kept.removeAll(DIRECTORY_GROWTH);
-            } else if (newSize >= oldSize) {
+            } else if (newSize > oldSize) {
                 kept.removeAll(GROWTH);
             }
         }

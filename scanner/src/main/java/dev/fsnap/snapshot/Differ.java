@@ -343,6 +343,9 @@ public final class Differ {
         Fields a = x.entries[i];
         Fields b = y.entries[j];
         byte[] path = Snapshot.child(prefix, a);
+        if (!policy.isEmpty() && excluded(path, b.type == EntryType.DIRECTORY)) {
+            return; // the policy leaves it out (a baseline scanned without the policy still holds it)
+        }
         if (a.failure != null || b.failure != null) {
             unreadable(path, a.failure, b.failure);
             return;
@@ -396,7 +399,7 @@ public final class Differ {
             // read again with its metadata unchanged, another digest: the baseline kept beside the digest read
             nCorrupt++;
             out.accept(new Change.Corrupt(path, a.toEntry(path), b.toEntry(path)));
-        } else if (fields.contains(Field.CONTENT) && fields.contains(Field.CTIME) && !fields.contains(Field.MTIME)) {
+        } else if (fields.contains(Field.CONTENT) && putBack(a, b)) {
             nTampered++;
             out.accept(new Change.Tampered(path, fields, a.toEntry(path), b.toEntry(path), now.isRacy(b)));
         } else if (!fields.isEmpty()) {
@@ -431,6 +434,16 @@ public final class Differ {
         return r == null || r.fields().contains(Field.CONTENT);
     }
 
+    /**
+     * Whether the ctime moved while the mtime stayed: a rewrite whose mtime was put back. Judged on
+     * the values themselves, whatever --ignore or a policy leave out of the report (leaving out the
+     * mtime must not make every rewrite look put back).
+     */
+    private static boolean putBack(Fields a, Fields b) {
+        Set<Field> real = Fields.changed(a, b);
+        return real.contains(Field.CTIME) && !real.contains(Field.MTIME);
+    }
+
     private Set<Field> changed(Fields a, Fields b) {
         Set<Field> fields = Fields.changed(a, b);
         fields.removeAll(ignored);
@@ -455,7 +468,7 @@ public final class Differ {
     }
 
     void unreadable(byte[] path, Fields.Failure failure, Change.Side side) {
-        if (excluded(path, false)) {
+        if (excluded(path, false) || excluded(path, true)) { // a directory's or a file's: the failure does not say
             return;
         }
         if (side == Change.Side.BOTH) {

@@ -235,6 +235,7 @@ public final class ScanArguments {
                 throw new IllegalArgumentException("--buffer-size: " + e.getMessage());
             }
         }
+        builder.rules(policyExcludes); // first: --exclude and --exclude-from, after it, win where they match
         for (Path file : excludeFrom) {
             try {
                 builder.rules(PathRules.read(file));
@@ -249,7 +250,7 @@ public final class ScanArguments {
                 throw new IllegalArgumentException("--exclude: " + e.getMessage());
             }
         }
-        builder.rules(policyExcludes);
+
         if (threads != null) {
             builder.threads(threads);
         }

@@ -58,7 +58,7 @@ public final class PolicyCommand extends Command {
             err.println("fsnap: " + e.getMessage());
             return ExitStatus.TROUBLE;
         } catch (IOException e) {
-            err.println("fsnap: " + IoMessages.describe(e));
+            err.println("fsnap: " + file + ": " + IoMessages.describe(e));
             return ExitStatus.TROUBLE;
         }
         if (action.equals("explain")) {
@@ -67,9 +67,18 @@ public final class PolicyCommand extends Command {
                 return ExitStatus.TROUBLE;
             }
             for (String p : paths) {
-                boolean directory = p.endsWith("/") || p.equals(".");
-                String relative = p.replaceAll("^/+", "").replaceAll("/+$", "");
-                byte[] path = relative.equals(".") ? new byte[0] : PathText.bytes(relative);
+                boolean directory = p.endsWith("/") || p.equals(".") || p.endsWith("/.");
+                List<String> parts = new ArrayList<>();
+                for (String part : p.split("/+")) {
+                    if (part.equals("..")) {
+                        err.println("fsnap: " + p + ": '..' names no path inside the root: give it as reports do");
+                        return ExitStatus.TROUBLE;
+                    }
+                    if (!part.isEmpty() && !part.equals(".")) {
+                        parts.add(part);
+                    }
+                }
+                byte[] path = PathText.bytes(String.join("/", parts));
                 Policy.Rule r = policy.ruleFor(path, directory);
                 out.println(p + ": " + (r == null ? "no rule: every field"
                         : "line " + r.line() + " '" + r.text() + "': " + r.describe()));
@@ -85,7 +94,8 @@ public final class PolicyCommand extends Command {
             err.println("fsnap: " + file + ", " + problem);
         }
         if (problems.isEmpty()) {
-            out.println(file + ": " + policy.rules().size() + " rules, no problem");
+            int n = policy.rules().size();
+            out.println(file + ": " + n + (n == 1 ? " rule" : " rules") + ", no problem");
             return ExitStatus.OK;
         }
         return ExitStatus.TROUBLE;

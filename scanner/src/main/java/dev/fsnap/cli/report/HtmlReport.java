@@ -89,8 +89,16 @@ public final class HtmlReport implements Report {
         for (Change.Kind k : Change.Kind.values()) {
             b.append(",\"").append(k.label()).append("\":").append(t.total(k));
         }
-        return b.append(",\"still\":").append(t.stillUnreadable()).append(",\"vanished\":").append(t.vanished())
-                .append(",\"changing\":").append(t.changing()).append('}');
+        b.append(",\"still\":").append(t.stillUnreadable()).append(",\"vanished\":").append(t.vanished())
+                .append(",\"changing\":").append(t.changing()).append(",\"mass\":[");
+        boolean first = true;
+        for (ChangeTally.MassChange m : t.massChanges()) {
+            b.append(first ? "{\"path\":" : ",{\"path\":");
+            dev.fsnap.internal.Json.quote(b, m.directory().length == 0 ? "." : dev.fsnap.cli.console.Display.path(m.directory()));
+            b.append(",\"files\":").append(m.files()).append(",\"rewritten\":").append(m.rewritten()).append('}');
+            first = false;
+        }
+        return b.append("]}");
     }
 
     /** The page could not be written; the report on standard output was, whole. */

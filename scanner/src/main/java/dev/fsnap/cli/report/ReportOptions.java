@@ -58,8 +58,10 @@ public final class ReportOptions {
                 + "FILE PATH shows the rule of a path.", v -> {
                     try {
                         policy = dev.fsnap.scan.Policy.read(ScanArguments.path(v));
+                    } catch (dev.fsnap.scan.Policy.PolicyException e) {
+                        throw new IllegalArgumentException(e.getMessage());
                     } catch (java.io.IOException e) {
-                        throw new IllegalArgumentException(dev.fsnap.internal.IoMessages.describe(e));
+                        throw new IllegalArgumentException(v + ": " + dev.fsnap.internal.IoMessages.describe(e));
                     }
                 }, "--policy");
         a.option("PERCENT", "Report each directory (of at least " + ChangeTally.MASS_CHANGE_LEAST_FILES + " files) where "
