@@ -40,6 +40,9 @@ public final class RunSeries {
     static final String APPROVALS = "approvals";
     /** The approval the checks of this host last compared against: what a later one holds the next to. */
     static final String SEEN = "approved.seen";
+    /** The policy of the root's checks. */
+    static final String POLICY = "policy";
+    private static final int MAX_POLICY = 1 << 20;
     private static final int MAX_RECORD = 64 * 1024;
     private static final int MAX_ROOT_FILE = 8192;
 
@@ -167,6 +170,54 @@ public final class RunSeries {
             what = dir.toString();
         }
         return RootLock.take(dir.resolve("lock"), what);
+    }
+
+    /**
+     * @return where the policy of the root's checks is kept ({@code KEY/policy}, signed beside it as
+     *         {@code policy.minisig} by an approval with a key); it may not exist
+     */
+    public Path policyFile() {
+        return dir.resolve(POLICY);
+    }
+
+    /**
+     * Keeps a policy as the root's ({@link #policyFile()}), whole or not at all, when it is not the
+     * one kept already; a signature beside the one it replaces goes (it signed other rules).
+     *
+     * @param text the policy's bytes, as read
+     * @throws IOException when it cannot be written
+     */
+    public void keepPolicy(byte[] text) throws IOException {
+        Path file = policyFile();
+        try {
+            if (Arrays.equals(SafeFiles.readSmall(file, MAX_POLICY), text)) {
+                return;
+            }
+        } catch (NoSuchFileException none) {
+            // kept for the first time
+        }
+        Files.deleteIfExists(dir.resolve(POLICY + ".minisig"));
+        SafeFiles.writeWhole(file, text);
+    }
+
+    /**
+     * Approves a policy: keeps it as the root's and, with a key, signs it, its trusted comment naming
+     * the root and the approval it goes with; checks with the public key then use it and no other.
+     *
+     * @param text the policy's bytes
+     * @param key the secret key approvals are signed with, or null for a repository without signatures
+     * @param approval the approval it goes with
+     * @throws IOException when it cannot be written or signed
+     */
+    public void approvePolicy(byte[] text, SigningKey key, Approval approval) throws IOException {
+        keepPolicy(text);
+        Path signature = dir.resolve(POLICY + ".minisig");
+        if (key == null) {
+            Files.deleteIfExists(signature);
+            return;
+        }
+        key.sign(policyFile(), "timestamp:" + approval.time().getEpochSecond() + "\tfile:" + POLICY
+                + "\thashed\tfsnap policy of approval " + approval.sequence());
     }
 
     /** @return where the approved baseline is ({@code KEY/approved.snap}); it may not exist */

@@ -361,4 +361,44 @@ class ApprovalTest {
         assertEquals(0, abs.status(), abs.err());
         assertEquals(0, night().status(), "bin and bin/backdoor approved");
     }
+
+    @Test
+    void thePolicyIsKeptInTheRepositoryAndOnlyTheSignedOneIsUsed() throws Exception {
+        Path policy = Files.writeString(dir.resolve("fsnap.policy"), "/ all\n/bin/ perms\n");
+        Files.writeString(root.resolve("bin/ls"), "a rebuilt ls, same owner and mode");
+        CliTest.Run kept = fsnap("check", root.toString(), "--repo", repo.toString(), "--policy", policy.toString());
+        assertEquals(0, kept.status(), "bin holds only permissions: " + kept.out() + kept.err());
+        assertEquals(Files.readString(policy), Files.readString(series.resolve("policy")), "kept for the next checks");
+
+        // Not approved yet: a check that trusts a key uses no policy the key did not sign.
+        CliTest.Run unsigned = night();
+        assertEquals(5, unsigned.status(), unsigned.out() + unsigned.err());
+        assertTrue(unsigned.err().contains("policy") && unsigned.err().contains("nothing was scanned"), unsigned.err());
+
+        CliTest.Run a = fsnap("approve", repo.toString(), root.toString(), "--all", "--policy", policy.toString(),
+                "--sign-key", key);
+        assertEquals(0, a.status(), a.err());
+        assertTrue(a.out().contains("policy " + series.resolve("policy") + " kept and signed"), a.out());
+        Files.writeString(root.resolve("bin/ls"), "rebuilt again");
+        CliTest.Run signed = night();
+        assertEquals(0, signed.status(), "the approved policy, used without naming it: " + signed.out() + signed.err());
+
+        // The intruder loosens the rules to hide a change under etc: refused, nothing compared.
+        Files.writeString(series.resolve("policy"), "/ all\n/bin/ perms\n/etc/ exclude\n");
+        Files.writeString(root.resolve("etc/passwd"), "eve::0:0::/:/bin/sh\n");
+        CliTest.Run loosened = night();
+        assertEquals(5, loosened.status(), loosened.out() + loosened.err());
+        assertTrue(loosened.err().contains("refused: ") && loosened.err().contains(series.resolve("policy").toString()),
+                loosened.err());
+        // And a policy given on the command line must be the approved one.
+        Files.writeString(series.resolve("policy"), "/ all\n/bin/ perms\n"); // put back as approved
+        Path other = Files.writeString(dir.resolve("other.policy"), "/ all\n/etc/ exclude\n");
+        CliTest.Run given = fsnap("check", root.toString(), "--repo", repo.toString(), "--trust-key", pub, "--policy",
+                other.toString());
+        assertEquals(5, given.status(), given.out() + given.err());
+        assertTrue(given.err().contains("the policy given is not " + series.resolve("policy")), given.err());
+        CliTest.Run back = night();
+        assertEquals(1, back.status(), "the approved policy again, and the change under etc reported: " + back.err());
+        assertTrue(CliTest.changes(back.out()).stream().anyMatch(l -> l.startsWith("M etc/passwd")), back.out());
+    }
 }

@@ -34,6 +34,8 @@ public final class ApproveCommand extends Command {
     final Signing signing = new Signing();
     Path previousKey;
     String runName;
+    /** --policy: the rules the root's checks compare with, approved (and signed) with the run. */
+    byte[] policyText;
 
     public ApproveCommand() {
         super("approve", new String[] {
@@ -111,6 +113,18 @@ public final class ApproveCommand extends Command {
                     }
                     approver = v;
                 }, "--as");
+        a.option("FILE", "Approve FILE as the policy of ROOT's checks (check --policy): kept in the repository and, with"
+                + " --sign-key, signed, so that checks with --trust-key use it and refuse any other.", v -> {
+                    try {
+                        Path file = ScanArguments.path(v);
+                        dev.fsnap.scan.Policy.read(file);
+                        policyText = java.nio.file.Files.readAllBytes(file);
+                    } catch (dev.fsnap.scan.Policy.PolicyException e) {
+                        throw new IllegalArgumentException(e.getMessage());
+                    } catch (IOException e) {
+                        throw new IllegalArgumentException(v + ": " + IoMessages.describe(e));
+                    }
+                }, "--policy");
         signing.declareSign(a);
         a.option("PUBLIC", "With --sign-key: the approved baseline there now is signed with the key PUBLIC, not with"
                 + " the one signing (a key rotated: the checks then trust the new public key).",
@@ -192,6 +206,13 @@ public final class ApproveCommand extends Command {
                         ? dev.fsnap.cli.console.Display.path(m.from()) + " -> " : "")
                         + dev.fsnap.cli.console.Display.path(c.path()));
             });
+            if (policyText != null) {
+                series.approvePolicy(policyText, key, a);
+                out.println("policy " + series.policyFile() + (key == null ? " kept, not signed" : " kept and signed"));
+            } else if (key != null && java.nio.file.Files.exists(series.policyFile())) {
+                out.println("note: " + series.policyFile() + " is not approved with this approval: checks with --trust-key"
+                        + " use it only as signed before; approve the one you mean with --policy FILE");
+            }
             out.println("approval " + a.sequence() + " of " + a.root() + ": " + (scope.isAll() ? "all of run "
                     : told[0] + " difference" + (told[0] == 1 ? "" : "s") + " of run ") + a.run() + ", by "
                     + a.approver() + " at " + Units.TIME.format(a.time()) + (key == null ? ", not signed"

@@ -136,9 +136,15 @@ public final class CheckCommand extends Command {
     }
 
     /** The run in a repository: ROOT's lock held, against its latest run there, into a new one. */
-    private ScanJob.Result inRepository(ScanOptions options) throws IOException, InterruptedException {
-        String rootPath = PathText.of(options.root()); // its bytes: the String of a Path may not hold them
+    private ScanJob.Result inRepository(ScanOptions given) throws IOException, InterruptedException {
+        String rootPath = PathText.of(given.root()); // its bytes: the String of a Path may not hold them
         return RepositoryRun.locked(repo, rootPath, "check", err, (place, into) -> {
+            int refused = usePolicy(place);
+            if (refused != ExitStatus.OK) {
+                return new ScanJob.Result(refused, null);
+            }
+            scan.policyExcludes = report.policy.excludes();
+            ScanOptions options = scan.options(Repository.canonical(root));
             RunListing listing = place.listing(java.time.Instant.now());
             for (Run ahead : listing.future()) {
                 err.println("fsnap: note: " + ahead.snapshot() + " is dated after now (more than "
@@ -159,6 +165,50 @@ public final class CheckCommand extends Command {
             err.println("fsnap: the first run of " + rootPath + " in " + repo + ": nothing to compare with yet");
             return Signing.signed(key, ScanJob.run(options, null, into, console), into, rootPath, err);
         }, () -> report.tally);
+    }
+
+    /**
+     * The policy of the root's checks in the repository ({@code KEY/policy}): the one given is kept
+     * there; without one, the one kept is used. With --trust-key only a policy the key signed (an
+     * approval's) is used, and one given must be it: an intruder who writes the repository cannot
+     * loosen what is compared.
+     *
+     * @return {@link ExitStatus#OK}, or the status of a refusal (its message printed)
+     */
+    private int usePolicy(RunSeries place) throws IOException {
+        Path kept = place.policyFile();
+        boolean exists = java.nio.file.Files.exists(kept, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (trusted == null) {
+            if (report.policyText != null) {
+                place.keepPolicy(report.policyText);
+            } else if (exists) {
+                report.policy = dev.fsnap.scan.Policy.read(kept);
+            }
+            return ExitStatus.OK;
+        }
+        if (!exists) {
+            if (report.policyText == null) {
+                return ExitStatus.OK;
+            }
+            err.println("fsnap: refused: --policy with --trust-key: " + place.dir() + " holds no approved policy; approve"
+                    + " it where the secret key is (fsnap approve " + repo + " " + root + " --all --policy FILE --sign-key"
+                    + " ...); nothing was scanned");
+            return ExitStatus.UNTRUSTED;
+        }
+        try (dev.fsnap.signature.VerifiedFile v = trusted.open(kept)) {
+            byte[] text = java.nio.file.Files.readAllBytes(v.path());
+            if (report.policyText != null && !java.util.Arrays.equals(text, report.policyText)) {
+                err.println("fsnap: refused: the policy given is not " + kept + ", the one approved; approve it where"
+                        + " the secret key is (fsnap approve ... --policy FILE --sign-key ...); nothing was scanned");
+                return ExitStatus.UNTRUSTED;
+            }
+            report.policy = dev.fsnap.scan.Policy.parse(new String(text, java.nio.charset.StandardCharsets.UTF_8),
+                    kept.toString());
+            return ExitStatus.OK;
+        } catch (SignatureRefusedException e) {
+            err.println("fsnap: refused: " + e.getMessage() + "; the policy was not used, and nothing was scanned");
+            return ExitStatus.UNTRUSTED;
+        }
     }
 
     /**

@@ -28,6 +28,8 @@ public final class ReportOptions {
     public Double massChange;
     /** What --policy compares where; {@link dev.fsnap.scan.Policy#NONE} without it. */
     public dev.fsnap.scan.Policy policy = dev.fsnap.scan.Policy.NONE;
+    /** The bytes of the --policy file given, as read (what a repository keeps), or null when none was given. */
+    public byte[] policyText;
     /** The fields --ignore leaves out of the comparison. */
     public final Set<Field> ignore = java.util.EnumSet.noneOf(Field.class);
 
@@ -57,7 +59,11 @@ public final class ReportOptions {
                 + "line, the last that applies deciding. What it excludes is not scanned. fsnap policy explain "
                 + "FILE PATH shows the rule of a path.", v -> {
                     try {
-                        policy = dev.fsnap.scan.Policy.read(ScanArguments.path(v));
+                        java.nio.file.Path file = ScanArguments.path(v);
+                        dev.fsnap.scan.Policy.read(file); // what a policy file must be: regular, small, rules
+                        policyText = java.nio.file.Files.readAllBytes(file);
+                        policy = dev.fsnap.scan.Policy.parse(new String(policyText, java.nio.charset.StandardCharsets.UTF_8),
+                                file.toString());
                     } catch (dev.fsnap.scan.Policy.PolicyException e) {
                         throw new IllegalArgumentException(e.getMessage());
                     } catch (java.io.IOException e) {
