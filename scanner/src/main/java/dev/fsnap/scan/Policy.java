@@ -308,6 +308,11 @@ public final class Policy {
         return rules.isEmpty();
     }
 
+    /** @return whether some rule excludes entries */
+    public boolean hasExcludes() {
+        return !excludes.isEmpty();
+    }
+
     /** @return where the policy was read from, for messages */
     public String source() {
         return source;

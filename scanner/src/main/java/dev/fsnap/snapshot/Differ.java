@@ -67,6 +67,11 @@ public final class Differ {
     private final PathRules newRules;
     /** What to compare where; {@link Policy#NONE} compares every field everywhere. */
     private final Policy policy;
+    /**
+     * Whether entries the policy excludes may be in both snapshots, and must be looked for: not when
+     * it excludes nothing, nor when the later snapshot was scanned with its exclusions (check --policy).
+     */
+    private final boolean policyExcludesHeld;
 
     /**
      * Set by the caller of {@link #compare} when it gives up waiting (interrupted): the walk stops
@@ -76,6 +81,8 @@ public final class Differ {
 
     private Differ(Snapshot old, Snapshot now, Set<Field> ignore, Policy policy, Consumer<Change> out) {
         this.policy = policy;
+        this.policyExcludesHeld = policy.hasExcludes()
+                && !now.rules().patterns().containsAll(policy.excludes().patterns());
         this.old = old;
         this.now = now;
         this.out = change -> {
@@ -99,7 +106,7 @@ public final class Differ {
         if (oldRules != null && (oldRules.excludes(path, directory) || newRules.excludes(path, directory))) {
             return true;
         }
-        if (policy.isEmpty()) {
+        if (!policy.hasExcludes()) {
             return false;
         }
         Policy.Rule r = policy.ruleFor(path, directory);
@@ -343,8 +350,8 @@ public final class Differ {
         Fields a = x.entries[i];
         Fields b = y.entries[j];
         byte[] path = Snapshot.child(prefix, a);
-        if (!policy.isEmpty() && excluded(path, b.type == EntryType.DIRECTORY)) {
-            return; // the policy leaves it out (a baseline scanned without the policy still holds it)
+        if (policyExcludesHeld && excluded(path, b.type == EntryType.DIRECTORY)) {
+            return; // the policy leaves it out (snapshots scanned without the policy still hold it)
         }
         if (a.failure != null || b.failure != null) {
             unreadable(path, a.failure, b.failure);
