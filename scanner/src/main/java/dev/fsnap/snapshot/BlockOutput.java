@@ -68,22 +68,11 @@ final class BlockOutput {
 
     /** Starts the file: its magic and header block. */
     BlockOutput(Path target, SnapshotOutput file, Header header) {
-        this(target, file, header, true);
-    }
-
-    /**
-     * Starts the file with its magic and header block, or (without) leaves them to {@link #copy}:
-     * a file that continues another's bytes.
-     */
-    BlockOutput(Path target, SnapshotOutput file, Header header, boolean writeHeader) {
         this.target = target;
         this.file = file;
         this.gate = new Gate(this::release);
         this.racyFrom = header.racyFrom();
         this.columns = header.columns();
-        if (!writeHeader) {
-            return;
-        }
         enter();
         try {
             write(Format.MAGIC, 0, Format.MAGIC.length);
@@ -94,8 +83,8 @@ final class BlockOutput {
     }
 
     /**
-     * Appends bytes as they are: another file's magic, header and blocks that this one continues
-     * (their offsets stay theirs). Before any block is appended.
+     * Appends bytes as they are: another file's blocks that this one continues after a header as
+     * long as that file's (their offsets stay theirs). Before any block is appended.
      */
     void copy(byte[] b, int off, int len) {
         enter();

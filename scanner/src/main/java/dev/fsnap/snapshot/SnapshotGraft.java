@@ -127,14 +127,15 @@ public final class SnapshotGraft {
         Header continued = afresh ? null : continuedHeader(base);
         if (continued != null) {
             Graft g = new Graft(base, later, selected, whole, null, later.header());
-            Blocks kept = new Blocks(base.reader().footerOffset());
-            g.sink = kept;
-            g.run();
-            g.freeUnreadableList(); // written anew after the blocks
-            long free = base.verification().freeBytes() + g.freedBytes;
-            long size = base.reader().footerOffset() + kept.bytes;
-            if (free * 100 <= size * MOST_FREE_PERCENT) {
-                return write(g, kept, continued, target);
+            try (Blocks kept = new Blocks(base.reader().footerOffset())) {
+                g.sink = kept;
+                g.run();
+                g.freeUnreadableList(); // written anew after the blocks
+                long free = base.verification().freeBytes() + g.freedBytes;
+                long size = base.reader().footerOffset() + kept.bytes;
+                if (free * 100 <= size * MOST_FREE_PERCENT) {
+                    return write(g, kept, continued, target);
+                }
             }
         }
         Header fresh = withStart(base.header(), Format.VERSION, later.started());
@@ -177,14 +178,8 @@ public final class SnapshotGraft {
     private static Result write(Graft g, Blocks kept, Header continued, Path target) throws IOException {
         Snapshot base = g.base;
         SnapshotReader in = base.reader();
-        try (SnapshotWriter out = SnapshotWriter.continuing(target, continued)) {
-            out.copy(Format.MAGIC, 0, Format.MAGIC.length);
-            Encoder header = continued.encode();
-            Encoder frame = new Encoder(16);
-            int headLength = Frame.head(frame, Format.HEADER, header, new java.util.zip.CRC32C());
-            out.copy(frame.buf, 0, headLength);
-            out.copy(header.buf, 0, header.length);
-            out.copy(frame.buf, headLength, Frame.CRC);
+        // The header written anew is as long as the baseline's (continuedHeader): every offset after it stays.
+        try (SnapshotWriter out = SnapshotWriter.create(target, continued)) {
             long at = in.headerEnd();
             for (long free : g.freed) {
                 copy(in, out, at, free);
@@ -308,7 +303,7 @@ public final class SnapshotGraft {
      * The new blocks of a graft that continues the baseline's bytes, held until those are written:
      * each one's offset is known beforehand, as they follow the baseline's blocks in order.
      */
-    private static final class Blocks implements Sink {
+    private static final class Blocks implements Sink, AutoCloseable {
         record Pending(Encoder body, EncodedBlock block, BlockRef ref) {
         }
 
@@ -321,17 +316,22 @@ public final class SnapshotGraft {
             this.start = start;
         }
 
+        /** Hashes the new blocks; closed once they are written ({@link #close}). */
+        private final Sha256 sha = Sha256.create();
+
         @Override
         public BlockRef put(Encoder body, EncodedBlock block) {
-            Encoder copy = new Encoder(body.length);
-            copy.bytes(body.buf, 0, body.length);
-            try (Sha256 sha = Sha256.create()) {
-                sha.digest(copy.buf, 0, block.hashed(), digest);
-            }
+            // each body is the walk's own (a new encoder per block): held as it is until written
+            sha.digest(body.buf, 0, block.hashed(), digest);
             BlockRef ref = new BlockRef(start + bytes, Arrays.copyOf(digest, Format.HASH), block.flags());
             bytes += 1 + varintLength(body.length) + body.length + Frame.CRC;
-            pending.add(new Pending(copy, block, ref));
+            pending.add(new Pending(body, block, ref));
             return ref;
+        }
+
+        @Override
+        public void close() {
+            sha.close();
         }
 
         /** The offsets of the baseline's blocks kept where they are. */
@@ -497,7 +497,7 @@ public final class SnapshotGraft {
                 }
                 int ia = i < na && compare(a.entries[i], name) == 0 ? i++ : -1;
                 int ir = r == null ? -1 : r.find(name);
-                child(draft, join(path, name), a, ia, r, ir);
+                child(draft, dev.fsnap.internal.Paths.child(path, name, 0, name.length), a, ia, r, ir);
             }
             while (i < na) {
                 keepEntry(draft, a, i++);
@@ -684,16 +684,6 @@ public final class SnapshotGraft {
 
         private static int compare(Fields e, byte[] name) {
             return Arrays.compareUnsigned(e.name, 0, e.nameLength, name, 0, name.length);
-        }
-
-        private static byte[] join(byte[] parent, byte[] name) {
-            if (parent.length == 0) {
-                return name;
-            }
-            byte[] p = Arrays.copyOf(parent, parent.length + 1 + name.length);
-            p[parent.length] = '/';
-            System.arraycopy(name, 0, p, parent.length + 1, name.length);
-            return p;
         }
     }
 }

@@ -64,11 +64,11 @@ final class SnapshotWriter implements Closeable {
     private boolean published;
     private boolean closed;
 
-    private SnapshotWriter(Path target, SnapshotOutput file, Header header, boolean writeHeader) {
+    private SnapshotWriter(Path target, SnapshotOutput file, Header header) {
         this.target = target;
         this.file = file;
         this.started = header.started();
-        this.output = new BlockOutput(target, file, header, writeHeader);
+        this.output = new BlockOutput(target, file, header);
     }
 
     /**
@@ -103,24 +103,10 @@ final class SnapshotWriter implements Closeable {
      * plan's parts ({@link SnapshotMerge}).
      */
     static SnapshotWriter create(Path target, Header header) throws IOException {
-        return create(target, header, true);
-    }
-
-    /**
-     * A snapshot that continues another's bytes: its magic, header and blocks are {@link #copy copied}
-     * first, then blocks appended after them (an approval of some changes, {@link SnapshotGraft}).
-     *
-     * @param header the header the copied bytes hold
-     */
-    static SnapshotWriter continuing(Path target, Header header) throws IOException {
-        return create(target, header, false);
-    }
-
-    private static SnapshotWriter create(Path target, Header header, boolean writeHeader) throws IOException {
         Path absolute = checkTarget(target);
         SnapshotOutput file = SnapshotOutput.create(absolute);
         try {
-            return new SnapshotWriter(absolute, file, header, writeHeader);
+            return new SnapshotWriter(absolute, file, header);
         } catch (RuntimeException e) {
             file.discard();
             file.release();
@@ -219,7 +205,10 @@ final class SnapshotWriter implements Closeable {
         return started;
     }
 
-    /** Bytes of the file this one continues, as they are (see {@link #continuing}). */
+    /**
+     * Bytes of another snapshot appended as they are, after the header and before any block: a
+     * file that continues that one's blocks at their offsets ({@link SnapshotGraft}).
+     */
     void copy(byte[] b, int off, int len) {
         output.copy(b, off, len);
     }
