@@ -52,7 +52,7 @@ public final class Policy {
     private static final int MAX_BYTES = 1 << 20;
 
     /** No rules: every field compared everywhere. */
-    public static final Policy NONE = new Policy(List.of(), "no policy");
+    public static final Policy NONE = new Policy(List.of(), "no policy", new byte[0]);
 
     /** The named groups of fields, in the order a listing gives them. */
     private static final Map<String, Set<Field>> GROUPS = new LinkedHashMap<>();
@@ -108,11 +108,14 @@ public final class Policy {
     }
 
     private final List<Rule> rules;
+    /** The policy's text as read, UTF-8: what a repository keeps of it. */
+    private final byte[] text;
     private final PathRules[] patterns;
     private final PathRules excludes;
     private final String source;
 
-    private Policy(List<Rule> rules, String source) {
+    private Policy(List<Rule> rules, String source, byte[] text) {
+        this.text = text;
         this.rules = List.copyOf(rules);
         this.source = source;
         this.patterns = new PathRules[rules.size()];
@@ -194,7 +197,7 @@ public final class Policy {
                 throw new PolicyException(source + ", line " + (n + 1) + ": " + e.getMessage());
             }
         }
-        return new Policy(rules, source);
+        return new Policy(rules, source, text.getBytes(StandardCharsets.UTF_8));
     }
 
     private static Rule rule(int line, String text) {
@@ -301,6 +304,11 @@ public final class Policy {
     /** @return the rules, in order */
     public List<Rule> rules() {
         return rules;
+    }
+
+    /** @return the policy's text, as read (UTF-8): what a repository keeps and a signature covers */
+    public byte[] text() {
+        return text.clone();
     }
 
     /** @return whether there are no rules */

@@ -116,9 +116,7 @@ public final class ApproveCommand extends Command {
         a.option("FILE", "Approve FILE as the policy of ROOT's checks (check --policy): kept in the repository and, with"
                 + " --sign-key, signed, so that checks with --trust-key use it and refuse any other.", v -> {
                     try {
-                        Path file = ScanArguments.path(v);
-                        dev.fsnap.scan.Policy.read(file);
-                        policyText = java.nio.file.Files.readAllBytes(file);
+                        policyText = dev.fsnap.scan.Policy.read(ScanArguments.path(v)).text();
                     } catch (dev.fsnap.scan.Policy.PolicyException e) {
                         throw new IllegalArgumentException(e.getMessage());
                     } catch (IOException e) {

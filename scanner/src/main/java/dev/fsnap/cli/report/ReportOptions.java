@@ -59,11 +59,8 @@ public final class ReportOptions {
                 + "line, the last that applies deciding. What it excludes is not scanned. fsnap policy explain "
                 + "FILE PATH shows the rule of a path.", v -> {
                     try {
-                        java.nio.file.Path file = ScanArguments.path(v);
-                        dev.fsnap.scan.Policy.read(file); // what a policy file must be: regular, small, rules
-                        policyText = java.nio.file.Files.readAllBytes(file);
-                        policy = dev.fsnap.scan.Policy.parse(new String(policyText, java.nio.charset.StandardCharsets.UTF_8),
-                                file.toString());
+                        policy = dev.fsnap.scan.Policy.read(ScanArguments.path(v));
+                        policyText = policy.text();
                     } catch (dev.fsnap.scan.Policy.PolicyException e) {
                         throw new IllegalArgumentException(e.getMessage());
                     } catch (java.io.IOException e) {
