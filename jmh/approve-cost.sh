@@ -22,13 +22,8 @@ jar="$here/scanner/target/fsnap.jar"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$here/fsnap" --version >/dev/null # prepares the class-data archive beside the jar
-jvm() {
-    local t
-    t=$(dirname "$jar")
-    "${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:+UseSerialGC -Xmn24m -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData \
-        -Djffi.boot.library.path="$(ls -d "$t"/jffi/jni/*-Linux | head -1)" \
-        -XX:SharedArchiveFile="$t/fsnap.jsa" -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$jar" "$@"
-}
+. "$here/jmh/jvm.sh"
+jvm() { fsnap_jvm "$jar" "$@"; }
 jvm key new --public "$work/k.pub" --secret "$work/k.key" --no-passphrase >/dev/null
 jvm check "$tree" --repo "$work/repo" >/dev/null 2>&1 || true
 jvm approve "$work/repo" "$tree" --all --sign-key "$work/k.key" >/dev/null

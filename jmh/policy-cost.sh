@@ -19,13 +19,8 @@ jar="$here/scanner/target/fsnap.jar"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 "$here/fsnap" --version >/dev/null # prepares the class-data archive beside the jar
-jvm() {
-    local t
-    t=$(dirname "$jar")
-    "${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:+UseSerialGC -Xmn24m -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData \
-        -Djffi.boot.library.path="$(ls -d "$t"/jffi/jni/*-Linux | head -1)" \
-        -XX:SharedArchiveFile="$t/fsnap.jsa" -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$jar" "$@"
-}
+. "$here/jmh/jvm.sh"
+jvm() { fsnap_jvm "$jar" "$@"; }
 jvm scan "$tree" -o "$work/first.snap" >/dev/null 2>&1 || true
 find "$tree" -type f | sort | awk -v n="$changes" -v total="$(find "$tree" -type f | wc -l)" \
     'BEGIN { every = int(total / n); if (every < 1) every = 1 } (NR - 1) % every == 0 && c < n { print; c++ }' |

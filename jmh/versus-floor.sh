@@ -47,14 +47,8 @@ if [ -n "${AGAINST:-}" ] && [ -n "${OLD_JAR:-}" ]; then names+=(fsnap-old-check)
 # fsnap's own JVM, with the options, the jffi library and the class-data archive the launcher uses
 # (prepared by a first run through the launcher, below): timed directly, because the launcher does
 # not wait for the JVM to be reaped, so time(1) of the launcher would miss the JVM's CPU and memory.
-jvm() {
-    local jar=$1 t
-    shift
-    t=$(dirname "$jar")
-    "${JAVA_HOME:+$JAVA_HOME/bin/}java" -XX:+UseSerialGC -Xmn24m -XX:TieredStopAtLevel=1 -Xss512k -XX:-UsePerfData \
-        -Djffi.boot.library.path="$(ls -d "$t"/jffi/jni/*-Linux | head -1)" \
-        -XX:SharedArchiveFile="$t/fsnap.jsa" -Xshare:auto -Xlog:cds=off -Xlog:cds+dynamic=off -jar "$jar" "$@"
-}
+. "$here/jmh/jvm.sh"
+jvm() { fsnap_jvm "$@"; }
 "$here/fsnap" --version >/dev/null
 if [ -n "${OLD_JAR:-}" ]; then FSNAP_JAR="$OLD_JAR" "$here/fsnap" --version >/dev/null; fi
 run_one() {
