@@ -64,9 +64,22 @@ class ScanReleaseTest {
         while ((!Descriptors.openBelow(nas.mountPoint()).isEmpty() || openersRunning()) && System.nanoTime() < end) {
             Thread.sleep(20);
         }
-        assertEquals(List.of(), Descriptors.openBelow(nas.mountPoint()), () -> when + "; threads opening a root: "
-                + Thread.getAllStackTraces().keySet().stream().filter(t -> t.getName().equals("fsnap-open-root"))
-                        .map(t -> t.getState().toString()).toList());
+        assertEquals(List.of(), Descriptors.openBelow(nas.mountPoint()), () -> when + "; the scan's threads: "
+                + scanThreads());
+    }
+
+    /** What each of the scan's threads is doing: where a descriptor is held, the stack says why. */
+    private static String scanThreads() {
+        StringBuilder s = new StringBuilder();
+        Thread.getAllStackTraces().forEach((t, stack) -> {
+            if (t.getName().startsWith("fsnap-")) {
+                s.append('\n').append(t.getName()).append(' ').append(t.getState());
+                for (StackTraceElement e : stack) {
+                    s.append("\n    at ").append(e);
+                }
+            }
+        });
+        return s.length() == 0 ? "none" : s.toString();
     }
 
     private static boolean openersRunning() {
