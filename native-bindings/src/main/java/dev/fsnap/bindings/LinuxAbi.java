@@ -47,6 +47,13 @@ public enum LinuxAbi {
     static final long SYS_GETXATTRAT = 464;
     /** {@code AT_EMPTY_PATH}: the call is about the descriptor itself. */
     static final int AT_EMPTY_PATH = 0x1000;
+    /**
+     * {@code AT_STATX_DONT_SYNC}: a network filesystem's client answers {@code statx} from the
+     * attributes it holds (a listing's READDIRPLUS brought them) instead of asking its server again.
+     */
+    static final int AT_STATX_DONT_SYNC = 0x4000;
+    /** {@code AT_STATX_FORCE_SYNC}: a network filesystem's client asks its server, whatever it holds. */
+    static final int AT_STATX_FORCE_SYNC = 0x2000;
     /** {@code O_NONBLOCK} (04000): the same on x86_64 and aarch64. */
     static final int O_NONBLOCK = 0x800;
     /** {@code RWF_NOWAIT}: {@code preadv2} answers only from the page cache, else {@code EAGAIN} (Linux 4.14). */

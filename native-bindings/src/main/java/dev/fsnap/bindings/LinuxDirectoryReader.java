@@ -31,6 +31,32 @@ public final class LinuxDirectoryReader extends UnixDirectoryReader {
     private final int directoryFlags;
     /** Whether entries are stat'ed with {@code statx} instead of {@code fstatat}. */
     private final boolean useStatx;
+    /** Where stats take the attributes from: see {@link #attributesFrom}. */
+    private Attributes attributes = Attributes.AS_STAT;
+
+    /**
+     * Where a stat takes an entry's attributes from, on a network filesystem whose client caches
+     * them ({@code statx}'s synchronization flags; a local filesystem ignores them).
+     */
+    public enum Attributes {
+        /** As {@code fstatat} does: the client's cache while it is fresh, the server once it expired. */
+        AS_STAT(0),
+        /**
+         * The client's cache, however old ({@code AT_STATX_DONT_SYNC}): an NFS client keeps the
+         * attributes each READDIRPLUS reply carried for every name it listed, and a stat costs no
+         * round trip even once the attribute cache time has passed; the server is asked only where
+         * the client holds nothing.
+         */
+        CACHED(LinuxAbi.AT_STATX_DONT_SYNC),
+        /** The server, always ({@code AT_STATX_FORCE_SYNC}): attributes as they are now. */
+        SERVER(LinuxAbi.AT_STATX_FORCE_SYNC);
+
+        final int flag;
+
+        Attributes(int flag) {
+            this.flag = flag;
+        }
+    }
 
     /**
      * A reader with a listing buffer of the given size.
@@ -295,15 +321,56 @@ public final class LinuxDirectoryReader extends UnixDirectoryReader {
         return statAt(dirfd, records.address + position + LinuxAbi.DIRENT_NAME, followLink);
     }
 
+    /**
+     * From now on, stats take the attributes from there ({@link Attributes}). The fields are those
+     * {@code fstatat} gives (no birth time or file flags unless this reader was made to stat with
+     * {@code statx}).
+     *
+     * @param source where from
+     * @return whether stats now do so: false where the C library has no {@code statx} (they stat
+     *         as {@code fstatat} does)
+     */
+    public boolean attributesFrom(Attributes source) {
+        attributes = source == Attributes.AS_STAT || LinuxLibc.hasStatx() ? source : Attributes.AS_STAT;
+        return attributes == source;
+    }
+
+    /** @return where stats take the attributes from (see {@link #attributesFrom}) */
+    public Attributes attributes() {
+        return attributes;
+    }
+
+    /**
+     * Stats the entry named by the record as {@link #stat} does, asking the server whatever
+     * {@link #attributesFrom} said: for an entry about to be read, whose cached attributes may be
+     * older than its content.
+     *
+     * @param dirfd the directory
+     * @param position the record's offset
+     * @param followLink whether to stat the target of a symbolic link
+     * @return true when the stat buffer holds the entry's metadata
+     */
+    public boolean statFromServer(int dirfd, int position, boolean followLink) {
+        Attributes was = attributes;
+        attributesFrom(Attributes.SERVER);
+        try {
+            return stat(dirfd, position, followLink);
+        } finally {
+            attributes = was;
+        }
+    }
+
     private boolean statAt(int dirfd, long name, boolean followLink) {
         int flags = followLink ? 0 : LinuxAbi.AT_SYMLINK_NOFOLLOW;
-        if (useStatx) {
-            if (LinuxLibc.statx(dirfd, name, flags, LinuxAbi.STATX_WANTED | LinuxAbi.STATX_BTIME, stat.address) != 0) {
+        Attributes from = attributes;
+        if (useStatx || from != Attributes.AS_STAT) {
+            int wanted = useStatx ? LinuxAbi.STATX_WANTED | LinuxAbi.STATX_BTIME : LinuxAbi.STATX_WANTED;
+            if (LinuxLibc.statx(dirfd, name, flags | from.flag, wanted, stat.address) != 0) {
                 return failed();
             }
             int mask = IO.getInt(stat.address + LinuxAbi.STX_MASK);
             if ((mask & LinuxAbi.STATX_WANTED) == LinuxAbi.STATX_WANTED) {
-                decodeStatx();
+                decodeStatx(useStatx);
                 return true;
             }
             // A filesystem that did not fill every field asked for: ask the classic way.
@@ -334,8 +401,12 @@ public final class LinuxDirectoryReader extends UnixDirectoryReader {
         f[StatFields.CTIME_NSEC] = (int) IO.getLong(a + l.stCtimeNsec);
     }
 
-    /** Reads the fields of the {@code struct statx} in the buffer (the same on every architecture). */
-    private void decodeStatx() {
+    /**
+     * Reads the fields of the {@code struct statx} in the buffer (the same on every architecture).
+     *
+     * @param beyondStat whether to keep what {@code fstatat} does not give too: birth time, file flags
+     */
+    private void decodeStatx(boolean beyondStat) {
         long a = stat.address;
         long[] f = last;
         StatFields.clear(f, 0);
@@ -354,6 +425,9 @@ public final class LinuxDirectoryReader extends UnixDirectoryReader {
         f[StatFields.MTIME_NSEC] = IO.getInt(a + LinuxAbi.STX_MTIME + 8);
         f[StatFields.CTIME_SEC] = IO.getLong(a + LinuxAbi.STX_CTIME);
         f[StatFields.CTIME_NSEC] = IO.getInt(a + LinuxAbi.STX_CTIME + 8);
+        if (!beyondStat) {
+            return;
+        }
         long supported = IO.getLong(a + LinuxAbi.STX_ATTRIBUTES_MASK) & LinuxAbi.STATX_FILE_FLAGS;
         if (supported != 0) {
             f[StatFields.FLAGS] = IO.getLong(a + LinuxAbi.STX_ATTRIBUTES) & supported;

@@ -35,6 +35,7 @@ public final class ScanOptions {
     private final boolean oneFileSystem;
     private final int bufferSize;
     private final boolean statx;
+    private final boolean syncAttributes;
     private final java.time.Duration opTimeout;
     private final PathRules rules;
     /** Whether every directory's names listed as directories are stat'ed first, not only on a network filesystem. */
@@ -46,6 +47,7 @@ public final class ScanOptions {
         this.rules = b.rules;
         this.directoriesFirst = b.directoriesFirst;
         this.statx = b.statx;
+        this.syncAttributes = b.syncAttributes;
         this.opTimeout = b.opTimeout;
         this.root = b.root;
         this.threads = b.threads;
@@ -93,6 +95,7 @@ public final class ScanOptions {
         // default does not stop the copy from being scanned by NIO.
         b.bufferSize = bufferSize == DEFAULT_BUFFER_SIZE ? null : bufferSize;
         b.statx = statx;
+        b.syncAttributes = syncAttributes;
         b.opTimeout = opTimeout;
         b.rules = rules;
         b.directoriesFirst = directoriesFirst;
@@ -170,6 +173,14 @@ public final class ScanOptions {
     }
 
     /**
+     * @return whether every entry's attributes are asked of a network filesystem's server, rather
+     *         than taken as its client cached them from the listing (see {@link Builder#syncAttributes})
+     */
+    public boolean syncAttributes() {
+        return syncAttributes;
+    }
+
+    /**
      * How long one filesystem call (open, list, stat, close) may take before the scan gives up on it
      * and records what it was reading as unreadable ({@code ETIMEDOUT}).
      *
@@ -236,7 +247,7 @@ public final class ScanOptions {
     public String toString() {
         return "ScanOptions[root=" + root + ", threads=" + (threads == 0 ? "auto" : threads) + ", backend=" + backend
                 + ", followSymlinks=" + followSymlinks + ", xattrs=" + xattrs + ", oneFileSystem=" + oneFileSystem + ", bufferSize="
-                + bufferSize + ", statx=" + statx + ", opTimeout=" + opTimeout + (rules.isEmpty() ? "" : ", rules=" + rules)
+                + bufferSize + ", statx=" + statx + (syncAttributes ? ", syncAttributes=true" : "") + ", opTimeout=" + opTimeout + (rules.isEmpty() ? "" : ", rules=" + rules)
                 + (shard == null ? "" : ", shard=" + shard.index() + " of " + shard.plan()) + "]";
     }
 
@@ -317,6 +328,7 @@ public final class ScanOptions {
         private boolean statx;
         /** Whether {@link #statx} was called, false included: a choice of the native backend's, refused with NIO. */
         private boolean statCallChosen;
+        private boolean syncAttributes;
         private java.time.Duration opTimeout = DEFAULT_OP_TIMEOUT;
         private PathRules rules = PathRules.NONE;
         private boolean directoriesFirst;
@@ -498,6 +510,27 @@ public final class ScanOptions {
         public Builder statx(boolean statx) {
             this.statx = statx;
             this.statCallChosen = true;
+            return this;
+        }
+
+        /**
+         * Whether every entry's attributes are asked of the server on a network filesystem (NFS, SMB,
+         * FUSE). By default the native backend takes the attributes the client already holds for a
+         * name it has just listed ({@code statx} with {@code AT_STATX_DONT_SYNC}): an NFS listing
+         * (READDIRPLUS) brings every entry's attributes, and a stat that asks again costs one round
+         * trip per entry once the client's attribute cache time ({@code actimeo}, up to a minute)
+         * has passed, which on a large directory it has before the listing ends. The attributes
+         * taken are then at most that old: a change in the last moments before the scan may be seen
+         * by the next scan instead (docs/operations.md); a file whose content is about to be read
+         * is stat'ed again from the server first. Synced, each stat asks the server
+         * ({@code AT_STATX_FORCE_SYNC}), even where the client's cache is fresh. Local
+         * filesystems ignore this; the NIO backend stats as {@code stat} does.
+         *
+         * @param sync true to ask the server for each entry's attributes
+         * @return this builder
+         */
+        public Builder syncAttributes(boolean sync) {
+            this.syncAttributes = sync;
             return this;
         }
 

@@ -18,10 +18,13 @@ import java.util.Set;
  * @param cancelled whether the scan was cancelled before it finished
  * @param absentFields the fields the backend could not read, zero in every entry (see
  *                     {@link Scanner#absentFields()}); empty on Linux and macOS
+ * @param roundTrips the requests the scan sent to a network filesystem's server, where its client
+ *                   counts them (NFS on Linux: {@code /proc/self/mountstats}, every process's
+ *                   requests on that mount during the scan); -1 elsewhere
  */
 public record ScanSummary(long entries, long directories, long errors, long bytes, Duration elapsed,
                           Backend backend, String backendReason, int threads, String threadsReason,
-                          boolean cancelled, Set<Field> absentFields) {
+                          boolean cancelled, Set<Field> absentFields, long roundTrips) {
 
     /**
      * Validates.
@@ -37,6 +40,7 @@ public record ScanSummary(long entries, long directories, long errors, long byte
      * @param threadsReason why that many
      * @param cancelled whether the scan was cancelled before it finished
      * @param absentFields the fields the backend could not read
+     * @param roundTrips the requests sent to a network filesystem's server, or -1
      */
     public ScanSummary {
         absentFields = Set.copyOf(absentFields);

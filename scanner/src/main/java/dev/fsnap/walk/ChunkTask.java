@@ -22,7 +22,13 @@ final class ChunkTask extends ScanTask {
     public void read(ScanThread thread) {
         boolean answered = true;
         try {
-            if (!run.cancelled()) {
+            if (run.cancelled()) {
+                // nothing more is read
+            } else if (Watchdog.held(directory)) {
+                // Its names would each be looked up behind the call that hung: recorded as not tried.
+                Failure held = new Failure("ETIMEDOUT", run.held(directory.path).message());
+                answered = run.retry(this, directory, open, chunk, run.firstPass(), 0, held);
+            } else {
                 answered = run.process(this, directory, open, chunk);
             }
         } finally {

@@ -80,6 +80,13 @@ final class DigestStep implements EntryStep {
             batch.values[at] = f.content; // trusted: size, times and inode unchanged
             return null;
         }
+        // To be read: where the stat took a network client's cached attributes, the file is judged
+        // on fresh ones, or content newer than them would look like content changed under unchanged
+        // metadata (rot, or tampering).
+        if (worker.freshenStat(batch, i)) {
+            same = known && sameMetadata(batch.stat, i * StatFields.WIDTH, f.row);
+            corrupt = same && ContentValue.corrupt(f.content);
+        }
         // A file that grew: its first old-size bytes are digested on the way, to tell an append
         // from a rewrite (a log whose old lines were edited).
         long size = batch.stat[i * StatFields.WIDTH + StatFields.SIZE];

@@ -27,6 +27,15 @@ final class DirectoryTask extends ScanTask {
     final transient ContentBaseline.Directory baseline;
     /** Chunks forked and not yet done. */
     private final AtomicInteger chunksWaiting = new AtomicInteger();
+    /**
+     * Calls in this directory (stats of its names, its listing, openings of its subdirectories)
+     * that the watchdog gave up on; written by the watchdog alone. Once one hung, the others wait
+     * behind it where the filesystem serializes a directory's lookups (FUSE without parallel
+     * directory operations): see {@link Watchdog}.
+     */
+    volatile int stalls;
+    /** When the first of them was given up on ({@link ScanThread#ORIGIN}-based nanoseconds), or 0. */
+    volatile long stalledAt;
 
     DirectoryTask(CountedCompleter<?> completer, ScanRun run, byte[] path, Object reference, long device, long inode,
                   DirectoryTask parentDirectory, int slot, ContentBaseline.Directory baseline) {
@@ -63,6 +72,11 @@ final class DirectoryTask extends ScanTask {
         }
         if (run.isUnresponsive(device)) {
             openFailed(run.unresponsive(path));
+            finish();
+            return;
+        }
+        if (Watchdog.held(lookedUpIn())) {
+            openFailed(run.held(path)); // its name would be looked up behind the hung call
             finish();
             return;
         }
@@ -114,9 +128,9 @@ final class DirectoryTask extends ScanTask {
             if (chunk == FileSystemAccess.NO_NAMES) {
                 continue;
             }
-            // Reading content makes an entry's work heavy: a listing in a piece per worker, so that
-            // idle workers share a directory of large files.
-            List<FileSystemAccess.NameChunk> pieces = run.readsContent(this) ? chunk.pieces(run.threads())
+            // Reading content makes an entry's work heavy, and a round trip makes a stat slow: a
+            // listing in a piece per worker, so that idle workers share a wide directory.
+            List<FileSystemAccess.NameChunk> pieces = run.splitsListings(this) ? chunk.pieces(run.threads())
                     : List.of(chunk);
             for (int k = 0; k < pieces.size(); k++) {
                 // The pieces but the last go to other workers first; this one digests its own after.
@@ -165,6 +179,11 @@ final class DirectoryTask extends ScanTask {
 
     long device() {
         return device;
+    }
+
+    /** @return the directory whose lock a call on this one's own entry takes: its parent, or itself for the root */
+    DirectoryTask lookedUpIn() {
+        return parentDirectory != null ? parentDirectory : this;
     }
 
     void chunkDone() {

@@ -58,7 +58,7 @@ final class EntryBatch {
      * Names of a pass to record as lost instead of stat'ing: the {@code from}-th name begun (its
      * index among those begun) with {@code first}, and every later one with {@code rest} unless null.
      */
-    record Lost(int from, Failure first, Failure rest) {
+    record Lost(int from, Failure first, Failure rest, boolean restBefore) {
     }
 
     void reset(byte[] parentPath) {
@@ -78,6 +78,20 @@ final class EntryBatch {
         BEGUN.setOpaque(this, 0);
         abandoned = false;
         lost = null;
+    }
+
+    /**
+     * Whether {@link #begin} notes when each name began ({@link #nameBegan}): on a network
+     * filesystem, where the names of one directory may wait in line behind one that hung, and the
+     * watchdog must tell which began first. A clock read per name, beside a round trip.
+     */
+    boolean timesNames;
+    /** When the last name began, {@link ScanThread#ORIGIN}-based; written only when {@link #timesNames}. */
+    private long nameBegan;
+
+    /** @return when the last name began (see {@link #timesNames}); from any thread */
+    long nameBegan() {
+        return (long) NAME_BEGAN.getOpaque(this);
     }
 
     /** @return the names begun so far in this pass; from any thread */
@@ -110,7 +124,7 @@ final class EntryBatch {
     boolean lost(int i) {
         Lost l = lost;
         int n = begun - 1;
-        if (l == null || n < l.from() || (n > l.from() && l.rest() == null)) {
+        if (l == null || (n < l.from() && !l.restBefore()) || (n > l.from() && l.rest() == null)) {
             return false;
         }
         errors.add((n == l.from() ? l.first() : l.rest()).at(path(i), Operation.STAT));
@@ -120,11 +134,13 @@ final class EntryBatch {
 
     private static final java.lang.invoke.VarHandle BEGUN;
     private static final java.lang.invoke.VarHandle PROGRESS;
+    private static final java.lang.invoke.VarHandle NAME_BEGAN;
 
     static {
         try {
             BEGUN = java.lang.invoke.MethodHandles.lookup().findVarHandle(EntryBatch.class, "begun", int.class);
             PROGRESS = java.lang.invoke.MethodHandles.lookup().findVarHandle(EntryBatch.class, "progress", int.class);
+            NAME_BEGAN = java.lang.invoke.MethodHandles.lookup().findVarHandle(EntryBatch.class, "nameBegan", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -148,6 +164,9 @@ final class EntryBatch {
         }
         int i = count++;
         BEGUN.setOpaque(this, begun + 1);
+        if (timesNames) {
+            NAME_BEGAN.setOpaque(this, System.nanoTime() - ScanThread.ORIGIN);
+        }
         nameOffset[i] = namesLength;
         nameLength[i] = length;
         StatFields.clear(stat, i * StatFields.WIDTH);

@@ -63,6 +63,16 @@ abstract class FileSystemAccess implements AutoCloseable {
     abstract Worker newWorker();
 
     /** Whether a chunk says which names are directories before they are stat'ed (see {@link Names}). */
+    /**
+     * How entries' attributes are read where that is not the backend's plain stat, as the summary
+     * says it: the client's cached attributes on a network filesystem. Known once the root is open.
+     *
+     * @return the note, or null
+     */
+    String statNote() {
+        return null;
+    }
+
     boolean knowsDirectoriesBeforeStat() {
         return false;
     }
@@ -109,6 +119,19 @@ abstract class FileSystemAccess implements AutoCloseable {
         byte[][] xattrs() {
             failure = Failure.NOT_SUPPORTED;
             return null;
+        }
+
+        /**
+         * Stats the entry whose stat this worker just filled once more, asking the server, where
+         * that stat took attributes a network client had cached (which may be older than the
+         * content about to be read): the batch then holds the fresh ones.
+         *
+         * @param batch the batch being stat'ed
+         * @param i the entry
+         * @return true when the batch's stat of the entry was replaced
+         */
+        boolean freshenStat(EntryBatch batch, int i) {
+            return false;
         }
 
         /** After {@link #content}: the digest of the first bytes asked for, or null (none asked, or a shorter file). */

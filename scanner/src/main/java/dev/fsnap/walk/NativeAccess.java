@@ -48,6 +48,10 @@ final class NativeAccess extends FileSystemAccess {
     private final Set<Field> absent;
     /** The content digest's algorithm, or null when content is not read. */
     private final Digest digest;
+    /** Whether a network filesystem's server is asked for every entry's attributes. */
+    private final boolean syncAttributes;
+    /** Where the workers take attributes from: set once the root's filesystem is known. */
+    private volatile LinuxDirectoryReader.Attributes attributes = LinuxDirectoryReader.Attributes.AS_STAT;
 
     private NativeAccess(dev.fsnap.scan.ScanOptions options, int bufferSize, IntFunction<UnixDirectoryReader> readers,
                          Set<Field> absent, Digest digest) {
@@ -58,6 +62,7 @@ final class NativeAccess extends FileSystemAccess {
         this.base = plan == null ? null : PathBytes.of(plan.relativize(root.toAbsolutePath().normalize()));
         this.absent = absent;
         this.digest = digest;
+        this.syncAttributes = options.syncAttributes();
         this.bufferSize = bufferSize;
         this.readers = readers;
         this.rootReader = readers.apply(LinuxDirectoryReader.MIN_BUFFER_SIZE);
@@ -109,6 +114,11 @@ final class NativeAccess extends FileSystemAccess {
             }
         }
         filesystem = filesystemOf(rootReader, rootFd);
+        // A network client's listing brought every entry's attributes: take them as it holds them,
+        // or, asked to, ask its server for each.
+        if (filesystem.network() && rootReader instanceof LinuxDirectoryReader && dev.fsnap.bindings.LinuxLibc.hasStatx()) {
+            attributes = syncAttributes ? LinuxDirectoryReader.Attributes.SERVER : LinuxDirectoryReader.Attributes.CACHED;
+        }
         if (!absent.contains(Field.XATTRS) && rootReader instanceof LinuxDirectoryReader linux) {
             // The root is listed by no directory of the scan: its attributes are read here, of its descriptor.
             byte[][] pairs = linux.readXattrs(rootFd);
@@ -201,8 +211,21 @@ final class NativeAccess extends FileSystemAccess {
 
     @Override
     Worker newWorker() {
-        return beneathFd < 0 ? new NativeWorker(readers.apply(bufferSize), rootFd, null, digest)
-                : new NativeWorker(readers.apply(bufferSize), beneathFd, base, digest);
+        UnixDirectoryReader reader = readers.apply(bufferSize);
+        if (reader instanceof LinuxDirectoryReader linux) {
+            linux.attributesFrom(attributes);
+        }
+        return beneathFd < 0 ? new NativeWorker(reader, rootFd, null, digest)
+                : new NativeWorker(reader, beneathFd, base, digest);
+    }
+
+    @Override
+    String statNote() {
+        return switch (attributes) {
+            case CACHED -> "attributes as the client cached them";
+            case SERVER -> "attributes from the server";
+            default -> null;
+        };
     }
 
     @Override
@@ -228,6 +251,8 @@ final class NativeAccess extends FileSystemAccess {
         /** The directory and record of the entry being stat'ed, for the steps after its stat. */
         private int statFd;
         private int statPosition;
+        /** Whether that stat followed a link. */
+        private boolean statFollowed;
         private final Digest digest;
         /** Reads content; made at the first file, closed with the worker. */
         private ContentReader content;
@@ -353,8 +378,20 @@ final class NativeAccess extends FileSystemAccess {
                 }
                 statFd = fd;
                 statPosition = pos;
+                statFollowed = followLinks && b.type[i] != EntryType.SYMLINK;
                 b.statted(this, i);
             }
+        }
+
+        @Override
+        boolean freshenStat(EntryBatch batch, int i) {
+            if (!(reader instanceof LinuxDirectoryReader linux)
+                    || linux.attributes() != LinuxDirectoryReader.Attributes.CACHED
+                    || !linux.statFromServer(statFd, statPosition, statFollowed)) {
+                return false;
+            }
+            fill(linux, batch, i);
+            return true;
         }
 
         @Override

@@ -47,10 +47,14 @@ final class Rescue extends ScanTask {
         }
     }
 
-    /** Reads the directory on, unless its filesystem no longer answers: then the rest is not tried. */
+    /** Reads the directory on, unless its filesystem, or the directory, no longer answers: then the rest is not tried. */
     private boolean readOn(ScanThread thread) {
         if (run.isUnresponsive(directory.device())) {
             directory.listFailed(run.unresponsive(directory.path));
+            return true;
+        }
+        if (Watchdog.held(directory)) {
+            directory.listFailed(run.held(directory.path));
             return true;
         }
         return directory.listRest(thread, this, open, false);

@@ -79,6 +79,8 @@ final class ScanRun implements Scan {
     /** Per-entry steps after the stat (see {@link EntryStep}); set before {@link #start()}. */
     private EntryStep[] steps = EntryBatch.NO_STEPS;
     private DigestStep digest;
+    /** The requests sent to the root's server, where its client counts them; else null. */
+    private RoundTrips roundTrips;
 
     ScanRun(ScanOptions options, FileSystemAccess access, String backendReason, ScanListener listener) {
         this.access = access;
@@ -103,8 +105,8 @@ final class ScanRun implements Scan {
      * sized for the most it may reach and a limit on calls in flight starts at the chosen count.
      */
     private StandBy newPool() throws IOException {
-        directoriesFirst = access.knowsDirectoriesBeforeStat()
-                && (directoriesFirstAlways || access.filesystem().network());
+        network = access.filesystem().network();
+        directoriesFirst = access.knowsDirectoriesBeforeStat() && (directoriesFirstAlways || network);
         Concurrency.Choice c = Concurrency.choose(requestedThreads, access.filesystem(),
                 Runtime.getRuntime().availableProcessors());
         threads = c.threads();
@@ -126,6 +128,8 @@ final class ScanRun implements Scan {
      * gives types, or always when the options say so.
      */
     private boolean directoriesFirst;
+    /** Whether the root's filesystem is a network one: each call a round trip. */
+    private boolean network;
     private final boolean directoriesFirstAlways;
 
     /** Follows the throughput with the limit on calls in flight; null when the count is fixed. */
@@ -233,6 +237,7 @@ final class ScanRun implements Scan {
             pool = standBy.pool();
             calls.pool(pool);
             rootDevice = rootBatch.get(0, StatFields.DEVICE);
+            roundTrips = RoundTrips.start(rootDevice, access.filesystem());
             this.rootBatch = rootBatch;
             rootTask = new DirectoryTask(null, this, new byte[0], rootBatch.reference[0],
                     rootBatch.get(0, StatFields.DEVICE), rootBatch.get(0, StatFields.INODE), null, -1,
@@ -286,6 +291,22 @@ final class ScanRun implements Scan {
     }
 
     /**
+     * @param directory a directory being listed
+     * @return whether its listings are cut in a piece per worker: where each entry's work is heavy
+     *         ({@link #readsContent}), and on a network filesystem, where each stat may be a round
+     *         trip: a wide directory's chunk of a thousand names stat'ed by one worker, one round
+     *         trip after the other, would keep a few calls in flight where the pool has dozens
+     */
+    /** @return whether the root's filesystem is a network one (known once the pool is made) */
+    boolean network() {
+        return network;
+    }
+
+    boolean splitsListings(DirectoryTask directory) {
+        return network || readsContent(directory);
+    }
+
+    /**
      * How many chunks of one wide directory may wait to be stolen: beyond it, the reading worker stats
      * the next chunk itself, so a directory of millions of entries holds a few chunks in memory, not
      * all of its names.
@@ -300,6 +321,11 @@ final class ScanRun implements Scan {
 
     ScanError unresponsive(byte[] path) {
         return watchdog.unresponsive(path);
+    }
+
+    /** What is recorded for what is left of a directory the server holds (see {@link Watchdog#held}). */
+    ScanError held(byte[] path) {
+        return watchdog.heldError(path);
     }
 
     boolean listsDirectories() {
@@ -356,8 +382,10 @@ final class ScanRun implements Scan {
         }
         return new ScanSummary(delivery.entries.sum(), delivery.directories.sum(), delivery.errors.sum(),
                 delivery.bytes.sum(),
-                Duration.ofNanos(endNanos - startNanos), access.backend(), backendReason, threads, threadsReason, cancelled,
-                access.absentFields());
+                Duration.ofNanos(endNanos - startNanos), access.backend(),
+                access.statNote() == null ? backendReason : backendReason + ", " + access.statNote(), threads,
+                threadsReason, cancelled,
+                access.absentFields(), roundTrips == null ? -1 : roundTrips.since());
     }
 
     /** What a scan's failure is rethrown as: itself when unchecked, else wrapped. */
@@ -384,20 +412,27 @@ final class ScanRun implements Scan {
         return process(current, directory, open, chunk, FileSystemAccess.Names.ALL, null);
     }
 
+    /** The pass a chunk's names are stat'ed in first (see {@link #process}). */
+    FileSystemAccess.Names firstPass() {
+        return directoriesFirst ? FileSystemAccess.Names.MAYBE_DIRECTORIES : FileSystemAccess.Names.ALL;
+    }
+
     /**
      * Stats a chunk again after a stat of it hung: from the pass it hung in, with the name it hung
      * on recorded as {@code lost} (and, when the filesystem has since been found unresponsive, every
      * name after it recorded as not tried).
      */
-    boolean retry(Rescue rescue, DirectoryTask directory, FileSystemAccess.Directory open,
+    boolean retry(CountedCompleter<?> rescue, DirectoryTask directory, FileSystemAccess.Directory open,
                   FileSystemAccess.NameChunk chunk, FileSystemAccess.Names pass, int lostAt, Failure why) {
         Failure rest = isUnresponsive(directory.device()) ? new Failure("ETIMEDOUT", unresponsive(directory.path)
+                .message()) : Watchdog.held(directory) ? new Failure("ETIMEDOUT", watchdog.heldError(directory.path)
                 .message()) : null;
-        EntryBatch.Lost lost = new EntryBatch.Lost(lostAt, why, rest);
+        // In a directory the server holds, the names before the lost one would be looked up behind it too.
+        EntryBatch.Lost lost = new EntryBatch.Lost(lostAt, why, rest, rest != null && Watchdog.held(directory));
         if (pass == FileSystemAccess.Names.MAYBE_DIRECTORIES) {
             return process(rescue, directory, open, chunk, pass, lost)
                     && process(rescue, directory, open, chunk, FileSystemAccess.Names.REST,
-                    rest == null ? null : new EntryBatch.Lost(0, rest, rest));
+                    rest == null ? null : new EntryBatch.Lost(0, rest, rest, false));
         }
         return process(rescue, directory, open, chunk, pass, lost);
     }

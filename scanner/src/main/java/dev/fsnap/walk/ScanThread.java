@@ -33,6 +33,9 @@ final class ScanThread extends ForkJoinWorkerThread {
     final Object handoff = new Object();
     /** The watchdog's own: the names begun when it last looked, and when that changed. */
     int seenBegun;
+    /** The call (its start token) those were seen in, and the pieces of content read: the watchdog's own. */
+    long seenCall;
+    int seenProgress;
     long seenAt;
 
     ScanThread(ForkJoinPool pool, ScanRun run, int number) {
@@ -40,6 +43,7 @@ final class ScanThread extends ForkJoinWorkerThread {
         this.run = run;
         run.workers.add(this);
         batch.steps = run.steps();
+        batch.timesNames = run.network();
         // Not getPoolIndex(): a worker is registered, and gets its index, only once it runs.
         setName("fsnap-scan-" + number);
     }
@@ -53,6 +57,9 @@ final class ScanThread extends ForkJoinWorkerThread {
         callStart.set(token);
         return token;
     }
+
+    /** Where the watchdog's deadline for the current call runs from, in its last round; the watchdog's own. */
+    long watchedFrom;
 
     /** Set when a call the watchdog gave up on came back; see {@link ScanRun#rejoinIfCameBack}. */
     boolean cameBack;

@@ -55,7 +55,7 @@ public final class Snapshots {
         try (SnapshotWriter w = SnapshotWriter.create(file, options)) {
             ScanSummary s = Scanner.of(options).scan(w.listener());
             w.commit(new ScanSummary(s.entries(), s.directories(), s.errors(), s.bytes(), s.elapsed(), s.backend(),
-                    s.backendReason(), s.threads(), s.threadsReason(), s.cancelled(), absent));
+                    s.backendReason(), s.threads(), s.threadsReason(), s.cancelled(), absent, s.roundTrips()));
         }
     }
 

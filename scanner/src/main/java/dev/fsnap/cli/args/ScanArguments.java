@@ -26,6 +26,7 @@ public final class ScanArguments {
     /** Where --metrics writes the run's metrics, or null. */
     public Path metrics;
     String statCall;
+    boolean syncAttributes;
     Integer bufferSize;
     boolean xattrs;
     boolean integrity;
@@ -64,6 +65,10 @@ public final class ScanArguments {
                         v -> metrics = path(v), "--metrics")
                 .option("CALL", "Native backend: the call that reads each entry, fstatat (default) or statx.",
                         v -> statCall = v, "--stat")
+                .flag("On a network filesystem (NFS, SMB, FUSE), ask the server for every entry's attributes. "
+                        + "By default the native backend takes those the client holds from the listing (READDIRPLUS): "
+                        + "no round trip per entry, attributes at most the client's attribute cache time old.",
+                        () -> syncAttributes = true, "--sync-attributes")
                 .flag("Read each entry's extended attributes, never a link target's: ACLs, file capabilities, the "
                         + "SELinux label and any other (user.*, trusted.*, security.*), compared as the fields acl, "
                         + "caps, selinux and xattrs. One more call per entry (a round trip on a network filesystem). "
@@ -186,7 +191,7 @@ public final class ScanArguments {
         }
         // --integrity is the library's preset; what is given besides it (--stat fstatat) wins.
         ScanOptions.Builder builder = (integrity ? ScanOptions.integrity(path) : ScanOptions.builder(path)).backend(b)
-                .followSymlinks(follow).oneFileSystem(oneFileSystem);
+                .followSymlinks(follow).oneFileSystem(oneFileSystem).syncAttributes(syncAttributes);
         if (opTimeout != null) {
             builder.opTimeout(opTimeout);
         }

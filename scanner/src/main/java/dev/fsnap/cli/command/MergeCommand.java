@@ -151,7 +151,7 @@ public final class MergeCommand extends Command {
         // The merged tree as one scan's summary: for the repository's record and the metrics.
         ScanSummary summary = new ScanSummary(r.entries(), r.directories(), r.errors(), r.bytes(),
                 Duration.between(r.started(), r.finished()), backend(r.backend()), "merged", p.shards().size(),
-                "shards", false, Set.of());
+                "shards", false, Set.of(), -1);
         return new ScanJob.Result(exit, summary);
     }
 }

@@ -192,8 +192,10 @@ public final class ScanCommand extends Command {
 
     static String summaryLine(ScanSummary s) {
         return String.format(Locale.ROOT,
-                "fsnap: %d entries, %d directories, %d errors, %.3f s, %.0f entries/s, backend %s (%s), %d threads (%s)%s",
+                "fsnap: %d entries, %d directories, %d errors, %.3f s, %.0f entries/s%s, backend %s (%s), %d threads (%s)%s",
                 s.entries(), s.directories(), s.errors(), s.elapsed().toNanos() / 1e9, s.entriesPerSecond(),
+                s.roundTrips() < 0 ? "" : String.format(Locale.ROOT, ", %d round trips (%.3f per entry)",
+                        s.roundTrips(), s.entries() == 0 ? 0.0 : (double) s.roundTrips() / s.entries()),
                 s.backend().name().toLowerCase(Locale.ROOT), s.backendReason(), s.threads(), s.threadsReason(),
                 s.cancelled() ? ", cancelled" : "");
     }
