@@ -1,53 +1,96 @@
 #!/usr/bin/env bash
-# Entries/s against threads on a NAS-like filesystem: TREE mounted through slow-nas (every operation
-# LATENCY_US late, no attribute or entry caching), scanned by the C floor and by fsnap at each thread
-# count, by fsnap with its default settings, and by fsnap's NIO backend (a ForkJoin NIO walk) on 64.
+# Wall time and round trips on a NAS-like filesystem: TREE mounted through the NFS-like fixture
+# (testdata's nfs-like-nas.c: every request an NFSv3 client sends an RPC for waits LATENCY_US),
+# scanned by the C floor at each thread count, by fsnap at its defaults, by fsnap with
+# --sync-attributes, and by fsnap's NIO backend (a ForkJoin NIO walk) on 64 threads. Each command
+# gets a fresh mount (nothing cached from the one before), and each line gives the round trips the
+# fixture counted, per entry.
 #
-#   cc -O2 -Wall jmh/slow-nas.c -o /tmp/slow-nas $(pkg-config --cflags --libs fuse)
+#   cc -O2 -Wall testdata/src/main/resources/dev/fsnap/testdata/fuse/nfs-like-nas.c -o /tmp/nfs-like-nas \
+#       $(pkg-config --cflags --libs fuse3) -lpthread
 #   cc -O2 -pthread floor.c -o /tmp/floor
-#   jmh/nas-curve.sh /tmp/slow-nas /tmp/floor /tmp/t100k 200 "16 64 128 256"
+#   jmh/nas-curve.sh /tmp/nfs-like-nas /tmp/floor /tmp/t100k 1000 fresh "16 64 128 256"
 #
-# Needs root (or user_allow_other) and /dev/fuse. Each line is one run, in the order run; ratios are
-# to the floor's best wall time in the same run of this script.
+# MODE is what the client keeps:
+#   plain    listings carry names only (READDIR), nothing cached: every stat is a LOOKUP
+#   fresh    listings carry attributes (READDIRPLUS), names and attributes valid for the scan
+#   expired  listings carry attributes, names valid, attributes expired at once (actimeo past):
+#            a plain stat is a GETATTR, one that takes the client's attributes is not
+# Directory operations run in parallel, as on a Linux NFS client (PARALLEL=off serializes them);
+# the kernel's permission checks are off (default_permissions would ask a GETATTR of each directory
+# for every name with attributes expired, which an NFS client's access cache does not).
+#
+# Needs root (or user_allow_other) and /dev/fuse. Ratios are to the floor's best wall time in the
+# same run of this script; the fsnap lines time the JVM as the launcher starts it (jmh/jvm.sh).
 set -euo pipefail
-slow=$1 floor=$2 tree=$3 latency=$4 counts=${5:-"16 64 128 256"}
+nas=${1:?usage: nas-curve.sh NAS FLOOR TREE LATENCY_US MODE [COUNTS]}
+floor=${2:?} tree=${3:?} latency=${4:?} mode=${5:?} counts=${6:-"16 64 128 256"}
 here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/jmh/jvm.sh"
+jar="$here/scanner/target/fsnap.jar"
+[ -f "$jar" ] || { echo "no $jar: mvn -DskipTests install" >&2; exit 2; }
+case $mode in
+  plain) cache=(--readdirplus off) ;;
+  fresh) cache=(--readdirplus on --entry-timeout 600 --attr-timeout 600) ;;
+  expired) cache=(--readdirplus on --entry-timeout 600 --attr-timeout 0) ;;
+  *) echo "MODE must be plain, fresh or expired, not '$mode'" >&2; exit 2 ;;
+esac
+opts=(--latency-us "$latency" --parallel-dirops "${PARALLEL:-on}" --default-permissions off "${cache[@]}")
 mnt=$(mktemp -d /tmp/fsnap-nas.XXXXXX)
+counters=$(mktemp)
 said=$(mktemp)
-"$slow" "$tree" "$mnt" "$latency" 2>/dev/null &
-daemon=$!
-cleanup() { umount -l "$mnt" 2>/dev/null || true; kill "$daemon" 2>/dev/null || true; rmdir "$mnt" 2>/dev/null || true; rm -f "$said"; }
+daemon=
+cleanup() {
+  umount -l "$mnt" 2>/dev/null || true
+  [ -n "$daemon" ] && kill "$daemon" 2>/dev/null || true
+  rmdir "$mnt" 2>/dev/null || true
+  rm -f "$counters" "$said"
+}
 trap cleanup EXIT
-for _ in $(seq 100); do grep -q " $mnt " /proc/mounts && break; sleep 0.1; done
-grep -q " $mnt " /proc/mounts || { echo "slow-nas did not mount $mnt" >&2; exit 1; }
 
-seconds() { # runs "$@", prints its wall seconds; what it wrote to stderr is left in $said
-  local t0 t1
-  t0=$(date +%s.%N); "$@" >/dev/null 2>"$said"; t1=$(date +%s.%N)
-  echo "$t0 $t1" | awk '{printf "%.2f", $2 - $1}'
+# The round trips counted so far: every request an NFS client sends an RPC for (NfsLikeNas.Counts).
+round_trips() {
+  python3 - "$counters" <<'EOF'
+import struct, sys
+b = open(sys.argv[1], 'rb').read()
+w = struct.unpack('<%dQ' % (len(b) // 8), b)
+lookup, getattr_, _, readdir, readdirplus, dir_eof, _, _, open_, read, _, readlink, getxattr, listxattr, statfs = w[4:19]
+print(lookup + getattr_ + readdir + readdirplus - dir_eof + open_ + read + readlink + getxattr + listxattr + statfs)
+EOF
 }
 
-declare -A wall
+# Mounts TREE afresh, runs "$@" on it, unmounts; prints "wall_seconds round_trips".
+measure() {
+  "$nas" "${opts[@]}" --counters "$counters" "$tree" "$mnt" 2>/dev/null &
+  daemon=$!
+  for _ in $(seq 100); do grep -q " $mnt " /proc/mounts && break; sleep 0.05; done
+  grep -q " $mnt " /proc/mounts || { echo "nfs-like-nas did not mount $mnt" >&2; exit 1; }
+  local t0 t1 before after
+  before=$(round_trips)
+  t0=$(date +%s.%N); "$@" >/dev/null 2>"$said" || true; t1=$(date +%s.%N)
+  after=$(round_trips)
+  umount "$mnt"; wait "$daemon" 2>/dev/null || true; daemon=
+  echo "$t0 $t1 $before $after" | awk '{printf "%.2f %d\n", $2 - $1, $4 - $3}'
+}
+
+declare -A wall trips
 best=""
 for n in $counts; do
-  w=$(seconds "$floor" "$mnt" "$n"); wall["floor $n"]=$w
+  read -r w r < <(measure "$floor" "$mnt" "$n"); wall["floor $n"]=$w; trips["floor $n"]=$r
   if [ -z "$best" ] || awk "BEGIN{exit !($w < $best)}"; then best=$w; fi
-  wall["fsnap $n"]=$(seconds "$here/fsnap" scan "$mnt" --threads "$n")
 done
-wall["fsnap default"]=$(seconds "$here/fsnap" scan "$mnt")
-# The default run's summary line gives the entry count and the thread count it chose.
+read -r w r < <(measure fsnap_jvm "$jar" scan "$mnt"); wall["fsnap default"]=$w; trips["fsnap default"]=$r
 entries=$(sed -n 's/^fsnap: \([0-9]*\) entries.*/\1/p' "$said")
-default_threads=$(sed -n 's/.* \([0-9]*\) threads (\(.*\))$/\1 (\2)/p' "$said")
-wall["nio 64"]=$(seconds "$here/fsnap" scan "$mnt" --backend nio --threads 64)
+chose=$(sed -n 's/.*backend \(.*\)$/\1/p' "$said")
+read -r w r < <(measure fsnap_jvm "$jar" scan "$mnt" --sync-attributes); wall["fsnap sync"]=$w; trips["fsnap sync"]=$r
+read -r w r < <(measure fsnap_jvm "$jar" scan "$mnt" --backend nio --threads 64); wall["nio 64"]=$w; trips["nio 64"]=$r
 
-echo "tree: $tree through slow-nas, +${latency} us per operation, $entries entries"
-
-printf '%-16s %8s %12s %10s\n' command wall_s entries/s x_floor
-for key in $(for n in $counts; do echo "floor_$n fsnap_$n"; done) fsnap_default nio_64; do
+echo "tree: $tree through nfs-like-nas ($mode, parallel lookups ${PARALLEL:-on}), +${latency} us per round trip, $entries entries"
+printf '%-16s %8s %12s %8s %12s %12s\n' command wall_s entries/s x_floor round_trips trips/entry
+for key in $(for n in $counts; do echo "floor_$n"; done) fsnap_default fsnap_sync nio_64; do
   k=${key/_/ }
-  w=${wall[$k]}
-  awk -v k="$k" -v w="$w" -v e="$entries" -v b="$best" \
-    'BEGIN{printf "%-16s %8.2f %12.0f %10.2f\n", k, w, e / w, w / b}'
+  awk -v k="$k" -v w="${wall[$k]}" -v r="${trips[$k]}" -v e="$entries" -v b="$best" \
+    'BEGIN{printf "%-16s %8.2f %12.0f %8.2f %12d %12.3f\n", k, w, e / w, w / b, r, r / e}'
 done
-echo "fsnap default chose: $default_threads"
+echo "fsnap default: backend $chose"
 awk -v d="${wall[fsnap default]}" -v n="${wall[nio 64]}" 'BEGIN{printf "fsnap default / nio 64: %.2f\n", d / n}'

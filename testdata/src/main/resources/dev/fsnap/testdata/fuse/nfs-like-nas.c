@@ -80,6 +80,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/xattr.h>
@@ -115,7 +116,7 @@ struct inode {
     struct inode *next; /* hash chain */
     dev_t dev;
     ino_t ino;
-    int fd;             /* O_PATH, O_NOFOLLOW: a link is the link itself */
+    int fd;             /* the root's O_PATH descriptor; -1 for the others (see open_path) */
     uint64_t nlookup;   /* the kernel's references: lookups and readdirplus entries, minus forgets */
     char *path;         /* relative to the source, the first name it was found by; "" for the root */
 };
@@ -168,11 +169,21 @@ static void unref(fuse_ino_t ino, uint64_t n) {
         *p = in->next;
         table_count--;
         add(C_INODES, -1);
-        close(in->fd);
         free(in->path);
         free(in);
     }
     pthread_mutex_unlock(&table_lock);
+}
+
+/* An O_PATH, O_NOFOLLOW descriptor of an inode (a link is the link itself), opened by its path:
+ * the daemon keeps none per inode, a tree of 100,000 names would need as many. Give it back with
+ * close_path. */
+static int open_path(const struct inode *in) {
+    return in->fd >= 0 ? in->fd : openat(root.fd, in->path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+}
+
+static void close_path(const struct inode *in, int fd) {
+    if (fd >= 0 && fd != in->fd) close(fd);
 }
 
 /* The child's path relative to the source, into buf (PATH_MAX bytes). */
@@ -184,28 +195,27 @@ static void child_path(const struct inode *parent, const char *name, char *buf) 
  * what each READDIRPLUS entry carries. Returns 0 or an errno. */
 static int do_lookup(struct inode *parent, const char *name, struct fuse_entry_param *e) {
     memset(e, 0, sizeof *e);
-    int fd = openat(parent->fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC), err = 0;
-    if (fd < 0) return errno;
-    if (fstatat(fd, "", &e->attr, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) {
+    int at = open_path(parent), err = 0;
+    if (at < 0) return errno;
+    if (fstatat(at, name, &e->attr, AT_SYMLINK_NOFOLLOW) < 0) {
         err = errno;
-        close(fd);
+        close_path(parent, at);
         return err;
     }
+    close_path(parent, at);
     pthread_mutex_lock(&table_lock);
     struct inode *in = table[slot(e->attr.st_dev, e->attr.st_ino, table_size)];
     while (in != NULL && (in->dev != e->attr.st_dev || in->ino != e->attr.st_ino)) in = in->next;
     if (in != NULL) {
         in->nlookup++;
-        close(fd);
     } else {
         char path[PATH_MAX], *copy;
         child_path(parent, name, path);
         if ((copy = strdup(path)) != NULL && (in = malloc(sizeof *in)) != NULL) {
-            *in = (struct inode) {.dev = e->attr.st_dev, .ino = e->attr.st_ino, .fd = fd, .nlookup = 1, .path = copy};
+            *in = (struct inode) {.dev = e->attr.st_dev, .ino = e->attr.st_ino, .fd = -1, .nlookup = 1, .path = copy};
             insert(in);
         } else {
             free(copy);
-            close(fd);
             err = ENOMEM;
         }
     }
@@ -332,8 +342,9 @@ static void nas_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *f
     (void) fi;
     struct inode *in = inode_of(ino);
     struct stat st;
-    int err = serve(req, C_GETATTR, 1, in->path);
-    if (err == 0 && fstatat(in->fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0) err = errno;
+    int err = serve(req, C_GETATTR, 1, in->path), fd = err ? -1 : open_path(in);
+    if (err == 0 && (fd < 0 || fstatat(fd, "", &st, AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW) < 0)) err = errno;
+    close_path(in, fd);
     if (err != 0) {
         fuse_reply_err(req, err);
         return;
@@ -345,9 +356,10 @@ static void nas_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *f
 static void nas_readlink(fuse_req_t req, fuse_ino_t ino) {
     struct inode *in = inode_of(ino);
     char buf[PATH_MAX + 1];
-    int err = serve(req, C_READLINK, 1, in->path);
-    ssize_t n = err ? -1 : readlinkat(in->fd, "", buf, sizeof buf);
+    int err = serve(req, C_READLINK, 1, in->path), fd = err ? -1 : open_path(in);
+    ssize_t n = err || fd < 0 ? -1 : readlinkat(fd, "", buf, sizeof buf);
     if (err == 0 && n < 0) err = errno;
+    close_path(in, fd);
     if (err == 0 && n == (ssize_t) sizeof buf) err = ENAMETOOLONG;
     if (err != 0) {
         fuse_reply_err(req, err);
@@ -367,14 +379,15 @@ struct dir {
 
 static void nas_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
     struct inode *in = inode_of(ino);
-    int err = serve(req, C_OPENDIR, 0, in->path), fd = -1;
+    int err = serve(req, C_OPENDIR, 0, in->path), fd = -1, at = -1;
     struct dir *d = err ? NULL : calloc(1, sizeof *d);
     if (err == 0 && d == NULL) err = ENOMEM;
-    if (err == 0 && ((fd = openat(in->fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0
+    if (err == 0 && ((at = open_path(in)) < 0 || (fd = openat(at, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0
                      || (d->dp = fdopendir(fd)) == NULL)) {
         err = errno;
         if (fd >= 0) close(fd);
     }
+    close_path(in, at);
     if (err != 0) {
         free(d);
         fuse_reply_err(req, err);
@@ -472,10 +485,12 @@ static void nas_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info
 static void nas_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi) {
     struct inode *in = inode_of(ino);
     char proc[64];
-    int err = serve(req, C_OPEN, 1, in->path), fd = -1;
+    int err = serve(req, C_OPEN, 1, in->path), fd = -1, at = -1;
     if (err == 0 && (fi->flags & O_ACCMODE) != O_RDONLY) err = EROFS;
-    snprintf(proc, sizeof proc, "/proc/self/fd/%d", in->fd);
+    if (err == 0 && (at = open_path(in)) < 0) err = errno;
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", at);
     if (err == 0 && (fd = open(proc, O_RDONLY | O_CLOEXEC)) < 0) err = errno;
+    close_path(in, at);
     if (err != 0) {
         fuse_reply_err(req, err);
         return;
@@ -523,9 +538,12 @@ static void do_xattr(fuse_req_t req, fuse_ino_t ino, const char *name, size_t si
     int err = serve(req, name ? C_GETXATTR : C_LISTXATTR, 1, in->path);
     char proc[64], *value = NULL;
     ssize_t n = -1;
-    snprintf(proc, sizeof proc, "/proc/self/fd/%d", in->fd);
+    int at = err ? -1 : open_path(in);
+    if (err == 0 && at < 0) err = errno;
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d", at);
     if (err == 0 && size > 0 && (value = malloc(size)) == NULL) err = ENOMEM;
     if (err == 0 && (n = name ? getxattr(proc, name, value, size) : listxattr(proc, value, size)) < 0) err = errno;
+    close_path(in, at);
     if (err != 0) {
         fuse_reply_err(req, err);
     } else if (size == 0) {
@@ -609,6 +627,13 @@ static const char *hang_path(const char *v) {
 }
 
 int main(int argc, char *argv[]) {
+    /* An inode the kernel holds (every name of a tree, while entries stay valid) is an O_PATH
+     * descriptor here: the soft limit of 1024 is far too few for a tree of 100,000 entries. */
+    struct rlimit files;
+    if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+        files.rlim_cur = files.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &files);
+    }
     const char *positional[2], *counters_file = NULL;
     int npositional = 0;
     for (int i = 1; i < argc; i++) {
