@@ -18,7 +18,8 @@ import jnr.constants.platform.Errno;
  *
  * <p>A read is done in calls the caller makes one by one ({@link #open}, {@link #read} until it
  * returns 0, {@link #finish}), so that it can show progress to a watchdog between them and give up
- * in the middle. Every call reports failure as {@code false} or {@code -1} with {@link #lastError()}.
+ * in the middle; a caller that wants the bytes too copies each piece out after its read
+ * ({@link #copyPiece}). Every call reports failure as {@code false} or {@code -1} with {@link #lastError()}.
  */
 public final class ContentReader implements AutoCloseable {
     /** Bytes asked of each read: large enough that a call's cost vanishes, small enough to show progress. */
@@ -38,6 +39,8 @@ public final class ContentReader implements AutoCloseable {
     private final Xxh3 xxh;
     private int fd = -1;
     private long offset;
+    /** The bytes the last {@link #read} put in the buffer ({@link #copyPiece}). */
+    private int piece;
     /** Where the digest of the file's first bytes is taken on the way ({@link #digestPrefix}), or -1. */
     private long prefix = -1;
     private byte[] prefixDigest;
@@ -114,6 +117,7 @@ public final class ContentReader implements AutoCloseable {
         }
         fd = f;
         offset = 0;
+        piece = 0;
         prefix = -1;
         prefixDigest = null;
         cold = true;
@@ -154,6 +158,7 @@ public final class ContentReader implements AutoCloseable {
      * @return the bytes read, 0 at the end, -1 with {@link #lastError()}
      */
     public long read() {
+        piece = 0;
         long n = -1;
         boolean fromCache = false;
         if (offset == 0 && !nowaitUnsupported) {
@@ -186,6 +191,29 @@ public final class ContentReader implements AutoCloseable {
         if (n > 0) {
             digest(n);
             offset += n;
+        }
+        piece = (int) Math.max(n, 0);
+        return n;
+    }
+
+    /**
+     * Copies the piece the last {@link #read} returned out of the native buffer into a Java array,
+     * for a caller that wants the file's bytes besides its digest. This copy is what delivering the
+     * content to Java costs: every byte once more, at memory speed, beside its read and its digest
+     * (which stay native); a read that only digests copies nothing. The caller keeps one array for
+     * all its files.
+     *
+     * @param into receives the piece from index 0; {@link #CHUNK} bytes hold any piece
+     * @return the bytes copied: those the last read returned (0 after the end or a failure)
+     * @throws IndexOutOfBoundsException when the array is shorter than the piece
+     */
+    public int copyPiece(byte[] into) {
+        int n = piece;
+        if (n > into.length) {
+            throw new IndexOutOfBoundsException("a piece of " + n + " bytes does not fit in " + into.length);
+        }
+        if (n > 0) {
+            NativeBuffer.IO.getByteArray(buffer.address, into, 0, n);
         }
         return n;
     }

@@ -317,8 +317,33 @@ public final class Entry {
     }
 
     /**
+     * This entry below a directory, named by exactly its path's bytes: the way to reach it again, or
+     * to recreate it elsewhere (a restore), whatever the locale's charset makes of the names (a
+     * {@code Path} built from {@link #displayPath()} or from a decoded String loses the bytes that
+     * are not valid in it).
+     *
+     * @param directory where the scan's root is, or is to be recreated
+     * @return the directory itself for the root, else the path of this entry below it
+     * @throws java.nio.file.InvalidPathException when the directory is not of the default filesystem
+     */
+    public java.nio.file.Path resolveIn(java.nio.file.Path directory) {
+        return path.length == 0 ? directory : directory.resolve(dev.fsnap.bindings.PathBytes.path(path));
+    }
+
+    /**
+     * A symbolic link's target as a path of exactly its bytes, to make the link again
+     * ({@code Files.createSymbolicLink(link, entry.targetPath())}).
+     *
+     * @return the target, or null when this is not a symbolic link or its target was not read
+     */
+    public java.nio.file.Path targetPath() {
+        byte[] t = RowSchema.bytes(values, 0, Field.TARGET);
+        return t == null || t.length == 0 ? null : dev.fsnap.bindings.PathBytes.path(t);
+    }
+
+    /**
      * The path for display: UTF-8 with invalid bytes replaced, {@code .} for the root. Never use it
-     * to reach the file again: names that are not UTF-8 do not survive it.
+     * to reach the file again: names that are not UTF-8 do not survive it ({@link #resolveIn} does).
      *
      * @return the display path
      */

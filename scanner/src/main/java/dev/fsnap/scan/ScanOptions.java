@@ -29,6 +29,7 @@ public final class ScanOptions {
     private final boolean followSymlinks;
     private final boolean xattrs;
     private final Digest digest;
+    private final ContentSink contentSink;
     private final long verifyBudget;
     private final java.time.Duration verifyTime;
     private final java.time.Duration verifyWithin;
@@ -55,6 +56,7 @@ public final class ScanOptions {
         this.followSymlinks = b.followSymlinks;
         this.xattrs = b.xattrs;
         this.digest = b.digest;
+        this.contentSink = b.contentSink;
         this.verifyBudget = b.verifyBudget;
         this.verifyTime = b.verifyTime;
         this.verifyWithin = b.verifyWithin;
@@ -86,6 +88,7 @@ public final class ScanOptions {
         b.followSymlinks = followSymlinks;
         b.xattrs = xattrs;
         b.digest = digest;
+        b.contentSink = contentSink;
         b.verifyBudget = verifyBudget;
         b.verifyBudgetChosen = verifyBudget != 0;
         b.verifyTime = verifyTime;
@@ -131,6 +134,14 @@ public final class ScanOptions {
     /** @return the algorithm regular files' content is digested with, or null when content is not read */
     public Digest digest() {
         return digest;
+    }
+
+    /**
+     * @return what receives the bytes of the files the digest reads ({@link Builder#contentSink}),
+     *         or null when none does
+     */
+    public ContentSink contentSink() {
+        return contentSink;
     }
 
     /**
@@ -317,6 +328,7 @@ public final class ScanOptions {
         private boolean followSymlinks;
         private boolean xattrs;
         private Digest digest;
+        private ContentSink contentSink;
         private long verifyBudget;
         /** Whether {@link #verifyBudget} was given, 0 included: a budget that needs a digest. */
         private boolean verifyBudgetChosen;
@@ -394,6 +406,24 @@ public final class ScanOptions {
          */
         public Builder digest(Digest algorithm) {
             this.digest = algorithm;
+            return this;
+        }
+
+        /**
+         * Gives the bytes of each file the digest reads to a sink, in the same pass: an incremental
+         * backup reads each new or changed file once, for its store and its digest together. Files
+         * whose digest is taken over from the baseline unread are not given (see {@link ContentSink}
+         * for which are, and what a failure of the sink does); with a sink, a file whose baseline is
+         * racy is read again rather than taken over. Needs a {@link #digest} and the native
+         * backend on Linux: {@link #build()} refuses it without a digest or with {@link Backend#NIO},
+         * and a scan whose automatic backend cannot read content refuses to start. A scan without a
+         * sink (the default) copies no bytes.
+         *
+         * @param sink the sink, or null for none
+         * @return this builder
+         */
+        public Builder contentSink(ContentSink sink) {
+            this.contentSink = sink;
             return this;
         }
 
@@ -629,8 +659,17 @@ public final class ScanOptions {
          * @return the options
          * @throws ConflictException when two settings do not go together: {@link ConflictException#conflict()}
          *         says which, its message names them
+         * @throws IllegalArgumentException when a {@link #contentSink} is set without a {@link #digest},
+         *         or with {@link Backend#NIO}: the message says which
          */
         public ScanOptions build() {
+            if (contentSink != null && digest == null) {
+                throw new IllegalArgumentException("contentSink receives the files a digest reads, and no digest was set");
+            }
+            if (contentSink != null && backend == Backend.NIO) {
+                throw new IllegalArgumentException("contentSink is given the content the native backend reads, "
+                        + "not backend NIO (which reads no content)");
+            }
             Conflict c = conflict();
             if (c != null) {
                 throw new ConflictException(c);

@@ -3,6 +3,7 @@ package dev.fsnap.walk;
 import dev.fsnap.row.RowSchema;
 import dev.fsnap.row.ContentValue;
 import dev.fsnap.bindings.StatFields;
+import dev.fsnap.scan.ContentSink;
 import dev.fsnap.scan.EntryType;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.Operation;
@@ -19,6 +20,13 @@ import java.util.concurrent.atomic.LongAdder;
  * baseline whose timestamps were racy proves nothing: its file is merely changed. A budget in time
  * ends the schedule's reading of unchanged files when it is up (unless they are overdue): those
  * keep their baseline, verified as long ago as before, and so come first the next time.
+ *
+ * <p>With a {@link ContentSink}, the bytes of each read whose digest is recorded as the file's new
+ * one go to the sink in the same pass: a file without a baseline, or whose metadata changed, or
+ * whose baseline was racy (with a sink such a file is read, never taken over: its content may have
+ * changed unseen), or that changed between its stat and its read. A file taken over unread is not
+ * given; nor is an unchanged one read again by the schedule (or because its baseline is corrupt),
+ * whose content the store has, or is rot that must not replace it.
  */
 final class DigestStep implements EntryStep {
     private static final int CONTENT = RowSchema.bytesIndex(Field.CONTENT);
@@ -30,6 +38,8 @@ final class DigestStep implements EntryStep {
     /** When the schedule stops reading unchanged files again ({@link System#nanoTime()}), if it does. */
     private final long stopNanos;
     private final boolean timeBudget;
+    /** Receives the bytes of the files read as new or changed; null when none does (the scan copies nothing). */
+    private final ContentSink sink;
     /** Bytes of content read, piece by piece. */
     final LongAdder read = new LongAdder();
     /** Bytes of unchanged files the schedule read again. */
@@ -46,9 +56,11 @@ final class DigestStep implements EntryStep {
      * @param baseline the last snapshot's digests
      * @param verifiedMillis what a read is recorded as verified at: the scan's start
      * @param verifyTime how long the schedule may read unchanged files again, or null for no limit
+     * @param sink receives the bytes of the files read as new or changed, or null
      */
-    DigestStep(ContentBaseline baseline, long verifiedMillis, java.time.Duration verifyTime) {
+    DigestStep(ContentBaseline baseline, long verifiedMillis, java.time.Duration verifyTime, ContentSink sink) {
         this.baseline = baseline;
+        this.sink = sink;
         this.verifiedMillis = verifiedMillis;
         this.timeBudget = verifyTime != null;
         this.stopNanos = System.nanoTime() + (verifyTime == null ? 0 : verifyTime.toNanos());
@@ -71,12 +83,17 @@ final class DigestStep implements EntryStep {
         boolean same = known && sameMetadata(batch.stat, i * StatFields.WIDTH, f.row);
         boolean corrupt = same && ContentValue.corrupt(f.content);
         int at = i * EntryBatch.VALUES + CONTENT;
-        if (same && !corrupt && f.scheduled && !f.overdue && timeBudget && System.nanoTime() - stopNanos > 0) {
+        // With a sink, a baseline read inside its own scan's racy window is not taken over: its
+        // content may have changed unseen under the same metadata, and the store must hold what the
+        // recorded digest says (a backup's ReadPlan lists such a file as RACY). Without one, as ever.
+        boolean racyAgain = sink != null && f.racy;
+        if (same && !corrupt && !racyAgain && f.scheduled && !f.overdue && timeBudget
+                && System.nanoTime() - stopNanos > 0) {
             deferred.increment(); // the time is up: first in line next time
             batch.values[at] = f.content;
             return null;
         }
-        if (same && !corrupt && !f.scheduled) {
+        if (same && !corrupt && !racyAgain && !f.scheduled) {
             batch.values[at] = f.content; // trusted: size, times and inode unchanged
             return null;
         }
@@ -92,11 +109,13 @@ final class DigestStep implements EntryStep {
         long size = batch.stat[i * StatFields.WIDTH + StatFields.SIZE];
         long prefix = known && !same && !ContentValue.corrupt(f.content) && size > f.row[StatFields.SIZE]
                 ? f.row[StatFields.SIZE] : -1;
-        byte[] digest = worker.content(batch, i, read, prefix);
+        // To the sink: what is recorded as read tonight. An unchanged file read again (the schedule,
+        // a corrupt baseline) goes only if it turns out to have changed since its stat.
+        byte[] digest = worker.content(batch, i, read, prefix, sink, !same || f.racy);
         if (digest == null) {
             return worker.failure;
         }
-        if (same && !corrupt) {
+        if (same && !corrupt && (f.scheduled || !racyAgain)) {
             reverified.add(batch.stat[i * StatFields.WIDTH + StatFields.SIZE]);
         }
         byte[] base = same ? ContentValue.baseline(f.content) : null;

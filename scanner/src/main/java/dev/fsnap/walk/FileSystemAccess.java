@@ -147,9 +147,14 @@ abstract class FileSystemAccess implements AutoCloseable {
          * @param read counts the bytes read, piece by piece
          * @param prefix the length of the file's first bytes to digest on the way ({@link #prefixDigest}),
          *               or -1 for none
-         * @return the digest; null with {@link #failure} set
+         * @param sink receives the bytes read, piece by piece, then the digest (or an abort); null
+         *             for none
+         * @param always whether every read of the file goes to the sink; else only a read of a file
+         *               found changed since its stat ({@link #changedSinceStat}) does
+         * @return the digest; null with {@link #failure} set (the sink's file aborted)
          */
-        byte[] content(EntryBatch batch, int i, java.util.concurrent.atomic.LongAdder read, long prefix) {
+        byte[] content(EntryBatch batch, int i, java.util.concurrent.atomic.LongAdder read, long prefix,
+                       dev.fsnap.scan.ContentSink sink, boolean always) {
             failure = Failure.NOT_SUPPORTED;
             return null;
         }

@@ -2,6 +2,7 @@ package dev.fsnap.walk;
 
 import dev.fsnap.row.XattrValues;
 import dev.fsnap.scan.Backend;
+import dev.fsnap.scan.ContentSink;
 import dev.fsnap.scan.Digest;
 import dev.fsnap.scan.Field;
 import dev.fsnap.scan.EntryType;
@@ -257,6 +258,8 @@ final class NativeAccess extends FileSystemAccess {
         /** Reads content; made at the first file, closed with the worker. */
         private ContentReader content;
         private byte[] digestBuffer;
+        /** Where each piece read is copied for a {@link ContentSink}: made at the first file one receives. */
+        private byte[] piece;
 
         NativeWorker(UnixDirectoryReader reader, int rootFd, byte[] base, Digest digest) {
             this.reader = reader;
@@ -266,7 +269,8 @@ final class NativeAccess extends FileSystemAccess {
         }
 
         @Override
-        byte[] content(EntryBatch batch, int i, java.util.concurrent.atomic.LongAdder read, long prefix) {
+        byte[] content(EntryBatch batch, int i, java.util.concurrent.atomic.LongAdder read, long prefix,
+                       ContentSink sink, boolean always) {
             changedSinceStat = false;
             prefixDigest = null;
             if (digest == null || !(reader instanceof LinuxDirectoryReader linux)) {
@@ -284,12 +288,37 @@ final class NativeAccess extends FileSystemAccess {
                 }
                 changedSinceStat |= content.differsFrom(batch.stat, i * StatFields.WIDTH);
                 content.digestPrefix(prefix);
+                ContentSink.FileContent to = null;
+                if (sink != null && (always || changedSinceStat)) {
+                    try {
+                        to = sink.open(batch.path(i), batch.stat[i * StatFields.WIDTH + StatFields.SIZE]);
+                    } catch (IOException | RuntimeException e) {
+                        content.closeFile();
+                        failure = sinkFailed(e);
+                        return null;
+                    }
+                    if (to != null && piece == null) {
+                        piece = new byte[ContentReader.CHUNK];
+                    }
+                }
                 long n;
                 while ((n = content.read()) > 0) {
                     read.add(n);
                     batch.progressed();
+                    if (to != null && !batch.abandoned) {
+                        try {
+                            to.write(piece, 0, content.copyPiece(piece));
+                        } catch (IOException | RuntimeException e) {
+                            content.closeFile();
+                            abort(to);
+                            failure = sinkFailed(e);
+                            return null;
+                        }
+                        batch.progressed(); // the write had a deadline of its own
+                    }
                     if (batch.abandoned) {
                         content.closeFile();
+                        abort(to);
                         failure = Failure.of(Errno.ETIMEDOUT);
                         return null;
                     }
@@ -297,16 +326,50 @@ final class NativeAccess extends FileSystemAccess {
                 int changed = n < 0 ? -1 : content.finish(digestBuffer);
                 if (changed < 0) {
                     content.closeFile();
+                    abort(to);
                     failure = Failure.of(content.lastError());
                     return null;
                 }
                 if (changed == 0) {
+                    if (to != null) {
+                        if (batch.abandoned) { // given up on meanwhile: this read is not the one recorded
+                            abort(to);
+                            failure = Failure.of(Errno.ETIMEDOUT);
+                            return null;
+                        }
+                        try {
+                            to.commit(digestBuffer.clone());
+                        } catch (IOException | RuntimeException e) {
+                            abort(to);
+                            failure = sinkFailed(e);
+                            return null;
+                        }
+                    }
                     prefixDigest = content.prefixDigest();
                     return digestBuffer.clone();
                 }
+                abort(to); // changed while read: read once more
             }
             failure = Failure.CHANGING;
             return null;
+        }
+
+        /** Discards what a sink took of a read that did not end in a commit; what its abort throws is ignored. */
+        private static void abort(ContentSink.FileContent to) {
+            if (to == null) {
+                return;
+            }
+            try {
+                to.abort();
+            } catch (RuntimeException ignored) {
+                // its contract: it must not throw; the read's own failure is what is recorded
+            }
+        }
+
+        /** A sink that failed to take a file: recorded as the file's read failure, so it is never taken as stored. */
+        private static Failure sinkFailed(Exception e) {
+            String why = e instanceof IOException && e.getMessage() != null ? e.getMessage() : e.toString();
+            return new Failure(ContentSink.ERROR_CODE, "Not stored: the content sink failed: " + why);
         }
 
         @Override

@@ -84,12 +84,18 @@ public final class Walk {
             access = new NioAccess(options.root(), FileSystemAccess.linksBeneath(options));
             reason = requested == Backend.NIO ? "requested" : "native unavailable: " + unavailable;
         }
+        if (options.contentSink() != null && access.absentFields().contains(Field.CONTENT)) {
+            access.close();
+            throw new UnsupportedOperationException("a content sink is given what the native backend on Linux reads, "
+                    + "and this scan's backend reads no content: " + access.backend().name().toLowerCase(java.util.Locale.ROOT)
+                    + " (" + reason + ")");
+        }
         ScanRun run = new ScanRun(options, access, reason, listener);
         if (options.xattrs() && !access.absentFields().contains(Field.XATTRS)) {
             run.addStep(XattrStep.INSTANCE);
         }
         if (options.digest() != null && !access.absentFields().contains(Field.CONTENT)) {
-            run.addStep(new DigestStep(baseline, System.currentTimeMillis(), options.verifyTime()));
+            run.addStep(new DigestStep(baseline, System.currentTimeMillis(), options.verifyTime(), options.contentSink()));
         }
         return run;
     }
