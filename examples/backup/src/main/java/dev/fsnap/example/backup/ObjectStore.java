@@ -28,6 +28,9 @@ final class ObjectStore implements ContentSink {
 
     ObjectStore(Path objects) throws IOException {
         this.objects = Files.createDirectories(objects);
+        for (int i = 0; i < 256; i++) { // made once, not looked for at every file stored
+            Files.createDirectories(objects.resolve(String.format("%02x", i)));
+        }
     }
 
     Path object(byte[] digest) {
@@ -55,7 +58,6 @@ final class ObjectStore implements ContentSink {
                     Files.delete(temp); // the same content is stored already
                     return;
                 }
-                Files.createDirectories(target.getParent());
                 Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
             }
 
