@@ -13,9 +13,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -43,16 +41,6 @@ class BackupRestoreTest {
     @TempDir
     Path dir;
 
-    private record Ran(int status, String out, String err) {
-    }
-
-    private static Ran backup(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Backup.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Ran(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     private static Snapshot snapshot(Path root, Path file) throws Exception {
         try (SnapshotScan scan = Scanner.of(ScanOptions.builder(root).build()).writingTo(file).start(null)) {
@@ -187,7 +175,7 @@ class BackupRestoreTest {
                 change(random, src, round);
             }
             Thread.sleep(2_100); // outside the racy window: a run after this one trusts what it saw
-            Ran b = backup("backup", src.toString(), store.toString());
+            Ran b = Ran.backup("backup", src.toString(), store.toString());
             assertEquals(0, b.status(), b.err());
 
             List<Run> runs = Backup.series(store).runs();
@@ -207,7 +195,7 @@ class BackupRestoreTest {
                     + expected + " bytes: " + b.out());
 
             Path restored = dir.resolve("restored-" + round);
-            Ran r = backup("restore", store.toString(), restored.toString());
+            Ran r = Ran.backup("restore", store.toString(), restored.toString());
             assertEquals(0, r.status(), r.err());
             Process rsync = new ProcessBuilder("rsync", "-aHnc", "--delete", "--itemize-changes", src + "/", restored + "/")
                     .redirectErrorStream(true).start();

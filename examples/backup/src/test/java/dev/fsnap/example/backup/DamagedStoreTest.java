@@ -3,8 +3,6 @@ package dev.fsnap.example.backup;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,16 +21,6 @@ class DamagedStoreTest {
     @TempDir
     Path dir;
 
-    private record Ran(int status, String out, String err) {
-    }
-
-    private static Ran backup(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Backup.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Ran(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     @Test
     void aRottenObjectIsFoundByVerifyAndARestoreThatNeedsItFailsNamingTheFile() throws Exception {
@@ -40,8 +28,8 @@ class DamagedStoreTest {
         Files.writeString(src.resolve("keep.txt"), "this one is fine\n");
         Files.writeString(src.resolve("report.txt"), "quarterly figures\n");
         Path store = dir.resolve("store");
-        assertEquals(0, backup("backup", src.toString(), store.toString()).status());
-        assertEquals(0, backup("verify", store.toString()).status());
+        assertEquals(0, Ran.backup("backup", src.toString(), store.toString()).status());
+        assertEquals(0, Ran.backup("verify", store.toString()).status());
 
         String hex = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest("quarterly figures\n".getBytes(StandardCharsets.UTF_8)));
@@ -50,13 +38,13 @@ class DamagedStoreTest {
         b[0] ^= 0x20; // one bit flipped on the store's disk
         Files.write(object, b);
 
-        Ran verify = backup("verify", store.toString());
+        Ran verify = Ran.backup("verify", store.toString());
         assertEquals(2, verify.status(), verify.out());
         assertTrue(verify.err().contains(object.toString()), verify.err());
         assertTrue(verify.out().contains("1 damaged"), verify.out());
 
         Path out = dir.resolve("out");
-        Ran restore = backup("restore", store.toString(), out.toString());
+        Ran restore = Ran.backup("restore", store.toString(), out.toString());
         assertEquals(2, restore.status());
         assertTrue(restore.err().contains("report.txt") && restore.err().contains("damaged"), restore.err());
         assertFalse(Files.exists(out.resolve("report.txt")), "no wrong file is left behind");
@@ -64,18 +52,18 @@ class DamagedStoreTest {
 
     @Test
     void badUsageIsExitTwoWithAMessage() throws Exception {
-        Ran none = backup();
+        Ran none = Ran.backup();
         assertEquals(2, none.status());
         assertTrue(none.err().startsWith("usage:"), none.err());
-        Ran notAStore = backup("restore", dir.resolve("nothing").toString(), dir.resolve("out").toString());
+        Ran notAStore = Ran.backup("restore", dir.resolve("nothing").toString(), dir.resolve("out").toString());
         assertEquals(2, notAStore.status());
         assertTrue(notAStore.err().contains("nothing"), notAStore.err());
         Files.createDirectories(dir.resolve("full"));
         Files.writeString(dir.resolve("full/x"), "x");
         Path src = Files.createDirectories(dir.resolve("src"));
         Files.writeString(src.resolve("a"), "a");
-        assertEquals(0, backup("backup", src.toString(), dir.resolve("store").toString()).status());
-        Ran notEmpty = backup("restore", dir.resolve("store").toString(), dir.resolve("full").toString());
+        assertEquals(0, Ran.backup("backup", src.toString(), dir.resolve("store").toString()).status());
+        Ran notEmpty = Ran.backup("restore", dir.resolve("store").toString(), dir.resolve("full").toString());
         assertEquals(2, notEmpty.status());
         assertTrue(notEmpty.err().contains("not an empty directory"), notEmpty.err());
     }
