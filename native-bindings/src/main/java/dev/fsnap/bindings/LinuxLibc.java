@@ -46,6 +46,8 @@ public final class LinuxLibc {
             Type.POINTER);
     private static final BoundCall UNLINKAT = LIBC.bind("unlinkat", Type.SINT, Type.SINT, Type.POINTER, Type.SINT);
     private static final BoundCall LSEEK = LIBC.bind("lseek64", Type.SLONG, Type.SINT, Type.SLONG, Type.SINT);
+    private static final BoundCall UTIMENSAT = LIBC.bind("utimensat", Type.SINT, Type.SINT, Type.POINTER,
+            Type.POINTER, Type.SINT);
     /** {@code syscall(2)}, for {@code openat2}, which the C library does not wrap. */
     private static final BoundCall SYSCALL = LIBC.bind("syscall", Type.SLONG, Type.SLONG, Type.SLONG, Type.POINTER,
             Type.POINTER, Type.ULONG);
@@ -274,6 +276,11 @@ public final class LinuxLibc {
     }
 
     /** {@code ssize_t readlinkat(int dirfd, const char *pathname, char *buf, size_t bufsiz)}. */
+    /** {@code int utimensat(int dirfd, const char *pathname, const struct timespec times[2], int flags)}. */
+    static int utimensat(int dirfd, long path, long times, int flags) {
+        return (int) INVOKER.invokeL4(UTIMENSAT.context, UTIMENSAT.address, dirfd, path, times, flags);
+    }
+
     static long readlinkat(int dirfd, long path, long buffer, long size) {
         return INVOKER.invokeL4(READLINKAT.context, READLINKAT.address, dirfd, path, buffer, size);
     }

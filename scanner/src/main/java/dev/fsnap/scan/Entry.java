@@ -342,6 +342,25 @@ public final class Entry {
     }
 
     /**
+     * Gives a file, directory or symbolic link this entry's modification time, to the nanosecond,
+     * and to a link itself, not its target: for a restore. (The JDK sets a link's own time with
+     * {@code lutimes}, to the microsecond.) On Linux through {@code utimensat}; elsewhere through
+     * the JDK. The access time is left as it is.
+     *
+     * @param target what to set the time of, not followed if it is a link
+     * @throws java.io.IOException naming the path and the reason, when the time cannot be set
+     */
+    public void setModifiedTimeOf(java.nio.file.Path target) throws java.io.IOException {
+        try {
+            dev.fsnap.bindings.FileTimes.setModified(target, mtimeSec(), mtimeNsec());
+        } catch (UnsupportedOperationException notLinux) {
+            java.nio.file.Files.getFileAttributeView(target, java.nio.file.attribute.BasicFileAttributeView.class,
+                    java.nio.file.LinkOption.NOFOLLOW_LINKS).setTimes(java.nio.file.attribute.FileTime.from(mtime()),
+                    null, null);
+        }
+    }
+
+    /**
      * The path for display: UTF-8 with invalid bytes replaced, {@code .} for the root. Never use it
      * to reach the file again: names that are not UTF-8 do not survive it ({@link #resolveIn} does).
      *

@@ -12,8 +12,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributeView;
-import java.nio.file.attribute.FileTime;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
@@ -118,7 +116,6 @@ final class Restore {
         if (e.type() != EntryType.SYMLINK) {
             Files.setAttribute(p, "unix:mode", e.mode() & 07777, NOFOLLOW);
         }
-        FileTime mtime = FileTime.from(e.mtime());
-        Files.getFileAttributeView(p, BasicFileAttributeView.class, NOFOLLOW).setTimes(mtime, null, null);
+        e.setModifiedTimeOf(p); // to the nanosecond, a link's own too
     }
 }
