@@ -102,13 +102,8 @@ final class SnapshotReader implements Closeable {
     }
 
     private void readFully(byte[] b, int length, long offset) throws IOException {
-        readFully(b, 0, length, offset);
-    }
-
-    /** Reads {@code length} bytes of the file from {@code offset} into {@code b} from {@code at}. */
-    void readFully(byte[] b, int at, int length, long offset) throws IOException {
         for (int done = 0; done < length; ) {
-            int n = channel.read(b, at + done, length - done, offset + done);
+            int n = channel.read(b, done, length - done, offset + done);
             if (n < 0) {
                 throw new CorruptSnapshotException(file, offset + done, "the file ends early");
             }

@@ -19,7 +19,6 @@ public final class EntryCodec {
     private static final Operation[] OPERATIONS = Operation.values();
     /** The stored target of a link whose target the backend does not read. */
     private static final byte[] NO_TARGET = {};
-    private static final int SYMLINK_CODE = Format.typeCode(EntryType.SYMLINK);
 
     private byte[] prevName = new byte[256];
     private int prevNameLength;
@@ -243,81 +242,6 @@ public final class EntryCodec {
      * @return the entry's type code, or -1 when its metadata was unreadable
      */
     public int skip(Decoder in) throws CorruptSnapshotException {
-        int type = skipPlain(in);
-        return type >= 0 ? type : skipChecked(in);
-    }
-
-    /**
-     * {@link #skip} of the common entry, read straight from the block's bytes rather than field by
-     * field through the decoder (most of what verifying a file costs, a call per field): readable,
-     * narrow times, no link target, no read failure, no columns, a name suffix and a shared prefix
-     * under 128 bytes, nothing out of order or running past the block. Anything else is left to
-     * {@link #skipChecked}, from the entry's start, the codec as it was: that reads it as it always
-     * has, and reports what is wrong with it.
-     *
-     * @return the entry's type code; -1 when it is left to {@link #skipChecked}
-     */
-    private int skipPlain(Decoder in) {
-        if (mask != 0) {
-            return -1;
-        }
-        byte[] b = in.buffer();
-        int p = in.pos;
-        int limit = p + in.remaining();
-        if (limit - p < 3) {
-            return -1;
-        }
-        int head = b[p] & 0xFF;
-        if ((head & (Format.ENTRY_UNREADABLE | Format.WIDE_TIME | Format.READ_FAILED)) != 0
-                || (head & Format.TYPE_MASK) == SYMLINK_CODE) {
-            return -1;
-        }
-        int shared = b[p + 1];
-        int rest = b[p + 2];
-        if (shared < 0 || rest < 0 || shared > prevNameLength) {
-            return -1; // a varint of more than one byte, or damage
-        }
-        int name = p + 3;
-        int length = shared + rest;
-        if (rest > limit - name || length > prevName.length) {
-            return -1;
-        }
-        if (skipped > 0) {
-            // the new name follows the previous one: its suffix follows the rest of the previous one
-            byte[] prev = prevName;
-            int k = 0;
-            int common = Math.min(rest, prevNameLength - shared);
-            while (k < common && b[name + k] == prev[shared + k]) {
-                k++;
-            }
-            if (k < common ? (b[name + k] & 0xFF) < (prev[shared + k] & 0xFF) : rest <= prevNameLength - shared) {
-                return -1; // out of order: damage, reported by skipChecked
-            }
-        }
-        p = name + rest;
-        // size, mtime, ctime unless the same, inode, and the five attributes unless the same: varints
-        // whose values a skip does not need
-        int varints = ((head & Format.CTIME_IS_MTIME) != 0 ? 3 : 4) + ((head & Format.SAME_ATTRS) == 0 ? 5 : 0);
-        for (int v = 0; v < varints; v++) {
-            int end = Math.min(limit, p + 10);
-            while (true) {
-                if (p == end) {
-                    return -1;
-                }
-                if (b[p++] >= 0) {
-                    break;
-                }
-            }
-        }
-        System.arraycopy(b, name, prevName, shared, rest);
-        prevNameLength = length;
-        skipped++;
-        in.pos = p;
-        return head & Format.TYPE_MASK;
-    }
-
-    /** {@link #skip} field by field, each read checked and its damage reported with its offset. */
-    private int skipChecked(Decoder in) throws CorruptSnapshotException {
         int head = in.u8();
         int at = in.pos;
         int shared = in.count(prevNameLength, "shared name prefix");
