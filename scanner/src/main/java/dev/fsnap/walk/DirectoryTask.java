@@ -70,13 +70,11 @@ final class DirectoryTask extends ScanTask {
         if (parentDirectory == null) {
             run.deliverRoot();
         }
-        if (run.isUnresponsive(device)) {
-            openFailed(run.unresponsive(path));
-            finish();
-            return;
-        }
-        if (Watchdog.held(lookedUpIn())) {
-            openFailed(run.held(path)); // its name would be looked up behind the hung call
+        // Not tried on a filesystem that no longer answers, nor where its name would be looked up
+        // behind a hung call.
+        ScanError notTried = run.notToTry(device, lookedUpIn(), path);
+        if (notTried != null) {
+            openFailed(notTried);
             finish();
             return;
         }

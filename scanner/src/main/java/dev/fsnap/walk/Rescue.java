@@ -1,5 +1,7 @@
 package dev.fsnap.walk;
 
+import dev.fsnap.scan.ScanError;
+
 import java.util.concurrent.CountedCompleter;
 
 /**
@@ -49,12 +51,9 @@ final class Rescue extends ScanTask {
 
     /** Reads the directory on, unless its filesystem, or the directory, no longer answers: then the rest is not tried. */
     private boolean readOn(ScanThread thread) {
-        if (run.isUnresponsive(directory.device())) {
-            directory.listFailed(run.unresponsive(directory.path));
-            return true;
-        }
-        if (Watchdog.held(directory)) {
-            directory.listFailed(run.held(directory.path));
+        ScanError notTried = run.notToTry(directory.device(), directory, directory.path);
+        if (notTried != null) {
+            directory.listFailed(notTried);
             return true;
         }
         return directory.listRest(thread, this, open, false);

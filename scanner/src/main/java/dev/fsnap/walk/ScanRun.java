@@ -315,12 +315,20 @@ final class ScanRun implements Scan {
         return 2 * threads;
     }
 
-    boolean isUnresponsive(long device) {
-        return watchdog.isUnresponsive(device);
-    }
-
-    ScanError unresponsive(byte[] path) {
-        return watchdog.unresponsive(path);
+    /**
+     * Why a call is not to be tried: its filesystem no longer answers, or the directory it would
+     * wait on is one the server holds (see {@link Watchdog#held}).
+     *
+     * @param device the device the call is on
+     * @param waitsOn the directory whose lock the call takes
+     * @param path what the error is recorded under
+     * @return what to record instead of trying, or null to try
+     */
+    ScanError notToTry(long device, DirectoryTask waitsOn, byte[] path) {
+        if (watchdog.isUnresponsive(device)) {
+            return watchdog.unresponsive(path);
+        }
+        return Watchdog.held(waitsOn) ? watchdog.heldError(path) : null;
     }
 
     /** What is recorded for what is left of a directory the server holds (see {@link Watchdog#held}). */
@@ -424,9 +432,8 @@ final class ScanRun implements Scan {
      */
     boolean retry(CountedCompleter<?> rescue, DirectoryTask directory, FileSystemAccess.Directory open,
                   FileSystemAccess.NameChunk chunk, FileSystemAccess.Names pass, int lostAt, Failure why) {
-        Failure rest = isUnresponsive(directory.device()) ? new Failure("ETIMEDOUT", unresponsive(directory.path)
-                .message()) : Watchdog.held(directory) ? new Failure("ETIMEDOUT", watchdog.heldError(directory.path)
-                .message()) : null;
+        ScanError notTried = notToTry(directory.device(), directory, directory.path);
+        Failure rest = notTried == null ? null : new Failure("ETIMEDOUT", notTried.message());
         // In a directory the server holds, the names before the lost one would be looked up behind it too.
         EntryBatch.Lost lost = new EntryBatch.Lost(lostAt, why, rest, rest != null && Watchdog.held(directory));
         if (pass == FileSystemAccess.Names.MAYBE_DIRECTORIES) {
