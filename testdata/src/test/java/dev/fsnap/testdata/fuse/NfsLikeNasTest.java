@@ -101,6 +101,21 @@ class NfsLikeNasTest {
         return Files.readString(Path.of("/proc/self/mounts")).contains(" " + p + " ");
     }
 
+    /** What a listing of a directory, then a stat of each of its names, asked of the server. */
+    private record ListThenStat(NfsLikeNas.Counts listing, NfsLikeNas.Counts stats) {
+    }
+
+    private static ListThenStat listThenStat(NfsLikeNas nas, Path d, String how) throws IOException {
+        NfsLikeNas.Counts start = nas.counts();
+        assertEquals(FILES, list(d));
+        NfsLikeNas.Counts listed = nas.counts();
+        statEach(d);
+        ListThenStat cost = new ListThenStat(listed.minus(start), nas.counts().minus(listed));
+        report(how + ", listing of " + FILES, cost.listing());
+        report(how + ", a stat of each", cost.stats());
+        return cost;
+    }
+
     private static void report(String what, NfsLikeNas.Counts c) {
         System.out.printf("NfsLikeNasTest %s: %s, roundTrips=%d%n", what, c, c.roundTrips());
     }
@@ -134,13 +149,9 @@ class NfsLikeNasTest {
                 .entryTimeout(Duration.ofSeconds(60)), source);
         Path d = nas.mountPoint().resolve("d");
         NfsLikeNas.Counts start = nas.counts();
-        assertEquals(FILES, list(d));
-        NfsLikeNas.Counts listed = nas.counts();
-        statEach(d);
-        NfsLikeNas.Counts listing = listed.minus(start);
-        NfsLikeNas.Counts stats = nas.counts().minus(listed);
-        report("readdirplus on, timeouts 60 s, listing of " + FILES, listing);
-        report("readdirplus on, timeouts 60 s, a stat of each", stats);
+        ListThenStat cost = listThenStat(nas, d, "readdirplus on, timeouts 60 s");
+        NfsLikeNas.Counts listing = cost.listing();
+        NfsLikeNas.Counts stats = cost.stats();
         assertTrue(listing.readdirplus() > 0, "listings are READDIRPLUS");
         assertEquals(0, listing.readdir());
         assertTrue(listing.lookup() <= SLACK, "a lookup of d, no more: " + listing);
@@ -155,14 +166,9 @@ class NfsLikeNasTest {
         NfsLikeNas nas = mount(NfsLikeNas.builder().readdirplus(false).attrTimeout(Duration.ofSeconds(60))
                 .entryTimeout(Duration.ofSeconds(60)), source);
         Path d = nas.mountPoint().resolve("d");
-        NfsLikeNas.Counts start = nas.counts();
-        assertEquals(FILES, list(d));
-        NfsLikeNas.Counts listed = nas.counts();
-        statEach(d);
-        NfsLikeNas.Counts listing = listed.minus(start);
-        NfsLikeNas.Counts stats = nas.counts().minus(listed);
-        report("readdirplus off, timeouts 60 s, listing of " + FILES, listing);
-        report("readdirplus off, timeouts 60 s, a stat of each", stats);
+        ListThenStat cost = listThenStat(nas, d, "readdirplus off, timeouts 60 s");
+        NfsLikeNas.Counts listing = cost.listing();
+        NfsLikeNas.Counts stats = cost.stats();
         assertTrue(listing.readdir() > 0, "listings are READDIR");
         assertEquals(0, listing.readdirplus());
         assertTrue(stats.lookup() >= FILES, "a LOOKUP per name: " + stats);
