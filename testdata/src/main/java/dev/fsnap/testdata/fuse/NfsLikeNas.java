@@ -1,29 +1,19 @@
 package dev.fsnap.testdata.fuse;
 
+import dev.fsnap.testdata.CProgram;
+
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFileAttributes;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -128,15 +118,15 @@ public final class NfsLikeNas implements AutoCloseable {
         if (!Files.exists(Path.of("/dev/fuse"))) {
             return "/dev/fuse is missing (no FUSE in this kernel or container)";
         }
-        if (onPath("cc") == null) {
+        if (CProgram.onPath("cc") == null) {
             return "no C compiler: cc is not on the PATH (Debian: apt-get install gcc)";
         }
-        if (onPath("pkg-config") == null || run(List.of("pkg-config", "--exists", "fuse3")) != 0) {
+        if (CProgram.onPath("pkg-config") == null || run(List.of("pkg-config", "--exists", "fuse3")) != 0) {
             return "libfuse 3's headers are missing: pkg-config fuse3 fails"
                     + " (Debian: apt-get install pkg-config libfuse3-dev)";
         }
-        if (!isRoot()) {
-            if (onPath("fusermount3") == null) {
+        if (!CProgram.isRoot()) {
+            if (CProgram.onPath("fusermount3") == null) {
                 return "not root, and fusermount3 is missing (Debian: apt-get install fuse3)";
             }
             try {
@@ -149,16 +139,6 @@ public final class NfsLikeNas implements AutoCloseable {
             }
         }
         return "";
-    }
-
-    private static Path onPath(String command) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(":")) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, command);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return null;
     }
 
     private static int run(List<String> command) {
@@ -174,43 +154,6 @@ public final class NfsLikeNas implements AutoCloseable {
         }
     }
 
-    private static int uid() throws IOException {
-        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-    }
-
-    private static boolean isRoot() {
-        try {
-            return uid() == 0;
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    /**
-     * A directory of this user's own under {@code java.io.tmpdir} for the compiled daemon, the
-     * counters and the logs: created {@code 0700}, and refused when another user got there first
-     * (a binary planted in a shared {@code /tmp} would be run by the tests).
-     */
-    private static Path privateDirectory() throws IOException {
-        int uid = uid();
-        Path dir = Path.of(System.getProperty("java.io.tmpdir"), "fsnap-nfs-like-nas-" + uid);
-        try {
-            Files.createDirectory(dir,
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-        } catch (FileAlreadyExistsException e) {
-            // checked below, as a directory found is
-        }
-        PosixFileAttributes a = Files.readAttributes(dir, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-        int owner = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-        Set<PosixFilePermission> others = Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
-        if (!a.isDirectory() || owner != uid || a.permissions().stream().anyMatch(others::contains)) {
-            throw new AccessDeniedException(dir.toString(), null, "not a directory of this user's own (uid " + uid
-                    + ") that only it can write: owner " + owner + ", " + PosixFilePermissions.toString(a.permissions())
-                    + (a.isSymbolicLink() ? ", a symbolic link" : "") + "; remove it");
-        }
-        return dir;
-    }
-
     /**
      * The daemon, compiled from the source beside this class on first use and kept, named by a hash
      * of the source, in a directory of this user's own: later runs and other JVMs reuse it. Runs by
@@ -223,57 +166,12 @@ public final class NfsLikeNas implements AutoCloseable {
         if (daemon != null && Files.isExecutable(daemon)) {
             return daemon;
         }
-        byte[] source;
-        try (InputStream in = NfsLikeNas.class.getResourceAsStream(SOURCE)) {
-            if (in == null) {
-                throw new IOException(SOURCE + " is missing from the classpath beside " + NfsLikeNas.class.getName());
-            }
-            source = in.readAllBytes();
-        }
-        String hash;
-        try {
-            hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(source), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-        Path dir = privateDirectory();
-        Path binary = dir.resolve("nfs-like-nas-" + hash);
-        if (!Files.isRegularFile(binary, LinkOption.NOFOLLOW_LINKS)) {
-            Path c = dir.resolve("nfs-like-nas-" + hash + ".c");
-            Files.write(c, source);
-            Path partial = Files.createTempFile(dir, "nfs-like-nas-", ".partial");
-            try {
-                List<String> command = new ArrayList<>(List.of("cc", "-O2", "-Wall", "-o", partial.toString(),
-                        c.toString()));
-                command.addAll(List.of(output(List.of("pkg-config", "--cflags", "--libs", "fuse3")).strip()
-                        .split("\\s+")));
-                command.add("-lpthread");
-                output(command); // compiling, or an exception with the compiler's messages
-                Files.move(partial, binary, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(partial);
-            }
-        }
+        List<String> flags = new ArrayList<>(List.of(CProgram.output(List.of("pkg-config", "--cflags", "--libs",
+                "fuse3")).strip().split("\\s+")));
+        flags.add("-lpthread");
+        Path binary = CProgram.compile(NfsLikeNas.class, SOURCE, "nfs-like-nas", flags);
         daemon = binary;
         return binary;
-    }
-
-    /** Runs a command to its end; its output, or an IOException with it when it fails. */
-    private static String output(List<String> command) throws IOException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        try {
-            if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IOException(String.join(" ", command) + " failed:\n" + out);
-            }
-        } catch (InterruptedException e) {
-            p.destroyForcibly();
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted: " + String.join(" ", command), e);
-        }
-        return out;
     }
 
     /** @return a builder with the defaults: no latency, READDIRPLUS, timeouts 0, parallel directory operations */
@@ -618,7 +516,7 @@ public final class NfsLikeNas implements AutoCloseable {
         } catch (RuntimeException e) {
             // the daemon is stopped below all the same
         }
-        List<String> unmount = isRoot() ? List.of("umount", "-l", mountPoint.toString())
+        List<String> unmount = CProgram.isRoot() ? List.of("umount", "-l", mountPoint.toString())
                 : List.of("fusermount3", "-u", "-z", mountPoint.toString());
         try {
             if (isMounted()) {
