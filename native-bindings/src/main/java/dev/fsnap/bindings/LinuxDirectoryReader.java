@@ -364,13 +364,11 @@ public final class LinuxDirectoryReader extends UnixDirectoryReader {
         int flags = followLink ? 0 : LinuxAbi.AT_SYMLINK_NOFOLLOW;
         Attributes from = attributes;
         if (useStatx || from != Attributes.AS_STAT) {
-            int wanted = useStatx ? LinuxAbi.STATX_WANTED | LinuxAbi.STATX_BTIME : LinuxAbi.STATX_WANTED;
-            if (LinuxLibc.statx(dirfd, name, flags | from.flag, wanted, stat.address) != 0) {
+            if (LinuxLibc.statx(dirfd, name, flags | from.flag, statxMask(), stat.address) != 0) {
                 return failed();
             }
-            int mask = IO.getInt(stat.address + LinuxAbi.STX_MASK);
-            if ((mask & LinuxAbi.STATX_WANTED) == LinuxAbi.STATX_WANTED) {
-                decodeStatx(useStatx);
+            if (filled(stat.address)) {
+                decodeStatx(stat.address, useStatx);
                 return true;
             }
             // A filesystem that did not fill every field asked for: ask the classic way.
@@ -404,10 +402,10 @@ public final class LinuxDirectoryReader extends UnixDirectoryReader {
     /**
      * Reads the fields of the {@code struct statx} in the buffer (the same on every architecture).
      *
+     * @param a the buffer's address
      * @param beyondStat whether to keep what {@code fstatat} does not give too: birth time, file flags
      */
-    private void decodeStatx(boolean beyondStat) {
-        long a = stat.address;
+    private void decodeStatx(long a, boolean beyondStat) {
         long[] f = last;
         StatFields.clear(f, 0);
         // glibc's makedev() of stx_dev_major and stx_dev_minor: the st_dev fstatat reports
@@ -435,6 +433,174 @@ public final class LinuxDirectoryReader extends UnixDirectoryReader {
         if ((IO.getInt(a + LinuxAbi.STX_MASK) & LinuxAbi.STATX_BTIME) != 0) {
             f[StatFields.BTIME_SEC] = IO.getLong(a + LinuxAbi.STX_BTIME);
             f[StatFields.BTIME_NSEC] = IO.getInt(a + LinuxAbi.STX_BTIME + 8);
+        }
+    }
+
+    /** The fields a {@code statx} asks for: those {@code fstatat} gives, and the birth time where wanted. */
+    private int statxMask() {
+        return useStatx ? LinuxAbi.STATX_WANTED | LinuxAbi.STATX_BTIME : LinuxAbi.STATX_WANTED;
+    }
+
+    /** Whether the filesystem filled every field {@code fstatat} gives (else the caller asks the classic way). */
+    private static boolean filled(long statx) {
+        return (IO.getInt(statx + LinuxAbi.STX_MASK) & LinuxAbi.STATX_WANTED) == LinuxAbi.STATX_WANTED;
+    }
+
+    // ---------------------------------------------------------------- stats in flight together
+
+    /** How many records {@link #statAhead} takes at once. */
+    public static final int STATS_AHEAD = StatRing.DEPTH;
+
+    /** This thread's ring, made at the first {@link #statAhead}; null before, and after it failed. */
+    private StatRing ring;
+    /** Whether stats go through a ring: until one cannot be made or fails. */
+    private boolean throughRing;
+    /** Why the ring could not be made, or failed; null while it works. */
+    private String ringRefusal;
+    /** The records of the stats in flight, their directory and whether they follow links. */
+    private final int[] ahead = new int[STATS_AHEAD];
+    private int aheadDirfd;
+    private boolean aheadFollow;
+
+    /**
+     * Makes this reader stat through io_uring ({@link #statAhead}), many stats in flight in one
+     * system call; the ring itself is made by the thread that first stats, which alone uses it.
+     *
+     * @param on whether to
+     */
+    public void statThroughRing(boolean on) {
+        throughRing = on;
+    }
+
+    /**
+     * Whether {@link #statAhead} can be called: stats go through a ring (until one could not be
+     * made; then {@link #ringRefusal()} says why, and stats are made one by one).
+     *
+     * @return true while they do
+     */
+    public boolean statsAhead() {
+        return throughRing;
+    }
+
+    /** @return why stats through a ring stopped, or null while they are made so (or were never asked for) */
+    public String ringRefusal() {
+        return ringRefusal;
+    }
+
+    /**
+     * Whether io_uring stats can be made here: a ring made on the calling thread, one {@code statx}
+     * of the directory itself through it, compared with the same through {@code statx}, and closed.
+     *
+     * @param dirfd an open directory
+     * @return null when they can; else why not (the kernel refused io_uring, for example)
+     */
+    public String probeRing(int dirfd) {
+        try (StatRing probe = StatRing.open()) {
+            long dot = putDot();
+            probe.queueStat(0, dirfd, dot, LinuxAbi.AT_SYMLINK_NOFOLLOW, LinuxAbi.STATX_WANTED);
+            boolean in = false;
+            for (int wait = 0; wait < 20 && !in; wait++) {
+                in = probe.await(0);
+            }
+            if (!in) { // closed in flight: the ring keeps its buffer (see StatRing#close)
+                return "io_uring statx of the root did not answer within a second";
+            }
+            int res = probe.result(0);
+            probe.settle();
+            if (res != 0) {
+                return "io_uring statx: " + (res == StatRing.NOT_CARRIED ? "the ring failed"
+                        : FileErrors.errno(-res).name());
+            }
+            return filled(probe.buffer(0)) ? null : "io_uring statx did not fill every field";
+        } catch (UnsupportedOperationException e) {
+            return e.getMessage();
+        }
+    }
+
+    private long putDot() {
+        IO.putByte(path.address, (byte) '.');
+        IO.putByte(path.address + 1, (byte) 0);
+        return path.address;
+    }
+
+    /**
+     * Puts the stats of up to {@link #STATS_AHEAD} records of the listing in this reader's buffer in
+     * flight together; {@link #awaitStat} then takes each result in turn, and {@link #settleStats}
+     * must follow before the listing's buffer changes. Where the ring cannot be made, nothing is put
+     * in flight, {@link #statsAhead()} turns false, and the caller stats one by one.
+     *
+     * @param dirfd the directory the records were listed from
+     * @param positions the records' offsets
+     * @param count how many, at most {@link #STATS_AHEAD}
+     * @param followLink whether to stat the targets of symbolic links
+     * @return whether they are in flight
+     */
+    public boolean statAhead(int dirfd, int[] positions, int count, boolean followLink) {
+        if (ring == null) {
+            try {
+                ring = StatRing.open();
+            } catch (UnsupportedOperationException e) {
+                ringRefusal = e.getMessage();
+                throughRing = false;
+                return false;
+            }
+        }
+        aheadDirfd = dirfd;
+        aheadFollow = followLink;
+        int flags = (followLink ? 0 : LinuxAbi.AT_SYMLINK_NOFOLLOW) | attributes.flag;
+        int mask = statxMask();
+        for (int k = 0; k < count; k++) {
+            ahead[k] = positions[k];
+            ring.queueStat(k, dirfd, records.address + positions[k] + LinuxAbi.DIRENT_NAME, flags, mask);
+        }
+        return true;
+    }
+
+    /**
+     * Waits for the {@code k}-th stat of the last {@link #statAhead}, and puts its result where
+     * {@link #stat} puts one: the same fields, byte for byte. Waits at most a fraction of a second,
+     * so that the caller can give up on a stat that hangs.
+     *
+     * @param k which of them
+     * @return 1 when the entry's metadata is in; 0 when its stat failed ({@link #lastError()}); -1
+     *         when it is still in flight
+     */
+    public int awaitStat(int k) {
+        if (!ring.await(k)) {
+            return -1;
+        }
+        int res = ring.result(k);
+        if (res == 0 && filled(ring.buffer(k))) {
+            decodeStatx(ring.buffer(k), useStatx);
+            return 1;
+        }
+        if (res == StatRing.NOT_CARRIED && ringRefusal == null) {
+            ringRefusal = "the ring failed";
+        }
+        if (res == 0 || res == StatRing.NOT_CARRIED || res == -Errno.EAGAIN.intValue()
+                || res == -Errno.EINVAL.intValue()) {
+            // Fields not filled, the ring failed, or a request it would not carry: the classic way.
+            return stat(aheadDirfd, ahead[k], aheadFollow) ? 1 : 0;
+        }
+        fail(FileErrors.errno(-res));
+        return 0;
+    }
+
+    /**
+     * Waits for every stat of the last {@link #statAhead} still in flight, after asking the kernel to
+     * cancel those not awaited (the caller gave up on them); a stat stuck in the kernel is waited for
+     * until it returns, as a stuck {@code fstatat} is. Then the listing's buffer may change. A ring
+     * that failed is let go here, and stats are made one by one from then on.
+     */
+    public void settleStats() {
+        if (ring == null) {
+            return;
+        }
+        ring.settle();
+        if (!ring.usable()) {
+            ring.close();
+            ring = null;
+            throughRing = false;
         }
     }
 
@@ -537,5 +703,9 @@ public final class LinuxDirectoryReader extends UnixDirectoryReader {
         stat.close();
         how.close();
         xattrs.close();
+        if (ring != null) {
+            ring.close();
+            ring = null;
+        }
     }
 }

@@ -59,6 +59,18 @@ public final class LinuxLibc {
             Type.UINT, Type.POINTER, Type.ULONG);
     private static final BoundCall GETXATTRAT = LIBC.bind("syscall", Type.SLONG, Type.SLONG, Type.SINT, Type.POINTER,
             Type.UINT, Type.POINTER, Type.POINTER, Type.ULONG);
+    /** {@code syscall(2)} for {@code io_uring_setup} (Linux 5.1), which the C library does not wrap. */
+    private static final BoundCall IO_URING_SETUP = LIBC.bind("syscall", Type.SLONG, Type.SLONG, Type.UINT,
+            Type.POINTER);
+    /** {@code syscall(2)} for {@code io_uring_enter} without an argument block. */
+    private static final BoundCall IO_URING_ENTER = LIBC.bind("syscall", Type.SLONG, Type.SLONG, Type.SINT,
+            Type.UINT, Type.UINT, Type.UINT, Type.POINTER);
+    /** {@code syscall(2)} for {@code io_uring_enter} with {@code IORING_ENTER_EXT_ARG}: seven arguments. */
+    private static final BoundCall IO_URING_ENTER_ARG = LIBC.bind("syscall", Type.SLONG, Type.SLONG, Type.SINT,
+            Type.UINT, Type.UINT, Type.UINT, Type.POINTER, Type.ULONG);
+    private static final BoundCall MMAP = LIBC.bind("mmap", Type.POINTER, Type.POINTER, Type.ULONG, Type.SINT,
+            Type.SINT, Type.SINT, Type.SLONG);
+    private static final BoundCall MUNMAP = LIBC.bind("munmap", Type.SINT, Type.POINTER, Type.ULONG);
     /** {@code statx}, wrapped by glibc since 2.28; null where the C library lacks it (fstatat is the stat call). */
     private static final BoundCall STATX = LIBC.bindOptional("statx", Type.SINT, Type.SINT, Type.POINTER, Type.SINT,
             Type.UINT, Type.POINTER);
@@ -273,6 +285,47 @@ public final class LinuxLibc {
     /** {@code ssize_t lgetxattr(const char *path, const char *name, void *value, size_t size)}. */
     static long lgetxattr(long path, long name, long value, long size) {
         return INVOKER.invokeL4(LGETXATTR.context, LGETXATTR.address, path, name, value, size);
+    }
+
+    /**
+     * {@code int io_uring_setup(u32 entries, struct io_uring_params *p)}: -1 with errno ENOSYS
+     * before Linux 5.1, EPERM where {@code kernel.io_uring_disabled} or a seccomp filter refuses it.
+     */
+    static int ioUringSetup(int entries, long params) {
+        return (int) INVOKER.invokeL3(IO_URING_SETUP.context, IO_URING_SETUP.address, StatRing.SYS_IO_URING_SETUP,
+                entries & 0xFFFFFFFFL, params);
+    }
+
+    /** {@code int io_uring_enter(unsigned int fd, u32 to_submit, u32 min_complete, u32 flags, NULL, 0)}. */
+    static int ioUringEnter(int fd, int toSubmit, int minComplete, int flags) {
+        return (int) INVOKER.invokeL6(IO_URING_ENTER.context, IO_URING_ENTER.address, StatRing.SYS_IO_URING_ENTER,
+                fd, toSubmit & 0xFFFFFFFFL, minComplete & 0xFFFFFFFFL, flags & 0xFFFFFFFFL, 0L);
+    }
+
+    /**
+     * {@code int io_uring_enter(fd, to_submit, min_complete, flags | IORING_ENTER_EXT_ARG, arg, argsz)}:
+     * with {@code struct io_uring_getevents_arg} at {@code arg}, a wait that ends at its timeout (ETIME).
+     */
+    static int ioUringEnter(int fd, int toSubmit, int minComplete, int flags, long arg, long argSize) {
+        HeapInvocationBuffer call = new HeapInvocationBuffer(IO_URING_ENTER_ARG.context);
+        call.putLong(StatRing.SYS_IO_URING_ENTER);
+        call.putInt(fd);
+        call.putInt(toSubmit);
+        call.putInt(minComplete);
+        call.putInt(flags);
+        call.putAddress(arg);
+        call.putLong(argSize);
+        return (int) INVOKER.invokeLong(IO_URING_ENTER_ARG.context, IO_URING_ENTER_ARG.address, call);
+    }
+
+    /** {@code void *mmap(void *addr, size_t length, int prot, int flags, int fd, off_t offset)}: -1 (MAP_FAILED) on failure. */
+    static long mmap(long length, int prot, int flags, int fd, long offset) {
+        return INVOKER.invokeL6(MMAP.context, MMAP.address, 0L, length, prot, flags, fd, offset);
+    }
+
+    /** {@code int munmap(void *addr, size_t length)}. */
+    static int munmap(long address, long length) {
+        return (int) INVOKER.invokeL2(MUNMAP.context, MUNMAP.address, address, length);
     }
 
     /** {@code ssize_t readlinkat(int dirfd, const char *pathname, char *buf, size_t bufsiz)}. */
