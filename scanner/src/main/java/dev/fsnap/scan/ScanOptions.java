@@ -36,6 +36,7 @@ public final class ScanOptions {
     private final boolean oneFileSystem;
     private final int bufferSize;
     private final boolean statx;
+    private final StatCalls statCalls;
     private final boolean syncAttributes;
     private final java.time.Duration opTimeout;
     private final PathRules rules;
@@ -48,6 +49,7 @@ public final class ScanOptions {
         this.rules = b.rules;
         this.directoriesFirst = b.directoriesFirst;
         this.statx = b.statx;
+        this.statCalls = b.statCalls;
         this.syncAttributes = b.syncAttributes;
         this.opTimeout = b.opTimeout;
         this.root = b.root;
@@ -98,6 +100,7 @@ public final class ScanOptions {
         // default does not stop the copy from being scanned by NIO.
         b.bufferSize = bufferSize == DEFAULT_BUFFER_SIZE ? null : bufferSize;
         b.statx = statx;
+        b.statCalls = statCalls;
         b.syncAttributes = syncAttributes;
         b.opTimeout = opTimeout;
         b.rules = rules;
@@ -183,6 +186,30 @@ public final class ScanOptions {
         return statx;
     }
 
+    /** @return how the native backend makes its stats on Linux (see {@link Builder#statCalls}) */
+    public StatCalls statCalls() {
+        return statCalls;
+    }
+
+    /**
+     * How the native backend on Linux makes its stats: one system call each, or many in flight
+     * through io_uring. Either gives the same fields, byte for byte.
+     */
+    public enum StatCalls {
+        /** One system call per entry: {@code fstatat}, or {@code statx} with {@link Builder#statx}. The default. */
+        ONE_BY_ONE,
+        /**
+         * Through io_uring ({@code IORING_OP_STATX}; Linux 5.11 for the timed waits it needs): up to
+         * 64 stats of a directory in flight per thread, submitted and collected in one system call.
+         * The kernel runs each in a worker thread of its own, which costs more than the call it
+         * saves where the inodes are cached (measured in docs/performance.md): worth trying where
+         * stats wait on a device or a server. Where the kernel refuses io_uring (EPERM:
+         * {@code kernel.io_uring_disabled}, a container's seccomp filter; ENOSYS: an old kernel),
+         * one by one, and the scan's summary says why.
+         */
+        RING
+    }
+
     /**
      * @return whether every entry's attributes are asked of a network filesystem's server, rather
      *         than taken as its client cached them from the listing (see {@link Builder#syncAttributes})
@@ -258,7 +285,7 @@ public final class ScanOptions {
     public String toString() {
         return "ScanOptions[root=" + root + ", threads=" + (threads == 0 ? "auto" : threads) + ", backend=" + backend
                 + ", followSymlinks=" + followSymlinks + ", xattrs=" + xattrs + ", oneFileSystem=" + oneFileSystem + ", bufferSize="
-                + bufferSize + ", statx=" + statx + (syncAttributes ? ", syncAttributes=true" : "") + ", opTimeout=" + opTimeout + (rules.isEmpty() ? "" : ", rules=" + rules)
+                + bufferSize + ", statx=" + statx + (statCalls == StatCalls.ONE_BY_ONE ? "" : ", statCalls=" + statCalls) + (syncAttributes ? ", syncAttributes=true" : "") + ", opTimeout=" + opTimeout + (rules.isEmpty() ? "" : ", rules=" + rules)
                 + (shard == null ? "" : ", shard=" + shard.index() + " of " + shard.plan()) + "]";
     }
 
@@ -338,7 +365,8 @@ public final class ScanOptions {
         /** The listing buffer when chosen, else null (the default): a choice only the native backend has. */
         private Integer bufferSize;
         private boolean statx;
-        /** Whether {@link #statx} was called, false included: a choice of the native backend's, refused with NIO. */
+        private StatCalls statCalls = StatCalls.ONE_BY_ONE;
+        /** Whether {@link #statx} or {@link #statCalls} was called, false included: a choice of the native backend's, refused with NIO. */
         private boolean statCallChosen;
         private boolean syncAttributes;
         private java.time.Duration opTimeout = DEFAULT_OP_TIMEOUT;
@@ -544,6 +572,19 @@ public final class ScanOptions {
         }
 
         /**
+         * How stats are made on Linux: one system call each, or through io_uring ({@link StatCalls});
+         * {@link StatCalls#ONE_BY_ONE} by default. Native backend only.
+         *
+         * @param calls how
+         * @return this builder
+         */
+        public Builder statCalls(StatCalls calls) {
+            this.statCalls = java.util.Objects.requireNonNull(calls, "calls");
+            this.statCallChosen = true;
+            return this;
+        }
+
+        /**
          * Whether every entry's attributes are asked of the server on a network filesystem (NFS, SMB,
          * FUSE). By default the native backend takes the attributes the client already holds for a
          * name it has just listed ({@code statx} with {@code AT_STATX_DONT_SYNC}): an NFS listing
@@ -689,7 +730,7 @@ public final class ScanOptions {
             if (nio && digest != null) {
                 return Conflict.DIGEST_NEEDS_NATIVE;
             }
-            if (nio && (statCallChosen || statx || bufferSize != null)) {
+            if (nio && (statCallChosen || statx || statCalls != StatCalls.ONE_BY_ONE || bufferSize != null)) {
                 return Conflict.TUNING_NEEDS_NATIVE;
             }
             return null;

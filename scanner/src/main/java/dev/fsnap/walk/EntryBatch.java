@@ -112,6 +112,11 @@ final class EntryBatch {
         PROGRESS.setOpaque(this, progress + 1);
     }
 
+    /** @return whether this pass records some names as lost (see {@link #lose}): a rescue's pass */
+    boolean losesNames() {
+        return lost != null;
+    }
+
     /** Makes this pass record these names as lost instead of stat'ing them (one hung in an earlier try). */
     void lose(Lost names) {
         lost = names;

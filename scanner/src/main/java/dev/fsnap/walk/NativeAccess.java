@@ -53,6 +53,14 @@ final class NativeAccess extends FileSystemAccess {
     private final boolean syncAttributes;
     /** Where the workers take attributes from: set once the root's filesystem is known. */
     private volatile LinuxDirectoryReader.Attributes attributes = LinuxDirectoryReader.Attributes.AS_STAT;
+    /** How stats are to be made, as the options say. */
+    private final dev.fsnap.scan.ScanOptions.StatCalls statCalls;
+    /** Whether the workers stat through io_uring: decided once the root's filesystem is known. */
+    private volatile boolean ring;
+    /** Why the workers stat one by one although io_uring was wanted, or null. */
+    private volatile String ringRefused;
+    /** Why a worker's ring stopped during the scan (it then stats one by one), or null. */
+    private final java.util.concurrent.atomic.AtomicReference<String> ringStopped = new java.util.concurrent.atomic.AtomicReference<>();
 
     private NativeAccess(dev.fsnap.scan.ScanOptions options, int bufferSize, IntFunction<UnixDirectoryReader> readers,
                          Set<Field> absent, Digest digest) {
@@ -64,6 +72,7 @@ final class NativeAccess extends FileSystemAccess {
         this.absent = absent;
         this.digest = digest;
         this.syncAttributes = options.syncAttributes();
+        this.statCalls = options.statCalls();
         this.bufferSize = bufferSize;
         this.readers = readers;
         this.rootReader = readers.apply(LinuxDirectoryReader.MIN_BUFFER_SIZE);
@@ -119,6 +128,12 @@ final class NativeAccess extends FileSystemAccess {
         // or, asked to, ask its server for each.
         if (filesystem.network() && rootReader instanceof LinuxDirectoryReader && dev.fsnap.bindings.LinuxLibc.hasStatx()) {
             attributes = syncAttributes ? LinuxDirectoryReader.Attributes.SERVER : LinuxDirectoryReader.Attributes.CACHED;
+        }
+        // Stats through io_uring when asked: a ring made and tried here, on the root, or the reason.
+        if (rootReader instanceof LinuxDirectoryReader linux && statCalls == dev.fsnap.scan.ScanOptions.StatCalls.RING) {
+            String refused = linux.probeRing(rootFd);
+            ring = refused == null;
+            ringRefused = refused;
         }
         if (!absent.contains(Field.XATTRS) && rootReader instanceof LinuxDirectoryReader linux) {
             // The root is listed by no directory of the scan: its attributes are read here, of its descriptor.
@@ -215,18 +230,24 @@ final class NativeAccess extends FileSystemAccess {
         UnixDirectoryReader reader = readers.apply(bufferSize);
         if (reader instanceof LinuxDirectoryReader linux) {
             linux.attributesFrom(attributes);
+            linux.statThroughRing(ring);
         }
-        return beneathFd < 0 ? new NativeWorker(reader, rootFd, null, digest)
-                : new NativeWorker(reader, beneathFd, base, digest);
+        return beneathFd < 0 ? new NativeWorker(reader, rootFd, null, digest, ringStopped)
+                : new NativeWorker(reader, beneathFd, base, digest, ringStopped);
     }
 
     @Override
     String statNote() {
-        return switch (attributes) {
+        String from = switch (attributes) {
             case CACHED -> "attributes as the client cached them";
             case SERVER -> "attributes from the server";
             default -> null;
         };
+        String stopped = ringStopped.get();
+        String calls = ring ? (stopped == null ? "stats through io_uring"
+                : "stats through io_uring until a ring failed (" + stopped + "), then one call per entry")
+                : ringRefused != null ? "one stat call per entry: io_uring refused (" + ringRefused + ")" : null;
+        return calls == null ? from : from == null ? calls : calls + ", " + from;
     }
 
     @Override
@@ -260,12 +281,18 @@ final class NativeAccess extends FileSystemAccess {
         private byte[] digestBuffer;
         /** Where each piece read is copied for a {@link ContentSink}: made at the first file one receives. */
         private byte[] piece;
+        /** The records of the names whose stats are put in flight together (through io_uring). */
+        private final int[] ahead = new int[LinuxDirectoryReader.STATS_AHEAD];
+        /** Where this worker says why its ring stopped, for the summary. */
+        private final java.util.concurrent.atomic.AtomicReference<String> ringStopped;
 
-        NativeWorker(UnixDirectoryReader reader, int rootFd, byte[] base, Digest digest) {
+        NativeWorker(UnixDirectoryReader reader, int rootFd, byte[] base, Digest digest,
+                     java.util.concurrent.atomic.AtomicReference<String> ringStopped) {
             this.reader = reader;
             this.rootFd = rootFd;
             this.base = base;
             this.digest = digest;
+            this.ringStopped = ringStopped;
         }
 
         @Override
@@ -410,40 +437,111 @@ final class NativeAccess extends FileSystemAccess {
             Records records = (Records) chunk;
             records.loadInto(reader);
             int fd = ((NativeDirectory) directory).fd;
-            for (int pos = 0; pos < records.length && !b.abandoned; pos = reader.next(pos)) {
-                if (reader.isSelfOrParent(pos) || (which != Names.ALL
-                        && (which == Names.MAYBE_DIRECTORIES) != reader.mayBeDirectory(pos, followLinks))) {
+            int pos = 0;
+            if (reader instanceof LinuxDirectoryReader linux && linux.statsAhead() && !b.losesNames()) {
+                pos = statAhead(linux, fd, records, b, followLinks, which);
+            }
+            for (; pos < records.length && !b.abandoned; pos = reader.next(pos)) {
+                if (!wanted(pos, followLinks, which)) {
                     continue;
                 }
-                int len = reader.nameLength(pos);
-                int i = b.begin(len);
-                reader.copyName(pos, len, b.names, b.nameOffset[i]);
-                b.commitName(len);
+                int i = begin(b, pos);
                 if (b.lost(i)) {
                     continue;
                 }
                 boolean ok = reader.stat(fd, pos, followLinks);
-                if (!ok && followLinks && reader.lastError() == Errno.ENOENT) {
-                    ok = reader.stat(fd, pos, false); // a dangling link is reported as the link itself
-                }
-                if (!ok) {
-                    b.errors.add(Failure.of(reader.lastError()).at(b.path(i), Operation.STAT));
-                    b.dropLast();
-                    continue;
-                }
-                fill(reader, b, i);
-                if (b.type[i] == EntryType.SYMLINK) {
-                    byte[] target = reader.readLink(fd, pos);
-                    if (target == null) {
-                        b.errors.add(Failure.of(reader.lastError()).at(b.path(i), Operation.READLINK));
-                    }
-                    b.setTarget(i, target);
-                }
-                statFd = fd;
-                statPosition = pos;
-                statFollowed = followLinks && b.type[i] != EntryType.SYMLINK;
-                b.statted(this, i);
+                taken(fd, pos, b, i, ok, followLinks);
             }
+        }
+
+        private boolean wanted(int pos, boolean followLinks, Names which) {
+            return !reader.isSelfOrParent(pos) && (which == Names.ALL
+                    || (which == Names.MAYBE_DIRECTORIES) == reader.mayBeDirectory(pos, followLinks));
+        }
+
+        /** Begins the batch's entry for the record's name. */
+        private int begin(EntryBatch b, int pos) {
+            int len = reader.nameLength(pos);
+            int i = b.begin(len);
+            reader.copyName(pos, len, b.names, b.nameOffset[i]);
+            b.commitName(len);
+            return i;
+        }
+
+        /**
+         * Stats the chunk's names through io_uring, {@link LinuxDirectoryReader#STATS_AHEAD} in flight
+         * together, and takes each result in the listing's order as a stat one by one would be taken:
+         * an entry is begun only once its own result is awaited, so that a stat that hangs is the
+         * watchdog's name, not one whose result is in. Every request put in flight is settled before
+         * this returns, given up on or not: the listing's buffer and the stat buffers stay the
+         * kernel's until then.
+         *
+         * @return the record to go on from one by one: the chunk's end, or where the ring stopped
+         */
+        private int statAhead(LinuxDirectoryReader linux, int fd, Records records, EntryBatch b, boolean followLinks,
+                              Names which) {
+            int pos = 0;
+            while (pos < records.length && !b.abandoned) {
+                int from = pos;
+                int n = 0;
+                for (; pos < records.length && n < ahead.length; pos = reader.next(pos)) {
+                    if (wanted(pos, followLinks, which)) {
+                        ahead[n++] = pos;
+                    }
+                }
+                if (n == 0) {
+                    break;
+                }
+                if (!linux.statAhead(fd, ahead, n, followLinks)) {
+                    ringStopped.compareAndSet(null, linux.ringRefusal());
+                    return from;
+                }
+                try {
+                    for (int k = 0; k < n && !b.abandoned; k++) {
+                        int i = begin(b, ahead[k]);
+                        int got;
+                        while ((got = linux.awaitStat(k)) < 0 && !b.abandoned) {
+                            // still in flight: wait again unless the watchdog gave up on this name
+                        }
+                        if (got < 0) {
+                            b.dropLast(); // given up on: the rescue stats this chunk again
+                            break;
+                        }
+                        taken(fd, ahead[k], b, i, got > 0, followLinks);
+                    }
+                } finally {
+                    linux.settleStats();
+                }
+                if (!linux.statsAhead()) { // the ring failed: the rest one by one
+                    ringStopped.compareAndSet(null, linux.ringRefusal());
+                    return pos;
+                }
+            }
+            return records.length;
+        }
+
+        /** Takes the stat of entry {@code i}, made or failed, and runs the scan's steps on it. */
+        private void taken(int fd, int pos, EntryBatch b, int i, boolean ok, boolean followLinks) {
+            if (!ok && followLinks && reader.lastError() == Errno.ENOENT) {
+                ok = reader.stat(fd, pos, false); // a dangling link is reported as the link itself
+            }
+            if (!ok) {
+                b.errors.add(Failure.of(reader.lastError()).at(b.path(i), Operation.STAT));
+                b.dropLast();
+                return;
+            }
+            fill(reader, b, i);
+            if (b.type[i] == EntryType.SYMLINK) {
+                byte[] target = reader.readLink(fd, pos);
+                if (target == null) {
+                    b.errors.add(Failure.of(reader.lastError()).at(b.path(i), Operation.READLINK));
+                }
+                b.setTarget(i, target);
+            }
+            statFd = fd;
+            statPosition = pos;
+            statFollowed = followLinks && b.type[i] != EntryType.SYMLINK;
+            b.statted(this, i);
         }
 
         @Override

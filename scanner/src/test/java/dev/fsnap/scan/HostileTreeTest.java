@@ -105,8 +105,13 @@ public class HostileTreeTest {
         return Descriptors.count();
     }
 
-    static ScanOptions options(Path root) {
-        return ScanOptions.builder(root).threads(2).build();
+    ScanOptions options(Path root) {
+        return builder(root).build();
+    }
+
+    /** How this class's scans are made: a subclass runs every case another way. */
+    ScanOptions.Builder builder(Path root) {
+        return ScanOptions.builder(root).threads(2);
     }
 
     @Test
@@ -166,7 +171,7 @@ public class HostileTreeTest {
         assertEquals(bottom, latin1(changes.get(changes.size() - 1).path()));
     }
 
-    static void snapshot(Path root, Path file) throws Exception {
+    void snapshot(Path root, Path file) throws Exception {
         dev.fsnap.snapshot.Snapshots.take(options(root), file, Duration.ZERO);
     }
 
@@ -182,7 +187,7 @@ public class HostileTreeTest {
         assertEquals(EntryType.SYMLINK, plain.entries().get("link-out").type());
         assertEquals(List.of(), plain.errors());
 
-        Seen followed = scan(ScanOptions.builder(root).threads(2).followSymlinks(true).build());
+        Seen followed = scan(builder(root).followSymlinks(true).build());
         assertEquals(Set.of("", "in", "in/f", "in/up", "link-in", "link-in/f", "link-in/up", "link-out",
                 "link-out-relative", "loop"), followed.entries().keySet());
         assertEquals(List.of("in/up OPEN ELOOP", "link-in/up OPEN ELOOP", "link-out OPEN EXDEV",
@@ -216,7 +221,7 @@ public class HostileTreeTest {
         assertTrue(all.entries().get("mnt").device() != rootDevice, "the mount point is the tmpfs root");
         assertTrue(all.entries().get("mnt/there").device() != rootDevice);
 
-        Seen one = scan(ScanOptions.builder(root).threads(2).oneFileSystem(true).build());
+        Seen one = scan(builder(root).oneFileSystem(true).build());
         assertEquals(Set.of("", "here", "mnt"), one.entries().keySet());
         assertEquals(List.of(), one.errors());
     }
@@ -237,7 +242,7 @@ public class HostileTreeTest {
             before.put(p, Files.readAttributes(p, "unix:lastAccessTime,lastModifiedTime,ctime,size"));
         }
         scan(options(root));
-        scan(ScanOptions.builder(root).threads(2).backend(Backend.NATIVE).build());
+        scan(builder(root).backend(Backend.NATIVE).build());
         for (Path p : all) {
             assertEquals(before.get(p).toString(),
                     Files.readAttributes(p, "unix:lastAccessTime,lastModifiedTime,ctime,size").toString(),
@@ -441,7 +446,7 @@ public class HostileTreeTest {
         // makes exactly those fail with ENOENT; names not yet listed simply vanish.
         Set<String> delivered = ConcurrentHashMap.newKeySet();
         List<String> errors = Collections.synchronizedList(new ArrayList<>());
-        ScanOptions one = ScanOptions.builder(root).threads(1).build();
+        ScanOptions one = builder(root).threads(1).build();
         Path file = dir.resolve("race.snap");
         ScanSummary s = dev.fsnap.snapshot.Snapshots.take(one, file, Duration.ZERO, new EntryVisitor() {
             @Override

@@ -63,7 +63,10 @@ public final class ScanArguments {
                         + "node_exporter's textfile collector: entries, bytes, changes by kind, unreadable, duration, "
                         + "threads, throughput, exit status and the last success's time, labelled by root.",
                         v -> metrics = path(v), "--metrics")
-                .option("CALL", "Native backend: the call that reads each entry, fstatat (default) or statx.",
+                .option("CALL", "Native backend on Linux: how each entry is read. fstatat (default): one call per entry; "
+                        + "statx: one call per entry, with birth time and file flags; uring: io_uring's statx, up to 64 "
+                        + "in flight per thread (one call per entry where the kernel refuses io_uring; the summary "
+                        + "says so).",
                         v -> statCall = v, "--stat")
                 .flag("On a network filesystem (NFS, SMB, FUSE), ask the server for every entry's attributes. "
                         + "By default the native backend takes those the client holds from the listing (READDIRPLUS): "
@@ -223,11 +226,13 @@ public final class ScanArguments {
         }
         if (statCall != null) {
             switch (statCall.toLowerCase(Locale.ROOT)) {
-                case "statx" -> builder.statx(true);
-                case "fstatat" -> builder.statx(false);
+                case "statx" -> builder.statx(true).statCalls(ScanOptions.StatCalls.ONE_BY_ONE);
+                case "fstatat" -> builder.statx(false).statCalls(ScanOptions.StatCalls.ONE_BY_ONE);
+                case "uring" -> builder.statCalls(ScanOptions.StatCalls.RING);
                 default -> {
                     if (b != Backend.NIO) {
-                        throw new IllegalArgumentException("--stat must be fstatat or statx, not '" + statCall + "'");
+                        throw new IllegalArgumentException("--stat must be uring, statx or fstatat, not '" + statCall
+                                + "'");
                     }
                     builder.statx(false); // refused below: --stat is the native backend's
                 }
