@@ -2,7 +2,7 @@
 # Wall time and round trips on a NAS-like filesystem: TREE mounted through the NFS-like fixture
 # (testdata's nfs-like-nas.c: every request an NFSv3 client sends an RPC for waits LATENCY_US),
 # scanned by the C floor at each thread count, by fsnap at its defaults, by fsnap with
-# --sync-attributes, and by fsnap's NIO backend (a ForkJoin NIO walk) on 64 threads. Each command
+# --sync-attributes, by fsnap with its stats through io_uring (--stat uring), and by fsnap's NIO backend (a ForkJoin NIO walk) on 64 threads. Each command
 # gets a fresh mount (nothing cached from the one before), and each line gives the round trips the
 # fixture counted, per entry.
 #
@@ -83,11 +83,12 @@ read -r w r < <(measure fsnap_jvm "$jar" scan "$mnt"); wall["fsnap default"]=$w;
 entries=$(sed -n 's/^fsnap: \([0-9]*\) entries.*/\1/p' "$said")
 chose=$(sed -n 's/.*backend \(.*\)$/\1/p' "$said")
 read -r w r < <(measure fsnap_jvm "$jar" scan "$mnt" --sync-attributes); wall["fsnap sync"]=$w; trips["fsnap sync"]=$r
+read -r w r < <(measure fsnap_jvm "$jar" scan "$mnt" --stat uring); wall["fsnap uring"]=$w; trips["fsnap uring"]=$r
 read -r w r < <(measure fsnap_jvm "$jar" scan "$mnt" --backend nio --threads 64); wall["nio 64"]=$w; trips["nio 64"]=$r
 
 echo "tree: $tree through nfs-like-nas ($mode, parallel lookups ${PARALLEL:-on}), +${latency} us per round trip, $entries entries"
 printf '%-16s %8s %12s %8s %12s %12s\n' command wall_s entries/s x_floor round_trips trips/entry
-for key in $(for n in $counts; do echo "floor_$n"; done) fsnap_default fsnap_sync nio_64; do
+for key in $(for n in $counts; do echo "floor_$n"; done) fsnap_default fsnap_sync fsnap_uring nio_64; do
   k=${key/_/ }
   awk -v k="$k" -v w="${wall[$k]}" -v r="${trips[$k]}" -v e="$entries" -v b="$best" \
     'BEGIN{printf "%-16s %8.2f %12.0f %8.2f %12d %12.3f\n", k, w, e / w, w / b, r, r / e}'

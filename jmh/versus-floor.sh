@@ -16,6 +16,10 @@
 # With OLD_JAR=PATH/fsnap.jar in the environment, `fsnap-old` is timed too: the same scan by that
 # jar (a previous build, prepared as the launcher prepares it), alternated with the current one.
 #
+# With URING=1 in the environment, `fsnap-uring` is timed too: the same scan with its stats through
+# io_uring (--stat uring), alternated with the plain one. With FLOOR_URING=PATH (jmh/floor-uring.c,
+# built), `floor-uring` is timed too: the reference with its stats through io_uring.
+#
 # With XATTRS=1 in the environment, `fsnap-xattrs` is timed too: the same scan reading every
 # entry's extended attributes (--xattrs), alternated with the plain one.
 #
@@ -33,10 +37,12 @@ out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
 names=(floor)
+if [ -n "${FLOOR_URING:-}" ]; then names+=(floor-uring); fi
 bench="$here/jmh/target/benchmarks.jar"
 if [ -f "$bench" ]; then names+=(java-bare); else echo "no $bench: java-bare not timed (mvn -DskipTests install)" >&2; fi
 names+=(fsnap-native)
 if [ -n "${OLD_JAR:-}" ]; then names+=(fsnap-old); fi
+if [ -n "${URING:-}" ]; then names+=(fsnap-uring); fi
 if [ -n "${XATTRS:-}" ]; then names+=(fsnap-xattrs); fi
 names+=(fsnap-nio)
 # the launcher's JVM options (see ./fsnap), without its class-data archive of fsnap's own classes
@@ -54,9 +60,11 @@ if [ -n "${OLD_JAR:-}" ]; then FSNAP_JAR="$OLD_JAR" "$here/fsnap" --version >/de
 run_one() {
     case $1 in
         floor) "$floor" "$tree" "$threads" ;;
+        floor-uring) "$FLOOR_URING" "$tree" "$threads" 64 0x3000 ;;
         java-bare) "${JAVA_HOME:+$JAVA_HOME/bin/}java" $bare_opts -cp "$bench" dev.fsnap.jmh.BareScan "$tree" "$threads" ;;
         fsnap-native) jvm "$here/scanner/target/fsnap.jar" scan "$tree" --threads "$threads" --backend native ;;
         fsnap-old) jvm "$OLD_JAR" scan "$tree" --threads "$threads" --backend native ;;
+        fsnap-uring) jvm "$here/scanner/target/fsnap.jar" scan "$tree" --threads "$threads" --backend native --stat uring ;;
         fsnap-xattrs) jvm "$here/scanner/target/fsnap.jar" scan "$tree" --threads "$threads" --backend native --xattrs ;;
         fsnap-nio) jvm "$here/scanner/target/fsnap.jar" scan "$tree" --threads "$threads" --backend nio ;;
         fsnap-check) jvm "$here/scanner/target/fsnap.jar" check "$tree" --threads "$threads" --against "$AGAINST" -o "$out/new.snap" ;;
@@ -66,7 +74,7 @@ run_one() {
 for n in "${names[@]}"; do run_one "$n" >/dev/null 2>&1 || true; done # warm the cache, the jar, the archive
 for ((i = 0; i < runs; i++)); do
     for n in "${names[@]}"; do
-        /usr/bin/time -f "%e %U %S %M" -a -o "$out/$n" bash -c "$(declare -f run_one jvm); floor='$floor' tree='$tree' threads=$threads here='$here' out='$out' AGAINST='${AGAINST:-}' OLD_JAR='${OLD_JAR:-}' bench='$bench' bare_opts='$bare_opts'; run_one $n" >/dev/null 2>&1 || true
+        /usr/bin/time -f "%e %U %S %M" -a -o "$out/$n" bash -c "$(declare -f run_one jvm); floor='$floor' tree='$tree' threads=$threads here='$here' out='$out' AGAINST='${AGAINST:-}' OLD_JAR='${OLD_JAR:-}' FLOOR_URING='${FLOOR_URING:-}' bench='$bench' bare_opts='$bare_opts'; run_one $n" >/dev/null 2>&1 || true
     done
 done
 python3 - "$out" "${names[@]}" <<'PY'
@@ -91,7 +99,8 @@ if o and m:
 # median: a shared machine's load drifts over minutes, and this cancels what both runs of a round saw.
 def rounds(n):
     return [list(map(float, l.split())) for l in open(f"{d}/{n}") if l.strip() and l[0].isdigit()]
-for a, b in (("fsnap-native", "java-bare"), ("fsnap-native", "fsnap-old"), ("fsnap-xattrs", "fsnap-native"),
+for a, b in (("fsnap-native", "java-bare"), ("fsnap-native", "fsnap-old"), ("fsnap-uring", "fsnap-native"),
+             ("fsnap-uring", "floor"), ("floor-uring", "floor"), ("fsnap-xattrs", "fsnap-native"),
              ("fsnap-check", "fsnap-old-check")):
     if a in med and b in med:
         pairs = list(zip(rounds(a), rounds(b)))

@@ -4,6 +4,6 @@
  *
  * <p>Owns: servers that misbehave on purpose; it knows nothing of fsnap.
  *
- * <p>May import: nothing of fsnap.
+ * <p>May import: dev.fsnap.testdata, which compiles its C programs.
  */
 package dev.fsnap.testdata.fuse;
