@@ -46,7 +46,7 @@ class DeadMountTest {
         }
     }
 
-    private HostileTreeTest.Seen scan(double timeoutSeconds) throws Exception {
+    HostileTreeTest.Seen scan(double timeoutSeconds) throws Exception {
         return HostileTreeTest.scan(builder(nas.mountPoint()).threads(4)
                 .opTimeout(Duration.ofMillis((long) (timeoutSeconds * 1000))).build());
     }
@@ -82,7 +82,7 @@ class DeadMountTest {
      * directory are serialized by the kernel, libfuse 2 having no parallel directory operations, so
      * while one hangs its siblings wait too; an NFS client looks names up in parallel.)
      */
-    private void hangEntryFor(String path, Duration d) {
+    void hangEntryFor(String path, Duration d) {
         nas.hangEntry(path);
         Thread release = new Thread(() -> {
             try {

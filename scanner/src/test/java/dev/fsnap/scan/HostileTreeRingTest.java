@@ -4,15 +4,12 @@ import org.junit.jupiter.api.BeforeEach;
 
 import java.nio.file.Path;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 /** Every hostile tree again, stat'ed through io_uring: the same entries and errors. */
 @org.junit.jupiter.api.parallel.Isolated("counts this JVM's descriptors or threads, which tests running beside it change")
 class HostileTreeRingTest extends HostileTreeTest {
     @BeforeEach
     void theRingIsAvailable() {
-        String why = Rings.unavailableReason(dir);
-        assumeTrue(why == null, () -> "io_uring refused here: " + why);
+        Rings.assumeAvailable(dir);
     }
 
     @Override

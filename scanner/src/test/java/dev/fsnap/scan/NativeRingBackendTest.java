@@ -4,14 +4,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The contract, on the native backend stating entries through io_uring ({@code --stat uring}). */
 class NativeRingBackendTest extends NativeBackendTest {
     @BeforeEach
     void theRingIsAvailable() {
-        String why = Rings.unavailableReason(dir);
-        assumeTrue(why == null, () -> "io_uring refused here: " + why);
+        Rings.assumeAvailable(dir);
     }
 
     @Override

@@ -132,11 +132,26 @@ class NfsLikeScanTest {
      */
     @Test
     void aNameThatNeverAnswersCostsThatEntryAloneInTheRootASubdirectoryAndAWideDirectory() throws Exception {
+        aNameThatNeverAnswersCostsThatEntryAlone(ScanOptions.StatCalls.ONE_BY_ONE);
+    }
+
+    /**
+     * The same through io_uring: the other names' stats, in flight beside the hung one, come back;
+     * the hung one is awaited in its turn and given up on, its slot settled after the scan moved on.
+     */
+    @Test
+    void aNameThatNeverAnswersThroughTheRingCostsThatEntryAlone() throws Exception {
+        Rings.assumeAvailable(dir);
+        aNameThatNeverAnswersCostsThatEntryAlone(ScanOptions.StatCalls.RING);
+    }
+
+    private void aNameThatNeverAnswersCostsThatEntryAlone(ScanOptions.StatCalls calls) throws Exception {
         for (String hung : List.of("dead", "sub3/f5", "wide/w1500")) {
             mount(NfsLikeNas.builder().latency(Duration.ofMillis(1)).parallelDirops(true).readdirplus(false)
                     .defaultPermissions(false).hang(hung));
             long start = System.nanoTime();
-            HostileTreeTest.Seen seen = scan(ScanOptions.builder(nas.mountPoint()).opTimeout(Duration.ofSeconds(2)));
+            HostileTreeTest.Seen seen = scan(ScanOptions.builder(nas.mountPoint()).opTimeout(Duration.ofSeconds(2))
+                    .statCalls(calls));
             double seconds = (System.nanoTime() - start) / 1e9;
             assertTrue(seconds < Deadlines.outerLimitSeconds(2), hung + ": ended after " + seconds + " s");
             assertEquals(List.of(hung + " STAT ETIMEDOUT"), seen.errors(), hung);

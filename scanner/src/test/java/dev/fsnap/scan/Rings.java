@@ -12,6 +12,16 @@ final class Rings {
     }
 
     /**
+     * Skips the calling test where io_uring cannot stat.
+     *
+     * @param dir a directory the test scans
+     */
+    static void assumeAvailable(Path dir) {
+        String why = unavailableReason(dir);
+        org.junit.jupiter.api.Assumptions.assumeTrue(why == null, () -> "io_uring refused here: " + why);
+    }
+
+    /**
      * @param dir a directory
      * @return why io_uring cannot stat there, or null when it can
      */
