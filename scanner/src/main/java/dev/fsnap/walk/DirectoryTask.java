@@ -128,7 +128,7 @@ final class DirectoryTask extends ScanTask {
             }
             // Reading content makes an entry's work heavy, and a round trip makes a stat slow: a
             // listing in a piece per worker, so that idle workers share a wide directory.
-            List<FileSystemAccess.NameChunk> pieces = run.splitsListings(this) ? chunk.pieces(run.threads())
+            List<FileSystemAccess.NameChunk> pieces = run.splitsListings(this) ? chunk.pieces(run.threads(), run.namesPerPiece(this))
                     : List.of(chunk);
             for (int k = 0; k < pieces.size(); k++) {
                 // The pieces but the last go to other workers first; this one digests its own after.

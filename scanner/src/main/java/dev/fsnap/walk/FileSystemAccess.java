@@ -218,9 +218,10 @@ abstract class FileSystemAccess implements AutoCloseable {
          * work heavy enough (reading content) that the entries of one listing are spread over workers.
          *
          * @param parts how many pieces at most
+         * @param fewest the fewest names a piece holds
          * @return the pieces; this chunk alone where it cannot be split
          */
-        List<NameChunk> pieces(int parts) {
+        List<NameChunk> pieces(int parts, int fewest) {
             return List.of(this);
         }
     }
@@ -254,7 +255,7 @@ abstract class FileSystemAccess implements AutoCloseable {
         }
 
         @Override
-        List<NameChunk> pieces(int parts) {
+        List<NameChunk> pieces(int parts, int fewest) {
             if (owner == null || parts < 2) {
                 return List.of(this);
             }
@@ -262,7 +263,7 @@ abstract class FileSystemAccess implements AutoCloseable {
             for (int pos = 0; pos < length; pos = owner.next(pos)) {
                 records++;
             }
-            int names = (records + parts - 1) / parts;
+            int names = Math.max(fewest, (records + parts - 1) / parts);
             if (names >= records) {
                 return List.of(this);
             }

@@ -307,6 +307,27 @@ final class ScanRun implements Scan {
     }
 
     /**
+     * The fewest names a piece of a listing holds ({@link #splitsListings}): one where content is
+     * read (a directory of a few large files is shared), {@link #NAMES_PER_NETWORK_PIECE} where
+     * only the stats' round trips are shared.
+     *
+     * @param directory a directory being listed
+     * @return that many names
+     */
+    int namesPerPiece(DirectoryTask directory) {
+        return readsContent(directory) ? 1 : NAMES_PER_NETWORK_PIECE;
+    }
+
+    /**
+     * A network listing's pieces hold at least this many names. Where a server serializes one
+     * directory's lookups (FUSE without parallel directory operations), every worker given a piece
+     * of it waits on the same lock: with a piece per name, the pool's workers piled up on a few
+     * directories and kept fewer lookups in flight than one thread per directory does. Where lookups
+     * run side by side, a wide directory still gets a piece per worker.
+     */
+    static final int NAMES_PER_NETWORK_PIECE = 16;
+
+    /**
      * How many chunks of one wide directory may wait to be stolen: beyond it, the reading worker stats
      * the next chunk itself, so a directory of millions of entries holds a few chunks in memory, not
      * all of its names.
