@@ -311,6 +311,12 @@ final class StatRing implements AutoCloseable {
      * kernel's until then. Returns at once when nothing is in flight.
      */
     void settle() {
+        while (queued > 0 && !failed) {
+            // What a busy kernel left queued goes first (the cancels need the room): a completion
+            // read makes room, so each try waits for one.
+            enter(inFlight > 0 ? 1 : 0);
+            reap();
+        }
         if (inFlight > 0 && !failed) {
             for (int k = 0; k < DEPTH; k++) {
                 if (owned[k] && !done[k]) {
