@@ -489,7 +489,7 @@ public final class LinuxDirectoryReader extends UnixDirectoryReader {
 
     /**
      * Whether io_uring stats can be made here: a ring made on the calling thread, one {@code statx}
-     * of the directory itself through it, compared with the same through {@code statx}, and closed.
+     * of the directory itself through it, which must succeed and fill every field, and closed.
      *
      * @param dirfd an open directory
      * @return null when they can; else why not (the kernel refused io_uring, for example)
@@ -578,8 +578,10 @@ public final class LinuxDirectoryReader extends UnixDirectoryReader {
             ringRefusal = "the ring failed";
         }
         if (res == 0 || res == StatRing.NOT_CARRIED || res == -Errno.EAGAIN.intValue()
-                || res == -Errno.EINVAL.intValue()) {
-            // Fields not filled, the ring failed, or a request it would not carry: the classic way.
+                || res == -Errno.EINVAL.intValue() || res == -Errno.ECANCELED.intValue()
+                || res == -Errno.EINTR.intValue()) {
+            // Fields not filled, the ring failed, or a request it would not carry or ended itself
+            // (ECANCELED: the kernel could not start a worker thread for it): the classic way.
             return stat(aheadDirfd, ahead[k], aheadFollow) ? 1 : 0;
         }
         fail(FileErrors.errno(-res));

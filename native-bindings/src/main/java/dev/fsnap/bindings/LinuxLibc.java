@@ -62,9 +62,9 @@ public final class LinuxLibc {
     /** {@code syscall(2)} for {@code io_uring_setup} (Linux 5.1), which the C library does not wrap. */
     private static final BoundCall IO_URING_SETUP = LIBC.bind("syscall", Type.SLONG, Type.SLONG, Type.UINT,
             Type.POINTER);
-    /** {@code syscall(2)} for {@code io_uring_enter} without an argument block. */
-    private static final BoundCall IO_URING_ENTER = LIBC.bind("syscall", Type.SLONG, Type.SLONG, Type.SINT,
-            Type.UINT, Type.UINT, Type.UINT, Type.POINTER);
+    /** {@code syscall(2)} for {@code io_uring_register}. */
+    private static final BoundCall IO_URING_REGISTER = LIBC.bind("syscall", Type.SLONG, Type.SLONG, Type.SINT,
+            Type.UINT, Type.POINTER, Type.UINT);
     /** {@code syscall(2)} for {@code io_uring_enter} with {@code IORING_ENTER_EXT_ARG}: seven arguments. */
     private static final BoundCall IO_URING_ENTER_ARG = LIBC.bind("syscall", Type.SLONG, Type.SLONG, Type.SINT,
             Type.UINT, Type.UINT, Type.UINT, Type.POINTER, Type.ULONG);
@@ -296,10 +296,10 @@ public final class LinuxLibc {
                 entries & 0xFFFFFFFFL, params);
     }
 
-    /** {@code int io_uring_enter(unsigned int fd, u32 to_submit, u32 min_complete, u32 flags, NULL, 0)}. */
-    static int ioUringEnter(int fd, int toSubmit, int minComplete, int flags) {
-        return (int) INVOKER.invokeL6(IO_URING_ENTER.context, IO_URING_ENTER.address, StatRing.SYS_IO_URING_ENTER,
-                fd, toSubmit & 0xFFFFFFFFL, minComplete & 0xFFFFFFFFL, flags & 0xFFFFFFFFL, 0L);
+    /** {@code int io_uring_register(unsigned int fd, unsigned int opcode, void *arg, unsigned int nr_args)}. */
+    static int ioUringRegister(int fd, int opcode, long arg, int count) {
+        return (int) INVOKER.invokeL5(IO_URING_REGISTER.context, IO_URING_REGISTER.address,
+                StatRing.SYS_IO_URING_REGISTER, fd, opcode & 0xFFFFFFFFL, arg, count & 0xFFFFFFFFL);
     }
 
     /**

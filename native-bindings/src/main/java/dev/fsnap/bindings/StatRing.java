@@ -22,8 +22,9 @@ import static dev.fsnap.bindings.NativeBuffer.IO;
  * {@code io_uring_smp_store_release} do.
  *
  * <p><b>Who owns what.</b> A request's {@code struct statx} buffer (one slot of {@link #DEPTH}) belongs
- * to the kernel from the request's submission until its completion is read here; the name is copied
- * by the kernel when the request is submitted, but the caller keeps it in place until then too.
+ * to the kernel from the request's submission until its completion is read here, and so do its name
+ * and directory descriptor: kernels before 5.18 read the name only when the stat runs, and every
+ * kernel resolves the descriptor then. The caller keeps both in place until the completion.
  * Nothing reuses a slot before its completion: the caller waits for every request it submitted
  * ({@link #settle}) before it queues more. A request the kernel cannot finish (a dead server's stat)
  * is asked to stop with {@code IORING_OP_ASYNC_CANCEL}: one still queued ends at once
@@ -41,6 +42,15 @@ final class StatRing implements AutoCloseable {
     /** The system calls' numbers: the same on every architecture (numbered after 424). */
     static final long SYS_IO_URING_SETUP = 425;
     static final long SYS_IO_URING_ENTER = 426;
+    static final long SYS_IO_URING_REGISTER = 427;
+    /** {@code IORING_REGISTER_IOWQ_MAX_WORKERS} (Linux 5.15): caps the kernel's worker threads of a ring. */
+    private static final int IORING_REGISTER_IOWQ_MAX_WORKERS = 19;
+    /**
+     * The kernel threads that run one ring's stats at most: the kernel's own default is 4 per CPU,
+     * which on a large machine would be hundreds per scan thread, counted against the process's
+     * thread limit.
+     */
+    private static final int MAX_WORKERS = 8;
 
     /** {@code struct io_uring_params}: 120 bytes; the offsets fsnap reads and writes. */
     private static final int PARAMS_SIZE = 120;
@@ -221,7 +231,13 @@ final class StatRing implements AutoCloseable {
                 LinuxLibc.close(fd);
                 throw new UnsupportedOperationException(why);
             }
-            return new StatRing(fd, rings, ringsSize, sqes, sqesSize, params.address);
+            StatRing ring = new StatRing(fd, rings, ringsSize, sqes, sqesSize, params.address);
+            // [bounded, unbounded] worker threads, in the parameters' buffer now that the ring has
+            // read them; 0 leaves a kind as it is. Older kernels refuse it (EINVAL): their default stays.
+            IO.putInt(params.address, MAX_WORKERS);
+            IO.putInt(params.address + 4, 0);
+            LinuxLibc.ioUringRegister(fd, IORING_REGISTER_IOWQ_MAX_WORKERS, params.address, 2);
+            return ring;
         }
     }
 
@@ -358,7 +374,10 @@ final class StatRing implements AutoCloseable {
             return false;
         }
         if (errno == Errno.EAGAIN.intValue() || errno == Errno.EBUSY.intValue()) {
-            return true; // no room for more yet: the completions read next make it
+            // No room yet (the completions read next make it), or no memory for a request: a
+            // moment's pause, and the caller decides whether to wait more.
+            java.util.concurrent.locks.LockSupport.parkNanos(1_000_000L);
+            return false;
         }
         failed = true; // the caller stats the rest itself; what is in flight keeps its buffers (see close)
         return false;
