@@ -12,6 +12,12 @@ class HostileTreeRingTest extends HostileTreeTest {
         Rings.assumeAvailable(dir);
     }
 
+    /** Its ring's descriptor, from its first stat to its end. */
+    @Override
+    int descriptorsPerWorker() {
+        return 1;
+    }
+
     @Override
     ScanOptions.Builder builder(Path root) {
         return super.builder(root).statCalls(ScanOptions.StatCalls.RING);
