@@ -136,9 +136,8 @@ final class StatRing implements AutoCloseable {
     private final NativeBuffer waitArg;
     /** Each slot's result once its completion is read: 0, or minus an errno, or {@link #NOT_CARRIED}. */
     private final int[] result = new int[DEPTH];
+    /** Whether each slot is free of the kernel: never used, or its completion read. */
     private final boolean[] done = new boolean[DEPTH];
-    /** Which slots hold a request submitted (or queued) and not yet completed. */
-    private final boolean[] owned = new boolean[DEPTH];
     private int tail;
     /** Requests queued in the submission ring and not yet submitted. */
     private int queued;
@@ -172,6 +171,7 @@ final class StatRing implements AutoCloseable {
             IO.putInt(array + 4L * i, i);
         }
         this.buffers = new NativeBuffer(DEPTH * LinuxAbi.STATX_SIZE);
+        java.util.Arrays.fill(done, true);
         this.waitArg = new NativeBuffer(WAIT_ARG_SIZE + 16);
         IO.setMemory(waitArg.address, WAIT_ARG_SIZE + 16, (byte) 0);
         IO.putLong(waitArg.address + WAIT_ARG_TS, waitArg.address + WAIT_ARG_SIZE);
@@ -271,7 +271,6 @@ final class StatRing implements AutoCloseable {
         IO.putInt(sqe + SQE_OP_FLAGS, flags);
         IO.putLong(sqe + SQE_USER_DATA, k);
         done[k] = false;
-        owned[k] = true;
         inFlight++;
     }
 
@@ -320,9 +319,8 @@ final class StatRing implements AutoCloseable {
     }
 
     /**
-     * Frees the slots whose completion was read, and waits for those still in flight: those the
-     * caller did not wait for (it gave up on the directory) are first asked to stop with
-     * {@code IORING_OP_ASYNC_CANCEL}. A request the kernel cannot stop (a stat waiting on a dead
+     * Waits for the slots still in flight: those the caller did not wait for (it gave up on the
+     * directory) are first asked to stop with {@code IORING_OP_ASYNC_CANCEL}. A request the kernel cannot stop (a stat waiting on a dead
      * server) is waited for as long as it takes, in waits of {@link #WAIT_NANOS}: its buffer is the
      * kernel's until then. Returns at once when nothing is in flight.
      */
@@ -335,7 +333,7 @@ final class StatRing implements AutoCloseable {
         }
         if (inFlight > 0 && !failed) {
             for (int k = 0; k < DEPTH; k++) {
-                if (owned[k] && !done[k]) {
+                if (!done[k]) {
                     long sqe = nextSqe();
                     IO.putByte(sqe, IORING_OP_ASYNC_CANCEL);
                     IO.putInt(sqe + SQE_FD, -1);
@@ -348,9 +346,6 @@ final class StatRing implements AutoCloseable {
                 enter(inFlight + cancels);
                 reap();
             }
-        }
-        if (inFlight == 0) {
-            java.util.Arrays.fill(owned, false);
         }
     }
 
