@@ -100,22 +100,23 @@ public final class Backup {
             ObjectStore objects = new ObjectStore(store.resolve("objects"));
             Scanner scanner = Scanner.of(ScanOptions.builder(source).digest(Digest.SHA256).contentSink(objects).build());
             ScanSummary scanned;
+            Map<Change.Kind, Long> changes = new EnumMap<>(Change.Kind.class);
+            // The last run's snapshot is opened (and verified) once: the scan takes its digests over,
+            // then the new snapshot is compared with it.
             try (Snapshot before = last.isPresent() ? Snapshot.open(last.get().snapshot()) : null) {
                 try (SnapshotScan scan = (before == null ? scanner : scanner.against(before))
                         .writingTo(run.snapshot()).start(null)) {
                     scanned = scan.await();
                     scan.commit();
                 }
-            }
-            Map<Change.Kind, Long> changes = new EnumMap<>(Change.Kind.class);
-            if (last.isPresent()) {
-                for (Change.Kind k : Change.Kind.values()) {
-                    changes.put(k, 0L);
-                }
-                try (Snapshot before = Snapshot.open(last.get().snapshot());
-                     Snapshot after = Snapshot.open(run.snapshot());
-                     Stream<Change> found = Differ.changes(before, after)) {
-                    found.forEach(c -> changes.merge(c.kind(), 1L, Long::sum));
+                if (before != null) {
+                    for (Change.Kind k : Change.Kind.values()) {
+                        changes.put(k, 0L);
+                    }
+                    try (Snapshot after = Snapshot.open(run.snapshot());
+                         Stream<Change> found = Differ.changes(before, after)) {
+                        found.forEach(c -> changes.merge(c.kind(), 1L, Long::sum));
+                    }
                 }
             }
             Verdict verdict = scanned.errors() > 0 ? Verdict.UNREADABLE
